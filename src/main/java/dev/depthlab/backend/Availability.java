@@ -1,0 +1,22 @@
+package dev.depthlab.backend;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Whether a backend can be used on this machine. When it cannot, {@code reason} says exactly why
+ * in one line; {@code details} holds what is known (device name, memory, versions).
+ */
+public record Availability(boolean usable, String reason, Map<String, String> details) {
+  public Availability {
+    details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+
+  public static Availability usable(Map<String, String> details) {
+    return new Availability(true, "", details);
+  }
+
+  public static Availability unusable(String reason) {
+    return new Availability(false, reason, Map.of());
+  }
+}

@@ -1,0 +1,19 @@
+package dev.depthlab.backend;
+
+/**
+ * A place where networks train: the CPU reference or a CUDA device. A backend creates {@link
+ * Group}s; nothing above this package knows which device runs them.
+ */
+public interface Backend {
+  /** The name used on the command line: {@code cpu}, {@code cuda}. */
+  String name();
+
+  /** Whether this backend can run here, and if not, exactly why. Never throws. */
+  Availability availability();
+
+  /**
+   * Creates a group of replicas of one architecture and precision, uploads their data sets and
+   * initial parameters; the data then stays where the backend computes.
+   */
+  Group createGroup(GroupSpec spec, java.util.List<ReplicaSetup> replicas);
+}

@@ -1,0 +1,53 @@
+package dev.depthlab.backend;
+
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+
+/**
+ * R replicas of one architecture that a backend trains in lockstep. Each replica has its own
+ * parameters, data and sample order. The host decides every random number: it hands over the
+ * epoch's sample order, and steps name slices of it, so every backend does identical work.
+ *
+ * <p>Within an epoch ({@link #beginEpoch} .. {@link #endEpoch}) a backend need not synchronise
+ * with the host: {@link #step} only enqueues work, and the per-step diagnostics are read back
+ * once, by {@code endEpoch}.
+ */
+public interface Group extends AutoCloseable {
+  NetworkSpec net();
+
+  int replicas();
+
+  /**
+   * Starts an epoch. {@code order[r]} lists replica r's training-sample indices in the order the
+   * epoch visits them (a permutation, or any index list for tests).
+   */
+  void beginEpoch(int[][] order);
+
+  /**
+   * One SGD step on every replica over samples {@code order[r][offset .. offset + count)}:
+   * forward, loss, backward, update, and the step's diagnostics into the epoch's log.
+   */
+  void step(int offset, int count, double lr);
+
+  /** Ends the epoch and returns the per-step diagnostics recorded since {@link #beginEpoch}. */
+  StepLog endEpoch();
+
+  /**
+   * Gradients of the batch objective (per the spec's reduction) on training samples {@code
+   * indices[r]} of each replica, without updating anything.
+   */
+  Gradients gradients(int[][] indices);
+
+  /** Loss, accuracy and dead units of every replica on its full train and test sets. */
+  Evaluation evaluate();
+
+  /** A copy of replica r's current parameters, in double. */
+  Parameters parameters(int replica);
+
+  /** Replaces replica r's parameters (finite differences, tests). */
+  void setParameters(int replica, Parameters p);
+
+  /** Frees the group's resources; the group is unusable afterwards. */
+  @Override
+  void close();
+}

@@ -1,0 +1,36 @@
+package dev.depthlab.backend.cpu;
+
+import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.ReplicaSetup;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pure-Java reference backend: every replica trains on the calling thread, one after the
+ * other, so a run's numbers never depend on how many threads a sweep uses.
+ */
+public final class CpuBackend implements Backend {
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public Availability availability() {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("device", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
+        + " cores");
+    d.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    d.put("memory", (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap");
+    return Availability.usable(d);
+  }
+
+  @Override
+  public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
+    return new CpuGroup(spec, replicas);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.depthlab.backend.cpu;
+
+import dev.depthlab.backend.Evaluation;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.Gradients;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.StepLog;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Precision;
+import java.util.List;
+
+/** A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another. */
+final class CpuGroup implements Group {
+  private final GroupSpec spec;
+  private final CpuNet[] nets;
+  private final int layers;
+  private int[][] order;
+  private int steps;
+  private double[] loss;
+  private double[] gradSq;
+
+  CpuGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
+    this.spec = spec;
+    this.layers = spec.net().layers();
+    nets = new CpuNet[replicas.size()];
+    for (int r = 0; r < nets.length; r++) {
+      nets[r] = spec.precision() == Precision.FP64
+          ? new CpuNet64(spec.net(), spec.maxBatch(), replicas.get(r))
+          : new CpuNet32(spec.net(), spec.maxBatch(), replicas.get(r));
+    }
+    loss = new double[nets.length * spec.maxStepsPerEpoch()];
+    gradSq = new double[nets.length * spec.maxStepsPerEpoch() * layers];
+  }
+
+  @Override
+  public NetworkSpec net() {
+    return spec.net();
+  }
+
+  @Override
+  public int replicas() {
+    return nets.length;
+  }
+
+  @Override
+  public void beginEpoch(int[][] order) {
+    if (order.length != nets.length) {
+      throw new IllegalArgumentException("order has " + order.length + " replicas, group has "
+          + nets.length);
+    }
+    this.order = order;
+    this.steps = 0;
+  }
+
+  @Override
+  public void step(int offset, int count, double lr) {
+    if (count > spec.maxBatch() || steps >= spec.maxStepsPerEpoch()) {
+      throw new IllegalStateException("step exceeds the group's batch or steps-per-epoch size");
+    }
+    int cap = spec.maxStepsPerEpoch();
+    for (int r = 0; r < nets.length; r++) {
+      int slot = r * cap + steps;
+      loss[slot] = nets[r].step(order[r], offset, count, lr, gradSq, slot * layers);
+    }
+    steps++;
+  }
+
+  @Override
+  public StepLog endEpoch() {
+    int cap = spec.maxStepsPerEpoch();
+    int rN = nets.length;
+    double[] l = new double[rN * steps];
+    double[] g = new double[rN * steps * layers];
+    for (int r = 0; r < rN; r++) {
+      System.arraycopy(loss, r * cap, l, r * steps, steps);
+      System.arraycopy(gradSq, r * cap * layers, g, r * steps * layers, steps * layers);
+    }
+    return new StepLog(rN, steps, layers, l, g);
+  }
+
+  @Override
+  public Gradients gradients(int[][] indices) {
+    int rN = nets.length;
+    double[][][] gw = new double[rN][][];
+    double[][][] gb = new double[rN][][];
+    double[] lossOut = new double[rN];
+    for (int r = 0; r < rN; r++) {
+      if (indices[r].length > spec.maxBatch()) {
+        throw new IllegalArgumentException("more samples than the group's max batch");
+      }
+      Parameters shape = Parameters.zeros(spec.net());
+      gw[r] = shape.weights();
+      gb[r] = shape.biases();
+      lossOut[r] = nets[r].gradients(indices[r], gw[r], gb[r]);
+    }
+    return new Gradients(gw, gb, lossOut);
+  }
+
+  @Override
+  public Evaluation evaluate() {
+    int rN = nets.length;
+    double[] trL = new double[rN];
+    double[] trA = new double[rN];
+    double[] teL = new double[rN];
+    double[] teA = new double[rN];
+    double[][] dead = new double[rN][spec.net().depth()];
+    double[] out = new double[4];
+    for (int r = 0; r < rN; r++) {
+      nets[r].evaluate(out, dead[r]);
+      trL[r] = out[0];
+      trA[r] = out[1];
+      teL[r] = out[2];
+      teA[r] = out[3];
+    }
+    return new Evaluation(trL, trA, teL, teA, dead);
+  }
+
+  @Override
+  public Parameters parameters(int replica) {
+    Parameters p = Parameters.zeros(spec.net());
+    nets[replica].parameters(p);
+    return p;
+  }
+
+  @Override
+  public void setParameters(int replica, Parameters p) {
+    nets[replica].setParameters(p);
+  }
+
+  @Override
+  public void close() {
+    // nothing to free: the arrays go with the group
+  }
+}

@@ -1,0 +1,28 @@
+package dev.depthlab.backend.cpu;
+
+import dev.depthlab.model.Parameters;
+
+/** One replica's numbers on the CPU, in one precision. */
+interface CpuNet {
+  /** Samples per chunk of a full-data evaluation pass. */
+  int EVAL_CHUNK = 256;
+
+  /**
+   * One SGD step on samples order[offset .. offset+count); writes each layer's squared
+   * weight-gradient norm at gradSq[gOff + l]; returns the batch's mean loss before the update.
+   */
+  double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff);
+
+  /** Gradients on the given samples into gw/gb without updating; returns the mean loss. */
+  double gradients(int[] indices, double[][] gw, double[][] gb);
+
+  /**
+   * out = [trainLoss, trainAcc, testLoss, testAcc]; deadFraction[h] per hidden layer over the
+   * training set.
+   */
+  void evaluate(double[] out, double[] deadFraction);
+
+  void parameters(Parameters out);
+
+  void setParameters(Parameters p);
+}

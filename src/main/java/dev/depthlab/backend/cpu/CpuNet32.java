@@ -1,0 +1,283 @@
+package dev.depthlab.backend.cpu;
+
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Reduction;
+
+/**
+ * One replica on the CPU in float: its parameters, data and work buffers, and the training step
+ * as a sequence of {@link Dense32} kernels. {@link CpuNet64} is the double twin.
+ */
+final class CpuNet32 implements CpuNet {
+  private final int layers;
+  private final int[] sizes;
+  private final Activation act;
+  private final float slope;
+  private final float clipEps;
+  private final boolean mean;
+  private final int rowsCap;
+
+  private final float[][] w;
+  private final float[][] b;
+  private final float[][] dw;
+  private final float[][] db;
+  /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
+  private final float[][] a;
+  private final float[][] z;
+  /** dz[l]: gradient of the objective with respect to z[l]. */
+  private final float[][] dz;
+  private final float[] y;
+
+  private final float[] trainX;
+  private final float[] trainY;
+  private final float[] testX;
+  private final float[] testY;
+
+  CpuNet32(NetworkSpec net, int maxBatch, ReplicaSetup setup) {
+    layers = net.layers();
+    sizes = net.sizes();
+    act = net.activation();
+    slope = (float) net.leakySlope();
+    clipEps = (float) net.clipEps();
+    mean = net.reduction() == Reduction.MEAN;
+    rowsCap = Math.max(maxBatch, EVAL_CHUNK);
+    w = new float[layers][];
+    b = new float[layers][];
+    dw = new float[layers][];
+    db = new float[layers][];
+    a = new float[layers][];
+    z = new float[layers][];
+    dz = new float[layers][];
+    for (int l = 0; l < layers; l++) {
+      w[l] = new float[sizes[l] * sizes[l + 1]];
+      b[l] = new float[sizes[l + 1]];
+      dw[l] = new float[sizes[l] * sizes[l + 1]];
+      db[l] = new float[sizes[l + 1]];
+      a[l] = new float[rowsCap * sizes[l]];
+      z[l] = new float[rowsCap * sizes[l + 1]];
+      dz[l] = new float[rowsCap * sizes[l + 1]];
+    }
+    y = new float[rowsCap];
+    trainX = toArray(setup.train().x());
+    trainY = toArray(setup.train().y());
+    testX = toArray(setup.test().x());
+    testY = toArray(setup.test().y());
+    setParameters(setup.initial());
+  }
+
+  private static float[] toArray(double[] v) {
+    float[] f = new float[v.length];
+    for (int k = 0; k < v.length; k++) {
+      f[k] = (float) v[k];
+    }
+    return f;
+  }
+
+  @Override
+  public void setParameters(Parameters p) {
+    for (int l = 0; l < layers; l++) {
+      double[] pw = p.weights()[l];
+      double[] pb = p.biases()[l];
+      for (int k = 0; k < pw.length; k++) {
+        w[l][k] = (float) pw[k];
+      }
+      for (int k = 0; k < pb.length; k++) {
+        b[l][k] = (float) pb[k];
+      }
+    }
+  }
+
+  @Override
+  public void parameters(Parameters out) {
+    for (int l = 0; l < layers; l++) {
+      double[] pw = out.weights()[l];
+      double[] pb = out.biases()[l];
+      for (int k = 0; k < pw.length; k++) {
+        pw[k] = w[l][k];
+      }
+      for (int k = 0; k < pb.length; k++) {
+        pb[k] = b[l][k];
+      }
+    }
+  }
+
+  @Override
+  public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
+    double loss = lossAndGradients(order, offset, count);
+    float stepLr = (float) lr;
+    for (int l = 0; l < layers; l++) {
+      gradSq[gOff + l] = Dense32.sgdUpdate(w[l], dw[l], w[l].length, stepLr);
+      Dense32.sgdUpdate(b[l], db[l], b[l].length, stepLr);
+    }
+    return loss;
+  }
+
+  @Override
+  public double gradients(int[] indices, double[][] gw, double[][] gb) {
+    double loss = lossAndGradients(indices, 0, indices.length);
+    for (int l = 0; l < layers; l++) {
+      for (int k = 0; k < gw[l].length; k++) {
+        gw[l][k] = dw[l][k];
+      }
+      for (int k = 0; k < gb[l].length; k++) {
+        gb[l][k] = db[l][k];
+      }
+    }
+    return loss;
+  }
+
+  /** Forward, loss and backward on a batch; leaves dw/db filled; returns the mean loss. */
+  private double lossAndGradients(int[] order, int offset, int count) {
+    gather(trainX, trainY, order, offset, count);
+    forward(count);
+    int top = layers - 1;
+    float scale = mean ? 1.0f / count : 1.0f;
+    double lossSum = 0.0;
+    float[] zo = z[top];
+    float[] g = dz[top];
+    for (int s = 0; s < count; s++) {
+      float p = sigmoid(zo[s]);
+      lossSum += bce(p, y[s]);
+      g[s] = (p - y[s]) * scale;
+    }
+    for (int l = top; l >= 0; l--) {
+      Dense32.multTransA(a[l], dz[l], count, sizes[l], sizes[l + 1], dw[l], db[l]);
+      if (l > 0) {
+        Dense32.multTransB(dz[l], count, sizes[l + 1], w[l], sizes[l], dz[l - 1]);
+        activationBackward(l - 1, count * sizes[l]);
+      }
+    }
+    return lossSum / count;
+  }
+
+  /** Clipped binary cross-entropy of one prediction. */
+  private float bce(float p, float label) {
+    float pc = Math.min(Math.max(p, clipEps), 1.0f - clipEps);
+    return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));
+  }
+
+  private static float sigmoid(float v) {
+    return (float) (1.0 / (1.0 + Math.exp(-v)));
+  }
+
+  private void gather(float[] x, float[] labels, int[] order, int offset, int count) {
+    int f = sizes[0];
+    float[] a0 = a[0];
+    for (int s = 0; s < count; s++) {
+      int idx = order == null ? offset + s : order[offset + s];
+      for (int k = 0; k < f; k++) {
+        a0[s * f + k] = x[idx * f + k];
+      }
+      y[s] = labels[idx];
+    }
+  }
+
+  private void forward(int rows) {
+    for (int l = 0; l < layers; l++) {
+      Dense32.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      if (l < layers - 1) {
+        activationForward(z[l], a[l + 1], rows * sizes[l + 1]);
+      }
+    }
+  }
+
+  private void activationForward(float[] in, float[] out, int n) {
+    switch (act) {
+      case RELU:
+        for (int k = 0; k < n; k++) {
+          out[k] = in[k] > 0.0f ? in[k] : 0.0f;
+        }
+        break;
+      case LEAKY_RELU:
+        for (int k = 0; k < n; k++) {
+          out[k] = in[k] > 0.0f ? in[k] : slope * in[k];
+        }
+        break;
+      default:
+        for (int k = 0; k < n; k++) {
+          out[k] = (float) Math.tanh(in[k]);
+        }
+    }
+  }
+
+  /** dz[h] *= act'(z[h]) for hidden layer h, given dz[h] holds dL/da. */
+  private void activationBackward(int h, int n) {
+    float[] zh = z[h];
+    float[] g = dz[h];
+    switch (act) {
+      case RELU:
+        for (int k = 0; k < n; k++) {
+          g[k] = zh[k] > 0.0f ? g[k] : 0.0f;
+        }
+        break;
+      case LEAKY_RELU:
+        for (int k = 0; k < n; k++) {
+          g[k] = zh[k] > 0.0f ? g[k] : slope * g[k];
+        }
+        break;
+      default:
+        float[] ah = a[h + 1];
+        for (int k = 0; k < n; k++) {
+          g[k] = g[k] * (1.0f - ah[k] * ah[k]);
+        }
+    }
+  }
+
+  @Override
+  public void evaluate(double[] out, double[] deadFraction) {
+    evalSet(testX, testY, out, 2, null);
+    int hidden = layers - 1;
+    boolean[][] alive = new boolean[hidden][];
+    for (int h = 0; h < hidden; h++) {
+      alive[h] = new boolean[sizes[h + 1]];
+    }
+    evalSet(trainX, trainY, out, 0, alive);
+    for (int h = 0; h < hidden; h++) {
+      int dead = 0;
+      for (boolean v : alive[h]) {
+        dead += v ? 0 : 1;
+      }
+      deadFraction[h] = (double) dead / alive[h].length;
+    }
+  }
+
+  /** Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. */
+  private void evalSet(float[] x, float[] labels, double[] out, int slot, boolean[][] alive) {
+    int n = labels.length;
+    double lossSum = 0.0;
+    int correct = 0;
+    int top = layers - 1;
+    for (int start = 0; start < n; start += EVAL_CHUNK) {
+      int rows = Math.min(EVAL_CHUNK, n - start);
+      gather(x, labels, null, start, rows);
+      forward(rows);
+      for (int s = 0; s < rows; s++) {
+        float p = sigmoid(z[top][s]);
+        lossSum += bce(p, y[s]);
+        correct += (p >= 0.5f) == (y[s] >= 0.5f) ? 1 : 0;
+      }
+      if (alive != null) {
+        markActive(rows, alive);
+      }
+    }
+    out[slot] = n == 0 ? Double.NaN : lossSum / n;
+    out[slot + 1] = n == 0 ? Double.NaN : (double) correct / n;
+  }
+
+  private void markActive(int rows, boolean[][] alive) {
+    for (int h = 0; h < alive.length; h++) {
+      int units = sizes[h + 1];
+      float[] zh = z[h];
+      boolean[] al = alive[h];
+      for (int s = 0; s < rows; s++) {
+        for (int u = 0; u < units; u++) {
+          if (!act.inactive(zh[s * units + u])) {
+            al[u] = true;
+          }
+        }
+      }
+    }
+  }
+}

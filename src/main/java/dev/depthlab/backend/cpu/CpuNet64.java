@@ -1,0 +1,275 @@
+package dev.depthlab.backend.cpu;
+
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Reduction;
+
+/**
+ * One replica on the CPU in double: its parameters, data and work buffers, and the training step
+ * as a sequence of {@link Dense64} kernels. {@link CpuNet32} is the float twin.
+ */
+final class CpuNet64 implements CpuNet {
+  private final int layers;
+  private final int[] sizes;
+  private final Activation act;
+  private final double slope;
+  private final double clipEps;
+  private final boolean mean;
+  private final int rowsCap;
+
+  private final double[][] w;
+  private final double[][] b;
+  private final double[][] dw;
+  private final double[][] db;
+  /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
+  private final double[][] a;
+  private final double[][] z;
+  /** dz[l]: gradient of the objective with respect to z[l]. */
+  private final double[][] dz;
+  private final double[] y;
+
+  private final double[] trainX;
+  private final double[] trainY;
+  private final double[] testX;
+  private final double[] testY;
+
+  CpuNet64(NetworkSpec net, int maxBatch, ReplicaSetup setup) {
+    layers = net.layers();
+    sizes = net.sizes();
+    act = net.activation();
+    slope = net.leakySlope();
+    clipEps = net.clipEps();
+    mean = net.reduction() == Reduction.MEAN;
+    rowsCap = Math.max(maxBatch, EVAL_CHUNK);
+    w = new double[layers][];
+    b = new double[layers][];
+    dw = new double[layers][];
+    db = new double[layers][];
+    a = new double[layers][];
+    z = new double[layers][];
+    dz = new double[layers][];
+    for (int l = 0; l < layers; l++) {
+      w[l] = new double[sizes[l] * sizes[l + 1]];
+      b[l] = new double[sizes[l + 1]];
+      dw[l] = new double[sizes[l] * sizes[l + 1]];
+      db[l] = new double[sizes[l + 1]];
+      a[l] = new double[rowsCap * sizes[l]];
+      z[l] = new double[rowsCap * sizes[l + 1]];
+      dz[l] = new double[rowsCap * sizes[l + 1]];
+    }
+    y = new double[rowsCap];
+    trainX = toArray(setup.train().x());
+    trainY = toArray(setup.train().y());
+    testX = toArray(setup.test().x());
+    testY = toArray(setup.test().y());
+    setParameters(setup.initial());
+  }
+
+  private static double[] toArray(double[] v) {
+    return v.clone();
+  }
+
+  @Override
+  public void setParameters(Parameters p) {
+    for (int l = 0; l < layers; l++) {
+      double[] pw = p.weights()[l];
+      double[] pb = p.biases()[l];
+      for (int k = 0; k < pw.length; k++) {
+        w[l][k] = pw[k];
+      }
+      for (int k = 0; k < pb.length; k++) {
+        b[l][k] = pb[k];
+      }
+    }
+  }
+
+  @Override
+  public void parameters(Parameters out) {
+    for (int l = 0; l < layers; l++) {
+      double[] pw = out.weights()[l];
+      double[] pb = out.biases()[l];
+      for (int k = 0; k < pw.length; k++) {
+        pw[k] = w[l][k];
+      }
+      for (int k = 0; k < pb.length; k++) {
+        pb[k] = b[l][k];
+      }
+    }
+  }
+
+  @Override
+  public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
+    double loss = lossAndGradients(order, offset, count);
+    double stepLr = lr;
+    for (int l = 0; l < layers; l++) {
+      gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, stepLr);
+      Dense64.sgdUpdate(b[l], db[l], b[l].length, stepLr);
+    }
+    return loss;
+  }
+
+  @Override
+  public double gradients(int[] indices, double[][] gw, double[][] gb) {
+    double loss = lossAndGradients(indices, 0, indices.length);
+    for (int l = 0; l < layers; l++) {
+      for (int k = 0; k < gw[l].length; k++) {
+        gw[l][k] = dw[l][k];
+      }
+      for (int k = 0; k < gb[l].length; k++) {
+        gb[l][k] = db[l][k];
+      }
+    }
+    return loss;
+  }
+
+  /** Forward, loss and backward on a batch; leaves dw/db filled; returns the mean loss. */
+  private double lossAndGradients(int[] order, int offset, int count) {
+    gather(trainX, trainY, order, offset, count);
+    forward(count);
+    int top = layers - 1;
+    double scale = mean ? 1.0 / count : 1.0;
+    double lossSum = 0.0;
+    double[] zo = z[top];
+    double[] g = dz[top];
+    for (int s = 0; s < count; s++) {
+      double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+      lossSum += bce(p, y[s]);
+      g[s] = (p - y[s]) * scale;
+    }
+    for (int l = top; l >= 0; l--) {
+      Dense64.multTransA(a[l], dz[l], count, sizes[l], sizes[l + 1], dw[l], db[l]);
+      if (l > 0) {
+        Dense64.multTransB(dz[l], count, sizes[l + 1], w[l], sizes[l], dz[l - 1]);
+        activationBackward(l - 1, count * sizes[l]);
+      }
+    }
+    return lossSum / count;
+  }
+
+  /** Clipped binary cross-entropy of one prediction. */
+  private double bce(double p, double label) {
+    double pc = Math.min(Math.max(p, clipEps), 1.0 - clipEps);
+    return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));
+  }
+
+  private void gather(double[] x, double[] labels, int[] order, int offset, int count) {
+    int f = sizes[0];
+    double[] a0 = a[0];
+    for (int s = 0; s < count; s++) {
+      int idx = order == null ? offset + s : order[offset + s];
+      for (int k = 0; k < f; k++) {
+        a0[s * f + k] = x[idx * f + k];
+      }
+      y[s] = labels[idx];
+    }
+  }
+
+  private void forward(int rows) {
+    for (int l = 0; l < layers; l++) {
+      Dense64.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      if (l < layers - 1) {
+        activationForward(z[l], a[l + 1], rows * sizes[l + 1]);
+      }
+    }
+  }
+
+  private void activationForward(double[] in, double[] out, int n) {
+    switch (act) {
+      case RELU:
+        for (int k = 0; k < n; k++) {
+          out[k] = in[k] > 0.0 ? in[k] : 0.0;
+        }
+        break;
+      case LEAKY_RELU:
+        for (int k = 0; k < n; k++) {
+          out[k] = in[k] > 0.0 ? in[k] : slope * in[k];
+        }
+        break;
+      default:
+        for (int k = 0; k < n; k++) {
+          out[k] = Math.tanh(in[k]);
+        }
+    }
+  }
+
+  /** dz[h] *= act'(z[h]) for hidden layer h, given dz[h] holds dL/da. */
+  private void activationBackward(int h, int n) {
+    double[] zh = z[h];
+    double[] g = dz[h];
+    switch (act) {
+      case RELU:
+        for (int k = 0; k < n; k++) {
+          g[k] = zh[k] > 0.0 ? g[k] : 0.0;
+        }
+        break;
+      case LEAKY_RELU:
+        for (int k = 0; k < n; k++) {
+          g[k] = zh[k] > 0.0 ? g[k] : slope * g[k];
+        }
+        break;
+      default:
+        double[] ah = a[h + 1];
+        for (int k = 0; k < n; k++) {
+          g[k] = g[k] * (1.0 - ah[k] * ah[k]);
+        }
+    }
+  }
+
+  @Override
+  public void evaluate(double[] out, double[] deadFraction) {
+    evalSet(testX, testY, out, 2, null);
+    int hidden = layers - 1;
+    boolean[][] alive = new boolean[hidden][];
+    for (int h = 0; h < hidden; h++) {
+      alive[h] = new boolean[sizes[h + 1]];
+    }
+    evalSet(trainX, trainY, out, 0, alive);
+    for (int h = 0; h < hidden; h++) {
+      int dead = 0;
+      for (boolean v : alive[h]) {
+        dead += v ? 0 : 1;
+      }
+      deadFraction[h] = (double) dead / alive[h].length;
+    }
+  }
+
+  /** Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. */
+  private void evalSet(double[] x, double[] labels, double[] out, int slot, boolean[][] alive) {
+    int n = labels.length;
+    double lossSum = 0.0;
+    int correct = 0;
+    int top = layers - 1;
+    for (int start = 0; start < n; start += EVAL_CHUNK) {
+      int rows = Math.min(EVAL_CHUNK, n - start);
+      gather(x, labels, null, start, rows);
+      forward(rows);
+      for (int s = 0; s < rows; s++) {
+        double p = 1.0 / (1.0 + Math.exp(-z[top][s]));
+        lossSum += bce(p, y[s]);
+        correct += (p >= 0.5) == (y[s] >= 0.5) ? 1 : 0;
+      }
+      if (alive != null) {
+        markActive(rows, alive);
+      }
+    }
+    out[slot] = n == 0 ? Double.NaN : lossSum / n;
+    out[slot + 1] = n == 0 ? Double.NaN : (double) correct / n;
+  }
+
+  private void markActive(int rows, boolean[][] alive) {
+    for (int h = 0; h < alive.length; h++) {
+      int units = sizes[h + 1];
+      double[] zh = z[h];
+      boolean[] al = alive[h];
+      for (int s = 0; s < rows; s++) {
+        for (int u = 0; u < units; u++) {
+          if (!act.inactive(zh[s * units + u])) {
+            al[u] = true;
+          }
+        }
+      }
+    }
+  }
+}
