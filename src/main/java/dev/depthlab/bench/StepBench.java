@@ -1,0 +1,96 @@
+package dev.depthlab.bench;
+
+import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.common.Rng;
+import dev.depthlab.data.DataSet;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.Init;
+import dev.depthlab.model.Initializer;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Times one lockstep SGD step (forward, loss, backward, update, step diagnostics, for all R
+ * replicas) on a backend at one shape. Steps run in epochs of {@link #STEPS_PER_EPOCH}, each
+ * ending with the epoch's diagnostics read-back, as in training. The result is the median of
+ * several timed rounds after a warm-up that lets the JIT (or the GPU) settle.
+ */
+public final class StepBench {
+  static final int STEPS_PER_EPOCH = 50;
+  static final int ROUNDS = 5;
+
+  private StepBench() {}
+
+  /** One benchmark point. */
+  public record Point(int depth, int width, int batch, int replicas, Precision precision) {}
+
+  /** A measured point: median and min microseconds per lockstep step. */
+  public record Timing(String backend, Point point, double medianMicros, double minMicros) {
+    public double microsPerReplica() {
+      return medianMicros / point.replicas();
+    }
+  }
+
+  public static Timing time(Backend backend, Point pt, double secondsPerPoint) {
+    NetworkSpec net = NetworkSpec.of(2, pt.depth(), pt.width(), Activation.RELU, 0.01,
+        Reduction.SUM, 1e-8);
+    int n = pt.batch() * 4;
+    List<ReplicaSetup> setups = new ArrayList<>();
+    Rng rng = new Rng(42);
+    for (int r = 0; r < pt.replicas(); r++) {
+      setups.add(new ReplicaSetup(Initializer.draw(net, Init.HE_NORMAL, 0.0, rng),
+          randomData(n, rng), randomData(pt.batch(), rng)));
+    }
+    int[][] order = new int[pt.replicas()][n];
+    for (int[] o : order) {
+      for (int i = 0; i < n; i++) {
+        o[i] = i;
+      }
+    }
+    try (Group g = backend.createGroup(
+        new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH), setups)) {
+      // learning rate 0: the parameters never move, so every step does the same work
+      runFor(g, order, n, pt.batch(), Math.min(0.5, secondsPerPoint));
+      double[] rounds = new double[ROUNDS];
+      for (int k = 0; k < ROUNDS; k++) {
+        rounds[k] = runFor(g, order, n, pt.batch(), secondsPerPoint / ROUNDS);
+      }
+      Arrays.sort(rounds);
+      return new Timing(backend.name(), pt, rounds[ROUNDS / 2], rounds[0]);
+    }
+  }
+
+  /** Runs whole epochs for at least {@code seconds}; returns microseconds per step. */
+  private static double runFor(Group g, int[][] order, int n, int batch, double seconds) {
+    long start = System.nanoTime();
+    long deadline = start + (long) (seconds * 1e9);
+    long steps = 0;
+    do {
+      g.beginEpoch(order);
+      for (int s = 0; s < STEPS_PER_EPOCH; s++) {
+        g.step((s * batch) % (n - batch + 1), batch, 0.0);
+      }
+      g.endEpoch();
+      steps += STEPS_PER_EPOCH;
+    } while (System.nanoTime() < deadline);
+    return (System.nanoTime() - start) / 1e3 / steps;
+  }
+
+  private static DataSet randomData(int n, Rng rng) {
+    double[] x = new double[2 * n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[2 * i] = rng.uniform(-1, 1);
+      x[2 * i + 1] = rng.uniform(-1, 1);
+      y[i] = x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1] < 0.25 ? 1 : 0;
+    }
+    return new DataSet("bench", 2, x, y);
+  }
+}

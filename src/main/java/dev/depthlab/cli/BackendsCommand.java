@@ -1,0 +1,33 @@
+package dev.depthlab.cli;
+
+import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.BackendRegistry;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+
+/** {@code depthlab backends}: which backends can run here, and why not. */
+@Command(name = "backends", mixinStandardHelpOptions = true,
+    description = "List the backends: usable or not (and why), device, memory, versions.")
+final class BackendsCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    BackendRegistry reg = BackendRegistry.standard();
+    String auto = null;
+    for (Backend b : reg.all()) {
+      Availability av = b.availability();
+      out.printf("%-5s %s%n", b.name(), av.usable() ? "available" : "unavailable: " + av.reason());
+      av.details().forEach((k, v) -> out.printf("      %-16s %s%n", k, v));
+      if (auto == null && av.usable()) {
+        auto = b.name();
+      }
+    }
+    out.println("auto  -> " + (auto == null ? "none" : auto));
+    return 0;
+  }
+}

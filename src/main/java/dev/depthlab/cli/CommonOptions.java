@@ -1,0 +1,38 @@
+package dev.depthlab.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run a study config. */
+public final class CommonOptions {
+  @Option(names = "--backend", paramLabel = "auto|cpu|cuda",
+      description = "Backend to compute on (default: the config's, auto).")
+  String backend;
+
+  @Option(names = "--precision", paramLabel = "fp32|fp64",
+      description = "Floating-point precision (default: the config's).")
+  String precision;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a config key, e.g. --set training.epochs=50 (repeatable).")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = {"-q", "--quiet"}, description = "Plain log lines only, no progress bar.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  /** The --set overrides, with --backend and --precision folded in as overrides too. */
+  List<String> overrides() {
+    List<String> all = new ArrayList<>(sets);
+    if (backend != null) {
+      all.add("backend=" + backend);
+    }
+    if (precision != null) {
+      all.add("precision=" + precision);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.depthlab.cli;
+
+import dev.depthlab.common.UserError;
+import dev.depthlab.common.Version;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code depthlab} command: dispatches to one class per subcommand. */
+@Command(
+    name = "depthlab",
+    mixinStandardHelpOptions = true,
+    version = "depthlab " + Version.STRING,
+    description = "Controlled studies of how network depth changes training.",
+    subcommands = {
+      TrainCommand.class,
+      GradcheckCommand.class,
+      DataCommand.class,
+      BackendsCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this directly). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setOut(out);
+    cmd.setErr(err);
+    cmd.setExecutionExceptionHandler((ex, line, parsed) -> {
+      boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+      if (ex instanceof UserError u) {
+        err.println("depthlab: " + u.getMessage());
+        if (verbose) {
+          ex.printStackTrace(err);
+        }
+        return u.exitCode();
+      }
+      err.println("depthlab: failed: " + ex);
+      if (verbose) {
+        ex.printStackTrace(err);
+      } else {
+        err.println("(run again with --verbose for the stack trace)");
+      }
+      return UserError.FAILURE;
+    });
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      err.println("depthlab: " + ex.getMessage());
+      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return UserError.USAGE;
+    });
+    return cmd.execute(args);
+  }
+}

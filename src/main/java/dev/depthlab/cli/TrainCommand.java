@@ -1,0 +1,118 @@
+package dev.depthlab.cli;
+
+import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.BackendRegistry;
+import dev.depthlab.common.UserError;
+import dev.depthlab.common.Version;
+import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.train.EpochRecord;
+import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunResult;
+import dev.depthlab.train.RunSpec;
+import dev.depthlab.train.StepRecord;
+import dev.depthlab.train.TrainListener;
+import dev.depthlab.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code depthlab train}: one run with live progress, written to a run folder. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train one run (one data set, depth and seed of a study) and write its folder.")
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "Study config (YAML).")
+  Path config;
+
+  @Option(names = "--dataset", description = "Data set of the study (default: its first).")
+  String dataset;
+
+  @Option(names = "--depth", description = "Hidden layers (default: the study's first depth).")
+  Integer depth;
+
+  @Option(names = "--seed", description = "Run seed (default: the study's first seed).")
+  Long seed;
+
+  @Option(names = "--out", description = "Run folder (default: results/<study>/runs/...).")
+  Path out;
+
+  @Mixin CommonOptions common;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter o = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    StudyConfig cfg = Studies.load(config, null, common.overrides());
+    RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
+    Backend backend = BackendRegistry.standard().select(cfg.backend(), err::println);
+    Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
+    o.printf("training %s on %s (%s): %s, %d epochs -> %s%n", run.shortName(), backend.name(),
+        cfg.precision().key(), run.net(), cfg.training().epochs(), dir);
+    List<StepRecord> steps = cfg.diagnostics().steps() ? new ArrayList<>() : null;
+    RunResult result;
+    try (Progress progress = Progress.open("train", cfg.training().epochs(), common.quiet, o)) {
+      result = Trainer.train(backend, List.of(run), new TrainListener() {
+        @Override
+        public void onEpoch(int replica, EpochRecord r) {
+          progress.epoch(r);
+        }
+
+        @Override
+        public void onSteps(int replica, List<StepRecord> s) {
+          steps.addAll(s);
+        }
+      }).get(0);
+    }
+    String device = backend.availability().details().getOrDefault("device", backend.name());
+    RunFolder.write(dir, result, steps, new RunFolder.Provenance(ConfigYaml.hash(cfg),
+        backend.name(), device, Version.STRING));
+    var s = result.summary();
+    o.printf("%s: train acc %.4f, test acc %.4f, test loss %.4f, grad norm %.4g +- %.3g (cv %.3f),"
+        + " %.1f s%n", s.status(), s.trainAccuracy(), s.testAccuracy(), s.testLoss(),
+        s.gradNormMean(), s.gradNormStd(), s.gradNormCv(), result.wallSeconds());
+    o.println("wrote " + dir);
+    return 0;
+  }
+
+  private DatasetSpec pickDataset(StudyConfig cfg) {
+    if (dataset == null) {
+      return cfg.data().sets().get(0);
+    }
+    for (DatasetSpec d : cfg.data().sets()) {
+      if (d.label().equals(dataset) || d.kind().equals(dataset)) {
+        return d;
+      }
+    }
+    List<String> known = cfg.data().sets().stream().map(DatasetSpec::label).toList();
+    throw new UserError("--dataset " + dataset + ": not in the study's data.sets " + known
+        + " (add it with --set data.sets=[" + dataset + "])");
+  }
+
+  private int pickDepth(StudyConfig cfg) {
+    List<Integer> depths = RunSpec.depthsOf(cfg);
+    if (depth == null) {
+      return depths.get(0);
+    }
+    if (cfg.model().explicitLayers()) {
+      throw new UserError("--depth: the study lists its layers explicitly (model.layers)");
+    }
+    if (depth < 0) {
+      throw new UserError("--depth must be >= 0, got " + depth);
+    }
+    return depth;
+  }
+
+  private long pickSeed(StudyConfig cfg) {
+    return seed != null ? seed : cfg.seeds().get(0);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.depthlab.train;
+
+import dev.depthlab.backend.Evaluation;
+import dev.depthlab.backend.StepLog;
+import dev.depthlab.model.Parameters;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Turns what a backend measured into per-epoch records and a run's summary. */
+final class Diagnostics {
+  private Diagnostics() {}
+
+  static EpochRecord epochRecord(
+      int epoch, StepLog log, int r, Evaluation eval, Parameters now, Parameters previous) {
+    int steps = log.steps();
+    int layers = log.layers();
+    double[] global = new double[steps];
+    double lossSum = 0;
+    for (int s = 0; s < steps; s++) {
+      global[s] = log.gradNorm(r, s);
+      lossSum += log.loss(r, s);
+    }
+    double[] layerMean = new double[layers];
+    double[] layerStd = new double[layers];
+    double[] perLayer = new double[steps];
+    for (int l = 0; l < layers; l++) {
+      for (int s = 0; s < steps; s++) {
+        perLayer[s] = Math.sqrt(log.gradSq(r, s, l));
+      }
+      layerMean[l] = mean(perLayer);
+      layerStd[l] = std(perLayer, layerMean[l]);
+    }
+    double gMean = mean(global);
+    double batchLoss = lossSum / steps;
+    if (eval == null) {
+      double[] none = new double[0];
+      return new EpochRecord(epoch, batchLoss, gMean, std(global, gMean), layerMean, layerStd,
+          false, Double.NaN, Double.NaN, Double.NaN, Double.NaN, none, none, none);
+    }
+    double[] weightNorm = new double[layers];
+    double[] updateRatio = new double[layers];
+    for (int l = 0; l < layers; l++) {
+      weightNorm[l] = now.weightNorm(l);
+      double diff = 0;
+      double[] a = now.weights()[l];
+      double[] b = previous.weights()[l];
+      for (int k = 0; k < a.length; k++) {
+        diff += (a[k] - b[k]) * (a[k] - b[k]);
+      }
+      double prevNorm = previous.weightNorm(l);
+      updateRatio[l] = prevNorm == 0 ? Double.NaN : Math.sqrt(diff) / prevNorm;
+    }
+    return new EpochRecord(epoch, batchLoss, gMean, std(global, gMean), layerMean, layerStd, true,
+        eval.trainLoss()[r], eval.trainAccuracy()[r], eval.testLoss()[r], eval.testAccuracy()[r],
+        weightNorm, updateRatio, eval.deadFraction()[r].clone());
+  }
+
+  static List<StepRecord> stepRecords(int epoch, StepLog log, int r) {
+    List<StepRecord> out = new ArrayList<>(log.steps());
+    for (int s = 0; s < log.steps(); s++) {
+      out.add(new StepRecord(epoch, s + 1, log.loss(r, s), log.gradNorm(r, s)));
+    }
+    return out;
+  }
+
+  static RunSummary summarize(List<EpochRecord> records, boolean diverged) {
+    double[] g = new double[records.size()];
+    for (int e = 0; e < g.length; e++) {
+      g[e] = records.get(e).gradNormMean();
+    }
+    double m = mean(g);
+    double sd = std(g, m);
+    EpochRecord last = records.get(records.size() - 1);
+    return new RunSummary(diverged ? RunSummary.DIVERGED : RunSummary.OK, last.trainAccuracy(),
+        last.testAccuracy(), last.trainLoss(), last.testLoss(), m, sd, m == 0 ? Double.NaN : sd / m,
+        Arrays.copyOf(last.deadFraction(), last.deadFraction().length));
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return v.length == 0 ? Double.NaN : s / v.length;
+  }
+
+  /** Population standard deviation (divides by n), as NumPy's default std. */
+  static double std(double[] v, double mean) {
+    double s = 0;
+    for (double x : v) {
+      s += (x - mean) * (x - mean);
+    }
+    return v.length == 0 ? Double.NaN : Math.sqrt(s / v.length);
+  }
+}

@@ -1,0 +1,170 @@
+package dev.depthlab.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.Seeds;
+import dev.depthlab.model.NetworkSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+/**
+ * A run's folder: run.json (identity, seeds, backend, timings, status, summary), epochs.csv (one
+ * row per epoch) and, when asked, steps.csv. Every file is written whole or not at all; run.json
+ * goes last, so a folder whose run.json says {@code ok} or {@code diverged} is complete.
+ */
+public final class RunFolder {
+  public static final String RUN_JSON = "run.json";
+  public static final String EPOCHS_CSV = "epochs.csv";
+  public static final String STEPS_CSV = "steps.csv";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private RunFolder() {}
+
+  /** Where and how a run was computed: for run.json. */
+  public record Provenance(String configHash, String backend, String device, String version) {}
+
+  public static void write(Path dir, RunResult result, List<StepRecord> steps, Provenance prov) {
+    NetworkSpec net = result.spec().net();
+    writeEpochs(dir.resolve(EPOCHS_CSV), result.epochs(), net);
+    if (steps != null) {
+      writeSteps(dir.resolve(STEPS_CSV), steps);
+    }
+    AtomicFiles.writeString(dir.resolve(RUN_JSON), runJson(result, prov).toPrettyString() + "\n");
+  }
+
+  /** True when the folder holds a finished run (run.json with a final status). */
+  public static boolean isFinished(Path dir) {
+    Path json = dir.resolve(RUN_JSON);
+    if (!Files.isRegularFile(json) || !Files.isRegularFile(dir.resolve(EPOCHS_CSV))) {
+      return false;
+    }
+    try {
+      String status = JSON.readTree(json.toFile()).path("status").asText("");
+      return status.equals(RunSummary.OK) || status.equals(RunSummary.DIVERGED);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static ObjectNode runJson(RunResult res, Provenance prov) {
+    RunSpec spec = res.spec();
+    ObjectNode root = JSON.createObjectNode();
+    root.put("study", spec.config().name());
+    root.put("config_hash", prov.configHash());
+    root.put("dataset", spec.dataset().label());
+    root.put("depth", spec.depth());
+    root.put("seed", spec.seed());
+    ArrayNode sizes = root.putArray("layer_sizes");
+    for (int s : spec.net().sizes()) {
+      sizes.add(s);
+    }
+    root.put("activation", spec.net().activation().key());
+    root.put("precision", spec.config().precision().key());
+    ObjectNode seeds = root.putObject("stream_seeds");
+    seeds.put("train_data", Seeds.TRAIN_DATA.seedFor(spec.seed()));
+    seeds.put("test_data",
+        Seeds.TEST_DATA.seedFor(spec.seed() + spec.config().data().test().seedOffset()));
+    seeds.put("init", Seeds.INIT.seedFor(spec.seed()));
+    seeds.put("shuffle", Seeds.SHUFFLE.seedFor(spec.seed()));
+    root.put("backend", prov.backend());
+    root.put("device", prov.device());
+    ObjectNode versions = root.putObject("versions");
+    versions.put("depthlab", prov.version());
+    versions.put("java", System.getProperty("java.version"));
+    root.put("epochs", res.epochs().size());
+    root.putObject("timings").put("wall_s", res.wallSeconds());
+    RunSummary s = res.summary();
+    root.put("status", s.status());
+    ObjectNode sum = root.putObject("summary");
+    sum.put("train_acc", s.trainAccuracy());
+    sum.put("test_acc", s.testAccuracy());
+    sum.put("train_loss", s.trainLoss());
+    sum.put("test_loss", s.testLoss());
+    sum.put("grad_norm_mean", s.gradNormMean());
+    sum.put("grad_norm_std", s.gradNormStd());
+    sum.put("grad_norm_cv", s.gradNormCv());
+    ArrayNode dead = sum.putArray("dead_fraction");
+    for (double d : s.finalDeadFraction()) {
+      dead.add(d);
+    }
+    return root;
+  }
+
+  /** The epochs.csv header for a network: layers are 1-based, l{L} is the output layer. */
+  public static List<String> epochHeader(NetworkSpec net) {
+    List<String> h = new ArrayList<>(List.of("epoch", "batch_loss", "grad_norm_mean",
+        "grad_norm_std", "train_loss", "train_acc", "test_loss", "test_acc"));
+    for (int l = 1; l <= net.layers(); l++) {
+      h.add("grad_norm_l" + l + "_mean");
+      h.add("grad_norm_l" + l + "_std");
+      h.add("weight_norm_l" + l);
+      h.add("update_ratio_l" + l);
+    }
+    for (int hdn = 1; hdn <= net.depth(); hdn++) {
+      h.add("dead_h" + hdn);
+    }
+    return h;
+  }
+
+  private static void writeEpochs(Path file, List<EpochRecord> epochs, NetworkSpec net) {
+    List<String> header = epochHeader(net);
+    AtomicFiles.write(file, w -> {
+      try (CSVPrinter p = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+          .setHeader(header.toArray(String[]::new)).build().print(w)) {
+        List<String> row = new ArrayList<>(header.size());
+        for (EpochRecord e : epochs) {
+          row.clear();
+          row.add(Integer.toString(e.epoch()));
+          row.add(num(e.batchLoss()));
+          row.add(num(e.gradNormMean()));
+          row.add(num(e.gradNormStd()));
+          row.add(opt(e.diagnosed(), e.trainLoss()));
+          row.add(opt(e.diagnosed(), e.trainAccuracy()));
+          row.add(opt(e.diagnosed(), e.testLoss()));
+          row.add(opt(e.diagnosed(), e.testAccuracy()));
+          for (int l = 0; l < net.layers(); l++) {
+            row.add(num(e.layerGradMean()[l]));
+            row.add(num(e.layerGradStd()[l]));
+            row.add(e.diagnosed() ? num(e.weightNorm()[l]) : "");
+            row.add(e.diagnosed() ? num(e.updateRatio()[l]) : "");
+          }
+          for (int h = 0; h < net.depth(); h++) {
+            row.add(e.diagnosed() ? num(e.deadFraction()[h]) : "");
+          }
+          p.printRecord(row);
+        }
+      }
+    });
+  }
+
+  private static void writeSteps(Path file, List<StepRecord> steps) {
+    AtomicFiles.write(file, w -> {
+      try (CSVPrinter p = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
+          .setHeader("epoch", "step", "loss", "grad_norm").build().print(w)) {
+        for (StepRecord s : steps) {
+          p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()));
+        }
+      }
+    });
+  }
+
+  private static String opt(boolean present, double v) {
+    return present ? num(v) : "";
+  }
+
+  /** Shortest decimal that reads back as the same double: files compare byte for byte. */
+  public static String num(double v) {
+    return Double.toString(v);
+  }
+
+}

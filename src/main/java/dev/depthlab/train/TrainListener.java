@@ -1,0 +1,15 @@
+package dev.depthlab.train;
+
+/** Receives a group's progress as it trains (progress bars, file writers, preflight checks). */
+public interface TrainListener {
+  /** After each epoch, for each replica r. */
+  default void onEpoch(int replica, EpochRecord record) {}
+
+  /** After each epoch, the epoch's steps of replica r (only called when steps are logged). */
+  default void onSteps(int replica, java.util.List<StepRecord> steps) {}
+
+  /** Once per epoch after every replica's onEpoch; {@code epoch} is 1-based. */
+  default void onEpochDone(int epoch, int epochs) {}
+
+  TrainListener NONE = new TrainListener() {};
+}

@@ -1,0 +1,124 @@
+package dev.depthlab.train;
+
+import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.Evaluation;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.StepLog;
+import dev.depthlab.common.Rng;
+import dev.depthlab.common.Seeds;
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.data.Datasets;
+import dev.depthlab.data.Split;
+import dev.depthlab.model.Initializer;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The training loop: mini-batch SGD over epochs for a group of runs that share one architecture
+ * and schedule (typically the seeds of one data set and depth), driven in lockstep on a backend.
+ * The host draws the data, the initial parameters and every epoch's shuffle, so the work is the
+ * same on every backend; the backend reports per-step diagnostics once per epoch.
+ */
+public final class Trainer {
+  private Trainer() {}
+
+  /** Trains {@code runs} as one group; results in the order of {@code runs}. */
+  public static List<RunResult> train(Backend backend, List<RunSpec> runs, TrainListener listener) {
+    if (runs.isEmpty()) {
+      return List.of();
+    }
+    long start = System.nanoTime();
+    RunSpec first = runs.get(0);
+    StudyConfig cfg = first.config();
+    NetworkSpec net = first.net();
+    for (RunSpec r : runs) {
+      if (!r.net().equals(net) || !r.config().training().equals(cfg.training())
+          || r.config().data().nTrain() != cfg.data().nTrain()
+          || r.config().precision() != cfg.precision()) {
+        throw new IllegalArgumentException("runs of one group must share architecture and schedule");
+      }
+    }
+    List<ReplicaSetup> setups = new ArrayList<>();
+    List<Parameters> previous = new ArrayList<>();
+    for (RunSpec r : runs) {
+      setups.add(setupFor(r));
+      previous.add(setups.get(setups.size() - 1).initial().copy());
+    }
+    int n = setups.get(0).train().size();
+    int batch = cfg.training().batchFor(n);
+    int stepsPerEpoch = (n + batch - 1) / batch;
+    int epochs = cfg.training().epochs();
+    double lr = cfg.training().lr();
+    int every = cfg.diagnostics().every();
+    boolean logSteps = cfg.diagnostics().steps();
+
+    int rN = runs.size();
+    Rng[] shuffles = new Rng[rN];
+    for (int r = 0; r < rN; r++) {
+      shuffles[r] = Seeds.SHUFFLE.rng(runs.get(r).seed());
+    }
+    List<List<EpochRecord>> records = new ArrayList<>();
+    for (int r = 0; r < rN; r++) {
+      records.add(new ArrayList<>(epochs));
+    }
+    boolean[] diverged = new boolean[rN];
+    int[][] order = new int[rN][n];
+
+    try (Group group = backend.createGroup(
+        new GroupSpec(net, cfg.precision(), batch, stepsPerEpoch), setups)) {
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        for (int r = 0; r < rN; r++) {
+          for (int i = 0; i < n; i++) {
+            order[r][i] = i;
+          }
+          shuffles[r].shuffle(order[r]);
+        }
+        group.beginEpoch(order);
+        for (int offset = 0; offset < n; offset += batch) {
+          group.step(offset, Math.min(batch, n - offset), lr);
+        }
+        StepLog log = group.endEpoch();
+        boolean diagnose = epoch % every == 0 || epoch == epochs;
+        Evaluation eval = diagnose ? group.evaluate() : null;
+        for (int r = 0; r < rN; r++) {
+          Parameters now = diagnose ? group.parameters(r) : null;
+          EpochRecord rec = Diagnostics.epochRecord(epoch, log, r, eval, now, previous.get(r));
+          if (diagnose) {
+            previous.set(r, now);
+          }
+          diverged[r] |= !Double.isFinite(rec.batchLoss()) || !Double.isFinite(rec.gradNormMean());
+          records.get(r).add(rec);
+          listener.onEpoch(r, rec);
+          if (logSteps) {
+            listener.onSteps(r, Diagnostics.stepRecords(epoch, log, r));
+          }
+        }
+        listener.onEpochDone(epoch, epochs);
+      }
+      double wall = (System.nanoTime() - start) / 1e9;
+      List<RunResult> results = new ArrayList<>(rN);
+      for (int r = 0; r < rN; r++) {
+        RunSummary summary = Diagnostics.summarize(records.get(r), diverged[r]);
+        results.add(new RunResult(runs.get(r), List.copyOf(records.get(r)), summary,
+            previous.get(r), wall));
+      }
+      return results;
+    }
+  }
+
+  /** The data sets and initial parameters of a run, drawn from its seed streams. */
+  public static ReplicaSetup setupFor(RunSpec run) {
+    StudyConfig cfg = run.config();
+    var data = cfg.data();
+    Split split = Datasets.forRun(run.dataset(), data.nTrain(), data.test(), data.noise(),
+        run.seed());
+    var m = cfg.model();
+    Parameters init = Initializer.draw(run.net(), m.init(), m.biasInit(),
+        Seeds.INIT.rng(run.seed()));
+    return new ReplicaSetup(init, split.train(), split.test());
+  }
+}
