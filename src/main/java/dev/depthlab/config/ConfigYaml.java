@@ -142,7 +142,7 @@ public final class ConfigYaml {
     }
     double a = Math.abs(v);
     if (a >= 1e-4 && a < 1e7) {
-      String plain = BigDecimal.valueOf(v).toPlainString();
+      String plain = BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
       return plain.contains(".") ? plain : plain + ".0";
     }
     String s = Double.toString(v).replace('E', 'e');
