@@ -1,0 +1,454 @@
+package dev.depthlab.config;
+
+import dev.depthlab.common.UserError;
+import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.Init;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.DoublePredicate;
+import java.util.function.LongPredicate;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Turns a composed (and overridden) YAML node tree into a validated {@link StudyConfig}: missing
+ * keys take {@link ConfigLoader#defaults()}, every refusal names the line (or override) and key.
+ */
+final class ConfigBinder {
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
+  // YAML-style decimals; refuses what Double.parseDouble would also take: NaN, Infinity, 1d, 0x1p3
+  private static final Pattern DECIMAL =
+      Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+  private static final List<String> BACKENDS = List.of("auto", "cpu", "cuda");
+
+  private final Origins origins;
+  private final String derivedName;
+  private final StudyConfig d = ConfigLoader.defaults();
+
+  /** {@code derivedName}: the name a config without {@code name:} gets (its file name). */
+  ConfigBinder(Origins origins, String derivedName) {
+    this.origins = origins;
+    this.derivedName = derivedName;
+  }
+
+  StudyConfig bind(MappingNode root) {
+    Section top = new Section("", root);
+    return new StudyConfig(
+        name(top),
+        data(top.child("data")),
+        model(top.child("model")),
+        training(top.child("training")),
+        seeds(top),
+        precision(top),
+        choice(top, "backend", d.backend(), BACKENDS),
+        diagnostics(top.child("diagnostics")));
+  }
+
+  private String name(Section top) {
+    Node n = top.value("name");
+    if (n == null) {
+      if (!validName(derivedName)) {
+        throw new UserError(
+            origins.source()
+                + ": name: '"
+                + derivedName
+                + "' (from the file name) must match [A-Za-z0-9._-]+; give name: in the config");
+      }
+      return derivedName;
+    }
+    String name = string(n, "name", "a name");
+    if (!validName(name)) {
+      throw origins.error(n, "name: must match [A-Za-z0-9._-]+ (not only dots), got '" + name + "'");
+    }
+    return name;
+  }
+
+  /** Names become folder names: "." and ".." would leave results/. */
+  static boolean validName(String name) {
+    return NAME.matcher(name).matches() && !name.chars().allMatch(c -> c == '.');
+  }
+
+  private DataConfig data(Section s) {
+    List<DatasetSpec> sets = s.has("sets") ? datasets(s.value("sets"), s.path("sets")) : d.data().sets();
+    int nTrain = intValue(s, "n_train", d.data().nTrain(), v -> v >= 2, "must be >= 2");
+    TestSplit test = test(s.child("test"));
+    double noise = number(s, "noise", d.data().noise(), v -> v >= 0, "must be >= 0");
+    return new DataConfig(sets, nTrain, test, noise);
+  }
+
+  private List<DatasetSpec> datasets(Node n, String path) {
+    List<Node> items = sequence(n, path, "a list of data sets (names or {kind: ...} maps)");
+    if (items.isEmpty()) {
+      throw origins.error(n, path + ": must name at least one data set");
+    }
+    List<DatasetSpec> sets = new ArrayList<>();
+    Set<String> labels = new HashSet<>();
+    for (Node item : items) {
+      DatasetSpec spec = dataset(item, path);
+      // two equal entries would write into the same run folders
+      if (!labels.add(spec.label())) {
+        throw origins.error(item, path + ": data set '" + spec.label() + "' is listed twice");
+      }
+      sets.add(spec);
+    }
+    return sets;
+  }
+
+  /** Shape only: the data package checks kinds and their parameters. */
+  private DatasetSpec dataset(Node item, String path) {
+    if (item instanceof ScalarNode) {
+      return DatasetSpec.of(nonEmpty(item, path, "a data set name or {kind: ...} map"));
+    }
+    if (!(item instanceof MappingNode map)) {
+      throw origins.error(
+          item, path + ": expected a data set name or {kind: ...} map, got " + describe(item));
+    }
+    String kind = null;
+    Map<String, Double> params = new LinkedHashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      String key = nonEmpty(t.getKeyNode(), path, "a parameter name");
+      if (key.equals("kind")) {
+        kind = nonEmpty(t.getValueNode(), path + ".kind", "a data set kind");
+      } else if (params.put(key, decimal(t.getValueNode(), path + "." + key, "a number")) != null) {
+        throw origins.error(t.getKeyNode(), "duplicate key '" + path + "." + key + "'");
+      }
+    }
+    if (kind == null) {
+      throw origins.error(item, path + ": a data set map needs kind:, e.g. {kind: circle}");
+    }
+    return new DatasetSpec(kind, params);
+  }
+
+  private TestSplit test(Section s) {
+    TestSplit def = d.data().test();
+    if (s.has("fraction")) {
+      for (String other : List.of("n", "seed_offset")) {
+        if (s.has(other)) {
+          throw origins.error(
+              s.keyNode(other),
+              s.path(other) + ": cannot be combined with " + s.path("fraction") + " (give one)");
+        }
+      }
+      return TestSplit.split(number(s, "fraction", 0, v -> v > 0 && v < 1, "must be in (0, 1)"));
+    }
+    int n = intValue(s, "n", def.n(), v -> v >= 1, "must be >= 1");
+    long offset = integer(s, "seed_offset", def.seedOffset(), v -> true, "");
+    return TestSplit.drawn(n, offset);
+  }
+
+  private ModelConfig model(Section s) {
+    ModelConfig m = d.model();
+    Activation activation = enumChoice(s, "activation", m.activation(), Activation.values());
+    double slope = number(s, "leaky_slope", m.leakySlope(), v -> v >= 0, "must be >= 0");
+    Init init = enumChoice(s, "init", m.init(), Init.values());
+    double biasInit = number(s, "bias_init", m.biasInit(), v -> true, "");
+    if (s.has("layers")) {
+      for (String other : List.of("depths", "width")) {
+        if (s.has(other)) {
+          throw origins.error(
+              s.keyNode(other),
+              s.path(other) + ": cannot be combined with " + s.path("layers") + " (give one)");
+        }
+      }
+      List<Integer> layers = layers(s.value("layers"), s.path("layers"));
+      return new ModelConfig(List.of(), 0, layers, activation, slope, init, biasInit);
+    }
+    List<Integer> depths = m.depths();
+    if (s.has("depths")) {
+      depths = intList(s.value("depths"), s.path("depths"), v -> v >= 0, "must be >= 0");
+    }
+    int width = intValue(s, "width", m.width(), v -> v >= 1, "must be >= 1");
+    return new ModelConfig(depths, width, List.of(), activation, slope, init, biasInit);
+  }
+
+  private List<Integer> layers(Node n, String path) {
+    List<Integer> layers = new ArrayList<>();
+    for (Node item : sequence(n, path, "a list of integers")) {
+      long v = parseInteger(item, path, "a list of integers");
+      if (v < 1 || v > Integer.MAX_VALUE) {
+        throw rangeError(item, path, "every size must be >= 1");
+      }
+      layers.add((int) v);
+    }
+    if (layers.isEmpty() || layers.get(0) != 2) {
+      throw origins.error(
+          n, path + ": must start with 2 (every data set has 2 inputs), got " + layers);
+    }
+    if (layers.get(layers.size() - 1) != 1) {
+      throw origins.error(n, path + ": must end with 1 (one sigmoid output), got " + layers);
+    }
+    return layers;
+  }
+
+  private TrainingConfig training(Section s) {
+    TrainingConfig t = d.training();
+    int epochs = intValue(s, "epochs", t.epochs(), v -> v >= 1, "must be >= 1");
+    int batchSize = t.batchSize();
+    double batchFraction = t.batchFraction();
+    if (s.has("batch_fraction")) {
+      if (s.has("batch_size")) {
+        throw origins.error(
+            s.keyNode("batch_size"),
+            s.path("batch_size") + ": cannot be combined with " + s.path("batch_fraction")
+                + " (give one)");
+      }
+      batchSize = 0;
+      batchFraction = number(s, "batch_fraction", 0, v -> v > 0 && v <= 1, "must be in (0, 1]");
+    } else {
+      batchSize = intValue(s, "batch_size", t.batchSize(), v -> v >= 1, "must be >= 1");
+    }
+    double lr = number(s, "lr", t.lr(), v -> v > 0, "must be > 0");
+    Reduction reduction = enumChoice(s, "reduction", t.reduction(), Reduction.values());
+    double clip = number(s, "clip_eps", t.clipEps(), v -> v >= 0 && v < 0.5, "must be in [0, 0.5)");
+    return new TrainingConfig(epochs, batchSize, batchFraction, lr, reduction, clip);
+  }
+
+  private List<Long> seeds(Section top) {
+    if (!top.has("seeds")) {
+      return d.seeds();
+    }
+    Node n = top.value("seeds");
+    String path = top.path("seeds");
+    List<Long> seeds = new ArrayList<>();
+    for (Node item : sequence(n, path, "a list of integers")) {
+      long v = parseInteger(item, path, "a list of integers");
+      // seeds name folders (seed-<s>); a minus sign there only invites confusion
+      if (v < 0) {
+        throw rangeError(item, path, "must be >= 0");
+      }
+      if (seeds.contains(v)) {
+        throw origins.error(item, path + ": seed " + v + " is listed twice");
+      }
+      seeds.add(v);
+    }
+    if (seeds.isEmpty()) {
+      throw origins.error(n, path + ": must list at least one seed");
+    }
+    return seeds;
+  }
+
+  private Precision precision(Section top) {
+    return enumChoice(top, "precision", d.precision(), Precision.values());
+  }
+
+  private DiagnosticsConfig diagnostics(Section s) {
+    DiagnosticsConfig def = d.diagnostics();
+    int every = intValue(s, "every", def.every(), v -> v >= 1, "must be >= 1");
+    boolean steps = def.steps();
+    if (s.has("steps")) {
+      Node n = s.value("steps");
+      String v = string(n, s.path("steps"), "true or false").toLowerCase(Locale.ROOT);
+      if (!v.equals("true") && !v.equals("false")) {
+        throw origins.error(n, s.path("steps") + ": expected true or false, got " + describe(n));
+      }
+      steps = v.equals("true");
+    }
+    return new DiagnosticsConfig(every, steps);
+  }
+
+  // ---- typed readers -------------------------------------------------------------------------
+
+  private long integer(Section s, String key, long def, LongPredicate ok, String rule) {
+    if (!s.has(key)) {
+      return def;
+    }
+    Node n = s.value(key);
+    long v = parseInteger(n, s.path(key), "an integer");
+    if (!ok.test(v)) {
+      throw rangeError(n, s.path(key), rule);
+    }
+    return v;
+  }
+
+  /** An int-valued key whose rule is a lower bound; values beyond int are out of range too. */
+  private int intValue(Section s, String key, int def, LongPredicate ok, String rule) {
+    return (int) integer(s, key, def, v -> ok.test(v) && v <= Integer.MAX_VALUE, rule);
+  }
+
+  private double number(Section s, String key, double def, DoublePredicate ok, String rule) {
+    if (!s.has(key)) {
+      return def;
+    }
+    Node n = s.value(key);
+    double v = decimal(n, s.path(key), "a number");
+    if (!ok.test(v)) {
+      throw rangeError(n, s.path(key), rule);
+    }
+    return v;
+  }
+
+  private List<Integer> intList(Node n, String path, LongPredicate ok, String rule) {
+    List<Integer> values = new ArrayList<>();
+    for (Node item : sequence(n, path, "a list of integers")) {
+      long v = parseInteger(item, path, "a list of integers");
+      if (!ok.test(v) || v > Integer.MAX_VALUE) {
+        throw rangeError(item, path, rule);
+      }
+      if (values.contains((int) v)) {
+        throw origins.error(item, path + ": " + v + " is listed twice");
+      }
+      values.add((int) v);
+    }
+    if (values.isEmpty()) {
+      throw origins.error(n, path + ": must not be empty");
+    }
+    return values;
+  }
+
+  private <E extends Enum<E>> E enumChoice(Section s, String key, E def, E[] values) {
+    List<String> keys = Arrays.stream(values).map(ConfigBinder::key).collect(Collectors.toList());
+    String v = choice(s, key, key(def), keys);
+    return values[keys.indexOf(v)];
+  }
+
+  private String choice(Section s, String key, String def, List<String> allowed) {
+    if (!s.has(key)) {
+      return def;
+    }
+    Node n = s.value(key);
+    String v = string(n, s.path(key), "one of " + String.join(", ", allowed));
+    if (!allowed.contains(v)) {
+      throw origins.error(
+          n,
+          s.path(key) + ": must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+    }
+    return v;
+  }
+
+  /** The config name of an enum constant: {@code LEAKY_RELU} is {@code leaky_relu}. */
+  static String key(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private long parseInteger(Node n, String path, String expected) {
+    String text = string(n, path, expected);
+    if (!INTEGER.matcher(text).matches()) {
+      throw origins.error(n, path + ": expected " + expected + ", got " + describe(n));
+    }
+    try {
+      return Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
+    } catch (NumberFormatException e) {
+      throw rangeError(n, path, "out of range");
+    }
+  }
+
+  private double decimal(Node n, String path, String expected) {
+    String text = string(n, path, expected);
+    if (!DECIMAL.matcher(text).matches()) {
+      throw origins.error(n, path + ": expected " + expected + ", got " + describe(n));
+    }
+    return Double.parseDouble(text);
+  }
+
+  private String nonEmpty(Node n, String path, String expected) {
+    String s = string(n, path, expected);
+    if (s.isBlank()) {
+      throw origins.error(n, path + ": expected " + expected + ", got " + describe(n));
+    }
+    return s;
+  }
+
+  /** The text of a scalar; a list, a map or an empty value is an error. */
+  private String string(Node n, String path, String expected) {
+    if (n instanceof ScalarNode s && !isEmpty(s)) {
+      return s.getValue();
+    }
+    throw origins.error(n, path + ": expected " + expected + ", got " + describe(n));
+  }
+
+  private List<Node> sequence(Node n, String path, String expected) {
+    if (n instanceof SequenceNode s) {
+      return s.getValue();
+    }
+    throw origins.error(n, path + ": expected " + expected + ", got " + describe(n));
+  }
+
+  private UserError rangeError(Node n, String path, String rule) {
+    return origins.error(n, path + ": " + rule + ", got " + ((ScalarNode) n).getValue());
+  }
+
+  /** A YAML null: {@code key:} with nothing after it, {@code ~} or {@code null}. */
+  static boolean isEmpty(Node n) {
+    return n instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+  }
+
+  static String describe(Node n) {
+    if (n instanceof ScalarNode s) {
+      return isEmpty(s) ? "nothing" : "'" + s.getValue() + "'";
+    }
+    return n instanceof SequenceNode ? "a list" : "a map";
+  }
+
+  /**
+   * One map of the config: its keys checked against the schema (unknown keys get a suggestion,
+   * duplicates are refused) and indexed by name. An absent or empty section has no keys.
+   */
+  private final class Section {
+    private final String path;
+    private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+
+    Section(String path, MappingNode node) {
+      this.path = path;
+      if (node == null) {
+        return;
+      }
+      for (NodeTuple t : node.getValue()) {
+        Node keyNode = t.getKeyNode();
+        String key = keyNode instanceof ScalarNode k ? k.getValue() : null;
+        if (key == null || !ConfigSchema.isKnown(path, key)) {
+          String shown = key == null ? describe(keyNode) : "'" + path(key) + "'";
+          String hint = key == null ? "" : ConfigSchema.didYouMean(key, ConfigSchema.keys(path));
+          throw origins.error(keyNode, "unknown key " + shown + hint);
+        }
+        if (entries.put(key, t) != null) {
+          throw origins.error(keyNode, "duplicate key '" + path(key) + "'");
+        }
+      }
+    }
+
+    String path(String key) {
+      return ConfigSchema.join(path, key);
+    }
+
+    boolean has(String key) {
+      return entries.containsKey(key);
+    }
+
+    Node value(String key) {
+      NodeTuple t = entries.get(key);
+      return t == null ? null : t.getValueNode();
+    }
+
+    Node keyNode(String key) {
+      return entries.get(key).getKeyNode();
+    }
+
+    /** A nested section; {@code model:} with nothing after it counts as empty. */
+    Section child(String key) {
+      Node n = value(key);
+      if (n == null || isEmpty(n)) {
+        return new Section(path(key), null);
+      }
+      if (n instanceof MappingNode m) {
+        return new Section(path(key), m);
+      }
+      throw origins.error(n, path(key) + ": expected a map of keys, got " + describe(n));
+    }
+  }
+}

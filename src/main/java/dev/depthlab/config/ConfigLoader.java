@@ -1,0 +1,134 @@
+package dev.depthlab.config;
+
+import dev.depthlab.common.UserError;
+import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.Init;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Loads a study config: a YAML file, text or built-in study, with {@code --set} overrides applied,
+ * missing keys defaulted to the nn-depth-study protocol, and every value validated. Errors are
+ * {@link UserError}s whose one line names the source, the line (or the override) and the key.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  /** The config in {@code file}, with {@code overrides} applied (single-valued only). */
+  public static StudyConfig load(Path file, List<String> overrides) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserError("config file not found: " + file);
+    }
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(text, file.toString(), overrides);
+  }
+
+  /** The built-in study {@code config/<name>.yaml} packed into the jar, e.g. {@code quick}. */
+  public static StudyConfig builtIn(String name, List<String> overrides) {
+    String source = "config/" + name + ".yaml";
+    String text;
+    try (InputStream in =
+        ConfigBinder.validName(name) ? ConfigLoader.class.getResourceAsStream("/" + source) : null) {
+      if (in == null) {
+        throw new UserError("no built-in config '" + name + "'");
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("cannot read built-in config " + source + ": " + e.getMessage());
+    }
+    return parse(text, source, overrides);
+  }
+
+  /**
+   * The config in {@code yamlText}; {@code sourceName} (a path) names it in messages and, without
+   * a {@code name:} key, gives the study its name (the file name without extension).
+   */
+  public static StudyConfig parse(String yamlText, String sourceName, List<String> overrides) {
+    refuseMultirun(overrides);
+    Origins origins = new Origins(sourceName);
+    MappingNode root = root(yamlText, origins);
+    Overrides.apply(root, overrides, origins);
+    return new ConfigBinder(origins, baseName(sourceName)).bind(root);
+  }
+
+  /** The seed protocol (nn-depth-study), which is also every missing key's value. */
+  public static StudyConfig defaults() {
+    return new StudyConfig(
+        "seed-study",
+        new DataConfig(
+            List.of(DatasetSpec.of("circle"), DatasetSpec.of("nested_rings")),
+            2000,
+            TestSplit.drawn(400, 100),
+            0.0),
+        new ModelConfig(
+            List.of(1, 2, 4, 6, 8), 16, List.of(), Activation.RELU, 0.01, Init.HE_NORMAL, 0.0),
+        new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8),
+        LongStream.range(0, 10).boxed().toList(),
+        Precision.FP64,
+        "auto",
+        new DiagnosticsConfig(1, false));
+  }
+
+  private static void refuseMultirun(List<String> overrides) {
+    for (String raw : overrides) {
+      if (Overrides.isMultirun(List.of(raw))) {
+        throw Origins.overrideError(raw, "several values are only allowed with 'sweep'");
+      }
+    }
+  }
+
+  /** The document's top-level map; an empty document is an empty map (all defaults). */
+  private static MappingNode root(String yamlText, Origins origins) {
+    Node node;
+    try {
+      node = new Yaml().compose(new StringReader(yamlText));
+    } catch (MarkedYAMLException e) {
+      Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String at = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+      String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      throw new UserError(origins.source() + at + ": YAML syntax error: " + problem);
+    } catch (YAMLException e) {
+      throw new UserError(origins.source() + ": YAML error: " + e.getMessage());
+    }
+    if (node == null) {
+      return new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+    }
+    if (!(node instanceof MappingNode map)) {
+      throw origins.error(
+          node,
+          "the config must be a map of keys (name, data, model, ...), got "
+              + ConfigBinder.describe(node));
+    }
+    return map;
+  }
+
+  /** "config/x.yaml" gives "x". */
+  static String baseName(String sourceName) {
+    String file = sourceName.substring(Math.max(sourceName.lastIndexOf('/'), sourceName.lastIndexOf('\\')) + 1);
+    int dot = file.lastIndexOf('.');
+    return dot > 0 ? file.substring(0, dot) : file;
+  }
+}

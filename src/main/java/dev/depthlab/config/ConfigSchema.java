@@ -1,0 +1,110 @@
+package dev.depthlab.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The known keys of a study config, by section, in DESIGN.md's order; and key suggestions. */
+final class ConfigSchema {
+  /** Section path ("" is the top level) to its keys, in the order {@link ConfigYaml} writes. */
+  private static final Map<String, List<String>> SECTIONS = new LinkedHashMap<>();
+
+  static {
+    SECTIONS.put(
+        "",
+        List.of(
+            "name", "data", "model", "training", "seeds", "precision", "backend", "diagnostics"));
+    SECTIONS.put("data", List.of("sets", "n_train", "test", "noise"));
+    SECTIONS.put("data.test", List.of("n", "seed_offset", "fraction"));
+    SECTIONS.put(
+        "model",
+        List.of("depths", "width", "layers", "activation", "leaky_slope", "init", "bias_init"));
+    SECTIONS.put(
+        "training",
+        List.of("epochs", "batch_size", "batch_fraction", "lr", "reduction", "clip_eps"));
+    SECTIONS.put("diagnostics", List.of("every", "steps"));
+  }
+
+  /**
+   * Keys an override displaces from the file: the other way of saying the same thing. Without this,
+   * {@code --set model.layers=[2,4,1]} on a depths config would always fail as "both given".
+   */
+  private static final Map<String, List<String>> ALTERNATIVES =
+      Map.of(
+          "model.depths", List.of("layers"),
+          "model.layers", List.of("depths", "width"),
+          "training.batch_size", List.of("batch_fraction"),
+          "training.batch_fraction", List.of("batch_size"),
+          "data.test.fraction", List.of("n", "seed_offset"),
+          "data.test.n", List.of("fraction"),
+          "data.test.seed_offset", List.of("fraction"));
+
+  private ConfigSchema() {}
+
+  static boolean isSection(String path) {
+    return SECTIONS.containsKey(path);
+  }
+
+  static List<String> keys(String section) {
+    return SECTIONS.get(section);
+  }
+
+  static boolean isKnown(String section, String key) {
+    List<String> keys = SECTIONS.get(section);
+    return keys != null && keys.contains(key);
+  }
+
+  /** Sibling keys that a value set for {@code path} replaces (see {@link #ALTERNATIVES}). */
+  static List<String> alternatives(String path) {
+    return ALTERNATIVES.getOrDefault(path, List.of());
+  }
+
+  static String join(String section, String key) {
+    return section.isEmpty() ? key : section + "." + key;
+  }
+
+  /** Every known key path, sections included, e.g. {@code model}, {@code model.width}. */
+  static List<String> allPaths() {
+    List<String> all = new ArrayList<>();
+    SECTIONS.forEach((section, keys) -> keys.forEach(k -> all.add(join(section, k))));
+    return all;
+  }
+
+  /** " (did you mean 'x'?)" for the closest candidate within a small edit distance, else "". */
+  static String didYouMean(String word, Collection<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = distance(word, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    // two edits catch typos and swaps; more would suggest unrelated keys
+    boolean close = best != null && bestDistance <= Math.min(2, Math.max(1, word.length() / 3));
+    return close ? " (did you mean '" + best + "'?)" : "";
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int subst = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(subst, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,151 @@
+package dev.depthlab.config;
+
+import dev.depthlab.data.DatasetSpec;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Writes a resolved {@link StudyConfig} back as YAML (every key, DESIGN.md's names and order) and
+ * hashes its protocol.
+ *
+ * <p>The hash is SHA-256 over the canonical YAML of everything except {@code backend}: which
+ * machine runs a study is not part of its protocol, so a study may be resumed or extended on
+ * another backend and its results still belong together. {@code precision} is hashed: fp32 and
+ * fp64 runs are different experiments. The name is hashed too. Adding a key to the config later
+ * changes every hash (the canonical text gains a line); that is deliberate, since old results did
+ * not know the new key.
+ */
+public final class ConfigYaml {
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
+  // words a YAML 1.1 reader (PyYAML, most tools) would read as booleans or null
+  private static final Pattern RESERVED =
+      Pattern.compile("(?i)y|n|yes|no|true|false|on|off|null|~");
+
+  private ConfigYaml() {}
+
+  /** The fully resolved config as block-style YAML; {@code ConfigLoader.parse} reads it back equal. */
+  public static String toYaml(StudyConfig c) {
+    return write(c, true);
+  }
+
+  /** SHA-256 (hex) of the canonical YAML without {@code backend}; see the class comment. */
+  public static String hash(StudyConfig c) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(write(c, false).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  /** The first 16 hex characters of {@link #hash}: for folder names, tables and logs. */
+  public static String shortHash(StudyConfig c) {
+    return hash(c).substring(0, 16);
+  }
+
+  private static String write(StudyConfig c, boolean withBackend) {
+    StringBuilder y = new StringBuilder();
+    line(y, 0, "name", str(c.name()));
+    data(y, c.data());
+    model(y, c.model());
+    training(y, c.training());
+    line(y, 0, "seeds", c.seeds().toString());
+    line(y, 0, "precision", c.precision().key());
+    if (withBackend) {
+      line(y, 0, "backend", str(c.backend()));
+    }
+    y.append("diagnostics:\n");
+    line(y, 1, "every", Integer.toString(c.diagnostics().every()));
+    line(y, 1, "steps", Boolean.toString(c.diagnostics().steps()));
+    return y.toString();
+  }
+
+  private static void data(StringBuilder y, DataConfig d) {
+    y.append("data:\n");
+    List<String> sets = new ArrayList<>();
+    d.sets().forEach(s -> sets.add(dataset(s)));
+    line(y, 1, "sets", "[" + String.join(", ", sets) + "]");
+    line(y, 1, "n_train", Integer.toString(d.nTrain()));
+    y.append("  test:\n");
+    if (d.test().isSplit()) {
+      line(y, 2, "fraction", num(d.test().fraction()));
+    } else {
+      line(y, 2, "n", Integer.toString(d.test().n()));
+      line(y, 2, "seed_offset", Long.toString(d.test().seedOffset()));
+    }
+    line(y, 1, "noise", num(d.noise()));
+  }
+
+  private static String dataset(DatasetSpec s) {
+    if (s.params().isEmpty()) {
+      return str(s.kind());
+    }
+    StringBuilder m = new StringBuilder("{kind: ").append(str(s.kind()));
+    s.params().forEach((k, v) -> m.append(", ").append(str(k)).append(": ").append(num(v)));
+    return m.append('}').toString();
+  }
+
+  private static void model(StringBuilder y, ModelConfig m) {
+    y.append("model:\n");
+    if (m.explicitLayers()) {
+      line(y, 1, "layers", m.layers().toString());
+    } else {
+      line(y, 1, "depths", m.depths().toString());
+      line(y, 1, "width", Integer.toString(m.width()));
+    }
+    line(y, 1, "activation", m.activation().key());
+    line(y, 1, "leaky_slope", num(m.leakySlope()));
+    line(y, 1, "init", m.init().key());
+    line(y, 1, "bias_init", num(m.biasInit()));
+  }
+
+  private static void training(StringBuilder y, TrainingConfig t) {
+    y.append("training:\n");
+    line(y, 1, "epochs", Integer.toString(t.epochs()));
+    if (t.batchSize() > 0) {
+      line(y, 1, "batch_size", Integer.toString(t.batchSize()));
+    } else {
+      line(y, 1, "batch_fraction", num(t.batchFraction()));
+    }
+    line(y, 1, "lr", num(t.lr()));
+    line(y, 1, "reduction", t.reduction().key());
+    line(y, 1, "clip_eps", num(t.clipEps()));
+  }
+
+  private static void line(StringBuilder y, int indent, String key, String value) {
+    y.append("  ".repeat(indent)).append(key).append(": ").append(value).append('\n');
+  }
+
+  /** A string, quoted only where YAML would read it as something else (a number, a boolean). */
+  static String str(String s) {
+    if (PLAIN.matcher(s).matches() && !RESERVED.matcher(s).matches()) {
+      return s;
+    }
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /**
+   * A double that reads back to the same bits and as a float in any YAML 1.1 reader: always a
+   * decimal point, and an exponent with a sign ("1.0e-8", not "1.0E-8" or "1e-8").
+   */
+  static String num(double v) {
+    if (v == 0) {
+      return 1 / v < 0 ? "-0.0" : "0.0";
+    }
+    double a = Math.abs(v);
+    if (a >= 1e-4 && a < 1e7) {
+      String plain = BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+      return plain.contains(".") ? plain : plain + ".0";
+    }
+    String s = Double.toString(v).replace('E', 'e');
+    return s.contains("e-") ? s : s.replace("e", "e+");
+  }
+}

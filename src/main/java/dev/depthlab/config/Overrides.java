@@ -1,0 +1,198 @@
+package dev.depthlab.config;
+
+import dev.depthlab.common.UserError;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Command-line {@code --set key.path=value} overrides. A value is YAML ({@code 0.01}, {@code
+ * [1,2]}, {@code [{kind: circle, radius: 0.3}]}) and replaces that key in the config's node tree
+ * before binding, so it meets the same validation as the file. A value with top-level commas
+ * ({@code training.lr=0.1,0.01}) is a multirun: several values, expanded by {@link #expand}.
+ */
+public final class Overrides {
+  private Overrides() {}
+
+  /** One {@code key.path=value} override as given, split at its first {@code =}. */
+  record Override(String raw, String path, String value) {}
+
+  static Override parse(String raw) {
+    int eq = raw.indexOf('=');
+    if (eq < 0) {
+      throw Origins.overrideError(raw, "expected key.path=value (no '=' found)");
+    }
+    String path = raw.substring(0, eq).trim();
+    if (path.isEmpty()) {
+      throw Origins.overrideError(raw, "expected key.path=value (no key before '=')");
+    }
+    return new Override(raw, path, raw.substring(eq + 1).trim());
+  }
+
+  /** Whether any override gives several comma-separated values (a multirun). */
+  public static boolean isMultirun(List<String> sets) {
+    for (String raw : sets) {
+      if (values(parse(raw)).size() > 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The cartesian product of the overrides' values, as lists of single-valued overrides: {@code
+   * [a=1,2, b=x,y]} gives {@code [a=1, b=x], [a=1, b=y], [a=2, b=x], [a=2, b=y]} (the first key
+   * varies slowest). Commas inside brackets, braces or quotes do not split.
+   */
+  public static List<List<String>> expand(List<String> sets) {
+    List<List<String>> runs = new ArrayList<>();
+    runs.add(List.of());
+    for (String raw : sets) {
+      Override o = parse(raw);
+      List<List<String>> next = new ArrayList<>();
+      for (List<String> prefix : runs) {
+        for (String value : values(o)) {
+          List<String> run = new ArrayList<>(prefix);
+          run.add(o.path() + "=" + value);
+          next.add(List.copyOf(run));
+        }
+      }
+      runs = next;
+    }
+    return List.copyOf(runs);
+  }
+
+  /** The override's values: its value split at top-level commas. */
+  static List<String> values(Override o) {
+    List<String> parts = split(o.value());
+    if (parts.size() > 1 && parts.stream().anyMatch(String::isEmpty)) {
+      throw Origins.overrideError(o.raw(), "empty value in a comma-separated list");
+    }
+    return parts;
+  }
+
+  /** Splits at commas outside [], {}, () and quotes; each part trimmed. */
+  static List<String> split(String value) {
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    char quote = 0;
+    int start = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quote != 0) {
+        quote = c == quote ? 0 : quote;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '[' || c == '{' || c == '(') {
+        depth++;
+      } else if (c == ']' || c == '}' || c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        parts.add(value.substring(start, i).trim());
+        start = i + 1;
+      }
+    }
+    parts.add(value.substring(start).trim());
+    return parts;
+  }
+
+  /** Applies single-valued overrides to {@code root} in order; a later one wins. */
+  static void apply(MappingNode root, List<String> sets, Origins origins) {
+    for (String raw : sets) {
+      apply(root, parse(raw), origins);
+    }
+  }
+
+  private static void apply(MappingNode root, Override o, Origins origins) {
+    String[] keys = o.path().split("\\.", -1);
+    MappingNode map = root;
+    String section = "";
+    for (int i = 0; i < keys.length; i++) {
+      boolean last = i == keys.length - 1;
+      String path = ConfigSchema.join(section, keys[i]);
+      if (!ConfigSchema.isKnown(section, keys[i]) || !last && !ConfigSchema.isSection(path)) {
+        throw Origins.overrideError(
+            o.raw(),
+            "unknown key '"
+                + o.path()
+                + "'"
+                + ConfigSchema.didYouMean(o.path(), ConfigSchema.allPaths()));
+      }
+      if (last) {
+        set(map, keys[i], path, compose(o), o, origins);
+      } else {
+        map = childMap(map, keys[i], path, o, origins);
+        section = path;
+      }
+    }
+  }
+
+  /** The section {@code key} of {@code map}, created when the file does not have it. */
+  private static MappingNode childMap(
+      MappingNode map, String key, String path, Override o, Origins origins) {
+    Node existing = find(map, key);
+    if (existing instanceof MappingNode m) {
+      return m;
+    }
+    if (existing != null && !ConfigBinder.isEmpty(existing)) {
+      throw origins.error(
+          existing, path + ": expected a map of keys, got " + ConfigBinder.describe(existing));
+    }
+    MappingNode created = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+    set(map, key, path, created, o, origins);
+    return created;
+  }
+
+  private static void set(
+      MappingNode map, String key, String path, Node value, Override o, Origins origins) {
+    List<String> displaced = ConfigSchema.alternatives(path);
+    // a key the file gives twice is replaced outright; the alternative form only if the file
+    // gave it (two overrides that contradict each other stay an error)
+    map.getValue()
+        .removeIf(
+            t -> {
+              String k = keyOf(t);
+              return key.equals(k)
+                  || displaced.contains(k) && !origins.fromOverride(t.getValueNode());
+            });
+    ScalarNode keyNode = new ScalarNode(Tag.STR, key, null, null, DumperOptions.ScalarStyle.PLAIN);
+    origins.markOverride(keyNode, o.raw());
+    origins.markOverride(value, o.raw());
+    map.getValue().add(new NodeTuple(keyNode, value));
+  }
+
+  private static Node find(MappingNode map, String key) {
+    Node found = null;
+    for (NodeTuple t : map.getValue()) {
+      if (key.equals(keyOf(t))) {
+        found = t.getValueNode();
+      }
+    }
+    return found;
+  }
+
+  private static String keyOf(NodeTuple t) {
+    return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : null;
+  }
+
+  /** The value as a YAML node; an empty value is a YAML null (and fails where a value is due). */
+  private static Node compose(Override o) {
+    try {
+      Node n = new Yaml().compose(new StringReader(o.value()));
+      return n != null ? n : new ScalarNode(Tag.NULL, "", null, null, DumperOptions.ScalarStyle.PLAIN);
+    } catch (MarkedYAMLException e) {
+      throw Origins.overrideError(o.raw(), "YAML syntax error: " + e.getProblem());
+    } catch (YAMLException e) {
+      throw Origins.overrideError(o.raw(), "YAML error: " + e.getMessage());
+    }
+  }
+}
