@@ -53,7 +53,8 @@ public record ClassBalance(int n, int positives) {
       line +=
           String.format(
               Locale.ROOT,
-              "; imbalanced: minority class %.1f%% < %.0f%%, a model may learn to predict one class",
+              "; imbalanced: minority class %.1f%% < %.0f%%,"
+                  + " a model may learn to predict one class",
               100.0 * minorityFraction(),
               100.0 * MINORITY_WARNING);
     }

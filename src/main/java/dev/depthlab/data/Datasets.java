@@ -165,7 +165,7 @@ public final class Datasets {
     };
   }
 
-  /** Draws {@code n} points of a kind; the same spec, noise and generator state give the same set. */
+  /** Draws {@code n} points; the same spec, noise and generator state give the same set. */
   public static DataSet generate(DatasetSpec spec, int n, double noise, Rng rng) {
     validate(spec);
     validateNoise(spec, noise);

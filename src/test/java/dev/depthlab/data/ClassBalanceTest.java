@@ -18,7 +18,8 @@ class ClassBalanceTest {
     assertEquals(2000 - circle.positives(), b.negatives());
     assertTrue(b.imbalanced(), b.describe());
     assertTrue(b.describe().contains("imbalanced") && b.describe().startsWith("2000 points"));
-    ClassBalance xor = ClassBalance.of(Datasets.generate(DatasetSpec.of("xor"), 2000, 0, new Rng(0)));
+    DataSet xorSet = Datasets.generate(DatasetSpec.of("xor"), 2000, 0, new Rng(0));
+    ClassBalance xor = ClassBalance.of(xorSet);
     assertFalse(xor.imbalanced(), xor.describe());
     assertFalse(xor.describe().contains("imbalanced"));
   }

@@ -104,7 +104,7 @@ class DatasetsRuleTest {
     }
   }
 
-  /** With the default jitter, points are nearer their own arm than the other (the rule, blurred). */
+  /** With the default jitter, points are nearer their own arm than the other one. */
   @ParameterizedTest
   @ValueSource(longs = {0, 7})
   void spiralPointsAreNearerTheirOwnArm(long seed) {

@@ -48,7 +48,8 @@ class DatasetsStatisticsTest {
 
   @Test
   void knownFractions() {
-    assertEquals(Math.PI / 16, Datasets.expectedPositiveFraction(DatasetSpec.of("circle"), 0), 1e-15);
+    assertEquals(
+        Math.PI / 16, Datasets.expectedPositiveFraction(DatasetSpec.of("circle"), 0), 1e-15);
     // default rings: pi (8/9 - 2/9) / 4 = pi / 6
     assertEquals(
         Math.PI / 6, Datasets.expectedPositiveFraction(DatasetSpec.of("nested_rings"), 0), 1e-15);

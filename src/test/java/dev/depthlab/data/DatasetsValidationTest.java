@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthlab.common.Rng;
 import dev.depthlab.common.UserError;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -78,8 +79,8 @@ class DatasetsValidationTest {
 
   @Test
   void generateValidatesToo() {
-    message(() -> Datasets.generate(DatasetSpec.of("circle"), 10, 0.7, new dev.depthlab.common.Rng(0)));
-    message(() -> Datasets.generate(DatasetSpec.of("nope"), 10, 0.0, new dev.depthlab.common.Rng(0)));
+    message(() -> Datasets.generate(DatasetSpec.of("circle"), 10, 0.7, new Rng(0)));
+    message(() -> Datasets.generate(DatasetSpec.of("nope"), 10, 0.0, new Rng(0)));
   }
 
   @Test
