@@ -109,6 +109,10 @@ public final class ConfigLoader {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String at = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
       String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      // "but found another document" only makes sense after its context
+      if (problem != null && problem.startsWith("but ") && e.getContext() != null) {
+        problem = e.getContext() + " " + problem;
+      }
       throw new UserError(origins.source() + at + ": YAML syntax error: " + problem);
     } catch (YAMLException e) {
       throw new UserError(origins.source() + ": YAML error: " + e.getMessage());
