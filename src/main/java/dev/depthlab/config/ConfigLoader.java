@@ -51,7 +51,9 @@ public final class ConfigLoader {
     String source = "config/" + name + ".yaml";
     String text;
     try (InputStream in =
-        ConfigBinder.validName(name) ? ConfigLoader.class.getResourceAsStream("/" + source) : null) {
+        ConfigBinder.validName(name)
+            ? ConfigLoader.class.getResourceAsStream("/" + source)
+            : null) {
       if (in == null) {
         throw new UserError("no built-in config '" + name + "'");
       }
@@ -63,8 +65,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * The config in {@code yamlText}; {@code sourceName} (a path) names it in messages and, without
-   * a {@code name:} key, gives the study its name (the file name without extension).
+   * The config in {@code yamlText}; {@code sourceName} (a path) names it in messages and, without a
+   * {@code name:} key, gives the study its name (the file name without extension).
    */
   public static StudyConfig parse(String yamlText, String sourceName, List<String> overrides) {
     refuseMultirun(overrides);
@@ -131,7 +133,9 @@ public final class ConfigLoader {
 
   /** "config/x.yaml" gives "x". */
   static String baseName(String sourceName) {
-    String file = sourceName.substring(Math.max(sourceName.lastIndexOf('/'), sourceName.lastIndexOf('\\')) + 1);
+    String file =
+        sourceName.substring(
+            Math.max(sourceName.lastIndexOf('/'), sourceName.lastIndexOf('\\')) + 1);
     int dot = file.lastIndexOf('.');
     return dot > 0 ? file.substring(0, dot) : file;
   }
