@@ -74,7 +74,8 @@ final class ConfigBinder {
     }
     String name = string(n, "name", "a name");
     if (!validName(name)) {
-      throw origins.error(n, "name: must match [A-Za-z0-9._-]+ (not only dots), got '" + name + "'");
+      throw origins.error(
+          n, "name: must match [A-Za-z0-9._-]+ (not only dots), got '" + name + "'");
     }
     return name;
   }
@@ -85,7 +86,8 @@ final class ConfigBinder {
   }
 
   private DataConfig data(Section s) {
-    List<DatasetSpec> sets = s.has("sets") ? datasets(s.value("sets"), s.path("sets")) : d.data().sets();
+    List<DatasetSpec> sets =
+        s.has("sets") ? datasets(s.value("sets"), s.path("sets")) : d.data().sets();
     int nTrain = intValue(s, "n_train", d.data().nTrain(), v -> v >= 2, "must be >= 2");
     TestSplit test = test(s.child("test"));
     double noise = number(s, "noise", d.data().noise(), v -> v >= 0, "must be >= 0");
@@ -205,7 +207,9 @@ final class ConfigBinder {
       if (s.has("batch_size")) {
         throw origins.error(
             s.keyNode("batch_size"),
-            s.path("batch_size") + ": cannot be combined with " + s.path("batch_fraction")
+            s.path("batch_size")
+                + ": cannot be combined with "
+                + s.path("batch_fraction")
                 + " (give one)");
       }
       batchSize = 0;
@@ -325,8 +329,7 @@ final class ConfigBinder {
     String v = string(n, s.path(key), "one of " + String.join(", ", allowed));
     if (!allowed.contains(v)) {
       throw origins.error(
-          n,
-          s.path(key) + ": must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+          n, s.path(key) + ": must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
     }
     return v;
   }

@@ -51,7 +51,9 @@ public final class ConfigLoader {
     String source = "config/" + name + ".yaml";
     String text;
     try (InputStream in =
-        ConfigBinder.validName(name) ? ConfigLoader.class.getResourceAsStream("/" + source) : null) {
+        ConfigBinder.validName(name)
+            ? ConfigLoader.class.getResourceAsStream("/" + source)
+            : null) {
       if (in == null) {
         throw new UserError("no built-in config '" + name + "'");
       }
@@ -63,8 +65,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * The config in {@code yamlText}; {@code sourceName} (a path) names it in messages and, without
-   * a {@code name:} key, gives the study its name (the file name without extension).
+   * The config in {@code yamlText}; {@code sourceName} (a path) names it in messages and, without a
+   * {@code name:} key, gives the study its name (the file name without extension).
    */
   public static StudyConfig parse(String yamlText, String sourceName, List<String> overrides) {
     refuseMultirun(overrides);
@@ -109,6 +111,10 @@ public final class ConfigLoader {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String at = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
       String problem = e.getProblem() != null ? e.getProblem() : e.getContext();
+      // "but found another document" only makes sense after its context
+      if (problem != null && problem.startsWith("but ") && e.getContext() != null) {
+        problem = e.getContext() + " " + problem;
+      }
       throw new UserError(origins.source() + at + ": YAML syntax error: " + problem);
     } catch (YAMLException e) {
       throw new UserError(origins.source() + ": YAML error: " + e.getMessage());
@@ -127,7 +133,9 @@ public final class ConfigLoader {
 
   /** "config/x.yaml" gives "x". */
   static String baseName(String sourceName) {
-    String file = sourceName.substring(Math.max(sourceName.lastIndexOf('/'), sourceName.lastIndexOf('\\')) + 1);
+    String file =
+        sourceName.substring(
+            Math.max(sourceName.lastIndexOf('/'), sourceName.lastIndexOf('\\')) + 1);
     int dot = file.lastIndexOf('.');
     return dot > 0 ? file.substring(0, dot) : file;
   }

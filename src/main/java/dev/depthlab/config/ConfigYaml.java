@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
  *
  * <p>The hash is SHA-256 over the canonical YAML of everything except {@code backend}: which
  * machine runs a study is not part of its protocol, so a study may be resumed or extended on
- * another backend and its results still belong together. {@code precision} is hashed: fp32 and
- * fp64 runs are different experiments. The name is hashed too. Adding a key to the config later
- * changes every hash (the canonical text gains a line); that is deliberate, since old results did
- * not know the new key.
+ * another backend and its results still belong together. {@code precision} is hashed: fp32 and fp64
+ * runs are different experiments. The name is hashed too. Adding a key to the config later changes
+ * every hash (the canonical text gains a line); that is deliberate, since old results did not know
+ * the new key.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -29,7 +29,9 @@ public final class ConfigYaml {
 
   private ConfigYaml() {}
 
-  /** The fully resolved config as block-style YAML; {@code ConfigLoader.parse} reads it back equal. */
+  /**
+   * The fully resolved config as block-style YAML; {@code ConfigLoader.parse} reads it back equal.
+   */
   public static String toYaml(StudyConfig c) {
     return write(c, true);
   }

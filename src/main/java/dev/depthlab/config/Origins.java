@@ -9,8 +9,8 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Where each node of a config tree came from, a line of the source or a {@code --set} override,
- * so that every error message can point at the thing the user has to change.
+ * Where each node of a config tree came from, a line of the source or a {@code --set} override, so
+ * that every error message can point at the thing the user has to change.
  */
 final class Origins {
   private final String source;

@@ -1,6 +1,5 @@
 package dev.depthlab.config;
 
-import dev.depthlab.common.UserError;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,7 +146,8 @@ public final class Overrides {
       throw origins.error(
           existing, path + ": expected a map of keys, got " + ConfigBinder.describe(existing));
     }
-    MappingNode created = new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
+    MappingNode created =
+        new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
     set(map, key, path, created, o, origins);
     return created;
   }
@@ -188,7 +188,9 @@ public final class Overrides {
   private static Node compose(Override o) {
     try {
       Node n = new Yaml().compose(new StringReader(o.value()));
-      return n != null ? n : new ScalarNode(Tag.NULL, "", null, null, DumperOptions.ScalarStyle.PLAIN);
+      return n != null
+          ? n
+          : new ScalarNode(Tag.NULL, "", null, null, DumperOptions.ScalarStyle.PLAIN);
     } catch (MarkedYAMLException e) {
       throw Origins.overrideError(o.raw(), "YAML syntax error: " + e.getProblem());
     } catch (YAMLException e) {

@@ -67,8 +67,9 @@ class ConfigFilesTest {
     StudyConfig d = ConfigLoader.defaults();
     assertAll(
         () -> assertEquals("seed-study", d.name()),
-        () -> assertEquals(List.of(DatasetSpec.of("circle"), DatasetSpec.of("nested_rings")),
-            d.data().sets()),
+        () ->
+            assertEquals(
+                List.of(DatasetSpec.of("circle"), DatasetSpec.of("nested_rings")), d.data().sets()),
         () -> assertEquals(2000, d.data().nTrain()),
         () -> assertEquals(TestSplit.drawn(400, 100), d.data().test()),
         () -> assertEquals(0.0, d.data().noise()),
@@ -79,8 +80,9 @@ class ConfigFilesTest {
         () -> assertEquals(0.01, d.model().leakySlope()),
         () -> assertEquals(Init.HE_NORMAL, d.model().init()),
         () -> assertEquals(0.0, d.model().biasInit()),
-        () -> assertEquals(new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8),
-            d.training()),
+        () ->
+            assertEquals(
+                new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8), d.training()),
         () -> assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), d.seeds()),
         () -> assertEquals(Precision.FP64, d.precision()),
         () -> assertEquals("auto", d.backend()),
@@ -90,7 +92,8 @@ class ConfigFilesTest {
   @Test
   void anEmptyFileIsTheSeedProtocolNamedAfterTheFile() {
     assertEquals(
-        ConfigLoader.defaults().withName("mine"), ConfigLoader.parse("", "studies/mine.yaml", NONE));
+        ConfigLoader.defaults().withName("mine"),
+        ConfigLoader.parse("", "studies/mine.yaml", NONE));
     assertEquals(
         ConfigLoader.defaults().withName("other"),
         ConfigLoader.parse("# only a comment\n", "other.yml", NONE));
@@ -111,8 +114,9 @@ class ConfigFilesTest {
         () -> assertEquals(0.01, c.model().leakySlope()),
         () -> assertEquals(Init.LECUN_NORMAL, c.model().init()),
         () -> assertEquals(1.0, c.model().biasInit()),
-        () -> assertEquals(new TrainingConfig(10, 0, 0.084, 0.0002, Reduction.MEAN, 1e-8),
-            c.training()),
+        () ->
+            assertEquals(
+                new TrainingConfig(10, 0, 0.084, 0.0002, Reduction.MEAN, 1e-8), c.training()),
         () -> assertEquals(40, c.training().batchFor(480)),
         () -> assertEquals(List.of(0L), c.seeds()),
         () -> assertEquals(new DiagnosticsConfig(1, true), c.diagnostics()));
@@ -130,8 +134,8 @@ class ConfigFilesTest {
         () -> assertEquals(List.of(1, 2, 4), c.model().depths()),
         () -> assertEquals(16, c.model().width()),
         () -> assertEquals(List.of(0L, 1L, 2L), c.seeds()),
-        () -> assertEquals(new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8),
-            c.training()),
+        () ->
+            assertEquals(new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8), c.training()),
         () -> assertEquals(d.precision(), c.precision()),
         () -> assertEquals(d.diagnostics(), c.diagnostics()));
   }

@@ -23,7 +23,8 @@ class ConfigHashTest {
     assertEquals(PINNED.substring(0, 16), ConfigYaml.shortHash(ConfigLoader.defaults()));
   }
 
-  private static final String PINNED = "618ecbd9009b350b1f9b0c445b7b1f11b9d5f06ea52b2ad34215a15ae264cffc";
+  private static final String PINNED =
+      "618ecbd9009b350b1f9b0c445b7b1f11b9d5f06ea52b2ad34215a15ae264cffc";
 
   @Test
   void hashIsSha256HexAndTheSameForEqualConfigs() {
