@@ -1,0 +1,61 @@
+// Shared device helpers of the depthlab kernels. Every numeric rule here mirrors the CPU
+// reference (backend/cpu/CpuNet64, CpuNet32) operation for operation: the transcendental
+// functions run in double and round to T, as Java's Math does for float.
+#pragma once
+
+// Activation codes, as passed from the host (Activation.ordinal()).
+#define DL_RELU 0
+#define DL_LEAKY_RELU 1
+#define DL_TANH 2
+
+// |z| beyond which a tanh unit counts as saturated (Activation.TANH_SATURATION).
+#define DL_TANH_SATURATION 4.0
+
+template <typename T>
+__device__ __forceinline__ T dl_activate(T z, int act, T slope) {
+  if (act == DL_RELU) return z > T(0) ? z : T(0);
+  if (act == DL_LEAKY_RELU) return z > T(0) ? z : slope * z;
+  return (T)tanh((double)z);
+}
+
+// g * act'(z), with a = act(z) (tanh uses 1 - a^2, as the CPU path does).
+template <typename T>
+__device__ __forceinline__ T dl_activate_backward(T g, T z, T a, int act, T slope) {
+  if (act == DL_RELU) return z > T(0) ? g : T(0);
+  if (act == DL_LEAKY_RELU) return z > T(0) ? g : slope * g;
+  return g * (T(1) - a * a);
+}
+
+template <typename T>
+__device__ __forceinline__ T dl_sigmoid(T z) {
+  return (T)(1.0 / (1.0 + exp(-(double)z)));
+}
+
+// Binary cross-entropy of one prediction, p clipped to [eps, 1 - eps].
+template <typename T>
+__device__ __forceinline__ T dl_bce(T p, T label, T eps) {
+  T hi = T(1) - eps;
+  T pc = p < eps ? eps : (p > hi ? hi : p);
+  return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
+}
+
+__device__ __forceinline__ bool dl_inactive(double z, int act) {
+  return act == DL_TANH ? fabs(z) >= DL_TANH_SATURATION : z <= 0.0;
+}
+
+__device__ __forceinline__ int dl_thread_index() {
+  return (int)(blockIdx.x * blockDim.x + threadIdx.x);
+}
+
+// The unmangled entry points name_f32 and name_f64 of a kernel template `name<T>`: params is
+// the parameter list written with T, args the call's argument list. NVRTC, nvcc and the host
+// emulator (native/) all find kernels by these names.
+#define DL_ENTRY(name, params, args)                                  \
+  namespace dl_f32_##name {                                           \
+  typedef float T;                                                    \
+  extern "C" __global__ void name##_f32 params { name<T> args; }      \
+  }                                                                   \
+  namespace dl_f64_##name {                                           \
+  typedef double T;                                                   \
+  extern "C" __global__ void name##_f64 params { name<T> args; }      \
+  }

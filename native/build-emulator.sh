@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds native/build/libdepthlab-emulator.so: the kernels of kernels/*.cu compiled for the host
+# with g++ and shim.h, behind the JNI entry points of emulator.cpp (EmulatedDevice).
+# Needs g++ (C++17) and a JDK (JAVA_HOME, or javac on the PATH). Usage: native/build-emulator.sh
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+out="$here/build"
+gen="$out/gen"
+
+if ! command -v g++ >/dev/null 2>&1; then
+  echo "build-emulator: g++ not found (install g++ with C++17 support)" >&2
+  exit 3
+fi
+if [ -z "${JAVA_HOME:-}" ]; then
+  if command -v javac >/dev/null 2>&1; then
+    JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+  fi
+fi
+if [ -z "${JAVA_HOME:-}" ] || [ ! -f "$JAVA_HOME/include/jni.h" ]; then
+  echo "build-emulator: jni.h not found; set JAVA_HOME to a JDK" >&2
+  exit 3
+fi
+platform="linux"
+case "$(uname -s)" in Darwin) platform="darwin" ;; esac
+
+mkdir -p "$gen"
+: > "$gen/kernels.inc.tmp"
+: > "$gen/entries.inc.tmp"
+for f in "$root"/kernels/*.cu; do
+  echo "#include \"$(basename "$f")\"" >> "$gen/kernels.inc.tmp"
+  # every DL_ENTRY(name, ...) defines name_f32 and name_f64
+  for n in $(grep -o 'DL_ENTRY([a-z0-9_]*' "$f" | sed 's/DL_ENTRY(//'); do
+    echo "DL_HOST_ENTRY(dl_f32_${n}, ${n}_f32)" >> "$gen/entries.inc.tmp"
+    echo "DL_HOST_ENTRY(dl_f64_${n}, ${n}_f64)" >> "$gen/entries.inc.tmp"
+  done
+done
+mv "$gen/kernels.inc.tmp" "$gen/kernels.inc"
+mv "$gen/entries.inc.tmp" "$gen/entries.inc"
+
+# -ffp-contract=off: no fused multiply-add, so float results round as in Java.
+g++ -std=c++17 -O2 -fPIC -shared -Wall -Wextra -Werror -ffp-contract=off \
+  -I"$JAVA_HOME/include" -I"$JAVA_HOME/include/$platform" -I"$here" -I"$gen" -I"$root/kernels" \
+  "$here/emulator.cpp" -o "$out/libdepthlab-emulator.so.tmp"
+mv "$out/libdepthlab-emulator.so.tmp" "$out/libdepthlab-emulator.so"
+echo "built $out/libdepthlab-emulator.so ($(wc -l < "$gen/entries.inc") kernel entry points)"

@@ -1,0 +1,568 @@
+package dev.depthlab.backend.cuda;
+
+import dev.depthlab.backend.Evaluation;
+import dev.depthlab.backend.Gradients;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.StepLog;
+import dev.depthlab.data.DataSet;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * R replicas on a {@link Device}: parameters, gradients, activations, data and diagnostics all
+ * live in device memory, replica r's block of each buffer at r times the buffer's per-replica
+ * stride.
+ *
+ * <h2>Row-major on a column-major BLAS</h2>
+ *
+ * Every matrix here is row-major, as on the CPU: activations {@code [rows x units]}, weights
+ * {@code [fanIn x fanOut]} ({@link Parameters}). cuBLAS is column-major. A row-major {@code [m x
+ * n]} matrix with row length n is, byte for byte, the column-major {@code [n x m]} matrix (its
+ * transpose) with leading dimension n. So each product {@code C = A B} is issued as {@code C^T =
+ * B^T A^T}: operands swap places, and a transpose of a row-major operand becomes no transpose.
+ * The three products of a layer (a = input, z = pre-activation, W = weights, rows = batch):
+ *
+ * <pre>
+ *   forward   Z  = A  W    ->  gemm(N, N, m=out, n=rows, k=in,   W,  ld out;  A,  ld in;  Z,  ld out)
+ *   weights   dW = A^T dZ  ->  gemm(N, T, m=out, n=in,   k=rows, dZ, ld out;  A,  ld in;  dW, ld out)
+ *   inputs    dA = dZ W^T  ->  gemm(T, N, m=in,  n=rows, k=out,  W,  ld out;  dZ, ld out; dA, ld in)
+ * </pre>
+ *
+ * each one strided-batched over the R replicas.
+ *
+ * <h2>Calls per training step</h2>
+ *
+ * With L = depth + 1 weight layers, a step enqueues 1 gather + L forward GEMMs + (L - 1)
+ * bias/activation kernels + 1 output/loss kernel + L weight-gradient GEMMs + (L - 1) input-gradient
+ * GEMMs + (L - 1) activation-backward/bias-gradient kernels + 1 SGD/norm kernel = <b>5 L = 5 *
+ * (depth + 1)</b> launches and cuBLAS calls, independent of R, and never waits for the device.
+ */
+final class CudaGroup implements Group {
+  private static final int BLOCK = 128;
+
+  private final Device dev;
+  private final GroupSpec spec;
+  private final NetworkSpec net;
+  private final int replicas;
+  private final int layers;
+  private final int[] sizes;
+  private final boolean fp64;
+  private final int elem;
+  private final String suffix;
+  private final int act;
+  private final double slope;
+  private final double clipEps;
+  private final int mean;
+  private final int maxBatch;
+  private final int maxSteps;
+  private final int diagWidth;
+
+  private final int[] wOff;
+  private final int[] bOff;
+  private final int paramCount;
+  private final int nTrain;
+  private final int nTest;
+
+  private final List<Long> owned = new ArrayList<>();
+  private final long params;
+  private final long grads;
+  private final long layout;
+  /** Training activations: a[l] input of layer l, z[l] its pre-activation, dz[l] dL/dz. */
+  private final long[] a;
+  private final long[] z;
+  private final long[] dz;
+  private final long yBatch;
+  private final long trainX;
+  private final long trainY;
+  private final long testX;
+  private final long testY;
+  /** [R][maxSteps][1 + layers]: loss, then each layer's squared weight-gradient norm. */
+  private final long diag;
+  /** [R][1 + layers]: the same for {@link #gradients}. */
+  private final long scratchDiag;
+
+  private long order;
+  private int orderCapacity;
+  private int orderStride;
+  private int[] orderLengths;
+  private int steps;
+  private boolean inEpoch;
+
+  /** Evaluation buffers, allocated by the first {@link #evaluate}. */
+  private long[] evalZ;
+  private long[] evalA;
+  private long dead;
+  private long evalTrain;
+  private long evalTest;
+  private boolean closed;
+
+  CudaGroup(Device dev, GroupSpec spec, List<ReplicaSetup> setups) {
+    this.dev = dev;
+    this.spec = spec;
+    this.net = spec.net();
+    this.replicas = setups.size();
+    if (replicas < 1) {
+      throw new IllegalArgumentException("a group needs at least one replica");
+    }
+    this.layers = net.layers();
+    this.sizes = net.sizes();
+    this.fp64 = spec.precision() == Precision.FP64;
+    this.elem = fp64 ? 8 : 4;
+    this.suffix = fp64 ? "_f64" : "_f32";
+    this.act = net.activation().ordinal(); // DL_RELU 0, DL_LEAKY_RELU 1, DL_TANH 2
+    this.slope = net.leakySlope();
+    this.clipEps = net.clipEps();
+    this.mean = net.reduction() == Reduction.MEAN ? 1 : 0;
+    this.maxBatch = spec.maxBatch();
+    this.maxSteps = spec.maxStepsPerEpoch();
+    this.diagWidth = 1 + layers;
+
+    DataSet train0 = setups.get(0).train();
+    DataSet test0 = setups.get(0).test();
+    nTrain = train0.size();
+    nTest = test0.size();
+    for (int r = 0; r < replicas; r++) {
+      DataSet tr = setups.get(r).train();
+      DataSet te = setups.get(r).test();
+      if (tr.size() != nTrain || te.size() != nTest) {
+        throw new IllegalArgumentException("cuda groups need equal train and test sizes across "
+            + "replicas; replica " + r + " has " + tr.size() + "/" + te.size() + ", replica 0 "
+            + nTrain + "/" + nTest);
+      }
+      if (tr.features() != net.inputs() || te.features() != net.inputs()) {
+        throw new IllegalArgumentException("replica " + r + ": data has " + tr.features()
+            + " features, the network " + net.inputs() + " inputs");
+      }
+    }
+
+    // parameter blocks: for each layer, W of all replicas, then b of all replicas
+    wOff = new int[layers];
+    bOff = new int[layers];
+    int[] layoutHost = new int[4 * layers];
+    int off = 0;
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      wOff[l] = off;
+      off += replicas * wn;
+      bOff[l] = off;
+      off += replicas * sizes[l + 1];
+      layoutHost[4 * l] = wOff[l];
+      layoutHost[4 * l + 1] = wn;
+      layoutHost[4 * l + 2] = bOff[l];
+      layoutHost[4 * l + 3] = sizes[l + 1];
+    }
+    paramCount = off;
+    params = alloc((long) paramCount * elem);
+    grads = alloc((long) paramCount * elem);
+    layout = alloc(4L * layoutHost.length);
+    dev.copyIn(layout, layoutHost);
+
+    a = new long[layers];
+    z = new long[layers];
+    dz = new long[layers];
+    for (int l = 0; l < layers; l++) {
+      a[l] = alloc((long) replicas * maxBatch * sizes[l] * elem);
+      z[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
+      dz[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
+    }
+    yBatch = alloc((long) replicas * maxBatch * elem);
+
+    int f = net.inputs();
+    trainX = alloc((long) replicas * nTrain * f * elem);
+    trainY = alloc((long) replicas * nTrain * elem);
+    testX = alloc((long) replicas * Math.max(nTest, 1) * f * elem);
+    testY = alloc((long) replicas * Math.max(nTest, 1) * elem);
+    for (int r = 0; r < replicas; r++) {
+      ReplicaSetup s = setups.get(r);
+      upload(trainX + (long) r * nTrain * f * elem, s.train().x());
+      upload(trainY + (long) r * nTrain * elem, s.train().y());
+      upload(testX + (long) r * nTest * f * elem, s.test().x());
+      upload(testY + (long) r * nTest * elem, s.test().y());
+      setParameters(r, s.initial());
+    }
+    diag = alloc(8L * replicas * maxSteps * diagWidth);
+    scratchDiag = alloc(8L * replicas * diagWidth);
+  }
+
+  private long alloc(long bytes) {
+    long p = dev.alloc(Math.max(bytes, 8));
+    owned.add(p);
+    return p;
+  }
+
+  private void upload(long dst, double[] v) {
+    if (v.length == 0) {
+      return;
+    }
+    if (fp64) {
+      dev.copyIn(dst, v);
+    } else {
+      float[] f = new float[v.length];
+      for (int k = 0; k < v.length; k++) {
+        f[k] = (float) v[k];
+      }
+      dev.copyIn(dst, f);
+    }
+  }
+
+  private double[] download(long src, int n) {
+    double[] out = new double[n];
+    if (fp64) {
+      dev.copyOut(src, out);
+    } else {
+      float[] f = new float[n];
+      dev.copyOut(src, f);
+      for (int k = 0; k < n; k++) {
+        out[k] = f[k];
+      }
+    }
+    return out;
+  }
+
+  private long el(long base, long elements) {
+    return base + elements * elem;
+  }
+
+  private void launch(String kernel, int threads, Object... args) {
+    int grid = Math.max(1, (threads + BLOCK - 1) / BLOCK);
+    dev.launch(kernel + suffix, grid, BLOCK, args);
+  }
+
+  private void gemm(boolean ta, boolean tb, int m, int n, int k, long pa, int lda, long sa,
+      long pb, int ldb, long sb, long pc, int ldc, long sc) {
+    dev.gemmStridedBatched(ta, tb, m, n, k, 1.0, pa, lda, sa, pb, ldb, sb, 0.0, pc, ldc, sc,
+        replicas, spec.precision());
+  }
+
+  @Override
+  public NetworkSpec net() {
+    return net;
+  }
+
+  @Override
+  public int replicas() {
+    return replicas;
+  }
+
+  @Override
+  public void beginEpoch(int[][] orders) {
+    checkOpen();
+    if (orders.length != replicas) {
+      throw new IllegalArgumentException("order has " + orders.length + " replicas, group has "
+          + replicas);
+    }
+    int stride = 1;
+    orderLengths = new int[replicas];
+    for (int r = 0; r < replicas; r++) {
+      for (int idx : orders[r]) {
+        if (idx < 0 || idx >= nTrain) {
+          throw new IllegalArgumentException("replica " + r + ": sample index " + idx
+              + " outside [0, " + nTrain + ")");
+        }
+      }
+      orderLengths[r] = orders[r].length;
+      stride = Math.max(stride, orders[r].length);
+    }
+    int[] packed = new int[replicas * stride];
+    for (int r = 0; r < replicas; r++) {
+      System.arraycopy(orders[r], 0, packed, r * stride, orders[r].length);
+    }
+    if (packed.length > orderCapacity) {
+      if (order != 0) {
+        dev.free(order);
+        owned.remove(Long.valueOf(order));
+      }
+      order = alloc(4L * packed.length);
+      orderCapacity = packed.length;
+    }
+    orderStride = stride;
+    dev.copyIn(order, packed); // the epoch's only host-to-device copy
+    steps = 0;
+    inEpoch = true;
+  }
+
+  @Override
+  public void step(int offset, int count, double lr) {
+    checkOpen();
+    if (!inEpoch) {
+      throw new IllegalStateException("step outside beginEpoch .. endEpoch");
+    }
+    if (count < 1 || count > maxBatch || steps >= maxSteps) {
+      throw new IllegalStateException("step exceeds the group's batch or steps-per-epoch size");
+    }
+    for (int r = 0; r < replicas; r++) {
+      if (offset < 0 || offset + count > orderLengths[r]) {
+        throw new IllegalArgumentException("replica " + r + ": samples [" + offset + ", "
+            + (offset + count) + ") outside its order of " + orderLengths[r]);
+      }
+    }
+    long slot = diag + 8L * steps * diagWidth;
+    batch(order, orderStride, offset, count, slot, maxSteps * diagWidth, 1, lr);
+    steps++;
+  }
+
+  @Override
+  public StepLog endEpoch() {
+    checkOpen();
+    inEpoch = false;
+    double[] all = new double[replicas * maxSteps * diagWidth];
+    dev.copyOut(diag, all); // the epoch's only device-to-host copy
+    double[] loss = new double[replicas * steps];
+    double[] gradSq = new double[replicas * steps * layers];
+    for (int r = 0; r < replicas; r++) {
+      for (int s = 0; s < steps; s++) {
+        int src = (r * maxSteps + s) * diagWidth;
+        loss[r * steps + s] = all[src];
+        System.arraycopy(all, src + 1, gradSq, (r * steps + s) * layers, layers);
+      }
+    }
+    return new StepLog(replicas, steps, layers, loss, gradSq);
+  }
+
+  /**
+   * One batch for all replicas: forward, loss, backward, and the SGD update (when {@code update}
+   * is 1) with the diagnostics into {@code diagSlot}. Only enqueues work; see the class comment
+   * for the count.
+   */
+  private void batch(long idx, int idxStride, int offset, int count, long diagSlot,
+      int diagStride, int update, double lr) {
+    int f = sizes[0];
+    launch("gather", replicas * count, trainX, trainY, idx, idxStride, offset, count, f,
+        nTrain * f, nTrain, a[0], maxBatch * f, yBatch, maxBatch, replicas);
+    int top = layers - 1;
+    for (int l = 0; l < layers; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      gemm(false, false, out, count, in, el(params, wOff[l]), out, (long) in * out,
+          a[l], in, (long) maxBatch * in, z[l], out, (long) maxBatch * out);
+      if (l < top) {
+        launch("bias_act", replicas * count * out, z[l], el(params, bOff[l]), a[l + 1], count,
+            out, maxBatch * out, out, maxBatch * out, act, slope, replicas);
+      } else {
+        launch("output_loss", replicas, z[l], el(params, bOff[l]), yBatch, dz[l],
+            el(grads, bOff[l]), count, maxBatch, maxBatch, 1, clipEps, mean, diagSlot,
+            diagStride, replicas);
+      }
+    }
+    for (int l = top; l >= 0; l--) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      gemm(false, true, out, in, count, dz[l], out, (long) maxBatch * out, a[l], in,
+          (long) maxBatch * in, el(grads, wOff[l]), out, (long) in * out);
+      if (l > 0) {
+        gemm(true, false, in, count, out, el(params, wOff[l]), out, (long) in * out, dz[l], out,
+            (long) maxBatch * out, dz[l - 1], in, (long) maxBatch * in);
+        launch("act_backward_db", replicas * in, dz[l - 1], z[l - 1], a[l],
+            el(grads, bOff[l - 1]), count, in, maxBatch * in, in, act, slope, replicas);
+      }
+    }
+    launch("sgd_norms", replicas * layers, params, grads, layout, layers, lr, update, diagSlot,
+        diagStride, replicas);
+  }
+
+  @Override
+  public Gradients gradients(int[][] indices) {
+    checkOpen();
+    if (indices.length != replicas) {
+      throw new IllegalArgumentException("indices for " + indices.length + " replicas, group has "
+          + replicas);
+    }
+    int count = indices[0].length;
+    int[] packed = new int[replicas * count];
+    for (int r = 0; r < replicas; r++) {
+      if (indices[r].length != count) {
+        throw new IllegalArgumentException("cuda gradients need the same batch size for every "
+            + "replica");
+      }
+      if (count > maxBatch || count < 1) {
+        throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+      }
+      for (int k = 0; k < count; k++) {
+        int idx = indices[r][k];
+        if (idx < 0 || idx >= nTrain) {
+          throw new IllegalArgumentException("replica " + r + ": sample index " + idx
+              + " outside [0, " + nTrain + ")");
+        }
+        packed[r * count + k] = idx;
+      }
+    }
+    long idx = dev.alloc(4L * packed.length);
+    try {
+      dev.copyIn(idx, packed);
+      batch(idx, count, 0, count, scratchDiag, diagWidth, 0, 0.0);
+      double[] g = download(grads, paramCount);
+      double[] d = new double[replicas * diagWidth];
+      dev.copyOut(scratchDiag, d);
+      double[][][] gw = new double[replicas][layers][];
+      double[][][] gb = new double[replicas][layers][];
+      double[] loss = new double[replicas];
+      for (int r = 0; r < replicas; r++) {
+        for (int l = 0; l < layers; l++) {
+          int wn = sizes[l] * sizes[l + 1];
+          int bn = sizes[l + 1];
+          gw[r][l] = java.util.Arrays.copyOfRange(g, wOff[l] + r * wn, wOff[l] + (r + 1) * wn);
+          gb[r][l] = java.util.Arrays.copyOfRange(g, bOff[l] + r * bn, bOff[l] + (r + 1) * bn);
+        }
+        loss[r] = d[r * diagWidth];
+      }
+      return new Gradients(gw, gb, loss);
+    } finally {
+      dev.free(idx);
+    }
+  }
+
+  @Override
+  public Evaluation evaluate() {
+    checkOpen();
+    ensureEvalBuffers();
+    evalSet(testX, testY, nTest, evalTest, false);
+    evalSet(trainX, trainY, nTrain, evalTrain, true);
+    double[] tr = new double[2 * replicas];
+    double[] te = new double[2 * replicas];
+    int hiddenUnits = hiddenUnits();
+    double[] deadFlags = new double[Math.max(1, replicas * hiddenUnits)];
+    dev.copyOut(evalTrain, tr);
+    dev.copyOut(evalTest, te);
+    dev.copyOut(dead, deadFlags);
+    double[] trL = new double[replicas];
+    double[] trA = new double[replicas];
+    double[] teL = new double[replicas];
+    double[] teA = new double[replicas];
+    double[][] deadFraction = new double[replicas][net.depth()];
+    for (int r = 0; r < replicas; r++) {
+      trL[r] = tr[2 * r];
+      trA[r] = tr[2 * r + 1];
+      teL[r] = te[2 * r];
+      teA[r] = te[2 * r + 1];
+      int u0 = 0;
+      for (int h = 0; h < net.depth(); h++) {
+        int units = sizes[h + 1];
+        double n = 0;
+        for (int u = 0; u < units; u++) {
+          n += deadFlags[r * hiddenUnits + u0 + u];
+        }
+        deadFraction[r][h] = n / units;
+        u0 += units;
+      }
+    }
+    return new Evaluation(trL, trA, teL, teA, deadFraction);
+  }
+
+  private int hiddenUnits() {
+    int n = 0;
+    for (int h = 1; h < layers; h++) {
+      n += sizes[h];
+    }
+    return n;
+  }
+
+  private void ensureEvalBuffers() {
+    if (evalZ != null) {
+      return;
+    }
+    int rows = Math.max(1, Math.max(nTrain, nTest));
+    evalZ = new long[layers];
+    evalA = new long[layers];
+    for (int l = 0; l < layers; l++) {
+      evalZ[l] = alloc((long) replicas * rows * sizes[l + 1] * elem);
+      if (l > 0) {
+        evalA[l] = alloc((long) replicas * rows * sizes[l] * elem);
+      }
+    }
+    dead = alloc(8L * replicas * Math.max(1, hiddenUnits()));
+    evalTrain = alloc(16L * replicas);
+    evalTest = alloc(16L * replicas);
+  }
+
+  /** Forward over a whole set (the data itself is layer 0's input) and its loss/accuracy. */
+  private void evalSet(long x, long y, int n, long out, boolean deadUnits) {
+    int rows = Math.max(1, Math.max(nTrain, nTest));
+    int top = layers - 1;
+    int deadOffset = 0;
+    for (int l = 0; l < layers; l++) {
+      int in = sizes[l];
+      int units = sizes[l + 1];
+      long input = l == 0 ? x : evalA[l];
+      long inputStride = l == 0 ? (long) n * in : (long) rows * in;
+      if (n > 0) {
+        gemm(false, false, units, n, in, el(params, wOff[l]), units, (long) in * units,
+            input, in, inputStride, evalZ[l], units, (long) rows * units);
+      }
+      if (l < top) {
+        if (n > 0) {
+          launch("bias_act", replicas * n * units, evalZ[l], el(params, bOff[l]), evalA[l + 1], n,
+              units, rows * units, units, rows * units, act, slope, replicas);
+        }
+        if (deadUnits) {
+          launch("dead_units", replicas * units, evalZ[l], n, units, rows * units, act,
+              dead + 8L * deadOffset, hiddenUnits(), replicas);
+        }
+        deadOffset += units;
+      } else {
+        launch("eval_output", replicas, evalZ[l], el(params, bOff[l]), y, n, rows, n, 1, clipEps,
+            out, replicas);
+      }
+    }
+  }
+
+  @Override
+  public Parameters parameters(int replica) {
+    checkOpen();
+    checkReplica(replica);
+    Parameters p = Parameters.zeros(net);
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      int bn = sizes[l + 1];
+      double[] w = download(el(params, wOff[l] + (long) replica * wn), wn);
+      double[] b = download(el(params, bOff[l] + (long) replica * bn), bn);
+      System.arraycopy(w, 0, p.weights()[l], 0, wn);
+      System.arraycopy(b, 0, p.biases()[l], 0, bn);
+    }
+    return p;
+  }
+
+  @Override
+  public void setParameters(int replica, Parameters p) {
+    checkOpen();
+    checkReplica(replica);
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      int bn = sizes[l + 1];
+      if (p.weights()[l].length != wn || p.biases()[l].length != bn) {
+        throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
+      }
+      upload(el(params, wOff[l] + (long) replica * wn), p.weights()[l]);
+      upload(el(params, bOff[l] + (long) replica * bn), p.biases()[l]);
+    }
+  }
+
+  private void checkReplica(int r) {
+    if (r < 0 || r >= replicas) {
+      throw new IndexOutOfBoundsException("replica " + r + " of " + replicas);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("group is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (long p : owned) {
+      dev.free(p);
+    }
+    owned.clear();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.depthlab.backend.cuda;
+
+import dev.depthlab.model.Precision;
+import java.util.Map;
+
+/**
+ * The narrow interface between {@link CudaBackend} and a CUDA device: memory, copies, one
+ * strided-batched GEMM with cuBLAS's column-major contract, and kernel launches by name. {@link
+ * JCudaDevice} is the real GPU; {@link EmulatedDevice} runs the same kernels on the CPU for tests.
+ *
+ * <p>Device memory is addressed by {@code long} handles: {@link #alloc} returns one, and a handle
+ * plus a byte offset inside the same allocation names a sub-buffer. Work is enqueued in order on
+ * one stream; only {@code copyOut} and {@link #synchronize} wait for it.
+ */
+public interface Device extends AutoCloseable {
+  /** A short name, e.g. the GPU's name or "emulated". */
+  String name();
+
+  /** What is known about the device: name, memory, versions, compute capability. */
+  Map<String, String> details();
+
+  /** Allocates {@code bytes} of device memory, zero-filled. */
+  long alloc(long bytes);
+
+  void free(long ptr);
+
+  void copyIn(long dst, double[] src);
+
+  void copyIn(long dst, float[] src);
+
+  void copyIn(long dst, int[] src);
+
+  /** Copies device memory into {@code dst} after all enqueued work has finished. */
+  void copyOut(long src, double[] dst);
+
+  void copyOut(long src, float[] dst);
+
+  /**
+   * cuBLAS {@code <t>gemmStridedBatched}, column-major: for each p in [0, batch), {@code C_p =
+   * alpha * op(A_p) * op(B_p) + beta * C_p}, op(A_p) m x k, op(B_p) k x n, C_p m x n, with
+   * {@code X_p = X + p * strideX} (strides and leading dimensions in elements). When beta is 0, C
+   * is not read. Precision picks D (double) or S (float); no TF32 or other reduced precision.
+   */
+  void gemmStridedBatched(
+      boolean transA, boolean transB, int m, int n, int k, double alpha,
+      long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
+      long c, int ldc, long strideC, int batch, Precision precision);
+
+  /**
+   * Launches kernel {@code name} (an extern "C" entry point of {@code kernels/*.cu}) on a 1-D
+   * grid. Arguments in order: a {@link Long} is a device pointer, an {@link Integer} an int, a
+   * {@link Double} a double.
+   */
+  void launch(String name, int grid, int block, Object... args);
+
+  /** Waits for all enqueued work. */
+  void synchronize();
+
+  /** Frees everything this device allocated. */
+  @Override
+  void close();
+}

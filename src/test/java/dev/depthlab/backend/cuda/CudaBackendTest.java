@@ -1,0 +1,80 @@
+package dev.depthlab.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.BackendRegistry;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.cpu.CpuBackend;
+import dev.depthlab.common.UserError;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Availability, fallback, and the per-step call budget of the CUDA backend. */
+class CudaBackendTest {
+  @Test
+  void availabilityNeverThrowsAndExplainsItself() {
+    Availability av = new CudaBackend().availability();
+    System.out.println("cuda availability: " + av);
+    if (av.usable()) {
+      assertTrue(av.details().containsKey("device"), av.toString());
+      assertTrue(av.details().containsKey("compute capability"), av.toString());
+    } else {
+      assertFalse(av.reason().isBlank());
+      assertFalse(av.reason().contains("\n"), "one line: " + av.reason());
+    }
+  }
+
+  @Test
+  void anUnusableCudaFailsCreateGroupAndAutoFallsBackToCpu() {
+    Availability av = new CudaBackend().availability();
+    if (av.usable()) {
+      return; // nothing to fall back from on a machine with a GPU
+    }
+    NetworkSpec spec = NetworkSpec.of(2, 1, 4, Activation.RELU, 0.01, Reduction.SUM, 1e-8);
+    UserError e = assertThrows(UserError.class, () -> new CudaBackend()
+        .createGroup(new GroupSpec(spec, Precision.FP64, 4, 4), List.of()));
+    assertEquals(UserError.FAILURE, e.exitCode());
+    assertTrue(e.getMessage().contains(av.reason()), e.getMessage());
+
+    List<String> notices = new ArrayList<>();
+    BackendRegistry reg = new BackendRegistry(List.of(new CudaBackend(), new CpuBackend()));
+    assertEquals("cpu", reg.select("auto", notices::add).name());
+    assertEquals(List.of("cuda unavailable (" + av.reason() + "); using the next backend"),
+        notices);
+    UserError named = assertThrows(UserError.class, () -> reg.select("cuda", s -> { }));
+    assertEquals(UserError.FAILURE, named.exitCode());
+  }
+
+  /** The documented budget: 5 * (depth + 1) launches and cuBLAS calls per step, any R. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 4, 6, 8})
+  void aStepEnqueuesFiveCallsPerLayer(int depth) {
+    EmulatedDevice dev = NativeTools.emulatedDevice();
+    for (int replicas : new int[] {1, 10}) {
+      NetworkSpec spec = ParityChecks.spec(Activation.RELU, depth, Reduction.SUM);
+      try (Group g = new CudaBackend(dev).createGroup(new GroupSpec(spec, Precision.FP32,
+          ParityChecks.BATCH, 4), ParityChecks.setups(spec, 0, replicas))) {
+        int[][] order = new int[replicas][ParityChecks.N_TRAIN];
+        g.beginEpoch(order);
+        long before = dev.launches() + dev.gemms();
+        g.step(0, ParityChecks.BATCH, 0.01);
+        long calls = dev.launches() + dev.gemms() - before;
+        assertEquals(5L * (depth + 1), calls, "depth " + depth + ", R " + replicas);
+        assertTrue(calls <= 6L * spec.layers());
+        g.endEpoch();
+      }
+    }
+  }
+}
