@@ -26,13 +26,21 @@ public final class StepBench {
   static final int STEPS_PER_EPOCH = 50;
   static final int ROUNDS = 5;
 
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   private StepBench() {}
 
   /** One benchmark point. */
   public record Point(int depth, int width, int batch, int replicas, Precision precision) {}
 
-  /** A measured point: median and min microseconds per lockstep step. */
-  public record Timing(String backend, Point point, double medianMicros, double minMicros) {
+  /**
+   * A measured point: median and min wall-clock microseconds per lockstep step, and the median
+   * CPU time of the calling thread per step (robust when other processes share the cores; for a
+   * GPU it counts only the host's work).
+   */
+  public record Timing(String backend, Point point, double medianMicros, double minMicros,
+      double cpuMicros) {
     public double microsPerReplica() {
       return medianMicros / point.replicas();
     }
@@ -57,18 +65,24 @@ public final class StepBench {
     try (Group g = backend.createGroup(
         new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH), setups)) {
       // learning rate 0: the parameters never move, so every step does the same work
-      runFor(g, order, n, pt.batch(), Math.min(0.5, secondsPerPoint));
+      runFor(g, order, n, pt.batch(), Math.min(0.5, secondsPerPoint), new long[1]);
       double[] rounds = new double[ROUNDS];
+      double[] cpu = new double[ROUNDS];
       for (int k = 0; k < ROUNDS; k++) {
-        rounds[k] = runFor(g, order, n, pt.batch(), secondsPerPoint / ROUNDS);
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        long[] steps = new long[1];
+        rounds[k] = runFor(g, order, n, pt.batch(), secondsPerPoint / ROUNDS, steps);
+        cpu[k] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e3 / steps[0];
       }
       Arrays.sort(rounds);
-      return new Timing(backend.name(), pt, rounds[ROUNDS / 2], rounds[0]);
+      Arrays.sort(cpu);
+      return new Timing(backend.name(), pt, rounds[ROUNDS / 2], rounds[0], cpu[ROUNDS / 2]);
     }
   }
 
   /** Runs whole epochs for at least {@code seconds}; returns microseconds per step. */
-  private static double runFor(Group g, int[][] order, int n, int batch, double seconds) {
+  private static double runFor(Group g, int[][] order, int n, int batch, double seconds,
+      long[] stepsOut) {
     long start = System.nanoTime();
     long deadline = start + (long) (seconds * 1e9);
     long steps = 0;
@@ -80,6 +94,7 @@ public final class StepBench {
       g.endEpoch();
       steps += STEPS_PER_EPOCH;
     } while (System.nanoTime() < deadline);
+    stepsOut[0] = steps;
     return (System.nanoTime() - start) / 1e3 / steps;
   }
 

@@ -83,8 +83,8 @@ final class BenchCommand implements Callable<Integer> {
       throw new UserError("--seconds must be > 0, got " + seconds);
     }
     List<Backend> chosen = chooseBackends(out);
-    out.printf("%-5s %-5s %5s %5s %5s %4s %14s %14s %12s%n", "back", "prec", "depth", "width",
-        "batch", "R", "us/step", "us/step/rep", "min us/step");
+    out.printf("%-5s %-5s %5s %5s %5s %4s %12s %12s %12s %12s%n", "back", "prec", "depth",
+        "width", "batch", "R", "us/step", "us/step/rep", "min us/step", "cpu us/step");
     List<Timing> all = new ArrayList<>();
     for (Backend b : chosen) {
       for (Precision p : ps) {
@@ -94,9 +94,9 @@ final class BenchCommand implements Callable<Integer> {
               for (int d : ds) {
                 Timing t = StepBench.time(b, new Point(d, w, bt, r, p), seconds);
                 all.add(t);
-                out.printf(Locale.ROOT, "%-5s %-5s %5d %5d %5d %4d %14.2f %14.2f %12.2f%n",
+                out.printf(Locale.ROOT, "%-5s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f%n",
                     b.name(), p.key(), d, w, bt, r, t.medianMicros(), t.microsPerReplica(),
-                    t.minMicros());
+                    t.minMicros(), t.cpuMicros());
                 out.flush();
               }
             }
@@ -170,12 +170,12 @@ final class BenchCommand implements Callable<Integer> {
   private void writeCsv(List<Timing> all) {
     AtomicFiles.write(csv, w -> {
       w.write("backend,precision,depth,width,batch,replicas,us_per_step,us_per_step_per_replica,"
-          + "min_us_per_step\n");
+          + "min_us_per_step,cpu_us_per_step\n");
       for (Timing t : all) {
         Point p = t.point();
-        w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%.3f,%.3f,%.3f%n", t.backend(),
-            p.precision().key(), p.depth(), p.width(), p.batch(), p.replicas(), t.medianMicros(),
-            t.microsPerReplica(), t.minMicros()));
+        w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f%n",
+            t.backend(), p.precision().key(), p.depth(), p.width(), p.batch(), p.replicas(),
+            t.medianMicros(), t.microsPerReplica(), t.minMicros(), t.cpuMicros()));
       }
     });
   }

@@ -29,6 +29,15 @@ final class CpuNet32 implements CpuNet {
   /** dz[l]: gradient of the objective with respect to z[l]. */
   private final float[][] dz;
   private final float[] y;
+  /** Feature-major buffers of the evaluation pass: [unit][sample], two for ping-pong. */
+  private final float[][] evA;
+  private final float[][] evB;
+  private final float[][] evZ;
+  /** Non-zero positions per row of a[l] (aIdx, aCnt) and of dz[l] (gIdx, gCnt). */
+  private final int[][] aIdx;
+  private final int[][] aCnt;
+  private final int[][] gIdx;
+  private final int[][] gCnt;
 
   private final float[] trainX;
   private final float[] trainY;
@@ -42,7 +51,7 @@ final class CpuNet32 implements CpuNet {
     slope = (float) net.leakySlope();
     clipEps = (float) net.clipEps();
     mean = net.reduction() == Reduction.MEAN;
-    rowsCap = Math.max(maxBatch, EVAL_CHUNK);
+    rowsCap = maxBatch;
     w = new float[layers][];
     b = new float[layers][];
     dw = new float[layers][];
@@ -50,7 +59,15 @@ final class CpuNet32 implements CpuNet {
     a = new float[layers][];
     z = new float[layers][];
     dz = new float[layers][];
+    aIdx = new int[layers][];
+    aCnt = new int[layers][];
+    gIdx = new int[layers][];
+    gCnt = new int[layers][];
     for (int l = 0; l < layers; l++) {
+      aIdx[l] = new int[rowsCap * sizes[l]];
+      aCnt[l] = new int[rowsCap];
+      gIdx[l] = new int[rowsCap * sizes[l + 1]];
+      gCnt[l] = new int[rowsCap];
       w[l] = new float[sizes[l] * sizes[l + 1]];
       b[l] = new float[sizes[l + 1]];
       dw[l] = new float[sizes[l] * sizes[l + 1]];
@@ -60,6 +77,9 @@ final class CpuNet32 implements CpuNet {
       dz[l] = new float[rowsCap * sizes[l + 1]];
     }
     y = new float[rowsCap];
+    evA = new float[net.maxWidth()][EVAL_CHUNK];
+    evB = new float[net.maxWidth()][EVAL_CHUNK];
+    evZ = new float[net.maxWidth()][EVAL_CHUNK];
     trainX = toArray(setup.train().x());
     trainY = toArray(setup.train().y());
     testX = toArray(setup.test().x());
@@ -143,9 +163,12 @@ final class CpuNet32 implements CpuNet {
       g[s] = (p - y[s]) * scale;
     }
     for (int l = top; l >= 0; l--) {
-      Dense32.multTransA(a[l], dz[l], count, sizes[l], sizes[l + 1], dw[l], db[l]);
+      Dense32.multTransA(a[l], aIdx[l], aCnt[l], dz[l], count, sizes[l], sizes[l + 1], dw[l],
+          db[l]);
       if (l > 0) {
-        Dense32.multTransB(dz[l], count, sizes[l + 1], w[l], sizes[l], dz[l - 1]);
+        Dense32.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
+        Dense32.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
+            dz[l - 1]);
         activationBackward(l - 1, count * sizes[l]);
       }
     }
@@ -176,7 +199,8 @@ final class CpuNet32 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
-      Dense32.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      Dense32.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
+      Dense32.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
       if (l < layers - 1) {
         activationForward(z[l], a[l + 1], rows * sizes[l + 1]);
       }
@@ -243,41 +267,72 @@ final class CpuNet32 implements CpuNet {
     }
   }
 
-  /** Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. */
+  /**
+   * Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. Runs
+   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK}
+   * samples: the inner loops then run over many samples with one index, which the JIT
+   * vectorises. Sums keep the training path's order (bias, then inputs in increasing order).
+   */
   private void evalSet(float[] x, float[] labels, double[] out, int slot, boolean[][] alive) {
     int n = labels.length;
+    int f = sizes[0];
     double lossSum = 0.0;
     int correct = 0;
-    int top = layers - 1;
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      gather(x, labels, null, start, rows);
-      forward(rows);
+      float[][] cur = evA;
+      float[][] next = evB;
       for (int s = 0; s < rows; s++) {
-        float p = sigmoid(z[top][s]);
-        lossSum += bce(p, y[s]);
-        correct += (p >= 0.5f) == (y[s] >= 0.5f) ? 1 : 0;
+        for (int k = 0; k < f; k++) {
+          cur[k][s] = x[(start + s) * f + k];
+        }
       }
-      if (alive != null) {
-        markActive(rows, alive);
+      for (int l = 0; l < layers; l++) {
+        int in = sizes[l];
+        int outW = sizes[l + 1];
+        float[] wl = w[l];
+        for (int j = 0; j < outW; j++) {
+          float[] zj = evZ[j];
+          float bj = b[l][j];
+          for (int s = 0; s < rows; s++) {
+            zj[s] = bj;
+          }
+          for (int i = 0; i < in; i++) {
+            float wv = wl[i * outW + j];
+            float[] ai = cur[i];
+            for (int s = 0; s < rows; s++) {
+              zj[s] += wv * ai[s];
+            }
+          }
+          if (l < layers - 1) {
+            activationForward(zj, next[j], rows);
+            if (alive != null && !alive[l][j]) {
+              alive[l][j] = anyActive(zj, rows);
+            }
+          }
+        }
+        float[][] t = cur;
+        cur = next;
+        next = t;
+      }
+      float[] zo = evZ[0];
+      for (int s = 0; s < rows; s++) {
+        float p = sigmoid(zo[s]);
+        float label = labels[start + s];
+        lossSum += bce(p, label);
+        correct += (p >= 0.5f) == (label >= 0.5f) ? 1 : 0;
       }
     }
     out[slot] = n == 0 ? Double.NaN : lossSum / n;
     out[slot + 1] = n == 0 ? Double.NaN : (double) correct / n;
   }
 
-  private void markActive(int rows, boolean[][] alive) {
-    for (int h = 0; h < alive.length; h++) {
-      int units = sizes[h + 1];
-      float[] zh = z[h];
-      boolean[] al = alive[h];
-      for (int s = 0; s < rows; s++) {
-        for (int u = 0; u < units; u++) {
-          if (!act.inactive(zh[s * units + u])) {
-            al[u] = true;
-          }
-        }
+  private boolean anyActive(float[] zj, int rows) {
+    for (int s = 0; s < rows; s++) {
+      if (!act.inactive(zj[s])) {
+        return true;
       }
     }
+    return false;
   }
 }

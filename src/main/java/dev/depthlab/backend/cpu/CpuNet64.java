@@ -29,6 +29,15 @@ final class CpuNet64 implements CpuNet {
   /** dz[l]: gradient of the objective with respect to z[l]. */
   private final double[][] dz;
   private final double[] y;
+  /** Feature-major buffers of the evaluation pass: [unit][sample], two for ping-pong. */
+  private final double[][] evA;
+  private final double[][] evB;
+  private final double[][] evZ;
+  /** Non-zero positions per row of a[l] (aIdx, aCnt) and of dz[l] (gIdx, gCnt). */
+  private final int[][] aIdx;
+  private final int[][] aCnt;
+  private final int[][] gIdx;
+  private final int[][] gCnt;
 
   private final double[] trainX;
   private final double[] trainY;
@@ -42,7 +51,7 @@ final class CpuNet64 implements CpuNet {
     slope = net.leakySlope();
     clipEps = net.clipEps();
     mean = net.reduction() == Reduction.MEAN;
-    rowsCap = Math.max(maxBatch, EVAL_CHUNK);
+    rowsCap = maxBatch;
     w = new double[layers][];
     b = new double[layers][];
     dw = new double[layers][];
@@ -50,7 +59,15 @@ final class CpuNet64 implements CpuNet {
     a = new double[layers][];
     z = new double[layers][];
     dz = new double[layers][];
+    aIdx = new int[layers][];
+    aCnt = new int[layers][];
+    gIdx = new int[layers][];
+    gCnt = new int[layers][];
     for (int l = 0; l < layers; l++) {
+      aIdx[l] = new int[rowsCap * sizes[l]];
+      aCnt[l] = new int[rowsCap];
+      gIdx[l] = new int[rowsCap * sizes[l + 1]];
+      gCnt[l] = new int[rowsCap];
       w[l] = new double[sizes[l] * sizes[l + 1]];
       b[l] = new double[sizes[l + 1]];
       dw[l] = new double[sizes[l] * sizes[l + 1]];
@@ -60,6 +77,9 @@ final class CpuNet64 implements CpuNet {
       dz[l] = new double[rowsCap * sizes[l + 1]];
     }
     y = new double[rowsCap];
+    evA = new double[net.maxWidth()][EVAL_CHUNK];
+    evB = new double[net.maxWidth()][EVAL_CHUNK];
+    evZ = new double[net.maxWidth()][EVAL_CHUNK];
     trainX = toArray(setup.train().x());
     trainY = toArray(setup.train().y());
     testX = toArray(setup.test().x());
@@ -139,9 +159,12 @@ final class CpuNet64 implements CpuNet {
       g[s] = (p - y[s]) * scale;
     }
     for (int l = top; l >= 0; l--) {
-      Dense64.multTransA(a[l], dz[l], count, sizes[l], sizes[l + 1], dw[l], db[l]);
+      Dense64.multTransA(a[l], aIdx[l], aCnt[l], dz[l], count, sizes[l], sizes[l + 1], dw[l],
+          db[l]);
       if (l > 0) {
-        Dense64.multTransB(dz[l], count, sizes[l + 1], w[l], sizes[l], dz[l - 1]);
+        Dense64.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
+        Dense64.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
+            dz[l - 1]);
         activationBackward(l - 1, count * sizes[l]);
       }
     }
@@ -168,7 +191,8 @@ final class CpuNet64 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
-      Dense64.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      Dense64.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
+      Dense64.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
       if (l < layers - 1) {
         activationForward(z[l], a[l + 1], rows * sizes[l + 1]);
       }
@@ -235,41 +259,72 @@ final class CpuNet64 implements CpuNet {
     }
   }
 
-  /** Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. */
+  /**
+   * Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. Runs
+   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK}
+   * samples: the inner loops then run over many samples with one index, which the JIT
+   * vectorises. Sums keep the training path's order (bias, then inputs in increasing order).
+   */
   private void evalSet(double[] x, double[] labels, double[] out, int slot, boolean[][] alive) {
     int n = labels.length;
+    int f = sizes[0];
     double lossSum = 0.0;
     int correct = 0;
-    int top = layers - 1;
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      gather(x, labels, null, start, rows);
-      forward(rows);
+      double[][] cur = evA;
+      double[][] next = evB;
       for (int s = 0; s < rows; s++) {
-        double p = 1.0 / (1.0 + Math.exp(-z[top][s]));
-        lossSum += bce(p, y[s]);
-        correct += (p >= 0.5) == (y[s] >= 0.5) ? 1 : 0;
+        for (int k = 0; k < f; k++) {
+          cur[k][s] = x[(start + s) * f + k];
+        }
       }
-      if (alive != null) {
-        markActive(rows, alive);
+      for (int l = 0; l < layers; l++) {
+        int in = sizes[l];
+        int outW = sizes[l + 1];
+        double[] wl = w[l];
+        for (int j = 0; j < outW; j++) {
+          double[] zj = evZ[j];
+          double bj = b[l][j];
+          for (int s = 0; s < rows; s++) {
+            zj[s] = bj;
+          }
+          for (int i = 0; i < in; i++) {
+            double wv = wl[i * outW + j];
+            double[] ai = cur[i];
+            for (int s = 0; s < rows; s++) {
+              zj[s] += wv * ai[s];
+            }
+          }
+          if (l < layers - 1) {
+            activationForward(zj, next[j], rows);
+            if (alive != null && !alive[l][j]) {
+              alive[l][j] = anyActive(zj, rows);
+            }
+          }
+        }
+        double[][] t = cur;
+        cur = next;
+        next = t;
+      }
+      double[] zo = evZ[0];
+      for (int s = 0; s < rows; s++) {
+        double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+        double label = labels[start + s];
+        lossSum += bce(p, label);
+        correct += (p >= 0.5) == (label >= 0.5) ? 1 : 0;
       }
     }
     out[slot] = n == 0 ? Double.NaN : lossSum / n;
     out[slot + 1] = n == 0 ? Double.NaN : (double) correct / n;
   }
 
-  private void markActive(int rows, boolean[][] alive) {
-    for (int h = 0; h < alive.length; h++) {
-      int units = sizes[h + 1];
-      double[] zh = z[h];
-      boolean[] al = alive[h];
-      for (int s = 0; s < rows; s++) {
-        for (int u = 0; u < units; u++) {
-          if (!act.inactive(zh[s * units + u])) {
-            al[u] = true;
-          }
-        }
+  private boolean anyActive(double[] zj, int rows) {
+    for (int s = 0; s < rows; s++) {
+      if (!act.inactive(zj[s])) {
+        return true;
       }
     }
+    return false;
   }
 }

@@ -1,34 +1,82 @@
 package dev.depthlab.backend.cpu;
 
 /**
- * Dense-layer kernels in double over flat row-major arrays. Inner loops run over contiguous
- * memory so the JIT can vectorise them; nothing here allocates. {@link Dense32} is the float twin.
+ * Dense-layer kernels in double over flat row-major arrays; nothing here allocates. {@link
+ * Dense32} is the float twin.
+ *
+ * <p>Speed at the study's shapes (width 16, batch 32) comes from two things, not from SIMD (the
+ * JIT does not vectorise loops this short): ReLU leaves about half of all activations and
+ * back-propagated gradients exactly zero, so each row's non-zero positions are listed once
+ * (branch-free) and only those are visited; and outputs are computed four at a time in local
+ * accumulators, which cuts the loads and stores per multiply-add. Sums still run in a fixed order
+ * (increasing input index), and skipping exact zeros changes no result.
  */
 final class Dense64 {
   private Dense64() {}
 
-  /** {@code z[rows x out] = a[rows x in] * w[in x out] + b}. */
-  static void multAddBias(double[] a, int rows, int in, double[] w, int out, double[] b, double[] z) {
+  /**
+   * Lists the non-zero positions of each of {@code rows} rows of {@code a[rows x cols]}: row s's
+   * count goes to {@code cnt[s]}, its positions to {@code idx[s * cols ...]}.
+   */
+  static void nonZeros(double[] a, int rows, int cols, int[] idx, int[] cnt) {
     for (int s = 0; s < rows; s++) {
-      int zo = s * out;
-      System.arraycopy(b, 0, z, zo, out);
+      int o = s * cols;
+      int c = 0;
+      for (int i = 0; i < cols; i++) {
+        idx[o + c] = i;
+        c += a[o + i] != 0.0 ? 1 : 0;
+      }
+      cnt[s] = c;
+    }
+  }
+
+  /**
+   * {@code z[rows x out] = a[rows x in] * w[in x out] + b}, visiting only the non-zero inputs
+   * listed by {@link #nonZeros} for {@code a}.
+   */
+  static void multAddBias(double[] a, int rows, int in, int[] idx, int[] cnt, double[] w,
+      int out, double[] b, double[] z) {
+    for (int s = 0; s < rows; s++) {
       int ao = s * in;
-      for (int i = 0; i < in; i++) {
-        double av = a[ao + i];
-        if (av == 0.0) {
-          continue; // ReLU zeros are common; skipping them changes no bit of the result
+      int zo = s * out;
+      int n = cnt[s];
+      int j = 0;
+      for (; j + 3 < out; j += 4) {
+        double c0 = b[j];
+        double c1 = b[j + 1];
+        double c2 = b[j + 2];
+        double c3 = b[j + 3];
+        for (int k = 0; k < n; k++) {
+          int i = idx[ao + k];
+          double av = a[ao + i];
+          int wo = i * out + j;
+          c0 += av * w[wo];
+          c1 += av * w[wo + 1];
+          c2 += av * w[wo + 2];
+          c3 += av * w[wo + 3];
         }
-        int wo = i * out;
-        for (int j = 0; j < out; j++) {
-          z[zo + j] += av * w[wo + j];
+        z[zo + j] = c0;
+        z[zo + j + 1] = c1;
+        z[zo + j + 2] = c2;
+        z[zo + j + 3] = c3;
+      }
+      for (; j < out; j++) {
+        double c = b[j];
+        for (int k = 0; k < n; k++) {
+          int i = idx[ao + k];
+          c += a[ao + i] * w[i * out + j];
         }
+        z[zo + j] = c;
       }
     }
   }
 
-  /** {@code dw[in x out] = a[rows x in]^T * dz[rows x out]}, {@code db = column sums of dz}. */
-  static void multTransA(
-      double[] a, double[] dz, int rows, int in, int out, double[] dw, double[] db) {
+  /**
+   * {@code dw[in x out] = a[rows x in]^T * dz[rows x out]} over the non-zero inputs of each row,
+   * and {@code db = column sums of dz}; both summed over rows in order.
+   */
+  static void multTransA(double[] a, int[] idx, int[] cnt, double[] dz, int rows, int in,
+      int out, double[] dw, double[] db) {
     java.util.Arrays.fill(dw, 0, in * out, 0.0);
     java.util.Arrays.fill(db, 0, out, 0.0);
     for (int s = 0; s < rows; s++) {
@@ -37,11 +85,10 @@ final class Dense64 {
       for (int j = 0; j < out; j++) {
         db[j] += dz[zo + j];
       }
-      for (int i = 0; i < in; i++) {
+      int n = cnt[s];
+      for (int k = 0; k < n; k++) {
+        int i = idx[ao + k];
         double av = a[ao + i];
-        if (av == 0.0) {
-          continue;
-        }
         int wo = i * out;
         for (int j = 0; j < out; j++) {
           dw[wo + j] += av * dz[zo + j];
@@ -50,18 +97,47 @@ final class Dense64 {
     }
   }
 
-  /** {@code da[rows x in] = dz[rows x out] * w[in x out]^T}. */
-  static void multTransB(double[] dz, int rows, int out, double[] w, int in, double[] da) {
+  /**
+   * {@code da[rows x in] = dz[rows x out] * w[in x out]^T}, visiting only the non-zero entries of
+   * each dz row listed by {@link #nonZeros} for {@code dz}.
+   */
+  static void multTransB(double[] dz, int rows, int out, int[] idx, int[] cnt, double[] w,
+      int in, double[] da) {
     for (int s = 0; s < rows; s++) {
       int zo = s * out;
       int ao = s * in;
-      for (int i = 0; i < in; i++) {
-        int wo = i * out;
-        double sum = 0.0;
-        for (int j = 0; j < out; j++) {
-          sum += dz[zo + j] * w[wo + j];
+      int n = cnt[s];
+      int i = 0;
+      for (; i + 3 < in; i += 4) {
+        int w0 = i * out;
+        int w1 = w0 + out;
+        int w2 = w1 + out;
+        int w3 = w2 + out;
+        double c0 = 0.0;
+        double c1 = 0.0;
+        double c2 = 0.0;
+        double c3 = 0.0;
+        for (int k = 0; k < n; k++) {
+          int j = idx[zo + k];
+          double d = dz[zo + j];
+          c0 += d * w[w0 + j];
+          c1 += d * w[w1 + j];
+          c2 += d * w[w2 + j];
+          c3 += d * w[w3 + j];
         }
-        da[ao + i] = sum;
+        da[ao + i] = c0;
+        da[ao + i + 1] = c1;
+        da[ao + i + 2] = c2;
+        da[ao + i + 3] = c3;
+      }
+      for (; i < in; i++) {
+        int wo = i * out;
+        double c = 0.0;
+        for (int k = 0; k < n; k++) {
+          int j = idx[zo + k];
+          c += dz[zo + j] * w[wo + j];
+        }
+        da[ao + i] = c;
       }
     }
   }
@@ -73,14 +149,6 @@ final class Dense64 {
       double g = dw[k];
       sq += g * g;
       w[k] -= lr * g;
-    }
-    return sq;
-  }
-
-  static double squaredNorm(double[] v, int n) {
-    double sq = 0.0;
-    for (int k = 0; k < n; k++) {
-      sq += v[k] * v[k];
     }
     return sq;
   }
