@@ -55,8 +55,8 @@ public final class Main implements Runnable {
       return UserError.FAILURE;
     });
     cmd.setParameterExceptionHandler((ex, a) -> {
-      err.println("depthlab: " + ex.getMessage());
-      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      err.println("depthlab: " + ex.getMessage() + " (see '"
+          + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return UserError.USAGE;
     });
     return cmd.execute(args);

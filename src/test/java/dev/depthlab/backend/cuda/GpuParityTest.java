@@ -4,20 +4,30 @@ import dev.depthlab.backend.Availability;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /** The parity checks on a real CUDA device; skipped, with the reason printed, without one. */
 class GpuParityTest extends ParityChecks {
   private static JCudaDevice gpu;
+  private static Availability availability;
 
   @BeforeAll
   static void openDevice() {
-    Availability av = JCudaDevice.probe();
-    if (!av.usable()) {
-      System.out.println("SKIPPED GpuParityTest: no usable CUDA device: " + av.reason());
-      Assumptions.abort("no usable CUDA device: " + av.reason());
+    availability = JCudaDevice.probe();
+    if (!availability.usable()) {
+      System.out.println("SKIPPED GpuParityTest: no usable CUDA device: "
+          + availability.reason());
+      return;
     }
     gpu = new JCudaDevice();
     System.out.println("GpuParityTest on " + gpu.details());
+  }
+
+  /** Per test, so the report counts every parity check as skipped, with the reason. */
+  @BeforeEach
+  void requireDevice() {
+    Assumptions.assumeTrue(availability.usable(),
+        () -> "no usable CUDA device: " + availability.reason());
   }
 
   @AfterAll
