@@ -1,5 +1,6 @@
 package dev.depthlab.config;
 
+import dev.depthlab.data.TestSplit;
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.Activation;

@@ -3,7 +3,7 @@ package dev.depthlab.data;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.Seeds;
 import dev.depthlab.common.UserError;
-import dev.depthlab.config.TestSplit;
+import dev.depthlab.data.TestSplit;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Collections;

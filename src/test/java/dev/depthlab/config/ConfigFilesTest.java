@@ -1,5 +1,6 @@
 package dev.depthlab.config;
 
+import dev.depthlab.data.TestSplit;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.Seeds;
 import dev.depthlab.common.UserError;
-import dev.depthlab.config.TestSplit;
+import dev.depthlab.data.TestSplit;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package dev.depthlab.config;
+package dev.depthlab.data;
 
 /**
  * How a run's test set is made: either drawn separately, {@code n} points from run seed + {@code
