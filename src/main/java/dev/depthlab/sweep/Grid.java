@@ -55,6 +55,11 @@ public final class Grid {
     return out;
   }
 
+  /** The first combination of a multirun (all overrides single-valued): names the study. */
+  public static List<String> firstOf(List<String> sets) {
+    return Overrides.expand(sets).get(0);
+  }
+
   /**
    * A folder name for the varying overrides: {@code training.lr=0.1,model.width=8}; characters
    * that do not belong in a file name become {@code _}.
