@@ -81,9 +81,14 @@ final class SweepCommand implements Callable<Integer> {
     }
     Sweep.Plan plan = Sweep.plan(variants);
     int threads = Sweep.threadsFor(backend, jobs);
-    o.printf(Locale.ROOT, "sweep %s (protocol %s): %d runs in %s%s%n", variants.get(0)
-        .config().name(), ConfigYaml.shortHash(variants.get(0).config()), plan.total(),
-        root, multirun ? " (" + variants.size() + " variants)" : "");
+    String name = variants.get(0).config().name();
+    if (multirun) {
+      o.printf("sweep %s: %d runs in %s, %d variants (a study folder each)%n", name,
+          plan.total(), root, variants.size());
+    } else {
+      o.printf("sweep %s (protocol %s): %d runs in %s%n", name,
+          ConfigYaml.shortHash(variants.get(0).config()), plan.total(), root);
+    }
     if (plan.skipped() > 0) {
       o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
     }
