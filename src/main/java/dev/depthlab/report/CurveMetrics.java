@@ -10,12 +10,13 @@ import java.util.Arrays;
  *   <li>{@code trend}: (L_1 - L_E) / L_1, the relative drop over training (negative: it rose).
  *   <li>{@code oscillation}: mean |L_e - L_(e-1)| over the last half (e = h+1..E, h = floor(E/2)),
  *       divided by the mean of L over those epochs.
- *   <li>{@code plateauEpoch}: the first epoch p from which no window of w = max(1, round(E/10))
- *       epochs improves the loss by more than 1% of the total drop D = L_1 - L_E; 1 when D <= 0.
+ *   <li>{@code plateauEpoch}: the first epoch p after which the best loss so far, B_e = min(L_1..L_e),
+ *       improves by no more than 1% of the total drop D = L_1 - B_E: B_p - B_E <= 0.01 D; 1 when
+ *       D <= 0.
  *   <li>{@code lateGain}: (L_k - L_E) / (L_1 - L_E) with k = max(1, round(0.8 E)): the share of
  *       the total drop made in the last fifth of training.
  *   <li>{@code spikes}: epochs e whose loss exceeds the median m of the up to 10 epochs before it
- *       (at least 3) by more than 3 MADs and by more than 10% of m.
+ *       (at least 3) by more than 3 MADs and by more than 50% of m.
  * </ul>
  */
 public record CurveMetrics(
@@ -23,12 +24,11 @@ public record CurveMetrics(
     double lateGain, int spikes) {
 
   static final double PLATEAU_SHARE = 0.01;
-  static final double PLATEAU_WINDOW = 0.1;
   static final double LATE_POINT = 0.8;
   static final int SPIKE_LOOKBACK = 10;
   static final int SPIKE_MIN_HISTORY = 3;
   static final double SPIKE_MADS = 3.0;
-  static final double SPIKE_RELATIVE = 0.1;
+  static final double SPIKE_RELATIVE = 0.5;
 
   /** The metrics of a curve; {@code loss[0]} is epoch 1. An empty curve gives NaNs and zeros. */
   public static CurveMetrics of(double[] loss) {
@@ -59,18 +59,21 @@ public record CurveMetrics(
 
   static int plateauEpoch(double[] loss) {
     int n = loss.length;
-    double drop = loss[0] - loss[n - 1];
+    double[] best = new double[n]; // best loss so far: upward spikes do not move it
+    best[0] = loss[0];
+    for (int e = 1; e < n; e++) {
+      best[e] = Math.min(best[e - 1], loss[e]);
+    }
+    double drop = loss[0] - best[n - 1];
     if (!(drop > 0)) {
       return 1;
     }
-    int w = Math.max(1, (int) Math.round(PLATEAU_WINDOW * n));
-    int lastImproving = -1; // 0-based start of the last window that still improves
-    for (int e = 0; e + w < n; e++) {
-      if (loss[e] - loss[e + w] > PLATEAU_SHARE * drop) {
-        lastImproving = e;
+    for (int e = 0; e < n; e++) {
+      if (best[e] - best[n - 1] <= PLATEAU_SHARE * drop) {
+        return e + 1;
       }
     }
-    return lastImproving + 2; // 1-based epoch after that window's start
+    return n;
   }
 
   static double lateGain(double[] loss) {

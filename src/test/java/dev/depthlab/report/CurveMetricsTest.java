@@ -31,7 +31,7 @@ class CurveMetricsTest {
         () -> assertEquals(0.5, m.oscillation(), EPS, "oscillation 1 / 2"),
         // k = round(0.8 * 10) = 8, L_8 = 2: (2 - 0) / (9 - 0)
         () -> assertEquals(2.0 / 9.0, m.lateGain(), EPS, "late gain"),
-        // w = 1; every window improves by 1 > 0.09, the last starts at epoch 9
+        // best so far B_e = 10 - e; B_e - B_10 <= 0.01 * 9 first at epoch 10
         () -> assertEquals(10, m.plateauEpoch(), "plateau epoch"),
         () -> assertEquals(0, m.spikes(), "spikes"));
   }
@@ -50,8 +50,8 @@ class CurveMetricsTest {
 
   @Test
   void plateauWhereTheLineFlattens() {
-    // L_e = 100 - e down to 50 at epoch 50, flat after; D = 99 - 50 = 49, w = 10 epochs.
-    // A window starting at e <= 49 improves by 50 - e >= 1 > 0.49; at e = 50 by 0: plateau 50.
+    // L_e = 100 - e down to 50 at epoch 50, flat after; D = 99 - 50 = 49.
+    // B_e - 50 = 50 - e <= 0.49 first at e = 50.
     double[] l = new double[100];
     for (int e = 1; e <= 100; e++) {
       l[e - 1] = Math.max(100 - e, 50);
@@ -60,6 +60,18 @@ class CurveMetricsTest {
     assertEquals(50, m.plateauEpoch());
     assertEquals(0.0, m.lateGain(), EPS, "nothing gained in the last fifth");
     assertEquals(0.0, m.oscillation(), EPS, "flat last half");
+  }
+
+  @Test
+  void spikesDoNotDelayThePlateau() {
+    double[] l = new double[100];
+    for (int e = 1; e <= 100; e++) {
+      l[e - 1] = Math.max(100 - e, 50);
+    }
+    l[79] = 90; // an upward spike late: the best loss so far does not move
+    assertEquals(50, CurveMetrics.of(l).plateauEpoch());
+    l[79] = 49; // a new best late: improved by 1 > 0.01 * (99 - 49), plateau at epoch 80
+    assertEquals(80, CurveMetrics.of(l).plateauEpoch());
   }
 
   @Test
@@ -83,14 +95,14 @@ class CurveMetricsTest {
 
   @Test
   void smallBumpsAreNotSpikes() {
-    // +-1% noise with a 5% bump: above 3 MADs but below 10% of the median
+    // +-1% noise with a 40% bump: above 3 MADs but below 50% of the median
     double[] l = new double[30];
     for (int i = 0; i < l.length; i++) {
       l[i] = i % 2 == 0 ? 1.01 : 0.99;
     }
-    l[20] = 1.05;
+    l[20] = 1.4;
     assertEquals(0, CurveMetrics.of(l).spikes());
-    l[20] = 1.2; // 20% above: a spike
+    l[20] = 1.6; // 60% above: a spike
     assertEquals(1, CurveMetrics.of(l).spikes());
   }
 
