@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     description = "Controlled studies of how network depth changes training.",
     subcommands = {
       TrainCommand.class,
+      SweepCommand.class,
+      ReportCommand.class,
       GradcheckCommand.class,
       DataCommand.class,
       BackendsCommand.class,

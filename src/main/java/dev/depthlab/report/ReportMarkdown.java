@@ -1,0 +1,158 @@
+package dev.depthlab.report;
+
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.train.RunSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * report.md: the seed-style tables per data set and depth, then observations drawn from them.
+ * Holds no timestamps or wall times, so rebuilding it from the same files gives the same bytes.
+ */
+final class ReportMarkdown {
+  private ReportMarkdown() {}
+
+  static String text(StudyConfig cfg, String hash, List<RunRecord> runs, int planned) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Study ").append(cfg.name()).append("\n\n");
+    md.append(protocol(cfg, hash)).append("\n\n");
+    long ok = runs.stream().filter(RunRecord::ok).count();
+    TreeSet<String> backends = new TreeSet<>();
+    runs.forEach(r -> backends.add(r.backend()));
+    md.append(String.format(Locale.ROOT, "Runs: %d of %d planned finished (%d ok, %d diverged)",
+        runs.size(), planned, ok, runs.size() - ok));
+    md.append(backends.isEmpty() ? "." : "; backend " + String.join(", ", backends) + ".");
+    md.append("\n\n");
+    md.append("Every cell is the mean +- std over seeds (population std, as NumPy's default) of "
+        + "each run's value; diverged runs are counted but left out of the means. The metrics are "
+        + "defined in docs/report.md; the per-run values are in summary.csv.\n");
+    List<Integer> depths = RunSpec.depthsOf(cfg);
+    for (DatasetSpec d : cfg.data().sets()) {
+      List<List<RunRecord>> byDepth = new ArrayList<>();
+      for (int depth : depths) {
+        byDepth.add(runs.stream()
+            .filter(r -> r.dataset().equals(d.label()) && r.depth() == depth).toList());
+      }
+      md.append("\n## ").append(d.label()).append("\n");
+      accuracy(md, depths, byDepth);
+      gradients(md, depths, byDepth);
+      curves(md, depths, byDepth);
+      dead(md, depths, byDepth);
+      md.append("\n### Observations\n\n");
+      md.append(Observations.paragraph(d.label(), depths, byDepth)).append("\n");
+    }
+    return md.toString();
+  }
+
+  private static String protocol(StudyConfig cfg, String hash) {
+    var m = cfg.model();
+    var t = cfg.training();
+    List<String> sets = cfg.data().sets().stream().map(DatasetSpec::label).toList();
+    String net = m.explicitLayers()
+        ? "layers " + m.layers()
+        : "depths " + m.depths() + " x width " + m.width();
+    String batch = t.batchSize() > 0 ? "batch " + t.batchSize()
+        : "batch fraction " + t.batchFraction();
+    return String.format(Locale.ROOT, "Protocol hash `%s` (the config is in study.yaml). "
+        + "Data %s, %d training points; %s, %s, %s init; %d epochs of SGD, %s, lr %s, "
+        + "reduction %s; seeds %s; %s.", hash.substring(0, Math.min(16, hash.length())), sets,
+        cfg.data().nTrain(), net, m.activation().key(), m.init().key(), t.epochs(), batch,
+        t.lr(), t.reduction().key(), cfg.seeds(), cfg.precision().key());
+  }
+
+  private static void accuracy(StringBuilder md, List<Integer> depths,
+      List<List<RunRecord>> byDepth) {
+    md.append("\n### Accuracy (after the last epoch, threshold 0.5)\n\n");
+    md.append("| depth | runs | train acc | test acc |\n| ---: | ---: | ---: | ---: |\n");
+    for (int i = 0; i < depths.size(); i++) {
+      List<RunRecord> rs = byDepth.get(i);
+      List<RunRecord> ok = okOnly(rs);
+      row(md, depths.get(i), runs(rs), pm(ok, RunRecord::trainAcc, "%.4f"),
+          pm(ok, RunRecord::testAcc, "%.4f"));
+    }
+  }
+
+  private static void gradients(StringBuilder md, List<Integer> depths,
+      List<List<RunRecord>> byDepth) {
+    md.append("\n### Gradient norm (global weight-gradient L2 norm per epoch: its mean, std and "
+        + "CV over epochs)\n\n");
+    md.append("| depth | mean | std | CV |\n| ---: | ---: | ---: | ---: |\n");
+    for (int i = 0; i < depths.size(); i++) {
+      List<RunRecord> ok = okOnly(byDepth.get(i));
+      row(md, depths.get(i), pm(ok, RunRecord::gradNormMean, "%.4g"),
+          pm(ok, RunRecord::gradNormStd, "%.4g"), pm(ok, RunRecord::gradNormCv, "%.4f"));
+    }
+  }
+
+  private static void curves(StringBuilder md, List<Integer> depths,
+      List<List<RunRecord>> byDepth) {
+    md.append("\n### Loss curve (mean batch loss per epoch)\n\n");
+    md.append("| depth | first | last | trend | oscillation | plateau epoch | late gain | spikes |\n"
+        + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (int i = 0; i < depths.size(); i++) {
+      List<RunRecord> ok = okOnly(byDepth.get(i));
+      row(md, depths.get(i), pm(ok, r -> r.curve().first(), "%.4f"),
+          pm(ok, r -> r.curve().last(), "%.4f"), pm(ok, r -> r.curve().trend(), "%.4f"),
+          pm(ok, r -> r.curve().oscillation(), "%.3g"),
+          pm(ok, r -> r.curve().plateauEpoch(), "%.1f"),
+          pm(ok, r -> r.curve().lateGain(), "%.4f"),
+          pm(ok, r -> r.curve().spikes(), "%.1f"));
+    }
+  }
+
+  private static void dead(StringBuilder md, List<Integer> depths,
+      List<List<RunRecord>> byDepth) {
+    int maxDepth = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
+    md.append("\n### Dead units (fraction of a hidden layer's units inactive on every training "
+        + "sample after the last epoch; mean over seeds)\n\n");
+    StringBuilder head = new StringBuilder("| depth |");
+    StringBuilder rule = new StringBuilder("| ---: |");
+    for (int h = 1; h <= maxDepth; h++) {
+      head.append(" h").append(h).append(" |");
+      rule.append(" ---: |");
+    }
+    md.append(head).append('\n').append(rule).append('\n');
+    for (int i = 0; i < depths.size(); i++) {
+      List<RunRecord> ok = okOnly(byDepth.get(i));
+      List<String> cells = new ArrayList<>();
+      for (int h = 0; h < maxDepth; h++) {
+        int layer = h;
+        cells.add(h < depths.get(i)
+            ? fmt("%.3f", Stats.of(ok, r -> layer < r.deadFraction().length
+                ? r.deadFraction()[layer] : Double.NaN).mean())
+            : "");
+      }
+      row(md, depths.get(i), cells.toArray(String[]::new));
+    }
+  }
+
+  static List<RunRecord> okOnly(List<RunRecord> rs) {
+    return rs.stream().filter(RunRecord::ok).toList();
+  }
+
+  private static String runs(List<RunRecord> rs) {
+    long bad = rs.size() - okOnly(rs).size();
+    return bad == 0 ? Integer.toString(rs.size()) : rs.size() + " (" + bad + " diverged)";
+  }
+
+  private static void row(StringBuilder md, int depth, String... cells) {
+    md.append("| ").append(depth);
+    for (String c : cells) {
+      md.append(" | ").append(c);
+    }
+    md.append(" |\n");
+  }
+
+  static String pm(List<RunRecord> rs, ToDoubleFunction<RunRecord> v, String f) {
+    Stats s = Stats.of(rs, v);
+    return s.n() == 0 ? "n/a" : fmt(f, s.mean()) + " +- " + fmt(f, s.std());
+  }
+
+  static String fmt(String f, double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, f, v) : "n/a";
+  }
+}

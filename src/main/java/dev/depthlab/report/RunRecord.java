@@ -1,0 +1,30 @@
+package dev.depthlab.report;
+
+/**
+ * What the report knows of one finished run, read back from its folder (run.json and
+ * epochs.csv): the run's identity, its summary and its loss-curve metrics.
+ */
+public record RunRecord(
+    String dataset,
+    int depth,
+    long seed,
+    String configHash,
+    String backend,
+    String precision,
+    String status,
+    int epochs,
+    double trainAcc,
+    double testAcc,
+    double trainLoss,
+    double testLoss,
+    double gradNormMean,
+    double gradNormStd,
+    double gradNormCv,
+    double[] deadFraction,
+    double wallSeconds,
+    CurveMetrics curve) {
+
+  public boolean ok() {
+    return "ok".equals(status);
+  }
+}

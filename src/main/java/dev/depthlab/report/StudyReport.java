@@ -1,0 +1,80 @@
+package dev.depthlab.report;
+
+import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.UserError;
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.sweep.Grid;
+import dev.depthlab.sweep.StudyLock;
+import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Builds a study folder's summary.csv and report.md from its files alone: study.yaml (the grid
+ * and the hash) and each run's run.json and epochs.csv. The sweep calls this too, so the report
+ * it writes and {@code depthlab report DIR} are the same bytes.
+ */
+public final class StudyReport {
+  public static final String SUMMARY_CSV = "summary.csv";
+  public static final String REPORT_MD = "report.md";
+
+  private StudyReport() {}
+
+  /** What was built: the report's path, runs found, runs planned, runs of another hash. */
+  public record Built(Path report, int runs, int planned, int foreign) {}
+
+  /** Rebuilds summary.csv and report.md of one study folder. */
+  public static Built write(Path dir) {
+    StudyConfig cfg = StudyLock.read(dir);
+    String hash = StudyLock.storedHash(dir).orElseThrow();
+    List<RunSpec> planned = Grid.runs(cfg);
+    List<RunRecord> runs = new ArrayList<>();
+    int foreign = 0;
+    for (RunSpec spec : planned) {
+      Path runDir = dir.resolve(spec.relativeDir());
+      if (!RunFolder.isFinished(runDir)) {
+        continue;
+      }
+      RunRecord r = RunReader.read(runDir);
+      if (!r.configHash().equals(hash)) {
+        foreign++; // made under another protocol: never mixed in
+        continue;
+      }
+      runs.add(r);
+    }
+    SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
+    Path report = dir.resolve(REPORT_MD);
+    AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size()));
+    return new Built(report, runs.size(), planned.size(), foreign);
+  }
+
+  /**
+   * The study folders at {@code dir}: itself when it holds study.yaml, else its subfolders that
+   * do (the variants of a multirun), in name order.
+   */
+  public static List<Path> studiesAt(Path dir) {
+    if (Files.isRegularFile(dir.resolve(StudyLock.FILE))) {
+      return List.of(dir);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new UserError("no such study folder: " + dir);
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> found = s.filter(p -> Files.isRegularFile(p.resolve(StudyLock.FILE))).sorted()
+          .toList();
+      if (found.isEmpty()) {
+        throw new UserError(dir + " is not a study folder (no " + StudyLock.FILE
+            + " in it or in its subfolders)");
+      }
+      return found;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.depthlab.sweep;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depthlab.backend.Backend;
+import dev.depthlab.common.Version;
+import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.train.EpochRecord;
+import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunResult;
+import dev.depthlab.train.RunSpec;
+import dev.depthlab.train.StepRecord;
+import dev.depthlab.train.TrainListener;
+import dev.depthlab.train.Trainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group
+ * (R = 1) and groups run on {@code jobs} threads, so results never depend on the thread count; on
+ * CUDA the seeds of one (variant, data set, depth) train as one replica group, one group at a time.
+ */
+public final class Sweep {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Sweep() {}
+
+  /** One run to do: its variant (study folder) and spec. */
+  public record Job(Variant variant, RunSpec spec) {
+    public Path dir() {
+      return variant.dir().resolve(spec.relativeDir());
+    }
+
+    public String name() {
+      return variant.label().isEmpty() ? spec.shortName()
+          : "[" + variant.label() + "] " + spec.shortName();
+    }
+  }
+
+  /** What a sweep will do: the runs still to train, and how many were already finished. */
+  public record Plan(List<Variant> variants, List<Job> todo, int skipped, int total) {
+    /** SGD steps of the runs to do (for the preflight's size rule). */
+    public long steps() {
+      long s = 0;
+      for (Job j : todo) {
+        var c = j.spec().config();
+        int n = c.data().test().isSplit()
+            ? c.data().nTrain() - (int) Math.round(c.data().test().fraction() * c.data().nTrain())
+            : c.data().nTrain();
+        int batch = c.training().batchFor(n);
+        s += (long) c.training().epochs() * ((n + batch - 1) / batch);
+      }
+      return s;
+    }
+  }
+
+  /** What a sweep tells whoever watches it. Called from the worker threads. */
+  public interface Listener {
+    default void onRunStarted(Job job) {}
+
+    default void onEpoch(Job job, int epoch, int epochs) {}
+
+    default void onRunFinished(Job job, RunResult result) {}
+  }
+
+  /**
+   * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs
+   * are skipped (resume), unfinished ones redone. A finished run made under another protocol
+   * hash is refused, like a study.yaml of another hash.
+   */
+  public static Plan plan(List<Variant> variants) {
+    List<Job> todo = new ArrayList<>();
+    int skipped = 0;
+    int total = 0;
+    for (Variant v : variants) {
+      String hash = ConfigYaml.hash(v.config());
+      for (RunSpec spec : Grid.runs(v.config())) {
+        Job job = new Job(v, spec);
+        total++;
+        if (RunFolder.isFinished(job.dir())) {
+          String found = runHash(job.dir());
+          if (!hash.equals(found)) {
+            throw StudyLock.refusal(job.dir(), found, hash);
+          }
+          skipped++;
+        } else {
+          todo.add(job);
+        }
+      }
+    }
+    return new Plan(List.copyOf(variants), List.copyOf(todo), skipped, total);
+  }
+
+  /** Trains every run of the plan on {@code backend} and writes each run folder when done. */
+  public static void execute(Plan plan, Backend backend, int jobs, Listener listener) {
+    String device = backend.availability().details().getOrDefault("device", backend.name());
+    List<Callable<Void>> tasks = new ArrayList<>();
+    for (List<Job> group : groups(plan.todo(), backend)) {
+      tasks.add(() -> {
+        trainGroup(group, backend, device, listener);
+        return null;
+      });
+    }
+    runAll(tasks, threadsFor(backend, jobs));
+  }
+
+  /** CUDA: the seeds of one (variant, data set, depth) together; elsewhere one run a group. */
+  static List<List<Job>> groups(List<Job> todo, Backend backend) {
+    if (!groupsReplicas(backend)) {
+      return todo.stream().map(List::of).toList();
+    }
+    Map<String, List<Job>> byKey = new LinkedHashMap<>();
+    for (Job j : todo) {
+      String key = j.variant().label() + "|" + j.spec().dataset().label() + "|" + j.spec().depth();
+      byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(j);
+    }
+    return List.copyOf(byKey.values());
+  }
+
+  static boolean groupsReplicas(Backend backend) {
+    return backend.name().equals("cuda");
+  }
+
+  /** One device is driven from one thread; the CPU uses {@code jobs}. */
+  public static int threadsFor(Backend backend, int jobs) {
+    return groupsReplicas(backend) ? 1 : jobs;
+  }
+
+  private static void trainGroup(List<Job> group, Backend backend, String device,
+      Listener listener) {
+    List<RunSpec> specs = group.stream().map(Job::spec).toList();
+    boolean logSteps = specs.get(0).config().diagnostics().steps();
+    List<List<StepRecord>> steps = new ArrayList<>();
+    for (int r = 0; r < group.size(); r++) {
+      steps.add(logSteps ? new ArrayList<>() : null);
+      listener.onRunStarted(group.get(r));
+    }
+    List<RunResult> results = Trainer.train(backend, specs, new TrainListener() {
+      @Override
+      public void onEpoch(int replica, EpochRecord record) {}
+
+      @Override
+      public void onSteps(int replica, List<StepRecord> s) {
+        steps.get(replica).addAll(s);
+      }
+
+      @Override
+      public void onEpochDone(int epoch, int epochs) {
+        for (Job j : group) {
+          listener.onEpoch(j, epoch, epochs);
+        }
+      }
+    });
+    for (int r = 0; r < group.size(); r++) {
+      Job job = group.get(r);
+      RunFolder.write(job.dir(), results.get(r), steps.get(r), new RunFolder.Provenance(
+          ConfigYaml.hash(job.spec().config()), backend.name(), device, Version.STRING));
+      listener.onRunFinished(job, results.get(r));
+    }
+  }
+
+  /** Runs tasks on {@code threads} threads; the first failure stops the rest and is thrown. */
+  static void runAll(List<Callable<Void>> tasks, int threads) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()), r -> {
+      Thread t = new Thread(r, "sweep-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Void>> futures = new ArrayList<>();
+      for (Callable<Void> t : tasks) {
+        futures.add(pool.submit(t));
+      }
+      for (Future<Void> f : futures) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("sweep interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static String runHash(Path runDir) {
+    try {
+      return JSON.readTree(runDir.resolve(RunFolder.RUN_JSON).toFile()).path("config_hash")
+          .asText("");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + runDir + ": " + e.getMessage(), e);
+    }
+  }
+}
