@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files the way every depthlab output is written: to a temporary name in the same folder,
@@ -25,9 +26,12 @@ public final class AtomicFiles {
     try {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      // not Files.createTempFile: that makes the file owner-only (0600), and results are shared
+      Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
+          java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
       try {
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           content.writeTo(w);
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
