@@ -159,10 +159,14 @@ final class CpuNet64 implements CpuNet {
       g[s] = (p - y[s]) * scale;
     }
     for (int l = top; l >= 0; l--) {
-      Dense64.multTransA(a[l], aIdx[l], aCnt[l], dz[l], count, sizes[l], sizes[l + 1], dw[l],
-          db[l]);
-      if (l > 0) {
-        Dense64.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
+      Dense64.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
+      Dense64.multTransA(a[l], aIdx[l], aCnt[l], dz[l], gIdx[l], gCnt[l], count, sizes[l],
+          sizes[l + 1], dw[l], db[l]);
+      if (l > 0 && act == Activation.RELU) {
+        // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
+        Dense64.multTransBMasked(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
+            aIdx[l], aCnt[l], dz[l - 1]);
+      } else if (l > 0) {
         Dense64.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
             dz[l - 1]);
         activationBackward(l - 1, count * sizes[l]);

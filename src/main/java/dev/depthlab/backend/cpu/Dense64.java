@@ -72,25 +72,29 @@ final class Dense64 {
   }
 
   /**
-   * {@code dw[in x out] = a[rows x in]^T * dz[rows x out]} over the non-zero inputs of each row,
-   * and {@code db = column sums of dz}; both summed over rows in order.
+   * {@code dw[in x out] = a[rows x in]^T * dz[rows x out]} and {@code db = column sums of dz},
+   * visiting only the non-zero entries of each row of a and of dz (both listed by {@link
+   * #nonZeros}); every sum runs over rows in order.
    */
-  static void multTransA(double[] a, int[] idx, int[] cnt, double[] dz, int rows, int in,
-      int out, double[] dw, double[] db) {
+  static void multTransA(double[] a, int[] aIdx, int[] aCnt, double[] dz, int[] gIdx,
+      int[] gCnt, int rows, int in, int out, double[] dw, double[] db) {
     java.util.Arrays.fill(dw, 0, in * out, 0.0);
     java.util.Arrays.fill(db, 0, out, 0.0);
     for (int s = 0; s < rows; s++) {
       int ao = s * in;
       int zo = s * out;
-      for (int j = 0; j < out; j++) {
+      int ng = gCnt[s];
+      for (int kg = 0; kg < ng; kg++) {
+        int j = gIdx[zo + kg];
         db[j] += dz[zo + j];
       }
-      int n = cnt[s];
-      for (int k = 0; k < n; k++) {
-        int i = idx[ao + k];
+      int na = aCnt[s];
+      for (int ka = 0; ka < na; ka++) {
+        int i = aIdx[ao + ka];
         double av = a[ao + i];
         int wo = i * out;
-        for (int j = 0; j < out; j++) {
+        for (int kg = 0; kg < ng; kg++) {
+          int j = gIdx[zo + kg];
           dw[wo + j] += av * dz[zo + j];
         }
       }
@@ -135,6 +139,50 @@ final class Dense64 {
         double c = 0.0;
         for (int k = 0; k < n; k++) {
           int j = idx[zo + k];
+          c += dz[zo + j] * w[wo + j];
+        }
+        da[ao + i] = c;
+      }
+    }
+  }
+
+  /**
+   * ReLU's input gradient in one pass: {@code da = (dz * w^T)} masked to the positions where the
+   * layer's ReLU output is positive (listed by {@link #nonZeros} for that output as {@code
+   * keepIdx/keepCnt}); every other position is 0, as ReLU's derivative makes it. Computes only
+   * the kept entries, with the same sums as {@link #multTransB}.
+   */
+  static void multTransBMasked(double[] dz, int rows, int out, int[] idx, int[] cnt, double[] w,
+      int in, int[] keepIdx, int[] keepCnt, double[] da) {
+    java.util.Arrays.fill(da, 0, rows * in, 0.0);
+    for (int s = 0; s < rows; s++) {
+      int zo = s * out;
+      int ao = s * in;
+      int n = cnt[s];
+      int keep = keepCnt[s];
+      int k = 0;
+      for (; k + 1 < keep; k += 2) {
+        int i0 = keepIdx[ao + k];
+        int i1 = keepIdx[ao + k + 1];
+        int w0 = i0 * out;
+        int w1 = i1 * out;
+        double c0 = 0.0;
+        double c1 = 0.0;
+        for (int m = 0; m < n; m++) {
+          int j = idx[zo + m];
+          double d = dz[zo + j];
+          c0 += d * w[w0 + j];
+          c1 += d * w[w1 + j];
+        }
+        da[ao + i0] = c0;
+        da[ao + i1] = c1;
+      }
+      for (; k < keep; k++) {
+        int i = keepIdx[ao + k];
+        int wo = i * out;
+        double c = 0.0;
+        for (int m = 0; m < n; m++) {
+          int j = idx[zo + m];
           c += dz[zo + j] * w[wo + j];
         }
         da[ao + i] = c;
