@@ -80,6 +80,11 @@ public final class EmulatedDevice implements Device {
     return gemms.get();
   }
 
+  /** Live allocations (tests check that groups free everything they allocated). */
+  int allocations() {
+    return buffers.size();
+  }
+
   @Override
   public long alloc(long bytes) {
     if (bytes > Integer.MAX_VALUE) {
