@@ -40,8 +40,10 @@ final class SweepCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--jobs", paramLabel = "N",
-      description = "CPU threads running runs in parallel (default: the cores, ${DEFAULT-VALUE}).")
-  int jobs = Runtime.getRuntime().availableProcessors();
+      description = "Threads training groups in parallel (CPU: a run each; CUDA: a replica group "
+          + "each, on its own stream). Default: the cores; on CUDA at most "
+          + Sweep.CUDA_DEFAULT_JOBS + ".")
+  Integer jobs;
 
   @Option(names = "--preflight", negatable = true,
       description = "A few epochs of every data set and depth first (default: on above "
@@ -59,7 +61,7 @@ final class SweepCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (jobs < 1) {
+    if (jobs != null && jobs < 1) {
       throw new UserError("--jobs must be at least 1, got " + jobs);
     }
     List<String> sets = common.overrides();
@@ -80,7 +82,8 @@ final class SweepCommand implements Callable<Integer> {
       StudyLock.acquire(v.dir(), v.config());
     }
     Sweep.Plan plan = Sweep.plan(variants);
-    int threads = Sweep.threadsFor(backend, jobs);
+    int jobs = this.jobs != null ? this.jobs : Sweep.defaultJobs(backend);
+    int threads = Sweep.threadsFor(plan, backend, jobs);
     String name = variants.get(0).config().name();
     if (multirun) {
       o.printf("sweep %s: %d runs in %s, %d variants (a study folder each)%n", name,
@@ -95,7 +98,7 @@ final class SweepCommand implements Callable<Integer> {
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
       if (check) {
-        preflight(plan, backend, o);
+        preflight(plan, backend, jobs, o);
       }
       o.printf("training %d runs on %s (%s), %d thread%s%n", plan.todo().size(), backend.name(),
           variants.get(0).config().precision().key(), threads, threads == 1 ? "" : "s");
@@ -113,7 +116,7 @@ final class SweepCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void preflight(Sweep.Plan plan, Backend backend, PrintWriter o) {
+  private void preflight(Sweep.Plan plan, Backend backend, int jobs, PrintWriter o) {
     var cfg = plan.variants().get(0).config();
     o.printf("preflight: %d epochs of every data set and depth on seed %d%n",
         Preflight.epochsFor(cfg.training().epochs()), cfg.seeds().get(0));

@@ -26,8 +26,10 @@ import java.util.concurrent.Future;
 
 /**
  * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group
- * (R = 1) and groups run on {@code jobs} threads, so results never depend on the thread count; on
- * CUDA the seeds of one (variant, data set, depth) train as one replica group, one group at a time.
+ * (R = 1); on CUDA the seeds of one (variant, data set, depth) train as one replica group. On both,
+ * groups run on min({@code jobs}, groups) threads; a CUDA group sends its work to its own lane
+ * (stream) of the one device, so groups run side by side on the GPU. Groups share nothing, so
+ * results never depend on the thread count.
  */
 public final class Sweep {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,9 +132,27 @@ public final class Sweep {
     return backend.name().equals("cuda");
   }
 
-  /** One device is driven from one thread; the CPU uses {@code jobs}. */
+  /**
+   * The most threads (and so CUDA lanes) the default {@code --jobs} gives a CUDA sweep: past the
+   * GPU's hardware work queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by default, at most 32) more
+   * streams only share queues, and every lane holds a cuBLAS handle and workspace.
+   */
+  public static final int CUDA_DEFAULT_JOBS = 16;
+
+  /** The default {@code --jobs}: the cores; on CUDA at most {@link #CUDA_DEFAULT_JOBS}. */
+  public static int defaultJobs(Backend backend) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return groupsReplicas(backend) ? Math.min(cores, CUDA_DEFAULT_JOBS) : cores;
+  }
+
+  /** Threads a sweep of {@code plan} uses: {@code jobs}, but no more than it has groups. */
+  public static int threadsFor(Plan plan, Backend backend, int jobs) {
+    return Math.max(1, Math.min(jobs, groups(plan.todo(), backend).size()));
+  }
+
+  /** Every backend runs its groups on {@code jobs} threads (CUDA: one lane per group). */
   public static int threadsFor(Backend backend, int jobs) {
-    return groupsReplicas(backend) ? 1 : jobs;
+    return jobs;
   }
 
   private static void trainGroup(List<Job> group, Backend backend, String device,

@@ -42,6 +42,13 @@ import java.util.List;
  * bias/activation kernels + 1 output/loss kernel + L weight-gradient GEMMs + (L - 1) input-gradient
  * GEMMs + (L - 1) activation-backward/bias-gradient kernels + 1 SGD/norm kernel = <b>5 L = 5 *
  * (depth + 1)</b> launches and cuBLAS calls, independent of R, and never waits for the device.
+ *
+ * <h2>Lanes</h2>
+ *
+ * A group opens its own lane on the device ({@link Device#openLane}: on the GPU a non-blocking
+ * CUDA stream with its own cuBLAS handle) and sends all its work there, so groups driven from
+ * different threads run side by side on one GPU. A group is used by one thread at a time;
+ * {@link #close} frees its memory and closes the lane.
  */
 final class CudaGroup implements Group {
   private static final int BLOCK = 128;
@@ -102,8 +109,7 @@ final class CudaGroup implements Group {
   private long evalTest;
   private boolean closed;
 
-  CudaGroup(Device dev, GroupSpec spec, List<ReplicaSetup> setups) {
-    this.dev = dev;
+  CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
     this.spec = spec;
     this.net = spec.net();
     this.replicas = setups.size();
@@ -141,53 +147,63 @@ final class CudaGroup implements Group {
       }
     }
 
-    // parameter blocks: for each layer, W of all replicas, then b of all replicas
-    wOff = new int[layers];
-    bOff = new int[layers];
-    int[] layoutHost = new int[4 * layers];
-    int off = 0;
-    for (int l = 0; l < layers; l++) {
-      int wn = sizes[l] * sizes[l + 1];
-      wOff[l] = off;
-      off += replicas * wn;
-      bOff[l] = off;
-      off += replicas * sizes[l + 1];
-      layoutHost[4 * l] = wOff[l];
-      layoutHost[4 * l + 1] = wn;
-      layoutHost[4 * l + 2] = bOff[l];
-      layoutHost[4 * l + 3] = sizes[l + 1];
-    }
-    paramCount = off;
-    params = alloc((long) paramCount * elem);
-    grads = alloc((long) paramCount * elem);
-    layout = alloc(4L * layoutHost.length);
-    dev.copyIn(layout, layoutHost);
+    this.dev = device.openLane();
+    try {
+      // parameter blocks: for each layer, W of all replicas, then b of all replicas
+      wOff = new int[layers];
+      bOff = new int[layers];
+      int[] layoutHost = new int[4 * layers];
+      int off = 0;
+      for (int l = 0; l < layers; l++) {
+        int wn = sizes[l] * sizes[l + 1];
+        wOff[l] = off;
+        off += replicas * wn;
+        bOff[l] = off;
+        off += replicas * sizes[l + 1];
+        layoutHost[4 * l] = wOff[l];
+        layoutHost[4 * l + 1] = wn;
+        layoutHost[4 * l + 2] = bOff[l];
+        layoutHost[4 * l + 3] = sizes[l + 1];
+      }
+      paramCount = off;
+      params = alloc((long) paramCount * elem);
+      grads = alloc((long) paramCount * elem);
+      layout = alloc(4L * layoutHost.length);
+      dev.copyIn(layout, layoutHost);
 
-    a = new long[layers];
-    z = new long[layers];
-    dz = new long[layers];
-    for (int l = 0; l < layers; l++) {
-      a[l] = alloc((long) replicas * maxBatch * sizes[l] * elem);
-      z[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
-      dz[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
-    }
-    yBatch = alloc((long) replicas * maxBatch * elem);
+      a = new long[layers];
+      z = new long[layers];
+      dz = new long[layers];
+      for (int l = 0; l < layers; l++) {
+        a[l] = alloc((long) replicas * maxBatch * sizes[l] * elem);
+        z[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
+        dz[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
+      }
+      yBatch = alloc((long) replicas * maxBatch * elem);
 
-    int f = net.inputs();
-    trainX = alloc((long) replicas * nTrain * f * elem);
-    trainY = alloc((long) replicas * nTrain * elem);
-    testX = alloc((long) replicas * Math.max(nTest, 1) * f * elem);
-    testY = alloc((long) replicas * Math.max(nTest, 1) * elem);
-    for (int r = 0; r < replicas; r++) {
-      ReplicaSetup s = setups.get(r);
-      upload(trainX + (long) r * nTrain * f * elem, s.train().x());
-      upload(trainY + (long) r * nTrain * elem, s.train().y());
-      upload(testX + (long) r * nTest * f * elem, s.test().x());
-      upload(testY + (long) r * nTest * elem, s.test().y());
-      setParameters(r, s.initial());
+      int f = net.inputs();
+      trainX = alloc((long) replicas * nTrain * f * elem);
+      trainY = alloc((long) replicas * nTrain * elem);
+      testX = alloc((long) replicas * Math.max(nTest, 1) * f * elem);
+      testY = alloc((long) replicas * Math.max(nTest, 1) * elem);
+      for (int r = 0; r < replicas; r++) {
+        ReplicaSetup s = setups.get(r);
+        upload(trainX + (long) r * nTrain * f * elem, s.train().x());
+        upload(trainY + (long) r * nTrain * elem, s.train().y());
+        upload(testX + (long) r * nTest * f * elem, s.test().x());
+        upload(testY + (long) r * nTest * elem, s.test().y());
+        setParameters(r, s.initial());
+      }
+      diag = alloc(8L * replicas * maxSteps * diagWidth);
+      scratchDiag = alloc(8L * replicas * diagWidth);
+    } catch (RuntimeException | Error e) {
+      try {
+        release();
+      } catch (RuntimeException | Error suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
-    diag = alloc(8L * replicas * maxSteps * diagWidth);
-    scratchDiag = alloc(8L * replicas * diagWidth);
   }
 
   private long alloc(long bytes) {
@@ -560,9 +576,19 @@ final class CudaGroup implements Group {
       return;
     }
     closed = true;
-    for (long p : owned) {
-      dev.free(p);
+    release();
+  }
+
+  /** Frees the group's memory (after its lane's pending work) and closes the lane. */
+  private void release() {
+    try {
+      dev.synchronize();
+      for (long p : owned) {
+        dev.free(p);
+      }
+      owned.clear();
+    } finally {
+      dev.close();
     }
-    owned.clear();
   }
 }

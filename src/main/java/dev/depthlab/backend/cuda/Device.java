@@ -10,7 +10,23 @@ import java.util.Map;
  *
  * <p>Device memory is addressed by {@code long} handles: {@link #alloc} returns one, and a handle
  * plus a byte offset inside the same allocation names a sub-buffer. Work is enqueued in order on
- * one stream; only {@code copyOut} and {@link #synchronize} wait for it.
+ * one queue (a CUDA stream); only {@code copyIn}, {@code copyOut}, {@code alloc}, {@code free}
+ * and {@link #synchronize} wait for it, and only for that queue.
+ *
+ * <h2>Lanes: several groups at once</h2>
+ *
+ * {@link #openLane} returns a <em>lane</em>: a view of the same device, sharing its memory,
+ * kernels and allocation table, whose copies, GEMMs and launches go to a queue of its own. On the
+ * GPU ({@link JCudaDevice}) a lane is one CUDA stream created with {@code CU_STREAM_NON_BLOCKING}
+ * (so it never serialises with the legacy default stream or with other lanes) plus one cuBLAS
+ * handle bound to that stream; {@link EmulatedDevice} runs every call to completion, so its lanes
+ * are plain views. Each {@link CudaGroup} opens one lane and closes it in its own {@code close()}.
+ *
+ * <p>Threading contract: one lane is used by one thread at a time; different lanes may be used
+ * from different threads at the same time. Memory allocated through a lane is zeroed before
+ * {@code alloc} returns and may be used from any lane; memory written by one lane and read by
+ * another needs the writer's {@link #synchronize} first (groups never share memory). Closing a
+ * lane waits for its queue and releases it; it frees no memory (whoever allocated frees).
  */
 public interface Device extends AutoCloseable {
   /** A short name, e.g. the GPU's name or "emulated". */
@@ -53,10 +69,19 @@ public interface Device extends AutoCloseable {
    */
   void launch(String name, int grid, int block, Object... args);
 
-  /** Waits for all enqueued work. */
+  /** Waits for all work enqueued on this lane (on the device itself: on every lane). */
   void synchronize();
 
-  /** Frees everything this device allocated. */
+  /**
+   * A new lane on this device (see the class comment): its own in-order queue, the device's
+   * memory. Close it when done; closing the device closes lanes still open.
+   */
+  Device openLane();
+
+  /**
+   * The device: frees everything it allocated and closes its lanes. A lane: waits for its queue
+   * and releases it, freeing no memory.
+   */
   @Override
   void close();
 }

@@ -9,7 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Device} on the CPU, for tests without a GPU. Memory is direct {@link ByteBuffer}s in
@@ -18,6 +19,12 @@ import java.util.TreeMap;
  * host with {@code native/shim.h} into {@code native/build/libdepthlab-emulator.so} (built by
  * {@code native/build-emulator.sh}); the launch loops over every block and thread in order.
  * The GEMM follows cuBLAS's column-major contract element for element, summing k in order.
+ *
+ * <p>Every call runs to completion before it returns, so a lane ({@link #openLane}) is simply a
+ * view of this device. Two groups may run at once from two threads: the allocation table is a
+ * concurrent map, the call counters are atomic, and a launch mutates nothing global (the kernel
+ * table is read-only after load; the CUDA built-ins of {@code native/shim.h} are thread-locals;
+ * the argument slots live on the calling thread's stack).
  */
 public final class EmulatedDevice implements Device {
   /** Where native/build-emulator.sh puts the library, relative to the project root. */
@@ -25,9 +32,9 @@ public final class EmulatedDevice implements Device {
 
   private static Path loaded;
 
-  private final TreeMap<Long, ByteBuffer> buffers = new TreeMap<>();
-  private long launches;
-  private long gemms;
+  private final ConcurrentSkipListMap<Long, ByteBuffer> buffers = new ConcurrentSkipListMap<>();
+  private final AtomicLong launches = new AtomicLong();
+  private final AtomicLong gemms = new AtomicLong();
 
   /** Loads the emulator library (once per JVM) from {@code library}. */
   public EmulatedDevice(Path library) {
@@ -66,11 +73,16 @@ public final class EmulatedDevice implements Device {
 
   /** Kernel launches and GEMM calls made so far (tests count them). */
   public long launches() {
-    return launches;
+    return launches.get();
   }
 
   public long gemms() {
-    return gemms;
+    return gemms.get();
+  }
+
+  /** Live allocations (tests check that groups free everything they allocated). */
+  int allocations() {
+    return buffers.size();
   }
 
   @Override
@@ -132,7 +144,7 @@ public final class EmulatedDevice implements Device {
       boolean transA, boolean transB, int m, int n, int k, double alpha,
       long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
       long c, int ldc, long strideC, int batch, Precision precision) {
-    gemms++;
+    gemms.incrementAndGet();
     checkLd("lda", lda, transA ? k : m);
     checkLd("ldb", ldb, transB ? n : k);
     checkLd("ldc", ldc, m);
@@ -196,7 +208,7 @@ public final class EmulatedDevice implements Device {
 
   @Override
   public void launch(String name, int grid, int block, Object... args) {
-    launches++;
+    launches.incrementAndGet();
     long[] slots = new long[args.length];
     StringBuilder sig = new StringBuilder();
     for (int i = 0; i < args.length; i++) {
@@ -230,7 +242,98 @@ public final class EmulatedDevice implements Device {
   }
 
   @Override
+  public Device openLane() {
+    return new Lane();
+  }
+
+  @Override
   public void close() {
     buffers.clear();
+  }
+
+  /** A view of the device (every call is synchronous here); close() only retires the view. */
+  private final class Lane implements Device {
+    private volatile boolean closed;
+
+    private EmulatedDevice dev() {
+      if (closed) {
+        throw new IllegalStateException("lane is closed");
+      }
+      return EmulatedDevice.this;
+    }
+
+    @Override
+    public String name() {
+      return EmulatedDevice.this.name();
+    }
+
+    @Override
+    public Map<String, String> details() {
+      return EmulatedDevice.this.details();
+    }
+
+    @Override
+    public long alloc(long bytes) {
+      return dev().alloc(bytes);
+    }
+
+    @Override
+    public void free(long ptr) {
+      dev().free(ptr);
+    }
+
+    @Override
+    public void copyIn(long dst, double[] src) {
+      dev().copyIn(dst, src);
+    }
+
+    @Override
+    public void copyIn(long dst, float[] src) {
+      dev().copyIn(dst, src);
+    }
+
+    @Override
+    public void copyIn(long dst, int[] src) {
+      dev().copyIn(dst, src);
+    }
+
+    @Override
+    public void copyOut(long src, double[] dst) {
+      dev().copyOut(src, dst);
+    }
+
+    @Override
+    public void copyOut(long src, float[] dst) {
+      dev().copyOut(src, dst);
+    }
+
+    @Override
+    public void gemmStridedBatched(
+        boolean transA, boolean transB, int m, int n, int k, double alpha,
+        long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
+        long c, int ldc, long strideC, int batch, Precision precision) {
+      dev().gemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB,
+          beta, c, ldc, strideC, batch, precision);
+    }
+
+    @Override
+    public void launch(String name, int grid, int block, Object... args) {
+      dev().launch(name, grid, block, args);
+    }
+
+    @Override
+    public void synchronize() {
+      dev();
+    }
+
+    @Override
+    public Device openLane() {
+      return EmulatedDevice.this.openLane();
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
   }
 }

@@ -12,11 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -24,6 +25,8 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
@@ -33,23 +36,57 @@ import jcuda.jcublas.cublasStatus;
 import jcuda.nvrtc.JNvrtc;
 import jcuda.nvrtc.nvrtcProgram;
 import jcuda.nvrtc.nvrtcResult;
+import jcuda.runtime.cudaStream_t;
 
 /**
  * The real {@link Device}: device 0 through the CUDA driver API (JCuda), cuBLAS (JCublas2) for
  * the GEMMs and NVRTC (JNvrtc) for the kernels, compiled once per device architecture and cached
- * as PTX under {@code ~/.cache/depthlab/ptx/<sm>/<hash>.ptx}. Everything runs on the default
- * stream, in order; only copies out and {@link #synchronize} wait.
+ * as PTX under {@code ~/.cache/depthlab/ptx/<sm>/<hash>.ptx}.
+ *
+ * <h2>Lanes</h2>
+ *
+ * All work goes to a {@link Lane} (see {@link Device}): a CUDA stream created with {@code
+ * cuStreamCreate(CU_STREAM_NON_BLOCKING)}, so it never waits for the legacy default stream nor
+ * for other lanes, and a cuBLAS handle of its own bound to it ({@code cublasSetStream}); one
+ * handle per stream is also what cuBLAS requires for bit-reproducible GEMMs when several streams
+ * are active. On a lane:
+ *
+ * <ul>
+ *   <li>kernels: {@code cuLaunchKernel(..., hStream = the lane's stream, ...)};
+ *   <li>GEMMs: {@code cublas<D|S>gemmStridedBatched} on the lane's handle;
+ *   <li>copies: {@code cuMemcpyHtoDAsync} / {@code cuMemcpyDtoHAsync} on the lane's stream, each
+ *       followed by {@code cuStreamSynchronize} of that stream only (the source and target are
+ *       Java arrays, pageable and only pinned by JCuda for the duration of the call, so the copy
+ *       must be complete before returning). The synchronous {@code cuMemcpy*} would run on the
+ *       legacy stream, which does not order with a non-blocking stream: it could overtake the
+ *       lane's pending kernels;
+ *   <li>alloc: {@code cuMemAlloc}, zeroed by {@code cuMemsetD8Async} on the lane's stream, then
+ *       {@code cuStreamSynchronize}; free: {@code cuStreamSynchronize} then {@code cuMemFree}.
+ * </ul>
+ *
+ * Every lane call first makes the device's (primary) context current on the calling thread
+ * ({@code cuCtxSetCurrent}, once per thread), so groups may be driven from any thread. The
+ * device's own copy/GEMM/launch methods use a root lane opened with the device; its {@link
+ * #synchronize} waits for the whole context. The kernel module is loaded once in the constructor
+ * (NVRTC compile and PTX cache under a JVM-wide lock); function handles are looked up through a
+ * concurrent map; the allocation table is a concurrent map.
  */
 public final class JCudaDevice implements Device {
   private static Availability probed;
+  /** Serialises NVRTC compiles, the PTX cache and module loads across devices in this JVM. */
+  private static final Object KERNEL_LOCK = new Object();
 
   private final CUcontext context = new CUcontext();
-  private final cublasHandle cublas = new cublasHandle();
-  private final TreeMap<Long, CUdeviceptr> allocations = new TreeMap<>();
-  private final Map<String, CUfunction> functions = new HashMap<>();
+  private final ConcurrentSkipListMap<Long, CUdeviceptr> allocations =
+      new ConcurrentSkipListMap<>();
+  private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
+  private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
+  /** Whether this device's context has been made current on the calling thread. */
+  private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
   private final CUmodule module = new CUmodule();
   private final Map<String, String> details;
   private final String name;
+  private final Lane root;
 
   /** A device pointer whose raw address is readable (JCuda keeps it protected). */
   private static final class Addressed extends CUdeviceptr {
@@ -192,18 +229,28 @@ public final class JCudaDevice implements Device {
     CUdevice device = new CUdevice();
     JCudaDriver.cuDeviceGet(device, 0);
     JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
-    JCudaDriver.cuCtxSetCurrent(context);
-    JCublas2.cublasCreate(cublas);
-    // full-precision arithmetic only: no TF32 or other reduced-precision tensor-core paths
-    JCublas2.cublasSetMathMode(cublas, cublasMath.CUBLAS_DEFAULT_MATH);
+    makeCurrent();
+    root = new Lane();
     int[] ver = new int[1];
-    JCublas2.cublasGetVersion(cublas, ver);
+    JCublas2.cublasGetVersion(root.cublas, ver);
     details = new LinkedHashMap<>(av.details());
     details.put("cublas", ver[0] / 10000 + "." + (ver[0] % 10000) / 100 + "." + ver[0] % 100);
+    details.put("streams", "one non-blocking CUDA stream and cuBLAS handle per group (lane)");
     name = details.getOrDefault("device", "cuda");
-    loadKernels(computeCapability(device));
+    synchronized (KERNEL_LOCK) {
+      loadKernels(computeCapability(device));
+    }
   }
 
+  /** Makes this device's context current on the calling thread (once per thread). */
+  private void makeCurrent() {
+    if (!current.get()) {
+      JCudaDriver.cuCtxSetCurrent(context);
+      current.set(Boolean.TRUE);
+    }
+  }
+
+  /** Called under {@link #KERNEL_LOCK}. */
   private void loadKernels(int[] cc) {
     int arch = nvrtcArch(cc[0] * 10 + cc[1]);
     List<String> options = List.of("--gpu-arch=compute_" + arch, "--std=c++17", "--fmad=false");
@@ -294,21 +341,12 @@ public final class JCudaDevice implements Device {
 
   @Override
   public long alloc(long bytes) {
-    Addressed p = new Addressed();
-    JCudaDriver.cuMemAlloc(p, Math.max(bytes, 8));
-    JCudaDriver.cuMemsetD8(p, (byte) 0, Math.max(bytes, 8));
-    long addr = p.address();
-    allocations.put(addr, p);
-    return addr;
+    return root.alloc(bytes);
   }
 
   @Override
   public void free(long ptr) {
-    CUdeviceptr p = allocations.remove(ptr);
-    if (p == null) {
-      throw new IllegalArgumentException("not an allocation: " + ptr);
-    }
-    JCudaDriver.cuMemFree(p);
+    root.free(ptr);
   }
 
   /** A JCuda pointer for a handle: its allocation plus the byte offset. */
@@ -322,27 +360,27 @@ public final class JCudaDevice implements Device {
 
   @Override
   public void copyIn(long dst, double[] src) {
-    JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src), 8L * src.length);
+    root.copyIn(dst, src);
   }
 
   @Override
   public void copyIn(long dst, float[] src) {
-    JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src), 4L * src.length);
+    root.copyIn(dst, src);
   }
 
   @Override
   public void copyIn(long dst, int[] src) {
-    JCudaDriver.cuMemcpyHtoD(pointer(dst), Pointer.to(src), 4L * src.length);
+    root.copyIn(dst, src);
   }
 
   @Override
   public void copyOut(long src, double[] dst) {
-    JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), pointer(src), 8L * dst.length);
+    root.copyOut(src, dst);
   }
 
   @Override
   public void copyOut(long src, float[] dst) {
-    JCudaDriver.cuMemcpyDtoH(Pointer.to(dst), pointer(src), 4L * dst.length);
+    root.copyOut(src, dst);
   }
 
   @Override
@@ -350,58 +388,237 @@ public final class JCudaDevice implements Device {
       boolean transA, boolean transB, int m, int n, int k, double alpha,
       long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
       long c, int ldc, long strideC, int batch, Precision precision) {
-    int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-    int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-    int rc;
-    if (precision == Precision.FP64) {
-      rc = JCublas2.cublasDgemmStridedBatched(cublas, opA, opB, m, n, k,
-          Pointer.to(new double[] {alpha}), pointer(a), lda, strideA, pointer(b), ldb, strideB,
-          Pointer.to(new double[] {beta}), pointer(c), ldc, strideC, batch);
-    } else {
-      rc = JCublas2.cublasSgemmStridedBatched(cublas, opA, opB, m, n, k,
-          Pointer.to(new float[] {(float) alpha}), pointer(a), lda, strideA, pointer(b), ldb,
-          strideB, Pointer.to(new float[] {(float) beta}), pointer(c), ldc, strideC, batch);
-    }
-    if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
-      throw new IllegalStateException("cuBLAS gemm failed: " + cublasStatus.stringFor(rc));
-    }
+    root.gemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB,
+        beta, c, ldc, strideC, batch, precision);
   }
 
   @Override
   public void launch(String kernel, int grid, int block, Object... args) {
-    CUfunction f = functions.computeIfAbsent(kernel, k -> {
-      CUfunction fn = new CUfunction();
-      JCudaDriver.cuModuleGetFunction(fn, module, k);
-      return fn;
-    });
-    List<Pointer> params = new ArrayList<>(args.length);
-    for (Object o : args) {
-      if (o instanceof Long p) {
-        params.add(Pointer.to(new long[] {p})); // a device pointer parameter is its address
-      } else if (o instanceof Integer v) {
-        params.add(Pointer.to(new int[] {v}));
-      } else if (o instanceof Double v) {
-        params.add(Pointer.to(new double[] {v}));
-      } else {
-        throw new IllegalArgumentException("kernel argument of " + kernel + ": " + o);
-      }
-    }
-    JCudaDriver.cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, null,
-        Pointer.to(params.toArray(new Pointer[0])), null);
+    root.launch(kernel, grid, block, args);
   }
 
+  /** Waits for every lane (the whole context). */
   @Override
   public void synchronize() {
+    makeCurrent();
     JCudaDriver.cuCtxSynchronize();
   }
 
   @Override
+  public Device openLane() {
+    return new Lane();
+  }
+
+  private CUfunction function(String kernel) {
+    return functions.computeIfAbsent(kernel, k -> {
+      CUfunction fn = new CUfunction();
+      JCudaDriver.cuModuleGetFunction(fn, module, k);
+      return fn;
+    });
+  }
+
+  @Override
   public void close() {
+    makeCurrent();
+    for (Lane lane : List.copyOf(lanes)) {
+      lane.close();
+    }
     for (CUdeviceptr p : allocations.values()) {
       JCudaDriver.cuMemFree(p);
     }
     allocations.clear();
-    JCublas2.cublasDestroy(cublas);
     JCudaDriver.cuModuleUnload(module);
+  }
+
+  /**
+   * One execution lane: a non-blocking CUDA stream and a cuBLAS handle bound to it (see the
+   * class comment). Used by one thread at a time.
+   */
+  private final class Lane implements Device {
+    private final CUstream stream = new CUstream();
+    private final cublasHandle cublas = new cublasHandle();
+    private volatile boolean closed;
+
+    Lane() {
+      makeCurrent();
+      JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+      try {
+        JCublas2.cublasCreate(cublas);
+        try {
+          // full-precision arithmetic only: no TF32 or other reduced-precision tensor-core paths
+          JCublas2.cublasSetMathMode(cublas, cublasMath.CUBLAS_DEFAULT_MATH);
+          JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
+        } catch (RuntimeException e) {
+          JCublas2.cublasDestroy(cublas);
+          throw e;
+        }
+      } catch (RuntimeException e) {
+        JCudaDriver.cuStreamDestroy(stream);
+        throw e;
+      }
+      lanes.add(this);
+    }
+
+    /** Checks the lane is open and binds the context to the calling thread. */
+    private void enter() {
+      if (closed) {
+        throw new IllegalStateException("lane is closed");
+      }
+      makeCurrent();
+    }
+
+    private void sync() {
+      JCudaDriver.cuStreamSynchronize(stream);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Map<String, String> details() {
+      return JCudaDevice.this.details();
+    }
+
+    @Override
+    public long alloc(long bytes) {
+      enter();
+      long size = Math.max(bytes, 8);
+      Addressed p = new Addressed();
+      JCudaDriver.cuMemAlloc(p, size);
+      try {
+        JCudaDriver.cuMemsetD8Async(p, (byte) 0, size, stream);
+        sync(); // zeroed before any lane (or the host) can use it
+      } catch (RuntimeException e) {
+        JCudaDriver.cuMemFree(p);
+        throw e;
+      }
+      long addr = p.address();
+      allocations.put(addr, p);
+      return addr;
+    }
+
+    @Override
+    public void free(long ptr) {
+      enter();
+      CUdeviceptr p = allocations.remove(ptr);
+      if (p == null) {
+        throw new IllegalArgumentException("not an allocation: " + ptr);
+      }
+      sync(); // this lane's pending work may still use it
+      JCudaDriver.cuMemFree(p);
+    }
+
+    @Override
+    public void copyIn(long dst, double[] src) {
+      enter();
+      JCudaDriver.cuMemcpyHtoDAsync(pointer(dst), Pointer.to(src), 8L * src.length, stream);
+      sync();
+    }
+
+    @Override
+    public void copyIn(long dst, float[] src) {
+      enter();
+      JCudaDriver.cuMemcpyHtoDAsync(pointer(dst), Pointer.to(src), 4L * src.length, stream);
+      sync();
+    }
+
+    @Override
+    public void copyIn(long dst, int[] src) {
+      enter();
+      JCudaDriver.cuMemcpyHtoDAsync(pointer(dst), Pointer.to(src), 4L * src.length, stream);
+      sync();
+    }
+
+    @Override
+    public void copyOut(long src, double[] dst) {
+      enter();
+      JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), pointer(src), 8L * dst.length, stream);
+      sync();
+    }
+
+    @Override
+    public void copyOut(long src, float[] dst) {
+      enter();
+      JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), pointer(src), 4L * dst.length, stream);
+      sync();
+    }
+
+    @Override
+    public void gemmStridedBatched(
+        boolean transA, boolean transB, int m, int n, int k, double alpha,
+        long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
+        long c, int ldc, long strideC, int batch, Precision precision) {
+      enter();
+      int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+      int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+      int rc;
+      // alpha and beta are host scalars (CUBLAS_POINTER_MODE_HOST), read before the call returns
+      if (precision == Precision.FP64) {
+        rc = JCublas2.cublasDgemmStridedBatched(cublas, opA, opB, m, n, k,
+            Pointer.to(new double[] {alpha}), pointer(a), lda, strideA, pointer(b), ldb, strideB,
+            Pointer.to(new double[] {beta}), pointer(c), ldc, strideC, batch);
+      } else {
+        rc = JCublas2.cublasSgemmStridedBatched(cublas, opA, opB, m, n, k,
+            Pointer.to(new float[] {(float) alpha}), pointer(a), lda, strideA, pointer(b), ldb,
+            strideB, Pointer.to(new float[] {(float) beta}), pointer(c), ldc, strideC, batch);
+      }
+      if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+        throw new IllegalStateException("cuBLAS gemm failed: " + cublasStatus.stringFor(rc));
+      }
+    }
+
+    @Override
+    public void launch(String kernel, int grid, int block, Object... args) {
+      enter();
+      CUfunction f = function(kernel);
+      List<Pointer> params = new ArrayList<>(args.length);
+      for (Object o : args) {
+        if (o instanceof Long p) {
+          params.add(Pointer.to(new long[] {p})); // a device pointer parameter is its address
+        } else if (o instanceof Integer v) {
+          params.add(Pointer.to(new int[] {v}));
+        } else if (o instanceof Double v) {
+          params.add(Pointer.to(new double[] {v}));
+        } else {
+          throw new IllegalArgumentException("kernel argument of " + kernel + ": " + o);
+        }
+      }
+      // the driver copies the parameter values before cuLaunchKernel returns
+      JCudaDriver.cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, stream,
+          Pointer.to(params.toArray(new Pointer[0])), null);
+    }
+
+    @Override
+    public void synchronize() {
+      enter();
+      sync();
+    }
+
+    @Override
+    public Device openLane() {
+      return JCudaDevice.this.openLane();
+    }
+
+    /** Waits for the stream, then destroys the cuBLAS handle and the stream. No memory freed. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      makeCurrent();
+      closed = true;
+      lanes.remove(this);
+      try {
+        sync();
+      } finally {
+        try {
+          JCublas2.cublasDestroy(cublas);
+        } finally {
+          JCudaDriver.cuStreamDestroy(stream);
+        }
+      }
+    }
   }
 }
