@@ -17,10 +17,13 @@ def dense(s):
     s = s.replace("Dense64", "DenseXX").replace("Dense32", "Dense64").replace("DenseXX", "Dense32")
     s = s.replace("kernels in double", "kernels in float").replace("is the float twin", "is the double twin")
     s = s.replace("double[]", "float[]")
-    for v in ["c0", "c1", "c2", "c3", "c", "av", "d", "g"]:
+    for v in ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c", "av", "d", "g"]:
         s = s.replace("double %s = 0.0;" % v, "float %s = 0.0f;" % v)
         s = s.replace("double %s =" % v, "float %s =" % v)
     s = s.replace("!= 0.0 ?", "!= 0.0f ?").replace(", 0.0);", ", 0.0f);")
+    s = s.replace("static int isNonZero(double v) {\n    long bits = Double.doubleToRawLongBits(v) << 1;",
+                  "static int isNonZero(float v) {\n    int bits = Float.floatToRawIntBits(v) << 1;")
+    s = s.replace("return (int) ((bits | -bits) >>> 63);", "return (bits | -bits) >>> 31;")
     s = s.replace("static double sgdUpdate(float[] w, float[] dw, int n, double lr)",
                   "static double sgdUpdate(float[] w, float[] dw, int n, float lr)")
     return s
@@ -40,13 +43,18 @@ def net(s):
          ("double[] zo = ", "float[] zo = "), ("double[] g = ", "float[] g = "),
          ("double p = 1.0 / (1.0 + Math.exp(-zo[s]));", "float p = sigmoid(zo[s]);"),
          ("double label = labels[start + s];", "float label = labels[start + s];"),
-         ("private double bce(double p, double label) {\n    double pc = Math.min(Math.max(p, clipEps), 1.0 - clipEps);\n    return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));\n  }",
-          "private float bce(float p, float label) {\n    float pc = Math.min(Math.max(p, clipEps), 1.0f - clipEps);\n    return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));\n  }\n\n  private static float sigmoid(float v) {\n    return (float) (1.0 / (1.0 + Math.exp(-v)));\n  }"),
+         ("private double bce(double p, double label) {\n    double pc = Math.min(Math.max(p, clipEps), 1.0 - clipEps);",
+          "private float bce(float p, float label) {\n    float pc = Math.min(Math.max(p, clipEps), 1.0f - clipEps);"),
+         ("if (label == 1.0) {\n      return -Math.log(pc);", "if (label == 1.0f) {\n      return (float) -Math.log(pc);"),
+         ("if (label == 0.0) {\n      return -Math.log(1.0 - pc);", "if (label == 0.0f) {\n      return (float) -Math.log(1.0f - pc);"),
+         ("return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));\n  }",
+          "return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));\n  }\n\n  private static float sigmoid(float v) {\n    return (float) (1.0 / (1.0 + Math.exp(-v)));\n  }"),
          ("private void gather(double[] x, double[] labels,", "private void gather(float[] x, float[] labels,"),
          ("double[] a0 = a[0];", "float[] a0 = a[0];"),
          ("private void activationForward(double[] in, double[] out, int n)", "private void activationForward(float[] in, float[] out, int n)"),
          ("out[k] = in[k] > 0.0 ? in[k] : 0.0;", "out[k] = in[k] > 0.0f ? in[k] : 0.0f;"),
          ("out[k] = in[k] > 0.0 ? in[k] : slope * in[k];", "out[k] = in[k] > 0.0f ? in[k] : slope * in[k];"),
+         ("out[k] = Math.max(in[k], 0.0);", "out[k] = Math.max(in[k], 0.0f);"),
          ("out[k] = Math.tanh(in[k]);", "out[k] = (float) Math.tanh(in[k]);"),
          ("double[] zh = z[h];", "float[] zh = z[h];"), ("double[] ah = a[h + 1];", "float[] ah = a[h + 1];"),
          ("g[k] = zh[k] > 0.0 ? g[k] : 0.0;", "g[k] = zh[k] > 0.0f ? g[k] : 0.0f;"),

@@ -180,9 +180,18 @@ final class CpuNet32 implements CpuNet {
     return lossSum / count;
   }
 
-  /** Clipped binary cross-entropy of one prediction. */
+  /**
+   * Clipped binary cross-entropy of one prediction. For a 0/1 label one logarithm suffices, and
+   * gives the same bits as the two-term formula (the other term is exactly zero).
+   */
   private float bce(float p, float label) {
     float pc = Math.min(Math.max(p, clipEps), 1.0f - clipEps);
+    if (label == 1.0f) {
+      return (float) -Math.log(pc);
+    }
+    if (label == 0.0f) {
+      return (float) -Math.log(1.0f - pc);
+    }
     return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));
   }
 
@@ -215,8 +224,10 @@ final class CpuNet32 implements CpuNet {
   private void activationForward(float[] in, float[] out, int n) {
     switch (act) {
       case RELU:
+        // Math.max compiles to a branch-free max; a ternary mispredicts on ReLU's random signs.
+        // (It differs from the kernels' z > 0 ? z : 0 only for NaN, i.e. in a diverged run.)
         for (int k = 0; k < n; k++) {
-          out[k] = in[k] > 0.0f ? in[k] : 0.0f;
+          out[k] = Math.max(in[k], 0.0f);
         }
         break;
       case LEAKY_RELU:

@@ -41,6 +41,37 @@ final class Dense64 {
       int zo = s * out;
       int n = cnt[s];
       int j = 0;
+      for (; j + 7 < out; j += 8) {
+        double c0 = b[j];
+        double c1 = b[j + 1];
+        double c2 = b[j + 2];
+        double c3 = b[j + 3];
+        double c4 = b[j + 4];
+        double c5 = b[j + 5];
+        double c6 = b[j + 6];
+        double c7 = b[j + 7];
+        for (int k = 0; k < n; k++) {
+          int i = idx[ao + k];
+          double av = a[ao + i];
+          int wo = i * out + j;
+          c0 += av * w[wo];
+          c1 += av * w[wo + 1];
+          c2 += av * w[wo + 2];
+          c3 += av * w[wo + 3];
+          c4 += av * w[wo + 4];
+          c5 += av * w[wo + 5];
+          c6 += av * w[wo + 6];
+          c7 += av * w[wo + 7];
+        }
+        z[zo + j] = c0;
+        z[zo + j + 1] = c1;
+        z[zo + j + 2] = c2;
+        z[zo + j + 3] = c3;
+        z[zo + j + 4] = c4;
+        z[zo + j + 5] = c5;
+        z[zo + j + 6] = c6;
+        z[zo + j + 7] = c7;
+      }
       for (; j + 3 < out; j += 4) {
         double c0 = b[j];
         double c1 = b[j + 1];
