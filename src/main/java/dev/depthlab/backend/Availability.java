@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Whether a backend can be used on this machine. When it cannot, {@code reason} says exactly why
- * in one line; {@code details} holds what is known (device name, memory, versions).
+ * Whether a backend can be used on this machine. When it cannot, {@code reason} says exactly why in
+ * one line; {@code details} holds what is known (device name, memory, versions).
  */
 public record Availability(boolean usable, String reason, Map<String, String> details) {
   public Availability {

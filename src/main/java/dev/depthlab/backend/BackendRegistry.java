@@ -28,9 +28,9 @@ public final class BackendRegistry {
   }
 
   /**
-   * The backend for a name. {@code auto} takes the first usable one, telling {@code notice} in
-   * one line why any preferred one was passed over; a named backend that cannot run here is a
-   * failure (exit 1) carrying its reason.
+   * The backend for a name. {@code auto} takes the first usable one, telling {@code notice} in one
+   * line why any preferred one was passed over; a named backend that cannot run here is a failure
+   * (exit 1) carrying its reason.
    */
   public Backend select(String name, Consumer<String> notice) {
     if ("auto".equals(name)) {

@@ -8,9 +8,9 @@ import dev.depthlab.model.Parameters;
  * parameters, data and sample order. The host decides every random number: it hands over the
  * epoch's sample order, and steps name slices of it, so every backend does identical work.
  *
- * <p>Within an epoch ({@link #beginEpoch} .. {@link #endEpoch}) a backend need not synchronise
- * with the host: {@link #step} only enqueues work, and the per-step diagnostics are read back
- * once, by {@code endEpoch}.
+ * <p>Within an epoch ({@link #beginEpoch} .. {@link #endEpoch}) a backend need not synchronise with
+ * the host: {@link #step} only enqueues work, and the per-step diagnostics are read back once, by
+ * {@code endEpoch}.
  */
 public interface Group extends AutoCloseable {
   NetworkSpec net();
@@ -24,8 +24,8 @@ public interface Group extends AutoCloseable {
   void beginEpoch(int[][] order);
 
   /**
-   * One SGD step on every replica over samples {@code order[r][offset .. offset + count)}:
-   * forward, loss, backward, update, and the step's diagnostics into the epoch's log.
+   * One SGD step on every replica over samples {@code order[r][offset .. offset + count)}: forward,
+   * loss, backward, update, and the step's diagnostics into the epoch's log.
    */
   void step(int offset, int count, double lr);
 

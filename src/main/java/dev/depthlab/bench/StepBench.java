@@ -18,9 +18,9 @@ import java.util.List;
 
 /**
  * Times one lockstep SGD step (forward, loss, backward, update, step diagnostics, for all R
- * replicas) on a backend at one shape. Steps run in epochs of {@link #STEPS_PER_EPOCH}, each
- * ending with the epoch's diagnostics read-back, as in training. The result is the median of
- * several timed rounds after a warm-up that lets the JIT (or the GPU) settle.
+ * replicas) on a backend at one shape. Steps run in epochs of {@link #STEPS_PER_EPOCH}, each ending
+ * with the epoch's diagnostics read-back, as in training. The result is the median of several timed
+ * rounds after a warm-up that lets the JIT (or the GPU) settle.
  */
 public final class StepBench {
   static final int STEPS_PER_EPOCH = 50;
@@ -35,26 +35,29 @@ public final class StepBench {
   public record Point(int depth, int width, int batch, int replicas, Precision precision) {}
 
   /**
-   * A measured point: median and min wall-clock microseconds per lockstep step, and the median
-   * CPU time of the calling thread per step (robust when other processes share the cores; for a
-   * GPU it counts only the host's work).
+   * A measured point: median and min wall-clock microseconds per lockstep step, and the median CPU
+   * time of the calling thread per step (robust when other processes share the cores; for a GPU it
+   * counts only the host's work).
    */
-  public record Timing(String backend, Point point, double medianMicros, double minMicros,
-      double cpuMicros) {
+  public record Timing(
+      String backend, Point point, double medianMicros, double minMicros, double cpuMicros) {
     public double microsPerReplica() {
       return medianMicros / point.replicas();
     }
   }
 
   public static Timing time(Backend backend, Point pt, double secondsPerPoint) {
-    NetworkSpec net = NetworkSpec.of(2, pt.depth(), pt.width(), Activation.RELU, 0.01,
-        Reduction.SUM, 1e-8);
+    NetworkSpec net =
+        NetworkSpec.of(2, pt.depth(), pt.width(), Activation.RELU, 0.01, Reduction.SUM, 1e-8);
     int n = pt.batch() * 4;
     List<ReplicaSetup> setups = new ArrayList<>();
     Rng rng = new Rng(42);
     for (int r = 0; r < pt.replicas(); r++) {
-      setups.add(new ReplicaSetup(Initializer.draw(net, Init.HE_NORMAL, 0.0, rng),
-          randomData(n, rng), randomData(pt.batch(), rng)));
+      setups.add(
+          new ReplicaSetup(
+              Initializer.draw(net, Init.HE_NORMAL, 0.0, rng),
+              randomData(n, rng),
+              randomData(pt.batch(), rng)));
     }
     int[][] order = new int[pt.replicas()][n];
     for (int[] o : order) {
@@ -62,8 +65,9 @@ public final class StepBench {
         o[i] = i;
       }
     }
-    try (Group g = backend.createGroup(
-        new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH), setups)) {
+    try (Group g =
+        backend.createGroup(
+            new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH), setups)) {
       // learning rate 0: the parameters never move, so every step does the same work
       runFor(g, order, n, pt.batch(), Math.min(0.5, secondsPerPoint), new long[1]);
       double[] rounds = new double[ROUNDS];
@@ -81,8 +85,8 @@ public final class StepBench {
   }
 
   /** Runs whole epochs for at least {@code seconds}; returns microseconds per step. */
-  private static double runFor(Group g, int[][] order, int n, int batch, double seconds,
-      long[] stepsOut) {
+  private static double runFor(
+      Group g, int[][] order, int n, int batch, double seconds, long[] stepsOut) {
     long start = System.nanoTime();
     long deadline = start + (long) (seconds * 1e9);
     long steps = 0;

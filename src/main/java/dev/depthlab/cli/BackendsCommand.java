@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
 /** {@code depthlab backends}: which backends can run here, and why not. */
-@Command(name = "backends", mixinStandardHelpOptions = true,
+@Command(
+    name = "backends",
+    mixinStandardHelpOptions = true,
     description = "List the backends: usable or not (and why), device, memory, versions.")
 final class BackendsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;

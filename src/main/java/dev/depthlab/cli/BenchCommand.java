@@ -20,11 +20,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code depthlab bench}: times a training step on each usable backend over a grid of shapes. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Time one lockstep SGD step (all replicas) on each usable backend over depths, "
-        + "widths, batches, replica counts and precisions; print a table and write CSV.",
-        "The default grid is the seed study's shapes; --grid full sweeps width 16..1024, batch "
-        + "32..4096 and replicas 1, 10, 50."})
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time one lockstep SGD step (all replicas) on each usable backend over depths, "
+          + "widths, batches, replica counts and precisions; print a table and write CSV.",
+      "The default grid is the seed study's shapes; --grid full sweeps width 16..1024, batch "
+          + "32..4096 and replicas 1, 10, 50."
+    })
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--backend", description = "all (default), cpu or cuda.")
   String backend = "all";
@@ -58,22 +62,24 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    boolean full = switch (grid) {
-      case "seed" -> false;
-      case "full" -> true;
-      default -> throw new UserError("--grid must be seed or full, got '" + grid + "'");
-    };
+    boolean full =
+        switch (grid) {
+          case "seed" -> false;
+          case "full" -> true;
+          default -> throw new UserError("--grid must be seed or full, got '" + grid + "'");
+        };
     List<Integer> ds = orDefault(depths, full ? List.of(1, 4, 8) : List.of(1, 2, 4, 6, 8));
     List<Integer> ws = orDefault(widths, full ? List.of(16, 64, 256, 1024) : List.of(16));
     List<Integer> bs = orDefault(batches, full ? List.of(32, 256, 4096) : List.of(32));
     List<Integer> rs = orDefault(replicas, full ? List.of(1, 10, 50) : List.of(1));
     List<Precision> ps = new ArrayList<>();
     for (String p : precisions == null ? List.of("fp64", "fp32") : precisions) {
-      ps.add(switch (p.toLowerCase(Locale.ROOT)) {
-        case "fp64" -> Precision.FP64;
-        case "fp32" -> Precision.FP32;
-        default -> throw new UserError("--precision must be fp32 or fp64, got '" + p + "'");
-      });
+      ps.add(
+          switch (p.toLowerCase(Locale.ROOT)) {
+            case "fp64" -> Precision.FP64;
+            case "fp32" -> Precision.FP32;
+            default -> throw new UserError("--precision must be fp32 or fp64, got '" + p + "'");
+          });
     }
     checkPositive("--depths", ds, 0);
     checkPositive("--widths", ws, 1);
@@ -83,8 +89,18 @@ final class BenchCommand implements Callable<Integer> {
       throw new UserError("--seconds must be > 0, got " + seconds);
     }
     List<Backend> chosen = chooseBackends(out);
-    out.printf("%-5s %-5s %5s %5s %5s %4s %12s %12s %12s %12s%n", "back", "prec", "depth",
-        "width", "batch", "R", "us/step", "us/step/rep", "min us/step", "cpu us/step");
+    out.printf(
+        "%-5s %-5s %5s %5s %5s %4s %12s %12s %12s %12s%n",
+        "back",
+        "prec",
+        "depth",
+        "width",
+        "batch",
+        "R",
+        "us/step",
+        "us/step/rep",
+        "min us/step",
+        "cpu us/step");
     List<Timing> all = new ArrayList<>();
     for (Backend b : chosen) {
       for (Precision p : ps) {
@@ -94,9 +110,19 @@ final class BenchCommand implements Callable<Integer> {
               for (int d : ds) {
                 Timing t = StepBench.time(b, new Point(d, w, bt, r, p), seconds);
                 all.add(t);
-                out.printf(Locale.ROOT, "%-5s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f%n",
-                    b.name(), p.key(), d, w, bt, r, t.medianMicros(), t.microsPerReplica(),
-                    t.minMicros(), t.cpuMicros());
+                out.printf(
+                    Locale.ROOT,
+                    "%-5s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f%n",
+                    b.name(),
+                    p.key(),
+                    d,
+                    w,
+                    bt,
+                    r,
+                    t.medianMicros(),
+                    t.microsPerReplica(),
+                    t.minMicros(),
+                    t.cpuMicros());
                 out.flush();
               }
             }
@@ -105,9 +131,14 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     writeCsv(all);
-    out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
-        + System.getProperty("os.arch") + ", java " + System.getProperty("java.version")
-        + "; the CPU backend runs each group on one thread");
+    out.println(
+        "machine: "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + System.getProperty("os.arch")
+            + ", java "
+            + System.getProperty("java.version")
+            + "; the CPU backend runs each group on one thread");
     reportCrossover(out, all);
     out.println("wrote " + csv);
     return 0;
@@ -158,8 +189,9 @@ final class BenchCommand implements Callable<Integer> {
       out.println("GPU vs CPU: the CPU was faster at every measured point");
     } else {
       Point p = best.point();
-      out.printf("GPU starts to win at depth %d, width %d, batch %d, R %d (%s)%n", p.depth(),
-          p.width(), p.batch(), p.replicas(), p.precision().key());
+      out.printf(
+          "GPU starts to win at depth %d, width %d, batch %d, R %d (%s)%n",
+          p.depth(), p.width(), p.batch(), p.replicas(), p.precision().key());
     }
   }
 
@@ -168,16 +200,30 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void writeCsv(List<Timing> all) {
-    AtomicFiles.write(csv, w -> {
-      w.write("backend,precision,depth,width,batch,replicas,us_per_step,us_per_step_per_replica,"
-          + "min_us_per_step,cpu_us_per_step\n");
-      for (Timing t : all) {
-        Point p = t.point();
-        w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f%n",
-            t.backend(), p.precision().key(), p.depth(), p.width(), p.batch(), p.replicas(),
-            t.medianMicros(), t.microsPerReplica(), t.minMicros(), t.cpuMicros()));
-      }
-    });
+    AtomicFiles.write(
+        csv,
+        w -> {
+          w.write(
+              "backend,precision,depth,width,batch,replicas,us_per_step,us_per_step_per_replica,"
+                  + "min_us_per_step,cpu_us_per_step\n");
+          for (Timing t : all) {
+            Point p = t.point();
+            w.write(
+                String.format(
+                    Locale.ROOT,
+                    "%s,%s,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f%n",
+                    t.backend(),
+                    p.precision().key(),
+                    p.depth(),
+                    p.width(),
+                    p.batch(),
+                    p.replicas(),
+                    t.medianMicros(),
+                    t.microsPerReplica(),
+                    t.minMicros(),
+                    t.cpuMicros()));
+          }
+        });
   }
 
   private static List<Integer> orDefault(List<Integer> v, List<Integer> d) {

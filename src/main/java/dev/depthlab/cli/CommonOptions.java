@@ -6,19 +6,27 @@ import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run a study config. */
 public final class CommonOptions {
-  @Option(names = "--backend", paramLabel = "auto|cpu|cuda",
+  @Option(
+      names = "--backend",
+      paramLabel = "auto|cpu|cuda",
       description = "Backend to compute on (default: the config's, auto).")
   String backend;
 
-  @Option(names = "--precision", paramLabel = "fp32|fp64",
+  @Option(
+      names = "--precision",
+      paramLabel = "fp32|fp64",
       description = "Floating-point precision (default: the config's).")
   String precision;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Override a config key, e.g. --set training.epochs=50 (repeatable).")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = {"-q", "--quiet"}, description = "Plain log lines only, no progress bar.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Plain log lines only, no progress bar.")
   boolean quiet;
 
   @Option(names = "--verbose", description = "Print stack traces of errors.")

@@ -16,17 +16,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code depthlab data}: describes a study's data sets and optionally exports them as CSV. */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(
+    name = "data",
+    mixinStandardHelpOptions = true,
     description = "Describe the data sets of a study (rule, size, class balance); export CSV.")
 final class DataCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "CONFIG",
       description = "Study config (default: the built-in quick study).")
   Path config;
 
   @Option(names = "--seed", description = "Run seed whose data to describe (default: first).")
   Long seed;
 
-  @Option(names = "--export", paramLabel = "DIR",
+  @Option(
+      names = "--export",
+      paramLabel = "DIR",
       description = "Write <dataset>-seed-<s>.csv (x1,x2,label,split) per data set into DIR.")
   Path export;
 
@@ -43,7 +50,8 @@ final class DataCommand implements Callable<Integer> {
     for (DatasetSpec d : data.sets()) {
       Split split = Datasets.forRun(d, data.nTrain(), data.test(), data.noise(), s);
       out.printf("%s (seed %d)%n  %s%n", d.label(), s, Datasets.rule(d));
-      out.printf("  expected positive fraction %.4f (noise %s)%n",
+      out.printf(
+          "  expected positive fraction %.4f (noise %s)%n",
           Datasets.expectedPositiveFraction(d, data.noise()), data.noise());
       out.println("  train: " + ClassBalance.of(split.train()).describe());
       out.println("  test:  " + ClassBalance.of(split.test()).describe());

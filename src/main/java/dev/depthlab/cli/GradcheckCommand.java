@@ -22,20 +22,27 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code depthlab gradcheck}: every usable backend's gradients against central finite
- * differences, in both precisions, and the backends against each other.
+ * {@code depthlab gradcheck}: every usable backend's gradients against central finite differences,
+ * in both precisions, and the backends against each other.
  */
-@Command(name = "gradcheck", mixinStandardHelpOptions = true,
-    description = {"Check each usable backend's gradients against central finite differences "
-        + "(fp64 and fp32) and against each other, at the initial parameters of a study's runs.",
-        "Error: norm-wise relative error per layer, max over layers; parameters whose finite "
-        + "difference crosses a ReLU kink are excluded and counted."})
+@Command(
+    name = "gradcheck",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check each usable backend's gradients against central finite differences "
+          + "(fp64 and fp32) and against each other, at the initial parameters of a study's runs.",
+      "Error: norm-wise relative error per layer, max over layers; parameters whose finite "
+          + "difference crosses a ReLU kink are excluded and counted."
+    })
 final class GradcheckCommand implements Callable<Integer> {
   static final double FP64_TOLERANCE = 1e-6;
   static final double FP32_TOLERANCE = 1e-3;
   static final double CROSS_TOLERANCE_FP64 = 1e-10;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "CONFIG",
       description = "Study config (default: the built-in seed-study).")
   Path config;
 
@@ -65,8 +72,9 @@ final class GradcheckCommand implements Callable<Integer> {
         out.println(b.name() + " skipped: " + av.reason());
       }
     }
-    out.printf("%-14s %-6s %-5s %-5s %-12s %-12s %s%n", "dataset", "depth", "seed", "backend",
-        "fp64 vs FD", "fp32 vs FD", "excluded (kinks)");
+    out.printf(
+        "%-14s %-6s %-5s %-5s %-12s %-12s %s%n",
+        "dataset", "depth", "seed", "backend", "fp64 vs FD", "fp32 vs FD", "excluded (kinks)");
     boolean ok = true;
     double worst64 = 0;
     double worst32 = 0;
@@ -87,10 +95,12 @@ final class GradcheckCommand implements Callable<Integer> {
           int excluded = 0;
           Gradients g64 = null;
           for (Precision p : Precision.values()) {
-            Gradients g = GradCheck.backendGradients(b, run.net(), p, setup.initial(),
-                setup.train(), setup.test(), idx);
-            GradCheck.Result r = GradCheck.check(run.net(), setup.initial(), setup.train(), idx,
-                g.weights()[0], g.biases()[0]);
+            Gradients g =
+                GradCheck.backendGradients(
+                    b, run.net(), p, setup.initial(), setup.train(), setup.test(), idx);
+            GradCheck.Result r =
+                GradCheck.check(
+                    run.net(), setup.initial(), setup.train(), idx, g.weights()[0], g.biases()[0]);
             err[p == Precision.FP64 ? 0 : 1] = r.maxRelError();
             excluded = r.excluded();
             if (p == Precision.FP64) {
@@ -103,21 +113,28 @@ final class GradcheckCommand implements Callable<Integer> {
           if (reference == null) {
             reference = g64;
           } else {
-            double cross = GradCheck.maxRelDifference(reference.weights()[0],
-                reference.biases()[0], g64.weights()[0], g64.biases()[0]);
+            double cross =
+                GradCheck.maxRelDifference(
+                    reference.weights()[0],
+                    reference.biases()[0],
+                    g64.weights()[0],
+                    g64.biases()[0]);
             worstCross = Math.max(worstCross, cross);
             ok &= cross < CROSS_TOLERANCE_FP64;
           }
-          out.printf("%-14s %-6d %-5d %-5s %-12.3e %-12.3e %d%n", ds.label(), depth, run.seed(),
-              b.name(), err[0], err[1], excluded);
+          out.printf(
+              "%-14s %-6d %-5d %-5s %-12.3e %-12.3e %d%n",
+              ds.label(), depth, run.seed(), b.name(), err[0], err[1], excluded);
         }
       }
     }
-    out.printf("max error: fp64 %.3e (tolerance %.0e), fp32 %.3e (tolerance %.0e)%n", worst64,
-        FP64_TOLERANCE, worst32, FP32_TOLERANCE);
+    out.printf(
+        "max error: fp64 %.3e (tolerance %.0e), fp32 %.3e (tolerance %.0e)%n",
+        worst64, FP64_TOLERANCE, worst32, FP32_TOLERANCE);
     if (usable.size() > 1) {
-      out.printf("backends vs each other (fp64): %.3e (tolerance %.0e)%n", worstCross,
-          CROSS_TOLERANCE_FP64);
+      out.printf(
+          "backends vs each other (fp64): %.3e (tolerance %.0e)%n",
+          worstCross, CROSS_TOLERANCE_FP64);
     } else {
       out.println("backends vs each other: only one usable backend here, nothing to compare");
     }

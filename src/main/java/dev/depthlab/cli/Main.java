@@ -39,28 +39,34 @@ public final class Main implements Runnable {
     CommandLine cmd = new CommandLine(new Main());
     cmd.setOut(out);
     cmd.setErr(err);
-    cmd.setExecutionExceptionHandler((ex, line, parsed) -> {
-      boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
-      if (ex instanceof UserError u) {
-        err.println("depthlab: " + u.getMessage());
-        if (verbose) {
-          ex.printStackTrace(err);
-        }
-        return u.exitCode();
-      }
-      err.println("depthlab: failed: " + ex);
-      if (verbose) {
-        ex.printStackTrace(err);
-      } else {
-        err.println("(run again with --verbose for the stack trace)");
-      }
-      return UserError.FAILURE;
-    });
-    cmd.setParameterExceptionHandler((ex, a) -> {
-      err.println("depthlab: " + ex.getMessage() + " (see '"
-          + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-      return UserError.USAGE;
-    });
+    cmd.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+          if (ex instanceof UserError u) {
+            err.println("depthlab: " + u.getMessage());
+            if (verbose) {
+              ex.printStackTrace(err);
+            }
+            return u.exitCode();
+          }
+          err.println("depthlab: failed: " + ex);
+          if (verbose) {
+            ex.printStackTrace(err);
+          } else {
+            err.println("(run again with --verbose for the stack trace)");
+          }
+          return UserError.FAILURE;
+        });
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println(
+              "depthlab: "
+                  + ex.getMessage()
+                  + " (see '"
+                  + ex.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help')");
+          return UserError.USAGE;
+        });
     return cmd.execute(args);
   }
 }

@@ -27,11 +27,16 @@ final class Progress implements AutoCloseable {
 
   static Progress open(String task, int total, boolean quiet, PrintWriter out) {
     boolean terminal = System.console() != null && !quiet;
-    ProgressBar bar = terminal
-        ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" ep", 1)
-            .showSpeed().build()
-        : null;
+    ProgressBar bar =
+        terminal
+            ? new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                .setUnit(" ep", 1)
+                .showSpeed()
+                .build()
+            : null;
     return new Progress(bar, out, total);
   }
 
@@ -39,8 +44,8 @@ final class Progress implements AutoCloseable {
     if (r.diagnosed()) {
       lastAcc = r.trainAccuracy();
     }
-    String msg = String.format("loss %.4f acc %.4f |g| %.3g", r.batchLoss(), lastAcc,
-        r.gradNormMean());
+    String msg =
+        String.format("loss %.4f acc %.4f |g| %.3g", r.batchLoss(), lastAcc, r.gradNormMean());
     if (bar != null) {
       bar.stepTo(r.epoch());
       bar.setExtraMessage(msg);

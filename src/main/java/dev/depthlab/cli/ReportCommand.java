@@ -9,9 +9,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code depthlab report}: rebuilds a study folder's summary.csv and report.md from its files. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Rebuild summary.csv and report.md of a study folder from its run folders "
-        + "(run.json, epochs.csv).", "A multirun folder rebuilds every variant's study folder."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rebuild summary.csv and report.md of a study folder from its run folders "
+          + "(run.json, epochs.csv).",
+      "A multirun folder rebuilds every variant's study folder."
+    })
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "Study folder (holds study.yaml).")
   Path dir;
@@ -23,7 +28,11 @@ final class ReportCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     for (Path study : StudyReport.studiesAt(dir)) {
       StudyReport.Built b = StudyReport.write(study);
-      o.printf("report: %s (%d of %d runs%s)%n", b.report(), b.runs(), b.planned(),
+      o.printf(
+          "report: %s (%d of %d runs%s)%n",
+          b.report(),
+          b.runs(),
+          b.planned(),
           b.foreign() > 0 ? "; " + b.foreign() + " of another protocol hash left out" : "");
     }
     return 0;

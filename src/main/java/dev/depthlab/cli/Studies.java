@@ -13,9 +13,10 @@ final class Studies {
 
   /** The config at {@code path}, or the built-in {@code fallback} study when path is null. */
   static StudyConfig load(Path path, String fallback, List<String> overrides) {
-    StudyConfig cfg = path == null
-        ? ConfigLoader.builtIn(fallback, overrides)
-        : ConfigLoader.load(path, overrides);
+    StudyConfig cfg =
+        path == null
+            ? ConfigLoader.builtIn(fallback, overrides)
+            : ConfigLoader.load(path, overrides);
     for (DatasetSpec d : cfg.data().sets()) {
       Datasets.validate(d);
       Datasets.validateNoise(d, cfg.data().noise());

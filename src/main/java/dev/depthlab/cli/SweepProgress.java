@@ -30,11 +30,16 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
 
   static SweepProgress open(int total, boolean quiet, PrintWriter out) {
     boolean terminal = System.console() != null && !quiet && total > 0;
-    ProgressBar bar = terminal
-        ? new ProgressBarBuilder().setTaskName("sweep").setInitialMax(total)
-            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUnit(" runs", 1)
-            .setUpdateIntervalMillis(250).build()
-        : null;
+    ProgressBar bar =
+        terminal
+            ? new ProgressBarBuilder()
+                .setTaskName("sweep")
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                .setUnit(" runs", 1)
+                .setUpdateIntervalMillis(250)
+                .build()
+            : null;
     return new SweepProgress(bar, out, total);
   }
 
@@ -64,9 +69,18 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
     double elapsed = (System.nanoTime() - start) / 1e9;
     double eta = elapsed / done * (total - done);
     var s = result.summary();
-    out.printf(Locale.ROOT, "[%d/%d] %s: %s, train acc %.4f, test acc %.4f, %.1f s"
-        + " (elapsed %s, eta %s)%n", done, total, job.name(), s.status(), s.trainAccuracy(),
-        s.testAccuracy(), result.wallSeconds(), clock(elapsed), clock(eta));
+    out.printf(
+        Locale.ROOT,
+        "[%d/%d] %s: %s, train acc %.4f, test acc %.4f, %.1f s" + " (elapsed %s, eta %s)%n",
+        done,
+        total,
+        job.name(),
+        s.status(),
+        s.trainAccuracy(),
+        s.testAccuracy(),
+        result.wallSeconds(),
+        clock(elapsed),
+        clock(eta));
   }
 
   private void showCurrent() {
@@ -87,8 +101,11 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
 
   static String clock(double seconds) {
     long s = Math.round(seconds);
-    return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + String.format("%02d", s % 60) + "s"
-        : (s / 3600) + "h" + String.format("%02d", (s % 3600) / 60) + "m";
+    return s < 60
+        ? s + "s"
+        : s < 3600
+            ? (s / 60) + "m" + String.format("%02d", s % 60) + "s"
+            : (s / 3600) + "h" + String.format("%02d", (s % 3600) / 60) + "m";
   }
 
   @Override

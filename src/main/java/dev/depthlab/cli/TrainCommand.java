@@ -26,7 +26,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code depthlab train}: one run with live progress, written to a run folder. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
     description = "Train one run (one data set, depth and seed of a study) and write its folder.")
 final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Study config (YAML).")
@@ -56,30 +58,52 @@ final class TrainCommand implements Callable<Integer> {
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
     Backend backend = BackendRegistry.standard().select(cfg.backend(), err::println);
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
-    o.printf("training %s on %s (%s): %s, %d epochs -> %s%n", run.shortName(), backend.name(),
-        cfg.precision().key(), run.net(), cfg.training().epochs(), dir);
+    o.printf(
+        "training %s on %s (%s): %s, %d epochs -> %s%n",
+        run.shortName(),
+        backend.name(),
+        cfg.precision().key(),
+        run.net(),
+        cfg.training().epochs(),
+        dir);
     List<StepRecord> steps = cfg.diagnostics().steps() ? new ArrayList<>() : null;
     RunResult result;
     try (Progress progress = Progress.open("train", cfg.training().epochs(), common.quiet, o)) {
-      result = Trainer.train(backend, List.of(run), new TrainListener() {
-        @Override
-        public void onEpoch(int replica, EpochRecord r) {
-          progress.epoch(r);
-        }
+      result =
+          Trainer.train(
+                  backend,
+                  List.of(run),
+                  new TrainListener() {
+                    @Override
+                    public void onEpoch(int replica, EpochRecord r) {
+                      progress.epoch(r);
+                    }
 
-        @Override
-        public void onSteps(int replica, List<StepRecord> s) {
-          steps.addAll(s);
-        }
-      }).get(0);
+                    @Override
+                    public void onSteps(int replica, List<StepRecord> s) {
+                      steps.addAll(s);
+                    }
+                  })
+              .get(0);
     }
     String device = backend.availability().details().getOrDefault("device", backend.name());
-    RunFolder.write(dir, result, steps, new RunFolder.Provenance(ConfigYaml.hash(cfg),
-        backend.name(), device, Version.STRING));
+    RunFolder.write(
+        dir,
+        result,
+        steps,
+        new RunFolder.Provenance(ConfigYaml.hash(cfg), backend.name(), device, Version.STRING));
     var s = result.summary();
-    o.printf("%s: train acc %.4f, test acc %.4f, test loss %.4f, grad norm %.4g +- %.3g (cv %.3f),"
-        + " %.1f s%n", s.status(), s.trainAccuracy(), s.testAccuracy(), s.testLoss(),
-        s.gradNormMean(), s.gradNormStd(), s.gradNormCv(), result.wallSeconds());
+    o.printf(
+        "%s: train acc %.4f, test acc %.4f, test loss %.4f, grad norm %.4g +- %.3g (cv %.3f),"
+            + " %.1f s%n",
+        s.status(),
+        s.trainAccuracy(),
+        s.testAccuracy(),
+        s.testLoss(),
+        s.gradNormMean(),
+        s.gradNormStd(),
+        s.gradNormCv(),
+        result.wallSeconds());
     o.println("wrote " + dir);
     return 0;
   }
@@ -94,8 +118,14 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     List<String> known = cfg.data().sets().stream().map(DatasetSpec::label).toList();
-    throw new UserError("--dataset " + dataset + ": not in the study's data.sets " + known
-        + " (add it with --set data.sets=[" + dataset + "])");
+    throw new UserError(
+        "--dataset "
+            + dataset
+            + ": not in the study's data.sets "
+            + known
+            + " (add it with --set data.sets=["
+            + dataset
+            + "])");
   }
 
   private int pickDepth(StudyConfig cfg) {

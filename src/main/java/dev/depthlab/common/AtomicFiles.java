@@ -27,15 +27,25 @@ public final class AtomicFiles {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       // not Files.createTempFile: that makes the file owner-only (0600), and results are shared
-      Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
-          java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+      Path tmp =
+          dir.resolve(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toUnsignedString(
+                      java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
+                  + ".tmp");
       try {
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (Writer w =
+            Files.newBufferedWriter(
+                tmp,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
           content.writeTo(w);
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp);
       }

@@ -1,9 +1,9 @@
 package dev.depthlab.common;
 
 /**
- * Derives the independent random streams of one run from its seed. Each stream is a separate
- * {@link Rng} seeded with {@code mix(mix(runSeed) + streamId)}, so changing how many numbers one
- * stream draws never shifts another. The host draws every random number; backends see none.
+ * Derives the independent random streams of one run from its seed. Each stream is a separate {@link
+ * Rng} seeded with {@code mix(mix(runSeed) + streamId)}, so changing how many numbers one stream
+ * draws never shifts another. The host draws every random number; backends see none.
  */
 public enum Seeds {
   /** The training set's points and labels (and label noise). */

@@ -7,6 +7,7 @@ package dev.depthlab.common;
 public class UserError extends RuntimeException {
   /** Exit code for bad usage or a bad config. */
   public static final int USAGE = 2;
+
   /** Exit code for a failure while running (e.g. a requested backend is unusable). */
   public static final int FAILURE = 1;
 

@@ -1,8 +1,8 @@
 package dev.depthlab.config;
 
-import dev.depthlab.data.TestSplit;
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
 import dev.depthlab.model.Precision;

@@ -1,7 +1,7 @@
 package dev.depthlab.config;
 
-import dev.depthlab.data.TestSplit;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.data.TestSplit;
 import java.util.List;
 
 /**

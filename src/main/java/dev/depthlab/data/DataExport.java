@@ -53,8 +53,7 @@ public final class DataExport {
     return CSVFormat.DEFAULT.builder().setHeader(header).setRecordSeparator('\n').build();
   }
 
-  private static void printRows(CSVPrinter csv, DataSet data, String splitName)
-      throws IOException {
+  private static void printRows(CSVPrinter csv, DataSet data, String splitName) throws IOException {
     int f = data.features();
     double[] x = data.x();
     double[] y = data.y();

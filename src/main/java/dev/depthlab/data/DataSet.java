@@ -41,8 +41,7 @@ public record DataSet(String name, int features, double[] x, double[] y) {
   /** A copy of rows {@code [from, to)}. */
   public DataSet slice(int from, int to) {
     if (from < 0 || to > size() || from > to) {
-      throw new IndexOutOfBoundsException(
-          "slice [" + from + ", " + to + ") of a set of " + size());
+      throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of a set of " + size());
     }
     return new DataSet(
         name,

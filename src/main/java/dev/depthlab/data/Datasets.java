@@ -3,7 +3,6 @@ package dev.depthlab.data;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.Seeds;
 import dev.depthlab.common.UserError;
-import dev.depthlab.data.TestSplit;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Collections;
@@ -22,21 +21,21 @@ import java.util.Map;
  *   <li>{@code circle} (radius 0.5): uniform in [-1,1]^2, label 1 where x1^2 + x2^2 &lt; r^2.
  *   <li>{@code nested_rings} (inner sqrt(2)/3, outer 2 sqrt(2)/3): uniform in [-1,1]^2, label 1
  *       where inner &lt;= |x| &lt; outer.
- *   <li>{@code quadratic_noise} (none; the nn_scratch set): x1, x2 each N(0, 0.5^2) plus an
- *       integer uniform in {0,1,2}; clean label x1^2 + x2 &gt; 2.5.
+ *   <li>{@code quadratic_noise} (none; the nn_scratch set): x1, x2 each N(0, 0.5^2) plus an integer
+ *       uniform in {0,1,2}; clean label x1^2 + x2 &gt; 2.5.
  *   <li>{@code xor} (none): uniform in [-1,1]^2, label 1 where x1 x2 &gt; 0.
- *   <li>{@code spiral} (turns 1.5, jitter 0.05): a fair-coin label, t uniform in [0,1], the
- *       point t (cos a, sin a) with a = 2 pi turns t + pi label, plus jitter N(0,1) per
- *       coordinate: two interleaved arms inside the unit disk before jitter.
- *   <li>{@code moons} (jitter 0.1): scikit-learn's two moons in its coordinates, a fair-coin
- *       label, angle u uniform in [0, pi]; label 0 on (cos u, sin u), label 1 on (1 - cos u, 0.5 -
- *       sin u); plus jitter N(0,1) per coordinate.
+ *   <li>{@code spiral} (turns 1.5, jitter 0.05): a fair-coin label, t uniform in [0,1], the point t
+ *       (cos a, sin a) with a = 2 pi turns t + pi label, plus jitter N(0,1) per coordinate: two
+ *       interleaved arms inside the unit disk before jitter.
+ *   <li>{@code moons} (jitter 0.1): scikit-learn's two moons in its coordinates, a fair-coin label,
+ *       angle u uniform in [0, pi]; label 0 on (cos u, sin u), label 1 on (1 - cos u, 0.5 - sin u);
+ *       plus jitter N(0,1) per coordinate.
  *   <li>{@code gaussian} (separation 2.0, std 0.5): a fair-coin label, then an isotropic normal
  *       blob of that std centred at -sep/2 (label 0) or +sep/2 (label 1) in both coordinates.
  * </ul>
  *
- * <p>What {@code noise} means: for {@code quadratic_noise} it is the std of a Gaussian added to
- * the clean label before thresholding at 0.5 (label = clean + noise N(0,1) &gt; 0.5, the nn_scratch
+ * <p>What {@code noise} means: for {@code quadratic_noise} it is the std of a Gaussian added to the
+ * clean label before thresholding at 0.5 (label = clean + noise N(0,1) &gt; 0.5, the nn_scratch
  * way; noise &gt;= 0). For every other kind it is the probability that each label is flipped (in
  * [0, 0.5)). The noise draw is made for every point even when noise is 0, so changing the noise
  * level never changes the points, only the labels.
@@ -135,32 +134,35 @@ public final class Datasets {
   public static String rule(DatasetSpec spec) {
     validate(spec);
     return switch (spec.kind()) {
-      case "circle" -> fmt(
-          "x1, x2 uniform in [-1, 1]; label 1 where x1^2 + x2^2 < %s^2", p(spec, "radius"));
-      case "nested_rings" -> fmt(
-          "x1, x2 uniform in [-1, 1]; label 1 where %s <= sqrt(x1^2 + x2^2) < %s",
-          p(spec, "inner"),
-          p(spec, "outer"));
-      case "quadratic_noise" -> "x1, x2 each N(0, 0.5^2) + an integer uniform in {0, 1, 2};"
-          + " label 1 where x1^2 + x2 > 2.5 (noise: label = clean + noise*N(0,1) > 0.5)";
+      case "circle" ->
+          fmt("x1, x2 uniform in [-1, 1]; label 1 where x1^2 + x2^2 < %s^2", p(spec, "radius"));
+      case "nested_rings" ->
+          fmt(
+              "x1, x2 uniform in [-1, 1]; label 1 where %s <= sqrt(x1^2 + x2^2) < %s",
+              p(spec, "inner"), p(spec, "outer"));
+      case "quadratic_noise" ->
+          "x1, x2 each N(0, 0.5^2) + an integer uniform in {0, 1, 2};"
+              + " label 1 where x1^2 + x2 > 2.5 (noise: label = clean + noise*N(0,1) > 0.5)";
       case "xor" -> "x1, x2 uniform in [-1, 1]; label 1 where x1 * x2 > 0";
-      case "spiral" -> fmt(
-          "label a fair coin, t uniform in [0, 1]; point t*(cos a, sin a) + %s*N(0,1),"
-              + " a = 2*pi*%s*t + pi*label (two interleaved arms)",
-          p(spec, "jitter"),
-          p(spec, "turns"));
-      case "moons" -> fmt(
-          "label a fair coin, u uniform in [0, pi]; label 0 at (cos u, sin u), label 1 at"
-              + " (1 - cos u, 0.5 - sin u); plus %s*N(0,1) per coordinate",
-          p(spec, "jitter"));
-      case "gaussian" -> fmt(
-          "label a fair coin; point N(centre, %s^2) per coordinate, centre (-%s, -%s) for"
-              + " label 0 and (%s, %s) for label 1",
-          p(spec, "std"),
-          p(spec, "separation") / 2,
-          p(spec, "separation") / 2,
-          p(spec, "separation") / 2,
-          p(spec, "separation") / 2);
+      case "spiral" ->
+          fmt(
+              "label a fair coin, t uniform in [0, 1]; point t*(cos a, sin a) + %s*N(0,1),"
+                  + " a = 2*pi*%s*t + pi*label (two interleaved arms)",
+              p(spec, "jitter"), p(spec, "turns"));
+      case "moons" ->
+          fmt(
+              "label a fair coin, u uniform in [0, pi]; label 0 at (cos u, sin u), label 1 at"
+                  + " (1 - cos u, 0.5 - sin u); plus %s*N(0,1) per coordinate",
+              p(spec, "jitter"));
+      case "gaussian" ->
+          fmt(
+              "label a fair coin; point N(centre, %s^2) per coordinate, centre (-%s, -%s) for"
+                  + " label 0 and (%s, %s) for label 1",
+              p(spec, "std"),
+              p(spec, "separation") / 2,
+              p(spec, "separation") / 2,
+              p(spec, "separation") / 2,
+              p(spec, "separation") / 2);
       default -> throw new IllegalStateException(spec.kind());
     };
   }
@@ -188,10 +190,10 @@ public final class Datasets {
   }
 
   /**
-   * A run's train and test sets. Drawn mode: train from the run seed's TRAIN_DATA stream, test
-   * from the TEST_DATA stream of seed + offset. Split mode: one set of {@code nTrain} points, the
-   * first round(nTrain (1 - fraction)) train and the rest test (points are i.i.d., so the fixed
-   * cut is as random as a shuffle).
+   * A run's train and test sets. Drawn mode: train from the run seed's TRAIN_DATA stream, test from
+   * the TEST_DATA stream of seed + offset. Split mode: one set of {@code nTrain} points, the first
+   * round(nTrain (1 - fraction)) train and the rest test (points are i.i.d., so the fixed cut is as
+   * random as a shuffle).
    */
   public static Split forRun(
       DatasetSpec spec, int nTrain, TestSplit test, double noise, long runSeed) {
@@ -218,17 +220,19 @@ public final class Datasets {
   }
 
   /**
-   * The probability of label 1 under the kind's distribution, noise included. Closed forms for
-   * all kinds but quadratic_noise, whose clean fraction is a one-dimensional integral (Simpson's
-   * rule, error far below sampling error) over the normal part of x1.
+   * The probability of label 1 under the kind's distribution, noise included. Closed forms for all
+   * kinds but quadratic_noise, whose clean fraction is a one-dimensional integral (Simpson's rule,
+   * error far below sampling error) over the normal part of x1.
    */
   public static double expectedPositiveFraction(DatasetSpec spec, double noise) {
     validate(spec);
     validateNoise(spec, noise);
     return switch (spec.kind()) {
       case "circle" -> flipped(diskInSquareArea(p(spec, "radius")) / 4.0, noise);
-      case "nested_rings" -> flipped(
-          (diskInSquareArea(p(spec, "outer")) - diskInSquareArea(p(spec, "inner"))) / 4.0, noise);
+      case "nested_rings" ->
+          flipped(
+              (diskInSquareArea(p(spec, "outer")) - diskInSquareArea(p(spec, "inner"))) / 4.0,
+              noise);
       case "quadratic_noise" -> quadraticPositiveFraction(noise);
       // symmetric rules or fair-coin labels: flipping keeps one half
       case "xor", "spiral", "moons", "gaussian" -> 0.5;
@@ -370,8 +374,8 @@ public final class Datasets {
   /**
    * P(label 1) for quadratic_noise. With x1 = i + 0.5 z and x2 = j + 0.5 w (i, j uniform in
    * {0,1,2}, z, w standard normal), P(clean | x1) = Phi(2 (j - 2.5 + x1^2)); integrate over z.
-   * Label noise sigma keeps a clean 1 with Phi(0.5/sigma) and makes a clean 0 a 1 with
-   * 1 - Phi(0.5/sigma).
+   * Label noise sigma keeps a clean 1 with Phi(0.5/sigma) and makes a clean 0 a 1 with 1 -
+   * Phi(0.5/sigma).
    */
   private static double quadraticPositiveFraction(double noise) {
     double clean = 0.0;
@@ -434,10 +438,7 @@ public final class Datasets {
 
   /** Up to six significant digits, without trailing zeros: 0.471405 rather than 0.47140452079. */
   private static String shortNumber(double v) {
-    return new BigDecimal(v)
-        .round(new MathContext(6))
-        .stripTrailingZeros()
-        .toPlainString();
+    return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
   }
 
   private static Map<String, Double> ordered(String k1, double v1, String k2, double v2) {

@@ -3,8 +3,8 @@ package dev.depthlab.model;
 import dev.depthlab.common.Rng;
 
 /**
- * Draws initial parameters on the host: weights layer by layer, row-major, from {@code N(0,
- * std^2)} of the chosen scheme; biases constant. Every backend receives these exact numbers.
+ * Draws initial parameters on the host: weights layer by layer, row-major, from {@code N(0, std^2)}
+ * of the chosen scheme; biases constant. Every backend receives these exact numbers.
  */
 public final class Initializer {
   private Initializer() {}

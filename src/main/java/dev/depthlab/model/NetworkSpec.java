@@ -20,8 +20,13 @@ public record NetworkSpec(
 
   /** input -> depth hidden layers of {@code width} -> 1. */
   public static NetworkSpec of(
-      int inputs, int depth, int width, Activation activation, double leakySlope,
-      Reduction reduction, double clipEps) {
+      int inputs,
+      int depth,
+      int width,
+      Activation activation,
+      double leakySlope,
+      Reduction reduction,
+      double clipEps) {
     int[] sizes = new int[depth + 2];
     Arrays.fill(sizes, width);
     sizes[0] = inputs;

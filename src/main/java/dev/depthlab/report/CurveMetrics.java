@@ -10,18 +10,23 @@ import java.util.Arrays;
  *   <li>{@code trend}: (L_1 - L_E) / L_1, the relative drop over training (negative: it rose).
  *   <li>{@code oscillation}: mean |L_e - L_(e-1)| over the last half (e = h+1..E, h = floor(E/2)),
  *       divided by the mean of L over those epochs.
- *   <li>{@code plateauEpoch}: the first epoch p after which the best loss so far, B_e = min(L_1..L_e),
- *       improves by no more than 1% of the total drop D = L_1 - B_E: B_p - B_E <= 0.01 D; 1 when
- *       D <= 0.
- *   <li>{@code lateGain}: (L_k - L_E) / (L_1 - L_E) with k = max(1, round(0.8 E)): the share of
- *       the total drop made in the last fifth of training.
+ *   <li>{@code plateauEpoch}: the first epoch p after which the best loss so far, B_e =
+ *       min(L_1..L_e), improves by no more than 1% of the total drop D = L_1 - B_E: B_p - B_E <=
+ *       0.01 D; 1 when D <= 0.
+ *   <li>{@code lateGain}: (L_k - L_E) / (L_1 - L_E) with k = max(1, round(0.8 E)): the share of the
+ *       total drop made in the last fifth of training.
  *   <li>{@code spikes}: epochs e whose loss exceeds the median m of the up to 10 epochs before it
  *       (at least 3) by more than 3 MADs and by more than 50% of m.
  * </ul>
  */
 public record CurveMetrics(
-    double first, double last, double trend, double oscillation, int plateauEpoch,
-    double lateGain, int spikes) {
+    double first,
+    double last,
+    double trend,
+    double oscillation,
+    int plateauEpoch,
+    double lateGain,
+    int spikes) {
 
   static final double PLATEAU_SHARE = 0.01;
   static final double LATE_POINT = 0.8;
@@ -38,8 +43,14 @@ public record CurveMetrics(
     }
     double first = loss[0];
     double last = loss[n - 1];
-    return new CurveMetrics(first, last, (first - last) / first, oscillation(loss),
-        plateauEpoch(loss), lateGain(loss), spikes(loss));
+    return new CurveMetrics(
+        first,
+        last,
+        (first - last) / first,
+        oscillation(loss),
+        plateauEpoch(loss),
+        lateGain(loss),
+        spikes(loss));
   }
 
   static double oscillation(double[] loss) {

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The observations paragraph of one data set: the depth trends of the report's own numbers,
- * stated with those numbers and nothing more (no causes, no claims beyond the table).
+ * The observations paragraph of one data set: the depth trends of the report's own numbers, stated
+ * with those numbers and nothing more (no causes, no claims beyond the table).
  */
 final class Observations {
   private Observations() {}
@@ -18,18 +18,37 @@ final class Observations {
       return "No finished runs yet.";
     }
     double[] test = means(byDepth, RunRecord::testAcc);
-    s.add(trend("Mean test accuracy on " + dataset, depths, test, "%.4f") + beyondBest(depths, test)
-        + spreadVsNoise(byDepth, test));
+    s.add(
+        trend("Mean test accuracy on " + dataset, depths, test, "%.4f")
+            + beyondBest(depths, test)
+            + spreadVsNoise(byDepth, test));
     s.add(trend("Mean train accuracy", depths, means(byDepth, RunRecord::trainAcc), "%.4f") + ".");
-    s.add(trend("The gradient-norm mean", depths, means(byDepth, RunRecord::gradNormMean), "%.4g")
-        + "; " + lower(trend("its CV", depths, means(byDepth, RunRecord::gradNormCv), "%.4f"))
-        + ".");
-    s.add(trend("The loss plateau epoch", depths,
-        means(byDepth, r -> r.curve().plateauEpoch()), "%.1f") + "; "
-        + lower(trend("the late-stage gain", depths,
-            means(byDepth, r -> r.curve().lateGain()), "%.4f")) + "; "
-        + lower(trend("the oscillation", depths,
-            means(byDepth, r -> r.curve().oscillation()), "%.3g")) + ".");
+    s.add(
+        trend("The gradient-norm mean", depths, means(byDepth, RunRecord::gradNormMean), "%.4g")
+            + "; "
+            + lower(trend("its CV", depths, means(byDepth, RunRecord::gradNormCv), "%.4f"))
+            + ".");
+    s.add(
+        trend(
+                "The loss plateau epoch",
+                depths,
+                means(byDepth, r -> r.curve().plateauEpoch()),
+                "%.1f")
+            + "; "
+            + lower(
+                trend(
+                    "the late-stage gain",
+                    depths,
+                    means(byDepth, r -> r.curve().lateGain()),
+                    "%.4f"))
+            + "; "
+            + lower(
+                trend(
+                    "the oscillation",
+                    depths,
+                    means(byDepth, r -> r.curve().oscillation()),
+                    "%.3g"))
+            + ".");
     s.add(spikes(depths, byDepth));
     s.add(dead(depths, byDepth));
     String diverged = diverged(depths, byDepth);
@@ -73,8 +92,15 @@ final class Observations {
       down &= v[idx.get(k)] < v[idx.get(k - 1)];
       flat &= prev.equals(cur);
     }
-    String from = " from " + ReportMarkdown.fmt(f, v[a]) + " at depth " + depths.get(a) + " to "
-        + ReportMarkdown.fmt(f, v[b]) + " at depth " + depths.get(b);
+    String from =
+        " from "
+            + ReportMarkdown.fmt(f, v[a])
+            + " at depth "
+            + depths.get(a)
+            + " to "
+            + ReportMarkdown.fmt(f, v[b])
+            + " at depth "
+            + depths.get(b);
     if (flat) {
       return what + " is " + ReportMarkdown.fmt(f, v[a]) + " at every depth";
     }
@@ -90,9 +116,17 @@ final class Observations {
       hi = v[i] > v[hi] ? i : hi;
       lo = v[i] < v[lo] ? i : lo;
     }
-    return what + " goes" + from + ", not monotonically: highest " + ReportMarkdown.fmt(f, v[hi])
-        + " at depth " + depths.get(hi) + ", lowest " + ReportMarkdown.fmt(f, v[lo])
-        + " at depth " + depths.get(lo);
+    return what
+        + " goes"
+        + from
+        + ", not monotonically: highest "
+        + ReportMarkdown.fmt(f, v[hi])
+        + " at depth "
+        + depths.get(hi)
+        + ", lowest "
+        + ReportMarkdown.fmt(f, v[lo])
+        + " at depth "
+        + depths.get(lo);
   }
 
   /** For accuracy: how far the depths beyond the best one stay from it. */
@@ -112,8 +146,13 @@ final class Observations {
     if (Double.isNaN(worstAfter)) {
       return "";
     }
-    return "; beyond depth " + depths.get(best) + " (" + ReportMarkdown.fmt("%.4f", v[best])
-        + ") it stays within " + ReportMarkdown.fmt("%.4f", v[best] - worstAfter) + " of it";
+    return "; beyond depth "
+        + depths.get(best)
+        + " ("
+        + ReportMarkdown.fmt("%.4f", v[best])
+        + ") it stays within "
+        + ReportMarkdown.fmt("%.4f", v[best] - worstAfter)
+        + " of it";
   }
 
   /** The spread of the depth means next to the largest std over seeds at any depth. */
@@ -125,15 +164,19 @@ final class Observations {
       if (Double.isFinite(means[i])) {
         hi = Math.max(hi, means[i]);
         lo = Math.min(lo, means[i]);
-        noise = Math.max(noise, Stats.of(ReportMarkdown.okOnly(byDepth.get(i)),
-            RunRecord::testAcc).std());
+        noise =
+            Math.max(
+                noise, Stats.of(ReportMarkdown.okOnly(byDepth.get(i)), RunRecord::testAcc).std());
       }
     }
     if (!(hi >= lo)) {
       return ".";
     }
-    return ". The depth means span " + ReportMarkdown.fmt("%.4f", hi - lo)
-        + "; the largest std over seeds at one depth is " + ReportMarkdown.fmt("%.4f", noise) + ".";
+    return ". The depth means span "
+        + ReportMarkdown.fmt("%.4f", hi - lo)
+        + "; the largest std over seeds at one depth is "
+        + ReportMarkdown.fmt("%.4f", noise)
+        + ".";
   }
 
   private static String spikes(List<Integer> depths, List<List<RunRecord>> byDepth) {
@@ -149,7 +192,8 @@ final class Observations {
         parts.add(n + " of " + runs + " runs at depth " + depths.get(i));
       }
     }
-    return parts.isEmpty() ? "No run has a loss spike."
+    return parts.isEmpty()
+        ? "No run has a loss spike."
         : "Runs with at least one loss spike: " + String.join(", ", parts) + ".";
   }
 
@@ -162,21 +206,27 @@ final class Observations {
       int layers = ok.stream().mapToInt(r -> r.deadFraction().length).max().orElse(0);
       for (int h = 0; h < layers; h++) {
         int layer = h;
-        double m = Stats.of(ok, r -> layer < r.deadFraction().length
-            ? r.deadFraction()[layer] : Double.NaN).mean();
+        double m =
+            Stats.of(
+                    ok, r -> layer < r.deadFraction().length ? r.deadFraction()[layer] : Double.NaN)
+                .mean();
         if (Double.isFinite(m) && m > worst) {
           worst = m;
           where = "depth " + depths.get(i) + ", h" + (h + 1);
         }
       }
-      long full = ok.stream().filter(r -> {
-        for (double d : r.deadFraction()) {
-          if (d >= 1.0) {
-            return true;
-          }
-        }
-        return false;
-      }).count();
+      long full =
+          ok.stream()
+              .filter(
+                  r -> {
+                    for (double d : r.deadFraction()) {
+                      if (d >= 1.0) {
+                        return true;
+                      }
+                    }
+                    return false;
+                  })
+              .count();
       if (full > 0) {
         fullyDead.add(full + " of " + ok.size() + " at depth " + depths.get(i));
       }
@@ -184,11 +234,18 @@ final class Observations {
     if (worst < 0) {
       return "";
     }
-    String s = "The largest mean dead fraction of a layer is " + ReportMarkdown.fmt("%.3f", worst)
-        + " (" + where + ")";
-    return s + (fullyDead.isEmpty() ? "; no run ended with a fully dead hidden layer."
-        : "; runs that ended with a fully dead hidden layer: " + String.join(", ", fullyDead)
-            + ".");
+    String s =
+        "The largest mean dead fraction of a layer is "
+            + ReportMarkdown.fmt("%.3f", worst)
+            + " ("
+            + where
+            + ")";
+    return s
+        + (fullyDead.isEmpty()
+            ? "; no run ended with a fully dead hidden layer."
+            : "; runs that ended with a fully dead hidden layer: "
+                + String.join(", ", fullyDead)
+                + ".");
   }
 
   private static String diverged(List<Integer> depths, List<List<RunRecord>> byDepth) {

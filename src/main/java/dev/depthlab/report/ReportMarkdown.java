@@ -10,8 +10,8 @@ import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * report.md: the seed-style tables per data set and depth, then observations drawn from them.
- * Holds no timestamps or wall times, so rebuilding it from the same files gives the same bytes.
+ * report.md: the seed-style tables per data set and depth, then observations drawn from them. Holds
+ * no timestamps or wall times, so rebuilding it from the same files gives the same bytes.
  */
 final class ReportMarkdown {
   private ReportMarkdown() {}
@@ -23,19 +23,28 @@ final class ReportMarkdown {
     long ok = runs.stream().filter(RunRecord::ok).count();
     TreeSet<String> backends = new TreeSet<>();
     runs.forEach(r -> backends.add(r.backend()));
-    md.append(String.format(Locale.ROOT, "Runs: %d of %d planned finished (%d ok, %d diverged)",
-        runs.size(), planned, ok, runs.size() - ok));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Runs: %d of %d planned finished (%d ok, %d diverged)",
+            runs.size(),
+            planned,
+            ok,
+            runs.size() - ok));
     md.append(backends.isEmpty() ? "." : "; backend " + String.join(", ", backends) + ".");
     md.append("\n\n");
-    md.append("Every cell is the mean +- std over seeds (population std, as NumPy's default) of "
-        + "each run's value; diverged runs are counted but left out of the means. The metrics are "
-        + "defined in docs/report.md; the per-run values are in summary.csv.\n");
+    md.append(
+        "Every cell is the mean +- std over seeds (population std, as NumPy's default) of "
+            + "each run's value; diverged runs are counted but left out of the means. The metrics are "
+            + "defined in docs/report.md; the per-run values are in summary.csv.\n");
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
       List<List<RunRecord>> byDepth = new ArrayList<>();
       for (int depth : depths) {
-        byDepth.add(runs.stream()
-            .filter(r -> r.dataset().equals(d.label()) && r.depth() == depth).toList());
+        byDepth.add(
+            runs.stream()
+                .filter(r -> r.dataset().equals(d.label()) && r.depth() == depth)
+                .toList());
       }
       md.append("\n## ").append(d.label()).append("\n");
       accuracy(md, depths, byDepth);
@@ -52,51 +61,78 @@ final class ReportMarkdown {
     var m = cfg.model();
     var t = cfg.training();
     List<String> sets = cfg.data().sets().stream().map(DatasetSpec::label).toList();
-    String net = m.explicitLayers()
-        ? "layers " + m.layers()
-        : "depths " + m.depths() + " x width " + m.width();
-    String batch = t.batchSize() > 0 ? "batch " + t.batchSize()
-        : "batch fraction " + t.batchFraction();
-    return String.format(Locale.ROOT, "Protocol hash `%s` (the config is in study.yaml). "
-        + "Data %s, %d training points; %s, %s, %s init; %d epochs of SGD, %s, lr %s, "
-        + "reduction %s; seeds %s; %s.", hash.substring(0, Math.min(16, hash.length())), sets,
-        cfg.data().nTrain(), net, m.activation().key(), m.init().key(), t.epochs(), batch,
-        t.lr(), t.reduction().key(), cfg.seeds(), cfg.precision().key());
+    String net =
+        m.explicitLayers()
+            ? "layers " + m.layers()
+            : "depths " + m.depths() + " x width " + m.width();
+    String batch =
+        t.batchSize() > 0 ? "batch " + t.batchSize() : "batch fraction " + t.batchFraction();
+    return String.format(
+        Locale.ROOT,
+        "Protocol hash `%s` (the config is in study.yaml). "
+            + "Data %s, %d training points; %s, %s, %s init; %d epochs of SGD, %s, lr %s, "
+            + "reduction %s; seeds %s; %s.",
+        hash.substring(0, Math.min(16, hash.length())),
+        sets,
+        cfg.data().nTrain(),
+        net,
+        m.activation().key(),
+        m.init().key(),
+        t.epochs(),
+        batch,
+        t.lr(),
+        t.reduction().key(),
+        cfg.seeds(),
+        cfg.precision().key());
   }
 
-  private static void accuracy(StringBuilder md, List<Integer> depths,
-      List<List<RunRecord>> byDepth) {
+  private static void accuracy(
+      StringBuilder md, List<Integer> depths, List<List<RunRecord>> byDepth) {
     md.append("\n### Accuracy (after the last epoch, threshold 0.5)\n\n");
     md.append("| depth | runs | train acc | test acc |\n| ---: | ---: | ---: | ---: |\n");
     for (int i = 0; i < depths.size(); i++) {
       List<RunRecord> rs = byDepth.get(i);
       List<RunRecord> ok = okOnly(rs);
-      row(md, depths.get(i), runs(rs), pm(ok, RunRecord::trainAcc, "%.4f"),
+      row(
+          md,
+          depths.get(i),
+          runs(rs),
+          pm(ok, RunRecord::trainAcc, "%.4f"),
           pm(ok, RunRecord::testAcc, "%.4f"));
     }
   }
 
-  private static void gradients(StringBuilder md, List<Integer> depths,
-      List<List<RunRecord>> byDepth) {
-    md.append("\n### Gradient norm (global weight-gradient L2 norm per epoch: its mean, std and "
-        + "CV over epochs)\n\n");
+  private static void gradients(
+      StringBuilder md, List<Integer> depths, List<List<RunRecord>> byDepth) {
+    md.append(
+        "\n### Gradient norm (global weight-gradient L2 norm per epoch: its mean, std and "
+            + "CV over epochs)\n\n");
     md.append("| depth | mean | std | CV |\n| ---: | ---: | ---: | ---: |\n");
     for (int i = 0; i < depths.size(); i++) {
       List<RunRecord> ok = okOnly(byDepth.get(i));
-      row(md, depths.get(i), pm(ok, RunRecord::gradNormMean, "%.4g"),
-          pm(ok, RunRecord::gradNormStd, "%.4g"), pm(ok, RunRecord::gradNormCv, "%.4f"));
+      row(
+          md,
+          depths.get(i),
+          pm(ok, RunRecord::gradNormMean, "%.4g"),
+          pm(ok, RunRecord::gradNormStd, "%.4g"),
+          pm(ok, RunRecord::gradNormCv, "%.4f"));
     }
   }
 
-  private static void curves(StringBuilder md, List<Integer> depths,
-      List<List<RunRecord>> byDepth) {
+  private static void curves(
+      StringBuilder md, List<Integer> depths, List<List<RunRecord>> byDepth) {
     md.append("\n### Loss curve (mean batch loss per epoch)\n\n");
-    md.append("| depth | first | last | trend | oscillation | plateau epoch | late gain | spikes |\n"
-        + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    md.append(
+        "| depth | first | last | trend | oscillation | plateau epoch | late gain | spikes |\n"
+            + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (int i = 0; i < depths.size(); i++) {
       List<RunRecord> ok = okOnly(byDepth.get(i));
-      row(md, depths.get(i), pm(ok, r -> r.curve().first(), "%.4f"),
-          pm(ok, r -> r.curve().last(), "%.4f"), pm(ok, r -> r.curve().trend(), "%.4f"),
+      row(
+          md,
+          depths.get(i),
+          pm(ok, r -> r.curve().first(), "%.4f"),
+          pm(ok, r -> r.curve().last(), "%.4f"),
+          pm(ok, r -> r.curve().trend(), "%.4f"),
           pm(ok, r -> r.curve().oscillation(), "%.3g"),
           pm(ok, r -> r.curve().plateauEpoch(), "%.1f"),
           pm(ok, r -> r.curve().lateGain(), "%.4f"),
@@ -104,11 +140,11 @@ final class ReportMarkdown {
     }
   }
 
-  private static void dead(StringBuilder md, List<Integer> depths,
-      List<List<RunRecord>> byDepth) {
+  private static void dead(StringBuilder md, List<Integer> depths, List<List<RunRecord>> byDepth) {
     int maxDepth = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
-    md.append("\n### Dead units (fraction of a hidden layer's units inactive on every training "
-        + "sample after the last epoch; mean over seeds)\n\n");
+    md.append(
+        "\n### Dead units (fraction of a hidden layer's units inactive on every training "
+            + "sample after the last epoch; mean over seeds)\n\n");
     StringBuilder head = new StringBuilder("| depth |");
     StringBuilder rule = new StringBuilder("| ---: |");
     for (int h = 1; h <= maxDepth; h++) {
@@ -121,10 +157,18 @@ final class ReportMarkdown {
       List<String> cells = new ArrayList<>();
       for (int h = 0; h < maxDepth; h++) {
         int layer = h;
-        cells.add(h < depths.get(i)
-            ? fmt("%.3f", Stats.of(ok, r -> layer < r.deadFraction().length
-                ? r.deadFraction()[layer] : Double.NaN).mean())
-            : "");
+        cells.add(
+            h < depths.get(i)
+                ? fmt(
+                    "%.3f",
+                    Stats.of(
+                            ok,
+                            r ->
+                                layer < r.deadFraction().length
+                                    ? r.deadFraction()[layer]
+                                    : Double.NaN)
+                        .mean())
+                : "");
       }
       row(md, depths.get(i), cells.toArray(String[]::new));
     }

@@ -57,8 +57,8 @@ public final class RunReader {
   public static double[] batchLoss(Path epochsCsv) throws IOException {
     List<Double> loss = new ArrayList<>();
     try (Reader r = Files.newBufferedReader(epochsCsv, StandardCharsets.UTF_8)) {
-      for (CSVRecord rec : CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
-          .build().parse(r)) {
+      for (CSVRecord rec :
+          CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
         loss.add(Double.parseDouble(rec.get("batch_loss")));
       }
     }

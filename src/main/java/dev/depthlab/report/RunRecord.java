@@ -1,8 +1,8 @@
 package dev.depthlab.report;
 
 /**
- * What the report knows of one finished run, read back from its folder (run.json and
- * epochs.csv): the run's identity, its summary and its loss-curve metrics.
+ * What the report knows of one finished run, read back from its folder (run.json and epochs.csv):
+ * the run's identity, its summary and its loss-curve metrics.
  */
 public record RunRecord(
     String dataset,

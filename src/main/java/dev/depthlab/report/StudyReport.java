@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Builds a study folder's summary.csv and report.md from its files alone: study.yaml (the grid
- * and the hash) and each run's run.json and epochs.csv. The sweep calls this too, so the report
- * it writes and {@code depthlab report DIR} are the same bytes.
+ * Builds a study folder's summary.csv and report.md from its files alone: study.yaml (the grid and
+ * the hash) and each run's run.json and epochs.csv. The sweep calls this too, so the report it
+ * writes and {@code depthlab report DIR} are the same bytes.
  */
 public final class StudyReport {
   public static final String SUMMARY_CSV = "summary.csv";
@@ -55,8 +55,8 @@ public final class StudyReport {
   }
 
   /**
-   * The study folders at {@code dir}: itself when it holds study.yaml, else its subfolders that
-   * do (the variants of a multirun), in name order.
+   * The study folders at {@code dir}: itself when it holds study.yaml, else its subfolders that do
+   * (the variants of a multirun), in name order.
    */
   public static List<Path> studiesAt(Path dir) {
     if (Files.isRegularFile(dir.resolve(StudyLock.FILE))) {
@@ -66,11 +66,11 @@ public final class StudyReport {
       throw new UserError("no such study folder: " + dir);
     }
     try (Stream<Path> s = Files.list(dir)) {
-      List<Path> found = s.filter(p -> Files.isRegularFile(p.resolve(StudyLock.FILE))).sorted()
-          .toList();
+      List<Path> found =
+          s.filter(p -> Files.isRegularFile(p.resolve(StudyLock.FILE))).sorted().toList();
       if (found.isEmpty()) {
-        throw new UserError(dir + " is not a study folder (no " + StudyLock.FILE
-            + " in it or in its subfolders)");
+        throw new UserError(
+            dir + " is not a study folder (no " + StudyLock.FILE + " in it or in its subfolders)");
       }
       return found;
     } catch (IOException e) {

@@ -14,10 +14,30 @@ public final class SummaryCsv {
 
   /** The header for runs whose deepest network has {@code maxDepth} hidden layers. */
   public static List<String> header(int maxDepth) {
-    List<String> h = new ArrayList<>(List.of("dataset", "depth", "seed", "backend", "precision",
-        "status", "epochs", "train_acc", "test_acc", "train_loss", "test_loss", "grad_norm_mean",
-        "grad_norm_std", "grad_norm_cv", "loss_first", "loss_last", "loss_trend",
-        "loss_oscillation", "plateau_epoch", "late_gain", "spikes"));
+    List<String> h =
+        new ArrayList<>(
+            List.of(
+                "dataset",
+                "depth",
+                "seed",
+                "backend",
+                "precision",
+                "status",
+                "epochs",
+                "train_acc",
+                "test_acc",
+                "train_loss",
+                "test_loss",
+                "grad_norm_mean",
+                "grad_norm_std",
+                "grad_norm_cv",
+                "loss_first",
+                "loss_last",
+                "loss_trend",
+                "loss_oscillation",
+                "plateau_epoch",
+                "late_gain",
+                "spikes"));
     for (int l = 1; l <= maxDepth; l++) {
       h.add("dead_h" + l);
     }
@@ -32,26 +52,50 @@ public final class SummaryCsv {
     }
     List<String> header = header(maxDepth);
     int depthCols = maxDepth;
-    AtomicFiles.write(file, w -> {
-      try (CSVPrinter p = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
-          .setHeader(header.toArray(String[]::new)).build().print(w)) {
-        for (RunRecord r : runs) {
-          CurveMetrics c = r.curve();
-          List<String> row = new ArrayList<>(List.of(r.dataset(), Integer.toString(r.depth()),
-              Long.toString(r.seed()), r.backend(), r.precision(), r.status(),
-              Integer.toString(r.epochs()), num(r.trainAcc()), num(r.testAcc()),
-              num(r.trainLoss()), num(r.testLoss()), num(r.gradNormMean()),
-              num(r.gradNormStd()), num(r.gradNormCv()), num(c.first()), num(c.last()),
-              num(c.trend()), num(c.oscillation()), Integer.toString(c.plateauEpoch()),
-              num(c.lateGain()), Integer.toString(c.spikes())));
-          for (int l = 0; l < depthCols; l++) {
-            row.add(l < r.deadFraction().length ? num(r.deadFraction()[l]) : "");
+    AtomicFiles.write(
+        file,
+        w -> {
+          try (CSVPrinter p =
+              CSVFormat.DEFAULT
+                  .builder()
+                  .setRecordSeparator('\n')
+                  .setHeader(header.toArray(String[]::new))
+                  .build()
+                  .print(w)) {
+            for (RunRecord r : runs) {
+              CurveMetrics c = r.curve();
+              List<String> row =
+                  new ArrayList<>(
+                      List.of(
+                          r.dataset(),
+                          Integer.toString(r.depth()),
+                          Long.toString(r.seed()),
+                          r.backend(),
+                          r.precision(),
+                          r.status(),
+                          Integer.toString(r.epochs()),
+                          num(r.trainAcc()),
+                          num(r.testAcc()),
+                          num(r.trainLoss()),
+                          num(r.testLoss()),
+                          num(r.gradNormMean()),
+                          num(r.gradNormStd()),
+                          num(r.gradNormCv()),
+                          num(c.first()),
+                          num(c.last()),
+                          num(c.trend()),
+                          num(c.oscillation()),
+                          Integer.toString(c.plateauEpoch()),
+                          num(c.lateGain()),
+                          Integer.toString(c.spikes())));
+              for (int l = 0; l < depthCols; l++) {
+                row.add(l < r.deadFraction().length ? num(r.deadFraction()[l]) : "");
+              }
+              row.add(num(r.wallSeconds()));
+              p.printRecord(row);
+            }
           }
-          row.add(num(r.wallSeconds()));
-          p.printRecord(row);
-        }
-      }
-    });
+        });
   }
 
   private static String num(double v) {

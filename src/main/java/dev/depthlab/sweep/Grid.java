@@ -34,8 +34,8 @@ public final class Grid {
    * else one per combination in {@code root/<key>=<value>,...}. {@code load} turns a list of
    * single-valued overrides into the config (it validates them).
    */
-  public static List<Variant> variants(List<String> sets, Path root,
-      Function<List<String>, StudyConfig> load) {
+  public static List<Variant> variants(
+      List<String> sets, Path root, Function<List<String>, StudyConfig> load) {
     List<Boolean> listValued = new ArrayList<>();
     for (String raw : sets) {
       listValued.add(Overrides.isMultirun(List.of(raw)));
@@ -61,8 +61,8 @@ public final class Grid {
   }
 
   /**
-   * A folder name for the varying overrides: {@code training.lr=0.1,model.width=8}; characters
-   * that do not belong in a file name become {@code _}.
+   * A folder name for the varying overrides: {@code training.lr=0.1,model.width=8}; characters that
+   * do not belong in a file name become {@code _}.
    */
   public static String label(List<String> varying) {
     StringBuilder sb = new StringBuilder();

@@ -23,18 +23,30 @@ import java.util.concurrent.Callable;
 public final class Preflight {
   /** Above this many runs to do, the preflight is on by default. */
   public static final int AUTO_RUNS = 20;
+
   /** ... or above this many SGD steps in all. */
   public static final long AUTO_STEPS = 200_000;
+
   /** A loss that ends more than this factor above its first epoch counts as rising. */
   static final double RISE = 1.01;
+
   /** A hidden layer with more than this fraction dead is reported. */
   static final double MOSTLY_DEAD = 0.5;
 
   private Preflight() {}
 
   /** One (variant, data set, depth) checked. */
-  public record Row(String variant, String dataset, int depth, long seed, int epochs,
-      double firstLoss, double lastLoss, double[] deadFraction, boolean diverged, String verdict) {}
+  public record Row(
+      String variant,
+      String dataset,
+      int depth,
+      long seed,
+      int epochs,
+      double firstLoss,
+      double lastLoss,
+      double[] deadFraction,
+      boolean diverged,
+      String verdict) {}
 
   /** Whether the preflight runs by default for a plan. */
   public static boolean wantedFor(Sweep.Plan plan) {
@@ -66,11 +78,12 @@ public final class Preflight {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (int i = 0; i < checks.size(); i++) {
       int k = i;
-      tasks.add(() -> {
-        RunResult r = Trainer.train(backend, List.of(checks.get(k)), TrainListener.NONE).get(0);
-        rows[k] = judge(labels.get(k), r);
-        return null;
-      });
+      tasks.add(
+          () -> {
+            RunResult r = Trainer.train(backend, List.of(checks.get(k)), TrainListener.NONE).get(0);
+            rows[k] = judge(labels.get(k), r);
+            return null;
+          });
     }
     Sweep.runAll(tasks, Sweep.threadsFor(backend, jobs));
     return List.of(rows);
@@ -79,10 +92,16 @@ public final class Preflight {
   static StudyConfig shortened(StudyConfig c) {
     TrainingConfig t = c.training();
     int epochs = epochsFor(t.epochs());
-    return new StudyConfig(c.name(), c.data(), c.model(),
-        new TrainingConfig(epochs, t.batchSize(), t.batchFraction(), t.lr(), t.reduction(),
-            t.clipEps()),
-        c.seeds(), c.precision(), c.backend(), new DiagnosticsConfig(epochs, false));
+    return new StudyConfig(
+        c.name(),
+        c.data(),
+        c.model(),
+        new TrainingConfig(
+            epochs, t.batchSize(), t.batchFraction(), t.lr(), t.reduction(), t.clipEps()),
+        c.seeds(),
+        c.precision(),
+        c.backend(),
+        new DiagnosticsConfig(epochs, false));
   }
 
   static Row judge(String variant, RunResult r) {
@@ -111,8 +130,17 @@ public final class Preflight {
       }
     }
     RunSpec s = r.spec();
-    return new Row(variant, s.dataset().label(), s.depth(), s.seed(), e.size(), first, last, dead,
-        diverged, verdict.isEmpty() ? "ok" : String.join(", ", verdict));
+    return new Row(
+        variant,
+        s.dataset().label(),
+        s.depth(),
+        s.seed(),
+        e.size(),
+        first,
+        last,
+        dead,
+        diverged,
+        verdict.isEmpty() ? "ok" : String.join(", ", verdict));
   }
 
   public static boolean anyDiverged(List<Row> rows) {
@@ -128,19 +156,32 @@ public final class Preflight {
     }
     StringBuilder sb = new StringBuilder();
     String fmt = "%-" + w + "s %5s %10s %10s %8s  %s%n";
-    sb.append(String.format(Locale.ROOT, fmt, "dataset", "depth", "loss first", "loss last",
-        "max dead", "verdict"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            fmt,
+            "dataset",
+            "depth",
+            "loss first",
+            "loss last",
+            "max dead",
+            "verdict"));
     for (Row r : rows) {
       double maxDead = 0;
       for (double d : r.deadFraction()) {
         maxDead = Math.max(maxDead, d);
       }
       String name = variants ? "[" + r.variant() + "] " + r.dataset() : r.dataset();
-      sb.append(String.format(Locale.ROOT, fmt, name, r.depth(),
-          String.format(Locale.ROOT, "%.4f", r.firstLoss()),
-          String.format(Locale.ROOT, "%.4f", r.lastLoss()),
-          r.deadFraction().length == 0 ? "-" : String.format(Locale.ROOT, "%.3f", maxDead),
-          r.verdict()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              fmt,
+              name,
+              r.depth(),
+              String.format(Locale.ROOT, "%.4f", r.firstLoss()),
+              String.format(Locale.ROOT, "%.4f", r.lastLoss()),
+              r.deadFraction().length == 0 ? "-" : String.format(Locale.ROOT, "%.3f", maxDead),
+              r.verdict()));
     }
     return sb.toString();
   }

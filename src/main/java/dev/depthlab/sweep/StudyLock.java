@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The protocol lock: {@code study.yaml} holds a study folder's resolved config under a comment
- * line {@code # hash: <sha256>}; it stays a valid config file ({@code depthlab sweep
- * <study>/study.yaml} reruns the study). A folder holding another hash is refused, so results of
- * two protocols never mix.
+ * The protocol lock: {@code study.yaml} holds a study folder's resolved config under a comment line
+ * {@code # hash: <sha256>}; it stays a valid config file ({@code depthlab sweep <study>/study.yaml}
+ * reruns the study). A folder holding another hash is refused, so results of two protocols never
+ * mix.
  */
 public final class StudyLock {
   public static final String FILE = "study.yaml";
@@ -29,7 +29,9 @@ public final class StudyLock {
   public static String text(StudyConfig cfg) {
     return "# depthlab study: the resolved protocol of every run in this folder.\n"
         + "# Runs of another protocol hash never mix in (the backend is not part of the hash).\n"
-        + HASH_PREFIX + ConfigYaml.hash(cfg) + "\n"
+        + HASH_PREFIX
+        + ConfigYaml.hash(cfg)
+        + "\n"
         + ConfigYaml.toYaml(cfg);
   }
 
@@ -73,9 +75,15 @@ public final class StudyLock {
 
   /** The one-line refusal for a folder locked to another protocol. */
   public static UserError refusal(Path dir, String stored, String wanted) {
-    return new UserError(dir + " holds a study with protocol hash " + shorten(stored)
-        + " but this config hashes to " + shorten(wanted)
-        + "; write it elsewhere with --out DIR, or delete " + dir + " to start over");
+    return new UserError(
+        dir
+            + " holds a study with protocol hash "
+            + shorten(stored)
+            + " but this config hashes to "
+            + shorten(wanted)
+            + "; write it elsewhere with --out DIR, or delete "
+            + dir
+            + " to start over");
   }
 
   static String shorten(String hash) {

@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group
- * (R = 1); on CUDA the seeds of one (variant, data set, depth) train as one replica group. On both,
+ * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group (R
+ * = 1); on CUDA the seeds of one (variant, data set, depth) train as one replica group. On both,
  * groups run on min({@code jobs}, groups) threads; a CUDA group sends its work to its own lane
  * (stream) of the one device, so groups run side by side on the GPU. Groups share nothing, so
  * results never depend on the thread count.
@@ -43,7 +43,8 @@ public final class Sweep {
     }
 
     public String name() {
-      return variant.label().isEmpty() ? spec.shortName()
+      return variant.label().isEmpty()
+          ? spec.shortName()
           : "[" + variant.label() + "] " + spec.shortName();
     }
   }
@@ -55,9 +56,11 @@ public final class Sweep {
       long s = 0;
       for (Job j : todo) {
         var c = j.spec().config();
-        int n = c.data().test().isSplit()
-            ? c.data().nTrain() - (int) Math.round(c.data().test().fraction() * c.data().nTrain())
-            : c.data().nTrain();
+        int n =
+            c.data().test().isSplit()
+                ? c.data().nTrain()
+                    - (int) Math.round(c.data().test().fraction() * c.data().nTrain())
+                : c.data().nTrain();
         int batch = c.training().batchFor(n);
         s += (long) c.training().epochs() * ((n + batch - 1) / batch);
       }
@@ -75,9 +78,9 @@ public final class Sweep {
   }
 
   /**
-   * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs
-   * are skipped (resume), unfinished ones redone. A finished run made under another protocol
-   * hash is refused, like a study.yaml of another hash.
+   * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs are
+   * skipped (resume), unfinished ones redone. A finished run made under another protocol hash is
+   * refused, like a study.yaml of another hash.
    */
   public static Plan plan(List<Variant> variants) {
     List<Job> todo = new ArrayList<>();
@@ -107,10 +110,11 @@ public final class Sweep {
     String device = backend.availability().details().getOrDefault("device", backend.name());
     List<Callable<Void>> tasks = new ArrayList<>();
     for (List<Job> group : groups(plan.todo(), backend)) {
-      tasks.add(() -> {
-        trainGroup(group, backend, device, listener);
-        return null;
-      });
+      tasks.add(
+          () -> {
+            trainGroup(group, backend, device, listener);
+            return null;
+          });
     }
     runAll(tasks, threadsFor(backend, jobs));
   }
@@ -134,8 +138,8 @@ public final class Sweep {
 
   /**
    * The most threads (and so CUDA lanes) the default {@code --jobs} gives a CUDA sweep: past the
-   * GPU's hardware work queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by default, at most 32) more
-   * streams only share queues, and every lane holds a cuBLAS handle and workspace.
+   * GPU's hardware work queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by default, at most 32) more streams
+   * only share queues, and every lane holds a cuBLAS handle and workspace.
    */
   public static final int CUDA_DEFAULT_JOBS = 16;
 
@@ -155,8 +159,8 @@ public final class Sweep {
     return jobs;
   }
 
-  private static void trainGroup(List<Job> group, Backend backend, String device,
-      Listener listener) {
+  private static void trainGroup(
+      List<Job> group, Backend backend, String device, Listener listener) {
     List<RunSpec> specs = group.stream().map(Job::spec).toList();
     boolean logSteps = specs.get(0).config().diagnostics().steps();
     List<List<StepRecord>> steps = new ArrayList<>();
@@ -164,26 +168,34 @@ public final class Sweep {
       steps.add(logSteps ? new ArrayList<>() : null);
       listener.onRunStarted(group.get(r));
     }
-    List<RunResult> results = Trainer.train(backend, specs, new TrainListener() {
-      @Override
-      public void onEpoch(int replica, EpochRecord record) {}
+    List<RunResult> results =
+        Trainer.train(
+            backend,
+            specs,
+            new TrainListener() {
+              @Override
+              public void onEpoch(int replica, EpochRecord record) {}
 
-      @Override
-      public void onSteps(int replica, List<StepRecord> s) {
-        steps.get(replica).addAll(s);
-      }
+              @Override
+              public void onSteps(int replica, List<StepRecord> s) {
+                steps.get(replica).addAll(s);
+              }
 
-      @Override
-      public void onEpochDone(int epoch, int epochs) {
-        for (Job j : group) {
-          listener.onEpoch(j, epoch, epochs);
-        }
-      }
-    });
+              @Override
+              public void onEpochDone(int epoch, int epochs) {
+                for (Job j : group) {
+                  listener.onEpoch(j, epoch, epochs);
+                }
+              }
+            });
     for (int r = 0; r < group.size(); r++) {
       Job job = group.get(r);
-      RunFolder.write(job.dir(), results.get(r), steps.get(r), new RunFolder.Provenance(
-          ConfigYaml.hash(job.spec().config()), backend.name(), device, Version.STRING));
+      RunFolder.write(
+          job.dir(),
+          results.get(r),
+          steps.get(r),
+          new RunFolder.Provenance(
+              ConfigYaml.hash(job.spec().config()), backend.name(), device, Version.STRING));
       listener.onRunFinished(job, results.get(r));
     }
   }
@@ -193,11 +205,14 @@ public final class Sweep {
     if (tasks.isEmpty()) {
       return;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, tasks.size()), r -> {
-      Thread t = new Thread(r, "sweep-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(threads, tasks.size()),
+            r -> {
+              Thread t = new Thread(r, "sweep-worker");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (Callable<Void> t : tasks) {
@@ -225,7 +240,8 @@ public final class Sweep {
 
   private static String runHash(Path runDir) {
     try {
-      return JSON.readTree(runDir.resolve(RunFolder.RUN_JSON).toFile()).path("config_hash")
+      return JSON.readTree(runDir.resolve(RunFolder.RUN_JSON).toFile())
+          .path("config_hash")
           .asText("");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + runDir + ": " + e.getMessage(), e);

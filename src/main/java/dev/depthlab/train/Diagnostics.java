@@ -35,8 +35,21 @@ final class Diagnostics {
     double batchLoss = lossSum / steps;
     if (eval == null) {
       double[] none = new double[0];
-      return new EpochRecord(epoch, batchLoss, gMean, std(global, gMean), layerMean, layerStd,
-          false, Double.NaN, Double.NaN, Double.NaN, Double.NaN, none, none, none);
+      return new EpochRecord(
+          epoch,
+          batchLoss,
+          gMean,
+          std(global, gMean),
+          layerMean,
+          layerStd,
+          false,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          none,
+          none,
+          none);
     }
     double[] weightNorm = new double[layers];
     double[] updateRatio = new double[layers];
@@ -51,9 +64,21 @@ final class Diagnostics {
       double prevNorm = previous.weightNorm(l);
       updateRatio[l] = prevNorm == 0 ? Double.NaN : Math.sqrt(diff) / prevNorm;
     }
-    return new EpochRecord(epoch, batchLoss, gMean, std(global, gMean), layerMean, layerStd, true,
-        eval.trainLoss()[r], eval.trainAccuracy()[r], eval.testLoss()[r], eval.testAccuracy()[r],
-        weightNorm, updateRatio, eval.deadFraction()[r].clone());
+    return new EpochRecord(
+        epoch,
+        batchLoss,
+        gMean,
+        std(global, gMean),
+        layerMean,
+        layerStd,
+        true,
+        eval.trainLoss()[r],
+        eval.trainAccuracy()[r],
+        eval.testLoss()[r],
+        eval.testAccuracy()[r],
+        weightNorm,
+        updateRatio,
+        eval.deadFraction()[r].clone());
   }
 
   static List<StepRecord> stepRecords(int epoch, StepLog log, int r) {
@@ -72,8 +97,15 @@ final class Diagnostics {
     double m = mean(g);
     double sd = std(g, m);
     EpochRecord last = records.get(records.size() - 1);
-    return new RunSummary(diverged ? RunSummary.DIVERGED : RunSummary.OK, last.trainAccuracy(),
-        last.testAccuracy(), last.trainLoss(), last.testLoss(), m, sd, m == 0 ? Double.NaN : sd / m,
+    return new RunSummary(
+        diverged ? RunSummary.DIVERGED : RunSummary.OK,
+        last.trainAccuracy(),
+        last.testAccuracy(),
+        last.trainLoss(),
+        last.testLoss(),
+        m,
+        sd,
+        m == 0 ? Double.NaN : sd / m,
         Arrays.copyOf(last.deadFraction(), last.deadFraction().length));
   }
 

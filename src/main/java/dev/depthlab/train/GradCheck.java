@@ -1,9 +1,9 @@
 package dev.depthlab.train;
 
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Activation;
@@ -22,10 +22,10 @@ import java.util.List;
  * measure is used because single elements near zero have finite-difference round-off far above
  * their size, which says nothing about the gradient's correctness.
  *
- * <p>ReLU kinks: a finite difference across a kink measures neither one-sided derivative. For
- * every perturbed parameter the reference records which hidden pre-activations are positive (and
- * which outputs are clipped) at {@code theta +- h}; if that pattern differs from the one at
- * {@code theta}, the parameter is excluded from the comparison and counted in {@code excluded}.
+ * <p>ReLU kinks: a finite difference across a kink measures neither one-sided derivative. For every
+ * perturbed parameter the reference records which hidden pre-activations are positive (and which
+ * outputs are clipped) at {@code theta +- h}; if that pattern differs from the one at {@code
+ * theta}, the parameter is excluded from the comparison and counted in {@code excluded}.
  */
 public final class GradCheck {
   /** The finite-difference step. */
@@ -34,12 +34,18 @@ public final class GradCheck {
   private GradCheck() {}
 
   /** The outcome of one check: the max error, per-layer errors, and excluded parameter count. */
-  public record Result(double maxRelError, double[] weightRel, double[] biasRel, int excluded,
-      int checked) {}
+  public record Result(
+      double maxRelError, double[] weightRel, double[] biasRel, int excluded, int checked) {}
 
   /** The backend's gradients of {@code params} on samples {@code batch} of {@code train}. */
-  public static Gradients backendGradients(Backend backend, NetworkSpec net, Precision precision,
-      Parameters params, DataSet train, DataSet test, int[] batch) {
+  public static Gradients backendGradients(
+      Backend backend,
+      NetworkSpec net,
+      Precision precision,
+      Parameters params,
+      DataSet train,
+      DataSet test,
+      int[] batch) {
     GroupSpec gs = new GroupSpec(net, precision, batch.length, 1);
     try (Group g = backend.createGroup(gs, List.of(new ReplicaSetup(params, train, test)))) {
       return g.gradients(new int[][] {batch});
@@ -47,8 +53,13 @@ public final class GradCheck {
   }
 
   /** Compares {@code analytic} (one replica's gradients) with finite differences. */
-  public static Result check(NetworkSpec net, Parameters params, DataSet train, int[] batch,
-      double[][] analyticW, double[][] analyticB) {
+  public static Result check(
+      NetworkSpec net,
+      Parameters params,
+      DataSet train,
+      int[] batch,
+      double[][] analyticW,
+      double[][] analyticB) {
     Reference ref = new Reference(net, train, batch);
     Parameters p = params.copy();
     int layers = net.layers();
@@ -102,8 +113,8 @@ public final class GradCheck {
   }
 
   /** Norm-wise relative difference of two gradients, max over layers, weights and biases. */
-  public static double maxRelDifference(double[][] aw, double[][] ab, double[][] bw,
-      double[][] bb) {
+  public static double maxRelDifference(
+      double[][] aw, double[][] ab, double[][] bw, double[][] bb) {
     double max = 0;
     for (int l = 0; l < aw.length; l++) {
       max = Math.max(max, rel(aw[l], bw[l]));

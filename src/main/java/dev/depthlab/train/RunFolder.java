@@ -72,7 +72,8 @@ public final class RunFolder {
     root.put("precision", spec.config().precision().key());
     ObjectNode seeds = root.putObject("stream_seeds");
     seeds.put("train_data", Seeds.TRAIN_DATA.seedFor(spec.seed()));
-    seeds.put("test_data",
+    seeds.put(
+        "test_data",
         Seeds.TEST_DATA.seedFor(spec.seed() + spec.config().data().test().seedOffset()));
     seeds.put("init", Seeds.INIT.seedFor(spec.seed()));
     seeds.put("shuffle", Seeds.SHUFFLE.seedFor(spec.seed()));
@@ -102,8 +103,17 @@ public final class RunFolder {
 
   /** The epochs.csv header for a network: layers are 1-based, l{L} is the output layer. */
   public static List<String> epochHeader(NetworkSpec net) {
-    List<String> h = new ArrayList<>(List.of("epoch", "batch_loss", "grad_norm_mean",
-        "grad_norm_std", "train_loss", "train_acc", "test_loss", "test_acc"));
+    List<String> h =
+        new ArrayList<>(
+            List.of(
+                "epoch",
+                "batch_loss",
+                "grad_norm_mean",
+                "grad_norm_std",
+                "train_loss",
+                "train_acc",
+                "test_loss",
+                "test_acc"));
     for (int l = 1; l <= net.layers(); l++) {
       h.add("grad_norm_l" + l + "_mean");
       h.add("grad_norm_l" + l + "_std");
@@ -118,44 +128,58 @@ public final class RunFolder {
 
   private static void writeEpochs(Path file, List<EpochRecord> epochs, NetworkSpec net) {
     List<String> header = epochHeader(net);
-    AtomicFiles.write(file, w -> {
-      try (CSVPrinter p = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
-          .setHeader(header.toArray(String[]::new)).build().print(w)) {
-        List<String> row = new ArrayList<>(header.size());
-        for (EpochRecord e : epochs) {
-          row.clear();
-          row.add(Integer.toString(e.epoch()));
-          row.add(num(e.batchLoss()));
-          row.add(num(e.gradNormMean()));
-          row.add(num(e.gradNormStd()));
-          row.add(opt(e.diagnosed(), e.trainLoss()));
-          row.add(opt(e.diagnosed(), e.trainAccuracy()));
-          row.add(opt(e.diagnosed(), e.testLoss()));
-          row.add(opt(e.diagnosed(), e.testAccuracy()));
-          for (int l = 0; l < net.layers(); l++) {
-            row.add(num(e.layerGradMean()[l]));
-            row.add(num(e.layerGradStd()[l]));
-            row.add(e.diagnosed() ? num(e.weightNorm()[l]) : "");
-            row.add(e.diagnosed() ? num(e.updateRatio()[l]) : "");
+    AtomicFiles.write(
+        file,
+        w -> {
+          try (CSVPrinter p =
+              CSVFormat.DEFAULT
+                  .builder()
+                  .setRecordSeparator('\n')
+                  .setHeader(header.toArray(String[]::new))
+                  .build()
+                  .print(w)) {
+            List<String> row = new ArrayList<>(header.size());
+            for (EpochRecord e : epochs) {
+              row.clear();
+              row.add(Integer.toString(e.epoch()));
+              row.add(num(e.batchLoss()));
+              row.add(num(e.gradNormMean()));
+              row.add(num(e.gradNormStd()));
+              row.add(opt(e.diagnosed(), e.trainLoss()));
+              row.add(opt(e.diagnosed(), e.trainAccuracy()));
+              row.add(opt(e.diagnosed(), e.testLoss()));
+              row.add(opt(e.diagnosed(), e.testAccuracy()));
+              for (int l = 0; l < net.layers(); l++) {
+                row.add(num(e.layerGradMean()[l]));
+                row.add(num(e.layerGradStd()[l]));
+                row.add(e.diagnosed() ? num(e.weightNorm()[l]) : "");
+                row.add(e.diagnosed() ? num(e.updateRatio()[l]) : "");
+              }
+              for (int h = 0; h < net.depth(); h++) {
+                row.add(e.diagnosed() ? num(e.deadFraction()[h]) : "");
+              }
+              p.printRecord(row);
+            }
           }
-          for (int h = 0; h < net.depth(); h++) {
-            row.add(e.diagnosed() ? num(e.deadFraction()[h]) : "");
-          }
-          p.printRecord(row);
-        }
-      }
-    });
+        });
   }
 
   private static void writeSteps(Path file, List<StepRecord> steps) {
-    AtomicFiles.write(file, w -> {
-      try (CSVPrinter p = CSVFormat.DEFAULT.builder().setRecordSeparator('\n')
-          .setHeader("epoch", "step", "loss", "grad_norm").build().print(w)) {
-        for (StepRecord s : steps) {
-          p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()));
-        }
-      }
-    });
+    AtomicFiles.write(
+        file,
+        w -> {
+          try (CSVPrinter p =
+              CSVFormat.DEFAULT
+                  .builder()
+                  .setRecordSeparator('\n')
+                  .setHeader("epoch", "step", "loss", "grad_norm")
+                  .build()
+                  .print(w)) {
+            for (StepRecord s : steps) {
+              p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()));
+            }
+          }
+        });
   }
 
   private static String opt(boolean present, double v) {
@@ -166,5 +190,4 @@ public final class RunFolder {
   public static String num(double v) {
     return Double.toString(v);
   }
-
 }

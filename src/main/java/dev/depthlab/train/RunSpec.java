@@ -6,8 +6,8 @@ import dev.depthlab.model.NetworkSpec;
 import java.util.List;
 
 /**
- * One run of a study: a config, the data set, the depth (number of hidden layers; for an
- * explicit layer list, the list's hidden count) and the seed.
+ * One run of a study: a config, the data set, the depth (number of hidden layers; for an explicit
+ * layer list, the list's hidden count) and the seed.
  */
 public record RunSpec(StudyConfig config, DatasetSpec dataset, int depth, long seed) {
 
@@ -21,8 +21,8 @@ public record RunSpec(StudyConfig config, DatasetSpec dataset, int depth, long s
       int[] sizes = m.layers().stream().mapToInt(Integer::intValue).toArray();
       return new NetworkSpec(sizes, m.activation(), m.leakySlope(), t.reduction(), t.clipEps());
     }
-    return NetworkSpec.of(INPUTS, depth, m.width(), m.activation(), m.leakySlope(),
-        t.reduction(), t.clipEps());
+    return NetworkSpec.of(
+        INPUTS, depth, m.width(), m.activation(), m.leakySlope(), t.reduction(), t.clipEps());
   }
 
   /** The run's folder below the study folder: {@code runs/<dataset>/depth-<d>/seed-<s>}. */

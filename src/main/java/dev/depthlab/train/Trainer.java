@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The training loop: mini-batch SGD over epochs for a group of runs that share one architecture
- * and schedule (typically the seeds of one data set and depth), driven in lockstep on a backend.
- * The host draws the data, the initial parameters and every epoch's shuffle, so the work is the
- * same on every backend; the backend reports per-step diagnostics once per epoch.
+ * The training loop: mini-batch SGD over epochs for a group of runs that share one architecture and
+ * schedule (typically the seeds of one data set and depth), driven in lockstep on a backend. The
+ * host draws the data, the initial parameters and every epoch's shuffle, so the work is the same on
+ * every backend; the backend reports per-step diagnostics once per epoch.
  */
 public final class Trainer {
   private Trainer() {}
@@ -36,10 +36,12 @@ public final class Trainer {
     StudyConfig cfg = first.config();
     NetworkSpec net = first.net();
     for (RunSpec r : runs) {
-      if (!r.net().equals(net) || !r.config().training().equals(cfg.training())
+      if (!r.net().equals(net)
+          || !r.config().training().equals(cfg.training())
           || r.config().data().nTrain() != cfg.data().nTrain()
           || r.config().precision() != cfg.precision()) {
-        throw new IllegalArgumentException("runs of one group must share architecture and schedule");
+        throw new IllegalArgumentException(
+            "runs of one group must share architecture and schedule");
       }
     }
     List<ReplicaSetup> setups = new ArrayList<>();
@@ -68,8 +70,8 @@ public final class Trainer {
     boolean[] diverged = new boolean[rN];
     int[][] order = new int[rN][n];
 
-    try (Group group = backend.createGroup(
-        new GroupSpec(net, cfg.precision(), batch, stepsPerEpoch), setups)) {
+    try (Group group =
+        backend.createGroup(new GroupSpec(net, cfg.precision(), batch, stepsPerEpoch), setups)) {
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
           for (int i = 0; i < n; i++) {
@@ -103,8 +105,9 @@ public final class Trainer {
       List<RunResult> results = new ArrayList<>(rN);
       for (int r = 0; r < rN; r++) {
         RunSummary summary = Diagnostics.summarize(records.get(r), diverged[r]);
-        results.add(new RunResult(runs.get(r), List.copyOf(records.get(r)), summary,
-            previous.get(r), wall));
+        results.add(
+            new RunResult(
+                runs.get(r), List.copyOf(records.get(r)), summary, previous.get(r), wall));
       }
       return results;
     }
@@ -114,11 +117,11 @@ public final class Trainer {
   public static ReplicaSetup setupFor(RunSpec run) {
     StudyConfig cfg = run.config();
     var data = cfg.data();
-    Split split = Datasets.forRun(run.dataset(), data.nTrain(), data.test(), data.noise(),
-        run.seed());
+    Split split =
+        Datasets.forRun(run.dataset(), data.nTrain(), data.test(), data.noise(), run.seed());
     var m = cfg.model();
-    Parameters init = Initializer.draw(run.net(), m.init(), m.biasInit(),
-        Seeds.INIT.rng(run.seed()));
+    Parameters init =
+        Initializer.draw(run.net(), m.init(), m.biasInit(), Seeds.INIT.rng(run.seed()));
     return new ReplicaSetup(init, split.train(), split.test());
   }
 }

@@ -53,16 +53,19 @@ class CliErrorsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-    "training.lr=0|training.lr: must be > 0",
-    "training.batch_size=0|training.batch_size: must be >= 1",
-    "model.depths=[2,-1]|model.depths: must be >= 0",
-    "seeds=[]|seeds",
-    "precision=fp16|precision",
-    "model.activation=gelu|model.activation",
-    "data.sets=[squares]|squares",
-    "data.noise=0.7|noise",
-    "training.lr=0.1,0.2|only allowed with 'sweep'"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "training.lr=0|training.lr: must be > 0",
+        "training.batch_size=0|training.batch_size: must be >= 1",
+        "model.depths=[2,-1]|model.depths: must be >= 0",
+        "seeds=[]|seeds",
+        "precision=fp16|precision",
+        "model.activation=gelu|model.activation",
+        "data.sets=[squares]|squares",
+        "data.noise=0.7|noise",
+        "training.lr=0.1,0.2|only allowed with 'sweep'"
+      })
   void outOfRangeValuesAreRefusedBeforeAnythingRuns(String set, String expected) {
     assertRefused(2, expected, "train", "config/quick.yaml", "--set", set);
   }
@@ -81,14 +84,19 @@ class CliErrorsTest {
   @Test
   void optionsOfTrainAreChecked() {
     assertRefused(2, "--depth must be >= 0", "train", "config/quick.yaml", "--depth", "-2");
-    assertRefused(2, "--dataset spiral: not in the study", "train", "config/quick.yaml",
-        "--dataset", "spiral");
+    assertRefused(
+        2,
+        "--dataset spiral: not in the study",
+        "train",
+        "config/quick.yaml",
+        "--dataset",
+        "spiral");
   }
 
   @Test
   void unusableBackendIsAFailureWithItsReason() {
-    assertRefused(1, "cuda backend unavailable: ", "train", "config/quick.yaml", "--backend",
-        "cuda");
+    assertRefused(
+        1, "cuda backend unavailable: ", "train", "config/quick.yaml", "--backend", "cuda");
     assertRefused(2, "backend", "train", "config/quick.yaml", "--backend", "tpu");
   }
 }

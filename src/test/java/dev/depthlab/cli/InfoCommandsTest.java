@@ -48,8 +48,19 @@ class InfoCommandsTest {
   @Test
   void benchTimesTheCpuAndWritesCsv(@TempDir Path tmp) throws Exception {
     Path csv = tmp.resolve("bench.csv");
-    var r = CliTestSupport.run("bench", "--backend", "cpu", "--depths", "1,2", "--precision",
-        "fp64", "--seconds", "0.05", "--csv", csv.toString());
+    var r =
+        CliTestSupport.run(
+            "bench",
+            "--backend",
+            "cpu",
+            "--depths",
+            "1,2",
+            "--precision",
+            "fp64",
+            "--seconds",
+            "0.05",
+            "--csv",
+            csv.toString());
     assertEquals(0, r.code(), r.err());
     List<String> lines = Files.readAllLines(csv);
     assertEquals(3, lines.size(), "header and one row per depth");

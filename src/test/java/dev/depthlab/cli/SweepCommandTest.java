@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code depthlab sweep} and {@code depthlab report} end to end through Main.run. */
 class SweepCommandTest {
   /** 2 data sets x 2 depths x 3 seeds = 12 runs of 6 epochs on 96 points: well under a second. */
-  static final String TINY = """
+  static final String TINY =
+      """
       name: tiny
       data:
         sets: [circle, nested_rings]
@@ -39,6 +40,7 @@ class SweepCommandTest {
       seeds: [0, 1, 2]
       backend: cpu
       """;
+
   static final int RUNS = 12;
 
   @TempDir Path tmp;
@@ -60,15 +62,20 @@ class SweepCommandTest {
   }
 
   Result sweep(Path study, String... more) {
-    List<String> args = new ArrayList<>(List.of("sweep", config.toString(), "--out",
-        study.toString(), "--quiet"));
+    List<String> args =
+        new ArrayList<>(List.of("sweep", config.toString(), "--out", study.toString(), "--quiet"));
     args.addAll(List.of(more));
     return run(args.toArray(String[]::new));
   }
 
   static List<CSVRecord> csv(Path file) throws IOException {
     try (Reader r = Files.newBufferedReader(file)) {
-      return CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)
+      return CSVFormat.DEFAULT
+          .builder()
+          .setHeader()
+          .setSkipHeaderRecord(true)
+          .build()
+          .parse(r)
           .getRecords();
     }
   }
@@ -88,7 +95,8 @@ class SweepCommandTest {
     List<CSVRecord> rows = csv(study.resolve("summary.csv"));
     assertEquals(RUNS, rows.size());
     for (CSVRecord row : rows) {
-      assertAll(row.get("dataset") + " d" + row.get("depth") + " s" + row.get("seed"),
+      assertAll(
+          row.get("dataset") + " d" + row.get("depth") + " s" + row.get("seed"),
           () -> assertEquals("ok", row.get("status")),
           () -> assertEquals("cpu", row.get("backend")),
           () -> assertEquals("fp64", row.get("precision")),
@@ -98,9 +106,17 @@ class SweepCommandTest {
           () -> assertEquals(row.get("depth").equals("1"), row.get("dead_h3").isEmpty()));
     }
     String md = Files.readString(study.resolve("report.md"));
-    for (String part : List.of("## circle", "## nested_rings", "### Accuracy", "### Gradient norm",
-        "### Loss curve", "### Dead units", "### Observations", "| 3 | 3 | ",
-        "Runs: 12 of 12 planned finished (12 ok, 0 diverged)")) {
+    for (String part :
+        List.of(
+            "## circle",
+            "## nested_rings",
+            "### Accuracy",
+            "### Gradient norm",
+            "### Loss curve",
+            "### Dead units",
+            "### Observations",
+            "| 3 | 3 | ",
+            "Runs: 12 of 12 planned finished (12 ok, 0 diverged)")) {
       assertTrue(md.contains(part), "report.md lacks " + part);
     }
     assertEquals(ConfigLoader.load(config, List.of()), StudyLock.read(study));
@@ -174,8 +190,8 @@ class SweepCommandTest {
       Path q = two.resolve(one.relativize(p));
       assertArrayEquals(Files.readAllBytes(p), Files.readAllBytes(q), one.relativize(p) + "");
     }
-    assertArrayEquals(Files.readAllBytes(one.resolve("report.md")),
-        Files.readAllBytes(two.resolve("report.md")));
+    assertArrayEquals(
+        Files.readAllBytes(one.resolve("report.md")), Files.readAllBytes(two.resolve("report.md")));
   }
 
   @Test
@@ -202,8 +218,8 @@ class SweepCommandTest {
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("DIVERGED"), r.out());
     assertTrue(r.err().contains("--force"), r.err());
-    Result forced = sweep(study, "--preflight", "--force", "--set", "training.lr=1000",
-        "--set", "seeds=[0]");
+    Result forced =
+        sweep(study, "--preflight", "--force", "--set", "training.lr=1000", "--set", "seeds=[0]");
     assertEquals(0, forced.code(), forced.err());
   }
 
@@ -212,8 +228,10 @@ class SweepCommandTest {
     Result r = sweep(tmp.resolve("pf"), "--preflight");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("preflight: 3 epochs"), r.out());
-    assertEquals(4, r.out().lines().filter(l -> l.matches("(circle|nested_rings) +[13] .*"))
-        .count(), r.out());
+    assertEquals(
+        4,
+        r.out().lines().filter(l -> l.matches("(circle|nested_rings) +[13] .*")).count(),
+        r.out());
   }
 
   @Test

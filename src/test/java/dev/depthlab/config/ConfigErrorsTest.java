@@ -1,12 +1,12 @@
 package dev.depthlab.config;
 
-import dev.depthlab.data.TestSplit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.common.UserError;
+import dev.depthlab.data.TestSplit;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

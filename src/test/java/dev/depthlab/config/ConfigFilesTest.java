@@ -1,6 +1,5 @@
 package dev.depthlab.config;
 
-import dev.depthlab.data.TestSplit;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
 import dev.depthlab.model.Precision;

@@ -1,6 +1,5 @@
 package dev.depthlab.config;
 
-import dev.depthlab.data.TestSplit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
 import java.nio.file.Files;
 import java.nio.file.Path;

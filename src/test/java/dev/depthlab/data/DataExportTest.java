@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.common.Rng;
-import dev.depthlab.data.TestSplit;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

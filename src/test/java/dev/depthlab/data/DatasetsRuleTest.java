@@ -50,8 +50,20 @@ class DatasetsRuleTest {
       double b = d.x()[2 * i + 1];
       double expected = rule.positive(a, b) ? 1.0 : 0.0;
       if (d.y()[i] != expected) {
-        fail(spec.label() + " seed " + seed + " point " + i + " (" + a + ", " + b + ") label "
-            + d.y()[i] + ", rule says " + expected);
+        fail(
+            spec.label()
+                + " seed "
+                + seed
+                + " point "
+                + i
+                + " ("
+                + a
+                + ", "
+                + b
+                + ") label "
+                + d.y()[i]
+                + ", rule says "
+                + expected);
       }
       positives += (int) expected;
     }

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.Seeds;
 import dev.depthlab.common.UserError;
-import dev.depthlab.data.TestSplit;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +50,7 @@ class DatasetsRunTest {
         () -> assertArrayEquals(test.y(), s.test().y()),
         () ->
             assertFalse(
-                Arrays.equals(
-                    Arrays.copyOf(s.train().x(), 800), Arrays.copyOf(s.test().x(), 800)),
+                Arrays.equals(Arrays.copyOf(s.train().x(), 800), Arrays.copyOf(s.test().x(), 800)),
                 "train and test start with the same points"));
   }
 

@@ -11,20 +11,23 @@ class ObservationsTest {
 
   @Test
   void rising() {
-    assertEquals("X rises with every added depth, from 0.10 at depth 1 to 0.30 at depth 4",
+    assertEquals(
+        "X rises with every added depth, from 0.10 at depth 1 to 0.30 at depth 4",
         Observations.trend("X", DEPTHS, new double[] {0.1, 0.2, 0.3}, "%.2f"));
   }
 
   @Test
   void notMonotonic() {
-    assertEquals("X goes from 0.10 at depth 1 to 0.20 at depth 4, not monotonically: highest"
-        + " 0.30 at depth 2, lowest 0.10 at depth 1",
+    assertEquals(
+        "X goes from 0.10 at depth 1 to 0.20 at depth 4, not monotonically: highest"
+            + " 0.30 at depth 2, lowest 0.10 at depth 1",
         Observations.trend("X", DEPTHS, new double[] {0.1, 0.3, 0.2}, "%.2f"));
   }
 
   @Test
   void flatAtThePrintedPrecision() {
-    assertEquals("X is 0.10 at every depth",
+    assertEquals(
+        "X is 0.10 at every depth",
         Observations.trend("X", DEPTHS, new double[] {0.1, 0.1001, 0.0999}, "%.2f"));
   }
 }

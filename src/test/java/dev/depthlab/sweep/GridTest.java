@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /** Expanding a study into runs, and a multirun into variants. */
 class GridTest {
-  private static final String TINY = "name: tiny\ndata: {sets: [circle, nested_rings], n_train: 64}\n"
-      + "model: {depths: [1, 3]}\ntraining: {epochs: 2}\nseeds: [0, 1, 2]\n";
+  private static final String TINY =
+      "name: tiny\ndata: {sets: [circle, nested_rings], n_train: 64}\n"
+          + "model: {depths: [1, 3]}\ntraining: {epochs: 2}\nseeds: [0, 1, 2]\n";
 
   private static StudyConfig load(List<String> overrides) {
     return ConfigLoader.parse(TINY, "tiny.yaml", overrides);
@@ -41,8 +42,11 @@ class GridTest {
   @Test
   void listsExpandToTheCartesianProductEachInItsOwnFolder() {
     Path root = Path.of("out");
-    List<Variant> v = Grid.variants(
-        List.of("training.lr=0.1,0.01", "seeds=[7]", "model.width=4,8,16"), root, GridTest::load);
+    List<Variant> v =
+        Grid.variants(
+            List.of("training.lr=0.1,0.01", "seeds=[7]", "model.width=4,8,16"),
+            root,
+            GridTest::load);
     assertEquals(6, v.size());
     assertEquals("training.lr=0.1,model.width=4", v.get(0).label());
     assertEquals(root.resolve("training.lr=0.01,model.width=16"), v.get(5).dir());

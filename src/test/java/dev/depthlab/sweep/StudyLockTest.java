@@ -18,8 +18,8 @@ class StudyLockTest {
   @TempDir Path dir;
 
   private static StudyConfig cfg(String... overrides) {
-    return ConfigLoader.parse("name: lock\ntraining: {epochs: 3}\n", "lock.yaml",
-        List.of(overrides));
+    return ConfigLoader.parse(
+        "name: lock\ntraining: {epochs: 3}\n", "lock.yaml", List.of(overrides));
   }
 
   @Test

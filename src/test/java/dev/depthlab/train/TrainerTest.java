@@ -23,14 +23,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Determinism of the training loop, and that a group trains its replicas independently. */
 class TrainerTest {
   private static StudyConfig small(String precision, boolean steps) {
-    return ConfigLoader.parse("""
+    return ConfigLoader.parse(
+        """
         name: t
         data: {sets: [circle], n_train: 100, test: {n: 50, seed_offset: 100}}
         model: {depths: [3], width: 8}
         training: {epochs: 6, batch_size: 16, lr: 0.05}
         seeds: [0, 1, 2]
         diagnostics: {every: 2, steps: %s}
-        """.formatted(steps), "test.yaml", List.of("precision=" + precision));
+        """
+            .formatted(steps),
+        "test.yaml",
+        List.of("precision=" + precision));
   }
 
   private static List<RunSpec> runs(StudyConfig cfg) {
@@ -48,17 +52,24 @@ class TrainerTest {
     RunFolder.Provenance prov = new RunFolder.Provenance("h", "cpu", "test", "0");
     for (String name : new String[] {"a", "b"}) {
       List<StepRecord> steps = new ArrayList<>();
-      RunResult r = Trainer.train(new CpuBackend(), runs(cfg).subList(0, 1), new TrainListener() {
-        @Override
-        public void onSteps(int replica, List<StepRecord> s) {
-          steps.addAll(s);
-        }
-      }).get(0);
+      RunResult r =
+          Trainer.train(
+                  new CpuBackend(),
+                  runs(cfg).subList(0, 1),
+                  new TrainListener() {
+                    @Override
+                    public void onSteps(int replica, List<StepRecord> s) {
+                      steps.addAll(s);
+                    }
+                  })
+              .get(0);
       RunFolder.write(tmp.resolve(name), r, steps, prov);
     }
     for (String f : new String[] {RunFolder.EPOCHS_CSV, RunFolder.STEPS_CSV}) {
-      assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(f)),
-          Files.readAllBytes(tmp.resolve("b").resolve(f)), f + " differs between two runs");
+      assertArrayEquals(
+          Files.readAllBytes(tmp.resolve("a").resolve(f)),
+          Files.readAllBytes(tmp.resolve("b").resolve(f)),
+          f + " differs between two runs");
     }
     assertEquals(7, Files.readAllLines(tmp.resolve("a").resolve(RunFolder.EPOCHS_CSV)).size());
     // 100 samples in batches of 16: 7 steps per epoch, 6 epochs
@@ -73,36 +84,47 @@ class TrainerTest {
     List<RunResult> together = Trainer.train(new CpuBackend(), all, TrainListener.NONE);
     List<Executable> checks = new ArrayList<>();
     for (int r = 0; r < all.size(); r++) {
-      RunResult alone = Trainer.train(new CpuBackend(), List.of(all.get(r)), TrainListener.NONE)
-          .get(0);
+      RunResult alone =
+          Trainer.train(new CpuBackend(), List.of(all.get(r)), TrainListener.NONE).get(0);
       RunResult grouped = together.get(r);
       for (int e = 0; e < alone.epochs().size(); e++) {
         EpochRecord a = alone.epochs().get(e);
         EpochRecord g = grouped.epochs().get(e);
         String where = "replica " + r + " epoch " + (e + 1);
         checks.add(() -> assertEquals(a.batchLoss(), g.batchLoss(), where + " batch loss"));
-        checks.add(() -> assertArrayEquals(a.layerGradMean(), g.layerGradMean(),
-            where + " layer gradient norms"));
+        checks.add(
+            () ->
+                assertArrayEquals(
+                    a.layerGradMean(), g.layerGradMean(), where + " layer gradient norms"));
         checks.add(() -> assertArrayEquals(a.weightNorm(), g.weightNorm(), where + " weights"));
         checks.add(() -> assertEquals(a.testAccuracy(), g.testAccuracy(), where + " test acc"));
       }
       for (int l = 0; l < alone.finalParameters().layers(); l++) {
         int layer = l;
         int rr = r;
-        checks.add(() -> assertArrayEquals(alone.finalParameters().weights()[layer],
-            grouped.finalParameters().weights()[layer], "replica " + rr + " layer " + layer));
+        checks.add(
+            () ->
+                assertArrayEquals(
+                    alone.finalParameters().weights()[layer],
+                    grouped.finalParameters().weights()[layer],
+                    "replica " + rr + " layer " + layer));
       }
     }
     // the replicas really differ from each other (else the comparison proves little)
-    checks.add(() -> assertNotEquals(together.get(0).epochs().get(0).batchLoss(),
-        together.get(1).epochs().get(0).batchLoss()));
+    checks.add(
+        () ->
+            assertNotEquals(
+                together.get(0).epochs().get(0).batchLoss(),
+                together.get(1).epochs().get(0).batchLoss()));
     assertAll(checks);
   }
 
   @Test
   void diagnosticsFollowTheInterval() {
-    RunResult r = Trainer.train(new CpuBackend(), runs(small("fp64", false)).subList(0, 1),
-        TrainListener.NONE).get(0);
+    RunResult r =
+        Trainer.train(
+                new CpuBackend(), runs(small("fp64", false)).subList(0, 1), TrainListener.NONE)
+            .get(0);
     List<EpochRecord> e = r.epochs();
     assertAll(
         () -> assertEquals(6, e.size()),
@@ -115,8 +137,10 @@ class TrainerTest {
 
   @Test
   void summaryStatisticsAreOverEpochMeans() {
-    RunResult r = Trainer.train(new CpuBackend(), runs(small("fp64", false)).subList(0, 1),
-        TrainListener.NONE).get(0);
+    RunResult r =
+        Trainer.train(
+                new CpuBackend(), runs(small("fp64", false)).subList(0, 1), TrainListener.NONE)
+            .get(0);
     double[] g = r.epochs().stream().mapToDouble(EpochRecord::gradNormMean).toArray();
     double mean = java.util.Arrays.stream(g).average().orElseThrow();
     double var = java.util.Arrays.stream(g).map(x -> (x - mean) * (x - mean)).sum() / g.length;

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pure-Java reference backend: every replica trains on the calling thread, one after the
- * other, so a run's numbers never depend on how many threads a sweep uses.
+ * The pure-Java reference backend: every replica trains on the calling thread, one after the other,
+ * so a run's numbers never depend on how many threads a sweep uses.
  */
 public final class CpuBackend implements Backend {
   @Override
@@ -22,8 +22,12 @@ public final class CpuBackend implements Backend {
   @Override
   public Availability availability() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("device", System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
-        + " cores");
+    d.put(
+        "device",
+        System.getProperty("os.arch")
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores");
     d.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     d.put("memory", (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap");
     return Availability.usable(d);

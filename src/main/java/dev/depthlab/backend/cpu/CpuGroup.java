@@ -1,9 +1,9 @@
 package dev.depthlab.backend.cpu;
 
 import dev.depthlab.backend.Evaluation;
-import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
 import dev.depthlab.model.NetworkSpec;
@@ -26,9 +26,10 @@ final class CpuGroup implements Group {
     this.layers = spec.net().layers();
     nets = new CpuNet[replicas.size()];
     for (int r = 0; r < nets.length; r++) {
-      nets[r] = spec.precision() == Precision.FP64
-          ? new CpuNet64(spec.net(), spec.maxBatch(), replicas.get(r))
-          : new CpuNet32(spec.net(), spec.maxBatch(), replicas.get(r));
+      nets[r] =
+          spec.precision() == Precision.FP64
+              ? new CpuNet64(spec.net(), spec.maxBatch(), replicas.get(r))
+              : new CpuNet32(spec.net(), spec.maxBatch(), replicas.get(r));
     }
     loss = new double[nets.length * spec.maxStepsPerEpoch()];
     gradSq = new double[nets.length * spec.maxStepsPerEpoch() * layers];
@@ -47,8 +48,8 @@ final class CpuGroup implements Group {
   @Override
   public void beginEpoch(int[][] order) {
     if (order.length != nets.length) {
-      throw new IllegalArgumentException("order has " + order.length + " replicas, group has "
-          + nets.length);
+      throw new IllegalArgumentException(
+          "order has " + order.length + " replicas, group has " + nets.length);
     }
     this.order = order;
     this.steps = 0;

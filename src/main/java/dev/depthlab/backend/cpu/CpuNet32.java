@@ -8,8 +8,8 @@ import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Reduction;
 
 /**
- * One replica on the CPU in float: its parameters, data and work buffers, and the training step
- * as a sequence of {@link Dense32} kernels. {@link CpuNet64} is the double twin.
+ * One replica on the CPU in float: its parameters, data and work buffers, and the training step as
+ * a sequence of {@link Dense32} kernels. {@link CpuNet64} is the double twin.
  */
 final class CpuNet32 implements CpuNet {
   private final int layers;
@@ -24,18 +24,26 @@ final class CpuNet32 implements CpuNet {
   private final float[][] b;
   private final float[][] dw;
   private final float[][] db;
+
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final float[][] a;
+
   private final float[][] z;
+
   /** dz[l]: gradient of the objective with respect to z[l]. */
   private final float[][] dz;
+
   private final float[] y;
+
   /** Feature-major buffers of the evaluation pass: [unit][sample], two for ping-pong. */
   private final float[][] evA;
+
   private final float[][] evB;
   private final float[][] evZ;
+
   /** Non-zero positions per row of a[l] (aIdx, aCnt) and of dz[l] (gIdx, gCnt). */
   private final int[][] aIdx;
+
   private final int[][] aCnt;
   private final int[][] gIdx;
   private final int[][] gCnt;
@@ -165,15 +173,33 @@ final class CpuNet32 implements CpuNet {
     }
     for (int l = top; l >= 0; l--) {
       Dense32.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
-      Dense32.multTransA(a[l], aIdx[l], aCnt[l], dz[l], gIdx[l], gCnt[l], count, sizes[l],
-          sizes[l + 1], dw[l], db[l]);
+      Dense32.multTransA(
+          a[l],
+          aIdx[l],
+          aCnt[l],
+          dz[l],
+          gIdx[l],
+          gCnt[l],
+          count,
+          sizes[l],
+          sizes[l + 1],
+          dw[l],
+          db[l]);
       if (l > 0 && act == Activation.RELU) {
         // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
-        Dense32.multTransBMasked(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
-            aIdx[l], aCnt[l], dz[l - 1]);
-      } else if (l > 0) {
-        Dense32.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
+        Dense32.multTransBMasked(
+            dz[l],
+            count,
+            sizes[l + 1],
+            gIdx[l],
+            gCnt[l],
+            w[l],
+            sizes[l],
+            aIdx[l],
+            aCnt[l],
             dz[l - 1]);
+      } else if (l > 0) {
+        Dense32.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l], dz[l - 1]);
         activationBackward(l - 1, count * sizes[l]);
       }
     }
@@ -285,9 +311,9 @@ final class CpuNet32 implements CpuNet {
 
   /**
    * Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. Runs
-   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK}
-   * samples: the inner loops then run over many samples with one index, which the JIT
-   * vectorises. Sums keep the training path's order (bias, then inputs in increasing order).
+   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK} samples:
+   * the inner loops then run over many samples with one index, which the JIT vectorises. Sums keep
+   * the training path's order (bias, then inputs in increasing order).
    */
   private void evalSet(float[] x, float[] labels, double[] out, int slot, boolean[][] alive) {
     int n = labels.length;

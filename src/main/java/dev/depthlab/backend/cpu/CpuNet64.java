@@ -7,8 +7,8 @@ import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Reduction;
 
 /**
- * One replica on the CPU in double: its parameters, data and work buffers, and the training step
- * as a sequence of {@link Dense64} kernels. {@link CpuNet32} is the float twin.
+ * One replica on the CPU in double: its parameters, data and work buffers, and the training step as
+ * a sequence of {@link Dense64} kernels. {@link CpuNet32} is the float twin.
  */
 final class CpuNet64 implements CpuNet {
   private final int layers;
@@ -23,18 +23,26 @@ final class CpuNet64 implements CpuNet {
   private final double[][] b;
   private final double[][] dw;
   private final double[][] db;
+
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final double[][] a;
+
   private final double[][] z;
+
   /** dz[l]: gradient of the objective with respect to z[l]. */
   private final double[][] dz;
+
   private final double[] y;
+
   /** Feature-major buffers of the evaluation pass: [unit][sample], two for ping-pong. */
   private final double[][] evA;
+
   private final double[][] evB;
   private final double[][] evZ;
+
   /** Non-zero positions per row of a[l] (aIdx, aCnt) and of dz[l] (gIdx, gCnt). */
   private final int[][] aIdx;
+
   private final int[][] aCnt;
   private final int[][] gIdx;
   private final int[][] gCnt;
@@ -160,15 +168,33 @@ final class CpuNet64 implements CpuNet {
     }
     for (int l = top; l >= 0; l--) {
       Dense64.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
-      Dense64.multTransA(a[l], aIdx[l], aCnt[l], dz[l], gIdx[l], gCnt[l], count, sizes[l],
-          sizes[l + 1], dw[l], db[l]);
+      Dense64.multTransA(
+          a[l],
+          aIdx[l],
+          aCnt[l],
+          dz[l],
+          gIdx[l],
+          gCnt[l],
+          count,
+          sizes[l],
+          sizes[l + 1],
+          dw[l],
+          db[l]);
       if (l > 0 && act == Activation.RELU) {
         // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
-        Dense64.multTransBMasked(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
-            aIdx[l], aCnt[l], dz[l - 1]);
-      } else if (l > 0) {
-        Dense64.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l],
+        Dense64.multTransBMasked(
+            dz[l],
+            count,
+            sizes[l + 1],
+            gIdx[l],
+            gCnt[l],
+            w[l],
+            sizes[l],
+            aIdx[l],
+            aCnt[l],
             dz[l - 1]);
+      } else if (l > 0) {
+        Dense64.multTransB(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l], w[l], sizes[l], dz[l - 1]);
         activationBackward(l - 1, count * sizes[l]);
       }
     }
@@ -276,9 +302,9 @@ final class CpuNet64 implements CpuNet {
 
   /**
    * Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. Runs
-   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK}
-   * samples: the inner loops then run over many samples with one index, which the JIT
-   * vectorises. Sums keep the training path's order (bias, then inputs in increasing order).
+   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK} samples:
+   * the inner loops then run over many samples with one index, which the JIT vectorises. Sums keep
+   * the training path's order (bias, then inputs in increasing order).
    */
   private void evalSet(double[] x, double[] labels, double[] out, int slot, boolean[][] alive) {
     int n = labels.length;

@@ -2,11 +2,11 @@
 package dev.depthlab.backend.cpu;
 
 /**
- * Dense-layer kernels in float over flat row-major arrays; nothing here allocates. {@link
- * Dense64} is the double twin.
+ * Dense-layer kernels in float over flat row-major arrays; nothing here allocates. {@link Dense64}
+ * is the double twin.
  *
- * <p>Speed at the study's shapes (width 16, batch 32) comes from two things, not from SIMD (the
- * JIT does not vectorise loops this short): ReLU leaves about half of all activations and
+ * <p>Speed at the study's shapes (width 16, batch 32) comes from two things, not from SIMD (the JIT
+ * does not vectorise loops this short): ReLU leaves about half of all activations and
  * back-propagated gradients exactly zero, so each row's non-zero positions are listed once
  * (branch-free) and only those are visited; and outputs are computed four at a time in local
  * accumulators, which cuts the loads and stores per multiply-add. Sums still run in a fixed order
@@ -35,8 +35,8 @@ final class Dense32 {
    * {@code z[rows x out] = a[rows x in] * w[in x out] + b}, visiting only the non-zero inputs
    * listed by {@link #nonZeros} for {@code a}.
    */
-  static void multAddBias(float[] a, int rows, int in, int[] idx, int[] cnt, float[] w,
-      int out, float[] b, float[] z) {
+  static void multAddBias(
+      float[] a, int rows, int in, int[] idx, int[] cnt, float[] w, int out, float[] b, float[] z) {
     for (int s = 0; s < rows; s++) {
       int ao = s * in;
       int zo = s * out;
@@ -108,8 +108,18 @@ final class Dense32 {
    * visiting only the non-zero entries of each row of a and of dz (both listed by {@link
    * #nonZeros}); every sum runs over rows in order.
    */
-  static void multTransA(float[] a, int[] aIdx, int[] aCnt, float[] dz, int[] gIdx,
-      int[] gCnt, int rows, int in, int out, float[] dw, float[] db) {
+  static void multTransA(
+      float[] a,
+      int[] aIdx,
+      int[] aCnt,
+      float[] dz,
+      int[] gIdx,
+      int[] gCnt,
+      int rows,
+      int in,
+      int out,
+      float[] dw,
+      float[] db) {
     java.util.Arrays.fill(dw, 0, in * out, 0.0f);
     java.util.Arrays.fill(db, 0, out, 0.0f);
     for (int s = 0; s < rows; s++) {
@@ -137,8 +147,8 @@ final class Dense32 {
    * {@code da[rows x in] = dz[rows x out] * w[in x out]^T}, visiting only the non-zero entries of
    * each dz row listed by {@link #nonZeros} for {@code dz}.
    */
-  static void multTransB(float[] dz, int rows, int out, int[] idx, int[] cnt, float[] w,
-      int in, float[] da) {
+  static void multTransB(
+      float[] dz, int rows, int out, int[] idx, int[] cnt, float[] w, int in, float[] da) {
     for (int s = 0; s < rows; s++) {
       int zo = s * out;
       int ao = s * in;
@@ -181,11 +191,20 @@ final class Dense32 {
   /**
    * ReLU's input gradient in one pass: {@code da = (dz * w^T)} masked to the positions where the
    * layer's ReLU output is positive (listed by {@link #nonZeros} for that output as {@code
-   * keepIdx/keepCnt}); every other position is 0, as ReLU's derivative makes it. Computes only
-   * the kept entries, with the same sums as {@link #multTransB}.
+   * keepIdx/keepCnt}); every other position is 0, as ReLU's derivative makes it. Computes only the
+   * kept entries, with the same sums as {@link #multTransB}.
    */
-  static void multTransBMasked(float[] dz, int rows, int out, int[] idx, int[] cnt, float[] w,
-      int in, int[] keepIdx, int[] keepCnt, float[] da) {
+  static void multTransBMasked(
+      float[] dz,
+      int rows,
+      int out,
+      int[] idx,
+      int[] cnt,
+      float[] w,
+      int in,
+      int[] keepIdx,
+      int[] keepCnt,
+      float[] da) {
     java.util.Arrays.fill(da, 0, rows * in, 0.0f);
     for (int s = 0; s < rows; s++) {
       int zo = s * out;

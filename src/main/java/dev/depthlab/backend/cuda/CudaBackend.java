@@ -11,8 +11,8 @@ import java.util.List;
 /**
  * The NVIDIA GPU backend: groups of replicas trained in lockstep on a {@link Device}, one
  * strided-batched cuBLAS GEMM per layer product for all replicas (see {@link CudaGroup}). With no
- * arguments it uses the real GPU ({@link JCudaDevice}, opened on first use); tests pass an
- * {@link EmulatedDevice}.
+ * arguments it uses the real GPU ({@link JCudaDevice}, opened on first use); tests pass an {@link
+ * EmulatedDevice}.
  */
 public final class CudaBackend implements Backend {
   private final Device injected;

@@ -15,18 +15,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * R replicas on a {@link Device}: parameters, gradients, activations, data and diagnostics all
- * live in device memory, replica r's block of each buffer at r times the buffer's per-replica
- * stride.
+ * R replicas on a {@link Device}: parameters, gradients, activations, data and diagnostics all live
+ * in device memory, replica r's block of each buffer at r times the buffer's per-replica stride.
  *
  * <h2>Row-major on a column-major BLAS</h2>
  *
- * Every matrix here is row-major, as on the CPU: activations {@code [rows x units]}, weights
- * {@code [fanIn x fanOut]} ({@link Parameters}). cuBLAS is column-major. A row-major {@code [m x
- * n]} matrix with row length n is, byte for byte, the column-major {@code [n x m]} matrix (its
+ * Every matrix here is row-major, as on the CPU: activations {@code [rows x units]}, weights {@code
+ * [fanIn x fanOut]} ({@link Parameters}). cuBLAS is column-major. A row-major {@code [m x n]}
+ * matrix with row length n is, byte for byte, the column-major {@code [n x m]} matrix (its
  * transpose) with leading dimension n. So each product {@code C = A B} is issued as {@code C^T =
- * B^T A^T}: operands swap places, and a transpose of a row-major operand becomes no transpose.
- * The three products of a layer (a = input, z = pre-activation, W = weights, rows = batch):
+ * B^T A^T}: operands swap places, and a transpose of a row-major operand becomes no transpose. The
+ * three products of a layer (a = input, z = pre-activation, W = weights, rows = batch):
  *
  * <pre>
  *   forward   Z  = A  W    ->  gemm(N, N, m=out, n=rows, k=in,   W,  ld out;  A,  ld in;  Z,  ld out)
@@ -45,10 +44,10 @@ import java.util.List;
  *
  * <h2>Lanes</h2>
  *
- * A group opens its own lane on the device ({@link Device#openLane}: on the GPU a non-blocking
- * CUDA stream with its own cuBLAS handle) and sends all its work there, so groups driven from
- * different threads run side by side on one GPU. A group is used by one thread at a time;
- * {@link #close} frees its memory and closes the lane.
+ * A group opens its own lane on the device ({@link Device#openLane}: on the GPU a non-blocking CUDA
+ * stream with its own cuBLAS handle) and sends all its work there, so groups driven from different
+ * threads run side by side on one GPU. A group is used by one thread at a time; {@link #close}
+ * frees its memory and closes the lane.
  */
 final class CudaGroup implements Group {
   private static final int BLOCK = 128;
@@ -80,8 +79,10 @@ final class CudaGroup implements Group {
   private final long params;
   private final long grads;
   private final long layout;
+
   /** Training activations: a[l] input of layer l, z[l] its pre-activation, dz[l] dL/dz. */
   private final long[] a;
+
   private final long[] z;
   private final long[] dz;
   private final long yBatch;
@@ -89,8 +90,10 @@ final class CudaGroup implements Group {
   private final long trainY;
   private final long testX;
   private final long testY;
+
   /** [R][maxSteps][1 + layers]: loss, then each layer's squared weight-gradient norm. */
   private final long diag;
+
   /** [R][1 + layers]: the same for {@link #gradients}. */
   private final long scratchDiag;
 
@@ -103,6 +106,7 @@ final class CudaGroup implements Group {
 
   /** Evaluation buffers, allocated by the first {@link #evaluate}. */
   private long[] evalZ;
+
   private long[] evalA;
   private long dead;
   private long evalTrain;
@@ -137,13 +141,28 @@ final class CudaGroup implements Group {
       DataSet tr = setups.get(r).train();
       DataSet te = setups.get(r).test();
       if (tr.size() != nTrain || te.size() != nTest) {
-        throw new IllegalArgumentException("cuda groups need equal train and test sizes across "
-            + "replicas; replica " + r + " has " + tr.size() + "/" + te.size() + ", replica 0 "
-            + nTrain + "/" + nTest);
+        throw new IllegalArgumentException(
+            "cuda groups need equal train and test sizes across "
+                + "replicas; replica "
+                + r
+                + " has "
+                + tr.size()
+                + "/"
+                + te.size()
+                + ", replica 0 "
+                + nTrain
+                + "/"
+                + nTest);
       }
       if (tr.features() != net.inputs() || te.features() != net.inputs()) {
-        throw new IllegalArgumentException("replica " + r + ": data has " + tr.features()
-            + " features, the network " + net.inputs() + " inputs");
+        throw new IllegalArgumentException(
+            "replica "
+                + r
+                + ": data has "
+                + tr.features()
+                + " features, the network "
+                + net.inputs()
+                + " inputs");
       }
     }
 
@@ -250,10 +269,40 @@ final class CudaGroup implements Group {
     dev.launch(kernel + suffix, grid, BLOCK, args);
   }
 
-  private void gemm(boolean ta, boolean tb, int m, int n, int k, long pa, int lda, long sa,
-      long pb, int ldb, long sb, long pc, int ldc, long sc) {
-    dev.gemmStridedBatched(ta, tb, m, n, k, 1.0, pa, lda, sa, pb, ldb, sb, 0.0, pc, ldc, sc,
-        replicas, spec.precision());
+  private void gemm(
+      boolean ta,
+      boolean tb,
+      int m,
+      int n,
+      int k,
+      long pa,
+      int lda,
+      long sa,
+      long pb,
+      int ldb,
+      long sb,
+      long pc,
+      int ldc,
+      long sc) {
+    dev.gemmStridedBatched(
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        1.0,
+        pa,
+        lda,
+        sa,
+        pb,
+        ldb,
+        sb,
+        0.0,
+        pc,
+        ldc,
+        sc,
+        replicas,
+        spec.precision());
   }
 
   @Override
@@ -270,16 +319,16 @@ final class CudaGroup implements Group {
   public void beginEpoch(int[][] orders) {
     checkOpen();
     if (orders.length != replicas) {
-      throw new IllegalArgumentException("order has " + orders.length + " replicas, group has "
-          + replicas);
+      throw new IllegalArgumentException(
+          "order has " + orders.length + " replicas, group has " + replicas);
     }
     int stride = 1;
     orderLengths = new int[replicas];
     for (int r = 0; r < replicas; r++) {
       for (int idx : orders[r]) {
         if (idx < 0 || idx >= nTrain) {
-          throw new IllegalArgumentException("replica " + r + ": sample index " + idx
-              + " outside [0, " + nTrain + ")");
+          throw new IllegalArgumentException(
+              "replica " + r + ": sample index " + idx + " outside [0, " + nTrain + ")");
         }
       }
       orderLengths[r] = orders[r].length;
@@ -314,8 +363,15 @@ final class CudaGroup implements Group {
     }
     for (int r = 0; r < replicas; r++) {
       if (offset < 0 || offset + count > orderLengths[r]) {
-        throw new IllegalArgumentException("replica " + r + ": samples [" + offset + ", "
-            + (offset + count) + ") outside its order of " + orderLengths[r]);
+        throw new IllegalArgumentException(
+            "replica "
+                + r
+                + ": samples ["
+                + offset
+                + ", "
+                + (offset + count)
+                + ") outside its order of "
+                + orderLengths[r]);
       }
     }
     long slot = diag + 8L * steps * diagWidth;
@@ -342,59 +398,168 @@ final class CudaGroup implements Group {
   }
 
   /**
-   * One batch for all replicas: forward, loss, backward, and the SGD update (when {@code update}
-   * is 1) with the diagnostics into {@code diagSlot}. Only enqueues work; see the class comment
-   * for the count.
+   * One batch for all replicas: forward, loss, backward, and the SGD update (when {@code update} is
+   * 1) with the diagnostics into {@code diagSlot}. Only enqueues work; see the class comment for
+   * the count.
    */
-  private void batch(long idx, int idxStride, int offset, int count, long diagSlot,
-      int diagStride, int update, double lr) {
+  private void batch(
+      long idx,
+      int idxStride,
+      int offset,
+      int count,
+      long diagSlot,
+      int diagStride,
+      int update,
+      double lr) {
     int f = sizes[0];
-    launch("gather", replicas * count, trainX, trainY, idx, idxStride, offset, count, f,
-        nTrain * f, nTrain, a[0], maxBatch * f, yBatch, maxBatch, replicas);
+    launch(
+        "gather",
+        replicas * count,
+        trainX,
+        trainY,
+        idx,
+        idxStride,
+        offset,
+        count,
+        f,
+        nTrain * f,
+        nTrain,
+        a[0],
+        maxBatch * f,
+        yBatch,
+        maxBatch,
+        replicas);
     int top = layers - 1;
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      gemm(false, false, out, count, in, el(params, wOff[l]), out, (long) in * out,
-          a[l], in, (long) maxBatch * in, z[l], out, (long) maxBatch * out);
+      gemm(
+          false,
+          false,
+          out,
+          count,
+          in,
+          el(params, wOff[l]),
+          out,
+          (long) in * out,
+          a[l],
+          in,
+          (long) maxBatch * in,
+          z[l],
+          out,
+          (long) maxBatch * out);
       if (l < top) {
-        launch("bias_act", replicas * count * out, z[l], el(params, bOff[l]), a[l + 1], count,
-            out, maxBatch * out, out, maxBatch * out, act, slope, replicas);
+        launch(
+            "bias_act",
+            replicas * count * out,
+            z[l],
+            el(params, bOff[l]),
+            a[l + 1],
+            count,
+            out,
+            maxBatch * out,
+            out,
+            maxBatch * out,
+            act,
+            slope,
+            replicas);
       } else {
-        launch("output_loss", replicas, z[l], el(params, bOff[l]), yBatch, dz[l],
-            el(grads, bOff[l]), count, maxBatch, maxBatch, 1, clipEps, mean, diagSlot,
-            diagStride, replicas);
+        launch(
+            "output_loss",
+            replicas,
+            z[l],
+            el(params, bOff[l]),
+            yBatch,
+            dz[l],
+            el(grads, bOff[l]),
+            count,
+            maxBatch,
+            maxBatch,
+            1,
+            clipEps,
+            mean,
+            diagSlot,
+            diagStride,
+            replicas);
       }
     }
     for (int l = top; l >= 0; l--) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      gemm(false, true, out, in, count, dz[l], out, (long) maxBatch * out, a[l], in,
-          (long) maxBatch * in, el(grads, wOff[l]), out, (long) in * out);
+      gemm(
+          false,
+          true,
+          out,
+          in,
+          count,
+          dz[l],
+          out,
+          (long) maxBatch * out,
+          a[l],
+          in,
+          (long) maxBatch * in,
+          el(grads, wOff[l]),
+          out,
+          (long) in * out);
       if (l > 0) {
-        gemm(true, false, in, count, out, el(params, wOff[l]), out, (long) in * out, dz[l], out,
-            (long) maxBatch * out, dz[l - 1], in, (long) maxBatch * in);
-        launch("act_backward_db", replicas * in, dz[l - 1], z[l - 1], a[l],
-            el(grads, bOff[l - 1]), count, in, maxBatch * in, in, act, slope, replicas);
+        gemm(
+            true,
+            false,
+            in,
+            count,
+            out,
+            el(params, wOff[l]),
+            out,
+            (long) in * out,
+            dz[l],
+            out,
+            (long) maxBatch * out,
+            dz[l - 1],
+            in,
+            (long) maxBatch * in);
+        launch(
+            "act_backward_db",
+            replicas * in,
+            dz[l - 1],
+            z[l - 1],
+            a[l],
+            el(grads, bOff[l - 1]),
+            count,
+            in,
+            maxBatch * in,
+            in,
+            act,
+            slope,
+            replicas);
       }
     }
-    launch("sgd_norms", replicas * layers, params, grads, layout, layers, lr, update, diagSlot,
-        diagStride, replicas);
+    launch(
+        "sgd_norms",
+        replicas * layers,
+        params,
+        grads,
+        layout,
+        layers,
+        lr,
+        update,
+        diagSlot,
+        diagStride,
+        replicas);
   }
 
   @Override
   public Gradients gradients(int[][] indices) {
     checkOpen();
     if (indices.length != replicas) {
-      throw new IllegalArgumentException("indices for " + indices.length + " replicas, group has "
-          + replicas);
+      throw new IllegalArgumentException(
+          "indices for " + indices.length + " replicas, group has " + replicas);
     }
     int count = indices[0].length;
     int[] packed = new int[replicas * count];
     for (int r = 0; r < replicas; r++) {
       if (indices[r].length != count) {
-        throw new IllegalArgumentException("cuda gradients need the same batch size for every "
-            + "replica");
+        throw new IllegalArgumentException(
+            "cuda gradients need the same batch size for every " + "replica");
       }
       if (count > maxBatch || count < 1) {
         throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
@@ -402,8 +567,8 @@ final class CudaGroup implements Group {
       for (int k = 0; k < count; k++) {
         int idx = indices[r][k];
         if (idx < 0 || idx >= nTrain) {
-          throw new IllegalArgumentException("replica " + r + ": sample index " + idx
-              + " outside [0, " + nTrain + ")");
+          throw new IllegalArgumentException(
+              "replica " + r + ": sample index " + idx + " outside [0, " + nTrain + ")");
         }
         packed[r * count + k] = idx;
       }
@@ -507,22 +672,67 @@ final class CudaGroup implements Group {
       long input = l == 0 ? x : evalA[l];
       long inputStride = l == 0 ? (long) n * in : (long) rows * in;
       if (n > 0) {
-        gemm(false, false, units, n, in, el(params, wOff[l]), units, (long) in * units,
-            input, in, inputStride, evalZ[l], units, (long) rows * units);
+        gemm(
+            false,
+            false,
+            units,
+            n,
+            in,
+            el(params, wOff[l]),
+            units,
+            (long) in * units,
+            input,
+            in,
+            inputStride,
+            evalZ[l],
+            units,
+            (long) rows * units);
       }
       if (l < top) {
         if (n > 0) {
-          launch("bias_act", replicas * n * units, evalZ[l], el(params, bOff[l]), evalA[l + 1], n,
-              units, rows * units, units, rows * units, act, slope, replicas);
+          launch(
+              "bias_act",
+              replicas * n * units,
+              evalZ[l],
+              el(params, bOff[l]),
+              evalA[l + 1],
+              n,
+              units,
+              rows * units,
+              units,
+              rows * units,
+              act,
+              slope,
+              replicas);
         }
         if (deadUnits) {
-          launch("dead_units", replicas * units, evalZ[l], n, units, rows * units, act,
-              dead + 8L * deadOffset, hiddenUnits(), replicas);
+          launch(
+              "dead_units",
+              replicas * units,
+              evalZ[l],
+              n,
+              units,
+              rows * units,
+              act,
+              dead + 8L * deadOffset,
+              hiddenUnits(),
+              replicas);
         }
         deadOffset += units;
       } else {
-        launch("eval_output", replicas, evalZ[l], el(params, bOff[l]), y, n, rows, n, 1, clipEps,
-            out, replicas);
+        launch(
+            "eval_output",
+            replicas,
+            evalZ[l],
+            el(params, bOff[l]),
+            y,
+            n,
+            rows,
+            n,
+            1,
+            clipEps,
+            out,
+            replicas);
       }
     }
   }

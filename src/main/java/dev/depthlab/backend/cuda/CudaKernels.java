@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * The kernel sources of {@code kernels/}, as packed into the jar: one NVRTC program whose root
- * includes every {@code .cu} file. {@link #SOURCES} must list exactly the files of
- * {@code kernels/} (a test checks it).
+ * includes every {@code .cu} file. {@link #SOURCES} must list exactly the files of {@code kernels/}
+ * (a test checks it).
  */
 final class CudaKernels {
   /** Every file of kernels/, headers first. */

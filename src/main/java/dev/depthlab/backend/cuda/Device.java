@@ -10,23 +10,23 @@ import java.util.Map;
  *
  * <p>Device memory is addressed by {@code long} handles: {@link #alloc} returns one, and a handle
  * plus a byte offset inside the same allocation names a sub-buffer. Work is enqueued in order on
- * one queue (a CUDA stream); only {@code copyIn}, {@code copyOut}, {@code alloc}, {@code free}
- * and {@link #synchronize} wait for it, and only for that queue.
+ * one queue (a CUDA stream); only {@code copyIn}, {@code copyOut}, {@code alloc}, {@code free} and
+ * {@link #synchronize} wait for it, and only for that queue.
  *
  * <h2>Lanes: several groups at once</h2>
  *
- * {@link #openLane} returns a <em>lane</em>: a view of the same device, sharing its memory,
- * kernels and allocation table, whose copies, GEMMs and launches go to a queue of its own. On the
- * GPU ({@link JCudaDevice}) a lane is one CUDA stream created with {@code CU_STREAM_NON_BLOCKING}
- * (so it never serialises with the legacy default stream or with other lanes) plus one cuBLAS
- * handle bound to that stream; {@link EmulatedDevice} runs every call to completion, so its lanes
- * are plain views. Each {@link CudaGroup} opens one lane and closes it in its own {@code close()}.
+ * {@link #openLane} returns a <em>lane</em>: a view of the same device, sharing its memory, kernels
+ * and allocation table, whose copies, GEMMs and launches go to a queue of its own. On the GPU
+ * ({@link JCudaDevice}) a lane is one CUDA stream created with {@code CU_STREAM_NON_BLOCKING} (so
+ * it never serialises with the legacy default stream or with other lanes) plus one cuBLAS handle
+ * bound to that stream; {@link EmulatedDevice} runs every call to completion, so its lanes are
+ * plain views. Each {@link CudaGroup} opens one lane and closes it in its own {@code close()}.
  *
- * <p>Threading contract: one lane is used by one thread at a time; different lanes may be used
- * from different threads at the same time. Memory allocated through a lane is zeroed before
- * {@code alloc} returns and may be used from any lane; memory written by one lane and read by
- * another needs the writer's {@link #synchronize} first (groups never share memory). Closing a
- * lane waits for its queue and releases it; it frees no memory (whoever allocated frees).
+ * <p>Threading contract: one lane is used by one thread at a time; different lanes may be used from
+ * different threads at the same time. Memory allocated through a lane is zeroed before {@code
+ * alloc} returns and may be used from any lane; memory written by one lane and read by another
+ * needs the writer's {@link #synchronize} first (groups never share memory). Closing a lane waits
+ * for its queue and releases it; it frees no memory (whoever allocated frees).
  */
 public interface Device extends AutoCloseable {
   /** A short name, e.g. the GPU's name or "emulated". */
@@ -53,19 +53,34 @@ public interface Device extends AutoCloseable {
 
   /**
    * cuBLAS {@code <t>gemmStridedBatched}, column-major: for each p in [0, batch), {@code C_p =
-   * alpha * op(A_p) * op(B_p) + beta * C_p}, op(A_p) m x k, op(B_p) k x n, C_p m x n, with
-   * {@code X_p = X + p * strideX} (strides and leading dimensions in elements). When beta is 0, C
-   * is not read. Precision picks D (double) or S (float); no TF32 or other reduced precision.
+   * alpha * op(A_p) * op(B_p) + beta * C_p}, op(A_p) m x k, op(B_p) k x n, C_p m x n, with {@code
+   * X_p = X + p * strideX} (strides and leading dimensions in elements). When beta is 0, C is not
+   * read. Precision picks D (double) or S (float); no TF32 or other reduced precision.
    */
   void gemmStridedBatched(
-      boolean transA, boolean transB, int m, int n, int k, double alpha,
-      long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
-      long c, int ldc, long strideC, int batch, Precision precision);
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      long a,
+      int lda,
+      long strideA,
+      long b,
+      int ldb,
+      long strideB,
+      double beta,
+      long c,
+      int ldc,
+      long strideC,
+      int batch,
+      Precision precision);
 
   /**
-   * Launches kernel {@code name} (an extern "C" entry point of {@code kernels/*.cu}) on a 1-D
-   * grid. Arguments in order: a {@link Long} is a device pointer, an {@link Integer} an int, a
-   * {@link Double} a double.
+   * Launches kernel {@code name} (an extern "C" entry point of {@code kernels/*.cu}) on a 1-D grid.
+   * Arguments in order: a {@link Long} is a device pointer, an {@link Integer} an int, a {@link
+   * Double} a double.
    */
   void launch(String name, int grid, int block, Object... args);
 
@@ -73,14 +88,14 @@ public interface Device extends AutoCloseable {
   void synchronize();
 
   /**
-   * A new lane on this device (see the class comment): its own in-order queue, the device's
-   * memory. Close it when done; closing the device closes lanes still open.
+   * A new lane on this device (see the class comment): its own in-order queue, the device's memory.
+   * Close it when done; closing the device closes lanes still open.
    */
   Device openLane();
 
   /**
-   * The device: frees everything it allocated and closes its lanes. A lane: waits for its queue
-   * and releases it, freeing no memory.
+   * The device: frees everything it allocated and closes its lanes. A lane: waits for its queue and
+   * releases it, freeing no memory.
    */
   @Override
   void close();

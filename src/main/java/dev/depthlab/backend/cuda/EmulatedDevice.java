@@ -14,17 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Device} on the CPU, for tests without a GPU. Memory is direct {@link ByteBuffer}s in
- * native order; a handle is the buffer's native address, so kernels (C++) and the GEMM (Java)
- * see the same bytes. Kernel launches run the same {@code kernels/*.cu} source compiled for the
- * host with {@code native/shim.h} into {@code native/build/libdepthlab-emulator.so} (built by
- * {@code native/build-emulator.sh}); the launch loops over every block and thread in order.
- * The GEMM follows cuBLAS's column-major contract element for element, summing k in order.
+ * native order; a handle is the buffer's native address, so kernels (C++) and the GEMM (Java) see
+ * the same bytes. Kernel launches run the same {@code kernels/*.cu} source compiled for the host
+ * with {@code native/shim.h} into {@code native/build/libdepthlab-emulator.so} (built by {@code
+ * native/build-emulator.sh}); the launch loops over every block and thread in order. The GEMM
+ * follows cuBLAS's column-major contract element for element, summing k in order.
  *
  * <p>Every call runs to completion before it returns, so a lane ({@link #openLane}) is simply a
  * view of this device. Two groups may run at once from two threads: the allocation table is a
  * concurrent map, the call counters are atomic, and a launch mutates nothing global (the kernel
- * table is read-only after load; the CUDA built-ins of {@code native/shim.h} are thread-locals;
- * the argument slots live on the calling thread's stack).
+ * table is read-only after load; the CUDA built-ins of {@code native/shim.h} are thread-locals; the
+ * argument slots live on the calling thread's stack).
  */
 public final class EmulatedDevice implements Device {
   /** Where native/build-emulator.sh puts the library, relative to the project root. */
@@ -90,7 +90,8 @@ public final class EmulatedDevice implements Device {
     if (bytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("emulated allocation too large: " + bytes);
     }
-    ByteBuffer b = ByteBuffer.allocateDirect((int) Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
+    ByteBuffer b =
+        ByteBuffer.allocateDirect((int) Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
     long addr = address(b);
     buffers.put(addr, b);
     return addr;
@@ -141,9 +142,24 @@ public final class EmulatedDevice implements Device {
 
   @Override
   public void gemmStridedBatched(
-      boolean transA, boolean transB, int m, int n, int k, double alpha,
-      long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
-      long c, int ldc, long strideC, int batch, Precision precision) {
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      long a,
+      int lda,
+      long strideA,
+      long b,
+      int ldb,
+      long strideB,
+      double beta,
+      long c,
+      int ldc,
+      long strideC,
+      int batch,
+      Precision precision) {
     gemms.incrementAndGet();
     checkLd("lda", lda, transA ? k : m);
     checkLd("ldb", ldb, transB ? n : k);
@@ -202,7 +218,8 @@ public final class EmulatedDevice implements Device {
 
   private static void checkLd(String what, int ld, int rows) {
     if (ld < Math.max(1, rows)) {
-      throw new IllegalArgumentException(what + " " + ld + " < " + rows + " (cuBLAS would reject it)");
+      throw new IllegalArgumentException(
+          what + " " + ld + " < " + rows + " (cuBLAS would reject it)");
     }
   }
 
@@ -309,11 +326,28 @@ public final class EmulatedDevice implements Device {
 
     @Override
     public void gemmStridedBatched(
-        boolean transA, boolean transB, int m, int n, int k, double alpha,
-        long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
-        long c, int ldc, long strideC, int batch, Precision precision) {
-      dev().gemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB,
-          beta, c, ldc, strideC, batch, precision);
+        boolean transA,
+        boolean transB,
+        int m,
+        int n,
+        int k,
+        double alpha,
+        long a,
+        int lda,
+        long strideA,
+        long b,
+        int ldb,
+        long strideB,
+        double beta,
+        long c,
+        int ldc,
+        long strideC,
+        int batch,
+        Precision precision) {
+      dev()
+          .gemmStridedBatched(
+              transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc,
+              strideC, batch, precision);
     }
 
     @Override

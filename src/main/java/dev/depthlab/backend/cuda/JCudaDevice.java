@@ -39,40 +39,41 @@ import jcuda.nvrtc.nvrtcResult;
 import jcuda.runtime.cudaStream_t;
 
 /**
- * The real {@link Device}: device 0 through the CUDA driver API (JCuda), cuBLAS (JCublas2) for
- * the GEMMs and NVRTC (JNvrtc) for the kernels, compiled once per device architecture and cached
- * as PTX under {@code ~/.cache/depthlab/ptx/<sm>/<hash>.ptx}.
+ * The real {@link Device}: device 0 through the CUDA driver API (JCuda), cuBLAS (JCublas2) for the
+ * GEMMs and NVRTC (JNvrtc) for the kernels, compiled once per device architecture and cached as PTX
+ * under {@code ~/.cache/depthlab/ptx/<sm>/<hash>.ptx}.
  *
  * <h2>Lanes</h2>
  *
  * All work goes to a {@link Lane} (see {@link Device}): a CUDA stream created with {@code
- * cuStreamCreate(CU_STREAM_NON_BLOCKING)}, so it never waits for the legacy default stream nor
- * for other lanes, and a cuBLAS handle of its own bound to it ({@code cublasSetStream}); one
- * handle per stream is also what cuBLAS requires for bit-reproducible GEMMs when several streams
- * are active. On a lane:
+ * cuStreamCreate(CU_STREAM_NON_BLOCKING)}, so it never waits for the legacy default stream nor for
+ * other lanes, and a cuBLAS handle of its own bound to it ({@code cublasSetStream}); one handle per
+ * stream is also what cuBLAS requires for bit-reproducible GEMMs when several streams are active.
+ * On a lane:
  *
  * <ul>
  *   <li>kernels: {@code cuLaunchKernel(..., hStream = the lane's stream, ...)};
  *   <li>GEMMs: {@code cublas<D|S>gemmStridedBatched} on the lane's handle;
  *   <li>copies: {@code cuMemcpyHtoDAsync} / {@code cuMemcpyDtoHAsync} on the lane's stream, each
- *       followed by {@code cuStreamSynchronize} of that stream only (the source and target are
- *       Java arrays, pageable and only pinned by JCuda for the duration of the call, so the copy
- *       must be complete before returning). The synchronous {@code cuMemcpy*} would run on the
- *       legacy stream, which does not order with a non-blocking stream: it could overtake the
- *       lane's pending kernels;
+ *       followed by {@code cuStreamSynchronize} of that stream only (the source and target are Java
+ *       arrays, pageable and only pinned by JCuda for the duration of the call, so the copy must be
+ *       complete before returning). The synchronous {@code cuMemcpy*} would run on the legacy
+ *       stream, which does not order with a non-blocking stream: it could overtake the lane's
+ *       pending kernels;
  *   <li>alloc: {@code cuMemAlloc}, zeroed by {@code cuMemsetD8Async} on the lane's stream, then
  *       {@code cuStreamSynchronize}; free: {@code cuStreamSynchronize} then {@code cuMemFree}.
  * </ul>
  *
- * Every lane call first makes the device's (primary) context current on the calling thread
- * ({@code cuCtxSetCurrent}, once per thread), so groups may be driven from any thread. The
- * device's own copy/GEMM/launch methods use a root lane opened with the device; its {@link
- * #synchronize} waits for the whole context. The kernel module is loaded once in the constructor
- * (NVRTC compile and PTX cache under a JVM-wide lock); function handles are looked up through a
- * concurrent map; the allocation table is a concurrent map.
+ * Every lane call first makes the device's (primary) context current on the calling thread ({@code
+ * cuCtxSetCurrent}, once per thread), so groups may be driven from any thread. The device's own
+ * copy/GEMM/launch methods use a root lane opened with the device; its {@link #synchronize} waits
+ * for the whole context. The kernel module is loaded once in the constructor (NVRTC compile and PTX
+ * cache under a JVM-wide lock); function handles are looked up through a concurrent map; the
+ * allocation table is a concurrent map.
  */
 public final class JCudaDevice implements Device {
   private static Availability probed;
+
   /** Serialises NVRTC compiles, the PTX cache and module loads across devices in this JVM. */
   private static final Object KERNEL_LOCK = new Object();
 
@@ -81,8 +82,10 @@ public final class JCudaDevice implements Device {
       new ConcurrentSkipListMap<>();
   private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
   private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
+
   /** Whether this device's context has been made current on the calling thread. */
   private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   private final CUmodule module = new CUmodule();
   private final Map<String, String> details;
   private final String name;
@@ -96,8 +99,8 @@ public final class JCudaDevice implements Device {
   }
 
   /**
-   * Whether a CUDA device can be used, and why not; never throws and prints nothing. The answer
-   * is computed once per JVM.
+   * Whether a CUDA device can be used, and why not; never throws and prints nothing. The answer is
+   * computed once per JVM.
    */
   public static synchronized Availability probe() {
     if (probed == null) {
@@ -118,8 +121,12 @@ public final class JCudaDevice implements Device {
       JCudaDriver.cuDriverGetVersion(v);
       d.put("driver", "CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10 + " (driver API)");
       if (v[0] < 12000) {
-        return Availability.unusable("NVIDIA driver too old: it supports CUDA " + v[0] / 1000 + "."
-            + (v[0] % 1000) / 10 + ", JCuda 12.6 needs a CUDA 12 driver");
+        return Availability.unusable(
+            "NVIDIA driver too old: it supports CUDA "
+                + v[0] / 1000
+                + "."
+                + (v[0] % 1000) / 10
+                + ", JCuda 12.6 needs a CUDA 12 driver");
       }
       int[] count = new int[1];
       JCudaDriver.cuDeviceGetCount(count);
@@ -256,8 +263,14 @@ public final class JCudaDevice implements Device {
     List<String> options = List.of("--gpu-arch=compute_" + arch, "--std=c++17", "--fmad=false");
     Map<String, String> sources = CudaKernels.sources();
     String compiler = "nvrtc " + details.get("nvrtc");
-    Path cache = Path.of(System.getProperty("user.home"), ".cache", "depthlab", "ptx",
-        "sm_" + cc[0] + cc[1], CudaKernels.hash(sources, options, compiler) + ".ptx");
+    Path cache =
+        Path.of(
+            System.getProperty("user.home"),
+            ".cache",
+            "depthlab",
+            "ptx",
+            "sm_" + cc[0] + cc[1],
+            CudaKernels.hash(sources, options, compiler) + ".ptx");
     String ptx = null;
     try {
       if (Files.isRegularFile(cache)) {
@@ -320,7 +333,8 @@ public final class JCudaDevice implements Device {
       Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
       Files.writeString(tmp, text, StandardCharsets.UTF_8);
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -385,11 +399,27 @@ public final class JCudaDevice implements Device {
 
   @Override
   public void gemmStridedBatched(
-      boolean transA, boolean transB, int m, int n, int k, double alpha,
-      long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
-      long c, int ldc, long strideC, int batch, Precision precision) {
-    root.gemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB,
-        beta, c, ldc, strideC, batch, precision);
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      long a,
+      int lda,
+      long strideA,
+      long b,
+      int ldb,
+      long strideB,
+      double beta,
+      long c,
+      int ldc,
+      long strideC,
+      int batch,
+      Precision precision) {
+    root.gemmStridedBatched(
+        transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
+        batch, precision);
   }
 
   @Override
@@ -410,11 +440,13 @@ public final class JCudaDevice implements Device {
   }
 
   private CUfunction function(String kernel) {
-    return functions.computeIfAbsent(kernel, k -> {
-      CUfunction fn = new CUfunction();
-      JCudaDriver.cuModuleGetFunction(fn, module, k);
-      return fn;
-    });
+    return functions.computeIfAbsent(
+        kernel,
+        k -> {
+          CUfunction fn = new CUfunction();
+          JCudaDriver.cuModuleGetFunction(fn, module, k);
+          return fn;
+        });
   }
 
   @Override
@@ -431,8 +463,8 @@ public final class JCudaDevice implements Device {
   }
 
   /**
-   * One execution lane: a non-blocking CUDA stream and a cuBLAS handle bound to it (see the
-   * class comment). Used by one thread at a time.
+   * One execution lane: a non-blocking CUDA stream and a cuBLAS handle bound to it (see the class
+   * comment). Used by one thread at a time.
    */
   private final class Lane implements Device {
     private final CUstream stream = new CUstream();
@@ -547,22 +579,71 @@ public final class JCudaDevice implements Device {
 
     @Override
     public void gemmStridedBatched(
-        boolean transA, boolean transB, int m, int n, int k, double alpha,
-        long a, int lda, long strideA, long b, int ldb, long strideB, double beta,
-        long c, int ldc, long strideC, int batch, Precision precision) {
+        boolean transA,
+        boolean transB,
+        int m,
+        int n,
+        int k,
+        double alpha,
+        long a,
+        int lda,
+        long strideA,
+        long b,
+        int ldb,
+        long strideB,
+        double beta,
+        long c,
+        int ldc,
+        long strideC,
+        int batch,
+        Precision precision) {
       enter();
       int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
       int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
       int rc;
       // alpha and beta are host scalars (CUBLAS_POINTER_MODE_HOST), read before the call returns
       if (precision == Precision.FP64) {
-        rc = JCublas2.cublasDgemmStridedBatched(cublas, opA, opB, m, n, k,
-            Pointer.to(new double[] {alpha}), pointer(a), lda, strideA, pointer(b), ldb, strideB,
-            Pointer.to(new double[] {beta}), pointer(c), ldc, strideC, batch);
+        rc =
+            JCublas2.cublasDgemmStridedBatched(
+                cublas,
+                opA,
+                opB,
+                m,
+                n,
+                k,
+                Pointer.to(new double[] {alpha}),
+                pointer(a),
+                lda,
+                strideA,
+                pointer(b),
+                ldb,
+                strideB,
+                Pointer.to(new double[] {beta}),
+                pointer(c),
+                ldc,
+                strideC,
+                batch);
       } else {
-        rc = JCublas2.cublasSgemmStridedBatched(cublas, opA, opB, m, n, k,
-            Pointer.to(new float[] {(float) alpha}), pointer(a), lda, strideA, pointer(b), ldb,
-            strideB, Pointer.to(new float[] {(float) beta}), pointer(c), ldc, strideC, batch);
+        rc =
+            JCublas2.cublasSgemmStridedBatched(
+                cublas,
+                opA,
+                opB,
+                m,
+                n,
+                k,
+                Pointer.to(new float[] {(float) alpha}),
+                pointer(a),
+                lda,
+                strideA,
+                pointer(b),
+                ldb,
+                strideB,
+                Pointer.to(new float[] {(float) beta}),
+                pointer(c),
+                ldc,
+                strideC,
+                batch);
       }
       if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
         throw new IllegalStateException("cuBLAS gemm failed: " + cublasStatus.stringFor(rc));
@@ -586,8 +667,8 @@ public final class JCudaDevice implements Device {
         }
       }
       // the driver copies the parameter values before cuLaunchKernel returns
-      JCudaDriver.cuLaunchKernel(f, grid, 1, 1, block, 1, 1, 0, stream,
-          Pointer.to(params.toArray(new Pointer[0])), null);
+      JCudaDriver.cuLaunchKernel(
+          f, grid, 1, 1, block, 1, 1, 0, stream, Pointer.to(params.toArray(new Pointer[0])), null);
     }
 
     @Override

@@ -25,8 +25,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The CPU backend's gradients against central finite differences of GradCheck's independent
- * scalar reference (fp64), and fp32 against fp64. Kinks: see {@link GradCheck}.
+ * The CPU backend's gradients against central finite differences of GradCheck's independent scalar
+ * reference (fp64), and fp32 against fp64. Kinks: see {@link GradCheck}.
  */
 class CpuGradientTest {
   private static final int BATCH = 12;
@@ -66,23 +66,41 @@ class CpuGradientTest {
     int excluded = 0;
     for (long seed = 0; seed < 10; seed++) {
       Case c = make(act, depth, red, seed);
-      Gradients g = GradCheck.backendGradients(new CpuBackend(), c.net, Precision.FP64, c.params,
-          c.data, c.data, c.batch);
-      GradCheck.Result r = GradCheck.check(c.net, c.params, c.data, c.batch, g.weights()[0],
-          g.biases()[0]);
+      Gradients g =
+          GradCheck.backendGradients(
+              new CpuBackend(), c.net, Precision.FP64, c.params, c.data, c.data, c.batch);
+      GradCheck.Result r =
+          GradCheck.check(c.net, c.params, c.data, c.batch, g.weights()[0], g.biases()[0]);
       worst = Math.max(worst, r.maxRelError());
       excluded += r.excluded();
       long s = seed;
       checks.add(() -> assertTrue(r.checked() > 0, "seed " + s + ": nothing checked"));
       for (int l = 0; l < depth + 1; l++) {
         int layer = l;
-        checks.add(() -> assertTrue(r.weightRel()[layer] < 1e-6, "seed " + s + " layer "
-            + layer + " weights: relative error " + r.weightRel()[layer]));
-        checks.add(() -> assertTrue(r.biasRel()[layer] < 1e-6, "seed " + s + " layer " + layer
-            + " biases: relative error " + r.biasRel()[layer]));
+        checks.add(
+            () ->
+                assertTrue(
+                    r.weightRel()[layer] < 1e-6,
+                    "seed "
+                        + s
+                        + " layer "
+                        + layer
+                        + " weights: relative error "
+                        + r.weightRel()[layer]));
+        checks.add(
+            () ->
+                assertTrue(
+                    r.biasRel()[layer] < 1e-6,
+                    "seed "
+                        + s
+                        + " layer "
+                        + layer
+                        + " biases: relative error "
+                        + r.biasRel()[layer]));
       }
     }
-    System.out.printf("fd %s depth %d %s: max rel error %.2e, %d kink-crossing params excluded%n",
+    System.out.printf(
+        "fd %s depth %d %s: max rel error %.2e, %d kink-crossing params excluded%n",
         act.key(), depth, red.key(), worst, excluded);
     assertAll(checks);
   }
@@ -94,16 +112,23 @@ class CpuGradientTest {
     for (long seed = 0; seed < 10; seed++) {
       Case c = make(act, depth, red, seed);
       CpuBackend cpu = new CpuBackend();
-      Gradients g64 = GradCheck.backendGradients(cpu, c.net, Precision.FP64, c.params, c.data,
-          c.data, c.batch);
-      Gradients g32 = GradCheck.backendGradients(cpu, c.net, Precision.FP32, c.params, c.data,
-          c.data, c.batch);
-      double rel = GradCheck.maxRelDifference(g64.weights()[0], g64.biases()[0],
-          g32.weights()[0], g32.biases()[0]);
+      Gradients g64 =
+          GradCheck.backendGradients(cpu, c.net, Precision.FP64, c.params, c.data, c.data, c.batch);
+      Gradients g32 =
+          GradCheck.backendGradients(cpu, c.net, Precision.FP32, c.params, c.data, c.data, c.batch);
+      double rel =
+          GradCheck.maxRelDifference(
+              g64.weights()[0], g64.biases()[0], g32.weights()[0], g32.biases()[0]);
       long s = seed;
       checks.add(() -> assertTrue(rel < 1e-4, "seed " + s + ": fp32 vs fp64 " + rel));
-      checks.add(() -> assertTrue(rel > 0, "seed " + s + ": fp32 equals fp64 bit for bit, so "
-          + "fp32 is not computing in float"));
+      checks.add(
+          () ->
+              assertTrue(
+                  rel > 0,
+                  "seed "
+                      + s
+                      + ": fp32 equals fp64 bit for bit, so "
+                      + "fp32 is not computing in float"));
     }
     assertAll(checks);
   }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentGroupsTest {
   private static final int EPOCHS = 4;
-  private static final int STEPS = (ParityChecks.N_TRAIN + ParityChecks.BATCH - 1)
-      / ParityChecks.BATCH;
+  private static final int STEPS =
+      (ParityChecks.N_TRAIN + ParityChecks.BATCH - 1) / ParityChecks.BATCH;
 
   /** One group's case: its network, precision, replicas (seeds from), shuffle seed. */
   private record Case(Activation act, int depth, Reduction red, Precision p, int from, int r) {
@@ -41,11 +41,12 @@ class ConcurrentGroupsTest {
     }
   }
 
-  private static final List<Case> CASES = List.of(
-      new Case(Activation.RELU, 1, Reduction.SUM, Precision.FP64, 0, 3),
-      new Case(Activation.TANH, 2, Reduction.MEAN, Precision.FP32, 3, 4),
-      new Case(Activation.LEAKY_RELU, 4, Reduction.SUM, Precision.FP64, 7, 2),
-      new Case(Activation.RELU, 2, Reduction.SUM, Precision.FP32, 0, 3));
+  private static final List<Case> CASES =
+      List.of(
+          new Case(Activation.RELU, 1, Reduction.SUM, Precision.FP64, 0, 3),
+          new Case(Activation.TANH, 2, Reduction.MEAN, Precision.FP32, 3, 4),
+          new Case(Activation.LEAKY_RELU, 4, Reduction.SUM, Precision.FP64, 7, 2),
+          new Case(Activation.RELU, 2, Reduction.SUM, Precision.FP32, 0, 3));
 
   /** Everything a group produced, as raw bits, in the order produced. */
   private record Trace(List<long[]> bits, List<String> labels) {
@@ -67,8 +68,8 @@ class ConcurrentGroupsTest {
     if (start != null) {
       start.await(30, TimeUnit.SECONDS); // all groups enqueue at once
     }
-    try (Group g = new CudaBackend(dev).createGroup(gs,
-        ParityChecks.setups(spec, c.from(), c.r(), true))) {
+    try (Group g =
+        new CudaBackend(dev).createGroup(gs, ParityChecks.setups(spec, c.from(), c.r(), true))) {
       Rng shuffle = new Rng(Rng.mix(500L + c.from() + 31L * c.depth()));
       for (int e = 0; e < EPOCHS; e++) {
         int[][] order = new int[c.r()][ParityChecks.N_TRAIN];
@@ -139,8 +140,16 @@ class ConcurrentGroupsTest {
           Trace want = sequential.get(i);
           assertEquals(want.labels(), got.labels());
           for (int k = 0; k < want.bits().size(); k++) {
-            assertArrayEquals(want.bits().get(k), got.bits().get(k),
-                "round " + round + ", group " + i + " (" + CASES.get(i) + "): "
+            assertArrayEquals(
+                want.bits().get(k),
+                got.bits().get(k),
+                "round "
+                    + round
+                    + ", group "
+                    + i
+                    + " ("
+                    + CASES.get(i)
+                    + "): "
                     + want.labels().get(k));
           }
         }
@@ -156,9 +165,11 @@ class ConcurrentGroupsTest {
     EmulatedDevice dev = NativeTools.emulatedDevice();
     int liveBefore = dev.allocations();
     Case c = CASES.get(0);
-    Group g = new CudaBackend(dev).createGroup(
-        new GroupSpec(c.spec(), c.p(), ParityChecks.BATCH, STEPS),
-        ParityChecks.setups(c.spec(), 0, 2));
+    Group g =
+        new CudaBackend(dev)
+            .createGroup(
+                new GroupSpec(c.spec(), c.p(), ParityChecks.BATCH, STEPS),
+                ParityChecks.setups(c.spec(), 0, 2));
     g.close();
     g.close(); // idempotent
     assertEquals(liveBefore, dev.allocations());

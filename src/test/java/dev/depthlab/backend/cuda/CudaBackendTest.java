@@ -43,17 +43,21 @@ class CudaBackendTest {
       return; // nothing to fall back from on a machine with a GPU
     }
     NetworkSpec spec = NetworkSpec.of(2, 1, 4, Activation.RELU, 0.01, Reduction.SUM, 1e-8);
-    UserError e = assertThrows(UserError.class, () -> new CudaBackend()
-        .createGroup(new GroupSpec(spec, Precision.FP64, 4, 4), List.of()));
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () ->
+                new CudaBackend()
+                    .createGroup(new GroupSpec(spec, Precision.FP64, 4, 4), List.of()));
     assertEquals(UserError.FAILURE, e.exitCode());
     assertTrue(e.getMessage().contains(av.reason()), e.getMessage());
 
     List<String> notices = new ArrayList<>();
     BackendRegistry reg = new BackendRegistry(List.of(new CudaBackend(), new CpuBackend()));
     assertEquals("cpu", reg.select("auto", notices::add).name());
-    assertEquals(List.of("cuda unavailable (" + av.reason() + "); using the next backend"),
-        notices);
-    UserError named = assertThrows(UserError.class, () -> reg.select("cuda", s -> { }));
+    assertEquals(
+        List.of("cuda unavailable (" + av.reason() + "); using the next backend"), notices);
+    UserError named = assertThrows(UserError.class, () -> reg.select("cuda", s -> {}));
     assertEquals(UserError.FAILURE, named.exitCode());
   }
 
@@ -64,8 +68,11 @@ class CudaBackendTest {
     EmulatedDevice dev = NativeTools.emulatedDevice();
     for (int replicas : new int[] {1, 10}) {
       NetworkSpec spec = ParityChecks.spec(Activation.RELU, depth, Reduction.SUM);
-      try (Group g = new CudaBackend(dev).createGroup(new GroupSpec(spec, Precision.FP32,
-          ParityChecks.BATCH, 4), ParityChecks.setups(spec, 0, replicas))) {
+      try (Group g =
+          new CudaBackend(dev)
+              .createGroup(
+                  new GroupSpec(spec, Precision.FP32, ParityChecks.BATCH, 4),
+                  ParityChecks.setups(spec, 0, replicas))) {
         int[][] order = new int[replicas][ParityChecks.N_TRAIN];
         g.beginEpoch(order);
         long before = dev.launches() + dev.gemms();

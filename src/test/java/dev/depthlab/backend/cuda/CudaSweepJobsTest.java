@@ -18,12 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A CUDA sweep (emulated device) writes the same numbers whether its replica groups train one
- * after another (--jobs 1) or side by side on their own lanes (--jobs 4).
+ * A CUDA sweep (emulated device) writes the same numbers whether its replica groups train one after
+ * another (--jobs 1) or side by side on their own lanes (--jobs 4).
  */
 class CudaSweepJobsTest {
   /** 2 data sets x 2 depths = 4 groups of 3 seeds, 5 epochs on 64 points, steps logged. */
-  private static final String TINY = """
+  private static final String TINY =
+      """
       name: tiny
       data:
         sets: [circle, nested_rings]
@@ -43,8 +44,8 @@ class CudaSweepJobsTest {
     StudyLock.acquire(v.dir(), cfg);
     Sweep.Plan plan = Sweep.plan(List.of(v));
     assertEquals(12, plan.todo().size());
-    Sweep.execute(plan, new CudaBackend(NativeTools.emulatedDevice()), jobs,
-        new Sweep.Listener() {});
+    Sweep.execute(
+        plan, new CudaBackend(NativeTools.emulatedDevice()), jobs, new Sweep.Listener() {});
     return v.dir();
   }
 
@@ -57,8 +58,13 @@ class CudaSweepJobsTest {
     assertEquals(liveBefore, dev.allocations(), "groups left allocations behind");
     List<Path> files;
     try (Stream<Path> s = Files.walk(one.resolve("runs"))) {
-      files = s.filter(p -> p.getFileName().toString().equals(RunFolder.EPOCHS_CSV)
-          || p.getFileName().toString().equals(RunFolder.STEPS_CSV)).sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.getFileName().toString().equals(RunFolder.EPOCHS_CSV)
+                          || p.getFileName().toString().equals(RunFolder.STEPS_CSV))
+              .sorted()
+              .toList();
     }
     assertEquals(24, files.size());
     for (Path p : files) {

@@ -65,8 +65,25 @@ class EmulatedGemmTest {
         dev.copyIn(pa, a);
         dev.copyIn(pb, b);
         dev.copyIn(pc, c);
-        dev.gemmStridedBatched(ta, tb, m, n, k, alpha, pa, lda, sa, pb, ldb, sb, beta, pc, ldc,
-            sc, batch, Precision.FP64);
+        dev.gemmStridedBatched(
+            ta,
+            tb,
+            m,
+            n,
+            k,
+            alpha,
+            pa,
+            lda,
+            sa,
+            pb,
+            ldb,
+            sb,
+            beta,
+            pc,
+            ldc,
+            sc,
+            batch,
+            Precision.FP64);
         double[] got = new double[c.length];
         dev.copyOut(pc, got);
         for (long ptr : new long[] {pa, pb, pc}) {
@@ -92,13 +109,17 @@ class EmulatedGemmTest {
     dev.copyIn(a, new double[] {2});
     dev.copyIn(b, new double[] {3});
     dev.copyIn(c, new double[] {Double.NaN});
-    dev.gemmStridedBatched(false, false, 1, 1, 1, 1.0, a, 1, 1, b, 1, 1, 0.0, c, 1, 1, 1,
-        Precision.FP64);
+    dev.gemmStridedBatched(
+        false, false, 1, 1, 1, 1.0, a, 1, 1, b, 1, 1, 0.0, c, 1, 1, 1, Precision.FP64);
     double[] out = new double[1];
     dev.copyOut(c, out);
     assertEquals(6.0, out[0]);
-    assertThrows(IllegalArgumentException.class, () -> dev.gemmStridedBatched(false, false, 2, 1,
-        1, 1.0, a, 1, 1, b, 1, 1, 0.0, c, 2, 2, 1, Precision.FP64), "lda < m must be rejected");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            dev.gemmStridedBatched(
+                false, false, 2, 1, 1, 1.0, a, 1, 1, b, 1, 1, 0.0, c, 2, 2, 1, Precision.FP64),
+        "lda < m must be rejected");
     dev.free(a);
     dev.free(b);
     dev.free(c);

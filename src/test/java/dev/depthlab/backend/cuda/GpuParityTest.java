@@ -15,8 +15,7 @@ class GpuParityTest extends ParityChecks {
   static void openDevice() {
     availability = JCudaDevice.probe();
     if (!availability.usable()) {
-      System.out.println("SKIPPED GpuParityTest: no usable CUDA device: "
-          + availability.reason());
+      System.out.println("SKIPPED GpuParityTest: no usable CUDA device: " + availability.reason());
       return;
     }
     gpu = new JCudaDevice();
@@ -26,8 +25,8 @@ class GpuParityTest extends ParityChecks {
   /** Per test, so the report counts every parity check as skipped, with the reason. */
   @BeforeEach
   void requireDevice() {
-    Assumptions.assumeTrue(availability.usable(),
-        () -> "no usable CUDA device: " + availability.reason());
+    Assumptions.assumeTrue(
+        availability.usable(), () -> "no usable CUDA device: " + availability.reason());
   }
 
   @AfterAll

@@ -27,13 +27,18 @@ class KernelCompileTest {
   @Test
   void theNvrtcProgramListsEveryKernelFile() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("kernels"))) {
-      TreeSet<String> onDisk = files.map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".cu") || n.endsWith(".cuh"))
-          .collect(Collectors.toCollection(TreeSet::new));
-      assertEquals(onDisk, new TreeSet<>(CudaKernels.SOURCES),
+      TreeSet<String> onDisk =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".cu") || n.endsWith(".cuh"))
+              .collect(Collectors.toCollection(TreeSet::new));
+      assertEquals(
+          onDisk,
+          new TreeSet<>(CudaKernels.SOURCES),
           "CudaKernels.SOURCES must list exactly the files of kernels/");
     }
-    assertEquals(List.of("#include \"train.cu\"", "#include \"eval.cu\""),
+    assertEquals(
+        List.of("#include \"train.cu\"", "#include \"eval.cu\""),
         CudaKernels.root().lines().toList());
   }
 }

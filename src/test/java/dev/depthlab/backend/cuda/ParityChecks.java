@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 20-epoch trajectories, seeds 0..9, depths 1, 2, 4, 8, every activation, R = 1 and R = 10, fp64
  * and fp32. Subclasses choose the device (emulated, or a real GPU).
  *
- * <p>Relative error, everywhere below, is max-norm based per compared block (one replica's layer
- * of weights, its biases, one replica's step losses): {@code max_k |a_k - b_k| / max(max_k |a_k|,
+ * <p>Relative error, everywhere below, is max-norm based per compared block (one replica's layer of
+ * weights, its biases, one replica's step losses): {@code max_k |a_k - b_k| / max(max_k |a_k|,
  * max_k |b_k|, 1e-12)}. Element-wise relative error would be dominated by entries that cancel to
  * near zero, which say nothing about a backend's correctness.
  */
@@ -46,10 +46,11 @@ abstract class ParityChecks {
   static final int N_TEST = 32;
   static final int BATCH = 16;
   static final int EPOCHS = 20;
+
   /**
-   * lr of the trajectories. With reduction sum over 16 samples the effective step is 16 lr; at
-   * lr 0.01 a depth-8 tanh net is chaotic enough to amplify a 1-ulp difference a million-fold in
-   * 80 steps, which would test the dynamics, not the backend.
+   * lr of the trajectories. With reduction sum over 16 samples the effective step is 16 lr; at lr
+   * 0.01 a depth-8 tanh net is chaotic enough to amplify a 1-ulp difference a million-fold in 80
+   * steps, which would test the dynamics, not the backend.
    */
   static final double LR = 0.002;
 
@@ -62,11 +63,10 @@ abstract class ParityChecks {
    * Trajectory tolerance. The two backends differ per step only by rounding (the bias joins the
    * forward sum last on the device, first on the CPU; the GPU's cuBLAS may sum in another order):
    * about 1e-16 (fp64) or 1e-7 (fp32) relative. 80 SGD steps at lr 0.002 on these small nets
-   * amplify such a perturbation by a modest factor (measured max errors are printed; at the time
-   * of writing at most 1.3e-14 in fp64 and 4.3e-6 in fp32 on the emulator, worst at depth 8
-   * tanh), so 1e-9 and 1e-3 leave a margin of 10^4 / 10^2 for a GPU's cuBLAS summing in another
-   * order (and with FMA), while a real bug (a wrong layout, stride or rule) gives errors of
-   * order 1.
+   * amplify such a perturbation by a modest factor (measured max errors are printed; at the time of
+   * writing at most 1.3e-14 in fp64 and 4.3e-6 in fp32 on the emulator, worst at depth 8 tanh), so
+   * 1e-9 and 1e-3 leave a margin of 10^4 / 10^2 for a GPU's cuBLAS summing in another order (and
+   * with FMA), while a real bug (a wrong layout, stride or rule) gives errors of order 1.
    */
   static double trajTol(Precision p) {
     return p == Precision.FP64 ? 1e-9 : 1e-3;
@@ -105,9 +105,9 @@ abstract class ParityChecks {
   }
 
   /**
-   * Replica {@code seed}: its own train and test sets and He-normal weights with zero biases;
-   * with {@code randomBiases} the biases are drawn N(0, 0.1^2) too, so that the gradient checks
-   * exercise the bias path (zero biases add exactly whichever order the sums take).
+   * Replica {@code seed}: its own train and test sets and He-normal weights with zero biases; with
+   * {@code randomBiases} the biases are drawn N(0, 0.1^2) too, so that the gradient checks exercise
+   * the bias path (zero biases add exactly whichever order the sums take).
    */
   static ReplicaSetup setup(NetworkSpec spec, int seed, boolean randomBiases) {
     DataSet train = circle("circle", Rng.mix(1000L + seed), N_TRAIN);
@@ -157,8 +157,8 @@ abstract class ParityChecks {
   }
 
   /** Compares one block; adds a failure naming it when over tol; returns the error. */
-  static double check(List<Executable> failures, String what, double[] got, double[] ref,
-      double tol) {
+  static double check(
+      List<Executable> failures, String what, double[] got, double[] ref, double tol) {
     if (got.length != ref.length) {
       failures.add(() -> fail(what + ": length " + got.length + " vs " + ref.length));
       return Double.POSITIVE_INFINITY;
@@ -166,8 +166,12 @@ abstract class ParityChecks {
     double[] e = relErr(got, ref);
     if (!(e[0] <= tol)) {
       int k = (int) e[1];
-      failures.add(() -> fail(String.format("%s element %d: cuda %.17g vs cpu %.17g, relative "
-          + "error %.3g > %.1g", what, k, got[k], ref[k], e[0], tol)));
+      failures.add(
+          () ->
+              fail(
+                  String.format(
+                      "%s element %d: cuda %.17g vs cpu %.17g, relative " + "error %.3g > %.1g",
+                      what, k, got[k], ref[k], e[0], tol)));
     }
     return e[0];
   }
@@ -198,37 +202,67 @@ abstract class ParityChecks {
       }
       // R = 10: seeds 0..9 in one group
       try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, 0, SEEDS, true))) {
-        worst = Math.max(worst, compare(failures, "R=10 " + red.key(), g.gradients(idx), ref, 0,
-            p));
+        worst =
+            Math.max(worst, compare(failures, "R=10 " + red.key(), g.gradients(idx), ref, 0, p));
       }
       // R = 1: each seed alone
       for (int s = 0; s < SEEDS; s++) {
         try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, s, 1, true))) {
-          worst = Math.max(worst, compare(failures, "R=1 " + red.key(),
-              g.gradients(new int[][] {idx[s]}), ref, s, p));
+          worst =
+              Math.max(
+                  worst,
+                  compare(
+                      failures, "R=1 " + red.key(), g.gradients(new int[][] {idx[s]}), ref, s, p));
         }
       }
     }
-    System.out.printf("gradients %s %s depth %d on %s: max relative error %.3g%n", p.key(),
-        act.key(), depth, device().name(), worst);
+    System.out.printf(
+        "gradients %s %s depth %d on %s: max relative error %.3g%n",
+        p.key(), act.key(), depth, device().name(), worst);
     assertAll(failures);
   }
 
-  private static double compare(List<Executable> failures, String label, Gradients got,
-      Gradients ref, int firstSeed, Precision p) {
+  private static double compare(
+      List<Executable> failures,
+      String label,
+      Gradients got,
+      Gradients ref,
+      int firstSeed,
+      Precision p) {
     double worst = 0;
     double tol = gradTol(p);
     for (int r = 0; r < got.loss().length; r++) {
       int seed = firstSeed + r;
       String who = label + " replica " + r + " (seed " + seed + ")";
       for (int l = 0; l < got.weights()[r].length; l++) {
-        worst = Math.max(worst, check(failures, who + " layer " + l + " weight gradient",
-            got.weights()[r][l], ref.weights()[seed][l], tol));
-        worst = Math.max(worst, check(failures, who + " layer " + l + " bias gradient",
-            got.biases()[r][l], ref.biases()[seed][l], tol));
+        worst =
+            Math.max(
+                worst,
+                check(
+                    failures,
+                    who + " layer " + l + " weight gradient",
+                    got.weights()[r][l],
+                    ref.weights()[seed][l],
+                    tol));
+        worst =
+            Math.max(
+                worst,
+                check(
+                    failures,
+                    who + " layer " + l + " bias gradient",
+                    got.biases()[r][l],
+                    ref.biases()[seed][l],
+                    tol));
       }
-      worst = Math.max(worst, check(failures, who + " batch loss",
-          new double[] {got.loss()[r]}, new double[] {ref.loss()[seed]}, tol));
+      worst =
+          Math.max(
+              worst,
+              check(
+                  failures,
+                  who + " batch loss",
+                  new double[] {got.loss()[r]},
+                  new double[] {ref.loss()[seed]},
+                  tol));
     }
     return worst;
   }
@@ -273,39 +307,66 @@ abstract class ParityChecks {
               ga[s] = a.gradSq(r, s, l);
               gb[s] = b.gradSq(r, s, l);
             }
-            worst = Math.max(worst, check(failures, ep + " replica " + r + " layer " + l
-                + " squared gradient norms", ga, gb, tol));
+            worst =
+                Math.max(
+                    worst,
+                    check(
+                        failures,
+                        ep + " replica " + r + " layer " + l + " squared gradient norms",
+                        ga,
+                        gb,
+                        tol));
           }
         }
         Evaluation ea = gpu.evaluate();
         Evaluation eb = cpu.evaluate();
-        worst = Math.max(worst, check(failures, ep + " train loss", ea.trainLoss(),
-            eb.trainLoss(), tol));
-        worst = Math.max(worst, check(failures, ep + " test loss", ea.testLoss(), eb.testLoss(),
-            tol));
+        worst =
+            Math.max(
+                worst, check(failures, ep + " train loss", ea.trainLoss(), eb.trainLoss(), tol));
+        worst =
+            Math.max(worst, check(failures, ep + " test loss", ea.testLoss(), eb.testLoss(), tol));
         // a prediction within rounding of 0.5, or a unit within rounding of its threshold,
         // may flip: allow one sample's worth in fp32, nothing in fp64
         double flip = p == Precision.FP64 ? 0.0 : 1.0 / N_TEST + 1e-12;
         check(failures, ep + " train accuracy", ea.trainAccuracy(), eb.trainAccuracy(), flip);
         check(failures, ep + " test accuracy", ea.testAccuracy(), eb.testAccuracy(), flip);
         for (int r = 0; r < SEEDS; r++) {
-          check(failures, ep + " replica " + r + " dead-unit fractions", ea.deadFraction()[r],
-              eb.deadFraction()[r], p == Precision.FP64 ? 0.0 : 1.0 / WIDTH + 1e-12);
+          check(
+              failures,
+              ep + " replica " + r + " dead-unit fractions",
+              ea.deadFraction()[r],
+              eb.deadFraction()[r],
+              p == Precision.FP64 ? 0.0 : 1.0 / WIDTH + 1e-12);
         }
       }
       for (int r = 0; r < SEEDS; r++) {
         Parameters pa = gpu.parameters(r);
         Parameters pb = cpu.parameters(r);
         for (int l = 0; l < spec.layers(); l++) {
-          worst = Math.max(worst, check(failures, "final replica " + r + " layer " + l
-              + " weights", pa.weights()[l], pb.weights()[l], tol));
-          worst = Math.max(worst, check(failures, "final replica " + r + " layer " + l
-              + " biases", pa.biases()[l], pb.biases()[l], tol));
+          worst =
+              Math.max(
+                  worst,
+                  check(
+                      failures,
+                      "final replica " + r + " layer " + l + " weights",
+                      pa.weights()[l],
+                      pb.weights()[l],
+                      tol));
+          worst =
+              Math.max(
+                  worst,
+                  check(
+                      failures,
+                      "final replica " + r + " layer " + l + " biases",
+                      pa.biases()[l],
+                      pb.biases()[l],
+                      tol));
         }
       }
     }
-    System.out.printf("trajectory %s %s depth %d on %s: max relative error %.3g%n", p.key(),
-        act.key(), depth, device().name(), worst);
+    System.out.printf(
+        "trajectory %s %s depth %d on %s: max relative error %.3g%n",
+        p.key(), act.key(), depth, device().name(), worst);
     assertAll(failures);
   }
 }
