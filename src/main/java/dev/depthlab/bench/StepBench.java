@@ -32,7 +32,17 @@ public final class StepBench {
   private StepBench() {}
 
   /** One benchmark point. */
-  public record Point(int depth, int width, int batch, int replicas, Precision precision) {}
+  public record Point(int depth, int width, int batch, int replicas, Precision precision) {
+    /** Floating-point operations of one lockstep step: three GEMMs per layer, 2 flops each. */
+    public double flops() {
+      int[] sizes = NetworkSpec.of(2, depth, width, Activation.RELU, 0, Reduction.SUM, 0).sizes();
+      double macs = 0;
+      for (int l = 0; l + 1 < sizes.length; l++) {
+        macs += (double) sizes[l] * sizes[l + 1];
+      }
+      return 6.0 * macs * batch * replicas;
+    }
+  }
 
   /**
    * A measured point: median and min wall-clock microseconds per lockstep step, and the median CPU
@@ -91,12 +101,15 @@ public final class StepBench {
     long deadline = start + (long) (seconds * 1e9);
     long steps = 0;
     do {
+      // the deadline is checked every step, so a point of very large steps stops early
       g.beginEpoch(order);
-      for (int s = 0; s < STEPS_PER_EPOCH; s++) {
+      int s = 0;
+      do {
         g.step((s * batch) % (n - batch + 1), batch, 0.0);
-      }
+        s++;
+      } while (s < STEPS_PER_EPOCH && System.nanoTime() < deadline);
       g.endEpoch();
-      steps += STEPS_PER_EPOCH;
+      steps += s;
     } while (System.nanoTime() < deadline);
     stepsOut[0] = steps;
     return (System.nanoTime() - start) / 1e3 / steps;

@@ -54,6 +54,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", description = "Timed seconds per point (default 1.0).")
   double seconds = 1.0;
 
+  @Option(
+      names = "--cpu-max-gflop",
+      description =
+          "Skip CPU points whose step exceeds this many GFLOP (default 2: about a second a step "
+              + "on one core).")
+  double cpuMaxGflop = 2.0;
+
   @Option(names = "--csv", description = "CSV output (default results/bench/bench.csv).")
   Path csv = Path.of("results", "bench", "bench.csv");
 
@@ -108,7 +115,23 @@ final class BenchCommand implements Callable<Integer> {
           for (int bt : bs) {
             for (int w : ws) {
               for (int d : ds) {
-                Timing t = StepBench.time(b, new Point(d, w, bt, r, p), seconds);
+                Point pt = new Point(d, w, bt, r, p);
+                if (b.name().equals("cpu") && pt.flops() > cpuMaxGflop * 1e9) {
+                  out.printf(
+                      Locale.ROOT,
+                      "%-5s %-5s %5d %5d %5d %4d   skipped: %.1f GFLOP per step > --cpu-max-gflop"
+                          + " %.1f%n",
+                      b.name(),
+                      p.key(),
+                      d,
+                      w,
+                      bt,
+                      r,
+                      pt.flops() / 1e9,
+                      cpuMaxGflop);
+                  continue;
+                }
+                Timing t = StepBench.time(b, pt, seconds);
                 all.add(t);
                 out.printf(
                     Locale.ROOT,
