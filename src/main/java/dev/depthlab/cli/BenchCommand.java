@@ -6,7 +6,7 @@ import dev.depthlab.backend.BackendRegistry;
 import dev.depthlab.bench.StepBench;
 import dev.depthlab.bench.StepBench.Point;
 import dev.depthlab.bench.StepBench.Timing;
-import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.CsvFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.model.Precision;
 import java.io.PrintWriter;
@@ -223,28 +223,33 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void writeCsv(List<Timing> all) {
-    AtomicFiles.write(
+    CsvFiles.write(
         csv,
-        w -> {
-          w.write(
-              "backend,precision,depth,width,batch,replicas,us_per_step,us_per_step_per_replica,"
-                  + "min_us_per_step,cpu_us_per_step\n");
+        List.of(
+            "backend",
+            "precision",
+            "depth",
+            "width",
+            "batch",
+            "replicas",
+            "us_per_step",
+            "us_per_step_per_replica",
+            "min_us_per_step",
+            "cpu_us_per_step"),
+        p -> {
           for (Timing t : all) {
-            Point p = t.point();
-            w.write(
-                String.format(
-                    Locale.ROOT,
-                    "%s,%s,%d,%d,%d,%d,%.3f,%.3f,%.3f,%.3f%n",
-                    t.backend(),
-                    p.precision().key(),
-                    p.depth(),
-                    p.width(),
-                    p.batch(),
-                    p.replicas(),
-                    t.medianMicros(),
-                    t.microsPerReplica(),
-                    t.minMicros(),
-                    t.cpuMicros()));
+            Point pt = t.point();
+            p.printRecord(
+                t.backend(),
+                pt.precision().key(),
+                pt.depth(),
+                pt.width(),
+                pt.batch(),
+                pt.replicas(),
+                CsvFiles.num(t.medianMicros()),
+                CsvFiles.num(t.microsPerReplica()),
+                CsvFiles.num(t.minMicros()),
+                CsvFiles.num(t.cpuMicros()));
           }
         });
   }

@@ -1,13 +1,14 @@
 package dev.depthlab.common;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files the way every depthlab output is written: to a temporary name in the same folder,
@@ -22,39 +23,53 @@ public final class AtomicFiles {
     void writeTo(Writer w) throws IOException;
   }
 
+  /** Writes {@code target} whole or not at all; a failure is a {@link UserError} (exit 1). */
   public static void write(Path target, Content content) {
+    Path tmp = null;
     try {
       Path dir = target.toAbsolutePath().getParent();
       Files.createDirectories(dir);
       // not Files.createTempFile: that makes the file owner-only (0600), and results are shared
-      Path tmp =
+      tmp =
           dir.resolve(
               "."
                   + target.getFileName()
                   + "."
-                  + Long.toUnsignedString(
-                      java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36)
+                  + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
                   + ".tmp");
+      try (Writer w =
+          Files.newBufferedWriter(
+              tmp,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE)) {
+        content.writeTo(w);
+      }
       try {
-        try (Writer w =
-            Files.newBufferedWriter(
-                tmp,
-                StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-          content.writeTo(w);
-        }
         Files.move(
             tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw new UserError("cannot write " + target + ": " + e.getMessage(), UserError.FAILURE);
+    } finally {
+      deleteQuietly(tmp);
     }
   }
 
   public static void writeString(Path target, String text) {
     write(target, w -> w.write(text));
+  }
+
+  private static void deleteQuietly(Path tmp) {
+    if (tmp == null) {
+      return;
+    }
+    try {
+      Files.deleteIfExists(tmp);
+    } catch (IOException ignored) {
+      // the write's own outcome is the one to report
+    }
   }
 }

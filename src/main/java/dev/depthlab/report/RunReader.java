@@ -2,10 +2,10 @@ package dev.depthlab.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.depthlab.common.UserError;
 import dev.depthlab.train.RunFolder;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,8 @@ public final class RunReader {
           j.path("timings").path("wall_s").asDouble(Double.NaN),
           CurveMetrics.of(batchLoss(runDir.resolve(RunFolder.EPOCHS_CSV))));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read run folder " + runDir + ": " + e.getMessage(), e);
+      throw new UserError(
+          "cannot read run folder " + runDir + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 

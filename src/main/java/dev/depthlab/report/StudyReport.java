@@ -8,7 +8,6 @@ import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +73,7 @@ public final class StudyReport {
       }
       return found;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+      throw new UserError("cannot list " + dir + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 }

@@ -1,12 +1,10 @@
 package dev.depthlab.report;
 
-import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.CsvFiles;
 import dev.depthlab.train.RunFolder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /** summary.csv: one row per finished run; docs/report.md lists the columns. */
 public final class SummaryCsv {
@@ -52,48 +50,41 @@ public final class SummaryCsv {
     }
     List<String> header = header(maxDepth);
     int depthCols = maxDepth;
-    AtomicFiles.write(
+    CsvFiles.write(
         file,
-        w -> {
-          try (CSVPrinter p =
-              CSVFormat.DEFAULT
-                  .builder()
-                  .setRecordSeparator('\n')
-                  .setHeader(header.toArray(String[]::new))
-                  .build()
-                  .print(w)) {
-            for (RunRecord r : runs) {
-              CurveMetrics c = r.curve();
-              List<String> row =
-                  new ArrayList<>(
-                      List.of(
-                          r.dataset(),
-                          Integer.toString(r.depth()),
-                          Long.toString(r.seed()),
-                          r.backend(),
-                          r.precision(),
-                          r.status(),
-                          Integer.toString(r.epochs()),
-                          num(r.trainAcc()),
-                          num(r.testAcc()),
-                          num(r.trainLoss()),
-                          num(r.testLoss()),
-                          num(r.gradNormMean()),
-                          num(r.gradNormStd()),
-                          num(r.gradNormCv()),
-                          num(c.first()),
-                          num(c.last()),
-                          num(c.trend()),
-                          num(c.oscillation()),
-                          Integer.toString(c.plateauEpoch()),
-                          num(c.lateGain()),
-                          Integer.toString(c.spikes())));
-              for (int l = 0; l < depthCols; l++) {
-                row.add(l < r.deadFraction().length ? num(r.deadFraction()[l]) : "");
-              }
-              row.add(num(r.wallSeconds()));
-              p.printRecord(row);
+        header,
+        p -> {
+          for (RunRecord r : runs) {
+            CurveMetrics c = r.curve();
+            List<String> row =
+                new ArrayList<>(
+                    List.of(
+                        r.dataset(),
+                        Integer.toString(r.depth()),
+                        Long.toString(r.seed()),
+                        r.backend(),
+                        r.precision(),
+                        r.status(),
+                        Integer.toString(r.epochs()),
+                        num(r.trainAcc()),
+                        num(r.testAcc()),
+                        num(r.trainLoss()),
+                        num(r.testLoss()),
+                        num(r.gradNormMean()),
+                        num(r.gradNormStd()),
+                        num(r.gradNormCv()),
+                        num(c.first()),
+                        num(c.last()),
+                        num(c.trend()),
+                        num(c.oscillation()),
+                        Integer.toString(c.plateauEpoch()),
+                        num(c.lateGain()),
+                        Integer.toString(c.spikes())));
+            for (int l = 0; l < depthCols; l++) {
+              row.add(l < r.deadFraction().length ? num(r.deadFraction()[l]) : "");
             }
+            row.add(num(r.wallSeconds()));
+            p.printRecord(row);
           }
         });
   }

@@ -6,7 +6,6 @@ import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,7 +93,7 @@ public final class StudyLock {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw new UserError("cannot read " + file + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 }

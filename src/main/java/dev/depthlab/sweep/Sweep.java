@@ -2,6 +2,7 @@ package dev.depthlab.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depthlab.backend.Backend;
+import dev.depthlab.common.UserError;
 import dev.depthlab.common.Version;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.train.EpochRecord;
@@ -12,7 +13,6 @@ import dev.depthlab.train.StepRecord;
 import dev.depthlab.train.TrainListener;
 import dev.depthlab.train.Trainer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -244,7 +244,7 @@ public final class Sweep {
           .path("config_hash")
           .asText("");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + runDir + ": " + e.getMessage(), e);
+      throw new UserError("cannot read " + runDir + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 }

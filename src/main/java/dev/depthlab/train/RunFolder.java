@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.CsvFiles;
 import dev.depthlab.common.Seeds;
 import dev.depthlab.model.NetworkSpec;
 import java.io.IOException;
@@ -12,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 
 /**
  * A run's folder: run.json (identity, seeds, backend, timings, status, summary), epochs.csv (one
@@ -128,56 +127,42 @@ public final class RunFolder {
 
   private static void writeEpochs(Path file, List<EpochRecord> epochs, NetworkSpec net) {
     List<String> header = epochHeader(net);
-    AtomicFiles.write(
+    CsvFiles.write(
         file,
-        w -> {
-          try (CSVPrinter p =
-              CSVFormat.DEFAULT
-                  .builder()
-                  .setRecordSeparator('\n')
-                  .setHeader(header.toArray(String[]::new))
-                  .build()
-                  .print(w)) {
-            List<String> row = new ArrayList<>(header.size());
-            for (EpochRecord e : epochs) {
-              row.clear();
-              row.add(Integer.toString(e.epoch()));
-              row.add(num(e.batchLoss()));
-              row.add(num(e.gradNormMean()));
-              row.add(num(e.gradNormStd()));
-              row.add(opt(e.diagnosed(), e.trainLoss()));
-              row.add(opt(e.diagnosed(), e.trainAccuracy()));
-              row.add(opt(e.diagnosed(), e.testLoss()));
-              row.add(opt(e.diagnosed(), e.testAccuracy()));
-              for (int l = 0; l < net.layers(); l++) {
-                row.add(num(e.layerGradMean()[l]));
-                row.add(num(e.layerGradStd()[l]));
-                row.add(e.diagnosed() ? num(e.weightNorm()[l]) : "");
-                row.add(e.diagnosed() ? num(e.updateRatio()[l]) : "");
-              }
-              for (int h = 0; h < net.depth(); h++) {
-                row.add(e.diagnosed() ? num(e.deadFraction()[h]) : "");
-              }
-              p.printRecord(row);
+        header,
+        p -> {
+          List<String> row = new ArrayList<>(header.size());
+          for (EpochRecord e : epochs) {
+            row.clear();
+            row.add(Integer.toString(e.epoch()));
+            row.add(num(e.batchLoss()));
+            row.add(num(e.gradNormMean()));
+            row.add(num(e.gradNormStd()));
+            row.add(opt(e.diagnosed(), e.trainLoss()));
+            row.add(opt(e.diagnosed(), e.trainAccuracy()));
+            row.add(opt(e.diagnosed(), e.testLoss()));
+            row.add(opt(e.diagnosed(), e.testAccuracy()));
+            for (int l = 0; l < net.layers(); l++) {
+              row.add(num(e.layerGradMean()[l]));
+              row.add(num(e.layerGradStd()[l]));
+              row.add(e.diagnosed() ? num(e.weightNorm()[l]) : "");
+              row.add(e.diagnosed() ? num(e.updateRatio()[l]) : "");
             }
+            for (int h = 0; h < net.depth(); h++) {
+              row.add(e.diagnosed() ? num(e.deadFraction()[h]) : "");
+            }
+            p.printRecord(row);
           }
         });
   }
 
   private static void writeSteps(Path file, List<StepRecord> steps) {
-    AtomicFiles.write(
+    CsvFiles.write(
         file,
-        w -> {
-          try (CSVPrinter p =
-              CSVFormat.DEFAULT
-                  .builder()
-                  .setRecordSeparator('\n')
-                  .setHeader("epoch", "step", "loss", "grad_norm")
-                  .build()
-                  .print(w)) {
-            for (StepRecord s : steps) {
-              p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()));
-            }
+        List.of("epoch", "step", "loss", "grad_norm"),
+        p -> {
+          for (StepRecord s : steps) {
+            p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()));
           }
         });
   }
@@ -188,6 +173,6 @@ public final class RunFolder {
 
   /** Shortest decimal that reads back as the same double: files compare byte for byte. */
   public static String num(double v) {
-    return Double.toString(v);
+    return CsvFiles.num(v);
   }
 }
