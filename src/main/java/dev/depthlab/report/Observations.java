@@ -84,12 +84,16 @@ final class Observations {
     }
     boolean up = true;
     boolean down = true;
+    boolean upOrLevel = true;
+    boolean downOrLevel = true;
     boolean flat = true;
     for (int k = 1; k < idx.size(); k++) {
       String prev = ReportMarkdown.fmt(f, v[idx.get(k - 1)]);
       String cur = ReportMarkdown.fmt(f, v[idx.get(k)]);
       up &= v[idx.get(k)] > v[idx.get(k - 1)];
       down &= v[idx.get(k)] < v[idx.get(k - 1)];
+      upOrLevel &= v[idx.get(k)] > v[idx.get(k - 1)] || prev.equals(cur);
+      downOrLevel &= v[idx.get(k)] < v[idx.get(k - 1)] || prev.equals(cur);
       flat &= prev.equals(cur);
     }
     String from =
@@ -110,6 +114,13 @@ final class Observations {
     if (down) {
       return what + " falls with every added depth," + from;
     }
+    // level steps are equal at the printed precision
+    if (upOrLevel) {
+      return what + " never falls with added depth (some steps level)," + from;
+    }
+    if (downOrLevel) {
+      return what + " never rises with added depth (some steps level)," + from;
+    }
     int hi = a;
     int lo = a;
     for (int i : idx) {
@@ -121,12 +132,31 @@ final class Observations {
         + from
         + ", not monotonically: highest "
         + ReportMarkdown.fmt(f, v[hi])
-        + " at depth "
-        + depths.get(hi)
+        + " at "
+        + depthsAt(idx, depths, v, f, v[hi])
         + ", lowest "
         + ReportMarkdown.fmt(f, v[lo])
-        + " at depth "
-        + depths.get(lo);
+        + " at "
+        + depthsAt(idx, depths, v, f, v[lo]);
+  }
+
+  /** "depth 4" or "depths 4 and 8": every depth whose printed value equals {@code target}'s. */
+  private static String depthsAt(
+      List<Integer> idx, List<Integer> depths, double[] v, String f, double target) {
+    String t = ReportMarkdown.fmt(f, target);
+    List<String> at = new ArrayList<>();
+    for (int i : idx) {
+      if (ReportMarkdown.fmt(f, v[i]).equals(t)) {
+        at.add(Integer.toString(depths.get(i)));
+      }
+    }
+    if (at.size() == 1) {
+      return "depth " + at.get(0);
+    }
+    return "depths "
+        + String.join(", ", at.subList(0, at.size() - 1))
+        + " and "
+        + at.get(at.size() - 1);
   }
 
   /** For accuracy: how far the depths beyond the best one stay from it. */

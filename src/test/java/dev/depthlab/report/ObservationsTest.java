@@ -30,4 +30,20 @@ class ObservationsTest {
         "X is 0.10 at every depth",
         Observations.trend("X", DEPTHS, new double[] {0.1, 0.1001, 0.0999}, "%.2f"));
   }
+
+  @Test
+  void levelStepsAreNotCalledNonMonotonic() {
+    assertEquals(
+        "X never rises with added depth (some steps level), from 0.30 at depth 1 to 0.10 at"
+            + " depth 8",
+        Observations.trend("X", List.of(1, 2, 4, 8), new double[] {0.3, 0.2, 0.2, 0.1}, "%.2f"));
+  }
+
+  @Test
+  void tiedExtremesNameEveryDepth() {
+    assertEquals(
+        "X goes from 0.20 at depth 1 to 0.10 at depth 8, not monotonically: highest 0.30 at"
+            + " depth 2, lowest 0.10 at depths 4 and 8",
+        Observations.trend("X", List.of(1, 2, 4, 8), new double[] {0.2, 0.3, 0.1, 0.1}, "%.2f"));
+  }
 }
