@@ -49,7 +49,6 @@ def net(s):
          ("if (label == 0.0) {\n      return -Math.log(1.0 - pc);", "if (label == 0.0f) {\n      return (float) -Math.log(1.0f - pc);"),
          ("return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));\n  }",
           "return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));\n  }\n\n  private static float sigmoid(float v) {\n    return (float) (1.0 / (1.0 + Math.exp(-v)));\n  }"),
-         ("private void gather(double[] x, double[] labels,", "private void gather(float[] x, float[] labels,"),
          ("double[] a0 = a[0];", "float[] a0 = a[0];"),
          ("private void activationForward(double[] in, double[] out, int n)", "private void activationForward(float[] in, float[] out, int n)"),
          ("out[k] = in[k] > 0.0 ? in[k] : 0.0;", "out[k] = in[k] > 0.0f ? in[k] : 0.0f;"),

@@ -159,7 +159,7 @@ final class CpuNet32 implements CpuNet {
 
   /** Forward, loss and backward on a batch; leaves dw/db filled; returns the mean loss. */
   private double lossAndGradients(int[] order, int offset, int count) {
-    gather(trainX, trainY, order, offset, count);
+    gather(order, offset, count);
     forward(count);
     int top = layers - 1;
     float scale = mean ? 1.0f / count : 1.0f;
@@ -225,15 +225,16 @@ final class CpuNet32 implements CpuNet {
     return (float) (1.0 / (1.0 + Math.exp(-v)));
   }
 
-  private void gather(float[] x, float[] labels, int[] order, int offset, int count) {
+  /** Copies training samples order[offset .. offset+count) into a[0] and their labels into y. */
+  private void gather(int[] order, int offset, int count) {
     int f = sizes[0];
     float[] a0 = a[0];
     for (int s = 0; s < count; s++) {
-      int idx = order == null ? offset + s : order[offset + s];
+      int idx = order[offset + s];
       for (int k = 0; k < f; k++) {
-        a0[s * f + k] = x[idx * f + k];
+        a0[s * f + k] = trainX[idx * f + k];
       }
-      y[s] = labels[idx];
+      y[s] = trainY[idx];
     }
   }
 
@@ -268,26 +269,22 @@ final class CpuNet32 implements CpuNet {
     }
   }
 
-  /** dz[h] *= act'(z[h]) for hidden layer h, given dz[h] holds dL/da. */
+  /**
+   * dz[h] *= act'(z[h]) for hidden layer h, given dz[h] holds dL/da. LeakyReLU and tanh only:
+   * ReLU's derivative is applied inside {@link Dense32#multTransBMasked}.
+   */
   private void activationBackward(int h, int n) {
     float[] zh = z[h];
     float[] g = dz[h];
-    switch (act) {
-      case RELU:
-        for (int k = 0; k < n; k++) {
-          g[k] = zh[k] > 0.0f ? g[k] : 0.0f;
-        }
-        break;
-      case LEAKY_RELU:
-        for (int k = 0; k < n; k++) {
-          g[k] = zh[k] > 0.0f ? g[k] : slope * g[k];
-        }
-        break;
-      default:
-        float[] ah = a[h + 1];
-        for (int k = 0; k < n; k++) {
-          g[k] = g[k] * (1.0f - ah[k] * ah[k]);
-        }
+    if (act == Activation.LEAKY_RELU) {
+      for (int k = 0; k < n; k++) {
+        g[k] = zh[k] > 0.0f ? g[k] : slope * g[k];
+      }
+    } else {
+      float[] ah = a[h + 1];
+      for (int k = 0; k < n; k++) {
+        g[k] = g[k] * (1.0f - ah[k] * ah[k]);
+      }
     }
   }
 

@@ -154,7 +154,7 @@ final class CpuNet64 implements CpuNet {
 
   /** Forward, loss and backward on a batch; leaves dw/db filled; returns the mean loss. */
   private double lossAndGradients(int[] order, int offset, int count) {
-    gather(trainX, trainY, order, offset, count);
+    gather(order, offset, count);
     forward(count);
     int top = layers - 1;
     double scale = mean ? 1.0 / count : 1.0;
@@ -216,15 +216,16 @@ final class CpuNet64 implements CpuNet {
     return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));
   }
 
-  private void gather(double[] x, double[] labels, int[] order, int offset, int count) {
+  /** Copies training samples order[offset .. offset+count) into a[0] and their labels into y. */
+  private void gather(int[] order, int offset, int count) {
     int f = sizes[0];
     double[] a0 = a[0];
     for (int s = 0; s < count; s++) {
-      int idx = order == null ? offset + s : order[offset + s];
+      int idx = order[offset + s];
       for (int k = 0; k < f; k++) {
-        a0[s * f + k] = x[idx * f + k];
+        a0[s * f + k] = trainX[idx * f + k];
       }
-      y[s] = labels[idx];
+      y[s] = trainY[idx];
     }
   }
 
@@ -259,26 +260,22 @@ final class CpuNet64 implements CpuNet {
     }
   }
 
-  /** dz[h] *= act'(z[h]) for hidden layer h, given dz[h] holds dL/da. */
+  /**
+   * dz[h] *= act'(z[h]) for hidden layer h, given dz[h] holds dL/da. LeakyReLU and tanh only:
+   * ReLU's derivative is applied inside {@link Dense64#multTransBMasked}.
+   */
   private void activationBackward(int h, int n) {
     double[] zh = z[h];
     double[] g = dz[h];
-    switch (act) {
-      case RELU:
-        for (int k = 0; k < n; k++) {
-          g[k] = zh[k] > 0.0 ? g[k] : 0.0;
-        }
-        break;
-      case LEAKY_RELU:
-        for (int k = 0; k < n; k++) {
-          g[k] = zh[k] > 0.0 ? g[k] : slope * g[k];
-        }
-        break;
-      default:
-        double[] ah = a[h + 1];
-        for (int k = 0; k < n; k++) {
-          g[k] = g[k] * (1.0 - ah[k] * ah[k]);
-        }
+    if (act == Activation.LEAKY_RELU) {
+      for (int k = 0; k < n; k++) {
+        g[k] = zh[k] > 0.0 ? g[k] : slope * g[k];
+      }
+    } else {
+      double[] ah = a[h + 1];
+      for (int k = 0; k < n; k++) {
+        g[k] = g[k] * (1.0 - ah[k] * ah[k]);
+      }
     }
   }
 
