@@ -40,6 +40,9 @@ public interface Device extends AutoCloseable {
 
   void free(long ptr);
 
+  /** Allocations of the device (all lanes) not yet freed; tests check that groups free theirs. */
+  int liveAllocations();
+
   void copyIn(long dst, double[] src);
 
   void copyIn(long dst, float[] src);

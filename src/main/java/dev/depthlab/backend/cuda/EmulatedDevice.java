@@ -80,8 +80,8 @@ public final class EmulatedDevice implements Device {
     return gemms.get();
   }
 
-  /** Live allocations (tests check that groups free everything they allocated). */
-  int allocations() {
+  @Override
+  public int liveAllocations() {
     return buffers.size();
   }
 
@@ -297,6 +297,11 @@ public final class EmulatedDevice implements Device {
     @Override
     public void free(long ptr) {
       dev().free(ptr);
+    }
+
+    @Override
+    public int liveAllocations() {
+      return EmulatedDevice.this.liveAllocations();
     }
 
     @Override

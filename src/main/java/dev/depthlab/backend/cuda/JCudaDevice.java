@@ -363,6 +363,11 @@ public final class JCudaDevice implements Device {
     root.free(ptr);
   }
 
+  @Override
+  public int liveAllocations() {
+    return allocations.size();
+  }
+
   /** A JCuda pointer for a handle: its allocation plus the byte offset. */
   private CUdeviceptr pointer(long handle) {
     Map.Entry<Long, CUdeviceptr> e = allocations.floorEntry(handle);
@@ -540,6 +545,11 @@ public final class JCudaDevice implements Device {
       }
       sync(); // this lane's pending work may still use it
       JCudaDriver.cuMemFree(p);
+    }
+
+    @Override
+    public int liveAllocations() {
+      return allocations.size();
     }
 
     @Override

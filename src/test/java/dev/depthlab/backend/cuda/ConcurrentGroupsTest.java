@@ -118,13 +118,13 @@ class ConcurrentGroupsTest {
   @Test
   void concurrentGroupsMatchSequentialGroupsBitForBit() throws Exception {
     EmulatedDevice dev = NativeTools.emulatedDevice();
-    int liveBefore = dev.allocations();
+    int liveBefore = dev.liveAllocations();
 
     List<Trace> sequential = new ArrayList<>();
     for (Case c : CASES) {
       sequential.add(train(dev, c, null));
     }
-    assertEquals(liveBefore, dev.allocations(), "sequential groups left allocations behind");
+    assertEquals(liveBefore, dev.liveAllocations(), "sequential groups left allocations behind");
 
     // twice, so that interleavings differ between rounds
     for (int round = 0; round < 2; round++) {
@@ -156,14 +156,14 @@ class ConcurrentGroupsTest {
       } finally {
         pool.shutdownNow();
       }
-      assertEquals(liveBefore, dev.allocations(), "concurrent groups left allocations behind");
+      assertEquals(liveBefore, dev.liveAllocations(), "concurrent groups left allocations behind");
     }
   }
 
   @Test
   void aClosedGroupAndItsLaneRefuseWork() {
     EmulatedDevice dev = NativeTools.emulatedDevice();
-    int liveBefore = dev.allocations();
+    int liveBefore = dev.liveAllocations();
     Case c = CASES.get(0);
     Group g =
         new CudaBackend(dev)
@@ -172,7 +172,7 @@ class ConcurrentGroupsTest {
                 ParityChecks.setups(c.spec(), 0, 2));
     g.close();
     g.close(); // idempotent
-    assertEquals(liveBefore, dev.allocations());
+    assertEquals(liveBefore, dev.liveAllocations());
     assertThrows(IllegalStateException.class, () -> g.beginEpoch(new int[2][4]));
 
     Device lane = dev.openLane();
@@ -180,6 +180,6 @@ class ConcurrentGroupsTest {
     lane.free(p);
     lane.close();
     assertThrows(IllegalStateException.class, () -> lane.alloc(8));
-    assertEquals(liveBefore, dev.allocations());
+    assertEquals(liveBefore, dev.liveAllocations());
   }
 }

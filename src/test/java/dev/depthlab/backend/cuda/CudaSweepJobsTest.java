@@ -52,10 +52,10 @@ class CudaSweepJobsTest {
   @Test
   void resultsDoNotDependOnJobs() throws IOException {
     EmulatedDevice dev = NativeTools.emulatedDevice();
-    int liveBefore = dev.allocations();
+    int liveBefore = dev.liveAllocations();
     Path one = sweep("one", 1);
     Path four = sweep("four", 4);
-    assertEquals(liveBefore, dev.allocations(), "groups left allocations behind");
+    assertEquals(liveBefore, dev.liveAllocations(), "groups left allocations behind");
     List<Path> files;
     try (Stream<Path> s = Files.walk(one.resolve("runs"))) {
       files =
