@@ -19,4 +19,9 @@ public record Availability(boolean usable, String reason, Map<String, String> de
   public static Availability unusable(String reason) {
     return new Availability(false, reason, Map.of());
   }
+
+  /** Unusable, with what was learned before the failing step (versions, device, paths). */
+  public static Availability unusable(String reason, Map<String, String> details) {
+    return new Availability(false, reason, details);
+  }
 }

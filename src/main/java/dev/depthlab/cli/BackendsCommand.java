@@ -12,7 +12,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "backends",
     mixinStandardHelpOptions = true,
-    description = "List the backends: usable or not (and why), device, memory, versions.")
+    description = {
+      "List the backends: usable or not (and why, with the fix), device, memory, versions.",
+      "For cuda this opens the GPU as a run would: loads the CUDA 12 libraries, compiles (or",
+      "loads the cached) kernels with NVRTC, loads them and creates a cuBLAS handle."
+    })
 final class BackendsCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

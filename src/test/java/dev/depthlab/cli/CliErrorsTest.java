@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.cuda.CudaBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -93,10 +95,43 @@ class CliErrorsTest {
         "spiral");
   }
 
+  /**
+   * {@code --backend cuda} on this machine: a run on the GPU where the probe says usable, else a
+   * failure (exit 1) carrying the probe's reason.
+   */
   @Test
-  void unusableBackendIsAFailureWithItsReason() {
+  void cudaBackendRunsOrFailsWithTheProbesReason() throws Exception {
+    Availability cuda = new CudaBackend().availability();
+    if (cuda.usable()) {
+      Path out = tmp.resolve("gpu-run");
+      var r =
+          CliTestSupport.run(
+              "train",
+              "config/quick.yaml",
+              "--backend",
+              "cuda",
+              "--set",
+              "training.epochs=2",
+              "--quiet",
+              "--out",
+              out.toString());
+      assertEquals(0, r.code(), r.err());
+      assertTrue(
+          Files.readString(out.resolve("run.json")).contains("\"backend\" : \"cuda\""),
+          "run.json names the cuda backend");
+      return;
+    }
     assertRefused(
-        1, "cuda backend unavailable: ", "train", "config/quick.yaml", "--backend", "cuda");
+        1,
+        "cuda backend unavailable: " + cuda.reason(),
+        "train",
+        "config/quick.yaml",
+        "--backend",
+        "cuda");
+  }
+
+  @Test
+  void unknownBackendIsBadUsage() {
     assertRefused(2, "backend", "train", "config/quick.yaml", "--backend", "tpu");
   }
 }

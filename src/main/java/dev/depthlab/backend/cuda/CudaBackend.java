@@ -7,25 +7,35 @@ import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.common.UserError;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The NVIDIA GPU backend: groups of replicas trained in lockstep on a {@link Device}, one
  * strided-batched cuBLAS GEMM per layer product for all replicas (see {@link CudaGroup}). With no
- * arguments it uses the real GPU ({@link JCudaDevice}, opened on first use); tests pass an {@link
- * EmulatedDevice}.
+ * arguments it uses the real GPU ({@link JCudaDevice#shared}, opened by the availability probe);
+ * tests pass an {@link EmulatedDevice}, or a probe of their own.
  */
 public final class CudaBackend implements Backend {
-  private final Device injected;
-  private Device device;
+  private final Supplier<Availability> probe;
+  private final Supplier<Device> device;
 
   /** The real GPU, if this machine has a usable one (see {@link #availability}). */
   public CudaBackend() {
-    this.injected = null;
+    this(JCudaDevice::probe, JCudaDevice::shared);
   }
 
   /** Runs on the given device (tests: {@link EmulatedDevice}). */
   public CudaBackend(Device device) {
-    this.injected = device;
+    this(() -> Availability.usable(device.details()), () -> device);
+  }
+
+  /**
+   * A backend whose availability is {@code probe}'s answer and whose groups run on {@code device}
+   * once the probe says usable (tests: a probe that fails at a chosen step).
+   */
+  CudaBackend(Supplier<Availability> probe, Supplier<Device> device) {
+    this.probe = probe;
+    this.device = device;
   }
 
   @Override
@@ -33,15 +43,13 @@ public final class CudaBackend implements Backend {
     return "cuda";
   }
 
+  /** The probe's answer: usable only when every step a run needs has succeeded. */
   @Override
   public Availability availability() {
-    if (injected != null) {
-      return Availability.usable(injected.details());
-    }
     try {
-      return JCudaDevice.probe();
-    } catch (Throwable t) {
-      return Availability.unusable("CUDA probe failed: " + t);
+      return probe.get();
+    } catch (RuntimeException | LinkageError e) {
+      return Availability.unusable("CUDA probe failed: " + JCudaDevice.firstLine(e));
     }
   }
 
@@ -50,22 +58,12 @@ public final class CudaBackend implements Backend {
     return new CudaGroup(device(), spec, replicas);
   }
 
-  /** The device groups run on; opens the real GPU on first use. */
-  public synchronized Device device() {
-    if (injected != null) {
-      return injected;
+  /** The device groups run on; a failure (exit 1) with the probe's reason when unusable. */
+  public Device device() {
+    Availability av = availability();
+    if (!av.usable()) {
+      throw new UserError("cuda: " + av.reason(), UserError.FAILURE);
     }
-    if (device == null) {
-      Availability av = availability();
-      if (!av.usable()) {
-        throw new UserError("cuda: " + av.reason(), UserError.FAILURE);
-      }
-      try {
-        device = new JCudaDevice();
-      } catch (RuntimeException | LinkageError e) {
-        throw new UserError("cuda: cannot open the device: " + e.getMessage(), UserError.FAILURE);
-      }
-    }
-    return device;
+    return device.get();
   }
 }

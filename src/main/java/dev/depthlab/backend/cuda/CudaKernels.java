@@ -3,11 +3,16 @@ package dev.depthlab.backend.cuda;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The kernel sources of {@code kernels/}, as packed into the jar: one NVRTC program whose root
@@ -18,7 +23,47 @@ final class CudaKernels {
   /** Every file of kernels/, headers first. */
   static final List<String> SOURCES = List.of("common.cuh", "train.cu", "eval.cu");
 
+  /** The name NVRTC gives the root program (and {@link #writeProgram} its file). */
+  static final String ROOT_NAME = "depthlab.cu";
+
+  private static final Pattern ENTRY =
+      Pattern.compile("^DL_ENTRY\\(([a-z0-9_]+),", Pattern.MULTILINE);
+
   private CudaKernels() {}
+
+  /**
+   * The NVRTC options of a compile for virtual architecture {@code compute_<arch>}: exactly what
+   * {@link JCudaDevice} hands {@code nvrtcCompileProgram}. Each is also an nvcc option with the
+   * same meaning, so tests compile the same program with nvcc to check them without a GPU.
+   */
+  static List<String> options(int arch) {
+    return List.of("--gpu-architecture=compute_" + arch, "--std=c++17", "--fmad=false");
+  }
+
+  /** The extern "C" kernel names the program defines: name_f32 and name_f64 per DL_ENTRY. */
+  static List<String> entryPoints(Map<String, String> sources) {
+    List<String> names = new ArrayList<>();
+    for (String text : sources.values()) {
+      Matcher m = ENTRY.matcher(text);
+      while (m.find()) {
+        names.add(m.group(1) + "_f32");
+        names.add(m.group(1) + "_f64");
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Writes the program NVRTC compiles (every source under its own name, and the root as {@link
+   * #ROOT_NAME}) into {@code dir}; returns the root's path.
+   */
+  static Path writeProgram(Map<String, String> sources, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (Map.Entry<String, String> e : sources.entrySet()) {
+      Files.writeString(dir.resolve(e.getKey()), e.getValue(), StandardCharsets.UTF_8);
+    }
+    return Files.writeString(dir.resolve(ROOT_NAME), root(), StandardCharsets.UTF_8);
+  }
 
   /** The root NVRTC compiles: it #includes each .cu file. */
   static String root() {

@@ -4,17 +4,17 @@ import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABI
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
 
 import dev.depthlab.backend.Availability;
+import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.model.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -72,7 +72,16 @@ import jcuda.runtime.cudaStream_t;
  * allocation table is a concurrent map.
  */
 public final class JCudaDevice implements Device {
+  /**
+   * The steps of opening the GPU, in order. {@link #probe} runs all of them, so that whatever can
+   * fail before a run (a library, the driver, an NVRTC compile, the module load, cuBLAS) fails
+   * there, and {@code --backend auto} falls back to the CPU with the reason.
+   */
+  static final List<String> STEPS =
+      List.of("libraries", "nvrtc", "cublas", "driver", "context", "kernels", "module");
+
   private static Availability probed;
+  private static JCudaDevice shared;
 
   /** Serialises NVRTC compiles, the PTX cache and module loads across devices in this JVM. */
   private static final Object KERNEL_LOCK = new Object();
@@ -89,7 +98,7 @@ public final class JCudaDevice implements Device {
   private final CUmodule module = new CUmodule();
   private final Map<String, String> details;
   private final String name;
-  private final Lane root;
+  private Lane root;
 
   /** A device pointer whose raw address is readable (JCuda keeps it protected). */
   private static final class Addressed extends CUdeviceptr {
@@ -98,66 +107,183 @@ public final class JCudaDevice implements Device {
     }
   }
 
+  /** A step's body; any exception it throws becomes a {@link CudaSetupException}. */
+  @FunctionalInterface
+  private interface StepBody<T> {
+    T run() throws Exception;
+  }
+
+  private static <T> T step(String step, String what, StepBody<T> body) throws CudaSetupException {
+    try {
+      return body.run();
+    } catch (CudaSetupException e) {
+      throw e;
+    } catch (Exception | LinkageError e) {
+      throw new CudaSetupException(step, what + ": " + firstLine(e), e);
+    }
+  }
+
   /**
-   * Whether a CUDA device can be used, and why not; never throws and prints nothing. The answer is
-   * computed once per JVM.
+   * Whether the GPU can be used, and why not: opens device 0 through every step of {@link #STEPS}
+   * once per JVM and keeps it open for {@link #shared}. Never throws; prints nothing.
    */
   public static synchronized Availability probe() {
     if (probed == null) {
-      probed = computeAvailability();
+      Map<String, String> learned = new LinkedHashMap<>();
+      try {
+        shared = open(learned);
+        probed = Availability.usable(shared.details());
+      } catch (CudaSetupException e) {
+        probed = Availability.unusable(e.getMessage(), learned);
+      } catch (RuntimeException | Error e) {
+        probed = Availability.unusable("CUDA setup failed: " + firstLine(e), learned);
+      }
     }
     return probed;
   }
 
-  private static Availability computeAvailability() {
-    Map<String, String> d = new LinkedHashMap<>();
-    try {
-      JCudaDriver.setExceptionsEnabled(false);
-      int rc = JCudaDriver.cuInit(0);
-      if (rc != CUresult.CUDA_SUCCESS) {
-        return Availability.unusable(initFailure(rc));
-      }
-      int[] v = new int[1];
-      JCudaDriver.cuDriverGetVersion(v);
-      d.put("driver", "CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10 + " (driver API)");
-      if (v[0] < 12000) {
-        return Availability.unusable(
-            "NVIDIA driver too old: it supports CUDA "
-                + v[0] / 1000
-                + "."
-                + (v[0] % 1000) / 10
-                + ", JCuda 12.6 needs a CUDA 12 driver");
-      }
-      int[] count = new int[1];
-      JCudaDriver.cuDeviceGetCount(count);
-      if (count[0] == 0) {
-        return Availability.unusable("no CUDA device found (driver present)");
-      }
-      CUdevice device = new CUdevice();
-      JCudaDriver.cuDeviceGet(device, 0);
-      d.putAll(describe(device));
-      d.put("devices", Integer.toString(count[0]));
-    } catch (Throwable t) {
-      return Availability.unusable(loadFailure(t, "libcuda.so.1"));
+  /** The device {@link #probe} opened, shared by this JVM; it stays open until the JVM exits. */
+  public static synchronized JCudaDevice shared() {
+    Availability av = probe();
+    if (!av.usable()) {
+      throw new IllegalStateException("CUDA unavailable: " + av.reason());
     }
-    try {
-      JNvrtc.setExceptionsEnabled(false);
-      int[] major = new int[1];
-      int[] minor = new int[1];
-      JNvrtc.nvrtcVersion(major, minor);
-      d.put("nvrtc", major[0] + "." + minor[0]);
-    } catch (Throwable t) {
-      return Availability.unusable(loadFailure(t, "libnvrtc.so.12"));
+    return shared;
+  }
+
+  /**
+   * Runs {@link #STEPS} in order; {@code learned} collects what is known (versions, device, library
+   * paths) even when a step fails, for {@code depthlab backends}.
+   */
+  private static JCudaDevice open(Map<String, String> learned) throws CudaSetupException {
+    List<Path> dirs = CudaLibraries.searchPath();
+    learned.putAll(
+        step(
+            "libraries",
+            "cannot load the CUDA " + CudaLibraries.MAJOR + " libraries",
+            () -> CudaLibraries.preload(dirs)));
+    openNvrtc(learned, dirs);
+    step(
+        "cublas",
+        "cannot load cuBLAS",
+        () -> {
+          try {
+            JCublas2.setExceptionsEnabled(false);
+            JCublas2.initialize();
+            return null;
+          } catch (LinkageError e) {
+            throw new CudaSetupException(
+                "cublas",
+                chainMentions(e, "libcublasLt")
+                    ? CudaLibraries.explainMissing(CudaLibraries.CUBLAS_LT, dirs)
+                    : CudaLibraries.explainMissing(CudaLibraries.CUBLAS, dirs),
+                e);
+          }
+        });
+    learned.put("jcuda", "12.6.0");
+    CUdevice device = openDriver(learned);
+    return new JCudaDevice(device, learned);
+  }
+
+  private static CUdevice openDriver(Map<String, String> d) throws CudaSetupException {
+    return step(
+        "driver",
+        "cannot use the NVIDIA driver",
+        () -> {
+          try {
+            JCudaDriver.setExceptionsEnabled(false);
+            int rc = JCudaDriver.cuInit(0);
+            if (rc != CUresult.CUDA_SUCCESS) {
+              throw new CudaSetupException("driver", initFailure(rc));
+            }
+          } catch (LinkageError e) {
+            throw new CudaSetupException("driver", "no NVIDIA driver (libcuda.so.1 not found)", e);
+          }
+          int[] v = new int[1];
+          JCudaDriver.cuDriverGetVersion(v);
+          d.put("driver", "CUDA " + v[0] / 1000 + "." + (v[0] % 1000) / 10 + " (driver API)");
+          if (v[0] < CudaLibraries.MAJOR * 1000) {
+            throw new CudaSetupException(
+                "driver",
+                "NVIDIA driver too old: it supports CUDA "
+                    + v[0] / 1000
+                    + "."
+                    + (v[0] % 1000) / 10
+                    + ", JCuda 12.6 needs a CUDA 12 driver (update the NVIDIA driver)");
+          }
+          int[] count = new int[1];
+          JCudaDriver.cuDeviceGetCount(count);
+          if (count[0] == 0) {
+            throw new CudaSetupException("driver", "no CUDA device found (driver present)");
+          }
+          CUdevice device = new CUdevice();
+          JCudaDriver.cuDeviceGet(device, 0);
+          d.putAll(describe(device));
+          d.put("devices", Integer.toString(count[0]));
+          return device;
+        });
+  }
+
+  /** Loads NVRTC and checks that the builtins library it opens on the first compile is there. */
+  private static void openNvrtc(Map<String, String> d, List<Path> dirs) throws CudaSetupException {
+    int[] version =
+        step(
+            "nvrtc",
+            "cannot load NVRTC",
+            () -> {
+              try {
+                JNvrtc.setExceptionsEnabled(false);
+                int[] major = new int[1];
+                int[] minor = new int[1];
+                JNvrtc.nvrtcVersion(major, minor);
+                return new int[] {major[0], minor[0]};
+              } catch (LinkageError e) {
+                throw new CudaSetupException(
+                    "nvrtc", CudaLibraries.explainMissing(CudaLibraries.NVRTC, dirs), e);
+              }
+            });
+    d.put("nvrtc", version[0] + "." + version[1]);
+    String builtins = CudaLibraries.builtinsName(version[0], version[1]);
+    Optional<Path> nvrtcDir = CudaLibraries.loadedFrom("libnvrtc.so");
+    if (nvrtcDir.isPresent()) {
+      Path b = nvrtcDir.get().resolve(builtins);
+      if (!Files.isRegularFile(b)) {
+        throw new CudaSetupException(
+            "nvrtc",
+            builtins
+                + " missing beside "
+                + nvrtcDir.get().resolve(CudaLibraries.NVRTC)
+                + " (NVRTC opens it on every compile): install the complete cuda-nvrtc-"
+                + version[0]
+                + "-"
+                + version[1]
+                + " package, or copy "
+                + builtins
+                + " into that folder");
+      }
+      step("nvrtc", "cannot load " + b, () -> loadLibrary(b));
+      d.put("nvrtc builtins", b.toString());
     }
-    try {
-      JCublas2.setExceptionsEnabled(false);
-      JCublas2.initialize();
-      d.put("cublas", "loaded (libcublas.so.12)");
-    } catch (Throwable t) {
-      return Availability.unusable(loadFailure(t, "libcublas.so.12"));
+  }
+
+  private static Void loadLibrary(Path p) {
+    System.load(p.toAbsolutePath().toString());
+    return null;
+  }
+
+  private static boolean chainMentions(Throwable t, String text) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (String.valueOf(c.getMessage()).contains(text)) {
+        return true;
+      }
     }
-    d.put("jcuda", "12.6.0");
-    return Availability.usable(d);
+    return false;
+  }
+
+  /** The first line of a throwable's message (its class name when it has none). */
+  static String firstLine(Throwable t) {
+    String m = t.getMessage() == null ? t.toString() : t.getMessage();
+    return m.strip().split("\\R", 2)[0];
   }
 
   private static Map<String, String> describe(CUdevice device) {
@@ -192,60 +318,53 @@ public final class JCudaDevice implements Device {
   private static String initFailure(int rc) {
     switch (rc) {
       case CUresult.CUDA_ERROR_NO_DEVICE:
-        return "no CUDA device found (cuInit: CUDA_ERROR_NO_DEVICE)";
+        return "no CUDA device found (cuInit: CUDA_ERROR_NO_DEVICE; check CUDA_VISIBLE_DEVICES)";
       case 35: // CUDA_ERROR_INSUFFICIENT_DRIVER (not among JCuda's constants)
         return "NVIDIA driver too old for CUDA 12 (cuInit: CUDA_ERROR_INSUFFICIENT_DRIVER)";
       case CUresult.CUDA_ERROR_SYSTEM_DRIVER_MISMATCH:
         return "NVIDIA kernel driver and user-space driver versions differ "
-            + "(cuInit: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH)";
+            + "(cuInit: CUDA_ERROR_SYSTEM_DRIVER_MISMATCH; reboot or reinstall the driver)";
       default:
         return "cuInit failed: " + CUresult.stringFor(rc);
     }
   }
 
-  /** One line naming the missing library, from a native-loading failure. */
-  static String loadFailure(Throwable t, String library) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      all.append(c).append(' ');
-    }
-    String msg = all.toString();
-    if (msg.contains("libcuda.so")) {
-      return "no NVIDIA driver (libcuda.so.1 not found)";
-    }
-    if (msg.contains("libcublas")) {
-      return "libcublas.so.12 not found (install the CUDA 12 cuBLAS library, on the library path)";
-    }
-    if (msg.contains("libnvrtc")) {
-      return "libnvrtc.so.12 not found (install the CUDA 12 NVRTC library, on the library path)";
-    }
-    String first = t.getMessage() == null ? t.toString() : t.getMessage();
-    first = first.split("\n")[0];
-    return "cannot load the JCuda natives for " + library + ": " + first;
-  }
-
-  /** Opens device 0; the caller has checked {@link #probe}. */
-  public JCudaDevice() {
-    Availability av = probe();
-    if (!av.usable()) {
-      throw new IllegalStateException("CUDA unavailable: " + av.reason());
-    }
+  /**
+   * Opens device 0 with exceptions enabled: the primary context, the root lane (a stream and a
+   * cuBLAS handle), the kernels (NVRTC or the PTX cache) and the module with every entry point.
+   * Releases what it made when a step fails.
+   */
+  private JCudaDevice(CUdevice device, Map<String, String> learned) throws CudaSetupException {
+    details = learned;
+    name = details.getOrDefault("device", "cuda");
     JCudaDriver.setExceptionsEnabled(true);
     JCublas2.setExceptionsEnabled(true);
     JNvrtc.setExceptionsEnabled(true);
-    CUdevice device = new CUdevice();
-    JCudaDriver.cuDeviceGet(device, 0);
-    JCudaDriver.cuDevicePrimaryCtxRetain(context, device);
-    makeCurrent();
-    root = new Lane();
-    int[] ver = new int[1];
-    JCublas2.cublasGetVersion(root.cublas, ver);
-    details = new LinkedHashMap<>(av.details());
-    details.put("cublas", ver[0] / 10000 + "." + (ver[0] % 10000) / 100 + "." + ver[0] % 100);
-    details.put("streams", "one non-blocking CUDA stream and cuBLAS handle per group (lane)");
-    name = details.getOrDefault("device", "cuda");
-    synchronized (KERNEL_LOCK) {
-      loadKernels(computeCapability(device));
+    boolean retained = false;
+    try {
+      step(
+          "context",
+          "cannot create a CUDA context",
+          () -> JCudaDriver.cuDevicePrimaryCtxRetain(context, device));
+      retained = true;
+      makeCurrent();
+      root = step("cublas", "cannot create a cuBLAS handle", Lane::new);
+      int[] ver = new int[1];
+      JCublas2.cublasGetVersion(root.cublas, ver);
+      details.put("cublas", ver[0] / 10000 + "." + (ver[0] % 10000) / 100 + "." + ver[0] % 100);
+      details.put("streams", "one non-blocking CUDA stream and cuBLAS handle per group (lane)");
+      synchronized (KERNEL_LOCK) {
+        loadKernels(computeCapability(device));
+      }
+    } catch (CudaSetupException | RuntimeException | Error e) {
+      if (root != null) {
+        root.close();
+      }
+      if (retained) {
+        JCudaDriver.setExceptionsEnabled(false);
+        JCudaDriver.cuDevicePrimaryCtxRelease(device);
+      }
+      throw e;
     }
   }
 
@@ -257,10 +376,13 @@ public final class JCudaDevice implements Device {
     }
   }
 
-  /** Called under {@link #KERNEL_LOCK}. */
-  private void loadKernels(int[] cc) {
-    int arch = nvrtcArch(cc[0] * 10 + cc[1]);
-    List<String> options = List.of("--gpu-arch=compute_" + arch, "--std=c++17", "--fmad=false");
+  /**
+   * Called under {@link #KERNEL_LOCK}: the kernels' PTX (from the cache, else NVRTC), the module,
+   * and every entry point, so that a missing kernel fails here and not in the middle of a run.
+   */
+  private void loadKernels(int[] cc) throws CudaSetupException {
+    int arch = step("kernels", "cannot list NVRTC's architectures", () -> nvrtcArch(cc));
+    List<String> options = CudaKernels.options(arch);
     Map<String, String> sources = CudaKernels.sources();
     String compiler = "nvrtc " + details.get("nvrtc");
     Path cache =
@@ -271,75 +393,129 @@ public final class JCudaDevice implements Device {
             "ptx",
             "sm_" + cc[0] + cc[1],
             CudaKernels.hash(sources, options, compiler) + ".ptx");
-    String ptx = null;
+    String cached = readCache(cache);
+    if (cached != null && loadModule(cached, sources, cache) == null) {
+      details.put("kernels", "NVRTC compute_" + arch + ", from the PTX cache " + cache);
+      return;
+    }
+    String ptx = compile(sources, options, details.get("nvrtc"));
+    CudaSetupException failed = loadModule(ptx, sources, cache);
+    if (failed != null) {
+      throw failed;
+    }
     try {
-      if (Files.isRegularFile(cache)) {
-        ptx = Files.readString(cache, StandardCharsets.UTF_8);
-      }
+      AtomicFiles.writeString(cache, ptx);
+    } catch (RuntimeException e) {
+      // a cache we cannot write only costs a recompile next time
+    }
+    details.put("kernels", "NVRTC compute_" + arch + ", compiled and cached in " + cache);
+  }
+
+  private static String readCache(Path cache) {
+    try {
+      return Files.isRegularFile(cache) ? Files.readString(cache, StandardCharsets.UTF_8) : null;
     } catch (IOException e) {
-      ptx = null;
+      return null;
     }
-    if (ptx == null) {
-      ptx = compile(sources, options);
-      writeAtomically(cache, ptx);
+  }
+
+  /** Loads {@code ptx} and looks up every entry point; returns the failure, or null. */
+  private CudaSetupException loadModule(String ptx, Map<String, String> sources, Path cache) {
+    JCudaDriver.setExceptionsEnabled(false);
+    try {
+      byte[] image = (ptx + "\0").getBytes(StandardCharsets.UTF_8);
+      int rc = JCudaDriver.cuModuleLoadData(module, image);
+      if (rc != CUresult.CUDA_SUCCESS) {
+        String why = CUresult.stringFor(rc);
+        if (rc == 222) { // CUDA_ERROR_UNSUPPORTED_PTX_VERSION
+          why +=
+              " (NVRTC "
+                  + details.get("nvrtc")
+                  + " is newer than the driver's "
+                  + details.get("driver")
+                  + ": update the NVIDIA driver, or put an older CUDA 12 NVRTC first in"
+                  + " DEPTHLAB_CUDA_LIBS)";
+        }
+        return new CudaSetupException("module", "cannot load the kernels' PTX: " + why);
+      }
+      for (String entry : CudaKernels.entryPoints(sources)) {
+        CUfunction fn = new CUfunction();
+        int frc = JCudaDriver.cuModuleGetFunction(fn, module, entry);
+        if (frc != CUresult.CUDA_SUCCESS) {
+          JCudaDriver.cuModuleUnload(module);
+          return new CudaSetupException(
+              "module", "kernel " + entry + " missing from the module: " + CUresult.stringFor(frc));
+        }
+        functions.put(entry, fn);
+      }
+      return null;
+    } finally {
+      JCudaDriver.setExceptionsEnabled(true);
     }
-    byte[] image = (ptx + "\0").getBytes(StandardCharsets.UTF_8);
-    JCudaDriver.cuModuleLoadData(module, image);
-    details.put("kernels", "NVRTC compute_" + arch + ", PTX cache " + cache);
   }
 
   /** The highest architecture NVRTC supports that does not exceed the device's. */
-  private static int nvrtcArch(int device) {
+  private static int nvrtcArch(int[] cc) {
+    int device = cc[0] * 10 + cc[1];
     int[] n = new int[1];
     JNvrtc.nvrtcGetNumSupportedArchs(n);
     int[] archs = new int[n[0]];
     JNvrtc.nvrtcGetSupportedArchs(archs);
-    int best = archs.length == 0 ? device : archs[0];
+    int best = -1;
     for (int a : archs) {
       if (a <= device && a > best) {
         best = a;
       }
     }
+    if (best < 0) {
+      throw new IllegalStateException(
+          "NVRTC supports no architecture up to the device's sm_" + device);
+    }
     return best;
   }
 
-  private static String compile(Map<String, String> sources, List<String> options) {
+  /** NVRTC's PTX of the program {@code sources} (see {@link CudaKernels}); needs no GPU. */
+  static String compile(Map<String, String> sources, List<String> options, String version)
+      throws CudaSetupException {
     nvrtcProgram prog = new nvrtcProgram();
     String[] names = sources.keySet().toArray(new String[0]);
     String[] texts = sources.values().toArray(new String[0]);
-    JNvrtc.nvrtcCreateProgram(prog, CudaKernels.root(), "depthlab.cu", names.length, texts, names);
+    JNvrtc.setExceptionsEnabled(false);
     try {
-      JNvrtc.setExceptionsEnabled(false);
-      int rc = JNvrtc.nvrtcCompileProgram(prog, options.size(), options.toArray(new String[0]));
-      JNvrtc.setExceptionsEnabled(true);
+      int rc =
+          JNvrtc.nvrtcCreateProgram(
+              prog, CudaKernels.root(), CudaKernels.ROOT_NAME, names.length, texts, names);
+      if (rc != nvrtcResult.NVRTC_SUCCESS) {
+        throw new CudaSetupException(
+            "kernels", "nvrtcCreateProgram failed: " + nvrtcResult.stringFor(rc));
+      }
+      rc = JNvrtc.nvrtcCompileProgram(prog, options.size(), options.toArray(new String[0]));
       if (rc != nvrtcResult.NVRTC_SUCCESS) {
         String[] log = new String[1];
         JNvrtc.nvrtcGetProgramLog(prog, log);
-        throw new IllegalStateException("NVRTC failed to compile kernels/: " + log[0]);
+        String first = log[0] == null ? "" : log[0].strip().split("\\R", 2)[0];
+        String hint =
+            rc == nvrtcResult.NVRTC_ERROR_BUILTIN_OPERATION_FAILURE
+                ? " (NVRTC could not open its builtins library: install the complete"
+                    + " cuda-nvrtc package of NVRTC "
+                    + version
+                    + ")"
+                : "";
+        throw new CudaSetupException(
+            "kernels",
+            "NVRTC failed to compile kernels/ with "
+                + String.join(" ", options)
+                + ": "
+                + nvrtcResult.stringFor(rc)
+                + (first.isEmpty() ? "" : ": " + first)
+                + hint);
       }
       String[] ptx = new String[1];
       JNvrtc.nvrtcGetPTX(prog, ptx);
       return ptx[0];
     } finally {
-      JNvrtc.setExceptionsEnabled(true);
       JNvrtc.nvrtcDestroyProgram(prog);
-    }
-  }
-
-  /** Writes a temporary file beside {@code target} and renames it into place. */
-  private static void writeAtomically(Path target, String text) {
-    try {
-      Files.createDirectories(target.getParent());
-      Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      // a cache we cannot write only costs a recompile next time
+      JNvrtc.setExceptionsEnabled(true);
     }
   }
 
@@ -445,13 +621,11 @@ public final class JCudaDevice implements Device {
   }
 
   private CUfunction function(String kernel) {
-    return functions.computeIfAbsent(
-        kernel,
-        k -> {
-          CUfunction fn = new CUfunction();
-          JCudaDriver.cuModuleGetFunction(fn, module, k);
-          return fn;
-        });
+    CUfunction fn = functions.get(kernel);
+    if (fn == null) {
+      throw new IllegalArgumentException("no kernel named " + kernel);
+    }
+    return fn;
   }
 
   @Override

@@ -23,42 +23,71 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Availability, fallback, and the per-step call budget of the CUDA backend. */
 class CudaBackendTest {
+  /**
+   * Whatever step of opening the GPU fails (the real probe runs all of {@link JCudaDevice#STEPS}
+   * and answers unusable with the failing step's reason; here a probe that answers so), {@code
+   * auto} falls back to the CPU with the reason, {@code --backend cuda} fails with it (exit 1), and
+   * the device is never opened.
+   */
   @Test
-  void availabilityNeverThrowsAndExplainsItself() {
-    Availability av = new CudaBackend().availability();
-    System.out.println("cuda availability: " + av);
-    if (av.usable()) {
-      assertTrue(av.details().containsKey("device"), av.toString());
-      assertTrue(av.details().containsKey("compute capability"), av.toString());
-    } else {
-      assertFalse(av.reason().isBlank());
-      assertFalse(av.reason().contains("\n"), "one line: " + av.reason());
-    }
-  }
-
-  @Test
-  void anUnusableCudaFailsCreateGroupAndAutoFallsBackToCpu() {
-    Availability av = new CudaBackend().availability();
-    if (av.usable()) {
-      return; // nothing to fall back from on a machine with a GPU
-    }
+  void aFailedProbeMakesAutoFallBackToTheCpu() {
+    String step = "kernels";
+    String reason = "NVRTC failed to compile kernels/ (simulated)";
+    List<String> opened = new ArrayList<>();
+    CudaBackend cuda =
+        new CudaBackend(
+            () -> Availability.unusable(reason, java.util.Map.of("step", step)),
+            () -> {
+              opened.add(step);
+              return NativeTools.emulatedDevice();
+            });
     NetworkSpec spec = NetworkSpec.of(2, 1, 4, Activation.RELU, 0.01, Reduction.SUM, 1e-8);
     UserError e =
         assertThrows(
             UserError.class,
-            () ->
-                new CudaBackend()
-                    .createGroup(new GroupSpec(spec, Precision.FP64, 4, 4), List.of()));
+            () -> cuda.createGroup(new GroupSpec(spec, Precision.FP64, 4, 4), List.of()));
     assertEquals(UserError.FAILURE, e.exitCode());
-    assertTrue(e.getMessage().contains(av.reason()), e.getMessage());
+    assertEquals("cuda: " + reason, e.getMessage());
 
     List<String> notices = new ArrayList<>();
-    BackendRegistry reg = new BackendRegistry(List.of(new CudaBackend(), new CpuBackend()));
+    BackendRegistry reg = new BackendRegistry(List.of(cuda, new CpuBackend()));
     assertEquals("cpu", reg.select("auto", notices::add).name());
-    assertEquals(
-        List.of("cuda unavailable (" + av.reason() + "); using the next backend"), notices);
+    assertEquals(List.of("cuda unavailable (" + reason + "); using the next backend"), notices);
     UserError named = assertThrows(UserError.class, () -> reg.select("cuda", s -> {}));
     assertEquals(UserError.FAILURE, named.exitCode());
+    assertEquals("cuda backend unavailable: " + reason, named.getMessage());
+    assertEquals(List.of(), opened, "the device must not be opened after a failed probe");
+  }
+
+  /** A probe that throws is reported as unusable, not propagated. */
+  @Test
+  void aThrowingProbeIsUnusableWithItsMessage() {
+    CudaBackend cuda =
+        new CudaBackend(
+            () -> {
+              throw new UnsatisfiedLinkError("libJCudaDriver: cannot open\nsecond line");
+            },
+            NativeTools::emulatedDevice);
+    Availability av = cuda.availability();
+    assertFalse(av.usable());
+    assertEquals("CUDA probe failed: libJCudaDriver: cannot open", av.reason());
+  }
+
+  /** This machine's real probe: usable with a device, or one line of reason. */
+  @Test
+  void theRealProbeRunsEveryStepOrSaysWhichFailed() {
+    Availability av = new CudaBackend().availability();
+    System.out.println("cuda availability here: " + av);
+    if (av.usable()) {
+      Device gpu = JCudaDevice.shared();
+      assertTrue(av.details().get("kernels").startsWith("NVRTC compute_"), av.toString());
+      long p = gpu.alloc(64);
+      gpu.free(p);
+    } else {
+      assertFalse(av.reason().isBlank());
+      assertFalse(av.reason().contains("\n"), "one line: " + av.reason());
+      assertThrows(IllegalStateException.class, JCudaDevice::shared);
+    }
   }
 
   /** The documented budget: 5 * (depth + 1) launches and cuBLAS calls per step, any R. */

@@ -1,7 +1,6 @@
 package dev.depthlab.backend.cuda;
 
 import dev.depthlab.backend.Availability;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +17,7 @@ class GpuParityTest extends ParityChecks {
       System.out.println("SKIPPED GpuParityTest: no usable CUDA device: " + availability.reason());
       return;
     }
-    gpu = new JCudaDevice();
+    gpu = JCudaDevice.shared();
     System.out.println("GpuParityTest on " + gpu.details());
   }
 
@@ -27,13 +26,6 @@ class GpuParityTest extends ParityChecks {
   void requireDevice() {
     Assumptions.assumeTrue(
         availability.usable(), () -> "no usable CUDA device: " + availability.reason());
-  }
-
-  @AfterAll
-  static void closeDevice() {
-    if (gpu != null) {
-      gpu.close();
-    }
   }
 
   @Override
