@@ -162,7 +162,29 @@ public final class JCudaDevice implements Device {
             "libraries",
             "cannot load the CUDA " + CudaLibraries.MAJOR + " libraries",
             () -> CudaLibraries.preload(dirs)));
-    openNvrtc(learned, dirs);
+    CudaSetupException libraries = null;
+    try {
+      openNvrtc(learned, dirs);
+      openCublas(dirs);
+    } catch (CudaSetupException e) {
+      libraries = e;
+      learned.put("libraries", e.getMessage());
+    }
+    learned.put("jcuda", "12.6.0");
+    CUdevice device;
+    try {
+      device = openDriver(learned);
+    } catch (CudaSetupException e) {
+      // no driver is the first thing to fix; a library problem is in the details ("libraries")
+      throw e;
+    }
+    if (libraries != null) {
+      throw libraries;
+    }
+    return new JCudaDevice(device, learned);
+  }
+
+  private static void openCublas(List<Path> dirs) throws CudaSetupException {
     step(
         "cublas",
         "cannot load cuBLAS",
@@ -180,9 +202,6 @@ public final class JCudaDevice implements Device {
                 e);
           }
         });
-    learned.put("jcuda", "12.6.0");
-    CUdevice device = openDriver(learned);
-    return new JCudaDevice(device, learned);
   }
 
   private static CUdevice openDriver(Map<String, String> d) throws CudaSetupException {
