@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Check each usable backend's gradients against central finite differences "
           + "(fp64 and fp32) and against each other, at the initial parameters of a study's runs.",
+      "With --backend cpu|cuda that backend must be usable (exit 1 with the reason if not).",
       "Error: norm-wise relative error per layer, max over layers; parameters whose finite "
           + "difference crosses a ReLU kink are excluded and counted."
     })
@@ -63,8 +64,13 @@ final class GradcheckCommand implements Callable<Integer> {
     if (seeds < 1 || batch < 1) {
       throw new dev.depthlab.common.UserError("--seeds and --batch must be >= 1");
     }
+    BackendRegistry registry = BackendRegistry.standard();
+    if (common.backend != null && !"auto".equals(common.backend)) {
+      // a named backend must be usable (exit 1 with its reason otherwise), as for train and sweep
+      registry.select(common.backend, s -> {});
+    }
     List<Backend> usable = new ArrayList<>();
-    for (Backend b : BackendRegistry.standard().all()) {
+    for (Backend b : registry.all()) {
       Availability av = b.availability();
       if (av.usable()) {
         usable.add(b);

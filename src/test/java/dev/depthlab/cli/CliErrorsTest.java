@@ -128,6 +128,8 @@ class CliErrorsTest {
         "config/quick.yaml",
         "--backend",
         "cuda");
+    assertRefused(
+        1, "cuda backend unavailable: " + cuda.reason(), "gradcheck", "--backend", "cuda");
   }
 
   @Test
