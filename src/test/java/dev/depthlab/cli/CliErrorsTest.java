@@ -128,8 +128,9 @@ class CliErrorsTest {
         "config/quick.yaml",
         "--backend",
         "cuda");
-    assertRefused(
-        1, "cuda backend unavailable: " + cuda.reason(), "gradcheck", "--backend", "cuda");
+    var gradcheck = CliTestSupport.run("gradcheck", "--backend", "cuda");
+    assertEquals(1, gradcheck.code(), gradcheck.err());
+    assertEquals("depthlab: cuda backend unavailable: " + cuda.reason(), gradcheck.err().strip());
   }
 
   @Test
