@@ -91,7 +91,7 @@ class EmulatorChecksTest {
   }
 
   @Test
-  void badKernelsAndPointersAreRefusedAtTheLaunch() {
+  void badKernelsPointersCopiesAndGemmsAreRefusedAtTheCall() {
     EmulatedDevice dev = NativeTools.emulatedDevice();
     long v = dev.alloc(8L * N);
     try {
@@ -118,6 +118,32 @@ class EmulatorChecksTest {
       assertThrows(IllegalArgumentException.class, () -> dev.copyOut(v, new double[N + 1]));
       assertThrows(IllegalArgumentException.class, () -> dev.copyIn(v + 8, new double[N]));
       assertThrows(IllegalArgumentException.class, () -> dev.copyOut(v - 8, new double[1]));
+      // and so is a GEMM: C = A B (1 x N) written one element further on than fits
+      assertThrows(
+          IllegalArgumentException.class,
+          () ->
+              dev.gemmStridedBatched(
+                  false,
+                  false,
+                  1,
+                  N,
+                  1,
+                  1.0,
+                  v,
+                  1,
+                  1,
+                  v,
+                  1,
+                  N,
+                  0.0,
+                  v + 8,
+                  1,
+                  N,
+                  1,
+                  Precision.FP64));
+      dev.gemmStridedBatched(
+          false, false, 1, N, 1, 1.0, v, 1, 1, v, 1, N, 0.0, v, 1, N, 1, Precision.FP64);
+      dev.synchronize();
     } finally {
       dev.free(v);
     }
