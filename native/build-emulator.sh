@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds native/build/libdepthlab-emulator.so: the kernels of kernels/*.cu compiled for the host
-# with g++ and shim.h, behind the JNI entry points of emulator.cpp (EmulatedDevice).
+# with g++ and shim.h, behind the JNI entry points of emulator.cpp (EmulatedDevice). The test-only
+# kernels of native/faults/*.cu (deliberate faults the emulator must catch) are compiled in too;
+# they stay out of kernels/, which is what ships and what NVRTC compiles.
 # Needs g++ (C++17) and a JDK (JAVA_HOME, or javac on the PATH). Usage: native/build-emulator.sh
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -27,12 +29,12 @@ case "$(uname -s)" in Darwin) platform="darwin" ;; esac
 mkdir -p "$gen"
 : > "$gen/kernels.inc.tmp"
 : > "$gen/entries.inc.tmp"
-for f in "$root"/kernels/*.cu; do
-  echo "#include \"$(basename "$f")\"" >> "$gen/kernels.inc.tmp"
+for f in "$root"/kernels/*.cu "$here"/faults/*.cu; do
+  echo "#include \"$f\"" >> "$gen/kernels.inc.tmp"
   # every DL_ENTRY(name, ...) defines name_f32 and name_f64
   for n in $(grep -o 'DL_ENTRY([a-z0-9_]*' "$f" | sed 's/DL_ENTRY(//'); do
-    echo "DL_HOST_ENTRY(dl_f32_${n}, ${n}_f32)" >> "$gen/entries.inc.tmp"
-    echo "DL_HOST_ENTRY(dl_f64_${n}, ${n}_f64)" >> "$gen/entries.inc.tmp"
+    echo "DL_HOST_ENTRY(dl_f32_${n}, ${n}_f32, ${n})" >> "$gen/entries.inc.tmp"
+    echo "DL_HOST_ENTRY(dl_f64_${n}, ${n}_f64, ${n})" >> "$gen/entries.inc.tmp"
   done
 done
 mv "$gen/kernels.inc.tmp" "$gen/kernels.inc"

@@ -1,7 +1,9 @@
 // Lets kernels/*.cu compile as ordinary host C++ (g++), so tests run the very kernel source
-// the GPU runs. A launch (emulator.cpp) loops over every block and thread of the grid, setting
-// these built-ins before each call; kernels use no shared memory, barriers or atomics, so
-// running the threads one after another is a faithful schedule.
+// the GPU runs. A launch (emulator.cpp) runs every block and thread of the grid one after another,
+// in the order the device asks for (forward, reverse or shuffled), setting these built-ins before
+// each call; kernels use no shared memory, barriers or atomics, so each such order is a schedule a
+// GPU may pick, and a kernel whose result depends on the order has a race. The built-ins are
+// thread-locals: each lane's worker thread runs its own launches.
 #pragma once
 #include <cmath>
 

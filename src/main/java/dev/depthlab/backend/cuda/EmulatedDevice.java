@@ -7,37 +7,107 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link Device} on the CPU, for tests without a GPU. Memory is direct {@link ByteBuffer}s in
- * native order; a handle is the buffer's native address, so kernels (C++) and the GEMM (Java) see
- * the same bytes. Kernel launches run the same {@code kernels/*.cu} source compiled for the host
- * with {@code native/shim.h} into {@code native/build/libdepthlab-emulator.so} (built by {@code
- * native/build-emulator.sh}); the launch loops over every block and thread in order. The GEMM
+ * A {@link Device} on the CPU for tests without a GPU, strict wherever a GPU would merely be
+ * lenient or lucky. Memory is direct {@link ByteBuffer}s in native order; a handle is a native
+ * address, so kernels (C++) and the GEMM (Java) see the same bytes. Kernel launches run the same
+ * {@code kernels/*.cu} source compiled for the host with {@code native/shim.h} into {@code
+ * native/build/libdepthlab-emulator.so} (built by {@code native/build-emulator.sh}). The GEMM
  * follows cuBLAS's column-major contract element for element, summing k in order.
  *
- * <p>Every call runs to completion before it returns, so a lane ({@link #openLane}) is simply a
- * view of this device. Two groups may run at once from two threads: the allocation table is a
- * concurrent map, the call counters are atomic, and a launch mutates nothing global (the kernel
- * table is read-only after load; the CUDA built-ins of {@code native/shim.h} are thread-locals; the
- * argument slots live on the calling thread's stack).
+ * <p>What it checks, so that a test fails where a GPU would fail or race:
+ *
+ * <ul>
+ *   <li><b>Launch limits</b>: block 1..1024 and a multiple of 32 (whole warps), grid >= 1; kernel
+ *       name and argument types against the kernel's signature; every pointer argument inside a
+ *       live allocation. All refused at the call, with {@link IllegalArgumentException}.
+ *   <li><b>Asynchronous lanes</b>: GEMMs and launches only enqueue. A lane's queue runs on a worker
+ *       thread of its own, and only when that lane reaches a sync point ({@code copyIn}, {@code
+ *       copyOut}, {@code alloc}, {@code free}, {@code synchronize}, {@code close}); the device's
+ *       {@link #synchronize} drains every lane. Holding the work until then makes a missing
+ *       synchronisation fail every time rather than by bad luck: whoever reads memory that another
+ *       lane wrote without synchronising sees the old bytes. A failure of deferred work is thrown
+ *       ({@link IllegalStateException}, naming the kernel) at that lane's next sync point; the
+ *       lane's remaining queued work is dropped, as after a GPU fault.
+ *   <li><b>Thread order</b>: a launch runs its blocks and threads {@link ThreadOrder#FORWARD
+ *       forward}, {@link ThreadOrder#REVERSE in reverse} or {@link ThreadOrder#SHUFFLED shuffled};
+ *       a race-free kernel gives the same bits in every order.
+ *   <li><b>Red zones</b>: {@value #GUARD} bytes of 0xFF before and after every allocation (NaN in
+ *       fp32 and fp64, so an out-of-bounds read poisons results), checked after every launch for
+ *       the allocations its pointer arguments point into; an overwritten guard is reported with the
+ *       kernel, the argument and the offsets. Copies and GEMMs are bounds-checked against the size
+ *       asked for, not the guards.
+ * </ul>
+ *
+ * <p>Lanes may be driven from several threads at once: the allocation table is a concurrent map,
+ * the counters are atomic, a lane's queue is guarded by the lane, and a launch mutates nothing
+ * global (the kernel table is read-only; the CUDA built-ins of {@code native/shim.h} are
+ * thread-locals of the worker running it).
  */
 public final class EmulatedDevice implements Device {
   /** Where native/build-emulator.sh puts the library, relative to the project root. */
   public static final Path DEFAULT_LIBRARY = Path.of("native", "build", "libdepthlab-emulator.so");
 
+  /**
+   * Bytes of 0xFF on each side of an allocation: far more than an off-by-a-few index reaches, and a
+   * multiple of 16, so the bytes handed out keep the buffer's (malloc's) alignment.
+   */
+  static final int GUARD = 256;
+
+  /** The order in which a launch runs its blocks and threads (see the class comment). */
+  public enum ThreadOrder {
+    FORWARD,
+    REVERSE,
+    SHUFFLED
+  }
+
+  private static final int MAX_BLOCK = 1024;
+  private static final int WARP = 32;
+  private static final byte POISON = (byte) 0xFF;
+  private static final AtomicInteger DEVICES = new AtomicInteger();
+
   private static Path loaded;
 
-  private final ConcurrentSkipListMap<Long, ByteBuffer> buffers = new ConcurrentSkipListMap<>();
+  /** Kernel name to its entry in the library (the table there is fixed at build time). */
+  private static final Map<String, Kernel> KERNELS = new ConcurrentHashMap<>();
+
+  private final ConcurrentSkipListMap<Long, Allocation> allocations = new ConcurrentSkipListMap<>();
+  private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
   private final AtomicLong launches = new AtomicLong();
   private final AtomicLong gemms = new AtomicLong();
+  private final AtomicInteger laneIds = new AtomicInteger();
+  private final ThreadOrder order;
+  private final long seed;
+  private final String threadPrefix;
+  private final Lane root;
+  private volatile boolean closed;
 
-  /** Loads the emulator library (once per JVM) from {@code library}. */
+  /** Loads the emulator library (once per JVM) from {@code library}; launches run forward. */
   public EmulatedDevice(Path library) {
+    this(library, ThreadOrder.FORWARD, 0L);
+  }
+
+  /**
+   * Loads the emulator library (once per JVM) from {@code library}; launches run their threads in
+   * {@code order} ({@code seed} picks the shuffles, a different one per launch of a lane).
+   */
+  public EmulatedDevice(Path library, ThreadOrder order, long seed) {
     synchronized (EmulatedDevice.class) {
       if (loaded == null) {
         Path abs = library.toAbsolutePath();
@@ -49,14 +119,47 @@ public final class EmulatedDevice implements Device {
         loaded = abs;
       }
     }
+    this.order = order;
+    this.seed = seed;
+    this.threadPrefix = "emulated-device-" + DEVICES.incrementAndGet() + " ";
+    this.root = new Lane("root lane");
   }
 
   static native long address(ByteBuffer direct);
 
-  /** The kernel's parameter codes (p pointer, i int, d double), or null when unknown. */
-  static native String signature(String kernel);
+  /** The kernel's index in the library's table, or -1 when there is none of that name. */
+  private static native int kernelIndex(String kernel);
 
-  private static native void launch(String kernel, int grid, int block, long[] args);
+  /** The kernel's parameter codes (p pointer, i int, d double). */
+  private static native String kernelSignature(int kernel);
+
+  /** The kernel's argument list as written in its DL_ENTRY line, e.g. "(x, y, n)". */
+  private static native String kernelArgs(int kernel);
+
+  /** Runs one launch on the calling thread; {@code order} is a {@link ThreadOrder} ordinal. */
+  private static native void launch(
+      int kernel, int grid, int block, long[] args, int order, long seed);
+
+  /** A kernel of the library: where it is, its parameter codes and names. */
+  private record Kernel(String name, int index, String signature, String[] argNames) {
+    static Kernel find(String name) {
+      return KERNELS.computeIfAbsent(
+          name,
+          n -> {
+            int i = kernelIndex(n);
+            if (i < 0) {
+              return null;
+            }
+            String args = kernelArgs(i);
+            return new Kernel(
+                n, i, kernelSignature(i), args.substring(1, args.length() - 1).split(",\\s*"));
+          });
+    }
+
+    String arg(int i) {
+      return "argument " + i + " (" + (i < argNames.length ? argNames[i] : "?") + ")";
+    }
+  }
 
   @Override
   public String name() {
@@ -68,76 +171,65 @@ public final class EmulatedDevice implements Device {
     Map<String, String> d = new LinkedHashMap<>();
     d.put("device", "emulated on the CPU (kernels/*.cu via g++ and native/shim.h)");
     d.put("library", String.valueOf(loaded));
+    d.put(
+        "thread order",
+        order == ThreadOrder.SHUFFLED ? order + " (seed " + seed + ")" : "" + order);
     return d;
   }
 
-  /** Kernel launches and GEMM calls made so far (tests count them). */
+  /** Kernel launches enqueued so far on every lane (tests count them). */
   public long launches() {
     return launches.get();
   }
 
+  /** GEMM calls enqueued so far on every lane. */
   public long gemms() {
     return gemms.get();
   }
 
+  /** The name prefix of this device's worker threads (tests check that none outlive a lane). */
+  String threadPrefix() {
+    return threadPrefix;
+  }
+
   @Override
   public int liveAllocations() {
-    return buffers.size();
+    return allocations.size();
   }
 
   @Override
   public long alloc(long bytes) {
-    if (bytes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("emulated allocation too large: " + bytes);
-    }
-    ByteBuffer b =
-        ByteBuffer.allocateDirect((int) Math.max(bytes, 8)).order(ByteOrder.nativeOrder());
-    long addr = address(b);
-    buffers.put(addr, b);
-    return addr;
+    return root.alloc(bytes);
   }
 
   @Override
   public void free(long ptr) {
-    if (buffers.remove(ptr) == null) {
-      throw new IllegalArgumentException("not an allocation: " + ptr);
-    }
-  }
-
-  /** The allocation holding {@code ptr}, positioned at ptr's byte offset. */
-  private ByteBuffer at(long ptr, long bytes) {
-    Map.Entry<Long, ByteBuffer> e = buffers.floorEntry(ptr);
-    if (e == null || ptr + bytes > e.getKey() + e.getValue().capacity()) {
-      throw new IllegalArgumentException("access outside any allocation: " + ptr + " + " + bytes);
-    }
-    ByteBuffer b = e.getValue().duplicate().order(ByteOrder.nativeOrder());
-    b.position((int) (ptr - e.getKey()));
-    return b.slice().order(ByteOrder.nativeOrder());
+    root.free(ptr);
   }
 
   @Override
   public void copyIn(long dst, double[] src) {
-    at(dst, 8L * src.length).asDoubleBuffer().put(src);
+    root.copyIn(dst, src);
   }
 
   @Override
   public void copyIn(long dst, float[] src) {
-    at(dst, 4L * src.length).asFloatBuffer().put(src);
+    root.copyIn(dst, src);
   }
 
   @Override
   public void copyIn(long dst, int[] src) {
-    at(dst, 4L * src.length).asIntBuffer().put(src);
+    root.copyIn(dst, src);
   }
 
   @Override
   public void copyOut(long src, double[] dst) {
-    at(src, 8L * dst.length).asDoubleBuffer().get(dst);
+    root.copyOut(src, dst);
   }
 
   @Override
   public void copyOut(long src, float[] dst) {
-    at(src, 4L * dst.length).asFloatBuffer().get(dst);
+    root.copyOut(src, dst);
   }
 
   @Override
@@ -160,19 +252,372 @@ public final class EmulatedDevice implements Device {
       long strideC,
       int batch,
       Precision precision) {
-    gemms.incrementAndGet();
-    checkLd("lda", lda, transA ? k : m);
-    checkLd("ldb", ldb, transB ? n : k);
-    checkLd("ldc", ldc, m);
-    int size = precision == Precision.FP64 ? 8 : 4;
-    // the extent each operand spans over the whole batch, so out-of-bounds reads fail loudly
-    long spanA = (batch - 1) * strideA + (long) lda * ((transA ? m : k) - 1) + (transA ? k : m);
-    long spanB = (batch - 1) * strideB + (long) ldb * ((transB ? k : n) - 1) + (transB ? n : k);
-    long spanC = (batch - 1) * strideC + (long) ldc * (n - 1) + m;
-    if (precision == Precision.FP64) {
-      DoubleBuffer av = at(a, spanA * size).asDoubleBuffer();
-      DoubleBuffer bv = at(b, spanB * size).asDoubleBuffer();
-      DoubleBuffer cv = at(c, spanC * size).asDoubleBuffer();
+    root.gemmStridedBatched(
+        transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
+        batch, precision);
+  }
+
+  @Override
+  public void launch(String name, int grid, int block, Object... args) {
+    root.launch(name, grid, block, args);
+  }
+
+  /**
+   * Drains every lane (side by side, as a GPU runs streams) and the root; throws the root's
+   * failure. Another lane's failure stays with that lane, for its owner's next sync point.
+   */
+  @Override
+  public void synchronize() {
+    List<Future<?>> running = new ArrayList<>();
+    for (Lane lane : lanes) {
+      running.add(lane.drain());
+    }
+    for (Future<?> f : running) {
+      await(f);
+    }
+    root.synchronize();
+  }
+
+  @Override
+  public Device openLane() {
+    if (closed) {
+      throw new IllegalStateException("device is closed");
+    }
+    Lane lane = new Lane("lane " + laneIds.incrementAndGet());
+    lanes.add(lane);
+    return lane;
+  }
+
+  /** Closes the lanes still open (waiting for their work) and frees every allocation. */
+  @Override
+  public void close() {
+    closed = true;
+    RuntimeException first = null;
+    for (Lane lane : List.copyOf(lanes)) {
+      try {
+        lane.close();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    try {
+      root.close();
+    } catch (RuntimeException e) {
+      first = first == null ? e : first;
+    }
+    for (Allocation a : allocations.values()) {
+      a.freed = true;
+    }
+    allocations.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  // ---- memory ----
+
+  /** One allocation: the {@code size} bytes asked for at {@code base}, a guard on either side. */
+  private static final class Allocation {
+    final long base;
+    final int size;
+    final ByteBuffer whole;
+    volatile boolean freed;
+
+    Allocation(long bytes) {
+      if (bytes < 0 || bytes > Integer.MAX_VALUE - 2 * GUARD) {
+        throw new IllegalArgumentException("emulated allocation of " + bytes + " bytes");
+      }
+      size = (int) bytes;
+      whole = ByteBuffer.allocateDirect(size + 2 * GUARD).order(ByteOrder.nativeOrder());
+      base = address(whole) + GUARD;
+      poison();
+    }
+
+    void poison() {
+      for (int i = 0; i < GUARD; i++) {
+        whole.put(i, POISON);
+        whole.put(GUARD + size + i, POISON);
+      }
+    }
+
+    boolean contains(long ptr) {
+      return ptr >= base && ptr < base + size;
+    }
+
+    /** {@code bytes} from {@code ptr} (already checked to lie inside), in native order. */
+    ByteBuffer view(long ptr, long bytes) {
+      int from = GUARD + (int) (ptr - base);
+      return whole.slice(from, (int) bytes).order(ByteOrder.nativeOrder());
+    }
+
+    /** Whether both guards still hold only 0xFF. */
+    boolean intact() {
+      return intact(0) && intact(GUARD + size);
+    }
+
+    private boolean intact(int from) {
+      for (int i = from; i < from + GUARD; i += 8) {
+        if (whole.getLong(i) != -1L) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * The overwritten guard bytes as offsets from {@code base}, e.g. "-8..-1 before the start and
+     * 64..71 past the end".
+     */
+    String damage() {
+      String before = runs(0);
+      String after = runs(GUARD + size);
+      return (before.isEmpty() ? "" : before + " before the start")
+          + (before.isEmpty() || after.isEmpty() ? "" : " and ")
+          + (after.isEmpty() ? "" : after + " past the end");
+    }
+
+    private String runs(int from) {
+      StringBuilder sb = new StringBuilder();
+      int runStart = -1;
+      for (int i = from; i <= from + GUARD; i++) {
+        boolean bad = i < from + GUARD && whole.get(i) != POISON;
+        if (bad && runStart < 0) {
+          runStart = i;
+        } else if (!bad && runStart >= 0) {
+          sb.append(sb.length() == 0 ? "" : ", ");
+          sb.append(runStart - GUARD).append("..").append(i - 1 - GUARD);
+          runStart = -1;
+        }
+      }
+      return sb.toString();
+    }
+  }
+
+  /** The live allocation holding {@code ptr}, or null. */
+  private Allocation find(long ptr) {
+    Map.Entry<Long, Allocation> e = allocations.floorEntry(ptr);
+    return e != null && e.getValue().contains(ptr) ? e.getValue() : null;
+  }
+
+  /** The allocation holding all of {@code [ptr, ptr + bytes)}, for a copy or a GEMM operand. */
+  private Allocation holding(long ptr, long bytes, String what) {
+    Allocation a = find(ptr);
+    if (a == null || bytes < 0 || ptr + bytes > a.base + a.size) {
+      throw new IllegalArgumentException(
+          what
+              + ": bytes [0x"
+              + Long.toHexString(ptr)
+              + ", +"
+              + bytes
+              + ") outside any allocation"
+              + (a == null ? "" : " (" + (ptr - a.base) + " bytes into one of " + a.size + ")"));
+    }
+    return a;
+  }
+
+  private static void await(Future<?> f) {
+    if (f == null) {
+      return;
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          f.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true; // the queued work must finish before the caller may go on
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("emulated lane worker failed", e.getCause());
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---- queued work ----
+
+  /** A GEMM or launch, checked when enqueued and run later on its lane's worker. */
+  private interface Work {
+    /** Runs it; throws {@link IllegalStateException} naming itself when it fails. */
+    void run();
+
+    /** E.g. "bias_act_f64<<<3, 128>>>". */
+    String describe();
+  }
+
+  /** A kernel launch with its argument slots and the allocations its pointers point into. */
+  private final class Launch implements Work {
+    final Kernel kernel;
+    final int grid;
+    final int block;
+    final long[] slots;
+    final long launchSeed;
+
+    /** Distinct allocations the pointer arguments point into, and which arguments point there. */
+    final List<Allocation> touched = new ArrayList<>(4);
+
+    final List<List<Integer>> touchedBy = new ArrayList<>(4);
+
+    Launch(Kernel kernel, int grid, int block, long[] slots, long launchSeed) {
+      this.kernel = kernel;
+      this.grid = grid;
+      this.block = block;
+      this.slots = slots;
+      this.launchSeed = launchSeed;
+    }
+
+    void touches(Allocation a, int arg) {
+      int i = touched.indexOf(a);
+      if (i < 0) {
+        touched.add(a);
+        touchedBy.add(new ArrayList<>(2));
+        i = touched.size() - 1;
+      }
+      touchedBy.get(i).add(arg);
+    }
+
+    @Override
+    public String describe() {
+      return kernel.name() + "<<<" + grid + ", " + block + ">>>";
+    }
+
+    private String args(int i) {
+      StringBuilder sb = new StringBuilder();
+      for (int arg : touchedBy.get(i)) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(kernel.arg(arg));
+        long at = slots[arg] - touched.get(i).base;
+        sb.append(at == 0 ? "" : " at byte " + at);
+      }
+      return sb.toString();
+    }
+
+    @Override
+    public void run() {
+      for (int i = 0; i < touched.size(); i++) {
+        if (touched.get(i).freed) {
+          throw new IllegalStateException(
+              describe() + ": " + args(i) + " points into memory freed before the launch ran");
+        }
+      }
+      launch(kernel.index(), grid, block, slots, order.ordinal(), launchSeed);
+      for (int i = 0; i < touched.size(); i++) {
+        Allocation a = touched.get(i);
+        if (!a.intact()) {
+          String bytes = a.damage();
+          a.poison(); // report it once
+          throw new IllegalStateException(
+              describe()
+                  + " wrote outside its buffer: guard bytes "
+                  + bytes
+                  + " of the "
+                  + a.size
+                  + "-byte allocation behind "
+                  + args(i));
+        }
+      }
+    }
+  }
+
+  /** A strided-batched GEMM on views taken (and bounds-checked) when it was enqueued. */
+  private record Gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      ByteBuffer av,
+      int lda,
+      long strideA,
+      ByteBuffer bv,
+      int ldb,
+      long strideB,
+      double beta,
+      ByteBuffer cv,
+      int ldc,
+      long strideC,
+      int batch,
+      Precision precision,
+      List<Allocation> operands)
+      implements Work {
+
+    @Override
+    public String describe() {
+      return "gemm " + precision + " m " + m + " n " + n + " k " + k + " batch " + batch;
+    }
+
+    @Override
+    public void run() {
+      for (Allocation a : operands) {
+        if (a.freed) {
+          throw new IllegalStateException(
+              describe() + ": an operand was freed before the GEMM ran");
+        }
+      }
+      if (precision == Precision.FP64) {
+        fp64(
+            transA,
+            transB,
+            m,
+            n,
+            k,
+            alpha,
+            av.asDoubleBuffer(),
+            lda,
+            strideA,
+            bv.asDoubleBuffer(),
+            ldb,
+            strideB,
+            beta,
+            cv.asDoubleBuffer(),
+            ldc,
+            strideC,
+            batch);
+      } else {
+        fp32(
+            transA,
+            transB,
+            m,
+            n,
+            k,
+            (float) alpha,
+            av.asFloatBuffer(),
+            lda,
+            strideA,
+            bv.asFloatBuffer(),
+            ldb,
+            strideB,
+            (float) beta,
+            cv.asFloatBuffer(),
+            ldc,
+            strideC,
+            batch);
+      }
+    }
+
+    // static, with every size a parameter: fields would be reloaded after each off-heap store
+    private static void fp64(
+        boolean transA,
+        boolean transB,
+        int m,
+        int n,
+        int k,
+        double alpha,
+        DoubleBuffer a,
+        int lda,
+        long strideA,
+        DoubleBuffer b,
+        int ldb,
+        long strideB,
+        double beta,
+        DoubleBuffer c,
+        int ldc,
+        long strideC,
+        int batch) {
       for (int p = 0; p < batch; p++) {
         int ao = (int) (p * strideA);
         int bo = (int) (p * strideB);
@@ -181,21 +626,35 @@ public final class EmulatedDevice implements Device {
           for (int i = 0; i < m; i++) {
             double sum = 0.0;
             for (int l = 0; l < k; l++) {
-              double x = av.get(ao + (transA ? l + i * lda : i + l * lda));
-              double y = bv.get(bo + (transB ? j + l * ldb : l + j * ldb));
+              double x = a.get(ao + (transA ? l + i * lda : i + l * lda));
+              double y = b.get(bo + (transB ? j + l * ldb : l + j * ldb));
               sum += x * y;
             }
             int ci = co + i + j * ldc;
-            cv.put(ci, beta == 0.0 ? alpha * sum : alpha * sum + beta * cv.get(ci));
+            c.put(ci, beta == 0.0 ? alpha * sum : alpha * sum + beta * c.get(ci));
           }
         }
       }
-    } else {
-      FloatBuffer av = at(a, spanA * size).asFloatBuffer();
-      FloatBuffer bv = at(b, spanB * size).asFloatBuffer();
-      FloatBuffer cv = at(c, spanC * size).asFloatBuffer();
-      float fa = (float) alpha;
-      float fb = (float) beta;
+    }
+
+    private static void fp32(
+        boolean transA,
+        boolean transB,
+        int m,
+        int n,
+        int k,
+        float alpha,
+        FloatBuffer a,
+        int lda,
+        long strideA,
+        FloatBuffer b,
+        int ldb,
+        long strideB,
+        float beta,
+        FloatBuffer c,
+        int ldc,
+        long strideC,
+        int batch) {
       for (int p = 0; p < batch; p++) {
         int ao = (int) (p * strideA);
         int bo = (int) (p * strideB);
@@ -204,12 +663,12 @@ public final class EmulatedDevice implements Device {
           for (int i = 0; i < m; i++) {
             float sum = 0.0f;
             for (int l = 0; l < k; l++) {
-              float x = av.get(ao + (transA ? l + i * lda : i + l * lda));
-              float y = bv.get(bo + (transB ? j + l * ldb : l + j * ldb));
+              float x = a.get(ao + (transA ? l + i * lda : i + l * lda));
+              float y = b.get(bo + (transB ? j + l * ldb : l + j * ldb));
               sum += x * y;
             }
             int ci = co + i + j * ldc;
-            cv.put(ci, fb == 0.0f ? fa * sum : fa * sum + fb * cv.get(ci));
+            c.put(ci, beta == 0.0f ? alpha * sum : alpha * sum + beta * c.get(ci));
           }
         }
       }
@@ -223,60 +682,93 @@ public final class EmulatedDevice implements Device {
     }
   }
 
-  @Override
-  public void launch(String name, int grid, int block, Object... args) {
-    launches.incrementAndGet();
-    long[] slots = new long[args.length];
-    StringBuilder sig = new StringBuilder();
-    for (int i = 0; i < args.length; i++) {
-      Object o = args[i];
-      if (o instanceof Long p) {
-        slots[i] = p;
-        sig.append('p');
-      } else if (o instanceof Integer v) {
-        slots[i] = v;
-        sig.append('i');
-      } else if (o instanceof Double v) {
-        slots[i] = Double.doubleToRawLongBits(v);
-        sig.append('d');
-      } else {
-        throw new IllegalArgumentException("kernel argument " + i + " of " + name + ": " + o);
-      }
-    }
-    String expected = signature(name);
-    if (expected == null) {
-      throw new IllegalArgumentException("no kernel named " + name);
-    }
-    if (!expected.contentEquals(sig)) {
-      throw new IllegalArgumentException(name + " takes (" + expected + "), got (" + sig + ")");
-    }
-    launch(name, grid, block, slots);
-  }
+  // ---- lanes ----
 
-  @Override
-  public void synchronize() {
-    // every call already ran to completion
-  }
-
-  @Override
-  public Device openLane() {
-    return new Lane();
-  }
-
-  @Override
-  public void close() {
-    buffers.clear();
-  }
-
-  /** A view of the device (every call is synchronous here); close() only retires the view. */
+  /**
+   * One in-order queue (a CUDA stream on a GPU). Work waits in {@code pending} until a sync point
+   * of this lane (or the device's synchronize) hands it to the lane's worker thread and waits for
+   * it.
+   */
   private final class Lane implements Device {
+    private final String label;
+
+    /** Enqueued and not yet handed to the worker; guarded by this. */
+    private List<Work> pending = new ArrayList<>();
+
+    /** Started by the first drain with work; stopped by close; guarded by this. */
+    private ExecutorService worker;
+
+    /** The first failure of deferred work not yet thrown; later work is dropped until then. */
+    private final AtomicReference<IllegalStateException> failure = new AtomicReference<>();
+
+    /** Launches enqueued, so that each gets its own shuffle; guarded by this. */
+    private long launchCount;
+
     private volatile boolean closed;
 
-    private EmulatedDevice dev() {
+    Lane(String label) {
+      this.label = label;
+    }
+
+    private void checkOpen() {
       if (closed) {
-        throw new IllegalStateException("lane is closed");
+        throw new IllegalStateException(this == root ? "device is closed" : label + " is closed");
       }
-      return EmulatedDevice.this;
+    }
+
+    /** Hands the pending work to the worker; the future completes when it has run. */
+    Future<?> drain() {
+      synchronized (this) {
+        if (pending.isEmpty()) {
+          return null;
+        }
+        List<Work> batch = pending;
+        pending = new ArrayList<>();
+        if (worker == null) {
+          worker =
+              Executors.newSingleThreadExecutor(
+                  r -> {
+                    Thread t = new Thread(r, threadPrefix + label);
+                    t.setDaemon(true);
+                    return t;
+                  });
+        }
+        // submitted under the lock, so batches of concurrent drains run in enqueue order
+        return worker.submit(() -> runAll(batch));
+      }
+    }
+
+    private void runAll(List<Work> batch) {
+      for (Work w : batch) {
+        if (failure.get() != null) {
+          return;
+        }
+        try {
+          w.run();
+        } catch (RuntimeException e) {
+          String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+          if (!msg.startsWith(w.describe())) {
+            msg = w.describe() + ": " + msg;
+          }
+          failure.compareAndSet(null, new IllegalStateException(label + ": " + msg, e));
+        }
+      }
+    }
+
+    /** Waits for this lane's queue; throws the first failure of its deferred work. */
+    private void sync() {
+      await(drain());
+      IllegalStateException f = failure.getAndSet(null);
+      if (f != null) {
+        // thrown here, where the lane's owner waits, with the worker's trace as the cause
+        throw new IllegalStateException(f.getMessage(), f);
+      }
+    }
+
+    private void enqueue(Work w) {
+      synchronized (this) {
+        pending.add(w);
+      }
     }
 
     @Override
@@ -291,12 +783,22 @@ public final class EmulatedDevice implements Device {
 
     @Override
     public long alloc(long bytes) {
-      return dev().alloc(bytes);
+      checkOpen();
+      sync();
+      Allocation a = new Allocation(bytes);
+      allocations.put(a.base, a);
+      return a.base;
     }
 
     @Override
     public void free(long ptr) {
-      dev().free(ptr);
+      checkOpen();
+      sync();
+      Allocation a = allocations.remove(ptr);
+      if (a == null) {
+        throw new IllegalArgumentException("not an allocation: 0x" + Long.toHexString(ptr));
+      }
+      a.freed = true;
     }
 
     @Override
@@ -304,29 +806,35 @@ public final class EmulatedDevice implements Device {
       return EmulatedDevice.this.liveAllocations();
     }
 
+    private ByteBuffer hostAccess(long ptr, long bytes, String what) {
+      checkOpen();
+      sync();
+      return holding(ptr, bytes, what).view(ptr, bytes);
+    }
+
     @Override
     public void copyIn(long dst, double[] src) {
-      dev().copyIn(dst, src);
+      hostAccess(dst, 8L * src.length, "copyIn").asDoubleBuffer().put(src);
     }
 
     @Override
     public void copyIn(long dst, float[] src) {
-      dev().copyIn(dst, src);
+      hostAccess(dst, 4L * src.length, "copyIn").asFloatBuffer().put(src);
     }
 
     @Override
     public void copyIn(long dst, int[] src) {
-      dev().copyIn(dst, src);
+      hostAccess(dst, 4L * src.length, "copyIn").asIntBuffer().put(src);
     }
 
     @Override
     public void copyOut(long src, double[] dst) {
-      dev().copyOut(src, dst);
+      hostAccess(src, 8L * dst.length, "copyOut").asDoubleBuffer().get(dst);
     }
 
     @Override
     public void copyOut(long src, float[] dst) {
-      dev().copyOut(src, dst);
+      hostAccess(src, 4L * dst.length, "copyOut").asFloatBuffer().get(dst);
     }
 
     @Override
@@ -349,20 +857,112 @@ public final class EmulatedDevice implements Device {
         long strideC,
         int batch,
         Precision precision) {
-      dev()
-          .gemmStridedBatched(
-              transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc,
-              strideC, batch, precision);
+      checkOpen();
+      checkLd("lda", lda, transA ? k : m);
+      checkLd("ldb", ldb, transB ? n : k);
+      checkLd("ldc", ldc, m);
+      int size = precision == Precision.FP64 ? 8 : 4;
+      // the extent each operand spans over the whole batch, so out-of-bounds access fails here
+      long spanA = (batch - 1) * strideA + (long) lda * ((transA ? m : k) - 1) + (transA ? k : m);
+      long spanB = (batch - 1) * strideB + (long) ldb * ((transB ? k : n) - 1) + (transB ? n : k);
+      long spanC = (batch - 1) * strideC + (long) ldc * (n - 1) + m;
+      Allocation aa = holding(a, spanA * size, "gemm operand A");
+      Allocation ba = holding(b, spanB * size, "gemm operand B");
+      Allocation ca = holding(c, spanC * size, "gemm operand C");
+      gemms.incrementAndGet();
+      enqueue(
+          new Gemm(
+              transA,
+              transB,
+              m,
+              n,
+              k,
+              alpha,
+              aa.view(a, spanA * size),
+              lda,
+              strideA,
+              ba.view(b, spanB * size),
+              ldb,
+              strideB,
+              beta,
+              ca.view(c, spanC * size),
+              ldc,
+              strideC,
+              batch,
+              precision,
+              List.of(aa, ba, ca)));
     }
 
     @Override
     public void launch(String name, int grid, int block, Object... args) {
-      dev().launch(name, grid, block, args);
+      checkOpen();
+      if (block < 1 || block > MAX_BLOCK || block % WARP != 0) {
+        throw new IllegalArgumentException(
+            name
+                + ": block of "
+                + block
+                + " threads; a block must have 1.."
+                + MAX_BLOCK
+                + " threads, a multiple of "
+                + WARP);
+      }
+      if (grid < 1) {
+        throw new IllegalArgumentException(
+            name + ": grid of " + grid + " blocks; a grid must have 1.." + Integer.MAX_VALUE);
+      }
+      Kernel kernel = Kernel.find(name);
+      if (kernel == null) {
+        throw new IllegalArgumentException("no kernel named " + name);
+      }
+      long[] slots = new long[args.length];
+      StringBuilder sig = new StringBuilder(args.length);
+      for (int i = 0; i < args.length; i++) {
+        Object o = args[i];
+        if (o instanceof Long p) {
+          slots[i] = p;
+          sig.append('p');
+        } else if (o instanceof Integer v) {
+          slots[i] = v;
+          sig.append('i');
+        } else if (o instanceof Double v) {
+          slots[i] = Double.doubleToRawLongBits(v);
+          sig.append('d');
+        } else {
+          throw new IllegalArgumentException(name + ": " + kernel.arg(i) + " is " + o);
+        }
+      }
+      if (!kernel.signature().contentEquals(sig)) {
+        throw new IllegalArgumentException(
+            name + " takes (" + kernel.signature() + "), got (" + sig + ")");
+      }
+      long launchSeed;
+      synchronized (this) {
+        launchSeed = seed + 0x9E3779B97F4A7C15L * ++launchCount;
+      }
+      Launch l = new Launch(kernel, grid, block, slots, launchSeed);
+      for (int i = 0; i < slots.length; i++) {
+        if (sig.charAt(i) == 'p') {
+          Allocation a = find(slots[i]);
+          if (a == null) {
+            throw new IllegalArgumentException(
+                name
+                    + ": "
+                    + kernel.arg(i)
+                    + " = 0x"
+                    + Long.toHexString(slots[i])
+                    + " points outside every live allocation");
+          }
+          l.touches(a, i);
+        }
+      }
+      launches.incrementAndGet();
+      enqueue(l);
     }
 
     @Override
     public void synchronize() {
-      dev();
+      checkOpen();
+      sync();
     }
 
     @Override
@@ -370,9 +970,39 @@ public final class EmulatedDevice implements Device {
       return EmulatedDevice.this.openLane();
     }
 
+    /** Waits for the queue (throwing its failure, if any) and stops the worker thread. */
     @Override
     public void close() {
+      if (closed) {
+        return;
+      }
       closed = true;
+      lanes.remove(this);
+      try {
+        sync();
+      } finally {
+        ExecutorService w;
+        synchronized (this) {
+          w = worker;
+          worker = null;
+        }
+        if (w != null) {
+          w.shutdown();
+          boolean interrupted = false;
+          while (true) {
+            try {
+              if (w.awaitTermination(1, TimeUnit.MINUTES)) {
+                break;
+              }
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
+          }
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
     }
   }
 }

@@ -70,8 +70,8 @@ final class NativeTools {
   }
 
   /**
-   * The emulated device, with native/build-emulator.sh run once per JVM so the library always
-   * matches the current kernels/.
+   * The emulated device shared by the tests (launches run forward), with native/build-emulator.sh
+   * run once per JVM so the library always matches the current kernels/.
    */
   static synchronized EmulatedDevice emulatedDevice() {
     require("g++");
@@ -85,5 +85,11 @@ final class NativeTools {
       emulated = new EmulatedDevice(EmulatedDevice.DEFAULT_LIBRARY);
     }
     return emulated;
+  }
+
+  /** A device of its own whose launches run their threads in {@code order}; close it after use. */
+  static EmulatedDevice emulatedDevice(EmulatedDevice.ThreadOrder order, long seed) {
+    emulatedDevice(); // builds and loads the library
+    return new EmulatedDevice(EmulatedDevice.DEFAULT_LIBRARY, order, seed);
   }
 }
