@@ -738,19 +738,21 @@ final class CudaGroup implements Group {
   }
 
   @Override
-  public Parameters parameters(int replica) {
+  public List<Parameters> allParameters() {
     checkOpen();
-    checkReplica(replica);
-    Parameters p = Parameters.zeros(net);
-    for (int l = 0; l < layers; l++) {
-      int wn = sizes[l] * sizes[l + 1];
-      int bn = sizes[l + 1];
-      double[] w = download(el(params, wOff[l] + (long) replica * wn), wn);
-      double[] b = download(el(params, bOff[l] + (long) replica * bn), bn);
-      System.arraycopy(w, 0, p.weights()[l], 0, wn);
-      System.arraycopy(b, 0, p.biases()[l], 0, bn);
+    double[] all = download(params, paramCount); // one copy for every replica and layer
+    List<Parameters> out = new ArrayList<>(replicas);
+    for (int r = 0; r < replicas; r++) {
+      Parameters p = Parameters.zeros(net);
+      for (int l = 0; l < layers; l++) {
+        int wn = sizes[l] * sizes[l + 1];
+        int bn = sizes[l + 1];
+        System.arraycopy(all, wOff[l] + r * wn, p.weights()[l], 0, wn);
+        System.arraycopy(all, bOff[l] + r * bn, p.biases()[l], 0, bn);
+      }
+      out.add(p);
     }
-    return p;
+    return out;
   }
 
   @Override
