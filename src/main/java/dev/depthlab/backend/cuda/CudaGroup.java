@@ -42,6 +42,14 @@ import java.util.List;
  * GEMMs + (L - 1) activation-backward/bias-gradient kernels + 1 SGD/norm kernel = <b>5 L = 5 *
  * (depth + 1)</b> launches and cuBLAS calls, independent of R, and never waits for the device.
  *
+ * <h2>Evaluation</h2>
+ *
+ * {@link #evaluate} reads one result buffer (loss and accuracy on both sets and the dead-unit flags
+ * of every replica) in one copy. Its sums over a set's rows take two launches each: one thread per
+ * chunk of {@link #CHUNK} consecutive rows sums its chunk in order into a partial, then one thread
+ * per result sums the partials in order, so the order depends only on the shapes and the same
+ * inputs give the same bits on every run (no atomics, no shared memory).
+ *
  * <h2>Lanes</h2>
  *
  * A group opens its own lane on the device ({@link Device#openLane}: on the GPU a non-blocking CUDA
@@ -51,6 +59,15 @@ import java.util.List;
  */
 final class CudaGroup implements Group {
   private static final int BLOCK = 128;
+
+  /** Elements per chunk of the two-pass sums (see the class comment). */
+  static final int CHUNK = 64;
+
+  /** evalOut's columns: train loss and accuracy, test loss and accuracy, then dead-unit flags. */
+  private static final int EVAL_TRAIN = 0;
+
+  private static final int EVAL_TEST = 2;
+  private static final int EVAL_DEAD = 4;
 
   private final Device dev;
   private final GroupSpec spec;
@@ -68,6 +85,7 @@ final class CudaGroup implements Group {
   private final int maxBatch;
   private final int maxSteps;
   private final int diagWidth;
+  private final int hiddenUnits;
 
   private final int[] wOff;
   private final int[] bOff;
@@ -108,9 +126,17 @@ final class CudaGroup implements Group {
   private long[] evalZ;
 
   private long[] evalA;
-  private long dead;
-  private long evalTrain;
-  private long evalTest;
+
+  /** [R][2 chunks] of the set being evaluated: loss sum and correct count per chunk of rows. */
+  private long evalPartial;
+
+  /** [R][hidden units][train chunks] ints: 1 where the unit is active in the chunk. */
+  private long alive;
+
+  /** [R][evalWidth] doubles: everything {@link #evaluate} returns, read in one copy. */
+  private long evalOut;
+
+  private final int evalWidth;
   private boolean closed;
 
   CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
@@ -132,6 +158,12 @@ final class CudaGroup implements Group {
     this.maxBatch = spec.maxBatch();
     this.maxSteps = spec.maxStepsPerEpoch();
     this.diagWidth = 1 + layers;
+    int hidden = 0;
+    for (int h = 1; h < layers; h++) {
+      hidden += sizes[h];
+    }
+    this.hiddenUnits = hidden;
+    this.evalWidth = EVAL_DEAD + hiddenUnits;
 
     DataSet train0 = setups.get(0).train();
     DataSet test0 = setups.get(0).test();
@@ -602,31 +634,39 @@ final class CudaGroup implements Group {
   public Evaluation evaluate() {
     checkOpen();
     ensureEvalBuffers();
-    evalSet(testX, testY, nTest, evalTest, false);
-    evalSet(trainX, trainY, nTrain, evalTrain, true);
-    double[] tr = new double[2 * replicas];
-    double[] te = new double[2 * replicas];
-    int hiddenUnits = hiddenUnits();
-    double[] deadFlags = new double[Math.max(1, replicas * hiddenUnits)];
-    dev.copyOut(evalTrain, tr);
-    dev.copyOut(evalTest, te);
-    dev.copyOut(dead, deadFlags);
+    evalSet(testX, testY, nTest, EVAL_TEST, false);
+    evalSet(trainX, trainY, nTrain, EVAL_TRAIN, true);
+    if (hiddenUnits > 0) {
+      launch(
+          "dead_flags",
+          replicas * hiddenUnits,
+          alive,
+          nTrain,
+          CHUNK,
+          hiddenUnits,
+          evalOut + 8L * EVAL_DEAD,
+          evalWidth,
+          replicas);
+    }
+    double[] all = new double[replicas * evalWidth];
+    dev.copyOut(evalOut, all); // the evaluation's only copy
     double[] trL = new double[replicas];
     double[] trA = new double[replicas];
     double[] teL = new double[replicas];
     double[] teA = new double[replicas];
     double[][] deadFraction = new double[replicas][net.depth()];
     for (int r = 0; r < replicas; r++) {
-      trL[r] = tr[2 * r];
-      trA[r] = tr[2 * r + 1];
-      teL[r] = te[2 * r];
-      teA[r] = te[2 * r + 1];
-      int u0 = 0;
+      int row = r * evalWidth;
+      trL[r] = all[row + EVAL_TRAIN];
+      trA[r] = all[row + EVAL_TRAIN + 1];
+      teL[r] = all[row + EVAL_TEST];
+      teA[r] = all[row + EVAL_TEST + 1];
+      int u0 = row + EVAL_DEAD;
       for (int h = 0; h < net.depth(); h++) {
         int units = sizes[h + 1];
         double n = 0;
         for (int u = 0; u < units; u++) {
-          n += deadFlags[r * hiddenUnits + u0 + u];
+          n += all[u0 + u];
         }
         deadFraction[r][h] = n / units;
         u0 += units;
@@ -635,12 +675,8 @@ final class CudaGroup implements Group {
     return new Evaluation(trL, trA, teL, teA, deadFraction);
   }
 
-  private int hiddenUnits() {
-    int n = 0;
-    for (int h = 1; h < layers; h++) {
-      n += sizes[h];
-    }
-    return n;
+  private static int chunks(int rows) {
+    return (rows + CHUNK - 1) / CHUNK;
   }
 
   private void ensureEvalBuffers() {
@@ -656,13 +692,17 @@ final class CudaGroup implements Group {
         evalA[l] = alloc((long) replicas * rows * sizes[l] * elem);
       }
     }
-    dead = alloc(8L * replicas * Math.max(1, hiddenUnits()));
-    evalTrain = alloc(16L * replicas);
-    evalTest = alloc(16L * replicas);
+    evalPartial = alloc(16L * replicas * chunks(rows));
+    alive = alloc(4L * replicas * hiddenUnits * chunks(nTrain));
+    evalOut = alloc(8L * replicas * evalWidth);
   }
 
-  /** Forward over a whole set (the data itself is layer 0's input) and its loss/accuracy. */
-  private void evalSet(long x, long y, int n, long out, boolean deadUnits) {
+  /**
+   * Forward over a whole set (the data itself is layer 0's input); its mean loss and accuracy into
+   * evalOut's columns {@code column} and {@code column + 1}, and with {@code deadUnits} each hidden
+   * unit's per-chunk activity into {@code alive}.
+   */
+  private void evalSet(long x, long y, int n, int column, boolean deadUnits) {
     int rows = Math.max(1, Math.max(nTrain, nTest));
     int top = layers - 1;
     int deadOffset = 0;
@@ -707,22 +747,23 @@ final class CudaGroup implements Group {
         }
         if (deadUnits) {
           launch(
-              "dead_units",
-              replicas * units,
+              "alive_chunks",
+              replicas * chunks(n) * units,
               evalZ[l],
               n,
               units,
               rows * units,
               act,
-              dead + 8L * deadOffset,
-              hiddenUnits(),
+              CHUNK,
+              alive + 4L * deadOffset * chunks(n),
+              hiddenUnits * chunks(n),
               replicas);
         }
         deadOffset += units;
       } else {
         launch(
-            "eval_output",
-            replicas,
+            "eval_output_chunks",
+            replicas * chunks(n),
             evalZ[l],
             el(params, bOff[l]),
             y,
@@ -731,7 +772,17 @@ final class CudaGroup implements Group {
             n,
             1,
             clipEps,
-            out,
+            CHUNK,
+            evalPartial,
+            replicas);
+        launch(
+            "eval_sums",
+            replicas,
+            evalPartial,
+            n,
+            CHUNK,
+            evalOut + 8L * column,
+            evalWidth,
             replicas);
       }
     }
