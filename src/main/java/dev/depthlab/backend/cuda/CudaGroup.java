@@ -12,6 +12,7 @@ import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,17 +39,30 @@ import java.util.List;
  * <h2>Calls per training step</h2>
  *
  * With L = depth + 1 weight layers, a step enqueues 1 gather + L forward GEMMs + (L - 1)
- * bias/activation kernels + 1 output/loss kernel + L weight-gradient GEMMs + (L - 1) input-gradient
- * GEMMs + (L - 1) activation-backward/bias-gradient kernels + 1 SGD/norm kernel = <b>5 L = 5 *
- * (depth + 1)</b> launches and cuBLAS calls, independent of R, and never waits for the device.
+ * bias/activation kernels + 1 output kernel (loss and dL/dz per sample) + L weight-gradient GEMMs +
+ * (L - 1) input-gradient GEMMs + (L - 1) activation-backward/bias-gradient kernels + 3 kernels at
+ * the end (squared-norm chunk partials; the diagnostics row and output bias gradient; the SGD
+ * update, one thread per parameter) = <b>5 L + 2 = 5 * (depth + 1) + 2</b> launches and cuBLAS
+ * calls, independent of R, and never waits for the device.
  *
- * <h2>Evaluation</h2>
+ * <h2>Copies per epoch</h2>
  *
- * {@link #evaluate} reads one result buffer (loss and accuracy on both sets and the dead-unit flags
- * of every replica) in one copy. Its sums over a set's rows take two launches each: one thread per
- * chunk of {@link #CHUNK} consecutive rows sums its chunk in order into a partial, then one thread
- * per result sums the partials in order, so the order depends only on the shapes and the same
- * inputs give the same bits on every run (no atomics, no shared memory).
+ * An epoch copies between host and device a fixed number of times, whatever the depth and R: {@link
+ * #beginEpoch} uploads every replica's order in one copy and {@link #endEpoch} reads the whole
+ * epoch's step diagnostics in one; a diagnosed epoch adds {@link #evaluate}, which reads one result
+ * buffer (loss and accuracy on both sets and the dead-unit flags of every replica), and {@link
+ * #allParameters}, which reads the one parameter buffer: 4 copies (2 without diagnostics). Only the
+ * first epoch allocates (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls.
+ *
+ * <h2>Deterministic sums</h2>
+ *
+ * Kernels never use atomics or shared memory (the emulator runs threads one after another, without
+ * barriers). A sum over many elements (a layer's squared gradient, a set's loss, accuracy and
+ * active units) takes two launches: one thread per chunk of {@link #CHUNK} consecutive elements
+ * sums its chunk in order into a partial, then one thread per result sums the partials in order.
+ * Sums over a training batch's rows (bias gradients, the batch loss) stay one thread per replica
+ * and unit, over at most maxBatch rows. The order depends only on the shapes, so the same inputs
+ * give the same bits on every run.
  *
  * <h2>Lanes</h2>
  *
@@ -94,9 +108,20 @@ final class CudaGroup implements Group {
   private final int nTest;
 
   private final List<Long> owned = new ArrayList<>();
+
+  /** Every replica's parameters (and, alike, gradients): per layer W of all R, then b of all R. */
   private final long params;
+
   private final long grads;
-  private final long layout;
+
+  /**
+   * The squared-norm chunks: {@code normTable[4 l ..]} = layer l's first chunk, chunks per replica,
+   * weight block offset, weights per replica; {@code normPartial[normChunks]} their sums.
+   */
+  private final long normTable;
+
+  private final int normChunks;
+  private final long normPartial;
 
   /** Training activations: a[l] input of layer l, z[l] its pre-activation, dz[l] dL/dz. */
   private final long[] a;
@@ -104,6 +129,10 @@ final class CudaGroup implements Group {
   private final long[] z;
   private final long[] dz;
   private final long yBatch;
+
+  /** [R][maxBatch] doubles: each sample's loss in the last batch. */
+  private final long lossRows;
+
   private final long trainX;
   private final long trainY;
   private final long testX;
@@ -196,31 +225,38 @@ final class CudaGroup implements Group {
                 + net.inputs()
                 + " inputs");
       }
+      checkShape(setups.get(r).initial());
     }
+
+    // parameter blocks: for each layer, W of all replicas, then b of all replicas
+    wOff = new int[layers];
+    bOff = new int[layers];
+    int[] table = new int[4 * layers];
+    int off = 0;
+    int chunks = 0;
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      wOff[l] = off;
+      off += replicas * wn;
+      bOff[l] = off;
+      off += replicas * sizes[l + 1];
+      int perReplica = (wn + CHUNK - 1) / CHUNK;
+      table[4 * l] = chunks;
+      table[4 * l + 1] = perReplica;
+      table[4 * l + 2] = wOff[l];
+      table[4 * l + 3] = wn;
+      chunks += replicas * perReplica;
+    }
+    paramCount = off;
+    normChunks = chunks;
 
     this.dev = device.openLane();
     try {
-      // parameter blocks: for each layer, W of all replicas, then b of all replicas
-      wOff = new int[layers];
-      bOff = new int[layers];
-      int[] layoutHost = new int[4 * layers];
-      int off = 0;
-      for (int l = 0; l < layers; l++) {
-        int wn = sizes[l] * sizes[l + 1];
-        wOff[l] = off;
-        off += replicas * wn;
-        bOff[l] = off;
-        off += replicas * sizes[l + 1];
-        layoutHost[4 * l] = wOff[l];
-        layoutHost[4 * l + 1] = wn;
-        layoutHost[4 * l + 2] = bOff[l];
-        layoutHost[4 * l + 3] = sizes[l + 1];
-      }
-      paramCount = off;
       params = alloc((long) paramCount * elem);
       grads = alloc((long) paramCount * elem);
-      layout = alloc(4L * layoutHost.length);
-      dev.copyIn(layout, layoutHost);
+      normTable = alloc(4L * table.length);
+      dev.copyIn(normTable, table);
+      normPartial = alloc(8L * normChunks);
 
       a = new long[layers];
       z = new long[layers];
@@ -231,20 +267,32 @@ final class CudaGroup implements Group {
         dz[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
       }
       yBatch = alloc((long) replicas * maxBatch * elem);
+      lossRows = alloc(8L * replicas * maxBatch);
 
+      // every replica's data set, one copy per buffer (replica r's block at r * its size)
       int f = net.inputs();
       trainX = alloc((long) replicas * nTrain * f * elem);
       trainY = alloc((long) replicas * nTrain * elem);
       testX = alloc((long) replicas * Math.max(nTest, 1) * f * elem);
       testY = alloc((long) replicas * Math.max(nTest, 1) * elem);
+      double[] trX = new double[replicas * nTrain * f];
+      double[] trY = new double[replicas * nTrain];
+      double[] teX = new double[replicas * nTest * f];
+      double[] teY = new double[replicas * nTest];
+      double[] p0 = new double[paramCount];
       for (int r = 0; r < replicas; r++) {
         ReplicaSetup s = setups.get(r);
-        upload(trainX + (long) r * nTrain * f * elem, s.train().x());
-        upload(trainY + (long) r * nTrain * elem, s.train().y());
-        upload(testX + (long) r * nTest * f * elem, s.test().x());
-        upload(testY + (long) r * nTest * elem, s.test().y());
-        setParameters(r, s.initial());
+        System.arraycopy(s.train().x(), 0, trX, r * nTrain * f, nTrain * f);
+        System.arraycopy(s.train().y(), 0, trY, r * nTrain, nTrain);
+        System.arraycopy(s.test().x(), 0, teX, r * nTest * f, nTest * f);
+        System.arraycopy(s.test().y(), 0, teY, r * nTest, nTest);
+        pack(s.initial(), r, p0);
       }
+      upload(trainX, trX);
+      upload(trainY, trY);
+      upload(testX, teX);
+      upload(testY, teY);
+      upload(params, p0);
       diag = alloc(8L * replicas * maxSteps * diagWidth);
       scratchDiag = alloc(8L * replicas * diagWidth);
     } catch (RuntimeException | Error e) {
@@ -407,7 +455,8 @@ final class CudaGroup implements Group {
       }
     }
     long slot = diag + 8L * steps * diagWidth;
-    batch(order, orderStride, offset, count, slot, maxSteps * diagWidth, 1, lr);
+    batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
+    launch("sgd_update", paramCount, params, grads, paramCount, lr);
     steps++;
   }
 
@@ -430,19 +479,12 @@ final class CudaGroup implements Group {
   }
 
   /**
-   * One batch for all replicas: forward, loss, backward, and the SGD update (when {@code update} is
-   * 1) with the diagnostics into {@code diagSlot}. Only enqueues work; see the class comment for
-   * the count.
+   * Forward, loss and backward of one batch for all replicas, leaving the gradients in {@code
+   * grads} and the diagnostics row (loss, squared weight-gradient norms) in {@code diagSlot}; the
+   * caller adds the update. Only enqueues work; see the class comment for the count.
    */
   private void batch(
-      long idx,
-      int idxStride,
-      int offset,
-      int count,
-      long diagSlot,
-      int diagStride,
-      int update,
-      double lr) {
+      long idx, int idxStride, int offset, int count, long diagSlot, int diagStride) {
     int f = sizes[0];
     launch(
         "gather",
@@ -497,21 +539,18 @@ final class CudaGroup implements Group {
             replicas);
       } else {
         launch(
-            "output_loss",
-            replicas,
+            "output_grad",
+            replicas * count,
             z[l],
             el(params, bOff[l]),
             yBatch,
             dz[l],
-            el(grads, bOff[l]),
+            lossRows,
             count,
-            maxBatch,
             maxBatch,
             1,
             clipEps,
             mean,
-            diagSlot,
-            diagStride,
             replicas);
       }
     }
@@ -566,14 +605,19 @@ final class CudaGroup implements Group {
       }
     }
     launch(
-        "sgd_norms",
-        replicas * layers,
-        params,
-        grads,
-        layout,
+        "grad_norm_chunks", normChunks, grads, normTable, layers, CHUNK, normPartial, normChunks);
+    launch(
+        "step_sums",
+        replicas * diagWidth,
+        lossRows,
+        dz[top],
+        maxBatch,
+        count,
+        el(grads, bOff[top]),
+        sizes[layers],
+        normPartial,
+        normTable,
         layers,
-        lr,
-        update,
         diagSlot,
         diagStride,
         replicas);
@@ -608,7 +652,7 @@ final class CudaGroup implements Group {
     long idx = dev.alloc(4L * packed.length);
     try {
       dev.copyIn(idx, packed);
-      batch(idx, count, 0, count, scratchDiag, diagWidth, 0, 0.0);
+      batch(idx, count, 0, count, scratchDiag, diagWidth);
       double[] g = download(grads, paramCount);
       double[] d = new double[replicas * diagWidth];
       dev.copyOut(scratchDiag, d);
@@ -619,8 +663,8 @@ final class CudaGroup implements Group {
         for (int l = 0; l < layers; l++) {
           int wn = sizes[l] * sizes[l + 1];
           int bn = sizes[l + 1];
-          gw[r][l] = java.util.Arrays.copyOfRange(g, wOff[l] + r * wn, wOff[l] + (r + 1) * wn);
-          gb[r][l] = java.util.Arrays.copyOfRange(g, bOff[l] + r * bn, bOff[l] + (r + 1) * bn);
+          gw[r][l] = Arrays.copyOfRange(g, wOff[l] + r * wn, wOff[l] + (r + 1) * wn);
+          gb[r][l] = Arrays.copyOfRange(g, bOff[l] + r * bn, bOff[l] + (r + 1) * bn);
         }
         loss[r] = d[r * diagWidth];
       }
@@ -810,14 +854,31 @@ final class CudaGroup implements Group {
   public void setParameters(int replica, Parameters p) {
     checkOpen();
     checkReplica(replica);
+    checkShape(p);
     for (int l = 0; l < layers; l++) {
       int wn = sizes[l] * sizes[l + 1];
       int bn = sizes[l + 1];
-      if (p.weights()[l].length != wn || p.biases()[l].length != bn) {
-        throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
-      }
       upload(el(params, wOff[l] + (long) replica * wn), p.weights()[l]);
       upload(el(params, bOff[l] + (long) replica * bn), p.biases()[l]);
+    }
+  }
+
+  /** Writes replica r's parameters into their places in a host image of {@code params}. */
+  private void pack(Parameters p, int r, double[] image) {
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      int bn = sizes[l + 1];
+      System.arraycopy(p.weights()[l], 0, image, wOff[l] + r * wn, wn);
+      System.arraycopy(p.biases()[l], 0, image, bOff[l] + r * bn, bn);
+    }
+  }
+
+  private void checkShape(Parameters p) {
+    for (int l = 0; l < layers; l++) {
+      if (p.weights()[l].length != sizes[l] * sizes[l + 1]
+          || p.biases()[l].length != sizes[l + 1]) {
+        throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
+      }
     }
   }
 
