@@ -1,6 +1,7 @@
 // Kernels of one training step for R replicas at once. Buffers hold replica r's block at
 // r * stride; matrices are row-major [rows x units]. One thread per output element, loops in
-// a fixed order: no atomics, no shared memory, deterministic.
+// a fixed order: no atomics, no shared memory, deterministic. A sum over many elements takes two
+// launches: chunk partials (one thread per chunk), then the partials in order.
 #include "common.cuh"
 
 // a0[r][s][k] = x[r][order[r][offset + s]][k], yb[r][s] = y[r][...]: one thread per (r, s).
@@ -33,33 +34,24 @@ __device__ void bias_act(T* z, const T* b, T* a, int rows, int units, int zStrid
   a[(long)r * aStride + e] = dl_activate(v, act, (T)slope);
 }
 
-// The output layer of a batch: z += b, p = sigmoid(z), loss, dz = (p - y) * scale and the
-// output bias gradient; one thread per replica, the samples summed in order. The batch's mean
-// loss goes to diag[r * diagStride].
+// The output layer of a batch, one thread per (r, s): z += b, p = sigmoid(z), the sample's
+// clipped BCE into loss[r * lossStride + s] (double), and dz = (p - y) * scale. step_sums adds
+// the losses and dz's rows (the output bias gradient) up afterwards.
 template <typename T>
-__device__ void output_loss(T* z, const T* b, const T* y, T* dz, T* db, int rows, int zStride,
-                            int yStride, int bStride, double clipEps, int mean, double* diag,
-                            int diagStride, int replicas) {
-  int r = dl_thread_index();
-  if (r >= replicas) return;
+__device__ void output_grad(T* z, const T* b, const T* y, T* dz, double* loss, int rows,
+                            int stride, int bStride, double clipEps, int mean, int replicas) {
+  int t = dl_thread_index();
+  if (t >= replicas * rows) return;
+  int r = t / rows;
+  int s = t % rows;
   T scale = mean ? T(1) / (T)rows : T(1);
-  T eps = (T)clipEps;
-  T bias = b[(long)r * bStride];
-  double lossSum = 0.0;
-  T dbSum = T(0);
-  for (int s = 0; s < rows; s++) {
-    long i = (long)r * zStride + s;
-    T v = z[i] + bias;
-    z[i] = v;
-    T p = dl_sigmoid(v);
-    T label = y[(long)r * yStride + s];
-    lossSum += (double)dl_bce(p, label, eps);
-    T g = (p - label) * scale;
-    dz[i] = g;
-    dbSum += g;
-  }
-  db[(long)r * bStride] = dbSum;
-  diag[(long)r * diagStride] = lossSum / rows;
+  long i = (long)r * stride + s;
+  T v = z[i] + b[(long)r * bStride];
+  z[i] = v;
+  T p = dl_sigmoid(v);
+  T label = y[i];
+  loss[i] = (double)dl_bce(p, label, (T)clipEps);
+  dz[i] = (p - label) * scale;
 }
 
 // dz *= act'(z) for a hidden layer (dz holds dL/da on entry), and db = column sums of the
@@ -82,29 +74,68 @@ __device__ void act_backward_db(T* dz, const T* z, const T* a, T* db, int rows, 
   db[(long)r * bStride + u] = sum;
 }
 
-// Per (replica, layer): the squared norm of the weight gradient into diag[r * diagStride + 1 +
-// l], and when update != 0 the SGD step p -= lr * g on the layer's weights and biases.
-// layout[4 l ..]: weight block offset, weights per replica, bias block offset, biases per replica.
+// Pass 1 of the squared weight-gradient norms: one thread per chunk of `chunk` consecutive
+// elements of one (layer, replica) weight-gradient block; the chunk's sum of squares, in order,
+// into partial[t]. table[4 l ..]: layer l's first chunk, its chunks per replica, its weight block
+// offset, its weights per replica (chunks are numbered layer by layer, replica by replica).
 template <typename T>
-__device__ void sgd_norms(T* p, const T* g, const int* layout, int layers, double lr, int update,
+__device__ void grad_norm_chunks(const T* g, const int* table, int layers, int chunk,
+                                 double* partial, int chunks) {
+  int t = dl_thread_index();
+  if (t >= chunks) return;
+  int l = 0;
+  while (l + 1 < layers && t >= table[4 * (l + 1)]) l++;
+  int perReplica = table[4 * l + 1];
+  int weights = table[4 * l + 3];
+  int local = t - table[4 * l];
+  int r = local / perReplica;
+  int begin = (local % perReplica) * chunk;
+  int end = begin + chunk < weights ? begin + chunk : weights;
+  const T* gr = g + table[4 * l + 2] + (long)r * weights;
+  double sq = 0.0;
+  for (int k = begin; k < end; k++) sq += (double)(gr[k] * gr[k]);
+  partial[t] = sq;
+}
+
+// Pass 2, the step's diagnostics row of each replica: one thread per (r, column), columns
+// 0 .. layers. Column 0 sums the batch's per-sample losses (output_grad) in row order into the
+// mean loss, diag[r * diagStride], and dz's rows of the output layer into its bias gradient
+// dbOut[r * bStride]. Column 1 + l sums layer l's chunk partials (grad_norm_chunks) in order
+// into its squared weight-gradient norm, diag[r * diagStride + 1 + l].
+template <typename T>
+__device__ void step_sums(const double* loss, const T* dzOut, int stride, int rows, T* dbOut,
+                          int bStride, const double* partial, const int* table, int layers,
                           double* diag, int diagStride, int replicas) {
   int t = dl_thread_index();
-  if (t >= replicas * layers) return;
-  int r = t / layers;
-  int l = t % layers;
-  T rate = (T)lr;
-  long wOff = layout[4 * l] + (long)r * layout[4 * l + 1];
-  long bOff = layout[4 * l + 2] + (long)r * layout[4 * l + 3];
+  if (t >= replicas * (1 + layers)) return;
+  int r = t / (1 + layers);
+  int col = t % (1 + layers);
+  if (col == 0) {
+    double lossSum = 0.0;
+    T dbSum = T(0);
+    for (int s = 0; s < rows; s++) {
+      lossSum += loss[(long)r * stride + s];
+      dbSum += dzOut[(long)r * stride + s];
+    }
+    dbOut[(long)r * bStride] = dbSum;
+    diag[(long)r * diagStride] = lossSum / rows;
+    return;
+  }
+  int l = col - 1;
+  int perReplica = table[4 * l + 1];
+  const double* pr = partial + table[4 * l] + (long)r * perReplica;
   double sq = 0.0;
-  for (int k = 0; k < layout[4 * l + 1]; k++) {
-    T gv = g[wOff + k];
-    sq += (double)(gv * gv);
-    if (update) p[wOff + k] = p[wOff + k] - rate * gv;
-  }
-  if (update) {
-    for (int k = 0; k < layout[4 * l + 3]; k++) p[bOff + k] = p[bOff + k] - rate * g[bOff + k];
-  }
-  diag[(long)r * diagStride + 1 + l] = sq;
+  for (int c = 0; c < perReplica; c++) sq += pr[c];
+  diag[(long)r * diagStride + col] = sq;
+}
+
+// The SGD step p -= lr * g over the whole parameter buffer (every layer's weights and biases of
+// every replica): one thread per element.
+template <typename T>
+__device__ void sgd_update(T* p, const T* g, int n, double lr) {
+  int i = dl_thread_index();
+  if (i >= n) return;
+  p[i] = p[i] - (T)lr * g[i];
 }
 
 DL_ENTRY(gather,
@@ -117,16 +148,21 @@ DL_ENTRY(bias_act,
          (T* z, const T* b, T* a, int rows, int units, int zStride, int bStride, int aStride,
           int act, double slope, int replicas),
          (z, b, a, rows, units, zStride, bStride, aStride, act, slope, replicas))
-DL_ENTRY(output_loss,
-         (T* z, const T* b, const T* y, T* dz, T* db, int rows, int zStride, int yStride,
-          int bStride, double clipEps, int mean, double* diag, int diagStride, int replicas),
-         (z, b, y, dz, db, rows, zStride, yStride, bStride, clipEps, mean, diag, diagStride,
-          replicas))
+DL_ENTRY(output_grad,
+         (T* z, const T* b, const T* y, T* dz, double* loss, int rows, int stride, int bStride,
+          double clipEps, int mean, int replicas),
+         (z, b, y, dz, loss, rows, stride, bStride, clipEps, mean, replicas))
 DL_ENTRY(act_backward_db,
          (T* dz, const T* z, const T* a, T* db, int rows, int units, int zStride, int bStride,
           int act, double slope, int replicas),
          (dz, z, a, db, rows, units, zStride, bStride, act, slope, replicas))
-DL_ENTRY(sgd_norms,
-         (T* p, const T* g, const int* layout, int layers, double lr, int update, double* diag,
-          int diagStride, int replicas),
-         (p, g, layout, layers, lr, update, diag, diagStride, replicas))
+DL_ENTRY(grad_norm_chunks,
+         (const T* g, const int* table, int layers, int chunk, double* partial, int chunks),
+         (g, table, layers, chunk, partial, chunks))
+DL_ENTRY(step_sums,
+         (const double* loss, const T* dzOut, int stride, int rows, T* dbOut, int bStride,
+          const double* partial, const int* table, int layers, double* diag, int diagStride,
+          int replicas),
+         (loss, dzOut, stride, rows, dbOut, bStride, partial, table, layers, diag, diagStride,
+          replicas))
+DL_ENTRY(sgd_update, (T* p, const T* g, int n, double lr), (p, g, n, lr))

@@ -2,6 +2,7 @@ package dev.depthlab.backend;
 
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
+import java.util.List;
 
 /**
  * R replicas of one architecture that a backend trains in lockstep. Each replica has its own
@@ -10,7 +11,9 @@ import dev.depthlab.model.Parameters;
  *
  * <p>Within an epoch ({@link #beginEpoch} .. {@link #endEpoch}) a backend need not synchronise with
  * the host: {@link #step} only enqueues work, and the per-step diagnostics are read back once, by
- * {@code endEpoch}.
+ * {@code endEpoch}. The diagnostics of a diagnosed epoch are one call each: {@link #endEpoch},
+ * {@link #evaluate}, {@link #allParameters}, each covering every replica, so a device backend
+ * copies to and from the host a fixed number of times per epoch.
  */
 public interface Group extends AutoCloseable {
   NetworkSpec net();
@@ -41,8 +44,21 @@ public interface Group extends AutoCloseable {
   /** Loss, accuracy and dead units of every replica on its full train and test sets. */
   Evaluation evaluate();
 
-  /** A copy of replica r's current parameters, in double. */
-  Parameters parameters(int replica);
+  /**
+   * A copy of every replica's current parameters, in double, in replica order. On a device this is
+   * one read of the group's parameter memory, whatever R and the depth.
+   */
+  List<Parameters> allParameters();
+
+  /**
+   * A copy of replica r's current parameters, in double (on a device: via {@link #allParameters}).
+   */
+  default Parameters parameters(int replica) {
+    if (replica < 0 || replica >= replicas()) {
+      throw new IndexOutOfBoundsException("replica " + replica + " of " + replicas());
+    }
+    return allParameters().get(replica);
+  }
 
   /** Replaces replica r's parameters (finite differences, tests). */
   void setParameters(int replica, Parameters p);

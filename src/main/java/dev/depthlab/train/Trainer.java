@@ -86,8 +86,9 @@ public final class Trainer {
         StepLog log = group.endEpoch();
         boolean diagnose = epoch % every == 0 || epoch == epochs;
         Evaluation eval = diagnose ? group.evaluate() : null;
+        List<Parameters> params = diagnose ? group.allParameters() : null;
         for (int r = 0; r < rN; r++) {
-          Parameters now = diagnose ? group.parameters(r) : null;
+          Parameters now = diagnose ? params.get(r) : null;
           EpochRecord rec = Diagnostics.epochRecord(epoch, log, r, eval, now, previous.get(r));
           if (diagnose) {
             previous.set(r, now);

@@ -9,6 +9,7 @@ import dev.depthlab.backend.StepLog;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
+import java.util.ArrayList;
 import java.util.List;
 
 /** A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another. */
@@ -116,6 +117,15 @@ final class CpuGroup implements Group {
       teA[r] = out[3];
     }
     return new Evaluation(trL, trA, teL, teA, dead);
+  }
+
+  @Override
+  public List<Parameters> allParameters() {
+    List<Parameters> out = new ArrayList<>(nets.length);
+    for (int r = 0; r < nets.length; r++) {
+      out.add(parameters(r));
+    }
+    return out;
   }
 
   @Override

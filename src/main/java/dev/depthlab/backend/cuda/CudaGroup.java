@@ -12,6 +12,7 @@ import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,9 +39,30 @@ import java.util.List;
  * <h2>Calls per training step</h2>
  *
  * With L = depth + 1 weight layers, a step enqueues 1 gather + L forward GEMMs + (L - 1)
- * bias/activation kernels + 1 output/loss kernel + L weight-gradient GEMMs + (L - 1) input-gradient
- * GEMMs + (L - 1) activation-backward/bias-gradient kernels + 1 SGD/norm kernel = <b>5 L = 5 *
- * (depth + 1)</b> launches and cuBLAS calls, independent of R, and never waits for the device.
+ * bias/activation kernels + 1 output kernel (loss and dL/dz per sample) + L weight-gradient GEMMs +
+ * (L - 1) input-gradient GEMMs + (L - 1) activation-backward/bias-gradient kernels + 3 kernels at
+ * the end (squared-norm chunk partials; the diagnostics row and output bias gradient; the SGD
+ * update, one thread per parameter) = <b>5 L + 2 = 5 * (depth + 1) + 2</b> launches and cuBLAS
+ * calls, independent of R, and never waits for the device.
+ *
+ * <h2>Copies per epoch</h2>
+ *
+ * An epoch copies between host and device a fixed number of times, whatever the depth and R: {@link
+ * #beginEpoch} uploads every replica's order in one copy and {@link #endEpoch} reads the whole
+ * epoch's step diagnostics in one; a diagnosed epoch adds {@link #evaluate}, which reads one result
+ * buffer (loss and accuracy on both sets and the dead-unit flags of every replica), and {@link
+ * #allParameters}, which reads the one parameter buffer: 4 copies (2 without diagnostics). Only the
+ * first epoch allocates (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls.
+ *
+ * <h2>Deterministic sums</h2>
+ *
+ * Kernels never use atomics or shared memory (the emulator runs threads one after another, without
+ * barriers). A sum over many elements (a layer's squared gradient, a set's loss, accuracy and
+ * active units) takes two launches: one thread per chunk of {@link #CHUNK} consecutive elements
+ * sums its chunk in order into a partial, then one thread per result sums the partials in order.
+ * Sums over a training batch's rows (bias gradients, the batch loss) stay one thread per replica
+ * and unit, over at most maxBatch rows. The order depends only on the shapes, so the same inputs
+ * give the same bits on every run.
  *
  * <h2>Lanes</h2>
  *
@@ -51,6 +73,15 @@ import java.util.List;
  */
 final class CudaGroup implements Group {
   private static final int BLOCK = 128;
+
+  /** Elements per chunk of the two-pass sums (see the class comment). */
+  static final int CHUNK = 64;
+
+  /** evalOut's columns: train loss and accuracy, test loss and accuracy, then dead-unit flags. */
+  private static final int EVAL_TRAIN = 0;
+
+  private static final int EVAL_TEST = 2;
+  private static final int EVAL_DEAD = 4;
 
   private final Device dev;
   private final GroupSpec spec;
@@ -68,6 +99,7 @@ final class CudaGroup implements Group {
   private final int maxBatch;
   private final int maxSteps;
   private final int diagWidth;
+  private final int hiddenUnits;
 
   private final int[] wOff;
   private final int[] bOff;
@@ -76,9 +108,20 @@ final class CudaGroup implements Group {
   private final int nTest;
 
   private final List<Long> owned = new ArrayList<>();
+
+  /** Every replica's parameters (and, alike, gradients): per layer W of all R, then b of all R. */
   private final long params;
+
   private final long grads;
-  private final long layout;
+
+  /**
+   * The squared-norm chunks: {@code normTable[4 l ..]} = layer l's first chunk, chunks per replica,
+   * weight block offset, weights per replica; {@code normPartial[normChunks]} their sums.
+   */
+  private final long normTable;
+
+  private final int normChunks;
+  private final long normPartial;
 
   /** Training activations: a[l] input of layer l, z[l] its pre-activation, dz[l] dL/dz. */
   private final long[] a;
@@ -86,6 +129,10 @@ final class CudaGroup implements Group {
   private final long[] z;
   private final long[] dz;
   private final long yBatch;
+
+  /** [R][maxBatch] doubles: each sample's loss in the last batch. */
+  private final long lossRows;
+
   private final long trainX;
   private final long trainY;
   private final long testX;
@@ -108,9 +155,17 @@ final class CudaGroup implements Group {
   private long[] evalZ;
 
   private long[] evalA;
-  private long dead;
-  private long evalTrain;
-  private long evalTest;
+
+  /** [R][2 chunks] of the set being evaluated: loss sum and correct count per chunk of rows. */
+  private long evalPartial;
+
+  /** [R][hidden units][train chunks] ints: 1 where the unit is active in the chunk. */
+  private long alive;
+
+  /** [R][evalWidth] doubles: everything {@link #evaluate} returns, read in one copy. */
+  private long evalOut;
+
+  private final int evalWidth;
   private boolean closed;
 
   CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
@@ -132,6 +187,12 @@ final class CudaGroup implements Group {
     this.maxBatch = spec.maxBatch();
     this.maxSteps = spec.maxStepsPerEpoch();
     this.diagWidth = 1 + layers;
+    int hidden = 0;
+    for (int h = 1; h < layers; h++) {
+      hidden += sizes[h];
+    }
+    this.hiddenUnits = hidden;
+    this.evalWidth = EVAL_DEAD + hiddenUnits;
 
     DataSet train0 = setups.get(0).train();
     DataSet test0 = setups.get(0).test();
@@ -164,31 +225,38 @@ final class CudaGroup implements Group {
                 + net.inputs()
                 + " inputs");
       }
+      checkShape(setups.get(r).initial());
     }
+
+    // parameter blocks: for each layer, W of all replicas, then b of all replicas
+    wOff = new int[layers];
+    bOff = new int[layers];
+    int[] table = new int[4 * layers];
+    int off = 0;
+    int chunks = 0;
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      wOff[l] = off;
+      off += replicas * wn;
+      bOff[l] = off;
+      off += replicas * sizes[l + 1];
+      int perReplica = (wn + CHUNK - 1) / CHUNK;
+      table[4 * l] = chunks;
+      table[4 * l + 1] = perReplica;
+      table[4 * l + 2] = wOff[l];
+      table[4 * l + 3] = wn;
+      chunks += replicas * perReplica;
+    }
+    paramCount = off;
+    normChunks = chunks;
 
     this.dev = device.openLane();
     try {
-      // parameter blocks: for each layer, W of all replicas, then b of all replicas
-      wOff = new int[layers];
-      bOff = new int[layers];
-      int[] layoutHost = new int[4 * layers];
-      int off = 0;
-      for (int l = 0; l < layers; l++) {
-        int wn = sizes[l] * sizes[l + 1];
-        wOff[l] = off;
-        off += replicas * wn;
-        bOff[l] = off;
-        off += replicas * sizes[l + 1];
-        layoutHost[4 * l] = wOff[l];
-        layoutHost[4 * l + 1] = wn;
-        layoutHost[4 * l + 2] = bOff[l];
-        layoutHost[4 * l + 3] = sizes[l + 1];
-      }
-      paramCount = off;
       params = alloc((long) paramCount * elem);
       grads = alloc((long) paramCount * elem);
-      layout = alloc(4L * layoutHost.length);
-      dev.copyIn(layout, layoutHost);
+      normTable = alloc(4L * table.length);
+      dev.copyIn(normTable, table);
+      normPartial = alloc(8L * normChunks);
 
       a = new long[layers];
       z = new long[layers];
@@ -199,20 +267,32 @@ final class CudaGroup implements Group {
         dz[l] = alloc((long) replicas * maxBatch * sizes[l + 1] * elem);
       }
       yBatch = alloc((long) replicas * maxBatch * elem);
+      lossRows = alloc(8L * replicas * maxBatch);
 
+      // every replica's data set, one copy per buffer (replica r's block at r * its size)
       int f = net.inputs();
       trainX = alloc((long) replicas * nTrain * f * elem);
       trainY = alloc((long) replicas * nTrain * elem);
       testX = alloc((long) replicas * Math.max(nTest, 1) * f * elem);
       testY = alloc((long) replicas * Math.max(nTest, 1) * elem);
+      double[] trX = new double[replicas * nTrain * f];
+      double[] trY = new double[replicas * nTrain];
+      double[] teX = new double[replicas * nTest * f];
+      double[] teY = new double[replicas * nTest];
+      double[] p0 = new double[paramCount];
       for (int r = 0; r < replicas; r++) {
         ReplicaSetup s = setups.get(r);
-        upload(trainX + (long) r * nTrain * f * elem, s.train().x());
-        upload(trainY + (long) r * nTrain * elem, s.train().y());
-        upload(testX + (long) r * nTest * f * elem, s.test().x());
-        upload(testY + (long) r * nTest * elem, s.test().y());
-        setParameters(r, s.initial());
+        System.arraycopy(s.train().x(), 0, trX, r * nTrain * f, nTrain * f);
+        System.arraycopy(s.train().y(), 0, trY, r * nTrain, nTrain);
+        System.arraycopy(s.test().x(), 0, teX, r * nTest * f, nTest * f);
+        System.arraycopy(s.test().y(), 0, teY, r * nTest, nTest);
+        pack(s.initial(), r, p0);
       }
+      upload(trainX, trX);
+      upload(trainY, trY);
+      upload(testX, teX);
+      upload(testY, teY);
+      upload(params, p0);
       diag = alloc(8L * replicas * maxSteps * diagWidth);
       scratchDiag = alloc(8L * replicas * diagWidth);
     } catch (RuntimeException | Error e) {
@@ -375,7 +455,8 @@ final class CudaGroup implements Group {
       }
     }
     long slot = diag + 8L * steps * diagWidth;
-    batch(order, orderStride, offset, count, slot, maxSteps * diagWidth, 1, lr);
+    batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
+    launch("sgd_update", paramCount, params, grads, paramCount, lr);
     steps++;
   }
 
@@ -398,19 +479,12 @@ final class CudaGroup implements Group {
   }
 
   /**
-   * One batch for all replicas: forward, loss, backward, and the SGD update (when {@code update} is
-   * 1) with the diagnostics into {@code diagSlot}. Only enqueues work; see the class comment for
-   * the count.
+   * Forward, loss and backward of one batch for all replicas, leaving the gradients in {@code
+   * grads} and the diagnostics row (loss, squared weight-gradient norms) in {@code diagSlot}; the
+   * caller adds the update. Only enqueues work; see the class comment for the count.
    */
   private void batch(
-      long idx,
-      int idxStride,
-      int offset,
-      int count,
-      long diagSlot,
-      int diagStride,
-      int update,
-      double lr) {
+      long idx, int idxStride, int offset, int count, long diagSlot, int diagStride) {
     int f = sizes[0];
     launch(
         "gather",
@@ -465,21 +539,18 @@ final class CudaGroup implements Group {
             replicas);
       } else {
         launch(
-            "output_loss",
-            replicas,
+            "output_grad",
+            replicas * count,
             z[l],
             el(params, bOff[l]),
             yBatch,
             dz[l],
-            el(grads, bOff[l]),
+            lossRows,
             count,
-            maxBatch,
             maxBatch,
             1,
             clipEps,
             mean,
-            diagSlot,
-            diagStride,
             replicas);
       }
     }
@@ -534,14 +605,19 @@ final class CudaGroup implements Group {
       }
     }
     launch(
-        "sgd_norms",
-        replicas * layers,
-        params,
-        grads,
-        layout,
+        "grad_norm_chunks", normChunks, grads, normTable, layers, CHUNK, normPartial, normChunks);
+    launch(
+        "step_sums",
+        replicas * diagWidth,
+        lossRows,
+        dz[top],
+        maxBatch,
+        count,
+        el(grads, bOff[top]),
+        sizes[layers],
+        normPartial,
+        normTable,
         layers,
-        lr,
-        update,
         diagSlot,
         diagStride,
         replicas);
@@ -576,7 +652,7 @@ final class CudaGroup implements Group {
     long idx = dev.alloc(4L * packed.length);
     try {
       dev.copyIn(idx, packed);
-      batch(idx, count, 0, count, scratchDiag, diagWidth, 0, 0.0);
+      batch(idx, count, 0, count, scratchDiag, diagWidth);
       double[] g = download(grads, paramCount);
       double[] d = new double[replicas * diagWidth];
       dev.copyOut(scratchDiag, d);
@@ -587,8 +663,8 @@ final class CudaGroup implements Group {
         for (int l = 0; l < layers; l++) {
           int wn = sizes[l] * sizes[l + 1];
           int bn = sizes[l + 1];
-          gw[r][l] = java.util.Arrays.copyOfRange(g, wOff[l] + r * wn, wOff[l] + (r + 1) * wn);
-          gb[r][l] = java.util.Arrays.copyOfRange(g, bOff[l] + r * bn, bOff[l] + (r + 1) * bn);
+          gw[r][l] = Arrays.copyOfRange(g, wOff[l] + r * wn, wOff[l] + (r + 1) * wn);
+          gb[r][l] = Arrays.copyOfRange(g, bOff[l] + r * bn, bOff[l] + (r + 1) * bn);
         }
         loss[r] = d[r * diagWidth];
       }
@@ -602,31 +678,39 @@ final class CudaGroup implements Group {
   public Evaluation evaluate() {
     checkOpen();
     ensureEvalBuffers();
-    evalSet(testX, testY, nTest, evalTest, false);
-    evalSet(trainX, trainY, nTrain, evalTrain, true);
-    double[] tr = new double[2 * replicas];
-    double[] te = new double[2 * replicas];
-    int hiddenUnits = hiddenUnits();
-    double[] deadFlags = new double[Math.max(1, replicas * hiddenUnits)];
-    dev.copyOut(evalTrain, tr);
-    dev.copyOut(evalTest, te);
-    dev.copyOut(dead, deadFlags);
+    evalSet(testX, testY, nTest, EVAL_TEST, false);
+    evalSet(trainX, trainY, nTrain, EVAL_TRAIN, true);
+    if (hiddenUnits > 0) {
+      launch(
+          "dead_flags",
+          replicas * hiddenUnits,
+          alive,
+          nTrain,
+          CHUNK,
+          hiddenUnits,
+          evalOut + 8L * EVAL_DEAD,
+          evalWidth,
+          replicas);
+    }
+    double[] all = new double[replicas * evalWidth];
+    dev.copyOut(evalOut, all); // the evaluation's only copy
     double[] trL = new double[replicas];
     double[] trA = new double[replicas];
     double[] teL = new double[replicas];
     double[] teA = new double[replicas];
     double[][] deadFraction = new double[replicas][net.depth()];
     for (int r = 0; r < replicas; r++) {
-      trL[r] = tr[2 * r];
-      trA[r] = tr[2 * r + 1];
-      teL[r] = te[2 * r];
-      teA[r] = te[2 * r + 1];
-      int u0 = 0;
+      int row = r * evalWidth;
+      trL[r] = all[row + EVAL_TRAIN];
+      trA[r] = all[row + EVAL_TRAIN + 1];
+      teL[r] = all[row + EVAL_TEST];
+      teA[r] = all[row + EVAL_TEST + 1];
+      int u0 = row + EVAL_DEAD;
       for (int h = 0; h < net.depth(); h++) {
         int units = sizes[h + 1];
         double n = 0;
         for (int u = 0; u < units; u++) {
-          n += deadFlags[r * hiddenUnits + u0 + u];
+          n += all[u0 + u];
         }
         deadFraction[r][h] = n / units;
         u0 += units;
@@ -635,12 +719,8 @@ final class CudaGroup implements Group {
     return new Evaluation(trL, trA, teL, teA, deadFraction);
   }
 
-  private int hiddenUnits() {
-    int n = 0;
-    for (int h = 1; h < layers; h++) {
-      n += sizes[h];
-    }
-    return n;
+  private static int chunks(int rows) {
+    return (rows + CHUNK - 1) / CHUNK;
   }
 
   private void ensureEvalBuffers() {
@@ -656,13 +736,17 @@ final class CudaGroup implements Group {
         evalA[l] = alloc((long) replicas * rows * sizes[l] * elem);
       }
     }
-    dead = alloc(8L * replicas * Math.max(1, hiddenUnits()));
-    evalTrain = alloc(16L * replicas);
-    evalTest = alloc(16L * replicas);
+    evalPartial = alloc(16L * replicas * chunks(rows));
+    alive = alloc(4L * replicas * hiddenUnits * chunks(nTrain));
+    evalOut = alloc(8L * replicas * evalWidth);
   }
 
-  /** Forward over a whole set (the data itself is layer 0's input) and its loss/accuracy. */
-  private void evalSet(long x, long y, int n, long out, boolean deadUnits) {
+  /**
+   * Forward over a whole set (the data itself is layer 0's input); its mean loss and accuracy into
+   * evalOut's columns {@code column} and {@code column + 1}, and with {@code deadUnits} each hidden
+   * unit's per-chunk activity into {@code alive}.
+   */
+  private void evalSet(long x, long y, int n, int column, boolean deadUnits) {
     int rows = Math.max(1, Math.max(nTrain, nTest));
     int top = layers - 1;
     int deadOffset = 0;
@@ -707,22 +791,23 @@ final class CudaGroup implements Group {
         }
         if (deadUnits) {
           launch(
-              "dead_units",
-              replicas * units,
+              "alive_chunks",
+              replicas * chunks(n) * units,
               evalZ[l],
               n,
               units,
               rows * units,
               act,
-              dead + 8L * deadOffset,
-              hiddenUnits(),
+              CHUNK,
+              alive + 4L * deadOffset * chunks(n),
+              hiddenUnits * chunks(n),
               replicas);
         }
         deadOffset += units;
       } else {
         launch(
-            "eval_output",
-            replicas,
+            "eval_output_chunks",
+            replicas * chunks(n),
             evalZ[l],
             el(params, bOff[l]),
             y,
@@ -731,40 +816,69 @@ final class CudaGroup implements Group {
             n,
             1,
             clipEps,
-            out,
+            CHUNK,
+            evalPartial,
+            replicas);
+        launch(
+            "eval_sums",
+            replicas,
+            evalPartial,
+            n,
+            CHUNK,
+            evalOut + 8L * column,
+            evalWidth,
             replicas);
       }
     }
   }
 
   @Override
-  public Parameters parameters(int replica) {
+  public List<Parameters> allParameters() {
     checkOpen();
-    checkReplica(replica);
-    Parameters p = Parameters.zeros(net);
-    for (int l = 0; l < layers; l++) {
-      int wn = sizes[l] * sizes[l + 1];
-      int bn = sizes[l + 1];
-      double[] w = download(el(params, wOff[l] + (long) replica * wn), wn);
-      double[] b = download(el(params, bOff[l] + (long) replica * bn), bn);
-      System.arraycopy(w, 0, p.weights()[l], 0, wn);
-      System.arraycopy(b, 0, p.biases()[l], 0, bn);
+    double[] all = download(params, paramCount); // one copy for every replica and layer
+    List<Parameters> out = new ArrayList<>(replicas);
+    for (int r = 0; r < replicas; r++) {
+      Parameters p = Parameters.zeros(net);
+      for (int l = 0; l < layers; l++) {
+        int wn = sizes[l] * sizes[l + 1];
+        int bn = sizes[l + 1];
+        System.arraycopy(all, wOff[l] + r * wn, p.weights()[l], 0, wn);
+        System.arraycopy(all, bOff[l] + r * bn, p.biases()[l], 0, bn);
+      }
+      out.add(p);
     }
-    return p;
+    return out;
   }
 
   @Override
   public void setParameters(int replica, Parameters p) {
     checkOpen();
     checkReplica(replica);
+    checkShape(p);
     for (int l = 0; l < layers; l++) {
       int wn = sizes[l] * sizes[l + 1];
       int bn = sizes[l + 1];
-      if (p.weights()[l].length != wn || p.biases()[l].length != bn) {
-        throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
-      }
       upload(el(params, wOff[l] + (long) replica * wn), p.weights()[l]);
       upload(el(params, bOff[l] + (long) replica * bn), p.biases()[l]);
+    }
+  }
+
+  /** Writes replica r's parameters into their places in a host image of {@code params}. */
+  private void pack(Parameters p, int r, double[] image) {
+    for (int l = 0; l < layers; l++) {
+      int wn = sizes[l] * sizes[l + 1];
+      int bn = sizes[l + 1];
+      System.arraycopy(p.weights()[l], 0, image, wOff[l] + r * wn, wn);
+      System.arraycopy(p.biases()[l], 0, image, bOff[l] + r * bn, bn);
+    }
+  }
+
+  private void checkShape(Parameters p) {
+    for (int l = 0; l < layers; l++) {
+      if (p.weights()[l].length != sizes[l] * sizes[l + 1]
+          || p.biases()[l].length != sizes[l + 1]) {
+        throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
+      }
     }
   }
 

@@ -1,0 +1,199 @@
+package dev.depthlab.backend.cuda;
+
+import dev.depthlab.model.Precision;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link Device} that forwards every call to another device and counts them by kind, its lanes
+ * included (a lane of a counting device counts into the same {@link Counts}). Tests use it to check
+ * how often the CUDA backend enqueues work and how often it waits for the device.
+ */
+final class CountingDevice implements Device {
+  /** Calls so far, by kind, over a device and all its lanes. */
+  static final class Counts {
+    final AtomicLong copiesIn = new AtomicLong();
+    final AtomicLong copiesOut = new AtomicLong();
+    final AtomicLong launches = new AtomicLong();
+    final AtomicLong gemms = new AtomicLong();
+    final AtomicLong allocs = new AtomicLong();
+    final AtomicLong frees = new AtomicLong();
+    final AtomicLong synchronizes = new AtomicLong();
+
+    /** Host-to-device plus device-to-host copies. */
+    long copies() {
+      return copiesIn.get() + copiesOut.get();
+    }
+
+    /** Kernel launches plus cuBLAS calls: what a step enqueues. */
+    long calls() {
+      return launches.get() + gemms.get();
+    }
+
+    /** The calls that make the host wait for the device: copies, alloc, free, synchronize. */
+    long blocking() {
+      return copies() + allocs.get() + frees.get() + synchronizes.get();
+    }
+
+    Snapshot snapshot() {
+      return new Snapshot(
+          copiesIn.get(),
+          copiesOut.get(),
+          launches.get(),
+          gemms.get(),
+          allocs.get(),
+          frees.get(),
+          synchronizes.get());
+    }
+  }
+
+  /** The counts at one moment; {@link #minus} gives what happened in between. */
+  record Snapshot(
+      long copiesIn,
+      long copiesOut,
+      long launches,
+      long gemms,
+      long allocs,
+      long frees,
+      long synchronizes) {
+    Snapshot minus(Snapshot o) {
+      return new Snapshot(
+          copiesIn - o.copiesIn,
+          copiesOut - o.copiesOut,
+          launches - o.launches,
+          gemms - o.gemms,
+          allocs - o.allocs,
+          frees - o.frees,
+          synchronizes - o.synchronizes);
+    }
+
+    long copies() {
+      return copiesIn + copiesOut;
+    }
+
+    long calls() {
+      return launches + gemms;
+    }
+  }
+
+  private final Device inner;
+  private final Counts counts;
+
+  CountingDevice(Device inner) {
+    this(inner, new Counts());
+  }
+
+  private CountingDevice(Device inner, Counts counts) {
+    this.inner = inner;
+    this.counts = counts;
+  }
+
+  Counts counts() {
+    return counts;
+  }
+
+  @Override
+  public String name() {
+    return inner.name();
+  }
+
+  @Override
+  public Map<String, String> details() {
+    return inner.details();
+  }
+
+  @Override
+  public long alloc(long bytes) {
+    counts.allocs.incrementAndGet();
+    return inner.alloc(bytes);
+  }
+
+  @Override
+  public void free(long ptr) {
+    counts.frees.incrementAndGet();
+    inner.free(ptr);
+  }
+
+  @Override
+  public int liveAllocations() {
+    return inner.liveAllocations();
+  }
+
+  @Override
+  public void copyIn(long dst, double[] src) {
+    counts.copiesIn.incrementAndGet();
+    inner.copyIn(dst, src);
+  }
+
+  @Override
+  public void copyIn(long dst, float[] src) {
+    counts.copiesIn.incrementAndGet();
+    inner.copyIn(dst, src);
+  }
+
+  @Override
+  public void copyIn(long dst, int[] src) {
+    counts.copiesIn.incrementAndGet();
+    inner.copyIn(dst, src);
+  }
+
+  @Override
+  public void copyOut(long src, double[] dst) {
+    counts.copiesOut.incrementAndGet();
+    inner.copyOut(src, dst);
+  }
+
+  @Override
+  public void copyOut(long src, float[] dst) {
+    counts.copiesOut.incrementAndGet();
+    inner.copyOut(src, dst);
+  }
+
+  @Override
+  public void gemmStridedBatched(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      double alpha,
+      long a,
+      int lda,
+      long strideA,
+      long b,
+      int ldb,
+      long strideB,
+      double beta,
+      long c,
+      int ldc,
+      long strideC,
+      int batch,
+      Precision precision) {
+    counts.gemms.incrementAndGet();
+    inner.gemmStridedBatched(
+        transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
+        batch, precision);
+  }
+
+  @Override
+  public void launch(String name, int grid, int block, Object... args) {
+    counts.launches.incrementAndGet();
+    inner.launch(name, grid, block, args);
+  }
+
+  @Override
+  public void synchronize() {
+    counts.synchronizes.incrementAndGet();
+    inner.synchronize();
+  }
+
+  @Override
+  public Device openLane() {
+    return new CountingDevice(inner.openLane(), counts);
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+  }
+}
