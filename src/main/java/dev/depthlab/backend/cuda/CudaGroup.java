@@ -905,14 +905,36 @@ final class CudaGroup implements Group {
 
   /** Frees the group's memory (after its lane's pending work) and closes the lane. */
   private void release() {
+    // a fault of queued work surfaces at the synchronize: free everything all the same
+    RuntimeException failure = null;
     try {
       dev.synchronize();
-      for (long p : owned) {
-        dev.free(p);
-      }
-      owned.clear();
-    } finally {
-      dev.close();
+    } catch (RuntimeException e) {
+      failure = e;
     }
+    for (long p : owned) {
+      try {
+        dev.free(p);
+      } catch (RuntimeException e) {
+        failure = keep(failure, e);
+      }
+    }
+    owned.clear();
+    try {
+      dev.close();
+    } catch (RuntimeException e) {
+      failure = keep(failure, e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static RuntimeException keep(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
   }
 }

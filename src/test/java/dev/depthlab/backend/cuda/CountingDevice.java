@@ -20,6 +20,10 @@ final class CountingDevice implements Device {
     final AtomicLong frees = new AtomicLong();
     final AtomicLong synchronizes = new AtomicLong();
 
+    /** When set, the next synchronize throws after waiting, as a faulted kernel would surface. */
+    final java.util.concurrent.atomic.AtomicBoolean faultNextSynchronize =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Host-to-device plus device-to-host copies. */
     long copies() {
       return copiesIn.get() + copiesOut.get();
@@ -185,6 +189,9 @@ final class CountingDevice implements Device {
   public void synchronize() {
     counts.synchronizes.incrementAndGet();
     inner.synchronize();
+    if (counts.faultNextSynchronize.getAndSet(false)) {
+      throw new IllegalStateException("simulated kernel fault surfacing at synchronize");
+    }
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.depthlab.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
@@ -190,5 +192,21 @@ class CudaRoundTripsTest {
           perEpoch,
           "depth " + depth + ", R " + replicas + ": copies in epochs 2..4");
     }
+  }
+
+  /** A fault that surfaces when a group closes still frees all its memory and is reported. */
+  @Test
+  void aGroupFreesItsMemoryWhenAFaultSurfacesAtClose() {
+    EmulatedDevice emulated = NativeTools.emulatedDevice();
+    int before = emulated.liveAllocations();
+    CountingDevice dev = new CountingDevice(emulated);
+    Group g = group(dev, 2, 3, Precision.FP64);
+    g.beginEpoch(order(3));
+    g.step(0, ParityChecks.BATCH, 0.01);
+    assertTrue(emulated.liveAllocations() > before);
+    dev.counts().faultNextSynchronize.set(true);
+    IllegalStateException e = assertThrows(IllegalStateException.class, g::close);
+    assertEquals("simulated kernel fault surfacing at synchronize", e.getMessage());
+    assertEquals(before, emulated.liveAllocations(), "allocations left behind after the fault");
   }
 }
