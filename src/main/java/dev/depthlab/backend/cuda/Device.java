@@ -19,8 +19,10 @@ import java.util.Map;
  * and allocation table, whose copies, GEMMs and launches go to a queue of its own. On the GPU
  * ({@link JCudaDevice}) a lane is one CUDA stream created with {@code CU_STREAM_NON_BLOCKING} (so
  * it never serialises with the legacy default stream or with other lanes) plus one cuBLAS handle
- * bound to that stream; {@link EmulatedDevice} runs every call to completion, so its lanes are
- * plain views. Each {@link CudaGroup} opens one lane and closes it in its own {@code close()}.
+ * bound to that stream. {@link EmulatedDevice} emulates that: a lane's GEMMs and launches run in
+ * order on a worker thread of its own, and only when the lane reaches a sync point, so a missing
+ * synchronisation reads stale bytes every time. Each {@link CudaGroup} opens one lane and closes it
+ * in its own {@code close()}.
  *
  * <p>Threading contract: one lane is used by one thread at a time; different lanes may be used from
  * different threads at the same time. Memory allocated through a lane is zeroed before {@code
