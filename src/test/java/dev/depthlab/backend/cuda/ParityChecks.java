@@ -21,6 +21,7 @@ import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.function.Executable;
@@ -30,8 +31,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * CudaBackend on a {@link Device} against the CPU reference (CpuBackend): per-step gradients and
- * 20-epoch trajectories, seeds 0..9, depths 1, 2, 4, 8, every activation, R = 1 and R = 10, fp64
- * and fp32. Subclasses choose the device (emulated, or a real GPU).
+ * 20-epoch trajectories. Subclasses choose the device (emulated, or a real GPU). Three families:
+ *
+ * <ul>
+ *   <li>the seed study's networks: 2 inputs, 16 wide, depths 1, 2, 4, 8, every activation, fp64 and
+ *       fp32, seeds 0..9 as R = 10 and as R = 1;
+ *   <li>{@link #SHAPES}: other widths (1 to 64, mixed within a net), 2 to 8 inputs, depths 1 to 5;
+ *   <li>a 1024-wide net per precision (gradients only).
+ * </ul>
+ *
+ * Every trajectory ends each epoch on a partial batch ({@link #N_TRAIN}), and every gradient check
+ * also runs batches smaller than the group's maxBatch ({@link #GRAD_BATCHES}).
  *
  * <p>Relative error, everywhere below, is max-norm based per compared block (one replica's layer of
  * weights, its biases, one replica's step losses): {@code max_k |a_k - b_k| / max(max_k |a_k|,
@@ -42,19 +52,45 @@ abstract class ParityChecks {
   static final int[] DEPTHS = {1, 2, 4, 8};
   static final int SEEDS = 10;
   static final int WIDTH = 16;
-  static final int N_TRAIN = 64;
+
+  /**
+   * Training points per replica: 3 full batches of 16 and a last batch of 8 every epoch, as the
+   * seed study's 2000 = 62 x 32 + 16 ends every epoch on a half batch. A partial batch is where a
+   * backend can get the mean reduction's 1/count, the strides (rows of maxBatch, only count used)
+   * or a loop bound wrong; and the full step that follows it runs over buffers whose last rows
+   * still hold the previous epoch's numbers.
+   */
+  static final int N_TRAIN = 56;
+
   static final int N_TEST = 32;
   static final int BATCH = 16;
   static final int EPOCHS = 20;
 
   /**
-   * lr of the trajectories. With reduction sum over 16 samples the effective step is 16 lr; at lr
-   * 0.01 a depth-8 tanh net is chaotic enough to amplify a 1-ulp difference a million-fold in 80
-   * steps, which would test the dynamics, not the backend.
+   * Batch sizes of every gradient check, largest first, each on the same group: the full batch,
+   * then 7 (odd, so no row count lines up with a power of two or the rows of a block) and 1 (the
+   * edge). After the full batch every row of the group's buffers holds a number, so a kernel or
+   * GEMM that reads past {@code count} picks up stale values, not harmless zeros.
+   */
+  static final int[] GRAD_BATCHES = {BATCH, 7, 1};
+
+  /**
+   * lr of the trajectories with reduction sum. With sum over 16 samples the effective step is 16
+   * lr; at lr 0.01 a depth-8 tanh net is chaotic enough to amplify a 1-ulp difference a
+   * million-fold in 80 steps, which would test the dynamics, not the backend.
    */
   static final double LR = 0.002;
 
-  /** Gradient tolerance: both backends do the same sums; only the forward bias is added last. */
+  /** Reduction mean divides by the batch: BATCH times the lr gives a full batch the same step. */
+  static double lr(Reduction red) {
+    return red == Reduction.SUM ? LR : LR * BATCH;
+  }
+
+  /**
+   * Gradient tolerance: both backends do the same sums; only the forward bias is added last. (The
+   * 1024-wide case sums 1024 products per element; in fp32 a GPU's cuBLAS may sum them in another
+   * order, an error of order sqrt(1024) x 6e-8 relative, well inside 1e-4.)
+   */
   static double gradTol(Precision p) {
     return p == Precision.FP64 ? 1e-10 : 1e-4;
   }
@@ -63,10 +99,14 @@ abstract class ParityChecks {
    * Trajectory tolerance. The two backends differ per step only by rounding (the bias joins the
    * forward sum last on the device, first on the CPU; the GPU's cuBLAS may sum in another order):
    * about 1e-16 (fp64) or 1e-7 (fp32) relative. 80 SGD steps at lr 0.002 on these small nets
-   * amplify such a perturbation by a modest factor (measured max errors are printed; at the time of
-   * writing at most 1.3e-14 in fp64 and 4.3e-6 in fp32 on the emulator, worst at depth 8 tanh), so
-   * 1e-9 and 1e-3 leave a margin of 10^4 / 10^2 for a GPU's cuBLAS summing in another order (and
-   * with FMA), while a real bug (a wrong layout, stride or rule) gives errors of order 1.
+   * amplify such a perturbation by a modest factor. Measured max errors are printed; at the time of
+   * writing, on the emulator: the seed study's nets at most 1.3e-14 (fp64, depth 8 tanh) and 8.8e-6
+   * (fp32, depth 4 leaky ReLU); {@link #SHAPES} at most 2.8e-14 and 2.8e-5, both on the 2-33-1-7-1
+   * bottleneck, where one unit carries the whole signal and amplifies most. So 1e-9 and 1e-3 leave
+   * a margin of over 10^4 (fp64) and over 30 (fp32; over 100 outside the bottleneck) for a GPU's
+   * cuBLAS summing in another order (and with FMA), while a real bug (a wrong layout, stride or
+   * rule) gives errors of order 1e-2 to 1 (a partial batch that counts its stale rows: 5e-2 in the
+   * step losses).
    */
   static double trajTol(Precision p) {
     return p == Precision.FP64 ? 1e-9 : 1e-3;
@@ -74,6 +114,10 @@ abstract class ParityChecks {
 
   abstract Device device();
 
+  // ---------------------------------------------------------------------------------------------
+  // Cases
+
+  /** The seed study's networks: every precision x activation x depth, 2 inputs, 16 wide. */
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (Precision p : Precision.values()) {
@@ -85,6 +129,74 @@ abstract class ParityChecks {
     }
     return out.stream();
   }
+
+  /** A network of explicit layer sizes (inputs first, the one output last) and its activation. */
+  record Shape(int[] sizes, Activation act) {
+    NetworkSpec spec(Reduction red) {
+      return new NetworkSpec(sizes, act, 0.01, red, 1e-8);
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder();
+      for (int k = 0; k < sizes.length; k++) {
+        s.append(k == 0 ? "" : "-").append(sizes[k]);
+      }
+      return s + " " + act.key();
+    }
+  }
+
+  /**
+   * Shapes beyond the seed study's 2-16-..-16-1, chosen so that together they cover every input
+   * count 2..8 (one each) and the hidden widths 1, 2, 3, 7, 16, 33, 64, with neighbouring layers of
+   * different widths wherever the output's 1 allows (so a GEMM with m, n or k swapped, or a stride
+   * taken from the wrong layer, reads the wrong numbers instead of coincidentally the right ones),
+   * odd widths next to even ones, depths 1 to 5, and every activation. Width 1 appears as the only
+   * hidden unit (3-1-1) and as a bottleneck inside a net (2-33-1-7-1); both use saturating or leaky
+   * units, where a ReLU of one unit could die and carry no gradient at all.
+   */
+  static final List<Shape> SHAPES =
+      List.of(
+          new Shape(new int[] {2, 33, 1, 7, 1}, Activation.LEAKY_RELU),
+          new Shape(new int[] {3, 1, 1}, Activation.TANH),
+          new Shape(new int[] {4, 64, 2, 1}, Activation.RELU),
+          new Shape(new int[] {5, 7, 16, 3, 1}, Activation.TANH),
+          new Shape(new int[] {6, 3, 64, 33, 7, 2, 1}, Activation.LEAKY_RELU),
+          new Shape(new int[] {7, 16, 1}, Activation.RELU),
+          new Shape(new int[] {8, 64, 33, 1}, Activation.RELU));
+
+  /**
+   * Each shape on both precisions, the reduction alternating so that every shape runs under both
+   * reductions (one per precision) and each precision runs both reductions over several shapes. The
+   * reduction changes one scale in the output layer (1/count), which does not interact with the
+   * hidden widths, so the full cross product would repeat checks at twice the cost.
+   */
+  static Stream<Arguments> shapeCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (int i = 0; i < SHAPES.size(); i++) {
+      for (Precision p : Precision.values()) {
+        Reduction red = (i + p.ordinal()) % 2 == 0 ? Reduction.SUM : Reduction.MEAN;
+        out.add(Arguments.of(SHAPES.get(i), p, red));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * A 1024-wide net per precision: 1024 x 1024 weights between two hidden layers, so each GEMM has
+   * m, n or k of 1024 (long sums on the device), with 5 inputs. Gradients only, on batches of 8 and
+   * 3: the emulator's Java GEMM does about 25 M multiply-adds per replica and batch of 8.
+   */
+  static Stream<Arguments> wideCases() {
+    return Stream.of(
+        Arguments.of(Precision.FP64, Activation.RELU),
+        Arguments.of(Precision.FP32, Activation.TANH));
+  }
+
+  static final int[] WIDE_SIZES = {5, 1024, 1024, 1};
+
+  // ---------------------------------------------------------------------------------------------
+  // Data, parameters, indices
 
   static DataSet circle(String name, long seed, int n) {
     Rng rng = new Rng(seed);
@@ -100,6 +212,35 @@ abstract class ParityChecks {
     return new DataSet(name, 2, x, y);
   }
 
+  /**
+   * {@code f} features uniform in [-1, 1], label 1 where the fixed indefinite quadratic form {@code
+   * q(x) = sum_i (-1)^i x_i^2 + sum_i x_i x_(i+1) / 2} is positive: a curved boundary over every
+   * feature, with both labels well represented for any f >= 2.
+   */
+  static DataSet quadric(String name, int f, long seed, int n) {
+    Rng rng = new Rng(seed);
+    double[] x = new double[f * n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      double q = 0;
+      for (int k = 0; k < f; k++) {
+        double v = rng.uniform(-1, 1);
+        x[i * f + k] = v;
+        q += (k % 2 == 0 ? v : -v) * v;
+        if (k > 0) {
+          q += 0.5 * x[i * f + k - 1] * v;
+        }
+      }
+      y[i] = q > 0 ? 1.0 : 0.0;
+    }
+    return new DataSet(name, f, x, y);
+  }
+
+  /** The seed study's circle for 2 inputs, the quadric set otherwise. */
+  static DataSet dataSet(int features, long seed, int n) {
+    return features == 2 ? circle("circle", seed, n) : quadric("quadric", features, seed, n);
+  }
+
   static ReplicaSetup setup(NetworkSpec spec, int seed) {
     return setup(spec, seed, false);
   }
@@ -110,8 +251,8 @@ abstract class ParityChecks {
    * the bias path (zero biases add exactly whichever order the sums take).
    */
   static ReplicaSetup setup(NetworkSpec spec, int seed, boolean randomBiases) {
-    DataSet train = circle("circle", Rng.mix(1000L + seed), N_TRAIN);
-    DataSet test = circle("circle", Rng.mix(2000L + seed), N_TEST);
+    DataSet train = dataSet(spec.inputs(), Rng.mix(1000L + seed), N_TRAIN);
+    DataSet test = dataSet(spec.inputs(), Rng.mix(2000L + seed), N_TEST);
     Rng rng = new Rng(Rng.mix(3000L + seed));
     Parameters init = Initializer.draw(spec, Init.HE_NORMAL, 0.0, rng);
     if (randomBiases) {
@@ -139,6 +280,34 @@ abstract class ParityChecks {
     }
     return s;
   }
+
+  static int[][] batchIndices(int replicas, long seed) {
+    return batchIndices(replicas, seed, BATCH);
+  }
+
+  /** {@code size} random training indices per replica (repeats allowed). */
+  static int[][] batchIndices(int replicas, long seed, int size) {
+    Rng rng = new Rng(seed);
+    int[][] idx = new int[replicas][size];
+    for (int[] row : idx) {
+      for (int k = 0; k < size; k++) {
+        row[k] = rng.nextInt(N_TRAIN);
+      }
+    }
+    return idx;
+  }
+
+  /** The first {@code count} indices of every replica's row. */
+  private static int[][] first(int[][] idx, int count) {
+    int[][] out = new int[idx.length][];
+    for (int r = 0; r < idx.length; r++) {
+      out[r] = Arrays.copyOf(idx[r], count);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Comparisons
 
   /** Max-norm relative error (see the class comment) and where the largest difference is. */
   static double[] relErr(double[] got, double[] ref) {
@@ -176,16 +345,26 @@ abstract class ParityChecks {
     return e[0];
   }
 
-  static int[][] batchIndices(int replicas, long seed) {
-    Rng rng = new Rng(seed);
-    int[][] idx = new int[replicas][BATCH];
-    for (int[] row : idx) {
-      for (int k = 0; k < BATCH; k++) {
-        row[k] = rng.nextInt(N_TRAIN);
-      }
+  /**
+   * Compares a count expressed as a fraction of {@code n} (an accuracy over n samples, a dead-unit
+   * fraction over n units): the two may differ by at most {@code allowed} of the n, absolutely. (A
+   * relative bound would shrink the allowance below one count whenever the fraction is under 1.)
+   */
+  static void checkCount(
+      List<Executable> failures, String what, double got, double ref, int n, int allowed) {
+    double counts = Math.abs(got - ref) * n;
+    if (!(counts <= allowed + 1e-9)) {
+      failures.add(
+          () ->
+              fail(
+                  String.format(
+                      "%s: cuda %.17g vs cpu %.17g, %.3g of %d differ > %d allowed",
+                      what, got, ref, counts, n, allowed)));
     }
-    return idx;
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Gradients
 
   @ParameterizedTest(name = "{0} {1} depth {2}")
   @MethodSource("cases")
@@ -194,32 +373,92 @@ abstract class ParityChecks {
     double worst = 0;
     for (Reduction red : Reduction.values()) {
       NetworkSpec spec = spec(act, depth, red);
-      GroupSpec gs = new GroupSpec(spec, p, BATCH, 8);
-      int[][] idx = batchIndices(SEEDS, Rng.mix(depth * 31L + act.ordinal()));
-      Gradients ref;
-      try (Group cpu = new CpuBackend().createGroup(gs, setups(spec, 0, SEEDS, true))) {
-        ref = cpu.gradients(idx);
-      }
-      // R = 10: seeds 0..9 in one group
-      try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, 0, SEEDS, true))) {
-        worst =
-            Math.max(worst, compare(failures, "R=10 " + red.key(), g.gradients(idx), ref, 0, p));
-      }
-      // R = 1: each seed alone
-      for (int s = 0; s < SEEDS; s++) {
-        try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, s, 1, true))) {
-          worst =
-              Math.max(
-                  worst,
-                  compare(
-                      failures, "R=1 " + red.key(), g.gradients(new int[][] {idx[s]}), ref, s, p));
-        }
-      }
+      long idxSeed = Rng.mix(depth * 31L + act.ordinal());
+      worst =
+          Math.max(
+              worst, gradientParity(failures, spec, p, SEEDS, true, BATCH, GRAD_BATCHES, idxSeed));
     }
     System.out.printf(
         "gradients %s %s depth %d on %s: max relative error %.3g%n",
         p.key(), act.key(), depth, device().name(), worst);
     assertAll(failures);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("shapeCases")
+  void gradientsOfOtherShapesMatchTheCpuReference(Shape shape, Precision p, Reduction red) {
+    List<Executable> failures = new ArrayList<>();
+    long idxSeed = Rng.mix(7919L * shape.sizes()[0] + red.ordinal());
+    double worst =
+        gradientParity(failures, shape.spec(red), p, 4, false, BATCH, GRAD_BATCHES, idxSeed);
+    System.out.printf(
+        "gradients %s %s %s on %s: max relative error %.3g%n",
+        p.key(), shape, red.key(), device().name(), worst);
+    assertAll(failures);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("wideCases")
+  void gradientsOfA1024WideNetMatchTheCpuReference(Precision p, Activation act) {
+    List<Executable> failures = new ArrayList<>();
+    double worst = 0;
+    for (Reduction red : Reduction.values()) {
+      NetworkSpec spec = new NetworkSpec(WIDE_SIZES, act, 0.01, red, 1e-8);
+      worst =
+          Math.max(
+              worst,
+              gradientParity(
+                  failures, spec, p, 2, false, 8, new int[] {8, 3}, 1024L + red.ordinal()));
+    }
+    System.out.printf(
+        "gradients %s %s %s on %s: max relative error %.3g%n",
+        p.key(), new Shape(WIDE_SIZES, act), "sum+mean", device().name(), worst);
+    assertAll(failures);
+  }
+
+  /**
+   * Gradients of {@code replicas} replicas (seeds 0..) on the device against the CPU, for each
+   * batch size of {@code counts} in turn on the same group of maxBatch {@code maxBatch}; with
+   * {@code alone} also each replica as a group of its own (R = 1). Returns the largest error.
+   */
+  private double gradientParity(
+      List<Executable> failures,
+      NetworkSpec spec,
+      Precision p,
+      int replicas,
+      boolean alone,
+      int maxBatch,
+      int[] counts,
+      long idxSeed) {
+    GroupSpec gs = new GroupSpec(spec, p, maxBatch, 8);
+    int[][] idx = batchIndices(replicas, idxSeed, maxBatch);
+    Gradients[] ref = new Gradients[counts.length];
+    try (Group cpu = new CpuBackend().createGroup(gs, setups(spec, 0, replicas, true))) {
+      for (int i = 0; i < counts.length; i++) {
+        ref[i] = cpu.gradients(first(idx, counts[i]));
+      }
+    }
+    String red = spec.reduction().key();
+    double worst = 0;
+    try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, 0, replicas, true))) {
+      for (int i = 0; i < counts.length; i++) {
+        String label = "R=" + replicas + " " + red + " batch " + counts[i] + " of " + maxBatch;
+        Gradients got = g.gradients(first(idx, counts[i]));
+        worst = Math.max(worst, compare(failures, label, got, ref[i], 0, p));
+      }
+    }
+    if (alone) {
+      for (int s = 0; s < replicas; s++) {
+        try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, s, 1, true))) {
+          for (int i = 0; i < counts.length; i++) {
+            String label = "R=1 " + red + " batch " + counts[i] + " of " + maxBatch;
+            Gradients got = g.gradients(new int[][] {Arrays.copyOf(idx[s], counts[i])});
+            worst = Math.max(worst, compare(failures, label, got, ref[i], s, p));
+          }
+        }
+      }
+    }
+    return worst;
   }
 
   private static double compare(
@@ -267,20 +506,52 @@ abstract class ParityChecks {
     return worst;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Trajectories
+
   @ParameterizedTest(name = "{0} {1} depth {2}")
   @MethodSource("cases")
   void twentyEpochTrajectoriesMatchTheCpuReference(Precision p, Activation act, int depth) {
-    NetworkSpec spec = spec(act, depth, Reduction.SUM);
+    List<Executable> failures = new ArrayList<>();
+    double worst =
+        trajectoryParity(failures, spec(act, depth, Reduction.SUM), p, SEEDS, Rng.mix(77L + depth));
+    System.out.printf(
+        "trajectory %s %s depth %d on %s: max relative error %.3g%n",
+        p.key(), act.key(), depth, device().name(), worst);
+    assertAll(failures);
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("shapeCases")
+  void twentyEpochTrajectoriesOfOtherShapesMatchTheCpuReference(
+      Shape shape, Precision p, Reduction red) {
+    List<Executable> failures = new ArrayList<>();
+    double worst =
+        trajectoryParity(failures, shape.spec(red), p, 4, Rng.mix(88L + shape.sizes()[0]));
+    System.out.printf(
+        "trajectory %s %s %s on %s: max relative error %.3g%n",
+        p.key(), shape, red.key(), device().name(), worst);
+    assertAll(failures);
+  }
+
+  /**
+   * {@link #EPOCHS} epochs of {@code replicas} replicas (seeds 0..) on the device and on the CPU
+   * from the same start and the same shuffles, every epoch ending on a partial batch; compares
+   * every step's loss and squared gradient norms, every epoch's evaluation, and the final
+   * parameters. Returns the largest relative error.
+   */
+  private double trajectoryParity(
+      List<Executable> failures, NetworkSpec spec, Precision p, int replicas, long shuffleSeed) {
     int steps = (N_TRAIN + BATCH - 1) / BATCH;
     GroupSpec gs = new GroupSpec(spec, p, BATCH, steps);
-    List<Executable> failures = new ArrayList<>();
+    double lr = lr(spec.reduction());
     double tol = trajTol(p);
     double worst = 0;
-    try (Group cpu = new CpuBackend().createGroup(gs, setups(spec, 0, SEEDS));
-        Group gpu = new CudaBackend(device()).createGroup(gs, setups(spec, 0, SEEDS))) {
-      Rng shuffle = new Rng(Rng.mix(77L + depth));
+    try (Group cpu = new CpuBackend().createGroup(gs, setups(spec, 0, replicas));
+        Group gpu = new CudaBackend(device()).createGroup(gs, setups(spec, 0, replicas))) {
+      Rng shuffle = new Rng(shuffleSeed);
       for (int e = 0; e < EPOCHS; e++) {
-        int[][] order = new int[SEEDS][N_TRAIN];
+        int[][] order = new int[replicas][N_TRAIN];
         for (int[] o : order) {
           for (int k = 0; k < N_TRAIN; k++) {
             o[k] = k;
@@ -290,16 +561,24 @@ abstract class ParityChecks {
         cpu.beginEpoch(order);
         gpu.beginEpoch(order);
         for (int off = 0; off < N_TRAIN; off += BATCH) {
-          int count = Math.min(BATCH, N_TRAIN - off);
-          cpu.step(off, count, LR);
-          gpu.step(off, count, LR);
+          int count = Math.min(BATCH, N_TRAIN - off); // the last is N_TRAIN % BATCH
+          cpu.step(off, count, lr);
+          gpu.step(off, count, lr);
         }
         StepLog a = gpu.endEpoch();
         StepLog b = cpu.endEpoch();
         assertEquals(b.steps(), a.steps());
         String ep = "epoch " + e;
-        worst = Math.max(worst, check(failures, ep + " step losses", a.loss(), b.loss(), tol));
-        for (int r = 0; r < SEEDS; r++) {
+        for (int r = 0; r < replicas; r++) {
+          double[] la = new double[steps];
+          double[] lb = new double[steps];
+          for (int s = 0; s < steps; s++) {
+            la[s] = a.loss(r, s);
+            lb[s] = b.loss(r, s);
+          }
+          String who = ep + " replica " + r;
+          worst =
+              Math.max(worst, check(failures, who + " step losses (element = step)", la, lb, tol));
           for (int l = 0; l < spec.layers(); l++) {
             double[] ga = new double[steps];
             double[] gb = new double[steps];
@@ -312,61 +591,91 @@ abstract class ParityChecks {
                     worst,
                     check(
                         failures,
-                        ep + " replica " + r + " layer " + l + " squared gradient norms",
+                        who + " layer " + l + " squared gradient norms (element = step)",
                         ga,
                         gb,
                         tol));
           }
         }
-        Evaluation ea = gpu.evaluate();
-        Evaluation eb = cpu.evaluate();
         worst =
-            Math.max(
-                worst, check(failures, ep + " train loss", ea.trainLoss(), eb.trainLoss(), tol));
-        worst =
-            Math.max(worst, check(failures, ep + " test loss", ea.testLoss(), eb.testLoss(), tol));
-        // a prediction within rounding of 0.5, or a unit within rounding of its threshold,
-        // may flip: allow one sample's worth in fp32, nothing in fp64
-        double flip = p == Precision.FP64 ? 0.0 : 1.0 / N_TEST + 1e-12;
-        check(failures, ep + " train accuracy", ea.trainAccuracy(), eb.trainAccuracy(), flip);
-        check(failures, ep + " test accuracy", ea.testAccuracy(), eb.testAccuracy(), flip);
-        for (int r = 0; r < SEEDS; r++) {
-          check(
-              failures,
-              ep + " replica " + r + " dead-unit fractions",
-              ea.deadFraction()[r],
-              eb.deadFraction()[r],
-              p == Precision.FP64 ? 0.0 : 1.0 / WIDTH + 1e-12);
-        }
+            Math.max(worst, checkEvaluation(failures, ep, spec, p, gpu.evaluate(), cpu.evaluate()));
       }
-      for (int r = 0; r < SEEDS; r++) {
+      for (int r = 0; r < replicas; r++) {
         Parameters pa = gpu.parameters(r);
         Parameters pb = cpu.parameters(r);
         for (int l = 0; l < spec.layers(); l++) {
+          String who = "final replica " + r + " layer " + l;
           worst =
               Math.max(
-                  worst,
-                  check(
-                      failures,
-                      "final replica " + r + " layer " + l + " weights",
-                      pa.weights()[l],
-                      pb.weights()[l],
-                      tol));
+                  worst, check(failures, who + " weights", pa.weights()[l], pb.weights()[l], tol));
           worst =
               Math.max(
-                  worst,
-                  check(
-                      failures,
-                      "final replica " + r + " layer " + l + " biases",
-                      pa.biases()[l],
-                      pb.biases()[l],
-                      tol));
+                  worst, check(failures, who + " biases", pa.biases()[l], pb.biases()[l], tol));
         }
       }
     }
-    System.out.printf(
-        "trajectory %s %s depth %d on %s: max relative error %.3g%n",
-        p.key(), act.key(), depth, device().name(), worst);
-    assertAll(failures);
+    return worst;
+  }
+
+  /**
+   * One epoch's evaluation, replica by replica; returns the largest relative error of the losses.
+   */
+  private static double checkEvaluation(
+      List<Executable> failures,
+      String ep,
+      NetworkSpec spec,
+      Precision p,
+      Evaluation ea,
+      Evaluation eb) {
+    double tol = trajTol(p);
+    // a prediction within rounding of 0.5, or a unit within rounding of its threshold, may flip:
+    // allow one sample (one unit) in fp32, nothing in fp64
+    int flips = p == Precision.FP64 ? 0 : 1;
+    double worst = 0;
+    for (int r = 0; r < ea.trainLoss().length; r++) {
+      String who = ep + " replica " + r;
+      worst =
+          Math.max(
+              worst,
+              check(
+                  failures,
+                  who + " train loss",
+                  new double[] {ea.trainLoss()[r]},
+                  new double[] {eb.trainLoss()[r]},
+                  tol));
+      worst =
+          Math.max(
+              worst,
+              check(
+                  failures,
+                  who + " test loss",
+                  new double[] {ea.testLoss()[r]},
+                  new double[] {eb.testLoss()[r]},
+                  tol));
+      checkCount(
+          failures,
+          who + " train accuracy",
+          ea.trainAccuracy()[r],
+          eb.trainAccuracy()[r],
+          N_TRAIN,
+          flips);
+      checkCount(
+          failures,
+          who + " test accuracy",
+          ea.testAccuracy()[r],
+          eb.testAccuracy()[r],
+          N_TEST,
+          flips);
+      for (int h = 0; h < spec.depth(); h++) {
+        checkCount(
+            failures,
+            who + " hidden layer " + h + " dead-unit fraction",
+            ea.deadFraction()[r][h],
+            eb.deadFraction()[r][h],
+            spec.fanOut(h),
+            flips);
+      }
+    }
+    return worst;
   }
 }

@@ -26,11 +26,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Several CUDA groups trained at the same time from separate threads, each on its own lane of one
- * (emulated) device, give bit for bit what the same groups give trained one after another; and
- * every group frees what it allocated and closes its lane.
+ * device, give bit for bit what the same groups give trained one after another; and every group
+ * frees what it allocated and closes its lane. Subclasses choose the device (emulated, or a real
+ * GPU, where lanes are CUDA streams that really run side by side).
  */
-class ConcurrentGroupsTest {
+abstract class ConcurrentGroupsChecks {
   private static final int EPOCHS = 4;
+
+  /** Every epoch ends on a partial batch (ParityChecks.N_TRAIN is not a multiple of BATCH). */
   private static final int STEPS =
       (ParityChecks.N_TRAIN + ParityChecks.BATCH - 1) / ParityChecks.BATCH;
 
@@ -115,9 +118,11 @@ class ConcurrentGroupsTest {
     return t;
   }
 
+  abstract Device device();
+
   @Test
   void concurrentGroupsMatchSequentialGroupsBitForBit() throws Exception {
-    EmulatedDevice dev = NativeTools.emulatedDevice();
+    Device dev = device();
     int liveBefore = dev.liveAllocations();
 
     List<Trace> sequential = new ArrayList<>();
@@ -162,7 +167,7 @@ class ConcurrentGroupsTest {
 
   @Test
   void aClosedGroupAndItsLaneRefuseWork() {
-    EmulatedDevice dev = NativeTools.emulatedDevice();
+    Device dev = device();
     int liveBefore = dev.liveAllocations();
     Case c = CASES.get(0);
     Group g =
