@@ -101,7 +101,7 @@ class CudaRoundTripsTest {
               g.beginEpoch(order(replicas));
               CountingDevice.Snapshot s1 = dev.counts().snapshot();
               for (int off = 0; off < ParityChecks.N_TRAIN; off += ParityChecks.BATCH) {
-                g.step(off, ParityChecks.BATCH, 0.01);
+                g.step(off, Math.min(ParityChecks.BATCH, ParityChecks.N_TRAIN - off), 0.01);
               }
               CountingDevice.Snapshot s2 = dev.counts().snapshot();
               g.endEpoch();

@@ -421,7 +421,7 @@ class EmulatorChecksTest {
         }
         g.beginEpoch(order);
         for (int off = 0; off < ParityChecks.N_TRAIN; off += ParityChecks.BATCH) {
-          g.step(off, ParityChecks.BATCH, 0.01);
+          g.step(off, Math.min(ParityChecks.BATCH, ParityChecks.N_TRAIN - off), 0.01);
         }
         StepLog log = g.endEpoch();
         add(out, "epoch " + e + " step losses", log.loss());

@@ -1,40 +1,17 @@
 package dev.depthlab.backend.cuda;
 
-import dev.depthlab.backend.Availability;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-/** The sweep --jobs checks on a real CUDA device; skipped, with the reason printed, without one. */
+/**
+ * The sweep-jobs checks on a real CUDA device (groups side by side on their own streams); each test
+ * skipped, with the probe's reason, without one.
+ */
 class GpuSweepJobsTest extends SweepJobsChecks {
-  private static JCudaDevice gpu;
-  private static Availability availability;
+  private Device gpu;
 
-  @BeforeAll
-  static void openDevice() {
-    availability = JCudaDevice.probe();
-    if (!availability.usable()) {
-      System.out.println(
-          "SKIPPED GpuSweepJobsTest: no usable CUDA device: " + availability.reason());
-      return;
-    }
-    gpu = new JCudaDevice();
-    System.out.println("GpuSweepJobsTest on " + gpu.details());
-  }
-
-  /** Per test, so the report counts every check as skipped, with the reason. */
   @BeforeEach
   void requireDevice() {
-    Assumptions.assumeTrue(
-        availability.usable(), () -> "no usable CUDA device: " + availability.reason());
-  }
-
-  @AfterAll
-  static void closeDevice() {
-    if (gpu != null) {
-      gpu.close();
-    }
+    gpu = RealGpu.require(getClass());
   }
 
   @Override
