@@ -87,7 +87,32 @@ public interface Device extends AutoCloseable {
    * Arguments in order: a {@link Long} is a device pointer, an {@link Integer} an int, a {@link
    * Double} a double.
    */
-  void launch(String name, int grid, int block, Object... args);
+  default void launch(String name, int grid, int block, Object... args) {
+    prepare(name, block, args).enqueue(grid);
+  }
+
+  /**
+   * Binds kernel {@code name}, a block size and its argument list (typed as for {@link #launch},
+   * the values the first ones) once, for launches repeated many times on this lane: a training step
+   * changes a few arguments and enqueues, with no boxing or argument marshalling per launch.
+   */
+  Launcher prepare(String name, int block, Object... args);
+
+  /**
+   * A kernel launch prepared by {@link #prepare}. Setters change one argument (its type fixed at
+   * preparation); {@link #enqueue} enqueues the kernel with the current values, which are read at
+   * that moment, so later sets never change work already enqueued. Used by one thread at a time.
+   */
+  interface Launcher {
+    void setInt(int slot, int value);
+
+    void setPointer(int slot, long pointer);
+
+    void setDouble(int slot, double value);
+
+    /** Enqueues the kernel on a 1-D grid of {@code grid} blocks, asynchronously like launch. */
+    void enqueue(int grid);
+  }
 
   /** Waits for all work enqueued on this lane (on the device itself: on every lane). */
   void synchronize();

@@ -258,8 +258,8 @@ public final class EmulatedDevice implements Device {
   }
 
   @Override
-  public void launch(String name, int grid, int block, Object... args) {
-    root.launch(name, grid, block, args);
+  public Launcher prepare(String name, int block, Object... args) {
+    return root.prepare(name, block, args);
   }
 
   /**
@@ -894,7 +894,7 @@ public final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void launch(String name, int grid, int block, Object... args) {
+    public Launcher prepare(String name, int block, Object... args) {
       checkOpen();
       if (block < 1 || block > MAX_BLOCK || block % WARP != 0) {
         throw new IllegalArgumentException(
@@ -905,10 +905,6 @@ public final class EmulatedDevice implements Device {
                 + MAX_BLOCK
                 + " threads, a multiple of "
                 + WARP);
-      }
-      if (grid < 1) {
-        throw new IllegalArgumentException(
-            name + ": grid of " + grid + " blocks; a grid must have 1.." + Integer.MAX_VALUE);
       }
       Kernel kernel = Kernel.find(name);
       if (kernel == null) {
@@ -935,28 +931,85 @@ public final class EmulatedDevice implements Device {
         throw new IllegalArgumentException(
             name + " takes (" + kernel.signature() + "), got (" + sig + ")");
       }
-      long launchSeed;
-      synchronized (this) {
-        launchSeed = seed + 0x9E3779B97F4A7C15L * ++launchCount;
+      return new EmulatedLauncher(kernel, block, slots);
+    }
+
+    /** A prepared launch: the argument slots, copied into each enqueued launch. */
+    private final class EmulatedLauncher implements Launcher {
+      private final Kernel kernel;
+      private final int block;
+      private final long[] slots;
+
+      EmulatedLauncher(Kernel kernel, int block, long[] slots) {
+        this.kernel = kernel;
+        this.block = block;
+        this.slots = slots;
       }
-      Launch l = new Launch(kernel, grid, block, slots, launchSeed);
-      for (int i = 0; i < slots.length; i++) {
-        if (sig.charAt(i) == 'p') {
-          Allocation a = find(slots[i]);
-          if (a == null) {
-            throw new IllegalArgumentException(
-                name
-                    + ": "
-                    + kernel.arg(i)
-                    + " = 0x"
-                    + Long.toHexString(slots[i])
-                    + " points outside every live allocation");
-          }
-          l.touches(a, i);
+
+      private void set(int slot, char type, long bits) {
+        char want = kernel.signature().charAt(slot);
+        if (want != type) {
+          throw new IllegalArgumentException(
+              kernel.name()
+                  + ": "
+                  + kernel.arg(slot)
+                  + " is of type '"
+                  + want
+                  + "', not '"
+                  + type
+                  + "'");
         }
+        slots[slot] = bits;
       }
-      launches.incrementAndGet();
-      enqueue(l);
+
+      @Override
+      public void setInt(int slot, int value) {
+        set(slot, 'i', value);
+      }
+
+      @Override
+      public void setPointer(int slot, long pointer) {
+        set(slot, 'p', pointer);
+      }
+
+      @Override
+      public void setDouble(int slot, double value) {
+        set(slot, 'd', Double.doubleToRawLongBits(value));
+      }
+
+      @Override
+      public void enqueue(int grid) {
+        checkOpen();
+        String name = kernel.name();
+        if (grid < 1) {
+          throw new IllegalArgumentException(
+              name + ": grid of " + grid + " blocks; a grid must have 1.." + Integer.MAX_VALUE);
+        }
+        long launchSeed;
+        synchronized (Lane.this) {
+          launchSeed = seed + 0x9E3779B97F4A7C15L * ++launchCount;
+        }
+        long[] now = slots.clone();
+        Launch l = new Launch(kernel, grid, block, now, launchSeed);
+        String sig = kernel.signature();
+        for (int i = 0; i < now.length; i++) {
+          if (sig.charAt(i) == 'p') {
+            Allocation a = find(now[i]);
+            if (a == null) {
+              throw new IllegalArgumentException(
+                  name
+                      + ": "
+                      + kernel.arg(i)
+                      + " = 0x"
+                      + Long.toHexString(now[i])
+                      + " points outside every live allocation");
+            }
+            l.touches(a, i);
+          }
+        }
+        launches.incrementAndGet();
+        Lane.this.enqueue(l);
+      }
     }
 
     @Override

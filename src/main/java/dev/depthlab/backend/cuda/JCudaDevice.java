@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -623,8 +622,8 @@ public final class JCudaDevice implements Device {
   }
 
   @Override
-  public void launch(String kernel, int grid, int block, Object... args) {
-    root.launch(kernel, grid, block, args);
+  public Launcher prepare(String kernel, int block, Object... args) {
+    return root.prepare(kernel, block, args);
   }
 
   /** Waits for every lane (the whole context). */
@@ -854,24 +853,78 @@ public final class JCudaDevice implements Device {
     }
 
     @Override
-    public void launch(String kernel, int grid, int block, Object... args) {
+    public Launcher prepare(String kernel, int block, Object... args) {
       enter();
-      CUfunction f = function(kernel);
-      List<Pointer> params = new ArrayList<>(args.length);
-      for (Object o : args) {
-        if (o instanceof Long p) {
-          params.add(Pointer.to(new long[] {p})); // a device pointer parameter is its address
-        } else if (o instanceof Integer v) {
-          params.add(Pointer.to(new int[] {v}));
-        } else if (o instanceof Double v) {
-          params.add(Pointer.to(new double[] {v}));
-        } else {
-          throw new IllegalArgumentException("kernel argument of " + kernel + ": " + o);
+      return new JCudaLauncher(kernel, function(kernel), block, args);
+    }
+
+    /**
+     * A prepared launch: one small Java array per argument and the {@code kernelParams} pointer
+     * array over them, built once; a setter writes into an argument's array, and {@code
+     * cuLaunchKernel} copies the current values when it enqueues.
+     */
+    private final class JCudaLauncher implements Launcher {
+      private final String kernel;
+      private final CUfunction fn;
+      private final int block;
+      private final Object[] values;
+      private final Pointer params;
+
+      JCudaLauncher(String kernel, CUfunction fn, int block, Object[] args) {
+        this.kernel = kernel;
+        this.fn = fn;
+        this.block = block;
+        values = new Object[args.length];
+        Pointer[] slots = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+          Object o = args[i];
+          if (o instanceof Long p) {
+            long[] v = {p}; // a device pointer parameter is its address
+            values[i] = v;
+            slots[i] = Pointer.to(v);
+          } else if (o instanceof Integer n) {
+            int[] v = {n};
+            values[i] = v;
+            slots[i] = Pointer.to(v);
+          } else if (o instanceof Double d) {
+            double[] v = {d};
+            values[i] = v;
+            slots[i] = Pointer.to(v);
+          } else {
+            throw new IllegalArgumentException("kernel argument " + i + " of " + kernel + ": " + o);
+          }
         }
+        params = Pointer.to(slots);
       }
-      // the driver copies the parameter values before cuLaunchKernel returns
-      JCudaDriver.cuLaunchKernel(
-          f, grid, 1, 1, block, 1, 1, 0, stream, Pointer.to(params.toArray(new Pointer[0])), null);
+
+      private <T> T slot(int i, Class<T> type) {
+        if (!type.isInstance(values[i])) {
+          throw new IllegalArgumentException(
+              kernel + ": argument " + i + " is not a " + type.getComponentType());
+        }
+        return type.cast(values[i]);
+      }
+
+      @Override
+      public void setInt(int slot, int value) {
+        slot(slot, int[].class)[0] = value;
+      }
+
+      @Override
+      public void setPointer(int slot, long pointer) {
+        slot(slot, long[].class)[0] = pointer;
+      }
+
+      @Override
+      public void setDouble(int slot, double value) {
+        slot(slot, double[].class)[0] = value;
+      }
+
+      @Override
+      public void enqueue(int grid) {
+        enter();
+        JCudaDriver.cuLaunchKernel(fn, grid, 1, 1, block, 1, 1, 0, stream, params, null);
+      }
     }
 
     @Override

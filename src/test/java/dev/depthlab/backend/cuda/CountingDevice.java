@@ -180,9 +180,30 @@ final class CountingDevice implements Device {
   }
 
   @Override
-  public void launch(String name, int grid, int block, Object... args) {
-    counts.launches.incrementAndGet();
-    inner.launch(name, grid, block, args);
+  public Launcher prepare(String name, int block, Object... args) {
+    Launcher l = inner.prepare(name, block, args);
+    return new Launcher() {
+      @Override
+      public void setInt(int slot, int value) {
+        l.setInt(slot, value);
+      }
+
+      @Override
+      public void setPointer(int slot, long pointer) {
+        l.setPointer(slot, pointer);
+      }
+
+      @Override
+      public void setDouble(int slot, double value) {
+        l.setDouble(slot, value);
+      }
+
+      @Override
+      public void enqueue(int grid) {
+        counts.launches.incrementAndGet();
+        l.enqueue(grid);
+      }
+    };
   }
 
   @Override

@@ -56,6 +56,41 @@ class EmulatorChecksTest {
     assertFalse(msg.contains("\n"), "one line: " + msg);
   }
 
+  /**
+   * A prepared launch: each enqueue takes the arguments' values at that moment (queued work is not
+   * changed by a later set), and a setter of the wrong type is refused.
+   */
+  @Test
+  void aPreparedLaunchEnqueuesTheValuesOfTheMoment() {
+    EmulatedDevice dev = NativeTools.emulatedDevice();
+    Device lane = dev.openLane();
+    long a = lane.alloc(8L * N);
+    long b = lane.alloc(8L * N);
+    try {
+      Device.Launcher fill = lane.prepare("test_fill_f64", 64, a, N, 1.0);
+      fill.enqueue(1);
+      fill.setDouble(2, 2.0);
+      fill.setPointer(0, b);
+      fill.enqueue(1);
+      fill.setDouble(2, 3.0); // after the last enqueue: changes nothing queued
+      assertArrayEquals(filled(1.0), read(lane, a, N), "first launch: a = 1");
+      assertArrayEquals(filled(2.0), read(lane, b, N), "second launch: b = 2");
+      fill.setInt(1, N / 2);
+      fill.enqueue(1);
+      double[] half = filled(2.0);
+      Arrays.fill(half, 0, N / 2, 3.0);
+      assertArrayEquals(half, read(lane, b, N), "third launch: the first n = 32 of b = 3");
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> fill.setInt(2, 7));
+      assertTrue(e.getMessage().contains("test_fill_f64"), e.getMessage());
+      assertOneLine(e.getMessage());
+    } finally {
+      lane.free(a);
+      lane.free(b);
+      lane.close();
+    }
+  }
+
   @Test
   void launchLimitsAreThoseOfAGpu() {
     EmulatedDevice dev = NativeTools.emulatedDevice();
