@@ -133,6 +133,9 @@ final class CudaGroup implements Group {
   /** [R][maxBatch] doubles: each sample's loss in the last batch. */
   private final long lossRows;
 
+  /** The kernels of a training batch, prepared once; see {@link BatchLaunches}. */
+  private final BatchLaunches batchLaunches;
+
   private final long trainX;
   private final long trainY;
   private final long testX;
@@ -295,6 +298,7 @@ final class CudaGroup implements Group {
       upload(params, p0);
       diag = alloc(8L * replicas * maxSteps * diagWidth);
       scratchDiag = alloc(8L * replicas * diagWidth);
+      batchLaunches = new BatchLaunches();
     } catch (RuntimeException | Error e) {
       try {
         release();
@@ -345,8 +349,15 @@ final class CudaGroup implements Group {
   }
 
   private void launch(String kernel, int threads, Object... args) {
-    int grid = Math.max(1, (threads + BLOCK - 1) / BLOCK);
-    dev.launch(kernel + suffix, grid, BLOCK, args);
+    dev.launch(kernel + suffix, grid(threads), BLOCK, args);
+  }
+
+  private static int grid(int threads) {
+    return Math.max(1, (threads + BLOCK - 1) / BLOCK);
+  }
+
+  private Device.Launcher prepare(String kernel, Object... args) {
+    return dev.prepare(kernel + suffix, BLOCK, args);
   }
 
   private void gemm(
@@ -456,7 +467,7 @@ final class CudaGroup implements Group {
     }
     long slot = diag + 8L * steps * diagWidth;
     batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
-    launch("sgd_update", paramCount, params, grads, paramCount, lr);
+    batchLaunches.update(lr);
     steps++;
   }
 
@@ -485,24 +496,8 @@ final class CudaGroup implements Group {
    */
   private void batch(
       long idx, int idxStride, int offset, int count, long diagSlot, int diagStride) {
-    int f = sizes[0];
-    launch(
-        "gather",
-        replicas * count,
-        trainX,
-        trainY,
-        idx,
-        idxStride,
-        offset,
-        count,
-        f,
-        nTrain * f,
-        nTrain,
-        a[0],
-        maxBatch * f,
-        yBatch,
-        maxBatch,
-        replicas);
+    BatchLaunches k = batchLaunches;
+    k.gather(idx, idxStride, offset, count);
     int top = layers - 1;
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
@@ -523,35 +518,9 @@ final class CudaGroup implements Group {
           out,
           (long) maxBatch * out);
       if (l < top) {
-        launch(
-            "bias_act",
-            replicas * count * out,
-            z[l],
-            el(params, bOff[l]),
-            a[l + 1],
-            count,
-            out,
-            maxBatch * out,
-            out,
-            maxBatch * out,
-            act,
-            slope,
-            replicas);
+        k.biasAct(l, count);
       } else {
-        launch(
-            "output_grad",
-            replicas * count,
-            z[l],
-            el(params, bOff[l]),
-            yBatch,
-            dz[l],
-            lossRows,
-            count,
-            maxBatch,
-            1,
-            clipEps,
-            mean,
-            replicas);
+        k.output(count);
       }
     }
     for (int l = top; l >= 0; l--) {
@@ -588,39 +557,152 @@ final class CudaGroup implements Group {
             dz[l - 1],
             in,
             (long) maxBatch * in);
-        launch(
-            "act_backward_db",
-            replicas * in,
-            dz[l - 1],
-            z[l - 1],
-            a[l],
-            el(grads, bOff[l - 1]),
-            count,
-            in,
-            maxBatch * in,
-            in,
-            act,
-            slope,
-            replicas);
+        k.actBackward(l, count);
       }
     }
-    launch(
-        "grad_norm_chunks", normChunks, grads, normTable, layers, CHUNK, normPartial, normChunks);
-    launch(
-        "step_sums",
-        replicas * diagWidth,
-        lossRows,
-        dz[top],
-        maxBatch,
-        count,
-        el(grads, bOff[top]),
-        sizes[layers],
-        normPartial,
-        normTable,
-        layers,
-        diagSlot,
-        diagStride,
-        replicas);
+    k.norms(count, diagSlot, diagStride);
+  }
+
+  /**
+   * The kernels of a training batch, each prepared once per group ({@link Device#prepare}) with the
+   * arguments that never change; a batch sets only the sample indices, the row count, the
+   * diagnostics slot and the learning rate, so a step neither boxes nor marshals arguments. The
+   * slot numbers below are argument positions of the kernels in {@code kernels/train.cu}.
+   */
+  private final class BatchLaunches {
+    private final Device.Launcher gather;
+    private final Device.Launcher[] biasAct = new Device.Launcher[layers - 1];
+    private final Device.Launcher output;
+    private final Device.Launcher[] actBackward = new Device.Launcher[layers];
+    private final Device.Launcher chunkNorms;
+    private final Device.Launcher stepSums;
+    private final Device.Launcher update;
+
+    BatchLaunches() {
+      int f = sizes[0];
+      int top = layers - 1;
+      gather =
+          prepare(
+              "gather",
+              trainX,
+              trainY,
+              0L,
+              1,
+              0,
+              maxBatch,
+              f,
+              nTrain * f,
+              nTrain,
+              a[0],
+              maxBatch * f,
+              yBatch,
+              maxBatch,
+              replicas);
+      for (int l = 0; l < top; l++) {
+        int out = sizes[l + 1];
+        biasAct[l] =
+            prepare(
+                "bias_act",
+                z[l],
+                el(params, bOff[l]),
+                a[l + 1],
+                maxBatch,
+                out,
+                maxBatch * out,
+                out,
+                maxBatch * out,
+                act,
+                slope,
+                replicas);
+      }
+      output =
+          prepare(
+              "output_grad",
+              z[top],
+              el(params, bOff[top]),
+              yBatch,
+              dz[top],
+              lossRows,
+              maxBatch,
+              maxBatch,
+              1,
+              clipEps,
+              mean,
+              replicas);
+      for (int l = 1; l < layers; l++) {
+        int in = sizes[l];
+        actBackward[l] =
+            prepare(
+                "act_backward_db",
+                dz[l - 1],
+                z[l - 1],
+                a[l],
+                el(grads, bOff[l - 1]),
+                maxBatch,
+                in,
+                maxBatch * in,
+                in,
+                act,
+                slope,
+                replicas);
+      }
+      chunkNorms =
+          prepare("grad_norm_chunks", grads, normTable, layers, CHUNK, normPartial, normChunks);
+      stepSums =
+          prepare(
+              "step_sums",
+              lossRows,
+              dz[top],
+              maxBatch,
+              maxBatch,
+              el(grads, bOff[top]),
+              sizes[layers],
+              normPartial,
+              normTable,
+              layers,
+              diag,
+              diagWidth,
+              replicas);
+      update = prepare("sgd_update", params, grads, paramCount, 0.0);
+    }
+
+    /** a0 and yb from samples idx[r * idxStride + offset ..][0, count): one thread per (r, s). */
+    void gather(long idx, int idxStride, int offset, int count) {
+      gather.setPointer(2, idx);
+      gather.setInt(3, idxStride);
+      gather.setInt(4, offset);
+      gather.setInt(5, count);
+      gather.enqueue(grid(replicas * count));
+    }
+
+    void biasAct(int l, int count) {
+      biasAct[l].setInt(3, count);
+      biasAct[l].enqueue(grid(replicas * count * sizes[l + 1]));
+    }
+
+    void output(int count) {
+      output.setInt(5, count);
+      output.enqueue(grid(replicas * count));
+    }
+
+    void actBackward(int l, int count) {
+      actBackward[l].setInt(4, count);
+      actBackward[l].enqueue(grid(replicas * sizes[l]));
+    }
+
+    /** The squared-norm chunks, then the diagnostics row and the output bias gradient. */
+    void norms(int count, long diagSlot, int diagStride) {
+      chunkNorms.enqueue(grid(normChunks));
+      stepSums.setInt(3, count);
+      stepSums.setPointer(9, diagSlot);
+      stepSums.setInt(10, diagStride);
+      stepSums.enqueue(grid(replicas * diagWidth));
+    }
+
+    void update(double lr) {
+      update.setDouble(3, lr);
+      update.enqueue(grid(paramCount));
+    }
   }
 
   @Override
