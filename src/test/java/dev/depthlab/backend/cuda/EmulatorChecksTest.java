@@ -8,16 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthlab.backend.Evaluation;
-import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
-import dev.depthlab.backend.StepLog;
 import dev.depthlab.backend.cuda.EmulatedDevice.ThreadOrder;
 import dev.depthlab.common.Rng;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
-import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.io.IOException;
@@ -429,72 +425,9 @@ class EmulatorChecksTest {
           new Case(Activation.TANH, 1, Reduction.SUM, Precision.FP64),
           new Case(Activation.RELU, 3, Reduction.MEAN, Precision.FP32));
 
-  private static final int REPLICAS = 3;
-  private static final int EPOCHS = 3;
-
-  /**
-   * Everything a group produces, labelled, as raw bits: step logs, evaluations, parameters and
-   * gradients after a few epochs.
-   */
   private static List<String> trace(Device dev, Case c) {
-    List<String> out = new ArrayList<>();
     NetworkSpec spec = ParityChecks.spec(c.act(), c.depth(), c.red());
-    int steps = (ParityChecks.N_TRAIN + ParityChecks.BATCH - 1) / ParityChecks.BATCH;
-    try (Group g =
-        new CudaBackend(dev)
-            .createGroup(
-                new GroupSpec(spec, c.p(), ParityChecks.BATCH, steps),
-                ParityChecks.setups(spec, 0, REPLICAS, true))) {
-      Rng shuffle = new Rng(Rng.mix(42L + c.depth()));
-      for (int e = 0; e < EPOCHS; e++) {
-        int[][] order = new int[REPLICAS][ParityChecks.N_TRAIN];
-        for (int[] o : order) {
-          for (int k = 0; k < o.length; k++) {
-            o[k] = k;
-          }
-          shuffle.shuffle(o);
-        }
-        g.beginEpoch(order);
-        for (int off = 0; off < ParityChecks.N_TRAIN; off += ParityChecks.BATCH) {
-          g.step(off, Math.min(ParityChecks.BATCH, ParityChecks.N_TRAIN - off), 0.01);
-        }
-        StepLog log = g.endEpoch();
-        add(out, "epoch " + e + " step losses", log.loss());
-        add(out, "epoch " + e + " squared gradient norms", log.gradSq());
-        Evaluation ev = g.evaluate();
-        add(out, "epoch " + e + " train loss", ev.trainLoss());
-        add(out, "epoch " + e + " train accuracy", ev.trainAccuracy());
-        add(out, "epoch " + e + " test loss", ev.testLoss());
-        add(out, "epoch " + e + " test accuracy", ev.testAccuracy());
-        for (int r = 0; r < REPLICAS; r++) {
-          add(out, "epoch " + e + " replica " + r + " dead fractions", ev.deadFraction()[r]);
-        }
-      }
-      for (int r = 0; r < REPLICAS; r++) {
-        Parameters p = g.parameters(r);
-        for (int l = 0; l < spec.layers(); l++) {
-          add(out, "replica " + r + " layer " + l + " weights", p.weights()[l]);
-          add(out, "replica " + r + " layer " + l + " biases", p.biases()[l]);
-        }
-      }
-      Gradients gr = g.gradients(ParityChecks.batchIndices(REPLICAS, 9L));
-      add(out, "gradient losses", gr.loss());
-      for (int r = 0; r < REPLICAS; r++) {
-        for (int l = 0; l < spec.layers(); l++) {
-          add(out, "replica " + r + " layer " + l + " weight gradient", gr.weights()[r][l]);
-          add(out, "replica " + r + " layer " + l + " bias gradient", gr.biases()[r][l]);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void add(List<String> out, String label, double[] v) {
-    StringBuilder sb = new StringBuilder(label).append(':');
-    for (double x : v) {
-      sb.append(' ').append(Long.toHexString(Double.doubleToRawLongBits(x)));
-    }
-    out.add(sb.toString());
+    return GroupTrace.of(dev, spec, c.p(), 0, 3, 3, Rng.mix(42L + c.depth()));
   }
 
   @Test
