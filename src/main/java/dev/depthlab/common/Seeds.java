@@ -13,9 +13,7 @@ public enum Seeds {
   /** Initial weights and biases. */
   INIT(3),
   /** The per-epoch shuffle of the training set. */
-  SHUFFLE(4),
-  /** The split of one drawn set into train and test (the nn_scratch way: a fixed split). */
-  SPLIT(5);
+  SHUFFLE(4);
 
   private final long id;
 
