@@ -1,10 +1,15 @@
 package dev.depthlab.config;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.depthlab.common.UserError;
 import dev.depthlab.config.DiagnosticsConfig.GradStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,5 +107,53 @@ class GradStatsConfigTest {
       })
   void badWindowsAndTablesAreOneLineErrors(String yaml, int line, String message) {
     ConfigErrorsTest.assertRefused(yaml, line, message);
+  }
+
+  @Test
+  void anOverrideBeyondTheEpochsNamesTheKey() throws Exception {
+    // the window is checked against the epochs after every override, wherever each came from
+    Path file = Path.of("config", "seed-study-gradnorm.yaml");
+    List<String> lines = Files.readAllLines(file);
+    int line = 1;
+    while (!lines.get(line - 1).trim().startsWith("from_epoch:")) {
+      line++;
+    }
+    UserError e =
+        assertThrows(
+            UserError.class, () -> ConfigLoader.load(file, List.of("training.epochs=1000")));
+    assertEquals(2, e.exitCode());
+    assertEquals(
+        file
+            + ":"
+            + line
+            + ": diagnostics.grad_stats.from_epoch: must be <= training.epochs (1000), got 1001",
+        e.getMessage());
+  }
+
+  @Test
+  void theSeedGradnormStudyIsTheSeedProtocolWithTheSeedsWindows() {
+    StudyConfig c = ConfigLoader.load(Path.of("config", "seed-study-gradnorm.yaml"), NONE);
+    StudyConfig d = ConfigLoader.defaults();
+    assertAll(
+        () -> assertEquals("seed-study-gradnorm", c.name()),
+        () -> assertEquals(d.data(), c.data()),
+        () -> assertEquals(d.model(), c.model()),
+        () -> assertEquals(d.seeds(), c.seeds()),
+        () -> assertEquals(d.precision(), c.precision()),
+        () -> assertEquals(2000, c.training().epochs()),
+        () ->
+            assertEquals(
+                d.training(),
+                new TrainingConfig(
+                    1000,
+                    c.training().batchSize(),
+                    c.training().batchFraction(),
+                    c.training().lr(),
+                    c.training().reduction(),
+                    c.training().clipEps()),
+                "everything but the epochs is the seed's"),
+        () ->
+            assertEquals(
+                new GradStats(1001, "nn-depth-study-gradnorm"), c.diagnostics().gradStats()));
   }
 }
