@@ -93,16 +93,18 @@ final class TrainCommand implements Callable<Integer> {
         steps,
         new RunFolder.Provenance(ConfigYaml.hash(cfg), backend.name(), device, Version.STRING));
     var s = result.summary();
+    var g = s.gradNorm();
     o.printf(
-        "%s: train acc %.4f, test acc %.4f, test loss %.4f, grad norm %.4g +- %.3g (cv %.3f),"
+        "%s: train acc %.4f, test acc %.4f, test loss %.4f, grad norm %.4g +- %.3g (cv %.3f%s),"
             + " %.1f s%n",
         s.status(),
         s.trainAccuracy(),
         s.testAccuracy(),
         s.testLoss(),
-        s.gradNormMean(),
-        s.gradNormStd(),
-        s.gradNormCv(),
+        g.mean(),
+        g.std(),
+        g.cv(),
+        g.fromEpoch() == 1 ? "" : ", epochs " + g.fromEpoch() + "-" + g.toEpoch(),
         result.wallSeconds());
     o.println("wrote " + dir);
     return 0;

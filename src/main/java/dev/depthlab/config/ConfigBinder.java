@@ -50,15 +50,19 @@ final class ConfigBinder {
 
   StudyConfig bind(MappingNode root) {
     Section top = new Section("", root);
+    String name = name(top);
+    DataConfig data = data(top.child("data"));
+    ModelConfig model = model(top.child("model"));
+    TrainingConfig training = training(top.child("training"));
     return new StudyConfig(
-        name(top),
-        data(top.child("data")),
-        model(top.child("model")),
-        training(top.child("training")),
+        name,
+        data,
+        model,
+        training,
         seeds(top),
         precision(top),
         choice(top, "backend", d.backend(), BACKENDS),
-        diagnostics(top.child("diagnostics")));
+        diagnostics(top.child("diagnostics"), training.epochs()));
   }
 
   private String name(Section top) {
@@ -252,7 +256,7 @@ final class ConfigBinder {
     return enumChoice(top, "precision", d.precision(), Precision.values());
   }
 
-  private DiagnosticsConfig diagnostics(Section s) {
+  private DiagnosticsConfig diagnostics(Section s, int epochs) {
     DiagnosticsConfig def = d.diagnostics();
     int every = intValue(s, "every", def.every(), v -> v >= 1, "must be >= 1");
     boolean steps = def.steps();
@@ -264,7 +268,36 @@ final class ConfigBinder {
       }
       steps = v.equals("true");
     }
-    return new DiagnosticsConfig(every, steps);
+    return new DiagnosticsConfig(every, steps, gradStats(s.child("grad_stats"), epochs));
+  }
+
+  /** The window of the gradient statistics must lie inside the run: from_epoch <= epochs. */
+  private DiagnosticsConfig.GradStats gradStats(Section s, int epochs) {
+    DiagnosticsConfig.GradStats def = d.diagnostics().gradStats();
+    int from = intValue(s, "from_epoch", def.fromEpoch(), v -> v >= 1, "must be >= 1");
+    if (from > epochs) {
+      throw rangeError(
+          s.value("from_epoch"),
+          s.path("from_epoch"),
+          "must be <= training.epochs (" + epochs + ")");
+    }
+    String published = def.published();
+    if (s.has("published")) {
+      Node n = s.value("published");
+      published = nonEmpty(n, s.path("published"), "the name of a published table");
+      if (!validName(published)
+          || ConfigBinder.class.getResource(
+                  DiagnosticsConfig.GradStats.publishedResource(published))
+              == null) {
+        throw origins.error(
+            n,
+            s.path("published")
+                + ": no published table '"
+                + published
+                + "' (depthlab ships config/published/<name>.csv)");
+      }
+    }
+    return new DiagnosticsConfig.GradStats(from, published);
   }
 
   // ---- typed readers -------------------------------------------------------------------------

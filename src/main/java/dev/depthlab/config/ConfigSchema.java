@@ -24,7 +24,8 @@ final class ConfigSchema {
     SECTIONS.put(
         "training",
         List.of("epochs", "batch_size", "batch_fraction", "lr", "reduction", "clip_eps"));
-    SECTIONS.put("diagnostics", List.of("every", "steps"));
+    SECTIONS.put("diagnostics", List.of("every", "steps", "grad_stats"));
+    SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
   }
 
   /**

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * another backend and its results still belong together. {@code precision} is hashed: fp32 and fp64
  * runs are different experiments. The name is hashed too. Adding a key to the config later changes
  * every hash (the canonical text gains a line); that is deliberate, since old results did not know
- * the new key.
+ * the new key. The exception is a key whose default is exactly what depthlab did before it existed
+ * ({@code diagnostics.grad_stats}): it is written only when set otherwise, so the earlier studies,
+ * whose results its default reproduces, keep their hash.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -67,7 +69,24 @@ public final class ConfigYaml {
     y.append("diagnostics:\n");
     line(y, 1, "every", Integer.toString(c.diagnostics().every()));
     line(y, 1, "steps", Boolean.toString(c.diagnostics().steps()));
+    gradStats(y, c.diagnostics().gradStats());
     return y.toString();
+  }
+
+  /**
+   * Written only when it is not the default (statistics over every epoch, nothing published beside
+   * them): the default is what depthlab did before the key existed, so the studies made then keep
+   * their hash.
+   */
+  private static void gradStats(StringBuilder y, DiagnosticsConfig.GradStats g) {
+    if (g.equals(DiagnosticsConfig.GradStats.ALL_EPOCHS)) {
+      return;
+    }
+    y.append("  grad_stats:\n");
+    line(y, 2, "from_epoch", Integer.toString(g.fromEpoch()));
+    if (g.hasPublished()) {
+      line(y, 2, "published", str(g.published()));
+    }
   }
 
   private static void data(StringBuilder y, DataConfig d) {

@@ -1,5 +1,6 @@
 package dev.depthlab.report;
 
+import dev.depthlab.config.DiagnosticsConfig.GradStats;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.train.RunSpec;
@@ -10,8 +11,9 @@ import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
 /**
- * report.md: the seed-style tables per data set and depth, then observations drawn from them. Holds
- * no timestamps or wall times, so rebuilding it from the same files gives the same bytes.
+ * report.md: the seed-style tables per data set and depth (beside a published table when the study
+ * names one), then observations drawn from them. Holds no timestamps or wall times, so rebuilding
+ * it from the same files gives the same bytes.
  */
 final class ReportMarkdown {
   private ReportMarkdown() {}
@@ -37,6 +39,12 @@ final class ReportMarkdown {
         "Every cell is the mean +- std over seeds (population std, as NumPy's default) of "
             + "each run's value; diverged runs are counted but left out of the means. The metrics are "
             + "defined in docs/report.md; the per-run values are in summary.csv.\n");
+    GradStats grad = cfg.diagnostics().gradStats();
+    int epochs = cfg.training().epochs();
+    if (!grad.equals(GradStats.ALL_EPOCHS)) {
+      md.append("\n").append(gradStatsNote(grad, epochs)).append("\n");
+    }
+    PublishedGradNorms pub = grad.hasPublished() ? PublishedGradNorms.load(grad.published()) : null;
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
       List<List<RunRecord>> byDepth = new ArrayList<>();
@@ -48,7 +56,10 @@ final class ReportMarkdown {
       }
       md.append("\n## ").append(d.label()).append("\n");
       accuracy(md, depths, byDepth);
-      gradients(md, depths, byDepth);
+      gradients(md, depths, byDepth, grad.fromEpoch() == 1 ? "epochs" : window(grad, epochs));
+      if (pub != null) {
+        PublishedComparison.section(md, pub, d.label(), depths, byDepth, epochs);
+      }
       curves(md, depths, byDepth);
       dead(md, depths, byDepth);
       md.append("\n### Observations\n\n");
@@ -102,11 +113,40 @@ final class ReportMarkdown {
     }
   }
 
+  /** "epochs F-E" of the gradient statistics. */
+  private static String window(GradStats grad, int epochs) {
+    return "epochs " + grad.fromEpoch() + "-" + epochs;
+  }
+
+  /** The header's statement of a study's own gradient-statistics settings (none by default). */
+  private static String gradStatsNote(GradStats grad, int epochs) {
+    String note =
+        grad.fromEpoch() == 1
+            ? "Gradient statistics over every epoch of every run."
+            : String.format(
+                Locale.ROOT,
+                "Gradient statistics over %s of every run (diagnostics.grad_stats.from_epoch %d):"
+                    + " the gradient-norm table and the grad_norm columns of summary.csv.",
+                window(grad, epochs),
+                grad.fromEpoch());
+    if (grad.hasPublished()) {
+      note +=
+          " Beside them, the published table "
+              + GradStats.publishedResource(grad.published()).substring(1)
+              + ", each published cell against the same statistic over its own published epochs"
+              + " here.";
+    }
+    return note;
+  }
+
+  /** {@code window}: "epochs" for every epoch (the default), else "epochs F-E". */
   private static void gradients(
-      StringBuilder md, List<Integer> depths, List<List<RunRecord>> byDepth) {
+      StringBuilder md, List<Integer> depths, List<List<RunRecord>> byDepth, String window) {
     md.append(
         "\n### Gradient norm (global weight-gradient L2 norm per epoch: its mean, std and "
-            + "CV over epochs)\n\n");
+            + "CV over "
+            + window
+            + ")\n\n");
     md.append("| depth | mean | std | CV |\n| ---: | ---: | ---: | ---: |\n");
     for (int i = 0; i < depths.size(); i++) {
       List<RunRecord> ok = okOnly(byDepth.get(i));

@@ -29,6 +29,7 @@ public final class RunReader {
       for (int i = 0; i < dead.length; i++) {
         dead[i] = deadNode.get(i).asDouble(Double.NaN);
       }
+      Path epochs = runDir.resolve(RunFolder.EPOCHS_CSV);
       return new RunRecord(
           j.path("dataset").asText(),
           j.path("depth").asInt(),
@@ -47,25 +48,26 @@ public final class RunReader {
           s.path("grad_norm_cv").asDouble(Double.NaN),
           dead,
           j.path("timings").path("wall_s").asDouble(Double.NaN),
-          CurveMetrics.of(batchLoss(runDir.resolve(RunFolder.EPOCHS_CSV))));
+          CurveMetrics.of(column(epochs, "batch_loss")),
+          column(epochs, "grad_norm_mean"));
     } catch (IOException e) {
       throw new UserError(
           "cannot read run folder " + runDir + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 
-  /** The batch_loss column of an epochs.csv, epoch 1 first. */
-  public static double[] batchLoss(Path epochsCsv) throws IOException {
-    List<Double> loss = new ArrayList<>();
+  /** A numeric column of an epochs.csv, epoch 1 first. */
+  static double[] column(Path epochsCsv, String name) throws IOException {
+    List<Double> values = new ArrayList<>();
     try (Reader r = Files.newBufferedReader(epochsCsv, StandardCharsets.UTF_8)) {
       for (CSVRecord rec :
           CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
-        loss.add(Double.parseDouble(rec.get("batch_loss")));
+        values.add(Double.parseDouble(rec.get(name)));
       }
     }
-    double[] out = new double[loss.size()];
+    double[] out = new double[values.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = loss.get(i);
+      out[i] = values.get(i);
     }
     return out;
   }

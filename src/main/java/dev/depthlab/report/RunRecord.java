@@ -2,7 +2,9 @@ package dev.depthlab.report;
 
 /**
  * What the report knows of one finished run, read back from its folder (run.json and epochs.csv):
- * the run's identity, its summary and its loss-curve metrics.
+ * the run's identity, its summary, its loss-curve metrics and its per-epoch mean gradient norm
+ * ({@code epochGradNorm[e - 1]} for epoch e: the series any window's gradient statistics come
+ * from).
  */
 public record RunRecord(
     String dataset,
@@ -22,7 +24,8 @@ public record RunRecord(
     double gradNormCv,
     double[] deadFraction,
     double wallSeconds,
-    CurveMetrics curve) {
+    CurveMetrics curve,
+    double[] epochGradNorm) {
 
   public boolean ok() {
     return "ok".equals(status);

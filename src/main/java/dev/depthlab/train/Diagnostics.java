@@ -89,13 +89,15 @@ final class Diagnostics {
     return out;
   }
 
-  static RunSummary summarize(List<EpochRecord> records, boolean diverged) {
+  /**
+   * The run's summary; its gradient statistics are over epochs {@code gradFromEpoch} to the last.
+   */
+  static RunSummary summarize(List<EpochRecord> records, boolean diverged, int gradFromEpoch) {
     double[] g = new double[records.size()];
     for (int e = 0; e < g.length; e++) {
       g[e] = records.get(e).gradNormMean();
     }
-    double m = mean(g);
-    double sd = std(g, m);
+    GradNormStats grad = GradNormStats.over(g, gradFromEpoch, g.length);
     EpochRecord last = records.get(records.size() - 1);
     return new RunSummary(
         diverged ? RunSummary.DIVERGED : RunSummary.OK,
@@ -103,9 +105,7 @@ final class Diagnostics {
         last.testAccuracy(),
         last.trainLoss(),
         last.testLoss(),
-        m,
-        sd,
-        m == 0 ? Double.NaN : sd / m,
+        grad,
         Arrays.copyOf(last.deadFraction(), last.deadFraction().length));
   }
 

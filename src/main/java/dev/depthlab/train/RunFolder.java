@@ -93,6 +93,10 @@ public final class RunFolder {
     sum.put("grad_norm_mean", s.gradNormMean());
     sum.put("grad_norm_std", s.gradNormStd());
     sum.put("grad_norm_cv", s.gradNormCv());
+    // the epochs the three gradient statistics are over (diagnostics.grad_stats)
+    sum.putObject("grad_norm_epochs")
+        .put("from", s.gradNorm().fromEpoch())
+        .put("to", s.gradNorm().toEpoch());
     ArrayNode dead = sum.putArray("dead_fraction");
     for (double d : s.finalDeadFraction()) {
       dead.add(d);

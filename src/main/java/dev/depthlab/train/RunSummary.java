@@ -1,9 +1,9 @@
 package dev.depthlab.train;
 
 /**
- * The headline numbers of a finished run: final full-pass losses and accuracies, and the statistics
- * over epochs of the per-epoch mean gradient norm (the seed's gradient-norm mean, std and
- * coefficient of variation std/mean).
+ * The headline numbers of a finished run: final full-pass losses and accuracies, and the gradient
+ * statistics over the epochs of {@code diagnostics.grad_stats} (every epoch by default): the mean,
+ * std and coefficient of variation std/mean of the per-epoch mean gradient norm.
  */
 public record RunSummary(
     String status,
@@ -11,9 +11,7 @@ public record RunSummary(
     double testAccuracy,
     double trainLoss,
     double testLoss,
-    double gradNormMean,
-    double gradNormStd,
-    double gradNormCv,
+    GradNormStats gradNorm,
     double[] finalDeadFraction) {
 
   /** A run whose losses stayed finite. */
@@ -21,4 +19,16 @@ public record RunSummary(
 
   /** A run whose loss or gradients became NaN or infinite. */
   public static final String DIVERGED = "diverged";
+
+  public double gradNormMean() {
+    return gradNorm.mean();
+  }
+
+  public double gradNormStd() {
+    return gradNorm.std();
+  }
+
+  public double gradNormCv() {
+    return gradNorm.cv();
+  }
 }

@@ -105,7 +105,9 @@ public final class Trainer {
       double wall = (System.nanoTime() - start) / 1e9;
       List<RunResult> results = new ArrayList<>(rN);
       for (int r = 0; r < rN; r++) {
-        RunSummary summary = Diagnostics.summarize(records.get(r), diverged[r]);
+        RunSummary summary =
+            Diagnostics.summarize(
+                records.get(r), diverged[r], cfg.diagnostics().gradStats().fromEpoch());
         results.add(
             new RunResult(
                 runs.get(r), List.copyOf(records.get(r)), summary, previous.get(r), wall));
