@@ -221,7 +221,8 @@ final class ConfigBinder {
     double lr = number(s, "lr", t.lr(), v -> v > 0, "must be > 0");
     Reduction reduction = enumChoice(s, "reduction", t.reduction(), Reduction.values());
     double clip = number(s, "clip_eps", t.clipEps(), v -> v >= 0 && v < 0.5, "must be in [0, 0.5)");
-    return new TrainingConfig(epochs, batchSize, batchFraction, lr, reduction, clip);
+    Sampling sampling = enumChoice(s, "sampling", t.sampling(), Sampling.values());
+    return new TrainingConfig(epochs, batchSize, batchFraction, lr, reduction, clip, sampling);
   }
 
   private List<Long> seeds(Section top) {

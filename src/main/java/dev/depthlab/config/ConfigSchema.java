@@ -23,7 +23,8 @@ final class ConfigSchema {
         List.of("depths", "width", "layers", "activation", "leaky_slope", "init", "bias_init"));
     SECTIONS.put(
         "training",
-        List.of("epochs", "batch_size", "batch_fraction", "lr", "reduction", "clip_eps"));
+        List.of(
+            "epochs", "batch_size", "batch_fraction", "sampling", "lr", "reduction", "clip_eps"));
     SECTIONS.put("diagnostics", List.of("every", "steps"));
   }
 

@@ -20,8 +20,9 @@ import java.util.List;
 /**
  * The training loop: mini-batch SGD over epochs for a group of runs that share one architecture and
  * schedule (typically the seeds of one data set and depth), driven in lockstep on a backend. The
- * host draws the data, the initial parameters and every epoch's shuffle, so the work is the same on
- * every backend; the backend reports per-step diagnostics once per epoch.
+ * host draws the data, the initial parameters and every epoch's sample order ({@link EpochOrders}),
+ * so the work is the same on every backend; the backend reports per-step diagnostics once per
+ * epoch.
  */
 public final class Trainer {
   private Trainer() {}
@@ -59,9 +60,10 @@ public final class Trainer {
     boolean logSteps = cfg.diagnostics().steps();
 
     int rN = runs.size();
-    Rng[] shuffles = new Rng[rN];
+    EpochOrders[] orders = new EpochOrders[rN];
     for (int r = 0; r < rN; r++) {
-      shuffles[r] = Seeds.SHUFFLE.rng(runs.get(r).seed());
+      Rng shuffle = Seeds.SHUFFLE.rng(runs.get(r).seed());
+      orders[r] = new EpochOrders(cfg.training().sampling(), shuffle, n, batch);
     }
     List<List<EpochRecord>> records = new ArrayList<>();
     for (int r = 0; r < rN; r++) {
@@ -74,10 +76,7 @@ public final class Trainer {
         backend.createGroup(new GroupSpec(net, cfg.precision(), batch, stepsPerEpoch), setups)) {
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
-          for (int i = 0; i < n; i++) {
-            order[r][i] = i;
-          }
-          shuffles[r].shuffle(order[r]);
+          orders[r].next(order[r]);
         }
         group.beginEpoch(order);
         for (int offset = 0; offset < n; offset += batch) {
