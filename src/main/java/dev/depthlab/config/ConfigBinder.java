@@ -50,15 +50,16 @@ final class ConfigBinder {
 
   StudyConfig bind(MappingNode root) {
     Section top = new Section("", root);
+    ModelConfig model = model(top.child("model"));
     return new StudyConfig(
         name(top),
         data(top.child("data")),
-        model(top.child("model")),
+        model,
         training(top.child("training")),
         seeds(top),
         precision(top),
         choice(top, "backend", d.backend(), BACKENDS),
-        diagnostics(top.child("diagnostics")));
+        diagnostics(top.child("diagnostics"), model));
   }
 
   private String name(Section top) {
@@ -253,7 +254,7 @@ final class ConfigBinder {
     return enumChoice(top, "precision", d.precision(), Precision.values());
   }
 
-  private DiagnosticsConfig diagnostics(Section s) {
+  private DiagnosticsConfig diagnostics(Section s, ModelConfig model) {
     DiagnosticsConfig def = d.diagnostics();
     int every = intValue(s, "every", def.every(), v -> v >= 1, "must be >= 1");
     boolean steps = def.steps();
@@ -265,7 +266,33 @@ final class ConfigBinder {
       }
       steps = v.equals("true");
     }
-    return new DiagnosticsConfig(every, steps);
+    return new DiagnosticsConfig(every, steps, stepWeights(s, model));
+  }
+
+  /** {@code step_weights: {layer: L, every: k}}; absent or empty: off. */
+  private DiagnosticsConfig.StepWeights stepWeights(Section parent, ModelConfig model) {
+    Section s = parent.child("step_weights");
+    if (!s.has("layer") && !s.has("every")) {
+      return DiagnosticsConfig.StepWeights.OFF;
+    }
+    if (!s.has("layer")) {
+      throw origins.error(
+          s.keyNode("every"), s.path("every") + ": needs " + s.path("layer") + " beside it");
+    }
+    // the layer must exist in every network of the study: the one with the fewest layers decides
+    int layers =
+        model.explicitLayers()
+            ? model.layers().size() - 1
+            : model.depths().stream().mapToInt(Integer::intValue).min().orElse(0) + 1;
+    int layer =
+        intValue(
+            s,
+            "layer",
+            0,
+            v -> v >= 1 && v <= layers,
+            "must be a weight layer of every network of the study, 1.." + layers);
+    int every = intValue(s, "every", 1, v -> v >= 1, "must be >= 1");
+    return new DiagnosticsConfig.StepWeights(layer, every);
   }
 
   // ---- typed readers -------------------------------------------------------------------------

@@ -25,7 +25,8 @@ final class ConfigSchema {
         "training",
         List.of(
             "epochs", "batch_size", "batch_fraction", "sampling", "lr", "reduction", "clip_eps"));
-    SECTIONS.put("diagnostics", List.of("every", "steps"));
+    SECTIONS.put("diagnostics", List.of("every", "steps", "step_weights"));
+    SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));
   }
 
   /**

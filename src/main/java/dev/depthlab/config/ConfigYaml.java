@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * another backend and its results still belong together. {@code precision} is hashed: fp32 and fp64
  * runs are different experiments. The name is hashed too.
  *
- * <p>Keys added after results were first stored ({@code training.sampling}) are written only when
- * they differ from their default, which is the behaviour every stored study ran with: a study that
- * does not use them keeps its hash and its results, and one that does gets a new hash.
+ * <p>Keys added after results were first stored ({@code training.sampling}, {@code
+ * diagnostics.step_weights}) are written only when they differ from their default, which is the
+ * behaviour every stored study ran with: a study that does not use them keeps its hash and its
+ * results, and one that does gets a new hash.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -69,6 +70,12 @@ public final class ConfigYaml {
     y.append("diagnostics:\n");
     line(y, 1, "every", Integer.toString(c.diagnostics().every()));
     line(y, 1, "steps", Boolean.toString(c.diagnostics().steps()));
+    DiagnosticsConfig.StepWeights sw = c.diagnostics().stepWeights();
+    if (sw.on()) { // a later key: written only when on
+      y.append("  step_weights:\n");
+      line(y, 2, "layer", Integer.toString(sw.layer()));
+      line(y, 2, "every", Integer.toString(sw.every()));
+    }
     return y.toString();
   }
 

@@ -8,12 +8,14 @@ import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.Seeds;
+import dev.depthlab.config.DiagnosticsConfig;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.Datasets;
 import dev.depthlab.data.Split;
 import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Precision;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -58,6 +60,8 @@ public final class Trainer {
     double lr = cfg.training().lr();
     int every = cfg.diagnostics().every();
     boolean logSteps = cfg.diagnostics().steps();
+    DiagnosticsConfig.StepWeights traced = cfg.diagnostics().stepWeights();
+    int traceLayer = traced.on() ? traced.layer() - 1 : -1;
 
     int rN = runs.size();
     EpochOrders[] orders = new EpochOrders[rN];
@@ -72,8 +76,22 @@ public final class Trainer {
     boolean[] diverged = new boolean[rN];
     int[][] order = new int[rN][n];
 
-    try (Group group =
-        backend.createGroup(new GroupSpec(net, cfg.precision(), batch, stepsPerEpoch), setups)) {
+    GroupSpec groupSpec =
+        new GroupSpec(
+            net,
+            cfg.precision(),
+            batch,
+            stepsPerEpoch,
+            logSteps,
+            traceLayer,
+            traced.on() ? traced.every() : 0);
+    try (Group group = backend.createGroup(groupSpec, setups)) {
+      if (traced.on()) {
+        for (int r = 0; r < rN; r++) {
+          Parameters init = setups.get(r).initial();
+          listener.onStepWeights(r, List.of(initialRecord(init, traceLayer, cfg.precision())));
+        }
+      }
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
           orders[r].next(order[r]);
@@ -98,6 +116,9 @@ public final class Trainer {
           if (logSteps) {
             listener.onSteps(r, Diagnostics.stepRecords(epoch, log, r));
           }
+          if (traced.on()) {
+            listener.onStepWeights(r, Diagnostics.weightRecords(epoch, log, r, stepsPerEpoch));
+          }
         }
         listener.onEpochDone(epoch, epochs);
       }
@@ -111,6 +132,21 @@ public final class Trainer {
       }
       return results;
     }
+  }
+
+  /** Step 0 of a layer trace: layer l's initial weights, then biases, as the backend holds them. */
+  private static WeightRecord initialRecord(Parameters p, int l, Precision precision) {
+    double[] w = p.weights()[l];
+    double[] b = p.biases()[l];
+    double[] v = new double[w.length + b.length];
+    System.arraycopy(w, 0, v, 0, w.length);
+    System.arraycopy(b, 0, v, w.length, b.length);
+    if (precision == Precision.FP32) {
+      for (int k = 0; k < v.length; k++) {
+        v[k] = (float) v[k];
+      }
+    }
+    return new WeightRecord(0, 0, 0, v);
   }
 
   /** The data sets and initial parameters of a run, drawn from its seed streams. */

@@ -65,6 +65,17 @@ class ConfigErrorsTest {
             + " 'median'",
         "training:|  sampling: bootstrap; 2; training.sampling: must be one of epoch_shuffle,"
             + " random_batches, got 'bootstrap'",
+        "diagnostics:|  step_weights:|    every: 2; 3; diagnostics.step_weights.every: needs"
+            + " diagnostics.step_weights.layer beside it",
+        "diagnostics:|  step_weights:|    layer: 6; 3; diagnostics.step_weights.layer: must be a"
+            + " weight layer of every network of the study, 1..2, got 6",
+        "model: {depths: [3, 2]}|diagnostics:|  step_weights:|    layer: 4; 4;"
+            + " diagnostics.step_weights.layer: must be a weight layer of every network of the"
+            + " study, 1..3, got 4",
+        "diagnostics:|  step_weights:|    layer: 1|    every: 0; 4; diagnostics.step_weights.every:"
+            + " must be >= 1, got 0",
+        "diagnostics:|  step_weights: 3; 2; diagnostics.step_weights: expected a map of keys, got"
+            + " '3'",
         // model
         "model:|  depths: [1,|    -2]; 3; model.depths: must be >= 0, got -2",
         "model:|  depths: abc; 2; model.depths: expected a list of integers, got 'abc'",

@@ -123,7 +123,10 @@ class ConfigFilesTest {
         () -> assertEquals(40, c.training().batchFor(480)),
         () -> assertEquals(List.of(0L), c.seeds()),
         () -> assertEquals(Precision.FP32, c.precision()),
-        () -> assertEquals(new DiagnosticsConfig(1, true), c.diagnostics()));
+        () ->
+            assertEquals(
+                new DiagnosticsConfig(1, true, new DiagnosticsConfig.StepWeights(1, 1)),
+                c.diagnostics()));
   }
 
   @Test

@@ -51,6 +51,7 @@ class ConfigHashTest {
         "data.test.fraction=0.2",
         "training.reduction=mean",
         "training.sampling=random_batches",
+        "diagnostics.step_weights={layer: 1, every: 1}",
         "diagnostics.steps=true",
         "name=other"
       })
@@ -66,6 +67,9 @@ class ConfigHashTest {
     assertEquals(PINNED, ConfigYaml.hash(explicit));
     assertFalse(ConfigYaml.toYaml(explicit).contains("sampling"));
     assertTrue(ConfigYaml.toYaml(seed("training.sampling=random_batches")).contains("sampling"));
+    StudyConfig noTrace =
+        ConfigLoader.parse("diagnostics: {step_weights: }\n", "seed-study.yaml", List.of());
+    assertEquals(PINNED, ConfigYaml.hash(noTrace));
   }
 
   @ParameterizedTest
