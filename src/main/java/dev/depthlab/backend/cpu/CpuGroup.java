@@ -26,7 +26,7 @@ final class CpuGroup implements Group {
   private int steps;
   private double[] loss;
   private double[] gradSq;
-  private double[] accuracy;
+  private final double[] accuracy;
 
   /** Steps taken over the group's life, for the trace interval (see {@link GroupSpec}). */
   private long lifeSteps;
@@ -82,18 +82,18 @@ final class CpuGroup implements Group {
     }
     int cap = spec.maxStepsPerEpoch();
     lifeSteps++;
-    boolean trace = spec.traceLayer() >= 0 && lifeSteps % spec.traceEvery() == 0;
+    boolean traceNow = spec.traceLayer() >= 0 && lifeSteps % spec.traceEvery() == 0;
     int size = spec.traceSize();
     for (int r = 0; r < nets.length; r++) {
       int slot = r * cap + steps;
       loss[slot] = nets[r].step(order[r], offset, count, lr, gradSq, slot * layers);
       // a second sigmoid per sample: about 3% of a depth-1 step, so only when asked
       accuracy[slot] = spec.stepAccuracy() ? nets[r].batchAccuracy(count) : Double.NaN;
-      if (trace) {
-        nets[r].copyLayer(spec.traceLayer(), this.trace, (r * traced.length + tracedCount) * size);
+      if (traceNow) {
+        nets[r].copyLayer(spec.traceLayer(), trace, (r * traced.length + tracedCount) * size);
       }
     }
-    if (trace) {
+    if (traceNow) {
       traced[tracedCount++] = steps;
     }
     steps++;
