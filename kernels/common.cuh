@@ -39,6 +39,13 @@ __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
 }
 
+// 1 when prediction p (a sigmoid output) and the label agree at threshold 0.5: the accuracy rule
+// of the evaluation (eval.cu) and of a training batch (train.cu), as in CpuNet64/CpuNet32.
+template <typename T>
+__device__ __forceinline__ int dl_correct(T p, T label) {
+  return (p >= T(0.5)) == (label >= T(0.5)) ? 1 : 0;
+}
+
 __device__ __forceinline__ bool dl_inactive(double z, int act) {
   return act == DL_TANH ? fabs(z) >= DL_TANH_SATURATION : z <= 0.0;
 }

@@ -25,7 +25,7 @@ __device__ void eval_output_chunks(const T* z, const T* b, const T* y, int rows,
     T p = dl_sigmoid(z[(long)r * zStride + s] + bias);
     T label = y[(long)r * yStride + s];
     lossSum += (double)dl_bce(p, label, eps);
-    correct += (p >= T(0.5)) == (label >= T(0.5)) ? 1 : 0;
+    correct += dl_correct(p, label);
   }
   partial[2L * t] = lossSum;
   partial[2L * t + 1] = (double)correct;

@@ -100,12 +100,15 @@ __device__ void grad_norm_chunks(const T* g, const int* table, int layers, int c
 // Pass 2, the step's diagnostics row of each replica: one thread per (r, column), columns
 // 0 .. layers. Column 0 sums the batch's per-sample losses (output_grad) in row order into the
 // mean loss, diag[r * diagStride], and dz's rows of the output layer into its bias gradient
-// dbOut[r * bStride]. Column 1 + l sums layer l's chunk partials (grad_norm_chunks) in order
-// into its squared weight-gradient norm, diag[r * diagStride + 1 + l].
+// dbOut[r * bStride]; it also counts the rows whose prediction sigmoid(zOut) (zOut: the output
+// pre-activation, bias added by output_grad) matches the label yb, into the batch accuracy
+// diag[r * diagStride + 1 + layers]. Column 1 + l sums layer l's chunk partials
+// (grad_norm_chunks) in order into its squared weight-gradient norm, diag[r * diagStride + 1 + l].
 template <typename T>
 __device__ void step_sums(const double* loss, const T* dzOut, int stride, int rows, T* dbOut,
                           int bStride, const double* partial, const int* table, int layers,
-                          double* diag, int diagStride, int replicas) {
+                          double* diag, int diagStride, int replicas, const T* zOut,
+                          const T* yb) {
   int t = dl_thread_index();
   if (t >= replicas * (1 + layers)) return;
   int r = t / (1 + layers);
@@ -113,12 +116,16 @@ __device__ void step_sums(const double* loss, const T* dzOut, int stride, int ro
   if (col == 0) {
     double lossSum = 0.0;
     T dbSum = T(0);
+    int correct = 0;
     for (int s = 0; s < rows; s++) {
-      lossSum += loss[(long)r * stride + s];
-      dbSum += dzOut[(long)r * stride + s];
+      long i = (long)r * stride + s;
+      lossSum += loss[i];
+      dbSum += dzOut[i];
+      correct += dl_correct(dl_sigmoid(zOut[i]), yb[i]);
     }
     dbOut[(long)r * bStride] = dbSum;
     diag[(long)r * diagStride] = lossSum / rows;
+    diag[(long)r * diagStride + 1 + layers] = (double)correct / rows;
     return;
   }
   int l = col - 1;
@@ -136,6 +143,19 @@ __device__ void sgd_update(T* p, const T* g, int n, double lr) {
   int i = dl_thread_index();
   if (i >= n) return;
   p[i] = p[i] - (T)lr * g[i];
+}
+
+// A record of one layer for the step trace: dst[r * (wn + bn) + e] = replica r's weights
+// p[wOff + r * wn + e] for e < wn, then its biases p[bOff + r * bn + e - wn]. One thread per
+// (r, e); enqueued after the SGD update of a traced step, so no copy waits for the device.
+template <typename T>
+__device__ void copy_layer(const T* p, int wOff, int wn, int bOff, int bn, T* dst, int replicas) {
+  int t = dl_thread_index();
+  int size = wn + bn;
+  if (t >= replicas * size) return;
+  int r = t / size;
+  int e = t % size;
+  dst[t] = e < wn ? p[wOff + (long)r * wn + e] : p[bOff + (long)r * bn + (e - wn)];
 }
 
 DL_ENTRY(gather,
@@ -162,7 +182,9 @@ DL_ENTRY(grad_norm_chunks,
 DL_ENTRY(step_sums,
          (const double* loss, const T* dzOut, int stride, int rows, T* dbOut, int bStride,
           const double* partial, const int* table, int layers, double* diag, int diagStride,
-          int replicas),
+          int replicas, const T* zOut, const T* yb),
          (loss, dzOut, stride, rows, dbOut, bStride, partial, table, layers, diag, diagStride,
-          replicas))
+          replicas, zOut, yb))
 DL_ENTRY(sgd_update, (T* p, const T* g, int n, double lr), (p, g, n, lr))
+DL_ENTRY(copy_layer, (const T* p, int wOff, int wn, int bOff, int bn, T* dst, int replicas),
+         (p, wOff, wn, bOff, bn, dst, replicas))

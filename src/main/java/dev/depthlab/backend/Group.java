@@ -22,7 +22,8 @@ public interface Group extends AutoCloseable {
 
   /**
    * Starts an epoch. {@code order[r]} lists replica r's training-sample indices in the order the
-   * epoch visits them (a permutation, or any index list for tests).
+   * epoch visits them: a permutation, or any index list (random batches concatenate the epoch's
+   * batches, in which a sample may come twice; tests use short lists).
    */
   void beginEpoch(int[][] order);
 

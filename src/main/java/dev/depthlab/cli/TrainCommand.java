@@ -14,6 +14,7 @@ import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.StepRecord;
 import dev.depthlab.train.TrainListener;
 import dev.depthlab.train.Trainer;
+import dev.depthlab.train.WeightRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         cfg.training().epochs(),
         dir);
     List<StepRecord> steps = cfg.diagnostics().steps() ? new ArrayList<>() : null;
+    List<WeightRecord> weights = cfg.diagnostics().stepWeights().on() ? new ArrayList<>() : null;
     RunResult result;
     try (Progress progress = Progress.open("train", cfg.training().epochs(), common.quiet, o)) {
       result =
@@ -83,6 +85,11 @@ final class TrainCommand implements Callable<Integer> {
                     public void onSteps(int replica, List<StepRecord> s) {
                       steps.addAll(s);
                     }
+
+                    @Override
+                    public void onStepWeights(int replica, List<WeightRecord> w) {
+                      weights.addAll(w);
+                    }
                   })
               .get(0);
     }
@@ -91,6 +98,7 @@ final class TrainCommand implements Callable<Integer> {
         dir,
         result,
         steps,
+        weights,
         new RunFolder.Provenance(ConfigYaml.hash(cfg), backend.name(), device, Version.STRING));
     var s = result.summary();
     var g = s.gradNorm();

@@ -62,7 +62,7 @@ final class ConfigBinder {
         seeds(top),
         precision(top),
         choice(top, "backend", d.backend(), BACKENDS),
-        diagnostics(top.child("diagnostics"), training.epochs()));
+        diagnostics(top.child("diagnostics"), training.epochs(), model));
   }
 
   private String name(Section top) {
@@ -225,7 +225,8 @@ final class ConfigBinder {
     double lr = number(s, "lr", t.lr(), v -> v > 0, "must be > 0");
     Reduction reduction = enumChoice(s, "reduction", t.reduction(), Reduction.values());
     double clip = number(s, "clip_eps", t.clipEps(), v -> v >= 0 && v < 0.5, "must be in [0, 0.5)");
-    return new TrainingConfig(epochs, batchSize, batchFraction, lr, reduction, clip);
+    Sampling sampling = enumChoice(s, "sampling", t.sampling(), Sampling.values());
+    return new TrainingConfig(epochs, batchSize, batchFraction, lr, reduction, clip, sampling);
   }
 
   private List<Long> seeds(Section top) {
@@ -256,7 +257,7 @@ final class ConfigBinder {
     return enumChoice(top, "precision", d.precision(), Precision.values());
   }
 
-  private DiagnosticsConfig diagnostics(Section s, int epochs) {
+  private DiagnosticsConfig diagnostics(Section s, int epochs, ModelConfig model) {
     DiagnosticsConfig def = d.diagnostics();
     int every = intValue(s, "every", def.every(), v -> v >= 1, "must be >= 1");
     boolean steps = def.steps();
@@ -268,7 +269,8 @@ final class ConfigBinder {
       }
       steps = v.equals("true");
     }
-    return new DiagnosticsConfig(every, steps, gradStats(s.child("grad_stats"), epochs));
+    return new DiagnosticsConfig(
+        every, steps, gradStats(s.child("grad_stats"), epochs), stepWeights(s, model));
   }
 
   /** The window of the gradient statistics must lie inside the run: from_epoch <= epochs. */
@@ -298,6 +300,32 @@ final class ConfigBinder {
       }
     }
     return new DiagnosticsConfig.GradStats(from, published);
+  }
+
+  /** {@code step_weights: {layer: L, every: k}}; absent or empty: off. */
+  private DiagnosticsConfig.StepWeights stepWeights(Section parent, ModelConfig model) {
+    Section s = parent.child("step_weights");
+    if (!s.has("layer") && !s.has("every")) {
+      return DiagnosticsConfig.StepWeights.OFF;
+    }
+    if (!s.has("layer")) {
+      throw origins.error(
+          s.keyNode("every"), s.path("every") + ": needs " + s.path("layer") + " beside it");
+    }
+    // the layer must exist in every network of the study: the one with the fewest layers decides
+    int layers =
+        model.explicitLayers()
+            ? model.layers().size() - 1
+            : model.depths().stream().mapToInt(Integer::intValue).min().orElse(0) + 1;
+    int layer =
+        intValue(
+            s,
+            "layer",
+            0,
+            v -> v >= 1 && v <= layers,
+            "must be a weight layer of every network of the study, 1.." + layers);
+    int every = intValue(s, "every", 1, v -> v >= 1, "must be >= 1");
+    return new DiagnosticsConfig.StepWeights(layer, every);
   }
 
   // ---- typed readers -------------------------------------------------------------------------

@@ -23,9 +23,11 @@ final class ConfigSchema {
         List.of("depths", "width", "layers", "activation", "leaky_slope", "init", "bias_init"));
     SECTIONS.put(
         "training",
-        List.of("epochs", "batch_size", "batch_fraction", "lr", "reduction", "clip_eps"));
-    SECTIONS.put("diagnostics", List.of("every", "steps", "grad_stats"));
+        List.of(
+            "epochs", "batch_size", "batch_fraction", "sampling", "lr", "reduction", "clip_eps"));
+    SECTIONS.put("diagnostics", List.of("every", "steps", "grad_stats", "step_weights"));
     SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
+    SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));
   }
 
   /**

@@ -17,11 +17,12 @@ import java.util.regex.Pattern;
  * <p>The hash is SHA-256 over the canonical YAML of everything except {@code backend}: which
  * machine runs a study is not part of its protocol, so a study may be resumed or extended on
  * another backend and its results still belong together. {@code precision} is hashed: fp32 and fp64
- * runs are different experiments. The name is hashed too. Adding a key to the config later changes
- * every hash (the canonical text gains a line); that is deliberate, since old results did not know
- * the new key. The exception is a key whose default is exactly what depthlab did before it existed
- * ({@code diagnostics.grad_stats}): it is written only when set otherwise, so the earlier studies,
- * whose results its default reproduces, keep their hash.
+ * runs are different experiments. The name is hashed too.
+ *
+ * <p>Keys added after results were first stored ({@code training.sampling}, {@code
+ * diagnostics.grad_stats}, {@code diagnostics.step_weights}) are written only when they differ from
+ * their default, which is the behaviour every stored study ran with: a study that does not use them
+ * keeps its hash and its results, and one that does gets a new hash.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -70,6 +71,12 @@ public final class ConfigYaml {
     line(y, 1, "every", Integer.toString(c.diagnostics().every()));
     line(y, 1, "steps", Boolean.toString(c.diagnostics().steps()));
     gradStats(y, c.diagnostics().gradStats());
+    DiagnosticsConfig.StepWeights sw = c.diagnostics().stepWeights();
+    if (sw.on()) { // a later key: written only when on
+      y.append("  step_weights:\n");
+      line(y, 2, "layer", Integer.toString(sw.layer()));
+      line(y, 2, "every", Integer.toString(sw.every()));
+    }
     return y.toString();
   }
 
@@ -135,6 +142,9 @@ public final class ConfigYaml {
       line(y, 1, "batch_size", Integer.toString(t.batchSize()));
     } else {
       line(y, 1, "batch_fraction", num(t.batchFraction()));
+    }
+    if (t.sampling() != Sampling.EPOCH_SHUFFLE) {
+      line(y, 1, "sampling", t.sampling().key()); // a later key: written only when not the default
     }
     line(y, 1, "lr", num(t.lr()));
     line(y, 1, "reduction", t.reduction().key());

@@ -4,7 +4,8 @@ import dev.depthlab.model.Reduction;
 
 /**
  * Mini-batch SGD settings. Exactly one of {@code batchSize} (> 0) and {@code batchFraction} (in (0,
- * 1], of the training set, rounded to at least one sample) is in use; the other is 0.
+ * 1], of the training set, floored, at least one sample) is in use; the other is 0. {@code
+ * sampling} says how each step's batch is drawn.
  */
 public record TrainingConfig(
     int epochs,
@@ -12,13 +13,33 @@ public record TrainingConfig(
     double batchFraction,
     double lr,
     Reduction reduction,
-    double clipEps) {
+    double clipEps,
+    Sampling sampling) {
 
-  /** The batch size for a training set of {@code nTrain} points. */
+  /** The settings with the default sampling, {@link Sampling#EPOCH_SHUFFLE}. */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double batchFraction,
+      double lr,
+      Reduction reduction,
+      double clipEps) {
+    this(epochs, batchSize, batchFraction, lr, reduction, clipEps, Sampling.EPOCH_SHUFFLE);
+  }
+
+  /** The same settings over {@code n} epochs. */
+  public TrainingConfig withEpochs(int n) {
+    return new TrainingConfig(n, batchSize, batchFraction, lr, reduction, clipEps, sampling);
+  }
+
+  /**
+   * The batch size for a training set of {@code nTrain} points. A fraction is floored, as the
+   * nn_scratch seed's {@code int(len(X_train) * batch_perc)} does (480 * 0.084 = 40.32 gives 40).
+   */
   public int batchFor(int nTrain) {
     if (batchSize > 0) {
       return Math.min(batchSize, nTrain);
     }
-    return Math.max(1, (int) Math.round(batchFraction * nTrain));
+    return Math.max(1, (int) Math.floor(batchFraction * nTrain));
   }
 }

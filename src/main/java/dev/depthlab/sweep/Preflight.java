@@ -96,8 +96,7 @@ public final class Preflight {
         c.name(),
         c.data(),
         c.model(),
-        new TrainingConfig(
-            epochs, t.batchSize(), t.batchFraction(), t.lr(), t.reduction(), t.clipEps()),
+        t.withEpochs(epochs),
         c.seeds(),
         c.precision(),
         c.backend(),

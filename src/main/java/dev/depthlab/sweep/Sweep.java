@@ -12,6 +12,7 @@ import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.StepRecord;
 import dev.depthlab.train.TrainListener;
 import dev.depthlab.train.Trainer;
+import dev.depthlab.train.WeightRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,9 +164,12 @@ public final class Sweep {
       List<Job> group, Backend backend, String device, Listener listener) {
     List<RunSpec> specs = group.stream().map(Job::spec).toList();
     boolean logSteps = specs.get(0).config().diagnostics().steps();
+    boolean logWeights = specs.get(0).config().diagnostics().stepWeights().on();
     List<List<StepRecord>> steps = new ArrayList<>();
+    List<List<WeightRecord>> weights = new ArrayList<>();
     for (int r = 0; r < group.size(); r++) {
       steps.add(logSteps ? new ArrayList<>() : null);
+      weights.add(logWeights ? new ArrayList<>() : null);
       listener.onRunStarted(group.get(r));
     }
     List<RunResult> results =
@@ -182,6 +186,11 @@ public final class Sweep {
               }
 
               @Override
+              public void onStepWeights(int replica, List<WeightRecord> w) {
+                weights.get(replica).addAll(w);
+              }
+
+              @Override
               public void onEpochDone(int epoch, int epochs) {
                 for (Job j : group) {
                   listener.onEpoch(j, epoch, epochs);
@@ -194,6 +203,7 @@ public final class Sweep {
           job.dir(),
           results.get(r),
           steps.get(r),
+          weights.get(r),
           new RunFolder.Provenance(
               ConfigYaml.hash(job.spec().config()), backend.name(), device, Version.STRING));
       listener.onRunFinished(job, results.get(r));

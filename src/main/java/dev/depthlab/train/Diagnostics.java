@@ -84,7 +84,18 @@ final class Diagnostics {
   static List<StepRecord> stepRecords(int epoch, StepLog log, int r) {
     List<StepRecord> out = new ArrayList<>(log.steps());
     for (int s = 0; s < log.steps(); s++) {
-      out.add(new StepRecord(epoch, s + 1, log.loss(r, s), log.gradNorm(r, s)));
+      out.add(new StepRecord(epoch, s + 1, log.loss(r, s), log.gradNorm(r, s), log.accuracy(r, s)));
+    }
+    return out;
+  }
+
+  /** The traced layer's records of replica r in an epoch of {@code stepsPerEpoch} steps. */
+  static List<WeightRecord> weightRecords(int epoch, StepLog log, int r, int stepsPerEpoch) {
+    List<WeightRecord> out = new ArrayList<>(log.traced().length);
+    for (int k = 0; k < log.traced().length; k++) {
+      int s = log.traced()[k];
+      long step = (long) (epoch - 1) * stepsPerEpoch + s + 1;
+      out.add(new WeightRecord(step, epoch, s + 1, log.traced(r, k)));
     }
     return out;
   }

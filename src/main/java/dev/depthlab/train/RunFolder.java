@@ -16,13 +16,15 @@ import java.util.List;
 
 /**
  * A run's folder: run.json (identity, seeds, backend, timings, status, summary), epochs.csv (one
- * row per epoch) and, when asked, steps.csv. Every file is written whole or not at all; run.json
- * goes last, so a folder whose run.json says {@code ok} or {@code diverged} is complete.
+ * row per epoch) and, when asked, steps.csv and step_weights.csv. Every file is written whole or
+ * not at all; run.json goes last, so a folder whose run.json says {@code ok} or {@code diverged} is
+ * complete.
  */
 public final class RunFolder {
   public static final String RUN_JSON = "run.json";
   public static final String EPOCHS_CSV = "epochs.csv";
   public static final String STEPS_CSV = "steps.csv";
+  public static final String STEP_WEIGHTS_CSV = "step_weights.csv";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,10 +35,24 @@ public final class RunFolder {
   public record Provenance(String configHash, String backend, String device, String version) {}
 
   public static void write(Path dir, RunResult result, List<StepRecord> steps, Provenance prov) {
+    write(dir, result, steps, null, prov);
+  }
+
+  /** With {@code weights} (null: none), the records of the run's traced layer. */
+  public static void write(
+      Path dir,
+      RunResult result,
+      List<StepRecord> steps,
+      List<WeightRecord> weights,
+      Provenance prov) {
     NetworkSpec net = result.spec().net();
     writeEpochs(dir.resolve(EPOCHS_CSV), result.epochs(), net);
     if (steps != null) {
       writeSteps(dir.resolve(STEPS_CSV), steps);
+    }
+    if (weights != null) {
+      int layer = result.spec().config().diagnostics().stepWeights().layer();
+      writeStepWeights(dir.resolve(STEP_WEIGHTS_CSV), weights, layer, net.fanOut(layer - 1));
     }
     AtomicFiles.writeString(dir.resolve(RUN_JSON), runJson(result, prov).toPrettyString() + "\n");
   }
@@ -163,10 +179,40 @@ public final class RunFolder {
   private static void writeSteps(Path file, List<StepRecord> steps) {
     CsvFiles.write(
         file,
-        List.of("epoch", "step", "loss", "grad_norm"),
+        List.of("epoch", "step", "loss", "grad_norm", "accuracy"),
         p -> {
           for (StepRecord s : steps) {
-            p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()));
+            p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()), num(s.accuracy()));
+          }
+        });
+  }
+
+  /**
+   * Long format, one row per parameter and record: weight {@code w} at (row, col) = (input unit,
+   * unit) of the layer's [fanIn x fanOut] matrix, bias {@code b} at (0, unit), as a 1 x fanOut row.
+   */
+  private static void writeStepWeights(
+      Path file, List<WeightRecord> records, int layer, int fanOut) {
+    CsvFiles.write(
+        file,
+        List.of("step", "epoch", "epoch_step", "layer", "param", "row", "col", "value"),
+        p -> {
+          for (WeightRecord w : records) {
+            double[] v = w.values();
+            int wn = v.length - fanOut;
+            for (int k = 0; k < v.length; k++) {
+              boolean bias = k >= wn;
+              int e = bias ? k - wn : k;
+              p.printRecord(
+                  w.step(),
+                  w.epoch(),
+                  w.epochStep(),
+                  layer,
+                  bias ? "b" : "w",
+                  bias ? 0 : e / fanOut,
+                  e % fanOut,
+                  num(v[k]));
+            }
           }
         });
   }

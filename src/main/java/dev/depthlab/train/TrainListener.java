@@ -8,6 +8,12 @@ public interface TrainListener {
   /** After each epoch, the epoch's steps of replica r (only called when steps are logged). */
   default void onSteps(int replica, java.util.List<StepRecord> steps) {}
 
+  /**
+   * The traced layer's records of replica r (only called when {@code diagnostics.step_weights} is
+   * on): once before the first epoch with the initial parameters, then after each epoch.
+   */
+  default void onStepWeights(int replica, java.util.List<WeightRecord> records) {}
+
   /** Once per epoch after every replica's onEpoch; {@code epoch} is 1-based. */
   default void onEpochDone(int epoch, int epochs) {}
 

@@ -8,20 +8,23 @@ import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.Seeds;
+import dev.depthlab.config.DiagnosticsConfig;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.Datasets;
 import dev.depthlab.data.Split;
 import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Precision;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The training loop: mini-batch SGD over epochs for a group of runs that share one architecture and
  * schedule (typically the seeds of one data set and depth), driven in lockstep on a backend. The
- * host draws the data, the initial parameters and every epoch's shuffle, so the work is the same on
- * every backend; the backend reports per-step diagnostics once per epoch.
+ * host draws the data, the initial parameters and every epoch's sample order ({@link EpochOrders}),
+ * so the work is the same on every backend; the backend reports per-step diagnostics once per
+ * epoch.
  */
 public final class Trainer {
   private Trainer() {}
@@ -57,11 +60,14 @@ public final class Trainer {
     double lr = cfg.training().lr();
     int every = cfg.diagnostics().every();
     boolean logSteps = cfg.diagnostics().steps();
+    DiagnosticsConfig.StepWeights traced = cfg.diagnostics().stepWeights();
+    int traceLayer = traced.on() ? traced.layer() - 1 : -1;
 
     int rN = runs.size();
-    Rng[] shuffles = new Rng[rN];
+    EpochOrders[] orders = new EpochOrders[rN];
     for (int r = 0; r < rN; r++) {
-      shuffles[r] = Seeds.SHUFFLE.rng(runs.get(r).seed());
+      Rng shuffle = Seeds.SHUFFLE.rng(runs.get(r).seed());
+      orders[r] = new EpochOrders(cfg.training().sampling(), shuffle, n, batch);
     }
     List<List<EpochRecord>> records = new ArrayList<>();
     for (int r = 0; r < rN; r++) {
@@ -70,14 +76,25 @@ public final class Trainer {
     boolean[] diverged = new boolean[rN];
     int[][] order = new int[rN][n];
 
-    try (Group group =
-        backend.createGroup(new GroupSpec(net, cfg.precision(), batch, stepsPerEpoch), setups)) {
+    GroupSpec groupSpec =
+        new GroupSpec(
+            net,
+            cfg.precision(),
+            batch,
+            stepsPerEpoch,
+            logSteps,
+            traceLayer,
+            traced.on() ? traced.every() : 0);
+    try (Group group = backend.createGroup(groupSpec, setups)) {
+      if (traced.on()) {
+        for (int r = 0; r < rN; r++) {
+          Parameters init = setups.get(r).initial();
+          listener.onStepWeights(r, List.of(initialRecord(init, traceLayer, cfg.precision())));
+        }
+      }
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
-          for (int i = 0; i < n; i++) {
-            order[r][i] = i;
-          }
-          shuffles[r].shuffle(order[r]);
+          orders[r].next(order[r]);
         }
         group.beginEpoch(order);
         for (int offset = 0; offset < n; offset += batch) {
@@ -99,6 +116,9 @@ public final class Trainer {
           if (logSteps) {
             listener.onSteps(r, Diagnostics.stepRecords(epoch, log, r));
           }
+          if (traced.on()) {
+            listener.onStepWeights(r, Diagnostics.weightRecords(epoch, log, r, stepsPerEpoch));
+          }
         }
         listener.onEpochDone(epoch, epochs);
       }
@@ -114,6 +134,21 @@ public final class Trainer {
       }
       return results;
     }
+  }
+
+  /** Step 0 of a layer trace: layer l's initial weights, then biases, as the backend holds them. */
+  private static WeightRecord initialRecord(Parameters p, int l, Precision precision) {
+    double[] w = p.weights()[l];
+    double[] b = p.biases()[l];
+    double[] v = new double[w.length + b.length];
+    System.arraycopy(w, 0, v, 0, w.length);
+    System.arraycopy(b, 0, v, w.length, b.length);
+    if (precision == Precision.FP32) {
+      for (int k = 0; k < v.length; k++) {
+        v[k] = (float) v[k];
+      }
+    }
+    return new WeightRecord(0, 0, 0, v);
   }
 
   /** The data sets and initial parameters of a run, drawn from its seed streams. */

@@ -63,6 +63,19 @@ class ConfigErrorsTest {
         "training:|  clip_eps: -1e-9; 2; training.clip_eps: must be in [0, 0.5), got -1e-9",
         "training:|  reduction: median; 2; training.reduction: must be one of sum, mean, got"
             + " 'median'",
+        "training:|  sampling: bootstrap; 2; training.sampling: must be one of epoch_shuffle,"
+            + " random_batches, got 'bootstrap'",
+        "diagnostics:|  step_weights:|    every: 2; 3; diagnostics.step_weights.every: needs"
+            + " diagnostics.step_weights.layer beside it",
+        "diagnostics:|  step_weights:|    layer: 6; 3; diagnostics.step_weights.layer: must be a"
+            + " weight layer of every network of the study, 1..2, got 6",
+        "model: {depths: [3, 2]}|diagnostics:|  step_weights:|    layer: 4; 4;"
+            + " diagnostics.step_weights.layer: must be a weight layer of every network of the"
+            + " study, 1..3, got 4",
+        "diagnostics:|  step_weights:|    layer: 1|    every: 0; 4; diagnostics.step_weights.every:"
+            + " must be >= 1, got 0",
+        "diagnostics:|  step_weights: 3; 2; diagnostics.step_weights: expected a map of keys, got"
+            + " '3'",
         // model
         "model:|  depths: [1,|    -2]; 3; model.depths: must be >= 0, got -2",
         "model:|  depths: abc; 2; model.depths: expected a list of integers, got 'abc'",

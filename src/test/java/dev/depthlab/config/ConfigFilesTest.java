@@ -117,10 +117,20 @@ class ConfigFilesTest {
         () -> assertEquals(1.0, c.model().biasInit()),
         () ->
             assertEquals(
-                new TrainingConfig(10, 0, 0.084, 0.0002, Reduction.MEAN, 1e-8), c.training()),
+                new TrainingConfig(
+                    10, 0, 0.084, 0.0002, Reduction.SUM, 1e-7, Sampling.RANDOM_BATCHES),
+                c.training()),
         () -> assertEquals(40, c.training().batchFor(480)),
         () -> assertEquals(List.of(0L), c.seeds()),
-        () -> assertEquals(new DiagnosticsConfig(1, true), c.diagnostics()));
+        () -> assertEquals(Precision.FP32, c.precision()),
+        () ->
+            assertEquals(
+                new DiagnosticsConfig(
+                    1,
+                    true,
+                    DiagnosticsConfig.GradStats.ALL_EPOCHS,
+                    new DiagnosticsConfig.StepWeights(1, 1)),
+                c.diagnostics()));
   }
 
   @Test

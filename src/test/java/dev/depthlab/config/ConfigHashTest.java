@@ -1,6 +1,7 @@
 package dev.depthlab.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,11 +50,26 @@ class ConfigHashTest {
         "data.test.seed_offset=101",
         "data.test.fraction=0.2",
         "training.reduction=mean",
+        "training.sampling=random_batches",
+        "diagnostics.step_weights={layer: 1, every: 1}",
         "diagnostics.steps=true",
         "name=other"
       })
   void hashChangesWithTheProtocol(String override) {
     assertNotEquals(ConfigYaml.hash(seed()), ConfigYaml.hash(seed(override)), override);
+  }
+
+  @Test
+  void keysAddedLaterKeepTheHashAtTheirDefault() {
+    // stored studies ran with the default; saying so explicitly must not orphan their results
+    StudyConfig explicit =
+        ConfigLoader.parse("training: {sampling: epoch_shuffle}\n", "seed-study.yaml", List.of());
+    assertEquals(PINNED, ConfigYaml.hash(explicit));
+    assertFalse(ConfigYaml.toYaml(explicit).contains("sampling"));
+    assertTrue(ConfigYaml.toYaml(seed("training.sampling=random_batches")).contains("sampling"));
+    StudyConfig noTrace =
+        ConfigLoader.parse("diagnostics: {step_weights: }\n", "seed-study.yaml", List.of());
+    assertEquals(PINNED, ConfigYaml.hash(noTrace));
   }
 
   @ParameterizedTest

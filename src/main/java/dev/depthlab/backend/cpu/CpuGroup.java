@@ -10,9 +10,14 @@ import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another. */
+/**
+ * A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another. A
+ * step records its diagnostics (loss, batch accuracy, squared weight-gradient norms) and, on traced
+ * steps, copies the traced layer; {@link #endEpoch} hands them over.
+ */
 final class CpuGroup implements Group {
   private final GroupSpec spec;
   private final CpuNet[] nets;
@@ -21,6 +26,16 @@ final class CpuGroup implements Group {
   private int steps;
   private double[] loss;
   private double[] gradSq;
+  private final double[] accuracy;
+
+  /** Steps taken over the group's life, for the trace interval (see {@link GroupSpec}). */
+  private long lifeSteps;
+
+  /** This epoch's traced steps and [R][traceSlots][traceSize] records. */
+  private final int[] traced;
+
+  private int tracedCount;
+  private final double[] trace;
 
   CpuGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
     this.spec = spec;
@@ -34,6 +49,9 @@ final class CpuGroup implements Group {
     }
     loss = new double[nets.length * spec.maxStepsPerEpoch()];
     gradSq = new double[nets.length * spec.maxStepsPerEpoch() * layers];
+    accuracy = new double[nets.length * spec.maxStepsPerEpoch()];
+    traced = new int[spec.traceSlots()];
+    trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
   }
 
   @Override
@@ -54,6 +72,7 @@ final class CpuGroup implements Group {
     }
     this.order = order;
     this.steps = 0;
+    this.tracedCount = 0;
   }
 
   @Override
@@ -62,9 +81,20 @@ final class CpuGroup implements Group {
       throw new IllegalStateException("step exceeds the group's batch or steps-per-epoch size");
     }
     int cap = spec.maxStepsPerEpoch();
+    lifeSteps++;
+    boolean traceNow = spec.traceLayer() >= 0 && lifeSteps % spec.traceEvery() == 0;
+    int size = spec.traceSize();
     for (int r = 0; r < nets.length; r++) {
       int slot = r * cap + steps;
       loss[slot] = nets[r].step(order[r], offset, count, lr, gradSq, slot * layers);
+      // a second sigmoid per sample: about 3% of a depth-1 step, so only when asked
+      accuracy[slot] = spec.stepAccuracy() ? nets[r].batchAccuracy(count) : Double.NaN;
+      if (traceNow) {
+        nets[r].copyLayer(spec.traceLayer(), trace, (r * traced.length + tracedCount) * size);
+      }
+    }
+    if (traceNow) {
+      traced[tracedCount++] = steps;
     }
     steps++;
   }
@@ -75,11 +105,17 @@ final class CpuGroup implements Group {
     int rN = nets.length;
     double[] l = new double[rN * steps];
     double[] g = new double[rN * steps * layers];
+    double[] a = new double[rN * steps];
+    int size = spec.traceSize();
+    double[] t = new double[rN * tracedCount * size];
     for (int r = 0; r < rN; r++) {
       System.arraycopy(loss, r * cap, l, r * steps, steps);
       System.arraycopy(gradSq, r * cap * layers, g, r * steps * layers, steps * layers);
+      System.arraycopy(accuracy, r * cap, a, r * steps, steps);
+      System.arraycopy(
+          trace, r * traced.length * size, t, r * tracedCount * size, tracedCount * size);
     }
-    return new StepLog(rN, steps, layers, l, g);
+    return new StepLog(rN, steps, layers, l, g, a, Arrays.copyOf(traced, tracedCount), t);
   }
 
   @Override

@@ -24,5 +24,15 @@ interface CpuNet {
 
   void parameters(Parameters out);
 
+  /**
+   * The last step's batch accuracy: the fraction of its {@code count} samples whose prediction
+   * (sigmoid of the output before that step's update, threshold 0.5 as in {@link #evaluate})
+   * matches the label.
+   */
+  double batchAccuracy(int count);
+
+  /** Layer l's weights (row-major [fanIn x fanOut]) then biases, into out[off ..]. */
+  void copyLayer(int l, double[] out, int off);
+
   void setParameters(Parameters p);
 }

@@ -365,4 +365,27 @@ final class CpuNet64 implements CpuNet {
     }
     return false;
   }
+
+  @Override
+  public double batchAccuracy(int count) {
+    // z[top] still holds the last batch's output pre-activations (bias added), y its labels
+    double[] zo = z[layers - 1];
+    int correct = 0;
+    for (int s = 0; s < count; s++) {
+      double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+      correct += (p >= 0.5) == (y[s] >= 0.5) ? 1 : 0;
+    }
+    return (double) correct / count;
+  }
+
+  @Override
+  public void copyLayer(int l, double[] out, int off) {
+    int wn = w[l].length;
+    for (int k = 0; k < wn; k++) {
+      out[off + k] = w[l][k];
+    }
+    for (int k = 0; k < b[l].length; k++) {
+      out[off + wn + k] = b[l][k];
+    }
+  }
 }

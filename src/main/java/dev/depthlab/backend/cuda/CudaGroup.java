@@ -41,9 +41,10 @@ import java.util.List;
  * With L = depth + 1 weight layers, a step enqueues 1 gather + L forward GEMMs + (L - 1)
  * bias/activation kernels + 1 output kernel (loss and dL/dz per sample) + L weight-gradient GEMMs +
  * (L - 1) input-gradient GEMMs + (L - 1) activation-backward/bias-gradient kernels + 3 kernels at
- * the end (squared-norm chunk partials; the diagnostics row and output bias gradient; the SGD
- * update, one thread per parameter) = <b>5 L + 2 = 5 * (depth + 1) + 2</b> launches and cuBLAS
- * calls, independent of R, and never waits for the device.
+ * the end (squared-norm chunk partials; the diagnostics row, with the batch accuracy, and output
+ * bias gradient; the SGD update, one thread per parameter) = <b>5 L + 2 = 5 * (depth + 1) + 2</b>
+ * launches and cuBLAS calls, independent of R, and never waits for the device. A step that traces a
+ * layer ({@link GroupSpec#traceLayer}) adds one launch, the layer's copy into the trace buffer.
  *
  * <h2>Copies per epoch</h2>
  *
@@ -51,8 +52,9 @@ import java.util.List;
  * #beginEpoch} uploads every replica's order in one copy and {@link #endEpoch} reads the whole
  * epoch's step diagnostics in one; a diagnosed epoch adds {@link #evaluate}, which reads one result
  * buffer (loss and accuracy on both sets and the dead-unit flags of every replica), and {@link
- * #allParameters}, which reads the one parameter buffer: 4 copies (2 without diagnostics). Only the
- * first epoch allocates (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls.
+ * #allParameters}, which reads the one parameter buffer: 4 copies (2 without diagnostics; one more
+ * in {@code endEpoch} when the epoch traced a layer: its records). Only the first epoch allocates
+ * (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls.
  *
  * <h2>Deterministic sums</h2>
  *
@@ -141,11 +143,27 @@ final class CudaGroup implements Group {
   private final long testX;
   private final long testY;
 
-  /** [R][maxSteps][1 + layers]: loss, then each layer's squared weight-gradient norm. */
+  /**
+   * [R][maxSteps][diagWidth = 2 + layers]: loss, each layer's squared weight-gradient norm, then
+   * the batch accuracy.
+   */
   private final long diag;
 
-  /** [R][1 + layers]: the same for {@link #gradients}. */
+  /** [R][diagWidth]: the same for {@link #gradients}. */
   private final long scratchDiag;
+
+  /**
+   * The traced layer's records of the epoch, [traceSlots][R][traceSize] (slot-major, so the epoch's
+   * records are one prefix); 0 when the group traces no layer (see {@link GroupSpec}).
+   */
+  private final long trace;
+
+  private final int traceSize;
+  private final int[] traced;
+  private int tracedCount;
+
+  /** Steps taken over the group's life, for the trace interval. */
+  private long lifeSteps;
 
   private long order;
   private int orderCapacity;
@@ -189,7 +207,9 @@ final class CudaGroup implements Group {
     this.mean = net.reduction() == Reduction.MEAN ? 1 : 0;
     this.maxBatch = spec.maxBatch();
     this.maxSteps = spec.maxStepsPerEpoch();
-    this.diagWidth = 1 + layers;
+    this.diagWidth = 2 + layers;
+    this.traceSize = spec.traceSize();
+    this.traced = new int[spec.traceSlots()];
     int hidden = 0;
     for (int h = 1; h < layers; h++) {
       hidden += sizes[h];
@@ -298,6 +318,7 @@ final class CudaGroup implements Group {
       upload(params, p0);
       diag = alloc(8L * replicas * maxSteps * diagWidth);
       scratchDiag = alloc(8L * replicas * diagWidth);
+      trace = traceSize == 0 ? 0 : alloc((long) traced.length * replicas * traceSize * elem);
       batchLaunches = new BatchLaunches();
     } catch (RuntimeException | Error e) {
       try {
@@ -440,6 +461,7 @@ final class CudaGroup implements Group {
     orderStride = stride;
     dev.copyIn(order, packed); // the epoch's only host-to-device copy
     steps = 0;
+    tracedCount = 0;
     inEpoch = true;
   }
 
@@ -468,6 +490,11 @@ final class CudaGroup implements Group {
     long slot = diag + 8L * steps * diagWidth;
     batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
     batchLaunches.update(lr);
+    lifeSteps++;
+    if (traceSize > 0 && lifeSteps % spec.traceEvery() == 0) {
+      batchLaunches.trace(el(trace, (long) tracedCount * replicas * traceSize));
+      traced[tracedCount++] = steps;
+    }
     steps++;
   }
 
@@ -476,17 +503,37 @@ final class CudaGroup implements Group {
     checkOpen();
     inEpoch = false;
     double[] all = new double[replicas * maxSteps * diagWidth];
-    dev.copyOut(diag, all); // the epoch's only device-to-host copy
+    dev.copyOut(diag, all); // the epoch's only device-to-host copy (with no layer traced)
     double[] loss = new double[replicas * steps];
     double[] gradSq = new double[replicas * steps * layers];
+    double[] accuracy = new double[replicas * steps];
     for (int r = 0; r < replicas; r++) {
       for (int s = 0; s < steps; s++) {
         int src = (r * maxSteps + s) * diagWidth;
         loss[r * steps + s] = all[src];
         System.arraycopy(all, src + 1, gradSq, (r * steps + s) * layers, layers);
+        // computed on the device in any case (step_sums: free); reported as asked, as on the CPU
+        accuracy[r * steps + s] = spec.stepAccuracy() ? all[src + 1 + layers] : Double.NaN;
       }
     }
-    return new StepLog(replicas, steps, layers, loss, gradSq);
+    int n = tracedCount;
+    double[] records = new double[replicas * n * traceSize];
+    if (n > 0) {
+      // one more copy, only when the epoch traced a layer: [slot][r][size] to [r][slot][size]
+      double[] slotMajor = download(trace, n * replicas * traceSize);
+      for (int k = 0; k < n; k++) {
+        for (int r = 0; r < replicas; r++) {
+          System.arraycopy(
+              slotMajor,
+              (k * replicas + r) * traceSize,
+              records,
+              (r * n + k) * traceSize,
+              traceSize);
+        }
+      }
+    }
+    return new StepLog(
+        replicas, steps, layers, loss, gradSq, accuracy, Arrays.copyOf(traced, n), records);
   }
 
   /**
@@ -578,6 +625,9 @@ final class CudaGroup implements Group {
     private final Device.Launcher stepSums;
     private final Device.Launcher update;
 
+    /** copy_layer of the traced layer; null when the group traces none. */
+    private final Device.Launcher trace;
+
     BatchLaunches() {
       int f = sizes[0];
       int top = layers - 1;
@@ -662,8 +712,23 @@ final class CudaGroup implements Group {
               layers,
               diag,
               diagWidth,
-              replicas);
+              replicas,
+              z[top],
+              yBatch);
       update = prepare("sgd_update", params, grads, paramCount, 0.0);
+      int tl = spec.traceLayer();
+      trace =
+          tl < 0
+              ? null
+              : prepare(
+                  "copy_layer",
+                  params,
+                  wOff[tl],
+                  sizes[tl] * sizes[tl + 1],
+                  bOff[tl],
+                  sizes[tl + 1],
+                  0L,
+                  replicas);
     }
 
     /** a0 and yb from samples idx[r * idxStride + offset ..][0, count): one thread per (r, s). */
@@ -696,12 +761,18 @@ final class CudaGroup implements Group {
       stepSums.setInt(3, count);
       stepSums.setPointer(9, diagSlot);
       stepSums.setInt(10, diagStride);
-      stepSums.enqueue(grid(replicas * diagWidth));
+      stepSums.enqueue(grid(replicas * (1 + layers)));
     }
 
     void update(double lr) {
       update.setDouble(3, lr);
       update.enqueue(grid(paramCount));
+    }
+
+    /** The traced layer of every replica, as it is after the update, into {@code dst}. */
+    void trace(long dst) {
+      trace.setPointer(5, dst);
+      trace.enqueue(grid(replicas * traceSize));
     }
   }
 

@@ -83,6 +83,41 @@ class CudaRoundTripsTest {
   }
 
   /**
+   * A traced layer (diagnostics.step_weights) adds one launch to each traced step, still without
+   * waiting for the device, and one copy to endEpoch; the batch accuracy adds nothing.
+   */
+  @Test
+  void aTracedLayerAddsOneLaunchPerTracedStepAndOneCopyPerEpoch() {
+    CountingDevice dev = new CountingDevice(NativeTools.emulatedDevice());
+    int depth = 2;
+    NetworkSpec spec = ParityChecks.spec(Activation.RELU, depth, Reduction.SUM);
+    GroupSpec traced = new GroupSpec(spec, Precision.FP64, ParityChecks.BATCH, STEPS, true, 1, 2);
+    try (Group g = new CudaBackend(dev).createGroup(traced, ParityChecks.setups(spec, 0, 3))) {
+      for (int epoch = 1; epoch <= 2; epoch++) {
+        g.beginEpoch(order(3));
+        List<Long> calls = new ArrayList<>();
+        List<Long> expected = new ArrayList<>();
+        for (int s = 0; s < STEPS; s++) {
+          CountingDevice.Snapshot before = dev.counts().snapshot();
+          g.step(
+              s * ParityChecks.BATCH,
+              Math.min(ParityChecks.BATCH, ParityChecks.N_TRAIN - s * ParityChecks.BATCH),
+              0.01);
+          CountingDevice.Snapshot step = dev.counts().snapshot().minus(before);
+          assertEquals(0L, step.copies() + step.allocs() + step.synchronizes(), "step " + s);
+          calls.add(step.calls());
+          // every 2nd step of the group's life is traced: steps 2, 4, ... (1-based)
+          expected.add(5L * (depth + 1) + 2 + ((s + 1) % 2 == 0 ? 1 : 0));
+        }
+        assertEquals(expected, calls, "epoch " + epoch + ": calls per step");
+        CountingDevice.Snapshot before = dev.counts().snapshot();
+        g.endEpoch();
+        assertEquals(2L, dev.counts().snapshot().minus(before).copiesOut(), "endEpoch copies");
+      }
+    }
+  }
+
+  /**
    * A diagnosed epoch (beginEpoch, its steps, endEpoch, evaluate, allParameters) copies between
    * host and device the same 4 times at every depth and R; after the first epoch it allocates and
    * frees nothing.

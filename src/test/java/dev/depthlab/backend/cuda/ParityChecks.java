@@ -1,6 +1,7 @@
 package dev.depthlab.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -543,7 +544,8 @@ abstract class ParityChecks {
   private double trajectoryParity(
       List<Executable> failures, NetworkSpec spec, Precision p, int replicas, long shuffleSeed) {
     int steps = (N_TRAIN + BATCH - 1) / BATCH;
-    GroupSpec gs = new GroupSpec(spec, p, BATCH, steps);
+    // batch accuracy on, and a middle layer traced every 3rd step: 1 or 2 records per epoch of 4
+    GroupSpec gs = new GroupSpec(spec, p, BATCH, steps, true, spec.layers() / 2, 3);
     double lr = lr(spec.reduction());
     double tol = trajTol(p);
     double worst = 0;
@@ -579,6 +581,24 @@ abstract class ParityChecks {
           String who = ep + " replica " + r;
           worst =
               Math.max(worst, check(failures, who + " step losses (element = step)", la, lb, tol));
+          for (int s = 0; s < steps; s++) {
+            int count = Math.min(BATCH, N_TRAIN - s * BATCH);
+            checkCount(
+                failures,
+                who + " step " + s + " batch accuracy",
+                a.accuracy(r, s),
+                b.accuracy(r, s),
+                count,
+                p == Precision.FP64 ? 0 : 1);
+          }
+          assertArrayEquals(b.traced(), a.traced(), who + " traced steps");
+          for (int k = 0; k < b.traced().length; k++) {
+            worst =
+                Math.max(
+                    worst,
+                    check(
+                        failures, who + " trace record " + k, a.traced(r, k), b.traced(r, k), tol));
+          }
           for (int l = 0; l < spec.layers(); l++) {
             double[] ga = new double[steps];
             double[] gb = new double[steps];
