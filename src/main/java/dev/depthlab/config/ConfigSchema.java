@@ -23,7 +23,14 @@ final class ConfigSchema {
         List.of("depths", "width", "layers", "activation", "leaky_slope", "init", "bias_init"));
     SECTIONS.put(
         "training",
-        List.of("epochs", "batch_size", "batch_fraction", "lr", "reduction", "clip_eps"));
+        List.of(
+            "epochs",
+            "batch_size",
+            "batch_fraction",
+            "lr",
+            "reduction",
+            "clip_eps",
+            "output_gradient"));
     SECTIONS.put("diagnostics", List.of("every", "steps"));
   }
 

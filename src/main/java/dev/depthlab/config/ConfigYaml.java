@@ -1,6 +1,7 @@
 package dev.depthlab.config;
 
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.model.OutputGradient;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +20,10 @@ import java.util.regex.Pattern;
  * another backend and its results still belong together. {@code precision} is hashed: fp32 and fp64
  * runs are different experiments. The name is hashed too. Adding a key to the config later changes
  * every hash (the canonical text gains a line); that is deliberate, since old results did not know
- * the new key.
+ * the new key. The exception: a key added as an option whose default is exactly what every run did
+ * before it existed (so stored results are results of its default) joins the hashed text only when
+ * it is set to something else, and stored studies keep their hash. {@code training.output_gradient}
+ * is such a key (default {@code fused}). {@link #toYaml} writes every key.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -53,15 +57,18 @@ public final class ConfigYaml {
     return hash(c).substring(0, 16);
   }
 
-  private static String write(StudyConfig c, boolean withBackend) {
+  /**
+   * {@code full}: every key (toYaml); else the hashed text, without backend (the class comment).
+   */
+  private static String write(StudyConfig c, boolean full) {
     StringBuilder y = new StringBuilder();
     line(y, 0, "name", str(c.name()));
     data(y, c.data());
     model(y, c.model());
-    training(y, c.training());
+    training(y, c.training(), full);
     line(y, 0, "seeds", c.seeds().toString());
     line(y, 0, "precision", c.precision().key());
-    if (withBackend) {
+    if (full) {
       line(y, 0, "backend", str(c.backend()));
     }
     y.append("diagnostics:\n");
@@ -109,7 +116,7 @@ public final class ConfigYaml {
     line(y, 1, "bias_init", num(m.biasInit()));
   }
 
-  private static void training(StringBuilder y, TrainingConfig t) {
+  private static void training(StringBuilder y, TrainingConfig t, boolean full) {
     y.append("training:\n");
     line(y, 1, "epochs", Integer.toString(t.epochs()));
     if (t.batchSize() > 0) {
@@ -120,6 +127,9 @@ public final class ConfigYaml {
     line(y, 1, "lr", num(t.lr()));
     line(y, 1, "reduction", t.reduction().key());
     line(y, 1, "clip_eps", num(t.clipEps()));
+    if (full || t.outputGradient() != OutputGradient.FUSED) {
+      line(y, 1, "output_gradient", t.outputGradient().key());
+    }
   }
 
   private static void line(StringBuilder y, int indent, String key, String value) {

@@ -1,5 +1,6 @@
 package dev.depthlab.config;
 
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Reduction;
 
 /**
@@ -12,7 +13,8 @@ public record TrainingConfig(
     double batchFraction,
     double lr,
     Reduction reduction,
-    double clipEps) {
+    double clipEps,
+    OutputGradient outputGradient) {
 
   /** The batch size for a training set of {@code nTrain} points. */
   public int batchFor(int nTrain) {

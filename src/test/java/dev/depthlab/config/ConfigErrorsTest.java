@@ -63,6 +63,8 @@ class ConfigErrorsTest {
         "training:|  clip_eps: -1e-9; 2; training.clip_eps: must be in [0, 0.5), got -1e-9",
         "training:|  reduction: median; 2; training.reduction: must be one of sum, mean, got"
             + " 'median'",
+        "training:|  output_gradient: clipped; 2; training.output_gradient: must be one of fused,"
+            + " chained, got 'clipped'",
         // model
         "model:|  depths: [1,|    -2]; 3; model.depths: must be >= 0, got -2",
         "model:|  depths: abc; 2; model.depths: expected a list of integers, got 'abc'",

@@ -49,11 +49,21 @@ class ConfigHashTest {
         "data.test.seed_offset=101",
         "data.test.fraction=0.2",
         "training.reduction=mean",
+        "training.output_gradient=chained",
         "diagnostics.steps=true",
         "name=other"
       })
   void hashChangesWithTheProtocol(String override) {
     assertNotEquals(ConfigYaml.hash(seed()), ConfigYaml.hash(seed(override)), override);
+  }
+
+  @Test
+  void theDefaultOutputGradientKeepsTheStoredHashes() {
+    // output_gradient came after results were stored, all of them with its default (fused): set
+    // explicitly to fused it must not move a stored study's hash; chained changes it (above)
+    StudyConfig fused = seed("training.output_gradient=fused");
+    assertEquals(PINNED, ConfigYaml.hash(fused));
+    assertTrue(ConfigYaml.toYaml(fused).contains("  output_gradient: fused\n"));
   }
 
   @ParameterizedTest
