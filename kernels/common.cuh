@@ -39,6 +39,17 @@ __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
 }
 
+// The nn-depth-study seed's output gradient (OutputGradient.CHAINED, OutputGradient.chained in
+// Java): the BCE's derivative at the clipped prediction pc, times the sigmoid's derivative at the
+// unclipped p, in double and in the seed's order. The fp32 kernels call it with their float p,
+// label and eps and round the result: in float, 1 - 1e-8 rounds to 1 and 1 - pc would be 0.
+__device__ __forceinline__ double dl_bce_chained(double p, double label, double eps) {
+  double hi = 1.0 - eps;
+  double pc = p < eps ? eps : (p > hi ? hi : p);
+  double dp = (1.0 - label) / (1.0 - pc) - label / pc;
+  return dp * p * (1.0 - p);
+}
+
 __device__ __forceinline__ bool dl_inactive(double z, int act) {
   return act == DL_TANH ? fabs(z) >= DL_TANH_SATURATION : z <= 0.0;
 }
