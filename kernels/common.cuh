@@ -31,11 +31,15 @@ __device__ __forceinline__ T dl_sigmoid(T z) {
   return (T)(1.0 / (1.0 + exp(-(double)z)));
 }
 
-// Binary cross-entropy of one prediction, p clipped to [eps, 1 - eps].
+// Binary cross-entropy of one prediction, p clipped to [eps, 1 - eps]. A 0/1 label takes one
+// logarithm, as the CPU does: the two-term form would multiply the other logarithm by 0, which is
+// NaN where that logarithm is infinite (fp32, where 1 - 1e-8 rounds to 1 and pc can be 1).
 template <typename T>
 __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   T hi = T(1) - eps;
   T pc = p < eps ? eps : (p > hi ? hi : p);
+  if (label == T(1)) return (T)(-log((double)pc));
+  if (label == T(0)) return (T)(-log((double)(T(1) - pc)));
   return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
 }
 
