@@ -31,11 +31,15 @@ __device__ __forceinline__ T dl_sigmoid(T z) {
   return (T)(1.0 / (1.0 + exp(-(double)z)));
 }
 
-// Binary cross-entropy of one prediction, p clipped to [eps, 1 - eps].
+// Binary cross-entropy of one prediction, p clipped to [eps, 1 - eps]. A 0/1 label takes one
+// logarithm, as the CPU does: the two-term form would multiply the other logarithm by 0, which is
+// NaN where that logarithm is infinite (fp32, where 1 - 1e-8 rounds to 1 and pc can be 1).
 template <typename T>
 __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   T hi = T(1) - eps;
   T pc = p < eps ? eps : (p > hi ? hi : p);
+  if (label == T(1)) return (T)(-log((double)pc));
+  if (label == T(0)) return (T)(-log((double)(T(1) - pc)));
   return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
 }
 
@@ -44,6 +48,17 @@ __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
 template <typename T>
 __device__ __forceinline__ int dl_correct(T p, T label) {
   return (p >= T(0.5)) == (label >= T(0.5)) ? 1 : 0;
+}
+
+// The nn-depth-study seed's output gradient (OutputGradient.CHAINED, OutputGradient.chained in
+// Java): the BCE's derivative at the clipped prediction pc, times the sigmoid's derivative at the
+// unclipped p, in double and in the seed's order. The fp32 kernels call it with their float p,
+// label and eps and round the result: in float, 1 - 1e-8 rounds to 1 and 1 - pc would be 0.
+__device__ __forceinline__ double dl_bce_chained(double p, double label, double eps) {
+  double hi = 1.0 - eps;
+  double pc = p < eps ? eps : (p > hi ? hi : p);
+  double dp = (1.0 - label) / (1.0 - pc) - label / pc;
+  return dp * p * (1.0 - p);
 }
 
 __device__ __forceinline__ bool dl_inactive(double z, int act) {

@@ -35,11 +35,13 @@ __device__ void bias_act(T* z, const T* b, T* a, int rows, int units, int zStrid
 }
 
 // The output layer of a batch, one thread per (r, s): z += b, p = sigmoid(z), the sample's
-// clipped BCE into loss[r * lossStride + s] (double), and dz = (p - y) * scale. step_sums adds
-// the losses and dz's rows (the output bias gradient) up afterwards.
+// clipped BCE into loss[r * lossStride + s] (double), and dz = (p - y) * scale, or with
+// chained != 0 the seed's rule (dl_bce_chained) times scale. step_sums adds the losses and dz's
+// rows (the output bias gradient) up afterwards.
 template <typename T>
 __device__ void output_grad(T* z, const T* b, const T* y, T* dz, double* loss, int rows,
-                            int stride, int bStride, double clipEps, int mean, int replicas) {
+                            int stride, int bStride, double clipEps, int mean, int replicas,
+                            int chained) {
   int t = dl_thread_index();
   if (t >= replicas * rows) return;
   int r = t / rows;
@@ -51,7 +53,8 @@ __device__ void output_grad(T* z, const T* b, const T* y, T* dz, double* loss, i
   T p = dl_sigmoid(v);
   T label = y[i];
   loss[i] = (double)dl_bce(p, label, (T)clipEps);
-  dz[i] = (p - label) * scale;
+  T d = chained ? (T)dl_bce_chained((double)p, (double)label, (double)(T)clipEps) : p - label;
+  dz[i] = d * scale;
 }
 
 // dz *= act'(z) for a hidden layer (dz holds dL/da on entry), and db = column sums of the
@@ -170,8 +173,8 @@ DL_ENTRY(bias_act,
          (z, b, a, rows, units, zStride, bStride, aStride, act, slope, replicas))
 DL_ENTRY(output_grad,
          (T* z, const T* b, const T* y, T* dz, double* loss, int rows, int stride, int bStride,
-          double clipEps, int mean, int replicas),
-         (z, b, y, dz, loss, rows, stride, bStride, clipEps, mean, replicas))
+          double clipEps, int mean, int replicas, int chained),
+         (z, b, y, dz, loss, rows, stride, bStride, clipEps, mean, replicas, chained))
 DL_ENTRY(act_backward_db,
          (T* dz, const T* z, const T* a, T* db, int rows, int units, int zStride, int bStride,
           int act, double slope, int replicas),

@@ -42,6 +42,8 @@ def net(s):
          ("double scale = mean ? 1.0 / count : 1.0;", "float scale = mean ? 1.0f / count : 1.0f;"),
          ("double[] zo = ", "float[] zo = "), ("double[] g = ", "float[] g = "),
          ("double p = 1.0 / (1.0 + Math.exp(-zo[s]));", "float p = sigmoid(zo[s]);"),
+         ("double d = chained ? OutputGradient.chained(p, y[s], clipEps) : p - y[s];",
+          "float d = chained ? (float) OutputGradient.chained(p, y[s], clipEps) : p - y[s];"),
          ("double label = labels[start + s];", "float label = labels[start + s];"),
          ("private double bce(double p, double label) {\n    double pc = Math.min(Math.max(p, clipEps), 1.0 - clipEps);",
           "private float bce(float p, float label) {\n    float pc = Math.min(Math.max(p, clipEps), 1.0f - clipEps);"),

@@ -6,6 +6,7 @@ import dev.depthlab.backend.BackendRegistry;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.config.StudyConfig;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Precision;
 import dev.depthlab.train.GradCheck;
 import dev.depthlab.train.RunSpec;
@@ -78,6 +79,14 @@ final class GradcheckCommand implements Callable<Integer> {
         out.println(b.name() + " skipped: " + av.reason());
       }
     }
+    OutputGradient rule = cfg.training().outputGradient();
+    out.println(
+        "output gradient "
+            + rule.key()
+            + ": finite differences of "
+            + (rule == OutputGradient.FUSED
+                ? "the unclipped BCE (p - y is its exact gradient)"
+                : "the clipped BCE continued beyond each clip bound by its tangent line"));
     out.printf(
         "%-14s %-6s %-5s %-5s %-12s %-12s %s%n",
         "dataset", "depth", "seed", "backend", "fp64 vs FD", "fp32 vs FD", "excluded (kinks)");

@@ -5,6 +5,7 @@ import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
@@ -226,7 +227,10 @@ final class ConfigBinder {
     Reduction reduction = enumChoice(s, "reduction", t.reduction(), Reduction.values());
     double clip = number(s, "clip_eps", t.clipEps(), v -> v >= 0 && v < 0.5, "must be in [0, 0.5)");
     Sampling sampling = enumChoice(s, "sampling", t.sampling(), Sampling.values());
-    return new TrainingConfig(epochs, batchSize, batchFraction, lr, reduction, clip, sampling);
+    OutputGradient outputGradient =
+        enumChoice(s, "output_gradient", t.outputGradient(), OutputGradient.values());
+    return new TrainingConfig(
+        epochs, batchSize, batchFraction, lr, reduction, clip, sampling, outputGradient);
   }
 
   private List<Long> seeds(Section top) {

@@ -24,7 +24,14 @@ final class ConfigSchema {
     SECTIONS.put(
         "training",
         List.of(
-            "epochs", "batch_size", "batch_fraction", "sampling", "lr", "reduction", "clip_eps"));
+            "epochs",
+            "batch_size",
+            "batch_fraction",
+            "sampling",
+            "lr",
+            "reduction",
+            "clip_eps",
+            "output_gradient"));
     SECTIONS.put("diagnostics", List.of("every", "steps", "grad_stats", "step_weights"));
     SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
     SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));

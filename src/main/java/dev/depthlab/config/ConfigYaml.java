@@ -1,6 +1,7 @@
 package dev.depthlab.config;
 
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.model.OutputGradient;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,9 +21,10 @@ import java.util.regex.Pattern;
  * runs are different experiments. The name is hashed too.
  *
  * <p>Keys added after results were first stored ({@code training.sampling}, {@code
- * diagnostics.grad_stats}, {@code diagnostics.step_weights}) are written only when they differ from
- * their default, which is the behaviour every stored study ran with: a study that does not use them
- * keeps its hash and its results, and one that does gets a new hash.
+ * training.output_gradient}, {@code diagnostics.grad_stats}, {@code diagnostics.step_weights}) are
+ * options whose default is exactly what every run did before they existed. They are written (to
+ * study.yaml and to the hashed text alike) only when they differ from their default: a study that
+ * does not use them keeps its hash and its results, and one that does gets a new hash.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -56,7 +58,10 @@ public final class ConfigYaml {
     return hash(c).substring(0, 16);
   }
 
-  private static String write(StudyConfig c, boolean withBackend) {
+  /**
+   * {@code full}: every key (toYaml); else the hashed text, without backend (the class comment).
+   */
+  private static String write(StudyConfig c, boolean full) {
     StringBuilder y = new StringBuilder();
     line(y, 0, "name", str(c.name()));
     data(y, c.data());
@@ -64,7 +69,7 @@ public final class ConfigYaml {
     training(y, c.training());
     line(y, 0, "seeds", c.seeds().toString());
     line(y, 0, "precision", c.precision().key());
-    if (withBackend) {
+    if (full) {
       line(y, 0, "backend", str(c.backend()));
     }
     y.append("diagnostics:\n");
@@ -149,6 +154,9 @@ public final class ConfigYaml {
     line(y, 1, "lr", num(t.lr()));
     line(y, 1, "reduction", t.reduction().key());
     line(y, 1, "clip_eps", num(t.clipEps()));
+    if (t.outputGradient() != OutputGradient.FUSED) {
+      line(y, 1, "output_gradient", t.outputGradient().key()); // a later key, as sampling
+    }
   }
 
   private static void line(StringBuilder y, int indent, String key, String value) {

@@ -1,11 +1,13 @@
 package dev.depthlab.config;
 
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Reduction;
 
 /**
  * Mini-batch SGD settings. Exactly one of {@code batchSize} (> 0) and {@code batchFraction} (in (0,
  * 1], of the training set, floored, at least one sample) is in use; the other is 0. {@code
- * sampling} says how each step's batch is drawn.
+ * sampling} says how each step's batch is drawn, {@code outputGradient} which rule gives the output
+ * layer's gradient.
  */
 public record TrainingConfig(
     int epochs,
@@ -14,9 +16,13 @@ public record TrainingConfig(
     double lr,
     Reduction reduction,
     double clipEps,
-    Sampling sampling) {
+    Sampling sampling,
+    OutputGradient outputGradient) {
 
-  /** The settings with the default sampling, {@link Sampling#EPOCH_SHUFFLE}. */
+  /**
+   * The settings with the default sampling ({@link Sampling#EPOCH_SHUFFLE}) and output gradient
+   * ({@link OutputGradient#FUSED}).
+   */
   public TrainingConfig(
       int epochs,
       int batchSize,
@@ -27,9 +33,42 @@ public record TrainingConfig(
     this(epochs, batchSize, batchFraction, lr, reduction, clipEps, Sampling.EPOCH_SHUFFLE);
   }
 
+  /** The settings with the default output gradient, {@link OutputGradient#FUSED}. */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double batchFraction,
+      double lr,
+      Reduction reduction,
+      double clipEps,
+      Sampling sampling) {
+    this(epochs, batchSize, batchFraction, lr, reduction, clipEps, sampling, OutputGradient.FUSED);
+  }
+
+  /** The settings with the default sampling, {@link Sampling#EPOCH_SHUFFLE}. */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double batchFraction,
+      double lr,
+      Reduction reduction,
+      double clipEps,
+      OutputGradient outputGradient) {
+    this(
+        epochs,
+        batchSize,
+        batchFraction,
+        lr,
+        reduction,
+        clipEps,
+        Sampling.EPOCH_SHUFFLE,
+        outputGradient);
+  }
+
   /** The same settings over {@code n} epochs. */
   public TrainingConfig withEpochs(int n) {
-    return new TrainingConfig(n, batchSize, batchFraction, lr, reduction, clipEps, sampling);
+    return new TrainingConfig(
+        n, batchSize, batchFraction, lr, reduction, clipEps, sampling, outputGradient);
   }
 
   /**

@@ -1,24 +1,42 @@
 package dev.depthlab.model;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The architecture of a fully connected binary classifier: layer sizes from input to the single
- * sigmoid output, the hidden activation, and the loss settings. Layer {@code l} (0-based) maps
- * {@code sizes[l]} inputs to {@code sizes[l+1]} outputs; there are {@code layers()} such layers,
- * {@code layers() - 1} of them hidden.
+ * sigmoid output, the hidden activation, and the loss settings (reduction, clip, the output
+ * gradient rule). Layer {@code l} (0-based) maps {@code sizes[l]} inputs to {@code sizes[l+1]}
+ * outputs; there are {@code layers()} such layers, {@code layers() - 1} of them hidden.
  */
 public record NetworkSpec(
-    int[] sizes, Activation activation, double leakySlope, Reduction reduction, double clipEps) {
+    int[] sizes,
+    Activation activation,
+    double leakySlope,
+    Reduction reduction,
+    double clipEps,
+    OutputGradient outputGradient) {
 
   public NetworkSpec {
     if (sizes.length < 2 || sizes[sizes.length - 1] != 1) {
       throw new IllegalArgumentException("sizes must end in one output: " + Arrays.toString(sizes));
     }
     sizes = sizes.clone();
+    Objects.requireNonNull(outputGradient, "outputGradient");
   }
 
-  /** input -> depth hidden layers of {@code width} -> 1. */
+  /** With the default output gradient, {@code FUSED}. */
+  public NetworkSpec(
+      int[] sizes, Activation activation, double leakySlope, Reduction reduction, double clipEps) {
+    this(sizes, activation, leakySlope, reduction, clipEps, OutputGradient.FUSED);
+  }
+
+  /** The same network with output gradient rule {@code rule}. */
+  public NetworkSpec withOutputGradient(OutputGradient rule) {
+    return new NetworkSpec(sizes, activation, leakySlope, reduction, clipEps, rule);
+  }
+
+  /** input -> depth hidden layers of {@code width} -> 1, with the {@code FUSED} output gradient. */
   public static NetworkSpec of(
       int inputs,
       int depth,
@@ -77,7 +95,8 @@ public record NetworkSpec(
         && activation == s.activation
         && Double.compare(leakySlope, s.leakySlope) == 0
         && reduction == s.reduction
-        && Double.compare(clipEps, s.clipEps) == 0;
+        && Double.compare(clipEps, s.clipEps) == 0
+        && outputGradient == s.outputGradient;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.depthlab.report;
 import dev.depthlab.config.DiagnosticsConfig.GradStats;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.train.RunSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ final class ReportMarkdown {
         Locale.ROOT,
         "Protocol hash `%s` (the config is in study.yaml). "
             + "Data %s, %d training points; %s, %s, %s init; %d epochs of SGD, %s, lr %s, "
-            + "reduction %s; seeds %s; %s.",
+            + "reduction %s%s; seeds %s; %s.",
         hash.substring(0, Math.min(16, hash.length())),
         sets,
         cfg.data().nTrain(),
@@ -93,6 +94,10 @@ final class ReportMarkdown {
         batch,
         t.lr(),
         t.reduction().key(),
+        // said only when not the default, so the reports of stored studies stay as they were
+        t.outputGradient() == OutputGradient.FUSED
+            ? ""
+            : ", output gradient " + t.outputGradient().key(),
         cfg.seeds(),
         cfg.precision().key());
   }

@@ -8,6 +8,7 @@ import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
@@ -16,6 +17,13 @@ import java.util.List;
 /**
  * Checks a backend's gradients against central finite differences of an independent scalar
  * reference of the same objective, computed in double.
+ *
+ * <p>The objective: by default ({@link Objective#RULE}) the loss whose exact gradient the network's
+ * output rule ({@link OutputGradient}) is, so that a check holds wherever the outputs are, clipped
+ * or not: for {@code FUSED} (p - y) the unclipped BCE; for {@code CHAINED} (the seed's) the clipped
+ * BCE continued beyond each clip bound by its tangent line there. Where no output is clipped both
+ * equal the clipped BCE that runs report ({@link Objective#CLIPPED_BCE}), whose finite difference
+ * is 0 for a clipped output (the clip is flat there) and so matches neither rule.
  *
  * <p>Error measure: for each layer, weights and biases separately, the norm-wise relative error
  * {@code |g - fd|_2 / max(|g|_2, |fd|_2)}; the check's error is the largest of these. A norm-wise
@@ -32,6 +40,14 @@ public final class GradCheck {
   public static final double H = 1e-5;
 
   private GradCheck() {}
+
+  /** Which loss the finite differences are taken of; see the class comment. */
+  public enum Objective {
+    /** The loss whose exact gradient the net's output rule is. */
+    RULE,
+    /** The clipped BCE of the reported loss: the same as RULE's where no output is clipped. */
+    CLIPPED_BCE
+  }
 
   /** The outcome of one check: the max error, per-layer errors, and excluded parameter count. */
   public record Result(
@@ -52,7 +68,9 @@ public final class GradCheck {
     }
   }
 
-  /** Compares {@code analytic} (one replica's gradients) with finite differences. */
+  /**
+   * Compares {@code analytic} (one replica's gradients) with finite differences of the rule's loss.
+   */
   public static Result check(
       NetworkSpec net,
       Parameters params,
@@ -60,7 +78,19 @@ public final class GradCheck {
       int[] batch,
       double[][] analyticW,
       double[][] analyticB) {
-    Reference ref = new Reference(net, train, batch);
+    return check(net, params, train, batch, analyticW, analyticB, Objective.RULE);
+  }
+
+  /** Compares {@code analytic} with finite differences of {@code objective}. */
+  public static Result check(
+      NetworkSpec net,
+      Parameters params,
+      DataSet train,
+      int[] batch,
+      double[][] analyticW,
+      double[][] analyticB,
+      Objective objective) {
+    Reference ref = new Reference(net, train, batch, objective);
     Parameters p = params.copy();
     int layers = net.layers();
     boolean[] base = ref.pattern(p);
@@ -142,12 +172,14 @@ public final class GradCheck {
    */
   static final class Reference {
     private final NetworkSpec net;
+    private final Objective objective;
     private final double[][] xs;
     private final double[] ys;
     private boolean[] pattern;
 
-    Reference(NetworkSpec net, DataSet data, int[] batch) {
+    Reference(NetworkSpec net, DataSet data, int[] batch, Objective objective) {
       this.net = net;
+      this.objective = objective;
       int f = data.features();
       xs = new double[batch.length][f];
       ys = new double[batch.length];
@@ -168,7 +200,7 @@ public final class GradCheck {
       return pattern;
     }
 
-    /** The batch objective (sum or mean of clipped BCE) and the activation pattern. */
+    /** The batch objective (sum or mean of the per-sample loss) and the activation pattern. */
     double loss(Parameters p) {
       int[] sizes = net.sizes();
       int hiddenUnits = 0;
@@ -203,12 +235,33 @@ public final class GradCheck {
             double eps = net.clipEps();
             pattern[pi++] = prob < eps;
             pattern[pi++] = prob > 1 - eps;
-            double pc = Math.min(Math.max(prob, eps), 1 - eps);
-            total += -(ys[s] * Math.log(pc) + (1 - ys[s]) * Math.log(1 - pc));
+            total += sampleLoss(z[0], ys[s], eps);
           }
         }
       }
       return net.reduction() == Reduction.MEAN ? total / xs.length : total;
+    }
+
+    /**
+     * One sample's loss at output pre-activation {@code z}. 1 - p is computed as sigmoid(-z), not
+     * as 1 - p, whose cancellation near p = 1 would swamp the finite differences.
+     */
+    private double sampleLoss(double z, double y, double eps) {
+      double p = 1.0 / (1.0 + Math.exp(-z));
+      double q = 1.0 / (1.0 + Math.exp(z));
+      if (objective == Objective.RULE && net.outputGradient() == OutputGradient.FUSED) {
+        return -(y * Math.log(p) + (1 - y) * Math.log(q));
+      }
+      double pc = Math.min(Math.max(p, eps), 1 - eps);
+      double qc = Math.min(Math.max(q, eps), 1 - eps);
+      double clipped = -(y * Math.log(pc) + (1 - y) * Math.log(qc));
+      if (objective == Objective.CLIPPED_BCE) {
+        return clipped;
+      }
+      // CHAINED: beyond a bound, the tangent line of the BCE there (its slope in p at the bound)
+      double slope = (1 - y) / qc - y / pc;
+      double beyond = p < eps ? p - eps : (q < eps ? eps - q : 0.0);
+      return clipped + slope * beyond;
     }
 
     private double activate(double z) {

@@ -19,10 +19,12 @@ public record RunSpec(StudyConfig config, DatasetSpec dataset, int depth, long s
     var t = config.training();
     if (m.explicitLayers()) {
       int[] sizes = m.layers().stream().mapToInt(Integer::intValue).toArray();
-      return new NetworkSpec(sizes, m.activation(), m.leakySlope(), t.reduction(), t.clipEps());
+      return new NetworkSpec(
+          sizes, m.activation(), m.leakySlope(), t.reduction(), t.clipEps(), t.outputGradient());
     }
     return NetworkSpec.of(
-        INPUTS, depth, m.width(), m.activation(), m.leakySlope(), t.reduction(), t.clipEps());
+            INPUTS, depth, m.width(), m.activation(), m.leakySlope(), t.reduction(), t.clipEps())
+        .withOutputGradient(t.outputGradient());
   }
 
   /** The run's folder below the study folder: {@code runs/<dataset>/depth-<d>/seed-<s>}. */

@@ -33,6 +33,26 @@ class InfoCommandsTest {
   }
 
   @Test
+  void gradcheckChecksTheConfiguredOutputGradient() {
+    var fused = CliTestSupport.run("gradcheck", "--seeds", "1", "--set", "model.depths=[2]");
+    assertTrue(fused.out().contains("output gradient fused: finite differences of the unclipped"));
+    var chained =
+        CliTestSupport.run(
+            "gradcheck",
+            "--seeds",
+            "1",
+            "--set",
+            "model.depths=[2]",
+            "--set",
+            "training.output_gradient=chained");
+    assertEquals(0, chained.code(), chained.out() + chained.err());
+    assertTrue(
+        chained.out().contains("output gradient chained: finite differences of the clipped BCE"),
+        chained.out());
+    assertTrue(chained.out().contains("gradcheck passed"), chained.out());
+  }
+
+  @Test
   void dataDescribesBalanceAndExportsCsv(@TempDir Path tmp) throws Exception {
     var r = CliTestSupport.run("data", "config/seed-study.yaml", "--export", tmp.toString());
     assertEquals(0, r.code(), r.err());

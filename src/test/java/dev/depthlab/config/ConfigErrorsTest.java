@@ -76,6 +76,8 @@ class ConfigErrorsTest {
             + " must be >= 1, got 0",
         "diagnostics:|  step_weights: 3; 2; diagnostics.step_weights: expected a map of keys, got"
             + " '3'",
+        "training:|  output_gradient: clipped; 2; training.output_gradient: must be one of fused,"
+            + " chained, got 'clipped'",
         // model
         "model:|  depths: [1,|    -2]; 3; model.depths: must be >= 0, got -2",
         "model:|  depths: abc; 2; model.depths: expected a list of integers, got 'abc'",

@@ -11,6 +11,7 @@ import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.nio.file.Files;
@@ -83,7 +84,8 @@ class ConfigFilesTest {
         () -> assertEquals(0.0, d.model().biasInit()),
         () ->
             assertEquals(
-                new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8), d.training()),
+                new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8, OutputGradient.FUSED),
+                d.training()),
         () -> assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), d.seeds()),
         () -> assertEquals(Precision.FP64, d.precision()),
         () -> assertEquals("auto", d.backend()),
@@ -118,7 +120,14 @@ class ConfigFilesTest {
         () ->
             assertEquals(
                 new TrainingConfig(
-                    10, 0, 0.084, 0.0002, Reduction.SUM, 1e-7, Sampling.RANDOM_BATCHES),
+                    10,
+                    0,
+                    0.084,
+                    0.0002,
+                    Reduction.SUM,
+                    1e-7,
+                    Sampling.RANDOM_BATCHES,
+                    OutputGradient.FUSED),
                 c.training()),
         () -> assertEquals(40, c.training().batchFor(480)),
         () -> assertEquals(List.of(0L), c.seeds()),
@@ -146,7 +155,9 @@ class ConfigFilesTest {
         () -> assertEquals(16, c.model().width()),
         () -> assertEquals(List.of(0L, 1L, 2L), c.seeds()),
         () ->
-            assertEquals(new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8), c.training()),
+            assertEquals(
+                new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8, OutputGradient.FUSED),
+                c.training()),
         () -> assertEquals(d.precision(), c.precision()),
         () -> assertEquals(d.diagnostics(), c.diagnostics()));
   }
@@ -172,7 +183,7 @@ class ConfigFilesTest {
               depths: [0, 3]
               bias_init: -0.0
               leaky_slope: 1.0e+300
-            training: {lr: 2.5e-05, clip_eps: 0.0}
+            training: {lr: 2.5e-05, clip_eps: 0.0, output_gradient: chained}
             seeds: [9223372036854775807]
             backend: cuda
             diagnostics: {every: 7, steps: true}

@@ -52,6 +52,7 @@ class ConfigHashTest {
         "training.reduction=mean",
         "training.sampling=random_batches",
         "diagnostics.step_weights={layer: 1, every: 1}",
+        "training.output_gradient=chained",
         "diagnostics.steps=true",
         "name=other"
       })
@@ -70,6 +71,13 @@ class ConfigHashTest {
     StudyConfig noTrace =
         ConfigLoader.parse("diagnostics: {step_weights: }\n", "seed-study.yaml", List.of());
     assertEquals(PINNED, ConfigYaml.hash(noTrace));
+    // output_gradient came after results were stored too, all of them with its default (fused)
+    StudyConfig fused = seed("training.output_gradient=fused");
+    assertEquals(PINNED, ConfigYaml.hash(fused));
+    assertFalse(ConfigYaml.toYaml(fused).contains("output_gradient"));
+    assertTrue(
+        ConfigYaml.toYaml(seed("training.output_gradient=chained"))
+            .contains("  output_gradient: chained\n"));
   }
 
   @ParameterizedTest

@@ -4,6 +4,7 @@ package dev.depthlab.backend.cpu;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Reduction;
 
@@ -18,6 +19,10 @@ final class CpuNet32 implements CpuNet {
   private final float slope;
   private final float clipEps;
   private final boolean mean;
+
+  /** The output gradient rule: the seed's CHAINED, or p - y (FUSED). See {@link OutputGradient}. */
+  private final boolean chained;
+
   private final int rowsCap;
 
   private final float[][] w;
@@ -60,6 +65,7 @@ final class CpuNet32 implements CpuNet {
     slope = (float) net.leakySlope();
     clipEps = (float) net.clipEps();
     mean = net.reduction() == Reduction.MEAN;
+    chained = net.outputGradient() == OutputGradient.CHAINED;
     rowsCap = maxBatch;
     w = new float[layers][];
     b = new float[layers][];
@@ -169,7 +175,8 @@ final class CpuNet32 implements CpuNet {
     for (int s = 0; s < count; s++) {
       float p = sigmoid(zo[s]);
       lossSum += bce(p, y[s]);
-      g[s] = (p - y[s]) * scale;
+      float d = chained ? (float) OutputGradient.chained(p, y[s], clipEps) : p - y[s];
+      g[s] = d * scale;
     }
     for (int l = top; l >= 0; l--) {
       Dense32.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);

@@ -3,6 +3,7 @@ package dev.depthlab.backend.cpu;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Reduction;
 
@@ -17,6 +18,10 @@ final class CpuNet64 implements CpuNet {
   private final double slope;
   private final double clipEps;
   private final boolean mean;
+
+  /** The output gradient rule: the seed's CHAINED, or p - y (FUSED). See {@link OutputGradient}. */
+  private final boolean chained;
+
   private final int rowsCap;
 
   private final double[][] w;
@@ -59,6 +64,7 @@ final class CpuNet64 implements CpuNet {
     slope = net.leakySlope();
     clipEps = net.clipEps();
     mean = net.reduction() == Reduction.MEAN;
+    chained = net.outputGradient() == OutputGradient.CHAINED;
     rowsCap = maxBatch;
     w = new double[layers][];
     b = new double[layers][];
@@ -164,7 +170,8 @@ final class CpuNet64 implements CpuNet {
     for (int s = 0; s < count; s++) {
       double p = 1.0 / (1.0 + Math.exp(-zo[s]));
       lossSum += bce(p, y[s]);
-      g[s] = (p - y[s]) * scale;
+      double d = chained ? OutputGradient.chained(p, y[s], clipEps) : p - y[s];
+      g[s] = d * scale;
     }
     for (int l = top; l >= 0; l--) {
       Dense64.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);

@@ -8,6 +8,7 @@ import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
@@ -678,7 +679,8 @@ final class CudaGroup implements Group {
               1,
               clipEps,
               mean,
-              replicas);
+              replicas,
+              net.outputGradient() == OutputGradient.CHAINED ? 1 : 0);
       for (int l = 1; l < layers; l++) {
         int in = sizes[l];
         actBackward[l] =

@@ -3,6 +3,7 @@ package dev.depthlab.backend.cuda;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.depthlab.backend.Evaluation;
@@ -18,12 +19,14 @@ import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
 import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -543,14 +546,29 @@ abstract class ParityChecks {
    */
   private double trajectoryParity(
       List<Executable> failures, NetworkSpec spec, Precision p, int replicas, long shuffleSeed) {
+    return trajectoryParity(failures, spec, p, replicas, shuffleSeed, (sp, n) -> setups(sp, 0, n));
+  }
+
+  /** The replicas' starts of a trajectory: the same list on each call. */
+  interface Starts {
+    List<ReplicaSetup> of(NetworkSpec spec, int replicas);
+  }
+
+  private double trajectoryParity(
+      List<Executable> failures,
+      NetworkSpec spec,
+      Precision p,
+      int replicas,
+      long shuffleSeed,
+      Starts starts) {
     int steps = (N_TRAIN + BATCH - 1) / BATCH;
     // batch accuracy on, and a middle layer traced every 3rd step: 1 or 2 records per epoch of 4
     GroupSpec gs = new GroupSpec(spec, p, BATCH, steps, true, spec.layers() / 2, 3);
     double lr = lr(spec.reduction());
     double tol = trajTol(p);
     double worst = 0;
-    try (Group cpu = new CpuBackend().createGroup(gs, setups(spec, 0, replicas));
-        Group gpu = new CudaBackend(device()).createGroup(gs, setups(spec, 0, replicas))) {
+    try (Group cpu = new CpuBackend().createGroup(gs, starts.of(spec, replicas));
+        Group gpu = new CudaBackend(device()).createGroup(gs, starts.of(spec, replicas))) {
       Rng shuffle = new Rng(shuffleSeed);
       for (int e = 0; e < EPOCHS; e++) {
         int[][] order = new int[replicas][N_TRAIN];
@@ -697,5 +715,152 @@ abstract class ParityChecks {
       }
     }
     return worst;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The output gradient rules (OutputGradient): the seed's chained rule, and outputs beyond the
+  // clip, where the two rules part
+
+  /**
+   * Output bias of the clipped starts: -20 or +20, so that the outputs lie around the clip bound z
+   * = -+18.4 (eps 1e-8), spread by the hidden layers over a few units: some clipped, confidently
+   * right or wrong, some not. Far enough for the rules to part (chained damps a wrong output 0.5
+   * beyond the bound to about 0.6 of fused, 2 beyond to 0.1), near enough that the damped gradients
+   * are not down at their own rounding (an ulp of p over eps).
+   */
+  static final double CLIPPED_BIAS = 20;
+
+  /**
+   * Replicas {@code from..} as in {@link #setups}, with the output bias +{@link #CLIPPED_BIAS} (in
+   * fp64, every other replica) or -{@link #CLIPPED_BIAS}, and labels such that most clipped outputs
+   * are confidently wrong: +20 keeps the circle's labels (80% are 0), -20 inverts them. No +20 in
+   * fp32: there 1 - 1e-8 rounds to 1, so the upper clip bound is p = 1, which p reaches at z =
+   * 17.3, and the clipped BCE of a label 0 at p = 1 is infinite under either rule, on both
+   * backends.
+   */
+  static List<ReplicaSetup> clippedSetups(
+      NetworkSpec spec, Precision p, int from, int count, boolean randomBiases) {
+    List<ReplicaSetup> s = new ArrayList<>();
+    for (ReplicaSetup r : setups(spec, from, count, randomBiases)) {
+      boolean upper = p == Precision.FP64 && (from + s.size()) % 2 == 1;
+      r.initial().biases()[spec.layers() - 1][0] = upper ? CLIPPED_BIAS : -CLIPPED_BIAS;
+      DoubleUnaryOperator label = upper ? y -> y : y -> 1 - y;
+      s.add(new ReplicaSetup(r.initial(), relabel(r.train(), label), relabel(r.test(), label)));
+    }
+    return s;
+  }
+
+  private static DataSet relabel(DataSet d, DoubleUnaryOperator label) {
+    double[] y = d.y().clone();
+    for (int i = 0; i < y.length; i++) {
+      y[i] = label.applyAsDouble(y[i]);
+    }
+    return new DataSet(d.name(), d.features(), d.x(), y);
+  }
+
+  /**
+   * Both rules from clipped starts, both reductions: each rule's gradients on the device against
+   * the CPU's, for every batch size of {@link #GRAD_BATCHES}; and the two rules' gradients apart
+   * from each other on each backend (relative difference above 1e-2 for every replica), so that the
+   * option is seen to act on both.
+   */
+  @ParameterizedTest(name = "{0} {1} depth {2}")
+  @MethodSource("cases")
+  void bothOutputGradientRulesMatchTheCpuReferenceWithClippedOutputs(
+      Precision p, Activation act, int depth) {
+    List<Executable> failures = new ArrayList<>();
+    double worst = 0;
+    double leastApart = Double.POSITIVE_INFINITY;
+    for (Reduction red : Reduction.values()) {
+      int[][] idx = batchIndices(SEEDS, Rng.mix(depth * 37L + act.ordinal() + 5), BATCH);
+      Gradients[][] cpu = new Gradients[2][];
+      Gradients[][] gpu = new Gradients[2][];
+      for (OutputGradient rule : OutputGradient.values()) {
+        NetworkSpec spec = spec(act, depth, red).withOutputGradient(rule);
+        GroupSpec gs = new GroupSpec(spec, p, BATCH, 8);
+        int i = rule.ordinal();
+        cpu[i] = new Gradients[GRAD_BATCHES.length];
+        gpu[i] = new Gradients[GRAD_BATCHES.length];
+        try (Group c = new CpuBackend().createGroup(gs, clippedSetups(spec, p, 0, SEEDS, true));
+            Group g =
+                new CudaBackend(device()).createGroup(gs, clippedSetups(spec, p, 0, SEEDS, true))) {
+          for (int k = 0; k < GRAD_BATCHES.length; k++) {
+            cpu[i][k] = c.gradients(first(idx, GRAD_BATCHES[k]));
+            gpu[i][k] = g.gradients(first(idx, GRAD_BATCHES[k]));
+            String label =
+                rule.key() + " clipped R=" + SEEDS + " " + red.key() + " batch " + GRAD_BATCHES[k];
+            worst = Math.max(worst, compare(failures, label, gpu[i][k], cpu[i][k], 0, p));
+          }
+        }
+      }
+      for (int r = 0; r < SEEDS; r++) {
+        for (String backend : List.of("cpu", "cuda")) {
+          Gradients[][] g = backend.equals("cpu") ? cpu : gpu;
+          double apart = rulesApart(g[0][0], g[1][0], r);
+          leastApart = Math.min(leastApart, apart);
+          String who = backend + " " + red.key() + " replica " + r;
+          failures.add(
+              () ->
+                  assertTrue(
+                      apart > 1e-2, who + ": fused and chained gradients differ by only " + apart));
+        }
+      }
+    }
+    System.out.printf(
+        "clipped outputs, both rules, gradients %s %s depth %d on %s: max relative error %.3g;"
+            + " fused vs chained at least %.3g apart%n",
+        p.key(), act.key(), depth, device().name(), worst, leastApart);
+    assertAll(failures);
+  }
+
+  /** Max-norm relative difference of replica r's gradients under the two rules, over layers. */
+  private static double rulesApart(Gradients a, Gradients b, int r) {
+    double apart = 0;
+    for (int l = 0; l < a.weights()[r].length; l++) {
+      apart = Math.max(apart, relErr(a.weights()[r][l], b.weights()[r][l])[0]);
+      apart = Math.max(apart, relErr(a.biases()[r][l], b.biases()[r][l])[0]);
+    }
+    return apart;
+  }
+
+  /**
+   * Chained trajectories, both reductions, against the CPU as for fused above (every step's loss
+   * and gradient norms, every epoch's evaluation, the final parameters): from the usual starts, and
+   * at depths up to 4 from clipped starts. (At depth 8, ReLU nets stepping from outputs 20 units
+   * out swing them past p = 1 in fp32, where the loss of a label 0 is infinite on both backends.)
+   */
+  @ParameterizedTest(name = "{0} {1} depth {2}")
+  @MethodSource("cases")
+  void chainedTwentyEpochTrajectoriesMatchTheCpuReference(Precision p, Activation act, int depth) {
+    List<Executable> failures = new ArrayList<>();
+    double worst = 0;
+    double worstClipped = 0;
+    for (Reduction red : Reduction.values()) {
+      NetworkSpec spec = spec(act, depth, red).withOutputGradient(OutputGradient.CHAINED);
+      long shuffleSeed = Rng.mix(99L + depth);
+      worst = Math.max(worst, trajectoryParity(failures, spec, p, SEEDS, shuffleSeed));
+      if (depth <= 4) {
+        worstClipped =
+            Math.max(
+                worstClipped,
+                trajectoryParity(
+                    failures,
+                    spec,
+                    p,
+                    SEEDS,
+                    shuffleSeed,
+                    (sp, n) -> clippedSetups(sp, p, 0, n, false)));
+      }
+    }
+    System.out.printf(
+        "chained trajectory %s %s depth %d on %s: max relative error %.3g, from clipped outputs"
+            + " %s%n",
+        p.key(),
+        act.key(),
+        depth,
+        device().name(),
+        worst,
+        depth <= 4 ? String.format("%.3g", worstClipped) : "(not run)");
+    assertAll(failures);
   }
 }
