@@ -53,12 +53,10 @@ def net(s):
           "return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));\n  }\n\n  private static float sigmoid(float v) {\n    return (float) (1.0 / (1.0 + Math.exp(-v)));\n  }"),
          ("double[] a0 = a[0];", "float[] a0 = a[0];"),
          ("private void activationForward(double[] in, double[] out, int n)", "private void activationForward(float[] in, float[] out, int n)"),
-         ("out[k] = in[k] > 0.0 ? in[k] : 0.0;", "out[k] = in[k] > 0.0f ? in[k] : 0.0f;"),
          ("out[k] = in[k] > 0.0 ? in[k] : slope * in[k];", "out[k] = in[k] > 0.0f ? in[k] : slope * in[k];"),
          ("out[k] = Math.max(in[k], 0.0);", "out[k] = Math.max(in[k], 0.0f);"),
          ("out[k] = Math.tanh(in[k]);", "out[k] = (float) Math.tanh(in[k]);"),
          ("double[] zh = z[h];", "float[] zh = z[h];"), ("double[] ah = a[h + 1];", "float[] ah = a[h + 1];"),
-         ("g[k] = zh[k] > 0.0 ? g[k] : 0.0;", "g[k] = zh[k] > 0.0f ? g[k] : 0.0f;"),
          ("g[k] = zh[k] > 0.0 ? g[k] : slope * g[k];", "g[k] = zh[k] > 0.0f ? g[k] : slope * g[k];"),
          ("g[k] = g[k] * (1.0 - ah[k] * ah[k]);", "g[k] = g[k] * (1.0f - ah[k] * ah[k]);"),
          ("private void evalSet(double[] x, double[] labels, double[] out,", "private void evalSet(float[] x, float[] labels, double[] out,"),
@@ -66,10 +64,13 @@ def net(s):
          ("double[] wl = w[l];", "float[] wl = w[l];"), ("double[] zj = evZ[j];", "float[] zj = evZ[j];"),
          ("double bj = b[l][j];", "float bj = b[l][j];"), ("double wv = wl[i * outW + j];", "float wv = wl[i * outW + j];"),
          ("double[] ai = cur[i];", "float[] ai = cur[i];"), ("double[][] t = cur;", "float[][] t = cur;"),
-         ("correct += (p >= 0.5) == (label >= 0.5) ? 1 : 0;", "correct += (p >= 0.5f) == (label >= 0.5f) ? 1 : 0;"),
          ("private boolean anyActive(double[] zj, int rows)", "private boolean anyActive(float[] zj, int rows)")]
     for n in ["trainX", "trainY", "testX", "testY"]:
         r.append(("private final double[] %s;" % n, "private final float[] %s;" % n))
+    unmatched = [a for a, _ in r if a not in s]
+    if unmatched:
+        # a rule that matches nothing means CpuNet64 changed under the generator: fail loudly
+        sys.exit("gen-fp32-twins: rules match nothing in CpuNet64.java:\n  " + "\n  ".join(unmatched))
     for a, b in r:
         s = s.replace(a, b)
     s = s.replace("""  private static double[] toArray(double[] v) {

@@ -5,7 +5,6 @@ import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
-import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.io.IOException;
@@ -89,7 +88,7 @@ public final class ConfigLoader {
             0.0),
         new ModelConfig(
             List.of(1, 2, 4, 6, 8), 16, List.of(), Activation.RELU, 0.01, Init.HE_NORMAL, 0.0),
-        new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8, OutputGradient.FUSED),
+        new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8),
         LongStream.range(0, 10).boxed().toList(),
         Precision.FP64,
         "auto",

@@ -30,30 +30,6 @@ public record TrainingConfig(
       double lr,
       Reduction reduction,
       double clipEps) {
-    this(epochs, batchSize, batchFraction, lr, reduction, clipEps, Sampling.EPOCH_SHUFFLE);
-  }
-
-  /** The settings with the default output gradient, {@link OutputGradient#FUSED}. */
-  public TrainingConfig(
-      int epochs,
-      int batchSize,
-      double batchFraction,
-      double lr,
-      Reduction reduction,
-      double clipEps,
-      Sampling sampling) {
-    this(epochs, batchSize, batchFraction, lr, reduction, clipEps, sampling, OutputGradient.FUSED);
-  }
-
-  /** The settings with the default sampling, {@link Sampling#EPOCH_SHUFFLE}. */
-  public TrainingConfig(
-      int epochs,
-      int batchSize,
-      double batchFraction,
-      double lr,
-      Reduction reduction,
-      double clipEps,
-      OutputGradient outputGradient) {
     this(
         epochs,
         batchSize,
@@ -62,7 +38,7 @@ public record TrainingConfig(
         reduction,
         clipEps,
         Sampling.EPOCH_SHUFFLE,
-        outputGradient);
+        OutputGradient.FUSED);
   }
 
   /** The same settings over {@code n} epochs. */

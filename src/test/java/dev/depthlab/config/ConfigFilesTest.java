@@ -84,8 +84,7 @@ class ConfigFilesTest {
         () -> assertEquals(0.0, d.model().biasInit()),
         () ->
             assertEquals(
-                new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8, OutputGradient.FUSED),
-                d.training()),
+                new TrainingConfig(1000, 32, 0.0, 0.001, Reduction.SUM, 1e-8), d.training()),
         () -> assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), d.seeds()),
         () -> assertEquals(Precision.FP64, d.precision()),
         () -> assertEquals("auto", d.backend()),
@@ -155,9 +154,7 @@ class ConfigFilesTest {
         () -> assertEquals(16, c.model().width()),
         () -> assertEquals(List.of(0L, 1L, 2L), c.seeds()),
         () ->
-            assertEquals(
-                new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8, OutputGradient.FUSED),
-                c.training()),
+            assertEquals(new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8), c.training()),
         () -> assertEquals(d.precision(), c.precision()),
         () -> assertEquals(d.diagnostics(), c.diagnostics()));
   }

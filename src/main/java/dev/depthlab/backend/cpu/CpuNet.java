@@ -8,6 +8,15 @@ interface CpuNet {
   int EVAL_CHUNK = 256;
 
   /**
+   * 1 when prediction p (a sigmoid output) and the label agree at threshold 0.5, else 0: the
+   * accuracy rule of evaluations and training batches (kernels/common.cuh dl_correct is its CUDA
+   * twin). A float p or label widens exactly, so both precisions share it.
+   */
+  static int correct(double p, double label) {
+    return (p >= 0.5) == (label >= 0.5) ? 1 : 0;
+  }
+
+  /**
    * One SGD step on samples order[offset .. offset+count); writes each layer's squared
    * weight-gradient norm at gradSq[gOff + l]; returns the batch's mean loss before the update.
    */

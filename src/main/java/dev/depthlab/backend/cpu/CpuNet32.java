@@ -366,7 +366,7 @@ final class CpuNet32 implements CpuNet {
         float p = sigmoid(zo[s]);
         float label = labels[start + s];
         lossSum += bce(p, label);
-        correct += (p >= 0.5f) == (label >= 0.5f) ? 1 : 0;
+        correct += CpuNet.correct(p, label);
       }
     }
     out[slot] = n == 0 ? Double.NaN : lossSum / n;
@@ -389,7 +389,7 @@ final class CpuNet32 implements CpuNet {
     int correct = 0;
     for (int s = 0; s < count; s++) {
       float p = sigmoid(zo[s]);
-      correct += (p >= 0.5) == (y[s] >= 0.5) ? 1 : 0;
+      correct += CpuNet.correct(p, y[s]);
     }
     return (double) correct / count;
   }

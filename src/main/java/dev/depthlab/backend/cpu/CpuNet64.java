@@ -357,7 +357,7 @@ final class CpuNet64 implements CpuNet {
         double p = 1.0 / (1.0 + Math.exp(-zo[s]));
         double label = labels[start + s];
         lossSum += bce(p, label);
-        correct += (p >= 0.5) == (label >= 0.5) ? 1 : 0;
+        correct += CpuNet.correct(p, label);
       }
     }
     out[slot] = n == 0 ? Double.NaN : lossSum / n;
@@ -380,7 +380,7 @@ final class CpuNet64 implements CpuNet {
     int correct = 0;
     for (int s = 0; s < count; s++) {
       double p = 1.0 / (1.0 + Math.exp(-zo[s]));
-      correct += (p >= 0.5) == (y[s] >= 0.5) ? 1 : 0;
+      correct += CpuNet.correct(p, y[s]);
     }
     return (double) correct / count;
   }
