@@ -64,6 +64,7 @@ def net(s):
          ("double[] wl = w[l];", "float[] wl = w[l];"), ("double[] zj = evZ[j];", "float[] zj = evZ[j];"),
          ("double bj = b[l][j];", "float bj = b[l][j];"), ("double wv = wl[i * outW + j];", "float wv = wl[i * outW + j];"),
          ("double[] ai = cur[i];", "float[] ai = cur[i];"), ("double[][] t = cur;", "float[][] t = cur;"),
+         ("private double[] forwardChunk(double[] x,", "private float[] forwardChunk(float[] x,"),
          ("private boolean anyActive(double[] zj, int rows)", "private boolean anyActive(float[] zj, int rows)")]
     for n in ["trainX", "trainY", "testX", "testY"]:
         r.append(("private final double[] %s;" % n, "private final float[] %s;" % n))

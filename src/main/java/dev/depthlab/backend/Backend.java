@@ -11,6 +11,9 @@ public interface Backend {
   /** Whether this backend can run here, and if not, exactly why. Never throws. */
   Availability availability();
 
+  /** How this backend wants runs grouped and scheduled; see {@link Traits}. */
+  Traits traits();
+
   /**
    * Creates a group of replicas of one architecture and precision, uploads their data sets and
    * initial parameters; the data then stays where the backend computes.

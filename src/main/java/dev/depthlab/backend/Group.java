@@ -1,6 +1,5 @@
 package dev.depthlab.backend;
 
-import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import java.util.List;
 
@@ -16,10 +15,6 @@ import java.util.List;
  * copies to and from the host a fixed number of times per epoch.
  */
 public interface Group extends AutoCloseable {
-  NetworkSpec net();
-
-  int replicas();
-
   /**
    * Starts an epoch. {@code order[r]} lists replica r's training-sample indices in the order the
    * epoch visits them: a permutation, or any index list (random batches concatenate the epoch's
@@ -38,7 +33,10 @@ public interface Group extends AutoCloseable {
 
   /**
    * Gradients of the batch objective (per the spec's reduction) on training samples {@code
-   * indices[r]} of each replica, without updating anything.
+   * indices[r]} of each replica, without updating anything. The batch rule of every backend: one
+   * index list per replica, all of the same length, between 1 and the group's max batch, each index
+   * a training sample (see {@link #checkBatches}); anything else is an {@link
+   * IllegalArgumentException}.
    */
   Gradients gradients(int[][] indices);
 
@@ -46,25 +44,81 @@ public interface Group extends AutoCloseable {
   Evaluation evaluate();
 
   /**
+   * The network's output (the sigmoid's probability of class 1) for each of the {@code
+   * inputs.length / features} points of {@code inputs} (row-major, the data sets' feature count per
+   * point), with replica {@code replica}'s current parameters, computed in the group's precision.
+   * Any points: a grid over the input square for a decision boundary, a test set.
+   */
+  double[] predict(int replica, double[] inputs);
+
+  /**
    * A copy of every replica's current parameters, in double, in replica order. On a device this is
    * one read of the group's parameter memory, whatever R and the depth.
    */
   List<Parameters> allParameters();
 
-  /**
-   * A copy of replica r's current parameters, in double (on a device: via {@link #allParameters}).
-   */
+  /** A copy of replica r's current parameters, in double (via {@link #allParameters}). */
   default Parameters parameters(int replica) {
-    if (replica < 0 || replica >= replicas()) {
-      throw new IndexOutOfBoundsException("replica " + replica + " of " + replicas());
+    List<Parameters> all = allParameters();
+    if (replica < 0 || replica >= all.size()) {
+      throw new IndexOutOfBoundsException("replica " + replica + " of " + all.size());
     }
-    return allParameters().get(replica);
+    return all.get(replica);
   }
-
-  /** Replaces replica r's parameters (finite differences, tests). */
-  void setParameters(int replica, Parameters p);
 
   /** Frees the group's resources; the group is unusable afterwards. */
   @Override
   void close();
+
+  /**
+   * Checks {@link #gradients}' batch rule; returns the common batch size. {@code nTrain[r]} is
+   * replica r's training-set size.
+   */
+  static int checkBatches(int[][] indices, int maxBatch, int[] nTrain) {
+    if (indices.length != nTrain.length) {
+      throw new IllegalArgumentException(
+          "indices for " + indices.length + " replicas, group has " + nTrain.length);
+    }
+    int count = indices[0].length;
+    if (count < 1 || count > maxBatch) {
+      throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
+    }
+    for (int r = 0; r < indices.length; r++) {
+      if (indices[r].length != count) {
+        throw new IllegalArgumentException(
+            "replica "
+                + r
+                + " has a batch of "
+                + indices[r].length
+                + ", replica 0 of "
+                + count
+                + ": every replica's batch must have the same size");
+      }
+      for (int idx : indices[r]) {
+        if (idx < 0 || idx >= nTrain[r]) {
+          throw new IllegalArgumentException(
+              "replica " + r + ": sample index " + idx + " outside [0, " + nTrain[r] + ")");
+        }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Checks {@link #predict}'s arguments; returns the number of points. {@code replicas} is the
+   * group's replica count, {@code features} the inputs per point.
+   */
+  static int checkPredict(int replica, double[] inputs, int replicas, int features) {
+    if (replica < 0 || replica >= replicas) {
+      throw new IndexOutOfBoundsException("replica " + replica + " of " + replicas);
+    }
+    if (inputs.length % features != 0) {
+      throw new IllegalArgumentException(
+          inputs.length
+              + " input values are not a whole number of "
+              + features
+              + "-feature points");
+    }
+    return inputs.length / features;
+  }
 }

@@ -50,7 +50,12 @@ public final class StepBench {
    * counts only the host's work).
    */
   public record Timing(
-      String backend, Point point, double medianMicros, double minMicros, double cpuMicros) {
+      String backend,
+      boolean onHost,
+      Point point,
+      double medianMicros,
+      double minMicros,
+      double cpuMicros) {
     public double microsPerReplica() {
       return medianMicros / point.replicas();
     }
@@ -90,7 +95,13 @@ public final class StepBench {
       }
       Arrays.sort(rounds);
       Arrays.sort(cpu);
-      return new Timing(backend.name(), pt, rounds[ROUNDS / 2], rounds[0], cpu[ROUNDS / 2]);
+      return new Timing(
+          backend.name(),
+          backend.traits().onHost(),
+          pt,
+          rounds[ROUNDS / 2],
+          rounds[0],
+          cpu[ROUNDS / 2]);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.depthlab.cli;
 
 import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.BackendRegistry;
+import dev.depthlab.backend.registry.BackendRegistry;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

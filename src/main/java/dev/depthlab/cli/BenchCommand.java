@@ -2,7 +2,7 @@ package dev.depthlab.cli;
 
 import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.BackendRegistry;
+import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.bench.StepBench;
 import dev.depthlab.bench.StepBench.Point;
 import dev.depthlab.bench.StepBench.Timing;
@@ -116,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int w : ws) {
               for (int d : ds) {
                 Point pt = new Point(d, w, bt, r, p);
-                if (b.name().equals("cpu") && pt.flops() > cpuMaxGflop * 1e9) {
+                if (b.traits().onHost() && pt.flops() > cpuMaxGflop * 1e9) {
                   out.printf(
                       Locale.ROOT,
                       "%-5s %-5s %5d %5d %5d %4d   skipped: %.1f GFLOP per step > --cpu-max-gflop"
@@ -188,16 +188,16 @@ final class BenchCommand implements Callable<Integer> {
     return chosen;
   }
 
-  /** Names the smallest work per step at which cuda beats cpu, when both were measured. */
+  /** Names the smallest work per step at which a device backend beats a host one. */
   private static void reportCrossover(PrintWriter out, List<Timing> all) {
     Timing best = null;
     boolean both = false;
     for (Timing g : all) {
-      if (!g.backend().equals("cuda")) {
+      if (g.onHost()) {
         continue;
       }
       for (Timing c : all) {
-        if (c.backend().equals("cpu") && c.point().equals(g.point())) {
+        if (c.onHost() && c.point().equals(g.point())) {
           both = true;
           if (g.medianMicros() < c.medianMicros()
               && (best == null || work(g.point()) < work(best.point()))) {

@@ -2,9 +2,9 @@ package dev.depthlab.cli;
 
 import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.BackendRegistry;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Precision;

@@ -1,7 +1,7 @@
 package dev.depthlab.cli;
 
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.BackendRegistry;
+import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.report.StudyReport;
@@ -53,7 +53,7 @@ final class SweepCommand implements Callable<Integer> {
       description =
           "Threads training groups in parallel (CPU: a run each; CUDA: a replica group "
               + "each, on its own stream). Default: the cores; on CUDA at most "
-              + Sweep.CUDA_DEFAULT_JOBS
+              + dev.depthlab.backend.cuda.CudaBackend.MAX_DEFAULT_JOBS
               + ".")
   Integer jobs;
 

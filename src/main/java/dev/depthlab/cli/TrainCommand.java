@@ -1,7 +1,7 @@
 package dev.depthlab.cli;
 
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.BackendRegistry;
+import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.common.Version;
 import dev.depthlab.config.ConfigYaml;

@@ -120,9 +120,12 @@ public final class Sweep {
     runAll(tasks, threadsFor(backend, jobs));
   }
 
-  /** CUDA: the seeds of one (variant, data set, depth) together; elsewhere one run a group. */
+  /**
+   * The groups the backend asks for ({@link dev.depthlab.backend.Traits#seedsTogether}): the seeds
+   * of one (variant, data set, depth) together, or one run a group.
+   */
   static List<List<Job>> groups(List<Job> todo, Backend backend) {
-    if (!groupsReplicas(backend)) {
+    if (!backend.traits().seedsTogether()) {
       return todo.stream().map(List::of).toList();
     }
     Map<String, List<Job>> byKey = new LinkedHashMap<>();
@@ -133,21 +136,10 @@ public final class Sweep {
     return List.copyOf(byKey.values());
   }
 
-  static boolean groupsReplicas(Backend backend) {
-    return backend.name().equals("cuda");
-  }
-
-  /**
-   * The most threads (and so CUDA lanes) the default {@code --jobs} gives a CUDA sweep: past the
-   * GPU's hardware work queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by default, at most 32) more streams
-   * only share queues, and every lane holds a cuBLAS handle and workspace.
-   */
-  public static final int CUDA_DEFAULT_JOBS = 16;
-
-  /** The default {@code --jobs}: the cores; on CUDA at most {@link #CUDA_DEFAULT_JOBS}. */
+  /** The default {@code --jobs}: the cores, at most the backend's {@code maxDefaultJobs}. */
   public static int defaultJobs(Backend backend) {
     int cores = Runtime.getRuntime().availableProcessors();
-    return groupsReplicas(backend) ? Math.min(cores, CUDA_DEFAULT_JOBS) : cores;
+    return Math.min(cores, backend.traits().maxDefaultJobs());
   }
 
   /** Threads a sweep of {@code plan} uses: {@code jobs}, but no more than it has groups. */

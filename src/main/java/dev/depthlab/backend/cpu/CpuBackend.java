@@ -5,6 +5,7 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.Traits;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,11 @@ public final class CpuBackend implements Backend {
     d.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     d.put("memory", (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap");
     return Availability.usable(d);
+  }
+
+  @Override
+  public Traits traits() {
+    return Traits.host();
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
-import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.ArrayList;
@@ -28,6 +27,9 @@ final class CpuGroup implements Group {
   private double[] gradSq;
   private final double[] accuracy;
 
+  /** Each replica's training-set size, for {@link Group#checkBatches}. */
+  private final int[] nTrain;
+
   /** Steps taken over the group's life, for the trace interval (see {@link GroupSpec}). */
   private long lifeSteps;
 
@@ -41,27 +43,19 @@ final class CpuGroup implements Group {
     this.spec = spec;
     this.layers = spec.net().layers();
     nets = new CpuNet[replicas.size()];
+    nTrain = new int[replicas.size()];
     for (int r = 0; r < nets.length; r++) {
       nets[r] =
           spec.precision() == Precision.FP64
               ? new CpuNet64(spec.net(), spec.maxBatch(), replicas.get(r))
               : new CpuNet32(spec.net(), spec.maxBatch(), replicas.get(r));
+      nTrain[r] = replicas.get(r).train().size();
     }
     loss = new double[nets.length * spec.maxStepsPerEpoch()];
     gradSq = new double[nets.length * spec.maxStepsPerEpoch() * layers];
     accuracy = new double[nets.length * spec.maxStepsPerEpoch()];
     traced = new int[spec.traceSlots()];
     trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
-  }
-
-  @Override
-  public NetworkSpec net() {
-    return spec.net();
-  }
-
-  @Override
-  public int replicas() {
-    return nets.length;
   }
 
   @Override
@@ -120,14 +114,12 @@ final class CpuGroup implements Group {
 
   @Override
   public Gradients gradients(int[][] indices) {
+    Group.checkBatches(indices, spec.maxBatch(), nTrain);
     int rN = nets.length;
     double[][][] gw = new double[rN][][];
     double[][][] gb = new double[rN][][];
     double[] lossOut = new double[rN];
     for (int r = 0; r < rN; r++) {
-      if (indices[r].length > spec.maxBatch()) {
-        throw new IllegalArgumentException("more samples than the group's max batch");
-      }
       Parameters shape = Parameters.zeros(spec.net());
       gw[r] = shape.weights();
       gb[r] = shape.biases();
@@ -172,8 +164,11 @@ final class CpuGroup implements Group {
   }
 
   @Override
-  public void setParameters(int replica, Parameters p) {
-    nets[replica].setParameters(p);
+  public double[] predict(int replica, double[] inputs) {
+    int n = Group.checkPredict(replica, inputs, nets.length, spec.net().inputs());
+    double[] out = new double[n];
+    nets[replica].predict(inputs, n, out);
+    return out;
   }
 
   @Override

@@ -43,5 +43,9 @@ interface CpuNet {
   /** Layer l's weights (row-major [fanIn x fanOut]) then biases, into out[off ..]. */
   void copyLayer(int l, double[] out, int off);
 
-  void setParameters(Parameters p);
+  /**
+   * The network's outputs (sigmoid probabilities) for the {@code n} points of {@code x}
+   * (row-major), into {@code out[0 .. n)}, in this net's precision.
+   */
+  void predict(double[] x, int n, double[] out);
 }

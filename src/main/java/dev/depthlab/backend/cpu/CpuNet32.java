@@ -99,7 +99,7 @@ final class CpuNet32 implements CpuNet {
     trainY = toArray(setup.train().y());
     testX = toArray(setup.test().x());
     testY = toArray(setup.test().y());
-    setParameters(setup.initial());
+    load(setup.initial());
   }
 
   private static float[] toArray(double[] v) {
@@ -110,8 +110,7 @@ final class CpuNet32 implements CpuNet {
     return f;
   }
 
-  @Override
-  public void setParameters(Parameters p) {
+  private void load(Parameters p) {
     for (int l = 0; l < layers; l++) {
       double[] pw = p.weights()[l];
       double[] pb = p.biases()[l];
@@ -314,54 +313,16 @@ final class CpuNet32 implements CpuNet {
   }
 
   /**
-   * Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. Runs
-   * feature-major ({@code evA[feature][sample]}) over chunks of {@link CpuNet#EVAL_CHUNK} samples:
-   * the inner loops then run over many samples with one index, which the JIT vectorises. Sums keep
-   * the training path's order (bias, then inputs in increasing order).
+   * Mean loss into out[slot], accuracy into out[slot + 1]; marks units active anywhere. Runs over
+   * chunks of {@link CpuNet#EVAL_CHUNK} samples ({@link #forwardChunk}).
    */
   private void evalSet(float[] x, float[] labels, double[] out, int slot, boolean[][] alive) {
     int n = labels.length;
-    int f = sizes[0];
     double lossSum = 0.0;
     int correct = 0;
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      float[][] cur = evA;
-      float[][] next = evB;
-      for (int s = 0; s < rows; s++) {
-        for (int k = 0; k < f; k++) {
-          cur[k][s] = x[(start + s) * f + k];
-        }
-      }
-      for (int l = 0; l < layers; l++) {
-        int in = sizes[l];
-        int outW = sizes[l + 1];
-        float[] wl = w[l];
-        for (int j = 0; j < outW; j++) {
-          float[] zj = evZ[j];
-          float bj = b[l][j];
-          for (int s = 0; s < rows; s++) {
-            zj[s] = bj;
-          }
-          for (int i = 0; i < in; i++) {
-            float wv = wl[i * outW + j];
-            float[] ai = cur[i];
-            for (int s = 0; s < rows; s++) {
-              zj[s] += wv * ai[s];
-            }
-          }
-          if (l < layers - 1) {
-            activationForward(zj, next[j], rows);
-            if (alive != null && !alive[l][j]) {
-              alive[l][j] = anyActive(zj, rows);
-            }
-          }
-        }
-        float[][] t = cur;
-        cur = next;
-        next = t;
-      }
-      float[] zo = evZ[0];
+      float[] zo = forwardChunk(x, start, rows, alive);
       for (int s = 0; s < rows; s++) {
         float p = sigmoid(zo[s]);
         float label = labels[start + s];
@@ -371,6 +332,67 @@ final class CpuNet32 implements CpuNet {
     }
     out[slot] = n == 0 ? Double.NaN : lossSum / n;
     out[slot + 1] = n == 0 ? Double.NaN : (double) correct / n;
+  }
+
+  @Override
+  public void predict(double[] x, int n, double[] out) {
+    var points = toArray(x);
+    for (int start = 0; start < n; start += EVAL_CHUNK) {
+      int rows = Math.min(EVAL_CHUNK, n - start);
+      float[] zo = forwardChunk(points, start, rows, null);
+      for (int s = 0; s < rows; s++) {
+        float p = sigmoid(zo[s]);
+        out[start + s] = p;
+      }
+    }
+  }
+
+  /**
+   * The forward pass of points {@code [start, start + rows)} of {@code x} (at most {@link
+   * CpuNet#EVAL_CHUNK}); returns the buffer whose first {@code rows} values are the output
+   * pre-activations. With {@code alive}, marks the hidden units active on any of the points. Runs
+   * feature-major ({@code evA[feature][sample]}): the inner loops then run over many samples with
+   * one index, which the JIT vectorises. Sums keep the training path's order (bias, then inputs in
+   * increasing order).
+   */
+  private float[] forwardChunk(float[] x, int start, int rows, boolean[][] alive) {
+    int f = sizes[0];
+    float[][] cur = evA;
+    float[][] next = evB;
+    for (int s = 0; s < rows; s++) {
+      for (int k = 0; k < f; k++) {
+        cur[k][s] = x[(start + s) * f + k];
+      }
+    }
+    for (int l = 0; l < layers; l++) {
+      int in = sizes[l];
+      int outW = sizes[l + 1];
+      float[] wl = w[l];
+      for (int j = 0; j < outW; j++) {
+        float[] zj = evZ[j];
+        float bj = b[l][j];
+        for (int s = 0; s < rows; s++) {
+          zj[s] = bj;
+        }
+        for (int i = 0; i < in; i++) {
+          float wv = wl[i * outW + j];
+          float[] ai = cur[i];
+          for (int s = 0; s < rows; s++) {
+            zj[s] += wv * ai[s];
+          }
+        }
+        if (l < layers - 1) {
+          activationForward(zj, next[j], rows);
+          if (alive != null && !alive[l][j]) {
+            alive[l][j] = anyActive(zj, rows);
+          }
+        }
+      }
+      float[][] t = cur;
+      cur = next;
+      next = t;
+    }
+    return evZ[0];
   }
 
   private boolean anyActive(float[] zj, int rows) {

@@ -5,6 +5,7 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.Traits;
 import dev.depthlab.common.UserError;
 import java.util.List;
 import java.util.function.Supplier;
@@ -16,6 +17,9 @@ import java.util.function.Supplier;
  * tests pass an {@link EmulatedDevice}, or a probe of their own.
  */
 public final class CudaBackend implements Backend {
+  /** The most groups (so lanes) a sweep runs at once by default; see {@link #traits}. */
+  public static final int MAX_DEFAULT_JOBS = 16;
+
   private final Supplier<Availability> probe;
   private final Supplier<Device> device;
 
@@ -51,6 +55,17 @@ public final class CudaBackend implements Backend {
     } catch (RuntimeException | LinkageError e) {
       return Availability.unusable("CUDA probe failed: " + JCudaDevice.firstLine(e));
     }
+  }
+
+  /**
+   * The seeds of one (variant, data set, depth) train as one group: one strided-batched GEMM then
+   * serves every replica of a layer. A sweep runs at most {@link #MAX_DEFAULT_JOBS} groups at once
+   * by default: past the GPU's hardware work queues (CUDA_DEVICE_MAX_CONNECTIONS, 8 by default, at
+   * most 32) more streams only share queues, and every lane holds a cuBLAS handle and workspace.
+   */
+  @Override
+  public Traits traits() {
+    return new Traits(true, MAX_DEFAULT_JOBS, false);
   }
 
   @Override

@@ -419,16 +419,6 @@ final class CudaGroup implements Group {
   }
 
   @Override
-  public NetworkSpec net() {
-    return net;
-  }
-
-  @Override
-  public int replicas() {
-    return replicas;
-  }
-
-  @Override
   public void beginEpoch(int[][] orders) {
     checkOpen();
     if (orders.length != replicas) {
@@ -781,28 +771,12 @@ final class CudaGroup implements Group {
   @Override
   public Gradients gradients(int[][] indices) {
     checkOpen();
-    if (indices.length != replicas) {
-      throw new IllegalArgumentException(
-          "indices for " + indices.length + " replicas, group has " + replicas);
-    }
-    int count = indices[0].length;
+    int[] sizesTrain = new int[replicas];
+    Arrays.fill(sizesTrain, nTrain);
+    int count = Group.checkBatches(indices, maxBatch, sizesTrain);
     int[] packed = new int[replicas * count];
     for (int r = 0; r < replicas; r++) {
-      if (indices[r].length != count) {
-        throw new IllegalArgumentException(
-            "cuda gradients need the same batch size for every " + "replica");
-      }
-      if (count > maxBatch || count < 1) {
-        throw new IllegalArgumentException("batch of " + count + " outside 1.." + maxBatch);
-      }
-      for (int k = 0; k < count; k++) {
-        int idx = indices[r][k];
-        if (idx < 0 || idx >= nTrain) {
-          throw new IllegalArgumentException(
-              "replica " + r + ": sample index " + idx + " outside [0, " + nTrain + ")");
-        }
-        packed[r * count + k] = idx;
-      }
+      System.arraycopy(indices[r], 0, packed, r * count, count);
     }
     long idx = dev.alloc(4L * packed.length);
     try {
@@ -1006,16 +980,10 @@ final class CudaGroup implements Group {
   }
 
   @Override
-  public void setParameters(int replica, Parameters p) {
+  public double[] predict(int replica, double[] inputs) {
     checkOpen();
-    checkReplica(replica);
-    checkShape(p);
-    for (int l = 0; l < layers; l++) {
-      int wn = sizes[l] * sizes[l + 1];
-      int bn = sizes[l + 1];
-      upload(el(params, wOff[l] + (long) replica * wn), p.weights()[l]);
-      upload(el(params, bOff[l] + (long) replica * bn), p.biases()[l]);
-    }
+    Group.checkPredict(replica, inputs, replicas, sizes[0]);
+    throw new UnsupportedOperationException("cuda predict: not yet");
   }
 
   /** Writes replica r's parameters into their places in a host image of {@code params}. */

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.Availability;
-import dev.depthlab.backend.BackendRegistry;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.cpu.CpuBackend;
+import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;

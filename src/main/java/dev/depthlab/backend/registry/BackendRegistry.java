@@ -1,5 +1,7 @@
-package dev.depthlab.backend;
+package dev.depthlab.backend.registry;
 
+import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.backend.cuda.CudaBackend;
 import dev.depthlab.common.UserError;
