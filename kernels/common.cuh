@@ -3,13 +3,8 @@
 // functions run in double and round to T, as Java's Math does for float.
 #pragma once
 
-// Activation codes, as passed from the host (Activation.ordinal()).
-#define DL_RELU 0
-#define DL_LEAKY_RELU 1
-#define DL_TANH 2
-
-// |z| beyond which a tanh unit counts as saturated (Activation.TANH_SATURATION).
-#define DL_TANH_SATURATION 4.0
+// Activation codes, the tanh saturation bound and the decision threshold: the table Java reads too.
+#include "rules.cuh"
 
 template <typename T>
 __device__ __forceinline__ T dl_activate(T z, int act, T slope) {
@@ -43,11 +38,12 @@ __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
 }
 
-// 1 when prediction p (a sigmoid output) and the label agree at threshold 0.5: the accuracy rule
-// of the evaluation (eval.cu) and of a training batch (train.cu), as in CpuNet64/CpuNet32.
+// 1 when prediction p (a sigmoid output) and the label agree at DL_DECISION_THRESHOLD: the
+// accuracy rule of the evaluation (eval.cu) and of a training batch (train.cu); Java's twin is
+// Rules.correct.
 template <typename T>
 __device__ __forceinline__ int dl_correct(T p, T label) {
-  return (p >= T(0.5)) == (label >= T(0.5)) ? 1 : 0;
+  return (p >= T(DL_DECISION_THRESHOLD)) == (label >= T(DL_DECISION_THRESHOLD)) ? 1 : 0;
 }
 
 // The nn-depth-study seed's output gradient (OutputGradient.CHAINED, OutputGradient.chained in
@@ -61,6 +57,8 @@ __device__ __forceinline__ double dl_bce_chained(double p, double label, double 
   return dp * p * (1.0 - p);
 }
 
+// Whether a unit with pre-activation z counts as inactive for the dead-unit statistic; Java's
+// twin is Activation.inactive.
 __device__ __forceinline__ bool dl_inactive(double z, int act) {
   return act == DL_TANH ? fabs(z) >= DL_TANH_SATURATION : z <= 0.0;
 }

@@ -16,13 +16,11 @@ public enum Activation {
   /**
    * Whether a unit with pre-activation {@code z} counts as inactive for the dead-unit statistic:
    * ReLU and LeakyReLU units are inactive where {@code z <= 0} (ReLU passes no gradient there,
-   * LeakyReLU only the slope); tanh units where they saturate, {@code |z| >= 4} (derivative below
-   * 1.4e-3). A unit is dead when it is inactive on every sample of the training set.
+   * LeakyReLU only the slope); tanh units where they saturate, {@code |z| >=} {@link
+   * Rules#TANH_SATURATION}. A unit is dead when it is inactive on every sample of the training set.
+   * The kernels' twin is {@code dl_inactive} (kernels/common.cuh), reading the same table.
    */
   public boolean inactive(double z) {
-    return this == TANH ? Math.abs(z) >= TANH_SATURATION : z <= 0.0;
+    return this == TANH ? Math.abs(z) >= Rules.TANH_SATURATION : z <= 0.0;
   }
-
-  /** |z| beyond which a tanh unit counts as saturated. */
-  public static final double TANH_SATURATION = 4.0;
 }

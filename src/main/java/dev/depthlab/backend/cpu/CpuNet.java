@@ -1,19 +1,16 @@
 package dev.depthlab.backend.cpu;
 
 import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Rules;
 
 /** One replica's numbers on the CPU, in one precision. */
 interface CpuNet {
   /** Samples per chunk of a full-data evaluation pass. */
   int EVAL_CHUNK = 256;
 
-  /**
-   * 1 when prediction p (a sigmoid output) and the label agree at threshold 0.5, else 0: the
-   * accuracy rule of evaluations and training batches (kernels/common.cuh dl_correct is its CUDA
-   * twin). A float p or label widens exactly, so both precisions share it.
-   */
+  /** The accuracy rule: {@link Rules#correct}. */
   static int correct(double p, double label) {
-    return (p >= 0.5) == (label >= 0.5) ? 1 : 0;
+    return Rules.correct(p, label);
   }
 
   /**
