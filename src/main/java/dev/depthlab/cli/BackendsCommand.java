@@ -2,6 +2,7 @@ package dev.depthlab.cli;
 
 import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.Traits;
 import dev.depthlab.backend.registry.BackendRegistry;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,11 +30,25 @@ final class BackendsCommand implements Callable<Integer> {
       Availability av = b.availability();
       out.printf("%-5s %s%n", b.name(), av.usable() ? "available" : "unavailable: " + av.reason());
       av.details().forEach((k, v) -> out.printf("      %-16s %s%n", k, v));
+      out.printf("      %-16s %s%n", "sweeps", sweeps(b.traits()));
       if (auto == null && av.usable()) {
         auto = b.name();
       }
     }
     out.println("auto  -> " + (auto == null ? "none" : auto));
     return 0;
+  }
+
+  /** How a sweep groups and schedules runs on a backend, in words. */
+  static String sweeps(Traits t) {
+    String groups =
+        t.seedsTogether()
+            ? "the seeds of a data set and depth train as one replica group"
+            : "every run is its own group";
+    String jobs =
+        t.maxDefaultJobs() == Integer.MAX_VALUE
+            ? "one group per core by default"
+            : "at most " + t.maxDefaultJobs() + " groups at once by default";
+    return groups + "; " + jobs + (t.onHost() ? "; computes on the host's cores" : "");
   }
 }

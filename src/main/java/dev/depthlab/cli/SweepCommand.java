@@ -52,9 +52,8 @@ final class SweepCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Threads training groups in parallel (CPU: a run each; CUDA: a replica group "
-              + "each, on its own stream). Default: the cores; on CUDA at most "
-              + dev.depthlab.backend.cuda.CudaBackend.MAX_DEFAULT_JOBS
-              + ".")
+              + "each, on its own stream). Default: the cores, at most the backend's limit "
+              + "(`depthlab backends` lists it).")
   Integer jobs;
 
   @Option(

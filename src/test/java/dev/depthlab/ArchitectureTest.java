@@ -1,0 +1,115 @@
+package dev.depthlab;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package arrows of docs/architecture.md, checked on the compiled main classes: each package
+ * imports only the packages listed for it (so nothing above {@code backend} knows which device
+ * runs: only {@code backend.registry} names the implementations), and no package cycle exists.
+ */
+class ArchitectureTest {
+  /** Package (under dev.depthlab) to the packages it may import; the table of the docs. */
+  static final Map<String, Set<String>> ALLOWED = new LinkedHashMap<>();
+
+  static {
+    ALLOWED.put("common", Set.of());
+    ALLOWED.put("model", Set.of("common"));
+    ALLOWED.put("data", Set.of("common"));
+    ALLOWED.put("config", Set.of("model", "data", "common"));
+    ALLOWED.put("backend", Set.of("model", "data", "common"));
+    ALLOWED.put("backend.cpu", Set.of("backend", "model", "data", "common"));
+    ALLOWED.put("backend.cuda", Set.of("backend", "model", "data", "common"));
+    ALLOWED.put("backend.reference", Set.of("backend", "model", "data", "common"));
+    ALLOWED.put(
+        "backend.registry",
+        Set.of("backend", "backend.cpu", "backend.cuda", "backend.reference", "common"));
+    ALLOWED.put("train", Set.of("backend", "config", "model", "data", "common"));
+    ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
+    ALLOWED.put("report", Set.of("sweep", "train", "config", "model", "data", "common"));
+    ALLOWED.put("bench", Set.of("train", "backend", "model", "data", "common"));
+    ALLOWED.put(
+        "cli",
+        Set.of(
+            "report",
+            "sweep",
+            "bench",
+            "train",
+            "backend",
+            "backend.registry",
+            "config",
+            "model",
+            "data",
+            "common"));
+  }
+
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.depthlab");
+
+  @Test
+  void everyPackageImportsOnlyWhatTheArchitectureAllows() {
+    List<AssertionError> broken = new ArrayList<>();
+    for (Map.Entry<String, Set<String>> e : ALLOWED.entrySet()) {
+      TreeSet<String> forbidden = new TreeSet<>(ALLOWED.keySet());
+      forbidden.remove(e.getKey());
+      forbidden.removeAll(e.getValue());
+      if (forbidden.isEmpty()) {
+        continue;
+      }
+      String[] patterns = forbidden.stream().map(p -> "dev.depthlab." + p).toArray(String[]::new);
+      try {
+        noClasses()
+            .that()
+            .resideInAPackage("dev.depthlab." + e.getKey())
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(patterns)
+            .because(e.getKey() + " may import only " + e.getValue())
+            .allowEmptyShould(true)
+            .check(MAIN);
+      } catch (AssertionError err) {
+        broken.add(err);
+      }
+    }
+    if (!broken.isEmpty()) {
+      AssertionError all = new AssertionError(broken.size() + " packages break their arrows");
+      broken.forEach(all::addSuppressed);
+      throw all;
+    }
+  }
+
+  @Test
+  void everyMainPackageIsInTheTable() {
+    TreeSet<String> unknown = new TreeSet<>();
+    MAIN.forEach(
+        c -> {
+          String p = c.getPackageName().substring("dev.depthlab".length());
+          p = p.startsWith(".") ? p.substring(1) : p;
+          if (!ALLOWED.containsKey(p)) {
+            unknown.add(p);
+          }
+        });
+    if (!unknown.isEmpty()) {
+      throw new AssertionError(
+          "packages missing from ArchitectureTest.ALLOWED and docs/architecture.md: " + unknown);
+    }
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.depthlab.(**)").should().beFreeOfCycles().check(MAIN);
+  }
+}
