@@ -61,6 +61,43 @@ public final class StepBench {
     }
   }
 
+  /** What {@link #timeGrid} tells its caller, point by point, as it goes. */
+  public interface GridListener {
+    /** A point was timed. */
+    void onTimed(Timing timing);
+
+    /** A point was left out: a host backend would take too long on it. */
+    void onSkipped(String backend, Point point);
+  }
+
+  /**
+   * Times every point of {@code grid} on each backend in turn, {@code secondsPerPoint} each, except
+   * the points a host backend ({@link dev.depthlab.backend.Traits#onHost}) would spend more than
+   * {@code hostMaxGflop} GFLOP a step on: one core would need seconds per step there. Returns the
+   * timings in the order taken.
+   */
+  public static List<Timing> timeGrid(
+      List<Backend> backends,
+      BenchGrid grid,
+      double secondsPerPoint,
+      double hostMaxGflop,
+      GridListener listener) {
+    List<Timing> all = new ArrayList<>();
+    for (Backend b : backends) {
+      for (Point pt : grid.points()) {
+        if (b.traits().onHost() && pt.flops() > hostMaxGflop * 1e9) {
+          listener.onSkipped(b.name(), pt);
+          continue;
+        }
+        Timing t = time(b, pt, secondsPerPoint);
+        all.add(t);
+        listener.onTimed(t);
+      }
+    }
+    return all;
+  }
+
+  /** Times one point on one backend. */
   public static Timing time(Backend backend, Point pt, double secondsPerPoint) {
     NetworkSpec net =
         NetworkSpec.of(2, pt.depth(), pt.width(), Activation.RELU, 0.01, Reduction.SUM, 1e-8);

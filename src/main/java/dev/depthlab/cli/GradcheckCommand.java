@@ -2,15 +2,11 @@ package dev.depthlab.cli;
 
 import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.Gradients;
-import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.registry.BackendRegistry;
+import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.model.OutputGradient;
-import dev.depthlab.model.Precision;
-import dev.depthlab.train.GradCheck;
-import dev.depthlab.train.RunSpec;
-import dev.depthlab.train.Trainer;
+import dev.depthlab.train.GradcheckRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,10 +33,6 @@ import picocli.CommandLine.Spec;
           + "difference crosses a ReLU kink are excluded and counted."
     })
 final class GradcheckCommand implements Callable<Integer> {
-  static final double FP64_TOLERANCE = 1e-6;
-  static final double FP32_TOLERANCE = 1e-3;
-  static final double CROSS_TOLERANCE_FP64 = 1e-10;
-
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -63,8 +55,47 @@ final class GradcheckCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
     if (seeds < 1 || batch < 1) {
-      throw new dev.depthlab.common.UserError("--seeds and --batch must be >= 1");
+      throw new UserError("--seeds and --batch must be >= 1");
     }
+    List<Backend> usable = usableBackends(out);
+    OutputGradient rule = cfg.training().outputGradient();
+    out.println(
+        "output gradient "
+            + rule.key()
+            + ": finite differences of "
+            + GradcheckRun.objective(rule));
+    out.printf(
+        "%-14s %-6s %-5s %-5s %-12s %-12s %s%n",
+        "dataset", "depth", "seed", "backend", "fp64 vs FD", "fp32 vs FD", "excluded (kinks)");
+    GradcheckRun.Outcome outcome = GradcheckRun.run(cfg, usable, seeds, batch);
+    for (GradcheckRun.Row r : outcome.rows()) {
+      out.printf(
+          "%-14s %-6d %-5d %-5s %-12.3e %-12.3e %d%n",
+          r.dataset(),
+          r.depth(),
+          r.seed(),
+          r.backend(),
+          r.fp64Error(),
+          r.fp32Error(),
+          r.excluded());
+    }
+    GradcheckRun.Verdict v = outcome.verdict();
+    out.printf(
+        "max error: fp64 %.3e (tolerance %.0e), fp32 %.3e (tolerance %.0e)%n",
+        v.worstFp64(), v.fp64Tolerance(), v.worstFp32(), v.fp32Tolerance());
+    if (v.compared()) {
+      out.printf(
+          "backends vs each other (fp64): %.3e (tolerance %.0e)%n",
+          v.worstCross(), v.crossTolerance());
+    } else {
+      out.println("backends vs each other: only one usable backend here, nothing to compare");
+    }
+    out.println(v.passed() ? "gradcheck passed" : "gradcheck FAILED");
+    return v.passed() ? 0 : 1;
+  }
+
+  /** Every usable backend, saying why any other is skipped; a named one must be usable. */
+  private List<Backend> usableBackends(PrintWriter out) {
     BackendRegistry registry = BackendRegistry.standard();
     if (common.backend != null && !"auto".equals(common.backend)) {
       // a named backend must be usable (exit 1 with its reason otherwise), as for train and sweep
@@ -79,81 +110,6 @@ final class GradcheckCommand implements Callable<Integer> {
         out.println(b.name() + " skipped: " + av.reason());
       }
     }
-    OutputGradient rule = cfg.training().outputGradient();
-    out.println(
-        "output gradient "
-            + rule.key()
-            + ": finite differences of "
-            + (rule == OutputGradient.FUSED
-                ? "the unclipped BCE (p - y is its exact gradient)"
-                : "the clipped BCE continued beyond each clip bound by its tangent line"));
-    out.printf(
-        "%-14s %-6s %-5s %-5s %-12s %-12s %s%n",
-        "dataset", "depth", "seed", "backend", "fp64 vs FD", "fp32 vs FD", "excluded (kinks)");
-    boolean ok = true;
-    double worst64 = 0;
-    double worst32 = 0;
-    double worstCross = 0;
-    var ds = cfg.data().sets().get(0);
-    for (int depth : RunSpec.depthsOf(cfg)) {
-      for (int si = 0; si < Math.min(seeds, cfg.seeds().size()); si++) {
-        RunSpec run = new RunSpec(cfg, ds, depth, cfg.seeds().get(si));
-        ReplicaSetup setup = Trainer.setupFor(run);
-        int n = Math.min(batch, setup.train().size());
-        int[] idx = new int[n];
-        for (int k = 0; k < n; k++) {
-          idx[k] = k;
-        }
-        Gradients reference = null;
-        for (Backend b : usable) {
-          double[] err = new double[2];
-          int excluded = 0;
-          Gradients g64 = null;
-          for (Precision p : Precision.values()) {
-            Gradients g =
-                GradCheck.backendGradients(
-                    b, run.net(), p, setup.initial(), setup.train(), setup.test(), idx);
-            GradCheck.Result r =
-                GradCheck.check(
-                    run.net(), setup.initial(), setup.train(), idx, g.weights()[0], g.biases()[0]);
-            err[p == Precision.FP64 ? 0 : 1] = r.maxRelError();
-            excluded = r.excluded();
-            if (p == Precision.FP64) {
-              g64 = g;
-            }
-          }
-          ok &= err[0] < FP64_TOLERANCE && err[1] < FP32_TOLERANCE;
-          worst64 = Math.max(worst64, err[0]);
-          worst32 = Math.max(worst32, err[1]);
-          if (reference == null) {
-            reference = g64;
-          } else {
-            double cross =
-                GradCheck.maxRelDifference(
-                    reference.weights()[0],
-                    reference.biases()[0],
-                    g64.weights()[0],
-                    g64.biases()[0]);
-            worstCross = Math.max(worstCross, cross);
-            ok &= cross < CROSS_TOLERANCE_FP64;
-          }
-          out.printf(
-              "%-14s %-6d %-5d %-5s %-12.3e %-12.3e %d%n",
-              ds.label(), depth, run.seed(), b.name(), err[0], err[1], excluded);
-        }
-      }
-    }
-    out.printf(
-        "max error: fp64 %.3e (tolerance %.0e), fp32 %.3e (tolerance %.0e)%n",
-        worst64, FP64_TOLERANCE, worst32, FP32_TOLERANCE);
-    if (usable.size() > 1) {
-      out.printf(
-          "backends vs each other (fp64): %.3e (tolerance %.0e)%n",
-          worstCross, CROSS_TOLERANCE_FP64);
-    } else {
-      out.println("backends vs each other: only one usable backend here, nothing to compare");
-    }
-    out.println(ok ? "gradcheck passed" : "gradcheck FAILED");
-    return ok ? 0 : 1;
+    return usable;
   }
 }

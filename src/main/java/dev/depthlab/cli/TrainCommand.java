@@ -3,21 +3,14 @@ package dev.depthlab.cli;
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
-import dev.depthlab.common.Version;
-import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.train.EpochRecord;
-import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
 import dev.depthlab.train.RunSpec;
-import dev.depthlab.train.StepRecord;
-import dev.depthlab.train.TrainListener;
-import dev.depthlab.train.Trainer;
-import dev.depthlab.train.WeightRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,39 +60,21 @@ final class TrainCommand implements Callable<Integer> {
         run.net(),
         cfg.training().epochs(),
         dir);
-    List<StepRecord> steps = cfg.diagnostics().steps() ? new ArrayList<>() : null;
-    List<WeightRecord> weights = cfg.diagnostics().stepWeights().on() ? new ArrayList<>() : null;
     RunResult result;
     try (Progress progress = Progress.open("train", cfg.training().epochs(), common.quiet, o)) {
       result =
-          Trainer.train(
-                  backend,
+          new RunRecorder(backend)
+              .trainAndRecord(
                   List.of(run),
-                  new TrainListener() {
+                  List.of(dir),
+                  new RunRecorder.Listener() {
                     @Override
                     public void onEpoch(int replica, EpochRecord r) {
                       progress.epoch(r);
                     }
-
-                    @Override
-                    public void onSteps(int replica, List<StepRecord> s) {
-                      steps.addAll(s);
-                    }
-
-                    @Override
-                    public void onStepWeights(int replica, List<WeightRecord> w) {
-                      weights.addAll(w);
-                    }
                   })
               .get(0);
     }
-    String device = backend.availability().details().getOrDefault("device", backend.name());
-    RunFolder.write(
-        dir,
-        result,
-        steps,
-        weights,
-        new RunFolder.Provenance(ConfigYaml.hash(cfg), backend.name(), device, Version.STRING));
     var s = result.summary();
     var g = s.gradNorm();
     o.printf(

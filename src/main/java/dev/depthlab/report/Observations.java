@@ -1,5 +1,6 @@
 package dev.depthlab.report;
 
+import dev.depthlab.common.MeanStd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -61,7 +62,7 @@ final class Observations {
   private static double[] means(List<List<RunRecord>> byDepth, ToDoubleFunction<RunRecord> v) {
     double[] m = new double[byDepth.size()];
     for (int i = 0; i < m.length; i++) {
-      m[i] = Stats.of(ReportMarkdown.okOnly(byDepth.get(i)), v).mean();
+      m[i] = MeanStd.ofFinite(ReportMarkdown.okOnly(byDepth.get(i)), v).mean();
     }
     return m;
   }
@@ -196,7 +197,8 @@ final class Observations {
         lo = Math.min(lo, means[i]);
         noise =
             Math.max(
-                noise, Stats.of(ReportMarkdown.okOnly(byDepth.get(i)), RunRecord::testAcc).std());
+                noise,
+                MeanStd.ofFinite(ReportMarkdown.okOnly(byDepth.get(i)), RunRecord::testAcc).std());
       }
     }
     if (!(hi >= lo)) {
@@ -237,7 +239,7 @@ final class Observations {
       for (int h = 0; h < layers; h++) {
         int layer = h;
         double m =
-            Stats.of(
+            MeanStd.ofFinite(
                     ok, r -> layer < r.deadFraction().length ? r.deadFraction()[layer] : Double.NaN)
                 .mean();
         if (Double.isFinite(m) && m > worst) {

@@ -1,5 +1,6 @@
 package dev.depthlab.report;
 
+import dev.depthlab.common.MeanStd;
 import dev.depthlab.train.GradNormStats;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -80,7 +81,7 @@ final class PublishedComparison {
       double[] published = {r.mean(), r.std(), r.cv()};
       for (int i = 0; i < STATISTICS.size(); i++) {
         Statistic st = STATISTICS.get(i);
-        Stats s = Stats.of(windows, st.value());
+        MeanStd s = MeanStd.ofFinite(windows, st.value());
         double se = s.n() > 1 ? s.std() / Math.sqrt(s.n() - 1) : Double.NaN;
         double z = (published[i] - s.mean()) / s.std();
         String verdict = "n/a";

@@ -1,5 +1,6 @@
 package dev.depthlab.report;
 
+import dev.depthlab.common.MeanStd;
 import dev.depthlab.config.DiagnosticsConfig.GradStats;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
@@ -206,7 +207,7 @@ final class ReportMarkdown {
             h < depths.get(i)
                 ? fmt(
                     "%.3f",
-                    Stats.of(
+                    MeanStd.ofFinite(
                             ok,
                             r ->
                                 layer < r.deadFraction().length
@@ -237,7 +238,7 @@ final class ReportMarkdown {
   }
 
   static String pm(List<RunRecord> rs, ToDoubleFunction<RunRecord> v, String f) {
-    Stats s = Stats.of(rs, v);
+    MeanStd s = MeanStd.ofFinite(rs, v);
     return s.n() == 0 ? "n/a" : fmt(f, s.mean()) + " +- " + fmt(f, s.std());
   }
 

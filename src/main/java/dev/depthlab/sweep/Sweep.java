@@ -3,16 +3,11 @@ package dev.depthlab.sweep;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depthlab.backend.Backend;
 import dev.depthlab.common.UserError;
-import dev.depthlab.common.Version;
 import dev.depthlab.config.ConfigYaml;
-import dev.depthlab.train.EpochRecord;
 import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
 import dev.depthlab.train.RunSpec;
-import dev.depthlab.train.StepRecord;
-import dev.depthlab.train.TrainListener;
-import dev.depthlab.train.Trainer;
-import dev.depthlab.train.WeightRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,12 +103,12 @@ public final class Sweep {
 
   /** Trains every run of the plan on {@code backend} and writes each run folder when done. */
   public static void execute(Plan plan, Backend backend, int jobs, Listener listener) {
-    String device = backend.availability().details().getOrDefault("device", backend.name());
+    RunRecorder recorder = new RunRecorder(backend);
     List<Callable<Void>> tasks = new ArrayList<>();
     for (List<Job> group : groups(plan.todo(), backend)) {
       tasks.add(
           () -> {
-            trainGroup(group, backend, device, listener);
+            trainGroup(group, recorder, listener);
             return null;
           });
     }
@@ -152,54 +147,26 @@ public final class Sweep {
     return jobs;
   }
 
-  private static void trainGroup(
-      List<Job> group, Backend backend, String device, Listener listener) {
-    List<RunSpec> specs = group.stream().map(Job::spec).toList();
-    boolean logSteps = specs.get(0).config().diagnostics().steps();
-    boolean logWeights = specs.get(0).config().diagnostics().stepWeights().on();
-    List<List<StepRecord>> steps = new ArrayList<>();
-    List<List<WeightRecord>> weights = new ArrayList<>();
-    for (int r = 0; r < group.size(); r++) {
-      steps.add(logSteps ? new ArrayList<>() : null);
-      weights.add(logWeights ? new ArrayList<>() : null);
-      listener.onRunStarted(group.get(r));
+  private static void trainGroup(List<Job> group, RunRecorder recorder, Listener listener) {
+    for (Job j : group) {
+      listener.onRunStarted(j);
     }
-    List<RunResult> results =
-        Trainer.train(
-            backend,
-            specs,
-            new TrainListener() {
-              @Override
-              public void onEpoch(int replica, EpochRecord record) {}
+    recorder.trainAndRecord(
+        group.stream().map(Job::spec).toList(),
+        group.stream().map(Job::dir).toList(),
+        new RunRecorder.Listener() {
+          @Override
+          public void onEpochDone(int epoch, int epochs) {
+            for (Job j : group) {
+              listener.onEpoch(j, epoch, epochs);
+            }
+          }
 
-              @Override
-              public void onSteps(int replica, List<StepRecord> s) {
-                steps.get(replica).addAll(s);
-              }
-
-              @Override
-              public void onStepWeights(int replica, List<WeightRecord> w) {
-                weights.get(replica).addAll(w);
-              }
-
-              @Override
-              public void onEpochDone(int epoch, int epochs) {
-                for (Job j : group) {
-                  listener.onEpoch(j, epoch, epochs);
-                }
-              }
-            });
-    for (int r = 0; r < group.size(); r++) {
-      Job job = group.get(r);
-      RunFolder.write(
-          job.dir(),
-          results.get(r),
-          steps.get(r),
-          weights.get(r),
-          new RunFolder.Provenance(
-              ConfigYaml.hash(job.spec().config()), backend.name(), device, Version.STRING));
-      listener.onRunFinished(job, results.get(r));
-    }
+          @Override
+          public void onRunWritten(int replica, RunResult result) {
+            listener.onRunFinished(group.get(replica), result);
+          }
+        });
   }
 
   /** Runs tasks on {@code threads} threads; the first failure stops the rest and is thrown. */

@@ -2,6 +2,7 @@ package dev.depthlab.train;
 
 import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.common.MeanStd;
 import dev.depthlab.model.Parameters;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,18 +29,20 @@ final class Diagnostics {
       for (int s = 0; s < steps; s++) {
         perLayer[s] = Math.sqrt(log.gradSq(r, s, l));
       }
-      layerMean[l] = mean(perLayer);
-      layerStd[l] = std(perLayer, layerMean[l]);
+      MeanStd layer = MeanStd.of(perLayer);
+      layerMean[l] = layer.mean();
+      layerStd[l] = layer.std();
     }
-    double gMean = mean(global);
+    // NaN propagates: a diverged step must show in the epoch's numbers (and mark the run diverged)
+    MeanStd g = MeanStd.of(global);
     double batchLoss = lossSum / steps;
     if (eval == null) {
       double[] none = new double[0];
       return new EpochRecord(
           epoch,
           batchLoss,
-          gMean,
-          std(global, gMean),
+          g.mean(),
+          g.std(),
           layerMean,
           layerStd,
           false,
@@ -67,8 +70,8 @@ final class Diagnostics {
     return new EpochRecord(
         epoch,
         batchLoss,
-        gMean,
-        std(global, gMean),
+        g.mean(),
+        g.std(),
         layerMean,
         layerStd,
         true,
@@ -118,22 +121,5 @@ final class Diagnostics {
         last.testLoss(),
         grad,
         Arrays.copyOf(last.deadFraction(), last.deadFraction().length));
-  }
-
-  static double mean(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return v.length == 0 ? Double.NaN : s / v.length;
-  }
-
-  /** Population standard deviation (divides by n), as NumPy's default std. */
-  static double std(double[] v, double mean) {
-    double s = 0;
-    for (double x : v) {
-      s += (x - mean) * (x - mean);
-    }
-    return v.length == 0 ? Double.NaN : Math.sqrt(s / v.length);
   }
 }

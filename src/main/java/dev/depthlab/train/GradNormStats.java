@@ -1,5 +1,8 @@
 package dev.depthlab.train;
 
+import dev.depthlab.common.MeanStd;
+import java.util.Arrays;
+
 /**
  * A run's gradient statistics over a window of epochs: the mean, population std (divides by n, as
  * NumPy's default) and coefficient of variation std / mean of the per-epoch mean gradient norm
@@ -17,17 +20,9 @@ public record GradNormStats(double mean, double std, double cv, int fromEpoch, i
     if (fromEpoch < 1 || toEpoch < fromEpoch || toEpoch > perEpochMean.length) {
       return new GradNormStats(Double.NaN, Double.NaN, Double.NaN, fromEpoch, toEpoch);
     }
-    int n = toEpoch - fromEpoch + 1;
-    double sum = 0;
-    for (int e = fromEpoch - 1; e < toEpoch; e++) {
-      sum += perEpochMean[e];
-    }
-    double mean = sum / n;
-    double sq = 0;
-    for (int e = fromEpoch - 1; e < toEpoch; e++) {
-      sq += (perEpochMean[e] - mean) * (perEpochMean[e] - mean);
-    }
-    double std = Math.sqrt(sq / n);
+    MeanStd s = MeanStd.of(Arrays.copyOfRange(perEpochMean, fromEpoch - 1, toEpoch));
+    double mean = s.mean();
+    double std = s.std();
     return new GradNormStats(mean, std, mean == 0 ? Double.NaN : std / mean, fromEpoch, toEpoch);
   }
 }
