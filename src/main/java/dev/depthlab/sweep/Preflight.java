@@ -85,7 +85,7 @@ public final class Preflight {
             return null;
           });
     }
-    Sweep.runAll(tasks, Sweep.threadsFor(backend, jobs));
+    Sweep.runAll(tasks, jobs);
     return List.of(rows);
   }
 

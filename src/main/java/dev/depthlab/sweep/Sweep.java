@@ -112,7 +112,7 @@ public final class Sweep {
             return null;
           });
     }
-    runAll(tasks, threadsFor(backend, jobs));
+    runAll(tasks, jobs);
   }
 
   /**
@@ -140,11 +140,6 @@ public final class Sweep {
   /** Threads a sweep of {@code plan} uses: {@code jobs}, but no more than it has groups. */
   public static int threadsFor(Plan plan, Backend backend, int jobs) {
     return Math.max(1, Math.min(jobs, groups(plan.todo(), backend).size()));
-  }
-
-  /** Every backend runs its groups on {@code jobs} threads (CUDA: one lane per group). */
-  public static int threadsFor(Backend backend, int jobs) {
-    return jobs;
   }
 
   private static void trainGroup(List<Job> group, RunRecorder recorder, Listener listener) {
