@@ -1,4 +1,5 @@
-// Kernels of a full-data evaluation pass (loss, accuracy, dead units) for R replicas. The sums
+// Kernels of a full-data evaluation pass (loss, accuracy, dead units) for R replicas, and the last
+// step of a prediction at any points (predict_output, after the same GEMMs and bias_act). The sums
 // over a set's rows take two launches: pass 1, one thread per (replica, chunk of `chunk`
 // consecutive rows), sums its chunk in row order into a partial; pass 2, one thread per result,
 // sums the partials in chunk order. Fixed order throughout: the same bits on every run.
@@ -88,6 +89,19 @@ __device__ void dead_flags(const int* alive, int rows, int chunk, int units, dou
   out[(long)r * outStride + u] = any ? 0.0 : 1.0;
 }
 
+// The network's outputs for any points (Group.predict): out[r * outStride + s] = sigmoid(z + b),
+// the prediction eval_output_chunks scores, as it computes it. One thread per (r, s).
+template <typename T>
+__device__ void predict_output(const T* z, const T* b, int rows, int zStride, int bStride, T* out,
+                               int outStride, int replicas) {
+  int t = dl_thread_index();
+  if (t >= replicas * rows) return;
+  int r = t / rows;
+  int s = t % rows;
+  T bias = b[(long)r * bStride];
+  out[(long)r * outStride + s] = dl_sigmoid(z[(long)r * zStride + s] + bias);
+}
+
 DL_ENTRY(eval_output_chunks,
          (const T* z, const T* b, const T* y, int rows, int zStride, int yStride, int bStride,
           double clipEps, int chunk, double* partial, int replicas),
@@ -103,3 +117,7 @@ DL_ENTRY(dead_flags,
          (const int* alive, int rows, int chunk, int units, double* out, int outStride,
           int replicas),
          (alive, rows, chunk, units, out, outStride, replicas))
+DL_ENTRY(predict_output,
+         (const T* z, const T* b, int rows, int zStride, int bStride, T* out, int outStride,
+          int replicas),
+         (z, b, rows, zStride, bStride, out, outStride, replicas))

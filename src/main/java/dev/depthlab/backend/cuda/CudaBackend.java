@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * The NVIDIA GPU backend: groups of replicas trained in lockstep on a {@link Device}, one
  * strided-batched cuBLAS GEMM per layer product for all replicas (see {@link CudaGroup}). With no
  * arguments it uses the real GPU ({@link JCudaDevice#shared}, opened by the availability probe);
- * tests pass an {@link EmulatedDevice}, or a probe of their own.
+ * tests pass a device of their own (the emulated device of src/test), or a probe of their own.
  */
 public final class CudaBackend implements Backend {
   /** The most groups (so lanes) a sweep runs at once by default; see {@link #traits}. */
@@ -28,7 +28,7 @@ public final class CudaBackend implements Backend {
     this(JCudaDevice::probe, JCudaDevice::shared);
   }
 
-  /** Runs on the given device (tests: {@link EmulatedDevice}). */
+  /** Runs on the given device (tests: the emulated device). */
   public CudaBackend(Device device) {
     this(() -> Availability.usable(device.details()), () -> device);
   }

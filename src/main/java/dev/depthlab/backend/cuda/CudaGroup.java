@@ -35,7 +35,8 @@ import java.util.List;
  *   inputs    dA = dZ W^T  ->  gemm(T, N, m=in,  n=rows, k=out,  W,  ld out;  dZ, ld out; dA, ld in)
  * </pre>
  *
- * each one strided-batched over the R replicas.
+ * each one strided-batched over the R replicas ({@link CudaKernelCalls#forward}, {@link
+ * CudaKernelCalls#weightGradient}, {@link CudaKernelCalls#inputGradient}).
  *
  * <h2>Calls per training step</h2>
  *
@@ -75,10 +76,11 @@ import java.util.List;
  * frees its memory and closes the lane.
  */
 final class CudaGroup implements Group {
-  private static final int BLOCK = 128;
-
   /** Elements per chunk of the two-pass sums (see the class comment). */
   static final int CHUNK = 64;
+
+  /** Points per pass of {@link #predict}; more points go through the same buffers in turns. */
+  static final int PREDICT_CHUNK = 1024;
 
   /** evalOut's columns: train loss and accuracy, test loss and accuracy, then dead-unit flags. */
   private static final int EVAL_TRAIN = 0;
@@ -87,6 +89,10 @@ final class CudaGroup implements Group {
   private static final int EVAL_DEAD = 4;
 
   private final Device dev;
+
+  /** The kernels and GEMMs on this group's lane, in its precision. */
+  private final CudaKernelCalls calls;
+
   private final GroupSpec spec;
   private final NetworkSpec net;
   private final int replicas;
@@ -94,7 +100,6 @@ final class CudaGroup implements Group {
   private final int[] sizes;
   private final boolean fp64;
   private final int elem;
-  private final String suffix;
   private final int act;
   private final double slope;
   private final double clipEps;
@@ -188,6 +193,17 @@ final class CudaGroup implements Group {
   private long evalOut;
 
   private final int evalWidth;
+
+  /**
+   * Prediction buffers, allocated by the first {@link #predict}: one replica's inputs, its layers'
+   * pre-activations and activations, and its outputs, for {@link #PREDICT_CHUNK} points.
+   */
+  private long predictX;
+
+  private long[] predictZ;
+  private long[] predictA;
+  private long predictOut;
+
   private boolean closed;
 
   CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
@@ -201,7 +217,6 @@ final class CudaGroup implements Group {
     this.sizes = net.sizes();
     this.fp64 = spec.precision() == Precision.FP64;
     this.elem = fp64 ? 8 : 4;
-    this.suffix = fp64 ? "_f64" : "_f32";
     this.act = net.activation().ordinal(); // DL_RELU 0, DL_LEAKY_RELU 1, DL_TANH 2
     this.slope = net.leakySlope();
     this.clipEps = net.clipEps();
@@ -275,6 +290,7 @@ final class CudaGroup implements Group {
     normChunks = chunks;
 
     this.dev = device.openLane();
+    this.calls = new CudaKernelCalls(dev, spec.precision());
     try {
       params = alloc((long) paramCount * elem);
       grads = alloc((long) paramCount * elem);
@@ -370,54 +386,6 @@ final class CudaGroup implements Group {
     return base + elements * elem;
   }
 
-  private void launch(String kernel, int threads, Object... args) {
-    dev.launch(kernel + suffix, grid(threads), BLOCK, args);
-  }
-
-  private static int grid(int threads) {
-    return Math.max(1, (threads + BLOCK - 1) / BLOCK);
-  }
-
-  private Device.Launcher prepare(String kernel, Object... args) {
-    return dev.prepare(kernel + suffix, BLOCK, args);
-  }
-
-  private void gemm(
-      boolean ta,
-      boolean tb,
-      int m,
-      int n,
-      int k,
-      long pa,
-      int lda,
-      long sa,
-      long pb,
-      int ldb,
-      long sb,
-      long pc,
-      int ldc,
-      long sc) {
-    dev.gemmStridedBatched(
-        ta,
-        tb,
-        m,
-        n,
-        k,
-        1.0,
-        pa,
-        lda,
-        sa,
-        pb,
-        ldb,
-        sb,
-        0.0,
-        pc,
-        ldc,
-        sc,
-        replicas,
-        spec.precision());
-  }
-
   @Override
   public void beginEpoch(int[][] orders) {
     checkOpen();
@@ -480,10 +448,10 @@ final class CudaGroup implements Group {
     }
     long slot = diag + 8L * steps * diagWidth;
     batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
-    batchLaunches.update(lr);
+    batchLaunches.update.run(lr);
     lifeSteps++;
     if (traceSize > 0 && lifeSteps % spec.traceEvery() == 0) {
-      batchLaunches.trace(el(trace, (long) tracedCount * replicas * traceSize));
+      batchLaunches.trace.run(el(trace, (long) tracedCount * replicas * traceSize));
       traced[tracedCount++] = steps;
     }
     steps++;
@@ -535,102 +503,89 @@ final class CudaGroup implements Group {
   private void batch(
       long idx, int idxStride, int offset, int count, long diagSlot, int diagStride) {
     BatchLaunches k = batchLaunches;
-    k.gather(idx, idxStride, offset, count);
+    k.gather.run(idx, idxStride, offset, count);
     int top = layers - 1;
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      gemm(
-          false,
-          false,
-          out,
-          count,
-          in,
-          el(params, wOff[l]),
-          out,
-          (long) in * out,
-          a[l],
-          in,
-          (long) maxBatch * in,
-          z[l],
-          out,
-          (long) maxBatch * out);
+      calls.forward(
+          weights(l), a[l], z[l], count, in, out, batchStride(in), batchStride(out), replicas);
       if (l < top) {
-        k.biasAct(l, count);
+        k.biasAct[l].run(count);
       } else {
-        k.output(count);
+        k.output.run(count);
       }
     }
     for (int l = top; l >= 0; l--) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      gemm(
-          false,
-          true,
-          out,
-          in,
-          count,
+      calls.weightGradient(
           dz[l],
-          out,
-          (long) maxBatch * out,
           a[l],
+          weightGradients(l),
+          count,
           in,
-          (long) maxBatch * in,
-          el(grads, wOff[l]),
           out,
-          (long) in * out);
+          batchStride(out),
+          batchStride(in),
+          replicas);
       if (l > 0) {
-        gemm(
-            true,
-            false,
-            in,
-            count,
-            out,
-            el(params, wOff[l]),
-            out,
-            (long) in * out,
+        calls.inputGradient(
+            weights(l),
             dz[l],
-            out,
-            (long) maxBatch * out,
             dz[l - 1],
+            count,
             in,
-            (long) maxBatch * in);
-        k.actBackward(l, count);
+            out,
+            batchStride(out),
+            batchStride(in),
+            replicas);
+        k.actBackward[l].run(count);
       }
     }
-    k.norms(count, diagSlot, diagStride);
+    k.chunkNorms.run();
+    k.stepSums.run(count, diagSlot, diagStride);
+  }
+
+  /** Layer l's weights of every replica (replica r's block at r * fanIn * fanOut). */
+  private long weights(int l) {
+    return el(params, wOff[l]);
+  }
+
+  /** Layer l's weight gradients of every replica, laid out as {@link #weights}. */
+  private long weightGradients(int l) {
+    return el(grads, wOff[l]);
+  }
+
+  /** Elements between replicas of a training activation buffer of {@code units} columns. */
+  private long batchStride(int units) {
+    return (long) maxBatch * units;
   }
 
   /**
-   * The kernels of a training batch, each prepared once per group ({@link Device#prepare}) with the
-   * arguments that never change; a batch sets only the sample indices, the row count, the
-   * diagnostics slot and the learning rate, so a step neither boxes nor marshals arguments. The
-   * slot numbers below are argument positions of the kernels in {@code kernels/train.cu}.
+   * The kernels of a training batch, each prepared once per group with the arguments that never
+   * change (see {@link CudaKernelCalls}); a batch sets only the sample indices, the row count, the
+   * diagnostics slot and the learning rate, so a step neither boxes nor marshals arguments.
    */
   private final class BatchLaunches {
-    private final Device.Launcher gather;
-    private final Device.Launcher[] biasAct = new Device.Launcher[layers - 1];
-    private final Device.Launcher output;
-    private final Device.Launcher[] actBackward = new Device.Launcher[layers];
-    private final Device.Launcher chunkNorms;
-    private final Device.Launcher stepSums;
-    private final Device.Launcher update;
+    final CudaKernelCalls.Gather gather;
+    final CudaKernelCalls.BiasAct[] biasAct = new CudaKernelCalls.BiasAct[layers - 1];
+    final CudaKernelCalls.OutputGrad output;
+    final CudaKernelCalls.ActBackwardDb[] actBackward = new CudaKernelCalls.ActBackwardDb[layers];
+    final CudaKernelCalls.Launch chunkNorms;
+    final CudaKernelCalls.StepSums stepSums;
+    final CudaKernelCalls.SgdUpdate update;
 
     /** copy_layer of the traced layer; null when the group traces none. */
-    private final Device.Launcher trace;
+    final CudaKernelCalls.CopyLayer trace;
 
     BatchLaunches() {
       int f = sizes[0];
       int top = layers - 1;
       gather =
-          prepare(
-              "gather",
+          calls.gather(
               trainX,
               trainY,
-              0L,
-              1,
-              0,
-              maxBatch,
               f,
               nTrain * f,
               nTrain,
@@ -642,12 +597,10 @@ final class CudaGroup implements Group {
       for (int l = 0; l < top; l++) {
         int out = sizes[l + 1];
         biasAct[l] =
-            prepare(
-                "bias_act",
+            calls.biasAct(
                 z[l],
                 el(params, bOff[l]),
                 a[l + 1],
-                maxBatch,
                 out,
                 maxBatch * out,
                 out,
@@ -657,14 +610,12 @@ final class CudaGroup implements Group {
                 replicas);
       }
       output =
-          prepare(
-              "output_grad",
+          calls.outputGrad(
               z[top],
               el(params, bOff[top]),
               yBatch,
               dz[top],
               lossRows,
-              maxBatch,
               maxBatch,
               1,
               clipEps,
@@ -674,13 +625,11 @@ final class CudaGroup implements Group {
       for (int l = 1; l < layers; l++) {
         int in = sizes[l];
         actBackward[l] =
-            prepare(
-                "act_backward_db",
+            calls.actBackwardDb(
                 dz[l - 1],
                 z[l - 1],
                 a[l],
                 el(grads, bOff[l - 1]),
-                maxBatch,
                 in,
                 maxBatch * in,
                 in,
@@ -688,83 +637,27 @@ final class CudaGroup implements Group {
                 slope,
                 replicas);
       }
-      chunkNorms =
-          prepare("grad_norm_chunks", grads, normTable, layers, CHUNK, normPartial, normChunks);
+      chunkNorms = calls.gradNormChunks(grads, normTable, layers, CHUNK, normPartial, normChunks);
       stepSums =
-          prepare(
-              "step_sums",
+          calls.stepSums(
               lossRows,
               dz[top],
-              maxBatch,
               maxBatch,
               el(grads, bOff[top]),
               sizes[layers],
               normPartial,
               normTable,
               layers,
-              diag,
-              diagWidth,
               replicas,
               z[top],
               yBatch);
-      update = prepare("sgd_update", params, grads, paramCount, 0.0);
+      update = calls.sgdUpdate(params, grads, paramCount);
       int tl = spec.traceLayer();
       trace =
           tl < 0
               ? null
-              : prepare(
-                  "copy_layer",
-                  params,
-                  wOff[tl],
-                  sizes[tl] * sizes[tl + 1],
-                  bOff[tl],
-                  sizes[tl + 1],
-                  0L,
-                  replicas);
-    }
-
-    /** a0 and yb from samples idx[r * idxStride + offset ..][0, count): one thread per (r, s). */
-    void gather(long idx, int idxStride, int offset, int count) {
-      gather.setPointer(2, idx);
-      gather.setInt(3, idxStride);
-      gather.setInt(4, offset);
-      gather.setInt(5, count);
-      gather.enqueue(grid(replicas * count));
-    }
-
-    void biasAct(int l, int count) {
-      biasAct[l].setInt(3, count);
-      biasAct[l].enqueue(grid(replicas * count * sizes[l + 1]));
-    }
-
-    void output(int count) {
-      output.setInt(5, count);
-      output.enqueue(grid(replicas * count));
-    }
-
-    void actBackward(int l, int count) {
-      actBackward[l].setInt(4, count);
-      actBackward[l].enqueue(grid(replicas * sizes[l]));
-    }
-
-    /** The squared-norm chunks, then the diagnostics row and the output bias gradient. */
-    void norms(int count, long diagSlot, int diagStride) {
-      chunkNorms.enqueue(grid(normChunks));
-      stepSums.setInt(3, count);
-      stepSums.setPointer(9, diagSlot);
-      stepSums.setInt(10, diagStride);
-      stepSums.enqueue(grid(replicas * (1 + layers)));
-    }
-
-    void update(double lr) {
-      update.setDouble(3, lr);
-      update.enqueue(grid(paramCount));
-    }
-
-    /** The traced layer of every replica, as it is after the update, into {@code dst}. */
-    void trace(long dst) {
-      trace.setPointer(5, dst);
-      trace.enqueue(grid(replicas * traceSize));
+              : calls.copyLayer(
+                  params, wOff[tl], sizes[tl] * sizes[tl + 1], bOff[tl], sizes[tl + 1], replicas);
     }
   }
 
@@ -810,16 +703,8 @@ final class CudaGroup implements Group {
     evalSet(testX, testY, nTest, EVAL_TEST, false);
     evalSet(trainX, trainY, nTrain, EVAL_TRAIN, true);
     if (hiddenUnits > 0) {
-      launch(
-          "dead_flags",
-          replicas * hiddenUnits,
-          alive,
-          nTrain,
-          CHUNK,
-          hiddenUnits,
-          evalOut + 8L * EVAL_DEAD,
-          evalWidth,
-          replicas);
+      calls.deadFlags(
+          alive, nTrain, CHUNK, hiddenUnits, evalOut + 8L * EVAL_DEAD, evalWidth, replicas);
     }
     double[] all = new double[replicas * evalWidth];
     dev.copyOut(evalOut, all); // the evaluation's only copy
@@ -885,43 +770,27 @@ final class CudaGroup implements Group {
       long input = l == 0 ? x : evalA[l];
       long inputStride = l == 0 ? (long) n * in : (long) rows * in;
       if (n > 0) {
-        gemm(
-            false,
-            false,
-            units,
-            n,
-            in,
-            el(params, wOff[l]),
-            units,
-            (long) in * units,
-            input,
-            in,
-            inputStride,
-            evalZ[l],
-            units,
-            (long) rows * units);
+        calls.forward(
+            weights(l), input, evalZ[l], n, in, units, inputStride, (long) rows * units, replicas);
       }
       if (l < top) {
         if (n > 0) {
-          launch(
-              "bias_act",
-              replicas * n * units,
-              evalZ[l],
-              el(params, bOff[l]),
-              evalA[l + 1],
-              n,
-              units,
-              rows * units,
-              units,
-              rows * units,
-              act,
-              slope,
-              replicas);
+          calls
+              .biasAct(
+                  evalZ[l],
+                  el(params, bOff[l]),
+                  evalA[l + 1],
+                  units,
+                  rows * units,
+                  units,
+                  rows * units,
+                  act,
+                  slope,
+                  replicas)
+              .run(n);
         }
         if (deadUnits) {
-          launch(
-              "alive_chunks",
-              replicas * chunks(n) * units,
+          calls.aliveChunks(
               evalZ[l],
               n,
               units,
@@ -934,29 +803,9 @@ final class CudaGroup implements Group {
         }
         deadOffset += units;
       } else {
-        launch(
-            "eval_output_chunks",
-            replicas * chunks(n),
-            evalZ[l],
-            el(params, bOff[l]),
-            y,
-            n,
-            rows,
-            n,
-            1,
-            clipEps,
-            CHUNK,
-            evalPartial,
-            replicas);
-        launch(
-            "eval_sums",
-            replicas,
-            evalPartial,
-            n,
-            CHUNK,
-            evalOut + 8L * column,
-            evalWidth,
-            replicas);
+        calls.evalOutputChunks(
+            evalZ[l], el(params, bOff[l]), y, n, rows, n, 1, clipEps, CHUNK, evalPartial, replicas);
+        calls.evalSums(evalPartial, n, CHUNK, evalOut + 8L * column, evalWidth, replicas);
       }
     }
   }
@@ -979,11 +828,71 @@ final class CudaGroup implements Group {
     return out;
   }
 
+  /**
+   * Replica {@code replica}'s outputs, {@link #PREDICT_CHUNK} points at a time: the evaluation's
+   * forward pass (the same GEMM layout and bias_act) on that replica's blocks of the parameters,
+   * then predict_output; two copies per chunk (the points in, the outputs out).
+   */
   @Override
   public double[] predict(int replica, double[] inputs) {
     checkOpen();
-    Group.checkPredict(replica, inputs, replicas, sizes[0]);
-    throw new UnsupportedOperationException("cuda predict: not yet");
+    int n = Group.checkPredict(replica, inputs, replicas, sizes[0]);
+    double[] out = new double[n];
+    if (n == 0) {
+      return out;
+    }
+    ensurePredictBuffers();
+    int f = sizes[0];
+    int top = layers - 1;
+    for (int start = 0; start < n; start += PREDICT_CHUNK) {
+      int rows = Math.min(PREDICT_CHUNK, n - start);
+      upload(predictX, Arrays.copyOfRange(inputs, start * f, (start + rows) * f));
+      for (int l = 0; l < layers; l++) {
+        int in = sizes[l];
+        int units = sizes[l + 1];
+        long w = el(params, wOff[l] + (long) replica * in * units);
+        long b = el(params, bOff[l] + (long) replica * units);
+        long input = l == 0 ? predictX : predictA[l];
+        // one replica: a batch of one, so the strides between replicas never apply
+        calls.forward(
+            w, input, predictZ[l], rows, in, units, (long) rows * in, (long) rows * units, 1);
+        if (l < top) {
+          calls
+              .biasAct(
+                  predictZ[l],
+                  b,
+                  predictA[l + 1],
+                  units,
+                  rows * units,
+                  units,
+                  rows * units,
+                  act,
+                  slope,
+                  1)
+              .run(rows);
+        } else {
+          calls.predictOutput(predictZ[l], b, rows, rows, 1, predictOut, rows, 1);
+        }
+      }
+      System.arraycopy(download(predictOut, rows), 0, out, start, rows);
+    }
+    return out;
+  }
+
+  private void ensurePredictBuffers() {
+    if (predictZ != null) {
+      return;
+    }
+    predictX = alloc((long) PREDICT_CHUNK * sizes[0] * elem);
+    predictZ = new long[layers];
+    predictA = new long[layers];
+    for (int l = 0; l < layers; l++) {
+      predictZ[l] = alloc((long) PREDICT_CHUNK * sizes[l + 1] * elem);
+      if (l > 0) {
+        predictA[l] = alloc((long) PREDICT_CHUNK * sizes[l] * elem);
+      }
+    }
+    predictOut = alloc((long) PREDICT_CHUNK * elem);
   }
 
   /** Writes replica r's parameters into their places in a host image of {@code params}. */
@@ -1002,12 +911,6 @@ final class CudaGroup implements Group {
           || p.biases()[l].length != sizes[l + 1]) {
         throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
       }
-    }
-  }
-
-  private void checkReplica(int r) {
-    if (r < 0 || r >= replicas) {
-      throw new IndexOutOfBoundsException("replica " + r + " of " + replicas);
     }
   }
 

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The narrow interface between {@link CudaBackend} and a CUDA device: memory, copies, one
  * strided-batched GEMM with cuBLAS's column-major contract, and kernel launches by name. {@link
- * JCudaDevice} is the real GPU; {@link EmulatedDevice} runs the same kernels on the CPU for tests.
+ * JCudaDevice} is the real GPU; the tests' EmulatedDevice (src/test) runs the same kernels on the
+ * CPU.
  *
  * <p>Device memory is addressed by {@code long} handles: {@link #alloc} returns one, and a handle
  * plus a byte offset inside the same allocation names a sub-buffer. Work is enqueued in order on
@@ -19,7 +20,7 @@ import java.util.Map;
  * and allocation table, whose copies, GEMMs and launches go to a queue of its own. On the GPU
  * ({@link JCudaDevice}) a lane is one CUDA stream created with {@code CU_STREAM_NON_BLOCKING} (so
  * it never serialises with the legacy default stream or with other lanes) plus one cuBLAS handle
- * bound to that stream. {@link EmulatedDevice} emulates that: a lane's GEMMs and launches run in
+ * bound to that stream. The tests' EmulatedDevice emulates that: a lane's GEMMs and launches run in
  * order on a worker thread of its own, and only when the lane reaches a sync point, so a missing
  * synchronisation reads stale bytes every time. Each {@link CudaGroup} opens one lane and closes it
  * in its own {@code close()}.
@@ -57,30 +58,12 @@ public interface Device extends AutoCloseable {
   void copyOut(long src, float[] dst);
 
   /**
-   * cuBLAS {@code <t>gemmStridedBatched}, column-major: for each p in [0, batch), {@code C_p =
-   * alpha * op(A_p) * op(B_p) + beta * C_p}, op(A_p) m x k, op(B_p) k x n, C_p m x n, with {@code
-   * X_p = X + p * strideX} (strides and leading dimensions in elements). When beta is 0, C is not
-   * read. Precision picks D (double) or S (float); no TF32 or other reduced precision.
+   * cuBLAS {@code <t>gemmStridedBatched} of {@code layout} (see {@link Gemm}) on operands {@code
+   * a}, {@code b} and {@code c}: for each p, {@code C_p = alpha op(A_p) op(B_p) + beta C_p}. When
+   * beta is 0, C is not read. Precision picks D (double) or S (float); no TF32 or other reduced
+   * precision.
    */
-  void gemmStridedBatched(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      long a,
-      int lda,
-      long strideA,
-      long b,
-      int ldb,
-      long strideB,
-      double beta,
-      long c,
-      int ldc,
-      long strideC,
-      int batch,
-      Precision precision);
+  void gemm(Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision);
 
   /**
    * Launches kernel {@code name} (an extern "C" entry point of {@code kernels/*.cu}) on a 1-D grid.

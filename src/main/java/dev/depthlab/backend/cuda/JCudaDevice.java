@@ -597,28 +597,9 @@ public final class JCudaDevice implements Device {
   }
 
   @Override
-  public void gemmStridedBatched(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      long a,
-      int lda,
-      long strideA,
-      long b,
-      int ldb,
-      long strideB,
-      double beta,
-      long c,
-      int ldc,
-      long strideC,
-      int batch,
-      Precision precision) {
-    root.gemmStridedBatched(
-        transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
-        batch, precision);
+  public void gemm(
+      Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
+    root.gemm(layout, alpha, a, b, beta, c, precision);
   }
 
   @Override
@@ -780,28 +761,11 @@ public final class JCudaDevice implements Device {
     }
 
     @Override
-    public void gemmStridedBatched(
-        boolean transA,
-        boolean transB,
-        int m,
-        int n,
-        int k,
-        double alpha,
-        long a,
-        int lda,
-        long strideA,
-        long b,
-        int ldb,
-        long strideB,
-        double beta,
-        long c,
-        int ldc,
-        long strideC,
-        int batch,
-        Precision precision) {
+    public void gemm(
+        Gemm g, double alpha, long a, long b, double beta, long c, Precision precision) {
       enter();
-      int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-      int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+      int opA = g.transA() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+      int opB = g.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
       int rc;
       // alpha and beta are host scalars (CUBLAS_POINTER_MODE_HOST), read before the call returns
       if (precision == Precision.FP64) {
@@ -810,42 +774,42 @@ public final class JCudaDevice implements Device {
                 cublas,
                 opA,
                 opB,
-                m,
-                n,
-                k,
+                g.m(),
+                g.n(),
+                g.k(),
                 Pointer.to(new double[] {alpha}),
                 pointer(a),
-                lda,
-                strideA,
+                g.lda(),
+                g.strideA(),
                 pointer(b),
-                ldb,
-                strideB,
+                g.ldb(),
+                g.strideB(),
                 Pointer.to(new double[] {beta}),
                 pointer(c),
-                ldc,
-                strideC,
-                batch);
+                g.ldc(),
+                g.strideC(),
+                g.batch());
       } else {
         rc =
             JCublas2.cublasSgemmStridedBatched(
                 cublas,
                 opA,
                 opB,
-                m,
-                n,
-                k,
+                g.m(),
+                g.n(),
+                g.k(),
                 Pointer.to(new float[] {(float) alpha}),
                 pointer(a),
-                lda,
-                strideA,
+                g.lda(),
+                g.strideA(),
                 pointer(b),
-                ldb,
-                strideB,
+                g.ldb(),
+                g.strideB(),
                 Pointer.to(new float[] {(float) beta}),
                 pointer(c),
-                ldc,
-                strideC,
-                batch);
+                g.ldc(),
+                g.strideC(),
+                g.batch());
       }
       if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
         throw new IllegalStateException("cuBLAS gemm failed: " + cublasStatus.stringFor(rc));

@@ -9,7 +9,6 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
-import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.common.Rng;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Activation;
@@ -30,8 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The CUDA path's two-pass sums where they span many chunks of {@link CudaGroup#CHUNK} elements,
  * with a ragged last chunk: 2000 training rows (a full evaluation pass, its loss, accuracy and dead
  * units), 400 test rows, and layers of 90, 2025 and 6750 weights (the squared gradient norms).
- * ParityChecks' small sets fit in one chunk, so these sums are checked here: against the CPU
- * reference with ParityChecks' trajectory tolerances, and bit for bit against a second run.
+ * ParityChecks' small sets fit in one chunk, so these sums are checked here: against {@link
+ * ParityChecks#COMPARAND} with ParityChecks' trajectory tolerances, and bit for bit against a
+ * second run.
  */
 class ChunkedSumsTest {
   private static final int N_TRAIN = 2000;
@@ -146,15 +146,15 @@ class ChunkedSumsTest {
 
   @ParameterizedTest
   @EnumSource(Precision.class)
-  void manyChunkSumsMatchTheCpuAndRepeatBitForBit(Precision p) {
+  void manyChunkSumsMatchTheComparandAndRepeatBitForBit(Precision p) {
     NetworkSpec spec = spec();
     GroupSpec gs = new GroupSpec(spec, p, BATCH, STEPS);
     Device dev = NativeTools.emulatedDevice();
-    Run cpu;
+    Run ref;
     Run cuda;
     Run again;
-    try (Group g = new CpuBackend().createGroup(gs, setups(spec))) {
-      cpu = train(g, spec.layers());
+    try (Group g = ParityChecks.COMPARAND.createGroup(gs, setups(spec))) {
+      ref = train(g, spec.layers());
     }
     try (Group g = new CudaBackend(dev).createGroup(gs, setups(spec))) {
       cuda = train(g, spec.layers());
@@ -165,8 +165,8 @@ class ChunkedSumsTest {
     double tol = ParityChecks.trajTol(p);
     List<Executable> failures = new ArrayList<>();
     double worst = 0;
-    for (int k = 0; k < cpu.labels().size(); k++) {
-      String what = cpu.labels().get(k);
+    for (int k = 0; k < ref.labels().size(); k++) {
+      String what = ref.labels().get(k);
       double t = tol;
       if (what.contains("accuracy")) {
         // a prediction within rounding of 0.5 may flip in fp32: one sample's worth
@@ -174,7 +174,7 @@ class ChunkedSumsTest {
       } else if (what.contains("dead")) {
         t = p == Precision.FP64 ? 0.0 : 1.0 / 45 + 1e-12;
       }
-      double e = ParityChecks.check(failures, what, cuda.values().get(k), cpu.values().get(k), t);
+      double e = ParityChecks.check(failures, what, cuda.values().get(k), ref.values().get(k), t);
       if (t == tol) {
         worst = Math.max(worst, e);
       }
@@ -188,8 +188,8 @@ class ChunkedSumsTest {
                   what + ": a second CUDA run gave other bits (not deterministic)"));
     }
     double[] dead =
-        cpu.values()
-            .get(cpu.labels().indexOf("epoch " + (EPOCHS - 1) + " replica 0 dead fractions"));
+        ref.values()
+            .get(ref.labels().indexOf("epoch " + (EPOCHS - 1) + " replica 0 dead fractions"));
     failures.add(
         () ->
             assertTrue(

@@ -154,29 +154,10 @@ final class CountingDevice implements Device {
   }
 
   @Override
-  public void gemmStridedBatched(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      long a,
-      int lda,
-      long strideA,
-      long b,
-      int ldb,
-      long strideB,
-      double beta,
-      long c,
-      int ldc,
-      long strideC,
-      int batch,
-      Precision precision) {
+  public void gemm(
+      Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
     counts.gemms.incrementAndGet();
-    inner.gemmStridedBatched(
-        transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
-        batch, precision);
+    inner.gemm(layout, alpha, a, b, beta, c, precision);
   }
 
   @Override

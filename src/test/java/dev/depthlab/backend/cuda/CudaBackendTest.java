@@ -2,10 +2,12 @@ package dev.depthlab.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.backend.registry.BackendRegistry;
@@ -16,6 +18,8 @@ import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Availability and fallback of the CUDA backend (its call budget: {@link CudaRoundTripsTest}). */
@@ -33,7 +37,7 @@ class CudaBackendTest {
     List<String> opened = new ArrayList<>();
     CudaBackend cuda =
         new CudaBackend(
-            () -> Availability.unusable(reason, java.util.Map.of("step", step)),
+            () -> Availability.unusable(reason, Map.of("step", step)),
             () -> {
               opened.add(step);
               return NativeTools.emulatedDevice();
@@ -70,20 +74,76 @@ class CudaBackendTest {
     assertEquals("CUDA probe failed: libJCudaDriver: cannot open", av.reason());
   }
 
-  /** This machine's real probe: usable with a device, or one line of reason. */
+  /**
+   * The usable branch of the backend on a stub probe (so it runs on every machine): the backend is
+   * usable, {@code auto} picks it without a notice, and its groups live on the probe's device and
+   * free their memory there.
+   */
   @Test
-  void theRealProbeRunsEveryStepOrSaysWhichFailed() {
+  void aUsableProbeHandsItsDeviceToTheGroups() {
+    EmulatedDevice emulated = NativeTools.emulatedDevice();
+    List<String> opened = new ArrayList<>();
+    CudaBackend cuda =
+        new CudaBackend(
+            () -> Availability.usable(Map.of("device", "stub")),
+            () -> {
+              opened.add("device");
+              return emulated;
+            });
+    assertTrue(cuda.availability().usable());
+    List<String> notices = new ArrayList<>();
+    BackendRegistry reg = new BackendRegistry(List.of(cuda, new CpuBackend()));
+    assertEquals("cuda", reg.select("auto", notices::add).name());
+    assertEquals(List.of(), notices);
+    assertSame(emulated, cuda.device());
+
+    NetworkSpec spec = NetworkSpec.of(2, 1, 4, Activation.RELU, 0.01, Reduction.SUM, 1e-8);
+    int before = emulated.liveAllocations();
+    try (Group g =
+        cuda.createGroup(
+            new GroupSpec(spec, Precision.FP64, 4, 4), ParityChecks.setups(spec, 0, 2))) {
+      assertTrue(emulated.liveAllocations() > before, "the group allocates on the probe's device");
+      assertEquals(2, g.allParameters().size());
+    }
+    assertEquals(before, emulated.liveAllocations(), "the group frees what it allocated");
+    assertEquals(List.of("device", "device"), opened, "device() and createGroup ask the supplier");
+  }
+
+  /**
+   * Where this machine has a usable GPU: the real probe went through every step of {@link
+   * JCudaDevice#STEPS} (the kernels compiled or came from the PTX cache) and the device allocates.
+   * Skipped, with the probe's reason, elsewhere.
+   */
+  @Test
+  void theRealProbeOpensAUsableGpuThroughEveryStep() {
+    Device gpu = RealGpu.require(getClass());
     Availability av = new CudaBackend().availability();
+    assertTrue(av.usable(), av.toString());
+    assertTrue(av.details().get("kernels").startsWith("NVRTC compute_"), av.toString());
+    long p = gpu.alloc(64);
+    gpu.free(p);
+  }
+
+  /**
+   * Where this machine has no usable GPU: the real probe says why in one line, the shared device is
+   * refused, and {@code --backend cuda} fails (exit 1) with that line. Skipped, with the reason,
+   * where a GPU is usable.
+   */
+  @Test
+  void withoutAUsableGpuTheRealProbeSaysWhyInOneLine() {
+    CudaBackend cuda = new CudaBackend();
+    Availability av = cuda.availability();
     System.out.println("cuda availability here: " + av);
     if (av.usable()) {
-      Device gpu = JCudaDevice.shared();
-      assertTrue(av.details().get("kernels").startsWith("NVRTC compute_"), av.toString());
-      long p = gpu.alloc(64);
-      gpu.free(p);
-    } else {
-      assertFalse(av.reason().isBlank());
-      assertFalse(av.reason().contains("\n"), "one line: " + av.reason());
-      assertThrows(IllegalStateException.class, JCudaDevice::shared);
+      String reason = "this machine has a usable GPU: " + av.details().get("device");
+      System.out.println("SKIPPED withoutAUsableGpuTheRealProbeSaysWhyInOneLine: " + reason);
+      Assumptions.abort(reason);
     }
+    assertFalse(av.reason().isBlank());
+    assertFalse(av.reason().contains("\n"), "one line: " + av.reason());
+    assertThrows(IllegalStateException.class, JCudaDevice::shared);
+    UserError e = assertThrows(UserError.class, cuda::device);
+    assertEquals(UserError.FAILURE, e.exitCode());
+    assertEquals("cuda: " + av.reason(), e.getMessage());
   }
 }

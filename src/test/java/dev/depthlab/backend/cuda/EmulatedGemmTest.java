@@ -65,24 +65,13 @@ class EmulatedGemmTest {
         dev.copyIn(pa, a);
         dev.copyIn(pb, b);
         dev.copyIn(pc, c);
-        dev.gemmStridedBatched(
-            ta,
-            tb,
-            m,
-            n,
-            k,
+        dev.gemm(
+            new Gemm(ta, tb, m, n, k, lda, sa, ldb, sb, ldc, sc, batch),
             alpha,
             pa,
-            lda,
-            sa,
             pb,
-            ldb,
-            sb,
             beta,
             pc,
-            ldc,
-            sc,
-            batch,
             Precision.FP64);
         double[] got = new double[c.length];
         dev.copyOut(pc, got);
@@ -109,16 +98,22 @@ class EmulatedGemmTest {
     dev.copyIn(a, new double[] {2});
     dev.copyIn(b, new double[] {3});
     dev.copyIn(c, new double[] {Double.NaN});
-    dev.gemmStridedBatched(
-        false, false, 1, 1, 1, 1.0, a, 1, 1, b, 1, 1, 0.0, c, 1, 1, 1, Precision.FP64);
+    dev.gemm(
+        new Gemm(false, false, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 1.0, a, b, 0.0, c, Precision.FP64);
     double[] out = new double[1];
     dev.copyOut(c, out);
     assertEquals(6.0, out[0]);
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            dev.gemmStridedBatched(
-                false, false, 2, 1, 1, 1.0, a, 1, 1, b, 1, 1, 0.0, c, 2, 2, 1, Precision.FP64),
+            dev.gemm(
+                new Gemm(false, false, 2, 1, 1, 1, 1, 1, 1, 2, 2, 1),
+                1.0,
+                a,
+                b,
+                0.0,
+                c,
+                Precision.FP64),
         "lda < m must be rejected");
     dev.free(a);
     dev.free(b);

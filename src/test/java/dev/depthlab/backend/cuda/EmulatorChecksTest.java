@@ -153,27 +153,16 @@ class EmulatorChecksTest {
       assertThrows(
           IllegalArgumentException.class,
           () ->
-              dev.gemmStridedBatched(
-                  false,
-                  false,
-                  1,
-                  N,
-                  1,
+              dev.gemm(
+                  new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1),
                   1.0,
                   v,
-                  1,
-                  1,
                   v,
-                  1,
-                  N,
                   0.0,
                   v + 8,
-                  1,
-                  N,
-                  1,
                   Precision.FP64));
-      dev.gemmStridedBatched(
-          false, false, 1, N, 1, 1.0, v, 1, 1, v, 1, N, 0.0, v, 1, N, 1, Precision.FP64);
+      dev.gemm(
+          new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1), 1.0, v, v, 0.0, v, Precision.FP64);
       dev.synchronize();
     } finally {
       dev.free(v);
@@ -206,8 +195,14 @@ class EmulatorChecksTest {
       // a GEMM only enqueues too: C = A B with A = 2 (1 x 1), B = buf's first row (1 x N)
       long a = writer.alloc(8);
       writer.copyIn(a, new double[] {2});
-      writer.gemmStridedBatched(
-          false, false, 1, N, 1, 1.0, a, 1, 1, buf, 1, N, 0.0, buf, 1, N, 1, Precision.FP64);
+      writer.gemm(
+          new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1),
+          1.0,
+          a,
+          buf,
+          0.0,
+          buf,
+          Precision.FP64);
       assertArrayEquals(filled(9), read(reader, buf, N), "a GEMM on another lane, no sync");
 
       // the device's synchronize waits for every lane

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
@@ -34,8 +35,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * CudaBackend on a {@link Device} against the CPU reference (CpuBackend): per-step gradients and
- * 20-epoch trajectories. Subclasses choose the device (emulated, or a real GPU). Three families:
+ * CudaBackend on a {@link Device} against {@link #COMPARAND}, the backend it is held to (the CPU
+ * backend, "cpu"; every failure message starts "cuda vs cpu: "): per-step gradients, 20-epoch
+ * trajectories and predictions. Subclasses choose the device (emulated, or a real GPU). Three
+ * families:
  *
  * <ul>
  *   <li>the seed study's networks: 2 inputs, 16 wide, depths 1, 2, 4, 8, every activation, fp64 and
@@ -114,6 +117,18 @@ abstract class ParityChecks {
    */
   static double trajTol(Precision p) {
     return p == Precision.FP64 ? 1e-9 : 1e-3;
+  }
+
+  /**
+   * The backend the CUDA path is held to here, in ChunkedSumsTest and in ScratchOnCudaTest: the one
+   * place to change it. (The plain reference backend is fp64 only; switching to it means leaving
+   * the fp32 cases to the CPU backend.)
+   */
+  static final Backend COMPARAND = new CpuBackend();
+
+  /** {@code what}, prefixed with the two backends compared: how every failure message starts. */
+  static String vs(String what) {
+    return "cuda vs " + COMPARAND.name() + ": " + what;
   }
 
   abstract Device device();
@@ -333,7 +348,7 @@ abstract class ParityChecks {
   static double check(
       List<Executable> failures, String what, double[] got, double[] ref, double tol) {
     if (got.length != ref.length) {
-      failures.add(() -> fail(what + ": length " + got.length + " vs " + ref.length));
+      failures.add(() -> fail(vs(what) + ": length " + got.length + " vs " + ref.length));
       return Double.POSITIVE_INFINITY;
     }
     double[] e = relErr(got, ref);
@@ -343,8 +358,8 @@ abstract class ParityChecks {
           () ->
               fail(
                   String.format(
-                      "%s element %d: cuda %.17g vs cpu %.17g, relative " + "error %.3g > %.1g",
-                      what, k, got[k], ref[k], e[0], tol)));
+                      "%s element %d: cuda %.17g, %s %.17g, relative error %.3g > %.1g",
+                      vs(what), k, got[k], COMPARAND.name(), ref[k], e[0], tol)));
     }
     return e[0];
   }
@@ -362,8 +377,8 @@ abstract class ParityChecks {
           () ->
               fail(
                   String.format(
-                      "%s: cuda %.17g vs cpu %.17g, %.3g of %d differ > %d allowed",
-                      what, got, ref, counts, n, allowed)));
+                      "%s: cuda %.17g, %s %.17g, %.3g of %d differ > %d allowed",
+                      vs(what), got, COMPARAND.name(), ref, counts, n, allowed)));
     }
   }
 
@@ -372,7 +387,7 @@ abstract class ParityChecks {
 
   @ParameterizedTest(name = "{0} {1} depth {2}")
   @MethodSource("cases")
-  void gradientsMatchTheCpuReference(Precision p, Activation act, int depth) {
+  void gradientsMatchTheComparand(Precision p, Activation act, int depth) {
     List<Executable> failures = new ArrayList<>();
     double worst = 0;
     for (Reduction red : Reduction.values()) {
@@ -390,7 +405,7 @@ abstract class ParityChecks {
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("shapeCases")
-  void gradientsOfOtherShapesMatchTheCpuReference(Shape shape, Precision p, Reduction red) {
+  void gradientsOfOtherShapesMatchTheComparand(Shape shape, Precision p, Reduction red) {
     List<Executable> failures = new ArrayList<>();
     long idxSeed = Rng.mix(7919L * shape.sizes()[0] + red.ordinal());
     double worst =
@@ -403,7 +418,7 @@ abstract class ParityChecks {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("wideCases")
-  void gradientsOfA1024WideNetMatchTheCpuReference(Precision p, Activation act) {
+  void gradientsOfA1024WideNetMatchTheComparand(Precision p, Activation act) {
     List<Executable> failures = new ArrayList<>();
     double worst = 0;
     for (Reduction red : Reduction.values()) {
@@ -421,8 +436,8 @@ abstract class ParityChecks {
   }
 
   /**
-   * Gradients of {@code replicas} replicas (seeds 0..) on the device against the CPU, for each
-   * batch size of {@code counts} in turn on the same group of maxBatch {@code maxBatch}; with
+   * Gradients of {@code replicas} replicas (seeds 0..) on the device against the comparand, for
+   * each batch size of {@code counts} in turn on the same group of maxBatch {@code maxBatch}; with
    * {@code alone} also each replica as a group of its own (R = 1). Returns the largest error.
    */
   private double gradientParity(
@@ -437,9 +452,9 @@ abstract class ParityChecks {
     GroupSpec gs = new GroupSpec(spec, p, maxBatch, 8);
     int[][] idx = batchIndices(replicas, idxSeed, maxBatch);
     Gradients[] ref = new Gradients[counts.length];
-    try (Group cpu = new CpuBackend().createGroup(gs, setups(spec, 0, replicas, true))) {
+    try (Group comparand = COMPARAND.createGroup(gs, setups(spec, 0, replicas, true))) {
       for (int i = 0; i < counts.length; i++) {
-        ref[i] = cpu.gradients(first(idx, counts[i]));
+        ref[i] = comparand.gradients(first(idx, counts[i]));
       }
     }
     String red = spec.reduction().key();
@@ -515,7 +530,7 @@ abstract class ParityChecks {
 
   @ParameterizedTest(name = "{0} {1} depth {2}")
   @MethodSource("cases")
-  void twentyEpochTrajectoriesMatchTheCpuReference(Precision p, Activation act, int depth) {
+  void twentyEpochTrajectoriesMatchTheComparand(Precision p, Activation act, int depth) {
     List<Executable> failures = new ArrayList<>();
     double worst =
         trajectoryParity(failures, spec(act, depth, Reduction.SUM), p, SEEDS, Rng.mix(77L + depth));
@@ -527,7 +542,7 @@ abstract class ParityChecks {
 
   @ParameterizedTest(name = "{0} {1} {2}")
   @MethodSource("shapeCases")
-  void twentyEpochTrajectoriesOfOtherShapesMatchTheCpuReference(
+  void twentyEpochTrajectoriesOfOtherShapesMatchTheComparand(
       Shape shape, Precision p, Reduction red) {
     List<Executable> failures = new ArrayList<>();
     double worst =
@@ -539,7 +554,7 @@ abstract class ParityChecks {
   }
 
   /**
-   * {@link #EPOCHS} epochs of {@code replicas} replicas (seeds 0..) on the device and on the CPU
+   * {@link #EPOCHS} epochs of {@code replicas} replicas (seeds 0..) on the device and the comparand
    * from the same start and the same shuffles, every epoch ending on a partial batch; compares
    * every step's loss and squared gradient norms, every epoch's evaluation, and the final
    * parameters. Returns the largest relative error.
@@ -567,7 +582,7 @@ abstract class ParityChecks {
     double lr = lr(spec.reduction());
     double tol = trajTol(p);
     double worst = 0;
-    try (Group cpu = new CpuBackend().createGroup(gs, starts.of(spec, replicas));
+    try (Group comparand = COMPARAND.createGroup(gs, starts.of(spec, replicas));
         Group gpu = new CudaBackend(device()).createGroup(gs, starts.of(spec, replicas))) {
       Rng shuffle = new Rng(shuffleSeed);
       for (int e = 0; e < EPOCHS; e++) {
@@ -578,16 +593,16 @@ abstract class ParityChecks {
           }
           shuffle.shuffle(o);
         }
-        cpu.beginEpoch(order);
+        comparand.beginEpoch(order);
         gpu.beginEpoch(order);
         for (int off = 0; off < N_TRAIN; off += BATCH) {
           int count = Math.min(BATCH, N_TRAIN - off); // the last is N_TRAIN % BATCH
-          cpu.step(off, count, lr);
+          comparand.step(off, count, lr);
           gpu.step(off, count, lr);
         }
         StepLog a = gpu.endEpoch();
-        StepLog b = cpu.endEpoch();
-        assertEquals(b.steps(), a.steps());
+        StepLog b = comparand.endEpoch();
+        assertEquals(b.steps(), a.steps(), vs("epoch " + e + " steps"));
         String ep = "epoch " + e;
         for (int r = 0; r < replicas; r++) {
           double[] la = new double[steps];
@@ -609,7 +624,7 @@ abstract class ParityChecks {
                 count,
                 p == Precision.FP64 ? 0 : 1);
           }
-          assertArrayEquals(b.traced(), a.traced(), who + " traced steps");
+          assertArrayEquals(b.traced(), a.traced(), vs(who + " traced steps"));
           for (int k = 0; k < b.traced().length; k++) {
             worst =
                 Math.max(
@@ -636,11 +651,13 @@ abstract class ParityChecks {
           }
         }
         worst =
-            Math.max(worst, checkEvaluation(failures, ep, spec, p, gpu.evaluate(), cpu.evaluate()));
+            Math.max(
+                worst,
+                checkEvaluation(failures, ep, spec, p, gpu.evaluate(), comparand.evaluate()));
       }
       for (int r = 0; r < replicas; r++) {
         Parameters pa = gpu.parameters(r);
-        Parameters pb = cpu.parameters(r);
+        Parameters pb = comparand.parameters(r);
         for (int l = 0; l < spec.layers(); l++) {
           String who = "final replica " + r + " layer " + l;
           worst =
@@ -760,42 +777,42 @@ abstract class ParityChecks {
 
   /**
    * Both rules from clipped starts, both reductions: each rule's gradients on the device against
-   * the CPU's, for every batch size of {@link #GRAD_BATCHES}; and the two rules' gradients apart
-   * from each other on each backend (relative difference above 1e-2 for every replica), so that the
-   * option is seen to act on both.
+   * the comparand's, for every batch size of {@link #GRAD_BATCHES}; and the two rules' gradients
+   * apart from each other on each backend (relative difference above 1e-2 for every replica), so
+   * that the option is seen to act on both.
    */
   @ParameterizedTest(name = "{0} {1} depth {2}")
   @MethodSource("cases")
-  void bothOutputGradientRulesMatchTheCpuReferenceWithClippedOutputs(
+  void bothOutputGradientRulesMatchTheComparandWithClippedOutputs(
       Precision p, Activation act, int depth) {
     List<Executable> failures = new ArrayList<>();
     double worst = 0;
     double leastApart = Double.POSITIVE_INFINITY;
     for (Reduction red : Reduction.values()) {
       int[][] idx = batchIndices(SEEDS, Rng.mix(depth * 37L + act.ordinal() + 5), BATCH);
-      Gradients[][] cpu = new Gradients[2][];
+      Gradients[][] ref = new Gradients[2][];
       Gradients[][] gpu = new Gradients[2][];
       for (OutputGradient rule : OutputGradient.values()) {
         NetworkSpec spec = spec(act, depth, red).withOutputGradient(rule);
         GroupSpec gs = new GroupSpec(spec, p, BATCH, 8);
         int i = rule.ordinal();
-        cpu[i] = new Gradients[GRAD_BATCHES.length];
+        ref[i] = new Gradients[GRAD_BATCHES.length];
         gpu[i] = new Gradients[GRAD_BATCHES.length];
-        try (Group c = new CpuBackend().createGroup(gs, clippedSetups(spec, p, 0, SEEDS, true));
+        try (Group c = COMPARAND.createGroup(gs, clippedSetups(spec, p, 0, SEEDS, true));
             Group g =
                 new CudaBackend(device()).createGroup(gs, clippedSetups(spec, p, 0, SEEDS, true))) {
           for (int k = 0; k < GRAD_BATCHES.length; k++) {
-            cpu[i][k] = c.gradients(first(idx, GRAD_BATCHES[k]));
+            ref[i][k] = c.gradients(first(idx, GRAD_BATCHES[k]));
             gpu[i][k] = g.gradients(first(idx, GRAD_BATCHES[k]));
             String label =
                 rule.key() + " clipped R=" + SEEDS + " " + red.key() + " batch " + GRAD_BATCHES[k];
-            worst = Math.max(worst, compare(failures, label, gpu[i][k], cpu[i][k], 0, p));
+            worst = Math.max(worst, compare(failures, label, gpu[i][k], ref[i][k], 0, p));
           }
         }
       }
       for (int r = 0; r < SEEDS; r++) {
-        for (String backend : List.of("cpu", "cuda")) {
-          Gradients[][] g = backend.equals("cpu") ? cpu : gpu;
+        for (String backend : List.of(COMPARAND.name(), "cuda")) {
+          Gradients[][] g = backend.equals("cuda") ? gpu : ref;
           double apart = rulesApart(g[0][0], g[1][0], r);
           leastApart = Math.min(leastApart, apart);
           String who = backend + " " + red.key() + " replica " + r;
@@ -824,14 +841,15 @@ abstract class ParityChecks {
   }
 
   /**
-   * Chained trajectories, both reductions, against the CPU as for fused above (every step's loss
-   * and gradient norms, every epoch's evaluation, the final parameters): from the usual starts, and
-   * at depths up to 4 from clipped starts. (At depth 8, ReLU nets stepping from outputs 20 units
-   * out swing them past p = 1 in fp32, where the loss of a label 0 is infinite on both backends.)
+   * Chained trajectories, both reductions, against the comparand as for fused above (every step's
+   * loss and gradient norms, every epoch's evaluation, the final parameters): from the usual
+   * starts, and at depths up to 4 from clipped starts. (At depth 8, ReLU nets stepping from outputs
+   * 20 units out swing them past p = 1 in fp32, where the loss of a label 0 is infinite on both
+   * backends.)
    */
   @ParameterizedTest(name = "{0} {1} depth {2}")
   @MethodSource("cases")
-  void chainedTwentyEpochTrajectoriesMatchTheCpuReference(Precision p, Activation act, int depth) {
+  void chainedTwentyEpochTrajectoriesMatchTheComparand(Precision p, Activation act, int depth) {
     List<Executable> failures = new ArrayList<>();
     double worst = 0;
     double worstClipped = 0;
@@ -862,5 +880,96 @@ abstract class ParityChecks {
         worst,
         depth <= 4 ? String.format("%.3g", worstClipped) : "(not run)");
     assertAll(failures);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Predictions at any points (Group.predict)
+
+  /** Points per side of the prediction grid: 41 x 41 = 1681, past one pass of the device's. */
+  static final int GRID = 41;
+
+  /**
+   * A {@link #GRID} x {@link #GRID} grid over [-1.5, 1.5]^2, row-major points: beyond the data's
+   * square, as a decision-boundary plot's margin is, so units switch on and off where no training
+   * point reaches.
+   */
+  static double[] grid() {
+    double[] x = new double[2 * GRID * GRID];
+    for (int i = 0; i < GRID; i++) {
+      for (int j = 0; j < GRID; j++) {
+        x[2 * (i * GRID + j)] = -1.5 + 3.0 * i / (GRID - 1);
+        x[2 * (i * GRID + j) + 1] = -1.5 + 3.0 * j / (GRID - 1);
+      }
+    }
+    return x;
+  }
+
+  /** {@code n} points of {@code f} features uniform in [-1.5, 1.5]. */
+  static double[] points(int f, int n, long seed) {
+    Rng rng = new Rng(seed);
+    double[] x = new double[f * n];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = rng.uniform(-1.5, 1.5);
+    }
+    return x;
+  }
+
+  /**
+   * The seed study's networks: the outputs at a grid of points, against the comparand's, with R = 1
+   * and with the middle replica of R = {@link #SEEDS}, within the evaluation's bound ({@link
+   * #trajTol}). The grid takes two passes through the device's prediction buffers, the second a
+   * partial one ({@link CudaGroup#PREDICT_CHUNK} = 1024 points).
+   */
+  @ParameterizedTest(name = "{0} {1} depth {2}")
+  @MethodSource("cases")
+  void predictionsOnAGridMatchTheComparand(Precision p, Activation act, int depth) {
+    assertTrue(GRID * GRID > CudaGroup.PREDICT_CHUNK, "the grid must take more than one pass");
+    List<Executable> failures = new ArrayList<>();
+    double worst = predictionParity(failures, spec(act, depth, Reduction.SUM), p, SEEDS, grid());
+    System.out.printf(
+        "predictions %s %s depth %d on %s: max relative error %.3g%n",
+        p.key(), act.key(), depth, device().name(), worst);
+    assertAll(failures);
+  }
+
+  /** {@link #SHAPES}: 1500 random points of each net's input count, as above. */
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @MethodSource("shapeCases")
+  void predictionsOfOtherShapesMatchTheComparand(Shape shape, Precision p, Reduction red) {
+    List<Executable> failures = new ArrayList<>();
+    int f = shape.sizes()[0];
+    double worst =
+        predictionParity(failures, shape.spec(red), p, 4, points(f, 1500, Rng.mix(61L + f)));
+    System.out.printf(
+        "predictions %s %s on %s: max relative error %.3g%n",
+        p.key(), shape, device().name(), worst);
+    assertAll(failures);
+  }
+
+  /**
+   * Predictions at {@code x} with replica {@code replicas / 2} of a group of {@code replicas}
+   * (seeds 0..) and with a group of that seed alone, on the device and the comparand, from the same
+   * parameters (random biases, so the bias path counts); returns the largest relative error.
+   */
+  private double predictionParity(
+      List<Executable> failures, NetworkSpec spec, Precision p, int replicas, double[] x) {
+    GroupSpec gs = new GroupSpec(spec, p, BATCH, 8);
+    int middle = replicas / 2;
+    double tol = trajTol(p);
+    double worst = 0;
+    for (int r : new int[] {1, replicas}) {
+      int from = r == 1 ? middle : 0;
+      int replica = r == 1 ? 0 : middle;
+      String who = "R=" + r + " replica " + replica + " (seed " + middle + ") predictions";
+      try (Group comparand = COMPARAND.createGroup(gs, setups(spec, from, r, true));
+          Group gpu = new CudaBackend(device()).createGroup(gs, setups(spec, from, r, true))) {
+        double[] want = comparand.predict(replica, x);
+        double[] got = gpu.predict(replica, x);
+        worst = Math.max(worst, check(failures, who, got, want, tol));
+        double[] none = gpu.predict(replica, new double[0]);
+        failures.add(() -> assertEquals(0, none.length, vs(who + " of no points")));
+      }
+    }
+    return worst;
   }
 }

@@ -233,28 +233,9 @@ public final class EmulatedDevice implements Device {
   }
 
   @Override
-  public void gemmStridedBatched(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      double alpha,
-      long a,
-      int lda,
-      long strideA,
-      long b,
-      int ldb,
-      long strideB,
-      double beta,
-      long c,
-      int ldc,
-      long strideC,
-      int batch,
-      Precision precision) {
-    root.gemmStridedBatched(
-        transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC,
-        batch, precision);
+  public void gemm(
+      Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
+    root.gemm(layout, alpha, a, b, beta, c, precision);
   }
 
   @Override
@@ -523,31 +504,21 @@ public final class EmulatedDevice implements Device {
   }
 
   /** A strided-batched GEMM on views taken (and bounds-checked) when it was enqueued. */
-  private record Gemm(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
+  private record QueuedGemm(
+      Gemm g,
       double alpha,
       ByteBuffer av,
-      int lda,
-      long strideA,
       ByteBuffer bv,
-      int ldb,
-      long strideB,
       double beta,
       ByteBuffer cv,
-      int ldc,
-      long strideC,
-      int batch,
       Precision precision,
       List<Allocation> operands)
       implements Work {
 
     @Override
     public String describe() {
-      return "gemm " + precision + " m " + m + " n " + n + " k " + k + " batch " + batch;
+      return "gemm " + precision + " m " + g.m() + " n " + g.n() + " k " + g.k() + " batch "
+          + g.batch();
     }
 
     @Override
@@ -560,42 +531,42 @@ public final class EmulatedDevice implements Device {
       }
       if (precision == Precision.FP64) {
         fp64(
-            transA,
-            transB,
-            m,
-            n,
-            k,
+            g.transA(),
+            g.transB(),
+            g.m(),
+            g.n(),
+            g.k(),
             alpha,
             av.asDoubleBuffer(),
-            lda,
-            strideA,
+            g.lda(),
+            g.strideA(),
             bv.asDoubleBuffer(),
-            ldb,
-            strideB,
+            g.ldb(),
+            g.strideB(),
             beta,
             cv.asDoubleBuffer(),
-            ldc,
-            strideC,
-            batch);
+            g.ldc(),
+            g.strideC(),
+            g.batch());
       } else {
         fp32(
-            transA,
-            transB,
-            m,
-            n,
-            k,
+            g.transA(),
+            g.transB(),
+            g.m(),
+            g.n(),
+            g.k(),
             (float) alpha,
             av.asFloatBuffer(),
-            lda,
-            strideA,
+            g.lda(),
+            g.strideA(),
             bv.asFloatBuffer(),
-            ldb,
-            strideB,
+            g.ldb(),
+            g.strideB(),
             (float) beta,
             cv.asFloatBuffer(),
-            ldc,
-            strideC,
-            batch);
+            g.ldc(),
+            g.strideC(),
+            g.batch());
       }
     }
 
@@ -838,57 +809,35 @@ public final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void gemmStridedBatched(
-        boolean transA,
-        boolean transB,
-        int m,
-        int n,
-        int k,
-        double alpha,
-        long a,
-        int lda,
-        long strideA,
-        long b,
-        int ldb,
-        long strideB,
-        double beta,
-        long c,
-        int ldc,
-        long strideC,
-        int batch,
-        Precision precision) {
+    public void gemm(
+        Gemm g, double alpha, long a, long b, double beta, long c, Precision precision) {
       checkOpen();
-      checkLd("lda", lda, transA ? k : m);
-      checkLd("ldb", ldb, transB ? n : k);
-      checkLd("ldc", ldc, m);
+      boolean ta = g.transA();
+      boolean tb = g.transB();
+      int m = g.m();
+      int n = g.n();
+      int k = g.k();
+      checkLd("lda", g.lda(), ta ? k : m);
+      checkLd("ldb", g.ldb(), tb ? n : k);
+      checkLd("ldc", g.ldc(), m);
       int size = precision == Precision.FP64 ? 8 : 4;
       // the extent each operand spans over the whole batch, so out-of-bounds access fails here
-      long spanA = (batch - 1) * strideA + (long) lda * ((transA ? m : k) - 1) + (transA ? k : m);
-      long spanB = (batch - 1) * strideB + (long) ldb * ((transB ? k : n) - 1) + (transB ? n : k);
-      long spanC = (batch - 1) * strideC + (long) ldc * (n - 1) + m;
+      long last = g.batch() - 1;
+      long spanA = last * g.strideA() + (long) g.lda() * ((ta ? m : k) - 1) + (ta ? k : m);
+      long spanB = last * g.strideB() + (long) g.ldb() * ((tb ? k : n) - 1) + (tb ? n : k);
+      long spanC = last * g.strideC() + (long) g.ldc() * (n - 1) + m;
       Allocation aa = holding(a, spanA * size, "gemm operand A");
       Allocation ba = holding(b, spanB * size, "gemm operand B");
       Allocation ca = holding(c, spanC * size, "gemm operand C");
       gemms.incrementAndGet();
       enqueue(
-          new Gemm(
-              transA,
-              transB,
-              m,
-              n,
-              k,
+          new QueuedGemm(
+              g,
               alpha,
               aa.view(a, spanA * size),
-              lda,
-              strideA,
               ba.view(b, spanB * size),
-              ldb,
-              strideB,
               beta,
               ca.view(c, spanC * size),
-              ldc,
-              strideC,
-              batch,
               precision,
               List.of(aa, ba, ca)));
     }

@@ -1,0 +1,479 @@
+package dev.depthlab.backend.cuda;
+
+import dev.depthlab.model.Precision;
+
+/**
+ * The kernels of {@code kernels/*.cu} and the three GEMMs of a layer as typed Java calls on one
+ * lane, in one precision: one method per kernel, its parameters named and ordered as in the
+ * kernel's {@code DL_ENTRY} (pointers {@code long}, device element offsets already applied), and
+ * each launch's grid (one thread per output element, {@link #BLOCK} per block) worked out here,
+ * next to its argument list, rather than at every call.
+ *
+ * <p>The kernels of a training step are <em>prepared</em> once per group ({@link Device#prepare}):
+ * their methods bind every argument that stays fixed and return a small handle whose {@code run}
+ * sets only what changes from step to step (rows, sample indices, a diagnostics slot, the learning
+ * rate) and enqueues, with no boxing or marshalling per step. The evaluation's kernels are plain
+ * calls that enqueue at once.
+ */
+final class CudaKernelCalls {
+  /** Threads per block of every launch. */
+  static final int BLOCK = 128;
+
+  private final Device lane;
+  private final Precision precision;
+  private final String suffix;
+
+  CudaKernelCalls(Device lane, Precision precision) {
+    this.lane = lane;
+    this.precision = precision;
+    this.suffix = precision == Precision.FP64 ? "_f64" : "_f32";
+  }
+
+  /** Blocks of a 1-D grid with at least {@code threads} threads (at least one block). */
+  static int grid(int threads) {
+    return Math.max(1, (threads + BLOCK - 1) / BLOCK);
+  }
+
+  private static int chunks(int rows, int chunk) {
+    return (rows + chunk - 1) / chunk;
+  }
+
+  private Device.Launcher prepare(String kernel, Object... args) {
+    return lane.prepare(kernel + suffix, BLOCK, args);
+  }
+
+  // ---- the GEMMs of a layer: row-major products on cuBLAS's column-major contract -------------
+  // A row-major [r x c] matrix is the column-major [c x r] one with leading dimension c, so C = A B
+  // is issued as C^T = B^T A^T (see CudaGroup's class comment). Each is batched over `replicas`
+  // blocks: weights at in * out elements apart, activations at the strides given.
+
+  private void gemm(Gemm layout, long a, long b, long c) {
+    lane.gemm(layout, 1.0, a, b, 0.0, c, precision);
+  }
+
+  /** Forward, Z = A W: A [rows x in] (blocks aStride apart), W [in x out], into Z [rows x out]. */
+  void forward(
+      long w, long a, long z, int rows, int in, int out, long aStride, long zStride, int replicas) {
+    gemm(
+        new Gemm(
+            false, false, out, rows, in, out, (long) in * out, in, aStride, out, zStride, replicas),
+        w,
+        a,
+        z);
+  }
+
+  /** Weight gradient, dW = A^T dZ: dZ [rows x out], A [rows x in], into dW [in x out]. */
+  void weightGradient(
+      long dz,
+      long a,
+      long dw,
+      int rows,
+      int in,
+      int out,
+      long dzStride,
+      long aStride,
+      int replicas) {
+    gemm(
+        new Gemm(
+            false, true, out, in, rows, out, dzStride, in, aStride, out, (long) in * out, replicas),
+        dz,
+        a,
+        dw);
+  }
+
+  /** Input gradient, dA = dZ W^T: W [in x out], dZ [rows x out], into dA [rows x in]. */
+  void inputGradient(
+      long w,
+      long dz,
+      long da,
+      int rows,
+      int in,
+      int out,
+      long dzStride,
+      long daStride,
+      int replicas) {
+    gemm(
+        new Gemm(
+            true,
+            false,
+            in,
+            rows,
+            out,
+            out,
+            (long) in * out,
+            out,
+            dzStride,
+            in,
+            daStride,
+            replicas),
+        w,
+        dz,
+        da);
+  }
+
+  // ---- train.cu ---------------------------------------------------------------------------------
+
+  /** gather: a batch's inputs and labels from the sample indices; see {@link Gather#run}. */
+  Gather gather(
+      long x,
+      long y,
+      int features,
+      int xStride,
+      int yStride,
+      long a0,
+      int aStride,
+      long yb,
+      int ybStride,
+      int replicas) {
+    return new Gather(
+        prepare(
+            "gather", x, y, 0L, 0, 0, 0, features, xStride, yStride, a0, aStride, yb, ybStride,
+            replicas),
+        replicas);
+  }
+
+  /** A prepared gather. */
+  static final class Gather {
+    private static final int ORDER = 2;
+    private static final int ORDER_STRIDE = 3;
+    private static final int OFFSET = 4;
+    private static final int COUNT = 5;
+    private final Device.Launcher launch;
+    private final int replicas;
+
+    private Gather(Device.Launcher launch, int replicas) {
+      this.launch = launch;
+      this.replicas = replicas;
+    }
+
+    /** Samples {@code order[r * orderStride + offset ..][0, count)}; one thread per (r, sample). */
+    void run(long order, int orderStride, int offset, int count) {
+      launch.setPointer(ORDER, order);
+      launch.setInt(ORDER_STRIDE, orderStride);
+      launch.setInt(OFFSET, offset);
+      launch.setInt(COUNT, count);
+      launch.enqueue(grid(replicas * count));
+    }
+  }
+
+  /** bias_act: z += b, a = act(z) over a hidden layer's rows; see {@link BiasAct#run}. */
+  BiasAct biasAct(
+      long z,
+      long b,
+      long a,
+      int units,
+      int zStride,
+      int bStride,
+      int aStride,
+      int act,
+      double slope,
+      int replicas) {
+    return new BiasAct(
+        prepare("bias_act", z, b, a, 0, units, zStride, bStride, aStride, act, slope, replicas),
+        replicas * units);
+  }
+
+  /** A prepared bias_act. */
+  static final class BiasAct {
+    private static final int ROWS = 3;
+    private final Device.Launcher launch;
+    private final int threadsPerRow;
+
+    private BiasAct(Device.Launcher launch, int threadsPerRow) {
+      this.launch = launch;
+      this.threadsPerRow = threadsPerRow;
+    }
+
+    /** The first {@code rows} rows; one thread per (r, row, unit). */
+    void run(int rows) {
+      launch.setInt(ROWS, rows);
+      launch.enqueue(grid(threadsPerRow * rows));
+    }
+  }
+
+  /**
+   * output_grad: the output layer of a batch (bias, sigmoid, each sample's loss, dL/dz); see {@link
+   * OutputGrad#run}. {@code mean} and {@code chained} are 0 or 1.
+   */
+  OutputGrad outputGrad(
+      long z,
+      long b,
+      long y,
+      long dz,
+      long loss,
+      int stride,
+      int bStride,
+      double clipEps,
+      int mean,
+      int replicas,
+      int chained) {
+    return new OutputGrad(
+        prepare(
+            "output_grad", z, b, y, dz, loss, 0, stride, bStride, clipEps, mean, replicas, chained),
+        replicas);
+  }
+
+  /** A prepared output_grad. */
+  static final class OutputGrad {
+    private static final int ROWS = 5;
+    private final Device.Launcher launch;
+    private final int replicas;
+
+    private OutputGrad(Device.Launcher launch, int replicas) {
+      this.launch = launch;
+      this.replicas = replicas;
+    }
+
+    /** The first {@code rows} rows; one thread per (r, row). */
+    void run(int rows) {
+      launch.setInt(ROWS, rows);
+      launch.enqueue(grid(replicas * rows));
+    }
+  }
+
+  /**
+   * act_backward_db: dz *= act'(z) of a hidden layer and its bias gradient db; see {@link
+   * ActBackwardDb#run}.
+   */
+  ActBackwardDb actBackwardDb(
+      long dz,
+      long z,
+      long a,
+      long db,
+      int units,
+      int zStride,
+      int bStride,
+      int act,
+      double slope,
+      int replicas) {
+    return new ActBackwardDb(
+        prepare("act_backward_db", dz, z, a, db, 0, units, zStride, bStride, act, slope, replicas),
+        replicas * units);
+  }
+
+  /** A prepared act_backward_db. */
+  static final class ActBackwardDb {
+    private static final int ROWS = 4;
+    private final Device.Launcher launch;
+    private final int threads;
+
+    private ActBackwardDb(Device.Launcher launch, int threads) {
+      this.launch = launch;
+      this.threads = threads;
+    }
+
+    /** Over the first {@code rows} rows; one thread per (r, unit). */
+    void run(int rows) {
+      launch.setInt(ROWS, rows);
+      launch.enqueue(grid(threads));
+    }
+  }
+
+  /**
+   * grad_norm_chunks: pass 1 of the squared weight-gradient norms, one thread per chunk of {@code
+   * table} (see train.cu); nothing changes between steps, so {@link Launch#run} takes nothing.
+   */
+  Launch gradNormChunks(long g, long table, int layers, int chunk, long partial, int chunks) {
+    return new Launch(
+        prepare("grad_norm_chunks", g, table, layers, chunk, partial, chunks), chunks);
+  }
+
+  /** A prepared launch whose arguments never change. */
+  static final class Launch {
+    private final Device.Launcher launch;
+    private final int threads;
+
+    private Launch(Device.Launcher launch, int threads) {
+      this.launch = launch;
+      this.threads = threads;
+    }
+
+    void run() {
+      launch.enqueue(grid(threads));
+    }
+  }
+
+  /**
+   * step_sums: pass 2, a step's diagnostics row per replica (loss, squared norms, batch accuracy)
+   * and the output bias gradient; see {@link StepSums#run}.
+   */
+  StepSums stepSums(
+      long loss,
+      long dzOut,
+      int stride,
+      long dbOut,
+      int bStride,
+      long partial,
+      long table,
+      int layers,
+      int replicas,
+      long zOut,
+      long yb) {
+    return new StepSums(
+        prepare(
+            "step_sums",
+            loss,
+            dzOut,
+            stride,
+            0,
+            dbOut,
+            bStride,
+            partial,
+            table,
+            layers,
+            0L,
+            0,
+            replicas,
+            zOut,
+            yb),
+        replicas * (1 + layers));
+  }
+
+  /** A prepared step_sums. */
+  static final class StepSums {
+    private static final int ROWS = 3;
+    private static final int DIAG = 9;
+    private static final int DIAG_STRIDE = 10;
+    private final Device.Launcher launch;
+    private final int threads;
+
+    private StepSums(Device.Launcher launch, int threads) {
+      this.launch = launch;
+      this.threads = threads;
+    }
+
+    /**
+     * Over the first {@code rows} rows, into replica r's row at {@code diag + r * diagStride}
+     * doubles; one thread per (r, column).
+     */
+    void run(int rows, long diag, int diagStride) {
+      launch.setInt(ROWS, rows);
+      launch.setPointer(DIAG, diag);
+      launch.setInt(DIAG_STRIDE, diagStride);
+      launch.enqueue(grid(threads));
+    }
+  }
+
+  /** sgd_update: p -= lr g over {@code n} elements; see {@link SgdUpdate#run}. */
+  SgdUpdate sgdUpdate(long p, long g, int n) {
+    return new SgdUpdate(prepare("sgd_update", p, g, n, 0.0), n);
+  }
+
+  /** A prepared sgd_update. */
+  static final class SgdUpdate {
+    private static final int LR = 3;
+    private final Device.Launcher launch;
+    private final int n;
+
+    private SgdUpdate(Device.Launcher launch, int n) {
+      this.launch = launch;
+      this.n = n;
+    }
+
+    /** One thread per element. */
+    void run(double lr) {
+      launch.setDouble(LR, lr);
+      launch.enqueue(grid(n));
+    }
+  }
+
+  /**
+   * copy_layer: every replica's weights and biases of one layer (offsets in elements of {@code p})
+   * into a trace record; see {@link CopyLayer#run}.
+   */
+  CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
+    return new CopyLayer(
+        prepare("copy_layer", p, wOff, wn, bOff, bn, 0L, replicas), replicas * (wn + bn));
+  }
+
+  /** A prepared copy_layer. */
+  static final class CopyLayer {
+    private static final int DST = 5;
+    private final Device.Launcher launch;
+    private final int threads;
+
+    private CopyLayer(Device.Launcher launch, int threads) {
+      this.launch = launch;
+      this.threads = threads;
+    }
+
+    /** Into {@code dst}, [R][wn + bn]; one thread per (r, element). */
+    void run(long dst) {
+      launch.setPointer(DST, dst);
+      launch.enqueue(grid(threads));
+    }
+  }
+
+  // ---- eval.cu ----------------------------------------------------------------------------------
+
+  /**
+   * eval_output_chunks: pass 1 of a set's loss and accuracy, one thread per (r, chunk of {@code
+   * chunk} rows).
+   */
+  void evalOutputChunks(
+      long z,
+      long b,
+      long y,
+      int rows,
+      int zStride,
+      int yStride,
+      int bStride,
+      double clipEps,
+      int chunk,
+      long partial,
+      int replicas) {
+    prepare(
+            "eval_output_chunks",
+            z,
+            b,
+            y,
+            rows,
+            zStride,
+            yStride,
+            bStride,
+            clipEps,
+            chunk,
+            partial,
+            replicas)
+        .enqueue(grid(replicas * chunks(rows, chunk)));
+  }
+
+  /** eval_sums: pass 2, each replica's mean loss and accuracy; one thread per replica. */
+  void evalSums(long partial, int rows, int chunk, long out, int outStride, int replicas) {
+    prepare("eval_sums", partial, rows, chunk, out, outStride, replicas).enqueue(grid(replicas));
+  }
+
+  /**
+   * alive_chunks: pass 1 of one hidden layer's dead units, one thread per (r, chunk of rows, unit).
+   */
+  void aliveChunks(
+      long z,
+      int rows,
+      int units,
+      int zStride,
+      int act,
+      int chunk,
+      long alive,
+      int aliveStride,
+      int replicas) {
+    prepare("alive_chunks", z, rows, units, zStride, act, chunk, alive, aliveStride, replicas)
+        .enqueue(grid(replicas * chunks(rows, chunk) * units));
+  }
+
+  /** dead_flags: pass 2, 1.0 for each hidden unit active on no row; one thread per (r, unit). */
+  void deadFlags(
+      long alive, int rows, int chunk, int units, long out, int outStride, int replicas) {
+    prepare("dead_flags", alive, rows, chunk, units, out, outStride, replicas)
+        .enqueue(grid(replicas * units));
+  }
+
+  /**
+   * predict_output: the network's outputs sigmoid(z + b) of the first {@code rows} rows; one thread
+   * per (r, row).
+   */
+  void predictOutput(
+      long z, long b, int rows, int zStride, int bStride, long out, int outStride, int replicas) {
+    prepare("predict_output", z, b, rows, zStride, bStride, out, outStride, replicas)
+        .enqueue(grid(replicas * rows));
+  }
+}
