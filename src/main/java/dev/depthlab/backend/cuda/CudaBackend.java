@@ -28,8 +28,8 @@ public final class CudaBackend implements Backend {
     this(JCudaDevice::probe, JCudaDevice::shared);
   }
 
-  /** Runs on the given device (tests: the emulated device). */
-  public CudaBackend(Device device) {
+  /** Runs on the given device: the emulated device of the tests, which live in this package. */
+  CudaBackend(Device device) {
     this(() -> Availability.usable(device.details()), () -> device);
   }
 
