@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.sweep.StudyLock;
@@ -23,6 +24,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code depthlab sweep} and {@code depthlab report} end to end through Main.run. */
@@ -80,6 +82,10 @@ class SweepCommandTest {
     }
   }
 
+  private static double number(CSVRecord row, String column) {
+    return Double.parseDouble(row.get(column));
+  }
+
   static List<Path> files(Path dir, String name) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(p -> p.getFileName().toString().equals(name)).sorted().toList();
@@ -95,15 +101,49 @@ class SweepCommandTest {
     List<CSVRecord> rows = csv(study.resolve("summary.csv"));
     assertEquals(RUNS, rows.size());
     for (CSVRecord row : rows) {
-      assertAll(
-          row.get("dataset") + " d" + row.get("depth") + " s" + row.get("seed"),
-          () -> assertEquals("ok", row.get("status")),
-          () -> assertEquals("cpu", row.get("backend")),
-          () -> assertEquals("fp64", row.get("precision")),
-          () -> assertTrue(Double.parseDouble(row.get("test_acc")) >= 0),
-          () -> assertTrue(Double.parseDouble(row.get("grad_norm_cv")) > 0),
-          () -> assertTrue(Double.parseDouble(row.get("wall_s")) >= 0),
-          () -> assertEquals(row.get("depth").equals("1"), row.get("dead_h3").isEmpty()));
+      Path runDir =
+          study.resolve(
+              "runs/"
+                  + row.get("dataset")
+                  + "/depth-"
+                  + row.get("depth")
+                  + "/seed-"
+                  + row.get("seed"));
+      List<CSVRecord> epochs = csv(runDir.resolve("epochs.csv"));
+      CSVRecord last = epochs.get(epochs.size() - 1);
+      // the gradient-norm statistics over epochs, recomputed from the per-epoch means
+      double[] g =
+          epochs.stream().mapToDouble(e -> Double.parseDouble(e.get("grad_norm_mean"))).toArray();
+      double sum = 0;
+      for (double v : g) {
+        sum += v;
+      }
+      double mean = sum / g.length;
+      double sq = 0;
+      for (double v : g) {
+        sq += (v - mean) * (v - mean);
+      }
+      double std = Math.sqrt(sq / g.length);
+      double wall =
+          new ObjectMapper()
+              .readTree(runDir.resolve("run.json").toFile())
+              .at("/timings/wall_s")
+              .asDouble();
+      List<Executable> checks = new ArrayList<>();
+      checks.add(() -> assertEquals("ok", row.get("status")));
+      checks.add(() -> assertEquals("cpu", row.get("backend")));
+      checks.add(() -> assertEquals("fp64", row.get("precision")));
+      checks.add(() -> assertEquals(6, epochs.size()));
+      checks.add(() -> assertEquals("6", row.get("epochs")));
+      for (String c : List.of("train_acc", "test_acc", "train_loss", "test_loss")) {
+        checks.add(() -> assertEquals(last.get(c), row.get(c), c + " is the last epoch's"));
+      }
+      checks.add(() -> assertEquals(mean, number(row, "grad_norm_mean"), 1e-12 * mean));
+      checks.add(() -> assertEquals(std, number(row, "grad_norm_std"), 1e-12 * mean));
+      checks.add(() -> assertEquals(std / mean, number(row, "grad_norm_cv"), 1e-11));
+      checks.add(() -> assertEquals(wall, number(row, "wall_s"), 0.0, "run.json's wall_s"));
+      checks.add(() -> assertEquals(row.get("depth").equals("1"), row.get("dead_h3").isEmpty()));
+      assertAll(row.get("dataset") + " d" + row.get("depth") + " s" + row.get("seed"), checks);
     }
     String md = Files.readString(study.resolve("report.md"));
     for (String part :

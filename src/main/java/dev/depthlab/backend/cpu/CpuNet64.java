@@ -52,7 +52,12 @@ final class CpuNet64 implements CpuNet {
   private final int[][] gIdx;
   private final int[][] gCnt;
 
+  /**
+   * The replica's own copy of its data, in double in both twins: the float twin rounds each value
+   * as it loads it into its buffers, which gives the same floats as rounding it here once.
+   */
   private final double[] trainX;
+
   private final double[] trainY;
   private final double[] testX;
   private final double[] testY;
@@ -94,51 +99,34 @@ final class CpuNet64 implements CpuNet {
     evA = new double[net.maxWidth()][EVAL_CHUNK];
     evB = new double[net.maxWidth()][EVAL_CHUNK];
     evZ = new double[net.maxWidth()][EVAL_CHUNK];
-    trainX = toArray(setup.train().x());
-    trainY = toArray(setup.train().y());
-    testX = toArray(setup.test().x());
-    testY = toArray(setup.test().y());
+    trainX = setup.train().x().clone();
+    trainY = setup.train().y().clone();
+    testX = setup.test().x().clone();
+    testY = setup.test().y().clone();
     load(setup.initial());
-  }
-
-  private static double[] toArray(double[] v) {
-    return v.clone();
   }
 
   private void load(Parameters p) {
     for (int l = 0; l < layers; l++) {
-      double[] pw = p.weights()[l];
-      double[] pb = p.biases()[l];
-      for (int k = 0; k < pw.length; k++) {
-        w[l][k] = pw[k];
-      }
-      for (int k = 0; k < pb.length; k++) {
-        b[l][k] = pb[k];
-      }
+      System.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
+      System.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);
     }
   }
 
   @Override
   public void parameters(Parameters out) {
     for (int l = 0; l < layers; l++) {
-      double[] pw = out.weights()[l];
-      double[] pb = out.biases()[l];
-      for (int k = 0; k < pw.length; k++) {
-        pw[k] = w[l][k];
-      }
-      for (int k = 0; k < pb.length; k++) {
-        pb[k] = b[l][k];
-      }
+      System.arraycopy(w[l], 0, out.weights()[l], 0, w[l].length);
+      System.arraycopy(b[l], 0, out.biases()[l], 0, b[l].length);
     }
   }
 
   @Override
   public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
     double loss = lossAndGradients(order, offset, count);
-    double stepLr = lr;
     for (int l = 0; l < layers; l++) {
-      gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, stepLr);
-      Dense64.sgdUpdate(b[l], db[l], b[l].length, stepLr);
+      gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
+      Dense64.sgdUpdate(b[l], db[l], b[l].length, lr);
     }
     return loss;
   }
@@ -147,12 +135,8 @@ final class CpuNet64 implements CpuNet {
   public double gradients(int[] indices, double[][] gw, double[][] gb) {
     double loss = lossAndGradients(indices, 0, indices.length);
     for (int l = 0; l < layers; l++) {
-      for (int k = 0; k < gw[l].length; k++) {
-        gw[l][k] = dw[l][k];
-      }
-      for (int k = 0; k < gb[l].length; k++) {
-        gb[l][k] = db[l][k];
-      }
+      System.arraycopy(dw[l], 0, gw[l], 0, dw[l].length);
+      System.arraycopy(db[l], 0, gb[l], 0, db[l].length);
     }
     return loss;
   }
@@ -327,10 +311,9 @@ final class CpuNet64 implements CpuNet {
 
   @Override
   public void predict(double[] x, int n, double[] out) {
-    var points = toArray(x);
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      double[] zo = forwardChunk(points, start, rows, null);
+      double[] zo = forwardChunk(x, start, rows, null);
       for (int s = 0; s < rows; s++) {
         double p = 1.0 / (1.0 + Math.exp(-zo[s]));
         out[start + s] = p;
@@ -409,12 +392,7 @@ final class CpuNet64 implements CpuNet {
 
   @Override
   public void copyLayer(int l, double[] out, int off) {
-    int wn = w[l].length;
-    for (int k = 0; k < wn; k++) {
-      out[off + k] = w[l][k];
-    }
-    for (int k = 0; k < b[l].length; k++) {
-      out[off + wn + k] = b[l][k];
-    }
+    System.arraycopy(w[l], 0, out, off, w[l].length);
+    System.arraycopy(b[l], 0, out, off + w[l].length, b[l].length);
   }
 }
