@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
           + "32..4096 and replicas 1, 10, 50."
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--backend", description = "all (default), cpu or cuda.")
+  @Option(names = "--backend", description = "all (default), cpu, cuda or reference.")
   String backend = "all";
 
   @Option(names = "--grid", description = "seed (default) or full.")
@@ -111,6 +111,12 @@ final class BenchCommand implements Callable<Integer> {
     List<Timing> all = new ArrayList<>();
     for (Backend b : chosen) {
       for (Precision p : ps) {
+        if (!b.traits().supports(p)) {
+          out.printf(
+              "%-5s %-5s   skipped: the backend does not compute in %s%n",
+              b.name(), p.key(), p.key());
+          continue;
+        }
         for (int r : rs) {
           for (int bt : bs) {
             for (int w : ws) {
@@ -183,7 +189,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (chosen.isEmpty()) {
-      throw new UserError("--backend must be all, cpu or cuda, got '" + backend + "'");
+      throw new UserError("--backend must be all, cpu, cuda or reference, got '" + backend + "'");
     }
     return chosen;
   }
