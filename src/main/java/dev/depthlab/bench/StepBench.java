@@ -15,6 +15,7 @@ import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Times one lockstep SGD step (forward, loss, backward, update, step diagnostics, for all R
@@ -66,15 +67,18 @@ public final class StepBench {
     /** A point was timed. */
     void onTimed(Timing timing);
 
-    /** A point was left out: a host backend would take too long on it. */
-    void onSkipped(String backend, Point point);
+    /**
+     * A point was left out, for the reason given in words: the backend does not compute in the
+     * point's precision, or it is a host backend that would take too long on it.
+     */
+    void onSkipped(String backend, Point point, String why);
   }
 
   /**
    * Times every point of {@code grid} on each backend in turn, {@code secondsPerPoint} each, except
    * the points a host backend ({@link dev.depthlab.backend.Traits#onHost}) would spend more than
-   * {@code hostMaxGflop} GFLOP a step on: one core would need seconds per step there. Returns the
-   * timings in the order taken.
+   * {@code hostMaxGflop} GFLOP a step on (one core would need seconds per step there) and the
+   * points in a precision the backend does not compute in. Returns the timings in the order taken.
    */
   public static List<Timing> timeGrid(
       List<Backend> backends,
@@ -85,8 +89,20 @@ public final class StepBench {
     List<Timing> all = new ArrayList<>();
     for (Backend b : backends) {
       for (Point pt : grid.points()) {
+        if (!b.traits().supports(pt.precision())) {
+          listener.onSkipped(
+              b.name(), pt, "the backend does not compute in " + pt.precision().key());
+          continue;
+        }
         if (b.traits().onHost() && pt.flops() > hostMaxGflop * 1e9) {
-          listener.onSkipped(b.name(), pt);
+          listener.onSkipped(
+              b.name(),
+              pt,
+              String.format(
+                  Locale.ROOT,
+                  "%.1f GFLOP per step > --cpu-max-gflop %.1f",
+                  pt.flops() / 1e9,
+                  hostMaxGflop));
           continue;
         }
         Timing t = time(b, pt, secondsPerPoint);

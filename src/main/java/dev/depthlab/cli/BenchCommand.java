@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
           + "32..4096 and replicas 1, 10, 50."
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--backend", description = "all (default), cpu or cuda.")
+  @Option(names = "--backend", description = "all (default), cpu, cuda or reference.")
   String backend = "all";
 
   @Option(names = "--grid", description = "seed (default) or full.")
@@ -128,19 +128,17 @@ final class BenchCommand implements Callable<Integer> {
               }
 
               @Override
-              public void onSkipped(String backend, Point pt) {
+              public void onSkipped(String backend, Point pt, String why) {
                 out.printf(
                     Locale.ROOT,
-                    "%-5s %-5s %5d %5d %5d %4d   skipped: %.1f GFLOP per step > --cpu-max-gflop"
-                        + " %.1f%n",
+                    "%-5s %-5s %5d %5d %5d %4d   skipped: %s%n",
                     backend,
                     pt.precision().key(),
                     pt.depth(),
                     pt.width(),
                     pt.batch(),
                     pt.replicas(),
-                    pt.flops() / 1e9,
-                    cpuMaxGflop);
+                    why);
               }
             });
     BenchCsv.write(csv, all);
@@ -185,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (chosen.isEmpty()) {
-      throw new UserError("--backend must be all, cpu or cuda, got '" + backend + "'");
+      throw new UserError("--backend must be all, cpu, cuda or reference, got '" + backend + "'");
     }
     return chosen;
   }

@@ -8,8 +8,10 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
   @Option(
       names = "--backend",
-      paramLabel = "auto|cpu|cuda",
-      description = "Backend to compute on (default: the config's, auto).")
+      paramLabel = "auto|cpu|cuda|reference",
+      description =
+          "Backend to compute on (default: the config's, auto). reference is the plain fp64 "
+              + "network the others are checked against: slower, for checks.")
   String backend;
 
   @Option(

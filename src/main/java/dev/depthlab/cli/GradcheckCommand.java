@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check each usable backend's gradients against central finite differences "
           + "(fp64 and fp32) and against each other, at the initial parameters of a study's runs.",
-      "With --backend cpu|cuda that backend must be usable (exit 1 with the reason if not).",
+      "With --backend cpu|cuda|reference that backend must be usable (exit 1 with the reason "
+          + "if not); a precision a backend does not compute in (reference: fp32) is left out.",
       "Error: norm-wise relative error per layer, max over layers; parameters whose finite "
           + "difference crosses a ReLU kink are excluded and counted."
     })
@@ -65,18 +67,18 @@ final class GradcheckCommand implements Callable<Integer> {
             + ": finite differences of "
             + GradcheckRun.objective(rule));
     out.printf(
-        "%-14s %-6s %-5s %-5s %-12s %-12s %s%n",
+        "%-14s %-6s %-5s %-9s %-12s %-12s %s%n",
         "dataset", "depth", "seed", "backend", "fp64 vs FD", "fp32 vs FD", "excluded (kinks)");
     GradcheckRun.Outcome outcome = GradcheckRun.run(cfg, usable, seeds, batch);
     for (GradcheckRun.Row r : outcome.rows()) {
       out.printf(
-          "%-14s %-6d %-5d %-5s %-12.3e %-12.3e %d%n",
+          "%-14s %-6d %-5d %-9s %-12.3e %-12s %d%n",
           r.dataset(),
           r.depth(),
           r.seed(),
           r.backend(),
           r.fp64Error(),
-          r.fp32Error(),
+          r.fp32Checked() ? String.format(Locale.ROOT, "%.3e", r.fp32Error()) : "(fp64 only)",
           r.excluded());
     }
     GradcheckRun.Verdict v = outcome.verdict();

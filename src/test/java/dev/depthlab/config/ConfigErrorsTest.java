@@ -124,7 +124,7 @@ class ConfigErrorsTest {
         "seeds:|- 0|- 1|- 0; 4; seeds: seed 0 is listed twice",
         "seeds: [-1]; 1; seeds: must be >= 0, got -1",
         "precision: fp16; 1; precision: must be one of fp32, fp64, got 'fp16'",
-        "backend: tpu; 1; backend: must be one of auto, cpu, cuda, got 'tpu'",
+        "backend: tpu; 1; backend: must be one of auto, cpu, cuda, reference, got 'tpu'",
         "name: my study; 1; name: must match [A-Za-z0-9._-]+ (not only dots), got 'my study'",
         "name: '..'; 1; name: must match [A-Za-z0-9._-]+ (not only dots), got '..'",
         "name:; 1; name: expected a name, got nothing",

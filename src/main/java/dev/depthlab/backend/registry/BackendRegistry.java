@@ -4,11 +4,12 @@ import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.backend.cuda.CudaBackend;
+import dev.depthlab.backend.reference.ReferenceBackend;
 import dev.depthlab.common.UserError;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** The known backends, and the choice behind {@code --backend auto|cpu|cuda}. */
+/** The known backends, and the choice behind {@code --backend auto|cpu|cuda|reference}. */
 public final class BackendRegistry {
   private final List<Backend> backends;
 
@@ -16,17 +17,25 @@ public final class BackendRegistry {
     this.backends = List.copyOf(backends);
   }
 
-  /** cuda first (preferred by {@code auto}), then cpu. */
+  /**
+   * cuda first (preferred by {@code auto}), then cpu, then the plain reference: cpu is always
+   * usable, so {@code auto} never reaches the reference, which only runs when named.
+   */
   public static BackendRegistry standard() {
-    return new BackendRegistry(List.of(new CudaBackend(), new CpuBackend()));
+    return new BackendRegistry(
+        List.of(new CudaBackend(), new CpuBackend(), new ReferenceBackend()));
   }
 
   public List<Backend> all() {
     return backends;
   }
 
+  /**
+   * The values {@code --backend} and the config's {@code backend:} accept: {@code auto} and the
+   * name of every backend of {@link #standard} (a test holds the two lists together).
+   */
   public static List<String> names() {
-    return List.of("auto", "cpu", "cuda");
+    return List.of("auto", "cpu", "cuda", "reference");
   }
 
   /**
@@ -54,6 +63,7 @@ public final class BackendRegistry {
         return b;
       }
     }
-    throw new UserError("unknown backend '" + name + "' (known: auto, cpu, cuda)");
+    throw new UserError(
+        "unknown backend '" + name + "' (known: " + String.join(", ", names()) + ")");
   }
 }

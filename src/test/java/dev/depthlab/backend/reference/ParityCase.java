@@ -1,0 +1,154 @@
+package dev.depthlab.backend.reference;
+
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.common.Rng;
+import dev.depthlab.data.DataSet;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.Init;
+import dev.depthlab.model.Initializer;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small case both backends run: a network of 2 inputs and hidden layers alternately 16 and 3 wide
+ * (so no layer is square and an index slip shows), two replicas with their own parameters (He
+ * normal, biases 0.05 so deep ReLU layers keep some units alive) and their own random data (points
+ * uniform in [-1,1]^2, label 1 inside the circle of radius 0.5), and 20 steps in two epochs: an
+ * epoch-shuffled permutation cut into batches of 8 with a partial last batch of 2, then 13 random
+ * batches (indices drawn with repeats) whose last holds 5.
+ */
+record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
+  static final int REPLICAS = 2;
+  static final int N_TRAIN = 50;
+  static final int N_TEST = 23;
+  static final int BATCH = 8;
+  static final int TRACE_EVERY = 3;
+
+  /** Large enough that 20 steps move the parameters well past their rounding. */
+  static final double LR = 0.02;
+
+  /** One epoch: each replica's index order and the (offset, count) of each step. */
+  record Epoch(int[][] order, List<int[]> steps) {}
+
+  static NetworkSpec network(Activation act, Reduction red, OutputGradient rule, int depth) {
+    int[] sizes = new int[depth + 2];
+    sizes[0] = 2;
+    for (int h = 1; h <= depth; h++) {
+      sizes[h] = h % 2 == 1 ? 16 : 3;
+    }
+    sizes[depth + 1] = 1;
+    return new NetworkSpec(sizes, act, 0.01, red, 1e-8, rule);
+  }
+
+  static ParityCase make(Activation act, Reduction red, OutputGradient rule, int depth, long salt) {
+    return make(act, red, rule, depth, salt, Init.HE_NORMAL);
+  }
+
+  /** With weights drawn by {@code init} instead of He normal. */
+  static ParityCase make(
+      Activation act, Reduction red, OutputGradient rule, int depth, long salt, Init init) {
+    NetworkSpec net = network(act, red, rule, depth);
+    long seed =
+        salt * 1000 + act.ordinal() * 100 + red.ordinal() * 20 + rule.ordinal() * 10 + depth;
+    Rng rng = new Rng(seed);
+    List<ReplicaSetup> setups = new ArrayList<>();
+    for (int r = 0; r < REPLICAS; r++) {
+      setups.add(
+          new ReplicaSetup(
+              Initializer.draw(net, init, 0.05, rng),
+              randomData(N_TRAIN, rng),
+              randomData(N_TEST, rng)));
+    }
+    return new ParityCase(net, setups, seed);
+  }
+
+  @Override
+  public String toString() {
+    return net.activation().key()
+        + " "
+        + net.reduction().key()
+        + " "
+        + net.outputGradient().key()
+        + " sizes "
+        + java.util.Arrays.toString(net.sizes())
+        + " seed "
+        + seed;
+  }
+
+  /** Every step's accuracy recorded, the middle weight layer traced every third step. */
+  GroupSpec spec(Precision precision) {
+    int maxSteps = 13;
+    return new GroupSpec(net, precision, BATCH, maxSteps, true, net.layers() / 2, TRACE_EVERY);
+  }
+
+  /** A batch of 8 per replica with repeated samples. */
+  int[][] batchWithRepeats() {
+    Rng rng = new Rng(seed + 7);
+    int[][] batch = new int[REPLICAS][BATCH];
+    for (int[] b : batch) {
+      for (int k = 0; k < BATCH; k++) {
+        b[k] = rng.nextInt(N_TRAIN);
+      }
+      b[BATCH - 1] = b[0];
+    }
+    return batch;
+  }
+
+  /** The two epochs: 7 steps over a permutation (last batch 2), 13 random batches (last 5). */
+  List<Epoch> epochs() {
+    Rng rng = new Rng(seed + 11);
+    int[][] perm = new int[REPLICAS][N_TRAIN];
+    for (int[] p : perm) {
+      for (int i = 0; i < N_TRAIN; i++) {
+        p[i] = i;
+      }
+      rng.shuffle(p);
+    }
+    List<int[]> permSteps = new ArrayList<>();
+    for (int off = 0; off < N_TRAIN; off += BATCH) {
+      permSteps.add(new int[] {off, Math.min(BATCH, N_TRAIN - off)});
+    }
+    int randomLength = 12 * BATCH + 5;
+    int[][] random = new int[REPLICAS][randomLength];
+    for (int[] o : random) {
+      for (int i = 0; i < randomLength; i++) {
+        o[i] = rng.nextInt(N_TRAIN);
+      }
+    }
+    List<int[]> randomSteps = new ArrayList<>();
+    for (int off = 0; off < randomLength; off += BATCH) {
+      randomSteps.add(new int[] {off, Math.min(BATCH, randomLength - off)});
+    }
+    return List.of(new Epoch(perm, permSteps), new Epoch(random, randomSteps));
+  }
+
+  /** A 21 x 21 grid over [-1.5, 1.5]^2, row-major points: beyond the data's square. */
+  static double[] grid() {
+    int side = 21;
+    double[] x = new double[2 * side * side];
+    for (int i = 0; i < side; i++) {
+      for (int j = 0; j < side; j++) {
+        int p = i * side + j;
+        x[2 * p] = -1.5 + 3.0 * i / (side - 1);
+        x[2 * p + 1] = -1.5 + 3.0 * j / (side - 1);
+      }
+    }
+    return x;
+  }
+
+  static DataSet randomData(int n, Rng rng) {
+    double[] x = new double[2 * n];
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[2 * i] = rng.uniform(-1, 1);
+      x[2 * i + 1] = rng.uniform(-1, 1);
+      y[i] = x[2 * i] * x[2 * i] + x[2 * i + 1] * x[2 * i + 1] < 0.25 ? 1 : 0;
+    }
+    return new DataSet("parity", 2, x, y);
+  }
+}
