@@ -5,7 +5,7 @@ package dev.depthlab.backend;
  * Group}s; nothing above this package knows which device runs them.
  */
 public interface Backend {
-  /** The name used on the command line: {@code cpu}, {@code cuda}. */
+  /** The name used on the command line: {@code cpu}, {@code cuda}, {@code reference}. */
   String name();
 
   /** Whether this backend can run here, and if not, exactly why. Never throws. */

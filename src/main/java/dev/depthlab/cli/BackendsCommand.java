@@ -28,7 +28,7 @@ final class BackendsCommand implements Callable<Integer> {
     String auto = null;
     for (Backend b : reg.all()) {
       Availability av = b.availability();
-      out.printf("%-5s %s%n", b.name(), av.usable() ? "available" : "unavailable: " + av.reason());
+      out.printf("%-9s %s%n", b.name(), av.usable() ? "available" : "unavailable: " + av.reason());
       av.details().forEach((k, v) -> out.printf("      %-16s %s%n", k, v));
       out.printf("      %-16s %s%n", "sweeps", sweeps(b.traits()));
       if (auto == null && av.usable()) {

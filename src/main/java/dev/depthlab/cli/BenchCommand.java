@@ -90,7 +90,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<Backend> chosen = chooseBackends(out);
     out.printf(
-        "%-5s %-5s %5s %5s %5s %4s %12s %12s %12s %12s%n",
+        "%-9s %-5s %5s %5s %5s %4s %12s %12s %12s %12s%n",
         "back",
         "prec",
         "depth",
@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
                 Point pt = t.point();
                 out.printf(
                     Locale.ROOT,
-                    "%-5s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f%n",
+                    "%-9s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f%n",
                     t.backend(),
                     pt.precision().key(),
                     pt.depth(),
@@ -131,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
               public void onSkipped(String backend, Point pt, String why) {
                 out.printf(
                     Locale.ROOT,
-                    "%-5s %-5s %5d %5d %5d %4d   skipped: %s%n",
+                    "%-9s %-5s %5d %5d %5d %4d   skipped: %s%n",
                     backend,
                     pt.precision().key(),
                     pt.depth(),
@@ -153,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
     Crossover c = Crossover.of(all);
     switch (c.outcome()) {
       case NOT_COMPARED ->
-          out.println("GPU vs CPU: only one backend measured, no crossover to report");
+          out.println("GPU vs CPU: not both measured at one point, no crossover to report");
       case HOST_ALWAYS_FASTER ->
           out.println("GPU vs CPU: the CPU was faster at every measured point");
       case DEVICE_WINS -> {

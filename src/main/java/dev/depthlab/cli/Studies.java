@@ -1,5 +1,7 @@
 package dev.depthlab.cli;
 
+import dev.depthlab.backend.Backend;
+import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
@@ -22,5 +24,20 @@ final class Studies {
       Datasets.validateNoise(d, cfg.data().noise());
     }
     return cfg;
+  }
+
+  /**
+   * Refuses (exit 2), before anything is written, a study whose precision the backend does not
+   * compute in (the reference backend: fp64 only).
+   */
+  static void requirePrecision(Backend backend, StudyConfig cfg) {
+    if (!backend.traits().supports(cfg.precision())) {
+      throw new UserError(
+          "the "
+              + backend.name()
+              + " backend does not compute in "
+              + cfg.precision().key()
+              + "; use --precision fp64");
+    }
   }
 }

@@ -100,6 +100,9 @@ final class SweepCommand implements Callable<Integer> {
     }
     Backend backend = BackendRegistry.standard().select(backendName, err::println);
     for (Variant v : variants) {
+      Studies.requirePrecision(backend, v.config());
+    }
+    for (Variant v : variants) {
       StudyLock.acquire(v.dir(), v.config());
     }
     Sweep.Plan plan = Sweep.plan(variants);

@@ -51,6 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
     Backend backend = BackendRegistry.standard().select(cfg.backend(), err::println);
+    Studies.requirePrecision(backend, cfg);
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     o.printf(
         "training %s on %s (%s): %s, %d epochs -> %s%n",

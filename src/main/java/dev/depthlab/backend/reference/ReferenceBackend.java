@@ -30,7 +30,9 @@ public final class ReferenceBackend implements Backend {
   @Override
   public Availability availability() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put("device", "host, one thread: the plain fp64 reference (scalar loops, one sample a time)");
+    d.put(
+        "device",
+        "host, one thread: the plain fp64 reference (scalar loops, one sample at a time)");
     d.put("precision", "fp64 only");
     d.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     return Availability.usable(d);

@@ -1,6 +1,7 @@
 package dev.depthlab.backend.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.cli.Main;
@@ -63,23 +64,29 @@ class ReferenceCliTest {
             .contains("\"backend\" : \"reference\""));
   }
 
+  /** train and sweep refuse fp32 with exit 2 before writing anything. */
   @Test
-  void fp32IsRefusedWithExit2() {
-    Outcome r =
-        run(
-            "train",
-            "config/quick.yaml",
-            "--backend",
-            "reference",
-            "--precision",
-            "fp32",
-            "--quiet",
-            "--out",
-            tmp.resolve("f32").toString());
-    assertEquals(2, r.code(), r.out() + r.err());
-    assertEquals(
-        "depthlab: the reference backend computes in fp64 only; use --precision fp64",
-        r.err().strip());
+  void fp32IsRefusedWithExit2AndNothingWritten() {
+    for (String command : List.of("train", "sweep")) {
+      Path out = tmp.resolve("f32-" + command);
+      Outcome r =
+          run(
+              command,
+              "config/quick.yaml",
+              "--backend",
+              "reference",
+              "--precision",
+              "fp32",
+              "--quiet",
+              "--out",
+              out.toString());
+      assertEquals(2, r.code(), command + ": " + r.out() + r.err());
+      assertEquals(
+          "depthlab: the reference backend does not compute in fp32; use --precision fp64",
+          r.err().strip(),
+          command);
+      assertFalse(Files.exists(out), command + " wrote " + out);
+    }
   }
 
   @Test
@@ -120,7 +127,12 @@ class ReferenceCliTest {
             csv.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(
-        r.out().contains("reference fp32    skipped: the backend does not compute in fp32"),
+        r.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.startsWith("reference fp32")
+                        && l.endsWith("skipped: the backend does not compute in fp32")),
         r.out());
     List<String> lines = Files.readAllLines(csv);
     assertEquals(2, lines.size(), "header and the fp64 row: " + lines);
