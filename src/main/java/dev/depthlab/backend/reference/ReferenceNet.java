@@ -7,6 +7,7 @@ import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Reduction;
+import dev.depthlab.model.Rules;
 
 /**
  * One network in fp64 written as plainly as it can be: one sample at a time, every sum a scalar
@@ -104,7 +105,7 @@ final class ReferenceNet {
       double p = sigmoid(forward(train.x(), n * sizes[0]));
       double y = train.y()[n];
       lossSum += bce(p, y);
-      correct += correct(p, y);
+      correct += Rules.correct(p, y);
       double d =
           net.outputGradient() == OutputGradient.CHAINED
               ? OutputGradient.chained(p, y, net.clipEps())
@@ -234,11 +235,6 @@ final class ReferenceNet {
     return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));
   }
 
-  /** 1 when p and the label fall on the same side of 0.5: the accuracy rule of every backend. */
-  private static int correct(double p, double label) {
-    return (p >= 0.5) == (label >= 0.5) ? 1 : 0;
-  }
-
   /** The last batch's accuracy (before its update). */
   double batchAccuracy() {
     return lastAccuracy;
@@ -272,7 +268,7 @@ final class ReferenceNet {
     for (int s = 0; s < n; s++) {
       double p = sigmoid(forward(set.x(), s * sizes[0]));
       lossSum += bce(p, set.y()[s]);
-      correct += correct(p, set.y()[s]);
+      correct += Rules.correct(p, set.y()[s]);
       if (active != null) {
         for (int h = 0; h < layers - 1; h++) {
           for (int j = 0; j < sizes[h + 1]; j++) {
