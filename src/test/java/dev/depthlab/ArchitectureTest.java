@@ -26,6 +26,7 @@ class ArchitectureTest {
   static {
     ALLOWED.put("common", Set.of());
     ALLOWED.put("model", Set.of("common"));
+    ALLOWED.put("plot", Set.of("common"));
     ALLOWED.put("data", Set.of("common"));
     ALLOWED.put("config", Set.of("model", "data", "common"));
     ALLOWED.put("backend", Set.of("model", "data", "common"));
@@ -37,12 +38,13 @@ class ArchitectureTest {
         Set.of("backend", "backend.cpu", "backend.cuda", "backend.reference", "common"));
     ALLOWED.put("train", Set.of("backend", "config", "model", "data", "common"));
     ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
-    ALLOWED.put("report", Set.of("sweep", "train", "config", "model", "data", "common"));
-    ALLOWED.put("bench", Set.of("train", "backend", "model", "data", "common"));
+    ALLOWED.put("report", Set.of("plot", "sweep", "train", "config", "model", "data", "common"));
+    ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
     ALLOWED.put(
         "cli",
         Set.of(
             "report",
+            "plot",
             "sweep",
             "bench",
             "train",

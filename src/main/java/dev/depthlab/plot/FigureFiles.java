@@ -1,0 +1,55 @@
+package dev.depthlab.plot;
+
+import dev.depthlab.common.UserError;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * Writes a chart as PNG and SVG, each to a temporary name renamed into place, so a reader of the
+ * folder never sees half a figure.
+ */
+public final class FigureFiles {
+  private FigureFiles() {}
+
+  /** Writes {@code dir/<figure.name()>.png} and {@code .svg}; returns {@code figure}. */
+  public static Figure write(Chart<?, ?> chart, Path dir, Figure figure) {
+    try {
+      Files.createDirectories(dir);
+      writePng(chart, dir.resolve(figure.name() + ".png"));
+      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".", ".svg.tmp");
+      try {
+        VectorGraphicsEncoder.saveVectorGraphic(
+            chart, svgTmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        Files.move(svgTmp, dir.resolve(figure.name() + ".svg"), StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(svgTmp);
+      }
+      return figure;
+    } catch (IOException e) {
+      throw new UserError(
+          "cannot write figure " + dir.resolve(figure.name()) + ": " + e.getMessage(),
+          UserError.FAILURE);
+    }
+  }
+
+  /** Writes a chart as a PNG at {@code target} (through a temporary file). */
+  public static void writePng(Chart<?, ?> chart, Path target) {
+    try {
+      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      try {
+        Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
