@@ -275,7 +275,24 @@ final class ConfigBinder {
       steps = v.equals("true");
     }
     return new DiagnosticsConfig(
-        every, steps, gradStats(s.child("grad_stats"), epochs), stepWeights(s, model));
+        every,
+        steps,
+        gradStats(s.child("grad_stats"), epochs),
+        stepWeights(s, model),
+        snapshots(s.child("snapshots"), epochs));
+  }
+
+  /**
+   * {@code snapshots: {every: K, grid: G}}; absent: the final epoch on the default grid. The grid
+   * needs two points a side to span the square; 401 (160,801 predictions a snapshot) bounds the
+   * file size.
+   */
+  private DiagnosticsConfig.Snapshots snapshots(Section s, int epochs) {
+    DiagnosticsConfig.Snapshots def = d.diagnostics().snapshots();
+    int every =
+        intValue(s, "every", def.every(), v -> v >= 0 && v <= epochs, "must be in 0.." + epochs);
+    int grid = intValue(s, "grid", def.grid(), v -> v >= 2 && v <= 401, "must be in 2..401");
+    return new DiagnosticsConfig.Snapshots(every, grid);
   }
 
   /** The window of the gradient statistics must lie inside the run: from_epoch <= epochs. */

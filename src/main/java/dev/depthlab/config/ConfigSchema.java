@@ -32,9 +32,11 @@ final class ConfigSchema {
             "reduction",
             "clip_eps",
             "output_gradient"));
-    SECTIONS.put("diagnostics", List.of("every", "steps", "grad_stats", "step_weights"));
+    SECTIONS.put(
+        "diagnostics", List.of("every", "steps", "grad_stats", "step_weights", "snapshots"));
     SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
     SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));
+    SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
   }
 
   /**

@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  * runs are different experiments. The name is hashed too.
  *
  * <p>Keys added after results were first stored ({@code training.sampling}, {@code
- * training.output_gradient}, {@code diagnostics.grad_stats}, {@code diagnostics.step_weights}) are
- * options whose default is exactly what every run did before they existed. They are written (to
- * study.yaml and to the hashed text alike) only when they differ from their default: a study that
- * does not use them keeps its hash and its results, and one that does gets a new hash.
+ * training.output_gradient}, {@code diagnostics.grad_stats}, {@code diagnostics.step_weights},
+ * {@code diagnostics.snapshots}) are options whose default is exactly what every run did before
+ * they existed. They are written (to study.yaml and to the hashed text alike) only when they differ
+ * from their default: a study that does not use them keeps its hash and its results, and one that
+ * does gets a new hash.
  */
 public final class ConfigYaml {
   private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9._-]*");
@@ -81,6 +82,12 @@ public final class ConfigYaml {
       y.append("  step_weights:\n");
       line(y, 2, "layer", Integer.toString(sw.layer()));
       line(y, 2, "every", Integer.toString(sw.every()));
+    }
+    DiagnosticsConfig.Snapshots snap = c.diagnostics().snapshots();
+    if (!snap.equals(DiagnosticsConfig.Snapshots.FINAL)) { // a later key: written only when set
+      y.append("  snapshots:\n");
+      line(y, 2, "every", Integer.toString(snap.every()));
+      line(y, 2, "grid", Integer.toString(snap.grid()));
     }
     return y.toString();
   }

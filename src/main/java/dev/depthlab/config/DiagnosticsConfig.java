@@ -4,14 +4,35 @@ package dev.depthlab.config;
  * How often the full diagnostic pass runs (every {@code every} epochs, and always after the last
  * epoch), whether per-step loss, accuracy and gradient norm go to steps.csv, over which epochs a
  * run's gradient statistics are taken ({@code gradStats}), and which layer's parameters go to
- * step_weights.csv, how often ({@link StepWeights#OFF}: none).
+ * step_weights.csv, how often ({@link StepWeights#OFF}: none), and when the decision boundary is
+ * recorded to boundary.csv ({@code snapshots}).
  */
 public record DiagnosticsConfig(
-    int every, boolean steps, GradStats gradStats, StepWeights stepWeights) {
+    int every, boolean steps, GradStats gradStats, StepWeights stepWeights, Snapshots snapshots) {
 
   /** Gradient statistics over every epoch, no published table, no step-weights trace. */
   public DiagnosticsConfig(int every, boolean steps) {
-    this(every, steps, GradStats.ALL_EPOCHS, StepWeights.OFF);
+    this(every, steps, GradStats.ALL_EPOCHS, StepWeights.OFF, Snapshots.FINAL);
+  }
+
+  /** With the default boundary snapshots (the final epoch only). */
+  public DiagnosticsConfig(int every, boolean steps, GradStats gradStats, StepWeights stepWeights) {
+    this(every, steps, gradStats, stepWeights, Snapshots.FINAL);
+  }
+
+  /**
+   * {@code diagnostics.snapshots}: the predicted probability on a {@code grid} x {@code grid} grid
+   * over the data's input square, after every {@code every}-th epoch (and before the first when
+   * {@code every} > 0), and always after the last; {@code every} 0: after the last epoch only.
+   */
+  public record Snapshots(int every, int grid) {
+    public static final int DEFAULT_GRID = 41;
+    public static final Snapshots FINAL = new Snapshots(0, DEFAULT_GRID);
+
+    /** True when {@code epoch} (0 = before training) gets a snapshot in a run of {@code epochs}. */
+    public boolean at(int epoch, int epochs) {
+      return epoch == epochs || (every > 0 && epoch % every == 0);
+    }
   }
 
   /**

@@ -16,15 +16,16 @@ import java.util.List;
 
 /**
  * A run's folder: run.json (identity, seeds, backend, timings, status, summary), epochs.csv (one
- * row per epoch) and, when asked, steps.csv and step_weights.csv. Every file is written whole or
- * not at all; run.json goes last, so a folder whose run.json says {@code ok} or {@code diverged} is
- * complete.
+ * row per epoch), boundary.csv (decision-boundary snapshots, 2-D data) and, when asked, steps.csv
+ * and step_weights.csv. Every file is written whole or not at all; run.json goes last, so a folder
+ * whose run.json says {@code ok} or {@code diverged} is complete.
  */
 public final class RunFolder {
   public static final String RUN_JSON = "run.json";
   public static final String EPOCHS_CSV = "epochs.csv";
   public static final String STEPS_CSV = "steps.csv";
   public static final String STEP_WEIGHTS_CSV = "step_weights.csv";
+  public static final String BOUNDARY_CSV = "boundary.csv";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -45,6 +46,17 @@ public final class RunFolder {
       List<StepRecord> steps,
       List<WeightRecord> weights,
       Provenance prov) {
+    write(dir, result, steps, weights, null, prov);
+  }
+
+  /** With {@code boundary} (null or empty: none), the run's decision-boundary snapshots. */
+  public static void write(
+      Path dir,
+      RunResult result,
+      List<StepRecord> steps,
+      List<WeightRecord> weights,
+      List<BoundarySnapshot> boundary,
+      Provenance prov) {
     NetworkSpec net = result.spec().net();
     writeEpochs(dir.resolve(EPOCHS_CSV), result.epochs(), net);
     if (steps != null) {
@@ -54,7 +66,18 @@ public final class RunFolder {
       int layer = result.spec().config().diagnostics().stepWeights().layer();
       writeStepWeights(dir.resolve(STEP_WEIGHTS_CSV), weights, layer, net.fanOut(layer - 1));
     }
-    AtomicFiles.writeString(dir.resolve(RUN_JSON), runJson(result, prov).toPrettyString() + "\n");
+    double boundarySeconds = 0;
+    if (boundary != null && !boundary.isEmpty()) {
+      writeBoundary(dir.resolve(BOUNDARY_CSV), boundary);
+      for (BoundarySnapshot b : boundary) {
+        boundarySeconds += b.seconds();
+      }
+    }
+    ObjectNode json = runJson(result, prov);
+    if (boundary != null && !boundary.isEmpty()) {
+      ((ObjectNode) json.get("timings")).put("boundary_s", boundarySeconds);
+    }
+    AtomicFiles.writeString(dir.resolve(RUN_JSON), json.toPrettyString() + "\n");
   }
 
   /** True when the folder holds a finished run (run.json with a final status). */
@@ -213,6 +236,37 @@ public final class RunFolder {
                   e % fanOut,
                   num(v[k]));
             }
+          }
+        });
+  }
+
+  /**
+   * One row per snapshot: the epoch (0: before training), the square [lo, hi]^2, then the G x G
+   * probabilities row-major with row 0 at the top ({@code p_<row>_<col>}, see {@link
+   * BoundaryGrid}), so a figure needs nothing but this file.
+   */
+  private static void writeBoundary(Path file, List<BoundarySnapshot> snaps) {
+    BoundaryGrid g = snaps.get(0).grid();
+    List<String> header = new ArrayList<>(List.of("epoch", "lo", "hi"));
+    for (int r = 0; r < g.size(); r++) {
+      for (int c = 0; c < g.size(); c++) {
+        header.add("p_" + r + "_" + c);
+      }
+    }
+    CsvFiles.write(
+        file,
+        header,
+        p -> {
+          List<String> row = new ArrayList<>(header.size());
+          for (BoundarySnapshot s : snaps) {
+            row.clear();
+            row.add(Integer.toString(s.epoch()));
+            row.add(num(s.grid().lo()));
+            row.add(num(s.grid().hi()));
+            for (double v : s.probabilities()) {
+              row.add(num(v));
+            }
+            p.printRecord(row);
           }
         });
   }

@@ -35,8 +35,8 @@ public final class RunRecorder {
 
   /**
    * Trains {@code runs} as one group ({@link Trainer#train}) and writes run r's folder to {@code
-   * dirs.get(r)}, with steps.csv and step_weights.csv when the runs' diagnostics ask for them;
-   * results in the order of {@code runs}.
+   * dirs.get(r)}, with boundary.csv (2-D data), steps.csv and step_weights.csv when the runs'
+   * diagnostics ask for them; results in the order of {@code runs}.
    */
   public List<RunResult> trainAndRecord(List<RunSpec> runs, List<Path> dirs, Listener listener) {
     if (runs.size() != dirs.size()) {
@@ -51,7 +51,9 @@ public final class RunRecorder {
     boolean logWeights = cfg.diagnostics().stepWeights().on();
     List<List<StepRecord>> steps = new ArrayList<>();
     List<List<WeightRecord>> weights = new ArrayList<>();
+    List<List<BoundarySnapshot>> boundaries = new ArrayList<>();
     for (int r = 0; r < runs.size(); r++) {
+      boundaries.add(new ArrayList<>());
       steps.add(logSteps ? new ArrayList<>() : null);
       weights.add(logWeights ? new ArrayList<>() : null);
     }
@@ -78,6 +80,12 @@ public final class RunRecorder {
               }
 
               @Override
+              public void onBoundary(int replica, BoundarySnapshot snapshot) {
+                boundaries.get(replica).add(snapshot);
+                listener.onBoundary(replica, snapshot);
+              }
+
+              @Override
               public void onEpochDone(int epoch, int epochs) {
                 listener.onEpochDone(epoch, epochs);
               }
@@ -89,6 +97,7 @@ public final class RunRecorder {
           result,
           steps.get(r),
           weights.get(r),
+          boundaries.get(r),
           new RunFolder.Provenance(
               ConfigYaml.hash(runs.get(r).config()), backend.name(), device, Version.STRING));
       listener.onRunWritten(r, result);

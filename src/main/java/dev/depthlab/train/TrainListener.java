@@ -14,6 +14,13 @@ public interface TrainListener {
    */
   default void onStepWeights(int replica, java.util.List<WeightRecord> records) {}
 
+  /**
+   * A decision-boundary snapshot of replica r ({@code diagnostics.snapshots}; only for 2-D data):
+   * before the first epoch when snapshots have an interval, after every interval, and after the
+   * last epoch.
+   */
+  default void onBoundary(int replica, BoundarySnapshot snapshot) {}
+
   /** Once per epoch after every replica's onEpoch; {@code epoch} is 1-based. */
   default void onEpochDone(int epoch, int epochs) {}
 

@@ -62,6 +62,13 @@ public final class Trainer {
     boolean logSteps = cfg.diagnostics().steps();
     DiagnosticsConfig.StepWeights traced = cfg.diagnostics().stepWeights();
     int traceLayer = traced.on() ? traced.layer() - 1 : -1;
+    DiagnosticsConfig.Snapshots snapshots = cfg.diagnostics().snapshots();
+    // a boundary is a picture of the input plane: only data with two features has one
+    BoundaryGrid[] grids = new BoundaryGrid[runs.size()];
+    for (int r = 0; r < runs.size(); r++) {
+      var train = setups.get(r).train();
+      grids[r] = train.features() == 2 ? BoundaryGrid.covering(train, snapshots.grid()) : null;
+    }
 
     int rN = runs.size();
     EpochOrders[] orders = new EpochOrders[rN];
@@ -92,6 +99,9 @@ public final class Trainer {
           listener.onStepWeights(r, List.of(initialRecord(init, traceLayer, cfg.precision())));
         }
       }
+      if (snapshots.every() > 0) {
+        snapshot(group, 0, grids, listener);
+      }
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
           orders[r].next(order[r]);
@@ -120,6 +130,9 @@ public final class Trainer {
             listener.onStepWeights(r, Diagnostics.weightRecords(epoch, log, r, stepsPerEpoch));
           }
         }
+        if (snapshots.at(epoch, epochs)) {
+          snapshot(group, epoch, grids, listener);
+        }
         listener.onEpochDone(epoch, epochs);
       }
       double wall = (System.nanoTime() - start) / 1e9;
@@ -133,6 +146,20 @@ public final class Trainer {
                 runs.get(r), List.copyOf(records.get(r)), summary, previous.get(r), wall));
       }
       return results;
+    }
+  }
+
+  /** Every replica's predicted probabilities on its grid (none without one) after {@code epoch}. */
+  private static void snapshot(
+      Group group, int epoch, BoundaryGrid[] grids, TrainListener listener) {
+    for (int r = 0; r < grids.length; r++) {
+      if (grids[r] == null) {
+        continue;
+      }
+      long t0 = System.nanoTime();
+      double[] p = group.predict(r, grids[r].points());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      listener.onBoundary(r, new BoundarySnapshot(epoch, grids[r], p, seconds));
     }
   }
 
