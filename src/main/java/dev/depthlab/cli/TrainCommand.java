@@ -5,6 +5,7 @@ import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.report.RunFigures;
 import dev.depthlab.train.EpochRecord;
 import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
@@ -90,6 +91,11 @@ final class TrainCommand implements Callable<Integer> {
         g.cv(),
         g.fromEpoch() == 1 ? "" : ", epochs " + g.fromEpoch() + "-" + g.toEpoch(),
         result.wallSeconds());
+    long drawStart = System.nanoTime();
+    int figures = RunFigures.draw(dir, cfg).size();
+    o.printf(
+        "drew %d figures and 2 animations into %s (%.1f s)%n",
+        figures, dir.resolve("figures"), (System.nanoTime() - drawStart) / 1e9);
     o.println("wrote " + dir);
     return 0;
   }

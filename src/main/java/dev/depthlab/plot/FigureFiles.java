@@ -22,7 +22,8 @@ public final class FigureFiles {
     try {
       Files.createDirectories(dir);
       writePng(chart, dir.resolve(figure.name() + ".png"));
-      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".", ".svg.tmp");
+      // the name ends in .svg: the encoder appends ".svg" to any other name and writes elsewhere
+      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".", ".tmp.svg");
       try {
         VectorGraphicsEncoder.saveVectorGraphic(
             chart, svgTmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);

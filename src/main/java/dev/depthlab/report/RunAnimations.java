@@ -1,0 +1,160 @@
+package dev.depthlab.report;
+
+import dev.depthlab.plot.AnimatedGif;
+import dev.depthlab.plot.MapGrid;
+import dev.depthlab.plot.PaintedFigure;
+import dev.depthlab.plot.ProbabilityMap;
+import dev.depthlab.plot.SeriesChart;
+import dev.depthlab.train.RunFolder;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+
+/**
+ * A run's two animated GIFs in {@code <run>/figures/}: boundary.gif (the decision boundary at each
+ * snapshot of boundary.csv) and training.gif (loss and accuracy curves drawing themselves, as
+ * nn_scratch's training_animation.gif: per step when steps.csv exists, else per epoch).
+ */
+public final class RunAnimations {
+  public static final String BOUNDARY_GIF = "boundary.gif";
+  public static final String TRAINING_GIF = "training.gif";
+
+  /** Longer runs are sampled evenly (the last frame always kept): a GIF stays small and quick. */
+  static final int MAX_FRAMES = 120;
+
+  private RunAnimations() {}
+
+  /** Writes the GIFs the run's files allow; returns their paths. */
+  static List<Path> write(Path runDir, String name, ProbabilityMap.Points points) {
+    Path out = runDir.resolve("figures");
+    List<Path> written = new ArrayList<>();
+    List<BoundaryCsv.Snapshot> snaps = BoundaryCsv.read(runDir);
+    if (!snaps.isEmpty()) {
+      List<BufferedImage> frames = new ArrayList<>();
+      for (int i : frameIndices(snaps.size())) {
+        BoundaryCsv.Snapshot s = snaps.get(i);
+        frames.add(
+            PaintedFigure.image(
+                boundaryPainter("Decision boundary: " + name, s, points),
+                MapGrid.width(1),
+                MapGrid.height(1)));
+      }
+      Path gif = out.resolve(BOUNDARY_GIF);
+      AnimatedGif.write(frames, 250, 2000, gif);
+      written.add(gif);
+    }
+    Path gif = out.resolve(TRAINING_GIF);
+    AnimatedGif.write(trainingFrames(runDir, name), 100, 2000, gif);
+    written.add(gif);
+    return written;
+  }
+
+  /** One snapshot as a single labelled panel, the epoch in its column label. */
+  static PaintedFigure.Painter boundaryPainter(
+      String title, BoundaryCsv.Snapshot s, ProbabilityMap.Points points) {
+    MapGrid.Panel[][] panel = {{MapGrid.Panel.of(s.grid(), points)}};
+    String when = s.epoch() == 0 ? "before training" : "after epoch " + s.epoch();
+    return MapGrid.painter(title, List.of(""), List.of(when), panel, "x1", "x2");
+  }
+
+  /** Indices 0..n-1, or MAX_FRAMES of them evenly spread, first and last included. */
+  static List<Integer> frameIndices(int n) {
+    List<Integer> idx = new ArrayList<>();
+    if (n <= MAX_FRAMES) {
+      for (int i = 0; i < n; i++) {
+        idx.add(i);
+      }
+      return idx;
+    }
+    for (int f = 0; f < MAX_FRAMES; f++) {
+      idx.add((int) Math.round((double) f * (n - 1) / (MAX_FRAMES - 1)));
+    }
+    return idx;
+  }
+
+  /** Frame f shows the curves up to its point, on axes fixed to the whole run. */
+  private static List<BufferedImage> trainingFrames(Path runDir, String name) {
+    Path stepsCsv = runDir.resolve(RunFolder.STEPS_CSV);
+    double[] x;
+    double[] loss;
+    double[] acc;
+    String xTitle;
+    String accName;
+    if (Files.isRegularFile(stepsCsv)) {
+      CsvColumns s = CsvColumns.read(stepsCsv);
+      x = RunFigures.stepIndex(s.rows());
+      loss = s.get("loss");
+      acc = s.get("accuracy");
+      xTitle = "step";
+      accName = "batch accuracy";
+    } else {
+      CsvColumns e = CsvColumns.read(runDir.resolve(RunFolder.EPOCHS_CSV));
+      x = e.get("epoch");
+      loss = e.get("batch_loss");
+      acc = e.get("train_acc");
+      xTitle = "epoch";
+      accName = "train accuracy";
+    }
+    Range lossRange = Range.of(loss);
+    Range accRange = Range.of(acc);
+    List<BufferedImage> frames = new ArrayList<>();
+    for (int end : frameIndices(x.length)) {
+      int n = end + 1;
+      XYChart l = SeriesChart.of("Loss: " + name, xTitle, "batch loss (BCE)", 440, 320);
+      XYChart a = SeriesChart.of("Accuracy: " + name, xTitle, accName + " (fraction)", 440, 320);
+      for (XYChart c : List.of(l, a)) {
+        c.getStyler().setLegendVisible(false);
+        c.getStyler().setXAxisMin(x[0]);
+        c.getStyler().setXAxisMax(x[x.length - 1] > x[0] ? x[x.length - 1] : x[0] + 1);
+      }
+      lossRange.apply(l);
+      accRange.apply(a);
+      SeriesChart.line(l, "loss", prefix(x, n), prefix(loss, n));
+      SeriesChart.line(a, "accuracy", prefix(x, n), prefix(acc, n));
+      BufferedImage left = BitmapEncoder.getBufferedImage(l);
+      BufferedImage right = BitmapEncoder.getBufferedImage(a);
+      BufferedImage frame =
+          new BufferedImage(
+              left.getWidth() + right.getWidth(), left.getHeight(), BufferedImage.TYPE_INT_RGB);
+      Graphics2D g = frame.createGraphics();
+      g.drawImage(left, 0, 0, null);
+      g.drawImage(right, left.getWidth(), 0, null);
+      g.dispose();
+      frames.add(frame);
+    }
+    return frames;
+  }
+
+  private static double[] prefix(double[] v, int n) {
+    return java.util.Arrays.copyOf(v, n);
+  }
+
+  /** A fixed y range over a whole series, with a margin, so the axes do not jump between frames. */
+  private record Range(double lo, double hi) {
+    static Range of(double[] v) {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (double d : v) {
+        if (Double.isFinite(d)) {
+          lo = Math.min(lo, d);
+          hi = Math.max(hi, d);
+        }
+      }
+      if (!(lo <= hi)) {
+        return new Range(0, 1);
+      }
+      double pad = Math.max((hi - lo) * 0.05, 1e-3);
+      return new Range(lo - pad, hi + pad);
+    }
+
+    void apply(XYChart c) {
+      c.getStyler().setYAxisMin(lo);
+      c.getStyler().setYAxisMax(hi);
+    }
+  }
+}
