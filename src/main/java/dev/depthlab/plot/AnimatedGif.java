@@ -50,7 +50,7 @@ public final class AnimatedGif {
         ImageWriteParam param = writer.getDefaultWriteParam();
         IIOMetadata meta =
             writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(f), param);
-        frameMetadata(meta, delay, i == 0);
+        frameMetadata(meta, delay, i == 0, palette);
         writer.writeToSequence(new IIOImage(f, null, meta), param);
       }
       writer.endWriteSequence();
@@ -69,7 +69,7 @@ public final class AnimatedGif {
 
   /**
    * The frames' most frequent colours (sampled from the first, middle and last frame: backgrounds,
-   * lines, the colour scale) and a 5x5x5 cube for anything else, 256 entries in all.
+   * lines, the colour scale) and a 4x4x4 cube for anything else, 256 entries in all.
    */
   static IndexColorModel palette(List<BufferedImage> frames) {
     Map<Integer, Integer> counts = new HashMap<>();
@@ -87,12 +87,12 @@ public final class AnimatedGif {
     byte[] g = new byte[256];
     byte[] b = new byte[256];
     int n = 0;
-    for (int cr = 0; cr < 5; cr++) {
-      for (int cg = 0; cg < 5; cg++) {
-        for (int cb = 0; cb < 5; cb++) {
-          r[n] = (byte) (cr * 255 / 4);
-          g[n] = (byte) (cg * 255 / 4);
-          b[n++] = (byte) (cb * 255 / 4);
+    for (int cr = 0; cr < 4; cr++) {
+      for (int cg = 0; cg < 4; cg++) {
+        for (int cb = 0; cb < 4; cb++) {
+          r[n] = (byte) (cr * 255 / 3);
+          g[n] = (byte) (cg * 255 / 3);
+          b[n++] = (byte) (cb * 255 / 3);
         }
       }
     }
@@ -149,10 +149,27 @@ public final class AnimatedGif {
     return out;
   }
 
-  private static void frameMetadata(IIOMetadata meta, int delayMs, boolean first)
-      throws IOException {
+  private static void frameMetadata(
+      IIOMetadata meta, int delayMs, boolean first, IndexColorModel palette) throws IOException {
     String format = meta.getNativeMetadataFormatName();
     IIOMetadataNode root = (IIOMetadataNode) meta.getAsTree(format);
+    // the palette as each frame's local colour table: left to itself the writer pairs the frame's
+    // indices with a default table of its own
+    IIOMetadataNode table = child(root, "LocalColorTable");
+    while (table.getLength() > 0) {
+      table.removeChild(table.getFirstChild());
+    }
+    table.setAttribute("sizeOfLocalColorTable", "256");
+    table.setAttribute("sortFlag", "FALSE");
+    for (int k = 0; k < 256; k++) {
+      IIOMetadataNode e = new IIOMetadataNode("ColorTableEntry");
+      boolean used = k < palette.getMapSize();
+      e.setAttribute("index", Integer.toString(k));
+      e.setAttribute("red", Integer.toString(used ? palette.getRed(k) : 0));
+      e.setAttribute("green", Integer.toString(used ? palette.getGreen(k) : 0));
+      e.setAttribute("blue", Integer.toString(used ? palette.getBlue(k) : 0));
+      table.appendChild(e);
+    }
     IIOMetadataNode gce = child(root, "GraphicControlExtension");
     gce.setAttribute("disposalMethod", "none");
     gce.setAttribute("userInputFlag", "FALSE");

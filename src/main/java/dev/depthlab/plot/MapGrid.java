@@ -35,7 +35,22 @@ public final class MapGrid {
   /** Width in pixels of a grid with {@code cols} columns. */
   public static int width(int cols) {
     // room for a title and the legend line even over one panel
-    return Math.max(LEFT + cols * PANEL + (cols - 1) * GAP + RIGHT, 560);
+    return Math.max(natural(cols), 560);
+  }
+
+  /**
+   * Where panel (row, col) lies in a picture of width {@code width} with {@code cols} columns: the
+   * square its grid fills (grid point (0, 0) at the top left corner, (G-1, G-1) at the bottom
+   * right).
+   */
+  public static Rectangle2D panelArea(int row, int col, int cols, int width) {
+    int shift = Math.max(0, (width - natural(cols)) / 2);
+    return new Rectangle2D.Double(
+        shift + LEFT + col * (PANEL + GAP), TOP + row * (PANEL + GAP), PANEL, PANEL);
+  }
+
+  private static int natural(int cols) {
+    return LEFT + cols * PANEL + (cols - 1) * GAP + RIGHT;
   }
 
   /** Height in pixels of a grid with {@code rows} rows. */
@@ -61,11 +76,14 @@ public final class MapGrid {
       g.setFont(titleFont);
       FontMetrics tf = g.getFontMetrics();
       g.drawString(title, Math.max(8f, (w - tf.stringWidth(title)) / 2f), 24);
+      int cols = panels.length == 0 ? 1 : panels[0].length;
+      // a grid narrower than the picture (one panel) sits in its middle
+      int shift = Math.max(0, (w - natural(cols)) / 2);
       for (int r = 0; r < panels.length; r++) {
         for (int c = 0; c < panels[r].length; c++) {
-          double x = LEFT + c * (PANEL + GAP);
-          double y = TOP + r * (PANEL + GAP);
-          Rectangle2D area = new Rectangle2D.Double(x, y, PANEL, PANEL);
+          Rectangle2D area = panelArea(r, c, cols, w);
+          double x = area.getX();
+          double y = area.getY();
           Panel p = panels[r][c];
           g.setFont(labelFont);
           FontMetrics lf = g.getFontMetrics();
@@ -77,7 +95,7 @@ public final class MapGrid {
           if (c == 0 && r < rowLabels.size()) {
             String s = rowLabels.get(r);
             g.setColor(Color.BLACK);
-            g.drawString(s, 8, (float) (y + PANEL / 2.0 + lf.getAscent() / 2.0));
+            g.drawString(s, shift + 8, (float) (y + PANEL / 2.0 + lf.getAscent() / 2.0));
           }
           if (p == null || p.grid() == null) {
             g.setColor(new Color(240, 240, 240));
@@ -112,7 +130,10 @@ public final class MapGrid {
       double barTop = TOP;
       double barHeight = Math.min(rows * PANEL + (rows - 1) * GAP, 260);
       ProbabilityMap.colourBar(
-          g, new Rectangle2D.Double(w - RIGHT + 18, barTop, 14, barHeight), "P(class 1)");
+          g,
+          new Rectangle2D.Double(
+              shift + LEFT + cols * (PANEL + GAP) - GAP + 24, barTop, 14, barHeight),
+          "P(class 1)");
       g.setFont(tickFont);
       g.setColor(Color.DARK_GRAY);
       String legend = "points: test set (red class 1, blue class 0); black line: p = 0.5";

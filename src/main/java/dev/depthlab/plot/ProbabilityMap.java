@@ -12,7 +12,8 @@ import java.awt.geom.Rectangle2D;
 /**
  * A classifier's predicted probability over a square, drawn as a heat map on a diverging scale
  * (blue = class 0, white = 0.5, red = class 1) with the 0.5 contour as a black line, and labelled
- * points on top (class 0 blue, class 1 red, white-rimmed so they read over either colour).
+ * points on top (class 0 dark blue, class 1 dark red, white-rimmed so they read over either
+ * colour).
  */
 public final class ProbabilityMap {
   /** Class 0 at p = 0 and class 1 at p = 1: the ends of the scale, and the points' colours. */
@@ -20,6 +21,9 @@ public final class ProbabilityMap {
 
   public static final Color CLASS1 = new Color(178, 24, 43);
   private static final Color UNKNOWN = new Color(190, 190, 190);
+  // the points a shade darker than the scale's ends, so a point reads on a map of its own class
+  private static final Color POINT0 = new Color(8, 48, 107);
+  private static final Color POINT1 = new Color(103, 0, 13);
 
   private ProbabilityMap() {}
 
@@ -83,7 +87,7 @@ public final class ProbabilityMap {
         continue;
       }
       Ellipse2D dot = new Ellipse2D.Double(px - radius, py - radius, 2 * radius, 2 * radius);
-      g.setColor(points.label()[k] == 1.0 ? CLASS1 : CLASS0);
+      g.setColor(points.label()[k] == 1.0 ? POINT1 : POINT0);
       g.fill(dot);
       g.setColor(Color.WHITE);
       g.draw(dot);
