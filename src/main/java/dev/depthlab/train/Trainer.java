@@ -130,10 +130,12 @@ public final class Trainer {
             listener.onStepWeights(r, Diagnostics.weightRecords(epoch, log, r, stepsPerEpoch));
           }
         }
+        listener.onEpochDone(epoch, epochs);
+        // after the epoch's own accounting: a snapshot is an observation of the trained network,
+        // its predict copies are not the epoch's (CudaRoundTripsTest counts those)
         if (snapshots.at(epoch, epochs)) {
           snapshot(group, epoch, grids, listener);
         }
-        listener.onEpochDone(epoch, epochs);
       }
       double wall = (System.nanoTime() - start) / 1e9;
       List<RunResult> results = new ArrayList<>(rN);

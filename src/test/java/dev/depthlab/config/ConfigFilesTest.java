@@ -137,7 +137,8 @@ class ConfigFilesTest {
                     1,
                     true,
                     DiagnosticsConfig.GradStats.ALL_EPOCHS,
-                    new DiagnosticsConfig.StepWeights(1, 1)),
+                    new DiagnosticsConfig.StepWeights(1, 1),
+                    new DiagnosticsConfig.Snapshots(1, 41)),
                 c.diagnostics()));
   }
 
