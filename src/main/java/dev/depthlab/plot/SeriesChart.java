@@ -38,6 +38,8 @@ public final class SeriesChart {
     c.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     c.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
+    // wide tick spacing: at XChart's default, 4-digit epoch labels run into each other
+    c.getStyler().setXAxisTickMarkSpacingHint(110);
     return c;
   }
 

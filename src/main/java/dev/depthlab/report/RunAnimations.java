@@ -100,7 +100,9 @@ public final class RunAnimations {
       xTitle = "epoch";
       accName = "train accuracy";
     }
-    Range lossRange = Range.of(loss);
+    // as the loss figure: a log axis when the loss spans decades, else the late curve is flat
+    boolean logLoss = SeriesChart.spansDecades(loss);
+    Range lossRange = logLoss ? Range.ofLog(loss) : Range.of(loss);
     Range accRange = Range.of(acc);
     List<BufferedImage> frames = new ArrayList<>();
     for (int end : frameIndices(x.length)) {
@@ -112,6 +114,7 @@ public final class RunAnimations {
         c.getStyler().setXAxisMin(x[0]);
         c.getStyler().setXAxisMax(x[x.length - 1] > x[0] ? x[x.length - 1] : x[0] + 1);
       }
+      l.getStyler().setYAxisLogarithmic(logLoss);
       lossRange.apply(l);
       accRange.apply(a);
       SeriesChart.line(l, "loss", prefix(x, n), prefix(loss, n));
@@ -150,6 +153,19 @@ public final class RunAnimations {
       }
       double pad = Math.max((hi - lo) * 0.05, 1e-3);
       return new Range(lo - pad, hi + pad);
+    }
+
+    /** The positive values' range widened by a factor each way, for a log axis. */
+    static Range ofLog(double[] v) {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = 0;
+      for (double d : v) {
+        if (Double.isFinite(d) && d > 0) {
+          lo = Math.min(lo, d);
+          hi = Math.max(hi, d);
+        }
+      }
+      return hi > 0 ? new Range(lo / 1.3, hi * 1.3) : new Range(1e-3, 1);
     }
 
     void apply(XYChart c) {
