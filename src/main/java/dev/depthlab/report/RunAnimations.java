@@ -29,8 +29,8 @@ public final class RunAnimations {
 
   private RunAnimations() {}
 
-  /** Writes the GIFs the run's files allow; returns their paths. */
-  static List<Path> write(Path runDir, String name, ProbabilityMap.Points points) {
+  /** Writes the GIFs the run's files allow ({@code name} in their titles); returns their paths. */
+  public static List<Path> write(Path runDir, String name, ProbabilityMap.Points points) {
     Path out = runDir.resolve("figures");
     List<Path> written = new ArrayList<>();
     List<BoundaryCsv.Snapshot> snaps = BoundaryCsv.read(runDir);
