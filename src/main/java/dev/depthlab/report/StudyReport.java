@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Builds a study folder's summary.csv and report.md from its files alone: study.yaml (the grid and
- * the hash) and each run's run.json and epochs.csv. The sweep calls this too, so the report it
- * writes and {@code depthlab report DIR} are the same bytes.
+ * Builds a study folder's summary.csv, report.md and report.html from its files alone: study.yaml
+ * (the grid and the hash) and each run's run.json and epochs.csv. The sweep calls this too, so the
+ * report it writes and {@code depthlab report DIR} are the same bytes.
  */
 public final class StudyReport {
   public static final String SUMMARY_CSV = "summary.csv";
@@ -25,15 +25,19 @@ public final class StudyReport {
 
   private StudyReport() {}
 
-  /** What was built: the report's path, runs found, runs planned, runs of another hash. */
-  public record Built(Path report, int runs, int planned, int foreign) {}
+  /**
+   * What was built: report.md's path, report.html's, runs found, runs planned, runs of another
+   * hash.
+   */
+  public record Built(Path report, Path html, int runs, int planned, int foreign) {}
 
-  /** Rebuilds summary.csv and report.md of one study folder. */
+  /** Rebuilds summary.csv, report.md and report.html of one study folder. */
   public static Built write(Path dir) {
     StudyConfig cfg = StudyLock.read(dir);
     String hash = StudyLock.storedHash(dir).orElseThrow();
     List<RunSpec> planned = Grid.runs(cfg);
     List<RunRecord> runs = new ArrayList<>();
+    List<Path> runDirs = new ArrayList<>();
     int foreign = 0;
     for (RunSpec spec : planned) {
       Path runDir = dir.resolve(spec.relativeDir());
@@ -46,11 +50,14 @@ public final class StudyReport {
         continue;
       }
       runs.add(r);
+      runDirs.add(runDir);
     }
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     Path report = dir.resolve(REPORT_MD);
     AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size()));
-    return new Built(report, runs.size(), planned.size(), foreign);
+    // TODO(issue 10): the figures list once the figures part is merged (the lead wires it)
+    Path html = ReportHtml.write(dir, hash, runDirs, List.of());
+    return new Built(report, html, runs.size(), planned.size(), foreign);
   }
 
   /**
