@@ -241,7 +241,7 @@ public final class ReportHtml {
 
   private static String seconds(double s) {
     return s < 120
-        ? String.format(Locale.ROOT, "%.2f s", s)
+        ? String.format(Locale.ROOT, "%.3f s", s)
         : String.format(Locale.ROOT, "%.1f min (%.0f s)", s / 60, s);
   }
 

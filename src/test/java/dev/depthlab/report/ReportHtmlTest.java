@@ -88,7 +88,7 @@ class ReportHtmlTest {
     String dl = between(html, "id=\"provenance\"", "</dl>");
     String device = Files.readString(study.runDirs().get(0).resolve("run.json"));
     device = device.replaceAll("(?s).*\"device\" : \"([^\"]*)\".*", "$1");
-    String wallText = String.format(Locale.ROOT, "%.2f s", wall);
+    String wallText = String.format(Locale.ROOT, "%.3f s", wall);
     String finalDevice = device;
     assertAll(
         () -> assertEquals(8, summary.size()),
