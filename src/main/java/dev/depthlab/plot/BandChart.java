@@ -24,6 +24,7 @@ public final class BandChart {
       String title, String xLabel, String yLabel, List<Curve> curves, boolean logY) {
     XYChart c = ChartStyle.xy(title, xLabel, yLabel);
     c.getStyler().setYAxisLogarithmic(logY);
+    ChartStyle.plainLogLabels(c, false, logY);
     double floor = logY ? Scales.positiveFloor(curves) : Scales.zeroFloor(curves);
     if (logY) {
       double[] decades = Scales.decades(curves, floor);

@@ -66,6 +66,19 @@ public final class ChartStyle {
             x -> x == Math.rint(x) ? String.valueOf(Math.round(x)) : "");
   }
 
+  /**
+   * Labels log axes in plain numbers (0.01, 100, 20000) instead of XChart's 1E5. A decimal pattern,
+   * not a formatting function: XChart lays a formatted axis out linearly.
+   */
+  public static void plainLogLabels(XYChart c, boolean x, boolean y) {
+    if (x) {
+      c.getStyler().setXAxisDecimalPattern("#,##0.######");
+    }
+    if (y) {
+      c.getStyler().setYAxisDecimalPattern("#,##0.######");
+    }
+  }
+
   /** Fonts and backgrounds shared by every chart type. */
   public static void apply(Styler s) {
     s.setChartBackgroundColor(Color.WHITE);
