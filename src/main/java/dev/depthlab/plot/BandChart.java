@@ -6,6 +6,7 @@ import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -89,7 +90,8 @@ public final class BandChart {
     s.setXYSeriesRenderStyle(XYSeriesRenderStyle.PolygonArea);
     s.setMarker(SeriesMarkers.NONE);
     s.setFillColor(fill);
-    s.setLineColor(new Color(0, 0, 0, 0));
+    // no outline: XChart would stroke every edge of the polygon, tripling the SVG
+    s.setLineStyle(SeriesLines.NONE);
     s.setShowInLegend(false);
   }
 }

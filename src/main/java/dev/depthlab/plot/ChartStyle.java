@@ -5,8 +5,11 @@ import java.awt.Color;
 import java.awt.Font;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The one look of every depthlab chart: size, fonts, background and the colour scale for ordered
@@ -77,6 +80,18 @@ public final class ChartStyle {
     if (y) {
       c.getStyler().setYAxisDecimalPattern("#,##0.######");
     }
+  }
+
+  /**
+   * Makes XChart place x ticks at round values (0, 100, 200) instead of at every k-th data point:
+   * it does the latter whenever the x values of all series are equally spaced (epochs 1..E), so a
+   * hidden, empty series adds one x value off that spacing.
+   */
+  public static void roundXTicks(XYChart c) {
+    XYSeries s = c.addSeries(" ", new double[] {0.5}, new double[] {Double.NaN});
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineStyle(SeriesLines.NONE);
+    s.setShowInLegend(false);
   }
 
   /** Fonts and backgrounds shared by every chart type. */

@@ -62,8 +62,7 @@ public final class StudyFigures {
     f.add(
         write(
             out,
-            BandChart.draw(
-                "Training loss per epoch, " + set, "epoch", "mean batch loss (BCE)", loss, false),
+            epochChart("Training loss per epoch, " + set, "mean batch loss (BCE)", loss, false),
             new Figure(
                 "loss-" + set,
                 "Training loss per epoch (" + set + ")",
@@ -71,9 +70,8 @@ public final class StudyFigures {
     f.add(
         write(
             out,
-            BandChart.draw(
+            epochChart(
                 "Training loss per epoch, log scale, " + set,
-                "epoch",
                 "mean batch loss (BCE), log",
                 loss,
                 true),
@@ -88,9 +86,8 @@ public final class StudyFigures {
     f.add(
         write(
             out,
-            BandChart.draw(
+            epochChart(
                 "Gradient norm per epoch, " + set,
-                "epoch",
                 "mean weight-gradient L2 norm, log",
                 perEpoch(cov, depths, RunRecord::epochGradNorm),
                 true),
@@ -161,9 +158,8 @@ public final class StudyFigures {
     f.add(
         write(
             out,
-            BandChart.draw(
+            epochChart(
                 "Dead units per epoch, " + set,
-                "epoch",
                 "dead fraction (mean over hidden layers)",
                 perEpoch(cov, depths, StudyFigures::meanDead),
                 false),
@@ -308,6 +304,14 @@ public final class StudyFigures {
 
   private static String label(int depth, int runs) {
     return "depth " + depth + " (" + runs + (runs == 1 ? " run)" : " runs)");
+  }
+
+  /** A per-epoch band chart; the axis starts at 0 and its ticks fall on round epochs. */
+  private static XYChart epochChart(String title, String yLabel, List<Curve> curves, boolean logY) {
+    XYChart c = BandChart.draw(title, "epoch", yLabel, curves, logY);
+    c.getStyler().setXAxisMin(0.0);
+    ChartStyle.roundXTicks(c);
+    return c;
   }
 
   private static Figure write(Path out, Chart<?, ?> chart, Figure figure) {
