@@ -22,7 +22,9 @@ public final class FigureFiles {
     try {
       Files.createDirectories(dir);
       writePng(chart, dir.resolve(figure.name() + ".png"));
-      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".", ".svg.tmp");
+      // the temporary name must end in .svg: XChart appends .svg to any other name and would
+      // write beside it, leaving the renamed file empty
+      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".tmp.", ".svg");
       try {
         VectorGraphicsEncoder.saveVectorGraphic(
             chart, svgTmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
