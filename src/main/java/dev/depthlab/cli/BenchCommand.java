@@ -4,6 +4,7 @@ import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.bench.BenchCsv;
+import dev.depthlab.bench.BenchFigure;
 import dev.depthlab.bench.BenchGrid;
 import dev.depthlab.bench.Crossover;
 import dev.depthlab.bench.StepBench;
@@ -11,6 +12,7 @@ import dev.depthlab.bench.StepBench.Point;
 import dev.depthlab.bench.StepBench.Timing;
 import dev.depthlab.common.UserError;
 import dev.depthlab.model.Precision;
+import dev.depthlab.plot.Figure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,6 +166,10 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     out.println("wrote " + csv);
+    for (Figure f : BenchFigure.draw(csv, all)) {
+      out.println(
+          "wrote " + csv.toAbsolutePath().getParent().resolve(f.name() + ".png") + " (and .svg)");
+    }
     return 0;
   }
 

@@ -34,6 +34,7 @@ final class ReportCommand implements Callable<Integer> {
           b.runs(),
           b.planned(),
           b.foreign() > 0 ? "; " + b.foreign() + " of another protocol hash left out" : "");
+      o.printf("page: %s%n", b.html());
     }
     return 0;
   }

@@ -146,6 +146,7 @@ final class SweepCommand implements Callable<Integer> {
     for (Variant v : variants) {
       StudyReport.Built b = StudyReport.write(v.dir());
       o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
+      o.printf("page: %s%n", b.html());
     }
     return 0;
   }

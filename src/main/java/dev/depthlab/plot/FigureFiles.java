@@ -22,8 +22,9 @@ public final class FigureFiles {
     try {
       Files.createDirectories(dir);
       writePng(chart, dir.resolve(figure.name() + ".png"));
-      // the name ends in .svg: the encoder appends ".svg" to any other name and writes elsewhere
-      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".", ".tmp.svg");
+      // the temporary name must end in .svg: XChart appends .svg to any other name and would
+      // write beside it, leaving the renamed file empty
+      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".tmp.", ".svg");
       try {
         VectorGraphicsEncoder.saveVectorGraphic(
             chart, svgTmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);

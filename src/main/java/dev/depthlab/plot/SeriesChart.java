@@ -11,9 +11,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Plain line charts of series against a step or an epoch, in one house style (white, fonts a
- * printed page can read, no markers); points that are not numbers are left out, so a column with
- * gaps (epochs without a diagnostic pass) still draws.
+ * Plain line charts of series against a step or an epoch at any size (a GIF frame is small), in the
+ * house style ({@link ChartStyle}) with round x ticks and no markers; points that are not numbers
+ * are left out, so a column with gaps (epochs without a diagnostic pass) still draws.
  */
 public final class SeriesChart {
   private SeriesChart() {}
@@ -28,18 +28,13 @@ public final class SeriesChart {
             .xAxisTitle(xTitle)
             .yAxisTitle(yTitle)
             .build();
-    Styler s = c.getStyler();
-    s.setChartBackgroundColor(Color.WHITE);
-    s.setPlotBackgroundColor(Color.WHITE);
-    s.setPlotBorderVisible(true);
-    s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
-    s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-    s.setLegendPosition(Styler.LegendPosition.InsideNE);
+    ChartStyle.apply(c.getStyler());
+    c.getStyler().setPlotBorderVisible(true);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     c.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     c.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     c.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
-    // wide tick spacing: at XChart's default, 4-digit epoch labels run into each other
-    c.getStyler().setXAxisTickMarkSpacingHint(110);
+    ChartStyle.roundXTicks(c);
     return c;
   }
 
@@ -62,21 +57,12 @@ public final class SeriesChart {
     return true;
   }
 
-  /**
-   * True when the positive values of the series span more than two decades: a log axis then shows
-   * the late part of a loss curve that a linear axis flattens into the floor.
-   */
+  /** True when the series span more than two decades ({@link Scales#spansDecades}). */
   public static boolean spansDecades(double[]... series) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = 0;
-    for (double[] s : series) {
-      for (double v : s) {
-        if (Double.isFinite(v) && v > 0) {
-          min = Math.min(min, v);
-          max = Math.max(max, v);
-        }
-      }
+    List<Curve> curves = new ArrayList<>();
+    for (double[] y : series) {
+      curves.add(new Curve("", y, y, null));
     }
-    return max > 0 && max / min > 100;
+    return Scales.spansDecades(curves);
   }
 }

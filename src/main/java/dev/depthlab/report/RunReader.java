@@ -9,9 +9,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /** Reads a finished run folder back into a {@link RunRecord}. */
@@ -29,10 +31,11 @@ public final class RunReader {
       for (int i = 0; i < dead.length; i++) {
         dead[i] = deadNode.get(i).asDouble(Double.NaN);
       }
-      Path epochs = runDir.resolve(RunFolder.EPOCHS_CSV);
+      Map<String, double[]> cols = columns(runDir.resolve(RunFolder.EPOCHS_CSV));
+      int depth = j.path("depth").asInt();
       return new RunRecord(
           j.path("dataset").asText(),
-          j.path("depth").asInt(),
+          depth,
           j.path("seed").asLong(),
           j.path("config_hash").asText(),
           j.path("backend").asText(),
@@ -48,26 +51,57 @@ public final class RunReader {
           s.path("grad_norm_cv").asDouble(Double.NaN),
           dead,
           j.path("timings").path("wall_s").asDouble(Double.NaN),
-          CurveMetrics.of(column(epochs, "batch_loss")),
-          column(epochs, "grad_norm_mean"));
+          CurveMetrics.of(column(cols, "batch_loss")),
+          column(cols, "grad_norm_mean"),
+          curves(cols, depth));
     } catch (IOException e) {
       throw new UserError(
           "cannot read run folder " + runDir + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 
-  /** A numeric column of an epochs.csv, epoch 1 first. */
-  static double[] column(Path epochsCsv, String name) throws IOException {
-    List<Double> values = new ArrayList<>();
-    try (Reader r = Files.newBufferedReader(epochsCsv, StandardCharsets.UTF_8)) {
-      for (CSVRecord rec :
-          CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r)) {
-        values.add(Double.parseDouble(rec.get(name)));
-      }
+  private static RunCurves curves(Map<String, double[]> cols, int depth) {
+    double[][] layerGrad = new double[depth + 1][];
+    for (int l = 0; l <= depth; l++) {
+      layerGrad[l] = column(cols, "grad_norm_l" + (l + 1) + "_mean");
     }
-    double[] out = new double[values.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = values.get(i);
+    double[][] dead = new double[depth][];
+    for (int h = 0; h < depth; h++) {
+      dead[h] = column(cols, "dead_h" + (h + 1));
+    }
+    return new RunCurves(column(cols, "batch_loss"), layerGrad, dead);
+  }
+
+  /** A column of an epochs.csv read by {@link #columns}; all NaN when the file lacks it. */
+  static double[] column(Map<String, double[]> cols, String name) {
+    double[] v = cols.get(name);
+    if (v != null) {
+      return v;
+    }
+    int n = cols.isEmpty() ? 0 : cols.values().iterator().next().length;
+    double[] nan = new double[n];
+    java.util.Arrays.fill(nan, Double.NaN);
+    return nan;
+  }
+
+  /** Every column of an epochs.csv by header name, epoch 1 first; an empty cell reads as NaN. */
+  static Map<String, double[]> columns(Path epochsCsv) throws IOException {
+    List<CSVRecord> recs;
+    List<String> header;
+    try (Reader r = Files.newBufferedReader(epochsCsv, StandardCharsets.UTF_8)) {
+      CSVParser p =
+          CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r);
+      header = p.getHeaderNames();
+      recs = p.getRecords();
+    }
+    Map<String, double[]> out = new LinkedHashMap<>();
+    for (int c = 0; c < header.size(); c++) {
+      double[] v = new double[recs.size()];
+      for (int e = 0; e < v.length; e++) {
+        String cell = recs.get(e).get(c);
+        v[e] = cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+      }
+      out.put(header.get(c), v);
     }
     return out;
   }

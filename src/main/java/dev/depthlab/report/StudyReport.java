@@ -3,6 +3,7 @@ package dev.depthlab.report;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
+import dev.depthlab.plot.Figure;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.train.RunFolder;
@@ -15,9 +16,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Builds a study folder's summary.csv and report.md from its files alone: study.yaml (the grid and
- * the hash) and each run's run.json and epochs.csv. The sweep calls this too, so the report it
- * writes and {@code depthlab report DIR} are the same bytes.
+ * Builds a study folder's summary.csv, report.md, figures and report.html from its files alone:
+ * study.yaml (the grid and the hash) and each run's run.json and epochs.csv. The sweep calls this
+ * too, so what it writes and {@code depthlab report DIR} are the same.
  */
 public final class StudyReport {
   public static final String SUMMARY_CSV = "summary.csv";
@@ -25,15 +26,20 @@ public final class StudyReport {
 
   private StudyReport() {}
 
-  /** What was built: the report's path, runs found, runs planned, runs of another hash. */
-  public record Built(Path report, int runs, int planned, int foreign) {}
+  /**
+   * What was built: report.md's path, report.html's, runs found, runs planned, runs of another
+   * hash, and the figures drawn into {@code figures/} (in page order).
+   */
+  public record Built(
+      Path report, Path html, int runs, int planned, int foreign, List<Figure> figures) {}
 
-  /** Rebuilds summary.csv and report.md of one study folder. */
+  /** Rebuilds summary.csv, report.md and report.html of one study folder. */
   public static Built write(Path dir) {
     StudyConfig cfg = StudyLock.read(dir);
     String hash = StudyLock.storedHash(dir).orElseThrow();
     List<RunSpec> planned = Grid.runs(cfg);
     List<RunRecord> runs = new ArrayList<>();
+    List<Path> runDirs = new ArrayList<>();
     int foreign = 0;
     for (RunSpec spec : planned) {
       Path runDir = dir.resolve(spec.relativeDir());
@@ -46,11 +52,14 @@ public final class StudyReport {
         continue;
       }
       runs.add(r);
+      runDirs.add(runDir);
     }
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     Path report = dir.resolve(REPORT_MD);
     AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size()));
-    return new Built(report, runs.size(), planned.size(), foreign);
+    List<Figure> figures = StudyFigures.draw(dir, cfg, runs);
+    Path html = ReportHtml.write(dir, hash, runDirs, figures);
+    return new Built(report, html, runs.size(), planned.size(), foreign, figures);
   }
 
   /**
