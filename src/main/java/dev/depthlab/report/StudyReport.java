@@ -57,7 +57,8 @@ public final class StudyReport {
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     Path report = dir.resolve(REPORT_MD);
     AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size()));
-    List<Figure> figures = StudyFigures.draw(dir, cfg, runs);
+    List<Figure> figures = new ArrayList<>(StudyFigures.draw(dir, cfg, runs));
+    figures.addAll(BoundaryFigures.draw(dir, cfg, runs));
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
   }
