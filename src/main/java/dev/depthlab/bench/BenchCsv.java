@@ -6,7 +6,10 @@ import dev.depthlab.common.CsvFiles;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The CSV {@code depthlab bench} writes: one row per timed point, microseconds per step. */
+/**
+ * The CSV {@code depthlab bench} writes: one row per timed point, microseconds per step, achieved
+ * GFLOP/s and the fraction of one core's peak (NaN for device backends or an unknown peak).
+ */
 public final class BenchCsv {
   /** The columns, in order. */
   public static final List<String> HEADER =
@@ -20,12 +23,17 @@ public final class BenchCsv {
           "us_per_step",
           "us_per_step_per_replica",
           "min_us_per_step",
-          "cpu_us_per_step");
+          "cpu_us_per_step",
+          "gflops",
+          "peak_fraction");
 
   private BenchCsv() {}
 
-  /** Writes {@code timings} to {@code file} (whole or not at all), in their order. */
-  public static void write(Path file, List<Timing> timings) {
+  /**
+   * Writes {@code timings} to {@code file} (whole or not at all), in their order, host timings held
+   * to {@code peak}.
+   */
+  public static void write(Path file, List<Timing> timings, CorePeak peak) {
     CsvFiles.write(
         file,
         HEADER,
@@ -42,7 +50,9 @@ public final class BenchCsv {
                 CsvFiles.num(t.medianMicros()),
                 CsvFiles.num(t.microsPerReplica()),
                 CsvFiles.num(t.minMicros()),
-                CsvFiles.num(t.cpuMicros()));
+                CsvFiles.num(t.cpuMicros()),
+                CsvFiles.num(t.gflops()),
+                CsvFiles.num(peak.fraction(t)));
           }
         });
   }

@@ -60,6 +60,11 @@ public final class StepBench {
     public double microsPerReplica() {
       return medianMicros / point.replicas();
     }
+
+    /** Achieved GFLOP/s: the point's {@link Point#flops} over the median step time. */
+    public double gflops() {
+      return point.flops() / (medianMicros * 1e3);
+    }
   }
 
   /** What {@link #timeGrid} tells its caller, point by point, as it goes. */

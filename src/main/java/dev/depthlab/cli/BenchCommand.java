@@ -6,6 +6,7 @@ import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.bench.BenchCsv;
 import dev.depthlab.bench.BenchFigure;
 import dev.depthlab.bench.BenchGrid;
+import dev.depthlab.bench.CorePeak;
 import dev.depthlab.bench.Crossover;
 import dev.depthlab.bench.StepBench;
 import dev.depthlab.bench.StepBench.Point;
@@ -65,6 +66,13 @@ final class BenchCommand implements Callable<Integer> {
               + "on one core).")
   double cpuMaxGflop = 2.0;
 
+  @Option(
+      names = "--peak-gflops",
+      description =
+          "One core's fp64 peak in GFLOP/s (fp32: twice it), in place of the one estimated from "
+              + "/proc/cpuinfo.")
+  Double peakGflops;
+
   @Option(names = "--csv", description = "CSV output (default results/bench/bench.csv).")
   Path csv = Path.of("results", "bench", "bench.csv");
 
@@ -90,9 +98,10 @@ final class BenchCommand implements Callable<Integer> {
     if (seconds <= 0) {
       throw new UserError("--seconds must be > 0, got " + seconds);
     }
+    CorePeak peak = peakGflops == null ? CorePeak.detect() : CorePeak.given(peakGflops);
     List<Backend> chosen = chooseBackends(out);
     out.printf(
-        "%-9s %-5s %5s %5s %5s %4s %12s %12s %12s %12s%n",
+        "%-9s %-5s %5s %5s %5s %4s %12s %12s %12s %12s %8s %6s%n",
         "back",
         "prec",
         "depth",
@@ -102,7 +111,9 @@ final class BenchCommand implements Callable<Integer> {
         "us/step",
         "us/step/rep",
         "min us/step",
-        "cpu us/step");
+        "cpu us/step",
+        "GFLOP/s",
+        "%peak");
     List<Timing> all =
         StepBench.timeGrid(
             chosen,
@@ -115,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
                 Point pt = t.point();
                 out.printf(
                     Locale.ROOT,
-                    "%-9s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f%n",
+                    "%-9s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f %8.2f %6s%n",
                     t.backend(),
                     pt.precision().key(),
                     pt.depth(),
@@ -125,7 +136,9 @@ final class BenchCommand implements Callable<Integer> {
                     t.medianMicros(),
                     t.microsPerReplica(),
                     t.minMicros(),
-                    t.cpuMicros());
+                    t.cpuMicros(),
+                    t.gflops(),
+                    percent(peak.fraction(t)));
                 out.flush();
               }
 
@@ -143,7 +156,8 @@ final class BenchCommand implements Callable<Integer> {
                     why);
               }
             });
-    BenchCsv.write(csv, all);
+    BenchCsv.write(csv, all, peak);
+    out.println(peak.explanation());
     out.println(
         "machine: "
             + Runtime.getRuntime().availableProcessors()
@@ -171,6 +185,11 @@ final class BenchCommand implements Callable<Integer> {
           "wrote " + csv.toAbsolutePath().getParent().resolve(f.name() + ".png") + " (and .svg)");
     }
     return 0;
+  }
+
+  /** A fraction as a percentage, or "-" where there is none (a device, an unknown peak). */
+  private static String percent(double fraction) {
+    return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
   }
 
   private List<Backend> chooseBackends(PrintWriter out) {

@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bench CSV: its columns, and numbers that read back as the very doubles measured. */
+/**
+ * The bench CSV: its columns, numbers that read back as the very doubles measured, GFLOP/s and the
+ * fraction of the core's peak.
+ */
 class BenchCsvTest {
   @Test
   void oneRowPerTimingThatReadsBackExactly(@TempDir Path tmp) throws Exception {
@@ -20,11 +23,11 @@ class BenchCsvTest {
     Timing b =
         new Timing("cuda", false, new Point(8, 64, 256, 10, Precision.FP32), 125.5, 99, 3e-3);
     Path csv = tmp.resolve("sub").resolve("bench.csv");
-    BenchCsv.write(csv, List.of(a, b));
+    BenchCsv.write(csv, List.of(a, b), CorePeak.given(40));
     List<String> lines = Files.readAllLines(csv);
     assertEquals(
         "backend,precision,depth,width,batch,replicas,us_per_step,us_per_step_per_replica,"
-            + "min_us_per_step,cpu_us_per_step",
+            + "min_us_per_step,cpu_us_per_step,gflops,peak_fraction",
         lines.get(0));
     assertEquals(3, lines.size());
     assertEquals(
@@ -35,6 +38,15 @@ class BenchCsvTest {
     assertEquals(12.55, Double.parseDouble(r[7]), "per replica: 125.5 / 10");
     assertEquals(99.0, Double.parseDouble(r[8]));
     assertEquals(3e-3, Double.parseDouble(r[9]));
+    // sizes 2,64,...,64,1 over 8 hidden layers: 2*64 + 7*64*64 + 64 = 28864 MACs
+    double flopsB = 6.0 * 28864 * 256 * 10;
+    assertEquals(flopsB, b.point().flops(), "the point's flops, counted by hand");
+    assertEquals(flopsB / 125.5e-6 / 1e9, Double.parseDouble(r[10]), 1e-9, "flops / median time");
+    assertEquals("NaN", r[11], "no device peak");
+    String[] ra = lines.get(1).split(",");
+    double gflopsA = a.point().flops() / ((0.1 + 0.2) * 1e-6) / 1e9;
+    assertEquals(gflopsA, Double.parseDouble(ra[10]), 1e-9);
+    assertEquals(gflopsA / 40, Double.parseDouble(ra[11]), 1e-12, "host fp64: of 40 GFLOP/s");
     assertEquals(
         0.1 + 0.2, Double.parseDouble(lines.get(1).split(",")[6]), "shortest exact decimal");
   }

@@ -85,14 +85,24 @@ class InfoCommandsTest {
             "fp64",
             "--seconds",
             "0.05",
+            "--peak-gflops",
+            "50",
             "--csv",
             csv.toString());
     assertEquals(0, r.code(), r.err());
+    assertTrue(
+        r.out()
+            .contains("core peak: 50.0 GFLOP/s fp64 (given by --peak-gflops), 100.0 GFLOP/s fp32"),
+        r.out());
     List<String> lines = Files.readAllLines(csv);
     assertEquals(3, lines.size(), "header and one row per depth");
     for (String line : lines.subList(1, 3)) {
-      double us = Double.parseDouble(line.split(",")[6]);
+      String[] f = line.split(",");
+      double us = Double.parseDouble(f[6]);
       assertTrue(us > 0 && Double.isFinite(us), line);
+      double gflops = Double.parseDouble(f[10]);
+      assertTrue(gflops > 0 && Double.isFinite(gflops), line);
+      assertEquals(gflops / 50, Double.parseDouble(f[11]), 1e-12, line);
     }
   }
 }
