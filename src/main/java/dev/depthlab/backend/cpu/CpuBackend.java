@@ -31,6 +31,7 @@ public final class CpuBackend implements Backend {
             + " cores");
     d.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     d.put("memory", (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap");
+    d.put("path", CpuKernels.name());
     return Availability.usable(d);
   }
 
