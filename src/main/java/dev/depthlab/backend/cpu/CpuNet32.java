@@ -13,6 +13,12 @@ import dev.depthlab.model.Reduction;
  * a sequence of {@link Dense32} kernels. {@link CpuNet64} is the double twin.
  */
 final class CpuNet32 implements CpuNet {
+  /**
+   * Whether the training forward pass runs the Vector API kernel (same bits as Dense32's; see
+   * {@link CpuKernels}). The fp32 twin is generated with false: it has no vector kernel yet.
+   */
+  private static final boolean VECTOR_FORWARD = false; // no fp32 vector kernel yet
+
   private final int layers;
   private final int[] sizes;
   private final Activation act;
@@ -222,8 +228,13 @@ final class CpuNet32 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
+      // the backward pass reads these lists (multTransA), so both paths make them
       Dense32.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
-      Dense32.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
+      if (VECTOR_FORWARD) {
+        CpuKernels.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      } else {
+        Dense32.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
+      }
       if (l < layers - 1) {
         activationForward(z[l], a[l + 1], rows * sizes[l + 1]);
       }

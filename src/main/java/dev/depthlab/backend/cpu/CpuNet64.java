@@ -12,6 +12,12 @@ import dev.depthlab.model.Reduction;
  * a sequence of {@link Dense64} kernels. {@link CpuNet32} is the float twin.
  */
 final class CpuNet64 implements CpuNet {
+  /**
+   * Whether the training forward pass runs the Vector API kernel (same bits as Dense64's; see
+   * {@link CpuKernels}). The fp32 twin is generated with false: it has no vector kernel yet.
+   */
+  private static final boolean VECTOR_FORWARD = CpuKernels.vectorFp64();
+
   private final int layers;
   private final int[] sizes;
   private final Activation act;
@@ -221,8 +227,13 @@ final class CpuNet64 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
+      // the backward pass reads these lists (multTransA), so both paths make them
       Dense64.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
-      Dense64.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
+      if (VECTOR_FORWARD) {
+        CpuKernels.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      } else {
+        Dense64.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
+      }
       if (l < layers - 1) {
         activationForward(z[l], a[l + 1], rows * sizes[l + 1]);
       }

@@ -92,6 +92,11 @@ final class Fp32Twins {
     List<Rule> r = new ArrayList<>();
     r.add(Rule.swap("CpuNet64", "CpuNet32"));
     r.add(Rule.literal("Dense64", "Dense32"));
+    // the Vector API forward kernel is fp64 only so far: the float twin keeps the scalar kernel
+    r.add(
+        Rule.literal(
+            "VECTOR_FORWARD = CpuKernels.vectorFp64();",
+            "VECTOR_FORWARD = false; // no fp32 vector kernel yet"));
     r.add(Rule.literal("on the CPU in double", "on the CPU in float"));
     r.add(Rule.literal("is the float twin", "is the double twin"));
     // state and work buffers; the data sets stay double and are rounded as they are loaded
