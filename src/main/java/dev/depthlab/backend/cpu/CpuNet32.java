@@ -14,10 +14,10 @@ import dev.depthlab.model.Reduction;
  */
 final class CpuNet32 implements CpuNet {
   /**
-   * Whether the training forward pass runs the Vector API kernel (same bits as Dense32's; see
-   * {@link CpuKernels}). The fp32 twin is generated with false: it has no vector kernel yet.
+   * Whether the training step runs the Vector API kernels of {@link VectorGemm32} (the same bits as
+   * {@link Dense32}'s; see {@link CpuKernels}).
    */
-  private static final boolean VECTOR_FORWARD = false; // no fp32 vector kernel yet
+  private static final boolean VECTOR = CpuKernels.vector();
 
   private final int layers;
   private final int[] sizes;
@@ -35,6 +35,9 @@ final class CpuNet32 implements CpuNet {
   private final float[][] b;
   private final float[][] dw;
   private final float[][] db;
+
+  /** wT[l]: w[l] transposed, for the vector path's input gradient (dz W^T as a plain product). */
+  private final float[][] wT;
 
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final float[][] a;
@@ -82,6 +85,7 @@ final class CpuNet32 implements CpuNet {
     b = new float[layers][];
     dw = new float[layers][];
     db = new float[layers][];
+    wT = new float[layers][];
     a = new float[layers][];
     z = new float[layers][];
     dz = new float[layers][];
@@ -98,6 +102,7 @@ final class CpuNet32 implements CpuNet {
       b[l] = new float[sizes[l + 1]];
       dw[l] = new float[sizes[l] * sizes[l + 1]];
       db[l] = new float[sizes[l + 1]];
+      wT[l] = new float[VECTOR ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new float[rowsCap * sizes[l]];
       z[l] = new float[rowsCap * sizes[l + 1]];
       dz[l] = new float[rowsCap * sizes[l + 1]];
@@ -163,7 +168,16 @@ final class CpuNet32 implements CpuNet {
       float d = chained ? (float) OutputGradient.chained(p, y[s], clipEps) : p - y[s];
       g[s] = d * scale;
     }
-    for (int l = top; l >= 0; l--) {
+    if (VECTOR) {
+      backwardVector(count);
+    } else {
+      backwardScalar(count);
+    }
+    return lossSum / count;
+  }
+
+  private void backwardScalar(int count) {
+    for (int l = layers - 1; l >= 0; l--) {
       Dense32.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
       Dense32.multTransA(
           a[l],
@@ -195,7 +209,30 @@ final class CpuNet32 implements CpuNet {
         activationBackward(l - 1, count * sizes[l]);
       }
     }
-    return lossSum / count;
+  }
+
+  /**
+   * The backward pass on the vector path: the same sums as {@link #backwardScalar} (gradients over
+   * samples in order, input gradients over outputs in order), none of them skipping zeros.
+   */
+  private void backwardVector(int count) {
+    for (int l = layers - 1; l >= 0; l--) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      // dW = a^T dz: A(i, s) = a[s * in + i]
+      VectorGemm32.gemm(a[l], 1, in, dz[l], null, dw[l], in, out, count);
+      VectorGemm32.columnSums(dz[l], count, out, db[l]);
+      if (l > 0) {
+        VectorGemm32.transpose(w[l], in, out, wT[l]);
+        VectorGemm32.gemm(dz[l], out, 1, wT[l], null, dz[l - 1], count, in, out);
+        if (act == Activation.RELU) {
+          // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
+          VectorGemm32.keepWhereNonZero(dz[l - 1], a[l], count * in);
+        } else {
+          activationBackward(l - 1, count * in);
+        }
+      }
+    }
   }
 
   /**
@@ -228,11 +265,10 @@ final class CpuNet32 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
-      // the backward pass reads these lists (multTransA), so both paths make them
-      Dense32.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
-      if (VECTOR_FORWARD) {
-        CpuKernels.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      if (VECTOR) {
+        VectorGemm32.gemm(a[l], sizes[l], 1, w[l], b[l], z[l], rows, sizes[l + 1], sizes[l]);
       } else {
+        Dense32.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
         Dense32.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
       }
       if (l < layers - 1) {

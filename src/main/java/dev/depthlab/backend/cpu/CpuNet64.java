@@ -13,10 +13,10 @@ import dev.depthlab.model.Reduction;
  */
 final class CpuNet64 implements CpuNet {
   /**
-   * Whether the training forward pass runs the Vector API kernel (same bits as Dense64's; see
-   * {@link CpuKernels}). The fp32 twin is generated with false: it has no vector kernel yet.
+   * Whether the training step runs the Vector API kernels of {@link VectorGemm64} (the same bits as
+   * {@link Dense64}'s; see {@link CpuKernels}).
    */
-  private static final boolean VECTOR_FORWARD = CpuKernels.vectorFp64();
+  private static final boolean VECTOR = CpuKernels.vector();
 
   private final int layers;
   private final int[] sizes;
@@ -34,6 +34,9 @@ final class CpuNet64 implements CpuNet {
   private final double[][] b;
   private final double[][] dw;
   private final double[][] db;
+
+  /** wT[l]: w[l] transposed, for the vector path's input gradient (dz W^T as a plain product). */
+  private final double[][] wT;
 
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final double[][] a;
@@ -81,6 +84,7 @@ final class CpuNet64 implements CpuNet {
     b = new double[layers][];
     dw = new double[layers][];
     db = new double[layers][];
+    wT = new double[layers][];
     a = new double[layers][];
     z = new double[layers][];
     dz = new double[layers][];
@@ -97,6 +101,7 @@ final class CpuNet64 implements CpuNet {
       b[l] = new double[sizes[l + 1]];
       dw[l] = new double[sizes[l] * sizes[l + 1]];
       db[l] = new double[sizes[l + 1]];
+      wT[l] = new double[VECTOR ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new double[rowsCap * sizes[l]];
       z[l] = new double[rowsCap * sizes[l + 1]];
       dz[l] = new double[rowsCap * sizes[l + 1]];
@@ -162,7 +167,16 @@ final class CpuNet64 implements CpuNet {
       double d = chained ? OutputGradient.chained(p, y[s], clipEps) : p - y[s];
       g[s] = d * scale;
     }
-    for (int l = top; l >= 0; l--) {
+    if (VECTOR) {
+      backwardVector(count);
+    } else {
+      backwardScalar(count);
+    }
+    return lossSum / count;
+  }
+
+  private void backwardScalar(int count) {
+    for (int l = layers - 1; l >= 0; l--) {
       Dense64.nonZeros(dz[l], count, sizes[l + 1], gIdx[l], gCnt[l]);
       Dense64.multTransA(
           a[l],
@@ -194,7 +208,30 @@ final class CpuNet64 implements CpuNet {
         activationBackward(l - 1, count * sizes[l]);
       }
     }
-    return lossSum / count;
+  }
+
+  /**
+   * The backward pass on the vector path: the same sums as {@link #backwardScalar} (gradients over
+   * samples in order, input gradients over outputs in order), none of them skipping zeros.
+   */
+  private void backwardVector(int count) {
+    for (int l = layers - 1; l >= 0; l--) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      // dW = a^T dz: A(i, s) = a[s * in + i]
+      VectorGemm64.gemm(a[l], 1, in, dz[l], null, dw[l], in, out, count);
+      VectorGemm64.columnSums(dz[l], count, out, db[l]);
+      if (l > 0) {
+        VectorGemm64.transpose(w[l], in, out, wT[l]);
+        VectorGemm64.gemm(dz[l], out, 1, wT[l], null, dz[l - 1], count, in, out);
+        if (act == Activation.RELU) {
+          // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
+          VectorGemm64.keepWhereNonZero(dz[l - 1], a[l], count * in);
+        } else {
+          activationBackward(l - 1, count * in);
+        }
+      }
+    }
   }
 
   /**
@@ -227,11 +264,10 @@ final class CpuNet64 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
-      // the backward pass reads these lists (multTransA), so both paths make them
-      Dense64.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
-      if (VECTOR_FORWARD) {
-        CpuKernels.multAddBias(a[l], rows, sizes[l], w[l], sizes[l + 1], b[l], z[l]);
+      if (VECTOR) {
+        VectorGemm64.gemm(a[l], sizes[l], 1, w[l], b[l], z[l], rows, sizes[l + 1], sizes[l]);
       } else {
+        Dense64.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
         Dense64.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);
       }
       if (l < layers - 1) {

@@ -71,6 +71,23 @@ final class Fp32Twins {
 
   static final Twin NET = new Twin("CpuNet64.java", "CpuNet32.java", netRules());
 
+  static final Twin GEMM = new Twin("VectorGemm64.java", "VectorGemm32.java", gemmRules());
+
+  private static List<Rule> gemmRules() {
+    List<Rule> r = new ArrayList<>();
+    r.add(Rule.swap("VectorGemm64", "VectorGemm32"));
+    r.add(Rule.literal("Dense64", "Dense32"));
+    r.add(Rule.literal("kernels in double", "kernels in float"));
+    r.add(Rule.literal("is its float twin", "is its double twin"));
+    r.add(Rule.literal("vectors of 8 doubles", "vectors of 16 floats"));
+    r.add(Rule.literal("DoubleVector", "FloatVector"));
+    r.add(Rule.regex("Vector(Species|Mask)<Double>", "Vector$1<Float>"));
+    r.add(Rule.literal("double[]", "float[]"));
+    r.add(Rule.toFloat("", "s"));
+    r.add(Rule.regex("\\b0\\.0\\b(?!f)", "0.0f"));
+    return r;
+  }
+
   private static List<Rule> denseRules() {
     List<Rule> r = new ArrayList<>();
     r.add(Rule.swap("Dense64", "Dense32"));
@@ -92,17 +109,14 @@ final class Fp32Twins {
     List<Rule> r = new ArrayList<>();
     r.add(Rule.swap("CpuNet64", "CpuNet32"));
     r.add(Rule.literal("Dense64", "Dense32"));
-    // the Vector API forward kernel is fp64 only so far: the float twin keeps the scalar kernel
-    r.add(
-        Rule.literal(
-            "VECTOR_FORWARD = CpuKernels.vectorFp64();",
-            "VECTOR_FORWARD = false; // no fp32 vector kernel yet"));
+    r.add(Rule.literal("VectorGemm64", "VectorGemm32"));
     r.add(Rule.literal("on the CPU in double", "on the CPU in float"));
     r.add(Rule.literal("is the float twin", "is the double twin"));
     // state and work buffers; the data sets stay double and are rounded as they are loaded
     for (String f :
         List.of(
-            "slope", "clipEps", "w", "b", "dw", "db", "a", "z", "dz", "y", "evA", "evB", "evZ")) {
+            "slope", "clipEps", "w", "b", "dw", "db", "wT", "a", "z", "dz", "y", "evA", "evB",
+            "evZ")) {
       r.add(Rule.toFloat("private final ", f));
     }
     r.add(Rule.literal("new double[", "new float["));
@@ -191,7 +205,7 @@ final class Fp32Twins {
    */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : ".").resolve(CPU);
-    List<Twin> twins = List.of(DENSE, NET);
+    List<Twin> twins = List.of(DENSE, NET, GEMM);
     List<String> texts = new ArrayList<>();
     try {
       for (Twin twin : twins) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class Fp32TwinsTest {
   static List<Twin> twins() {
-    return List.of(Fp32Twins.DENSE, Fp32Twins.NET);
+    return List.of(Fp32Twins.DENSE, Fp32Twins.NET, Fp32Twins.GEMM);
   }
 
   private static String read(String file) throws IOException {
@@ -89,9 +89,13 @@ class Fp32TwinsTest {
   void anEditOfTheFp64SourceMakesTheCommittedTwinStale(Twin twin) throws IOException {
     String fp64 = read(twin.source());
     // a change of one operator that no rule touches, in a line both precisions share
-    String line = twin == Fp32Twins.DENSE ? "w[k] -= lr * g;" : "return lossSum / count;";
+    String line =
+        twin == Fp32Twins.DENSE
+            ? "w[k] -= lr * g;"
+            : twin == Fp32Twins.NET ? "return lossSum / count;" : "c0l = c0l.add(bl.mul(v0));";
     assertTrue(fp64.contains(line), twin.source() + " no longer has: " + line);
-    String edited = fp64.replace(line, line.replace("-", "+").replace("/", "*"));
+    String edited =
+        fp64.replace(line, line.replace("-", "+").replace("/", "*").replace(".add(", ".sub("));
     String staleness = staleness(twin, Fp32Twins.generate(twin, edited), read(twin.target()));
     assertAll(
         () -> assertTrue(staleness != null, "the edit went unnoticed"),
@@ -103,10 +107,16 @@ class Fp32TwinsTest {
   void aRuleThatMatchesNothingFailsNamingIt(Twin twin) throws IOException {
     String fp64 = read(twin.source());
     // rename the one declaration of a variable a rule turns into float
-    String from = twin == Fp32Twins.DENSE ? "double g = dw[k];" : "double pc = ";
-    String rule = twin == Fp32Twins.DENSE ? "double[]* g" : "double[]* pc";
+    String from =
+        twin == Fp32Twins.DENSE
+            ? "double g = dw[k];"
+            : twin == Fp32Twins.NET ? "double pc = " : "vectors of 8 doubles";
+    String rule =
+        twin == Fp32Twins.DENSE
+            ? "double[]* g"
+            : twin == Fp32Twins.NET ? "double[]* pc" : "vectors of 8 doubles";
     assertEquals(1, fp64.split(Pattern.quote(from), -1).length - 1, from);
-    String edited = fp64.replace(from, from.replace("double ", "double renamed"));
+    String edited = fp64.replace(from, from.replace("double", "double renamed"));
     Fp32Twins.UnmatchedRules e =
         assertThrows(Fp32Twins.UnmatchedRules.class, () -> Fp32Twins.generate(twin, edited));
     assertAll(

@@ -1,0 +1,295 @@
+package dev.depthlab.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The CPU fast path's kernels in double with the incubating Vector API: one matrix product that
+ * serves all three products of a training step, and the small vector loops around it. Only {@link
+ * CpuKernels} decides whether this class is used, so the jar runs without the module. {@link
+ * VectorGemm32} is its float twin (tools/gen-fp32-twins.sh).
+ *
+ * <p>The product is {@code c[m x n] = init + sum_k A(r, k) * bm[k x n]}, where A is read through
+ * strides, {@code A(r, k) = a[r * ars + k * acs]}, so the same code runs {@code z = b + a W}
+ * (forward), {@code dW = a^T dz} (A is a transposed) and {@code da = dz W^T} (bm is W transposed).
+ * Every output is summed exactly as the scalar kernels of {@link Dense64} sum it: the initial
+ * value, then one rounded product after another for k increasing, each product rounded before the
+ * add ({@code mul} then {@code add}, never {@code fma}). Splitting k into blocks stores the partial
+ * sum and loads it back, which changes no rounding. So the bits are the scalar path's, and {@link
+ * VectorGemmTest} checks it. Exact zeros are not skipped: adding a zero product changes no finite
+ * sum, and the sums here never hold -0.0 (they start at +0.0 or a bias, and x + y is -0.0 only when
+ * both are).
+ *
+ * <p>Blocking: four rows times two vectors of columns stay in registers while k runs over a block
+ * of {@link #KC}; a block of the right-hand side (KC rows, two vectors wide) then stays in the L1
+ * cache for all rows. Row and column tails run the same sums with fewer rows, one vector or
+ * scalars.
+ */
+final class VectorGemm64 {
+  private VectorGemm64() {}
+
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  /** Rows of the right-hand side per block: 256 x 2 vectors of 8 doubles is 32 KiB. */
+  static final int KC = 256;
+
+  /** Lanes per vector on this machine. */
+  static int lanes() {
+    return L;
+  }
+
+  /**
+   * {@code c[m x n] = init + A * bm[k x n]} with {@code A(r, k) = a[r * ars + k * acs]}; {@code
+   * init} is a row of n values added first to every row, or null for zero. c and bm are flat
+   * row-major with n columns.
+   */
+  static void gemm(
+      double[] a, int ars, int acs, double[] bm, double[] init, double[] c, int m, int n, int k) {
+    if (k == 0) {
+      for (int r = 0; r < m; r++) {
+        for (int j = 0; j < n; j++) {
+          c[r * n + j] = init == null ? 0.0 : init[j];
+        }
+      }
+      return;
+    }
+    for (int k0 = 0; k0 < k; k0 += KC) {
+      int k1 = Math.min(k, k0 + KC);
+      boolean first = k0 == 0;
+      int j = 0;
+      for (; j + 2 * L <= n; j += 2 * L) {
+        int r = 0;
+        for (; r + 3 < m; r += 4) {
+          rows4x2(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+        }
+        for (; r < m; r++) {
+          rows1x2(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+        }
+      }
+      for (; j + L <= n; j += L) {
+        int r = 0;
+        for (; r + 3 < m; r += 4) {
+          rows4x1(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+        }
+        for (; r < m; r++) {
+          rows1x1(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+        }
+      }
+      for (; j < n; j++) {
+        for (int r = 0; r < m; r++) {
+          int ro = r * ars;
+          double s = first ? (init == null ? 0.0 : init[j]) : c[r * n + j];
+          for (int q = k0; q < k1; q++) {
+            s += a[ro + q * acs] * bm[q * n + j];
+          }
+          c[r * n + j] = s;
+        }
+      }
+    }
+  }
+
+  private static DoubleVector start(double[] init, double[] c, int off, int j, boolean first) {
+    if (!first) {
+      return DoubleVector.fromArray(S, c, off);
+    }
+    return init == null ? DoubleVector.zero(S) : DoubleVector.fromArray(S, init, j);
+  }
+
+  /** Rows r..r+3, columns j..j+2L, k in [k0, k1). */
+  private static void rows4x2(
+      double[] a,
+      int ars,
+      int acs,
+      double[] bm,
+      double[] init,
+      double[] c,
+      int r,
+      int j,
+      int n,
+      int k0,
+      int k1,
+      boolean first) {
+    int o0 = r * n + j;
+    int o1 = o0 + n;
+    int o2 = o1 + n;
+    int o3 = o2 + n;
+    DoubleVector c0l = start(init, c, o0, j, first);
+    DoubleVector c0h = start(init, c, o0 + L, j + L, first);
+    DoubleVector c1l = start(init, c, o1, j, first);
+    DoubleVector c1h = start(init, c, o1 + L, j + L, first);
+    DoubleVector c2l = start(init, c, o2, j, first);
+    DoubleVector c2h = start(init, c, o2 + L, j + L, first);
+    DoubleVector c3l = start(init, c, o3, j, first);
+    DoubleVector c3h = start(init, c, o3 + L, j + L, first);
+    int a0 = r * ars;
+    int a1 = a0 + ars;
+    int a2 = a1 + ars;
+    int a3 = a2 + ars;
+    for (int q = k0; q < k1; q++) {
+      int bo = q * n + j;
+      int ao = q * acs;
+      DoubleVector bl = DoubleVector.fromArray(S, bm, bo);
+      DoubleVector bh = DoubleVector.fromArray(S, bm, bo + L);
+      DoubleVector v0 = DoubleVector.broadcast(S, a[a0 + ao]);
+      DoubleVector v1 = DoubleVector.broadcast(S, a[a1 + ao]);
+      DoubleVector v2 = DoubleVector.broadcast(S, a[a2 + ao]);
+      DoubleVector v3 = DoubleVector.broadcast(S, a[a3 + ao]);
+      c0l = c0l.add(bl.mul(v0));
+      c0h = c0h.add(bh.mul(v0));
+      c1l = c1l.add(bl.mul(v1));
+      c1h = c1h.add(bh.mul(v1));
+      c2l = c2l.add(bl.mul(v2));
+      c2h = c2h.add(bh.mul(v2));
+      c3l = c3l.add(bl.mul(v3));
+      c3h = c3h.add(bh.mul(v3));
+    }
+    c0l.intoArray(c, o0);
+    c0h.intoArray(c, o0 + L);
+    c1l.intoArray(c, o1);
+    c1h.intoArray(c, o1 + L);
+    c2l.intoArray(c, o2);
+    c2h.intoArray(c, o2 + L);
+    c3l.intoArray(c, o3);
+    c3h.intoArray(c, o3 + L);
+  }
+
+  /** Rows r..r+3, columns j..j+L. */
+  private static void rows4x1(
+      double[] a,
+      int ars,
+      int acs,
+      double[] bm,
+      double[] init,
+      double[] c,
+      int r,
+      int j,
+      int n,
+      int k0,
+      int k1,
+      boolean first) {
+    int o0 = r * n + j;
+    int o1 = o0 + n;
+    int o2 = o1 + n;
+    int o3 = o2 + n;
+    DoubleVector c0 = start(init, c, o0, j, first);
+    DoubleVector c1 = start(init, c, o1, j, first);
+    DoubleVector c2 = start(init, c, o2, j, first);
+    DoubleVector c3 = start(init, c, o3, j, first);
+    int a0 = r * ars;
+    int a1 = a0 + ars;
+    int a2 = a1 + ars;
+    int a3 = a2 + ars;
+    for (int q = k0; q < k1; q++) {
+      int ao = q * acs;
+      DoubleVector bv = DoubleVector.fromArray(S, bm, q * n + j);
+      c0 = c0.add(bv.mul(DoubleVector.broadcast(S, a[a0 + ao])));
+      c1 = c1.add(bv.mul(DoubleVector.broadcast(S, a[a1 + ao])));
+      c2 = c2.add(bv.mul(DoubleVector.broadcast(S, a[a2 + ao])));
+      c3 = c3.add(bv.mul(DoubleVector.broadcast(S, a[a3 + ao])));
+    }
+    c0.intoArray(c, o0);
+    c1.intoArray(c, o1);
+    c2.intoArray(c, o2);
+    c3.intoArray(c, o3);
+  }
+
+  /** Row r, columns j..j+2L. */
+  private static void rows1x2(
+      double[] a,
+      int ars,
+      int acs,
+      double[] bm,
+      double[] init,
+      double[] c,
+      int r,
+      int j,
+      int n,
+      int k0,
+      int k1,
+      boolean first) {
+    int o = r * n + j;
+    DoubleVector cl = start(init, c, o, j, first);
+    DoubleVector ch = start(init, c, o + L, j + L, first);
+    int ar = r * ars;
+    for (int q = k0; q < k1; q++) {
+      int bo = q * n + j;
+      DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
+      cl = cl.add(DoubleVector.fromArray(S, bm, bo).mul(v));
+      ch = ch.add(DoubleVector.fromArray(S, bm, bo + L).mul(v));
+    }
+    cl.intoArray(c, o);
+    ch.intoArray(c, o + L);
+  }
+
+  /** Row r, columns j..j+L. */
+  private static void rows1x1(
+      double[] a,
+      int ars,
+      int acs,
+      double[] bm,
+      double[] init,
+      double[] c,
+      int r,
+      int j,
+      int n,
+      int k0,
+      int k1,
+      boolean first) {
+    int o = r * n + j;
+    DoubleVector cv = start(init, c, o, j, first);
+    int ar = r * ars;
+    for (int q = k0; q < k1; q++) {
+      DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
+      cv = cv.add(DoubleVector.fromArray(S, bm, q * n + j).mul(v));
+    }
+    cv.intoArray(c, o);
+  }
+
+  /**
+   * {@code d[k] = keep[k] != 0 ? d[k] : 0} for k in [0, n): ReLU's derivative, given keep = the
+   * layer's ReLU output (non-zero exactly where the unit passed its input).
+   */
+  static void keepWhereNonZero(double[] d, double[] keep, int n) {
+    int k = 0;
+    DoubleVector zero = DoubleVector.zero(S);
+    for (; k + L <= n; k += L) {
+      VectorMask<Double> off = DoubleVector.fromArray(S, keep, k).compare(VectorOperators.EQ, 0.0);
+      DoubleVector.fromArray(S, d, k).blend(zero, off).intoArray(d, k);
+    }
+    for (; k < n; k++) {
+      d[k] = keep[k] != 0.0 ? d[k] : 0.0;
+    }
+  }
+
+  /** {@code out[j] = sum over rows r of g[r * n + j]}, rows in order: a bias's gradient. */
+  static void columnSums(double[] g, int rows, int n, double[] out) {
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      DoubleVector s = DoubleVector.zero(S);
+      for (int r = 0; r < rows; r++) {
+        s = s.add(DoubleVector.fromArray(S, g, r * n + j));
+      }
+      s.intoArray(out, j);
+    }
+    for (; j < n; j++) {
+      double s = 0.0;
+      for (int r = 0; r < rows; r++) {
+        s += g[r * n + j];
+      }
+      out[j] = s;
+    }
+  }
+
+  /** {@code t[j * rows + i] = w[i * cols + j]}: w (rows x cols) transposed. */
+  static void transpose(double[] w, int rows, int cols, double[] t) {
+    for (int i = 0; i < rows; i++) {
+      int wo = i * cols;
+      for (int j = 0; j < cols; j++) {
+        t[j * rows + i] = w[wo + j];
+      }
+    }
+  }
+}
