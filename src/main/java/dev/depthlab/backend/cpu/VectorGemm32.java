@@ -49,6 +49,7 @@ final class VectorGemm32 {
    */
   static void gemm(
       float[] a, int ars, int acs, float[] bm, float[] init, float[] c, int m, int n, int k) {
+    checkShapes(a.length, ars, acs, bm.length, init == null ? n : init.length, c.length, m, n, k);
     if (k == 0) {
       for (int r = 0; r < m; r++) {
         for (int j = 0; j < n; j++) {
@@ -89,6 +90,33 @@ final class VectorGemm32 {
           c[r * n + j] = s;
         }
       }
+    }
+  }
+
+  /**
+   * Every index {@link #gemm} will touch lies inside its arrays, checked once per call: the
+   * launcher and the tests turn the Vector API's per-access checks off
+   * (-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0), so this check is what stands between a
+   * wrong shape and memory outside an array.
+   */
+  static void checkShapes(
+      int aLen, int ars, int acs, int bLen, int initLen, int cLen, int m, int n, int k) {
+    boolean ok =
+        m >= 0
+            && n >= 0
+            && k >= 0
+            && ars >= 0
+            && acs >= 0
+            && initLen >= n
+            && (long) m * n <= cLen
+            && (long) k * n <= bLen
+            && (m == 0 || k == 0 || (long) (m - 1) * ars + (long) (k - 1) * acs < aLen);
+    if (!ok) {
+      throw new IllegalArgumentException(
+          String.format(
+              "gemm shapes out of range: m %d, n %d, k %d, strides %d/%d, lengths a %d, b %d,"
+                  + " init %d, c %d",
+              m, n, k, ars, acs, aLen, bLen, initLen, cLen));
     }
   }
 
@@ -254,6 +282,9 @@ final class VectorGemm32 {
    * layer's ReLU output (non-zero exactly where the unit passed its input).
    */
   static void keepWhereNonZero(float[] d, float[] keep, int n) {
+    if (n < 0 || n > d.length || n > keep.length) {
+      throw new IllegalArgumentException("mask length " + n + " out of range");
+    }
     int k = 0;
     FloatVector zero = FloatVector.zero(S);
     for (; k + L <= n; k += L) {
@@ -267,6 +298,9 @@ final class VectorGemm32 {
 
   /** {@code out[j] = sum over rows r of g[r * n + j]}, rows in order: a bias's gradient. */
   static void columnSums(float[] g, int rows, int n, float[] out) {
+    if (rows < 0 || n < 0 || n > out.length || (long) rows * n > g.length) {
+      throw new IllegalArgumentException("column sums of " + rows + " x " + n + " out of range");
+    }
     int j = 0;
     for (; j + L <= n; j += L) {
       FloatVector s = FloatVector.zero(S);

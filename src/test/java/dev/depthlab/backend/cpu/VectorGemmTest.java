@@ -1,5 +1,7 @@
 package dev.depthlab.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -40,6 +42,36 @@ class VectorGemmTest {
     // surefire's argLine adds the module; without it CpuNet's parity tests would prove nothing
     // about these kernels
     assertTrue(CpuKernels.vector(), CpuKernels.name());
+  }
+
+  @Test
+  void shapesOutsideTheArraysAreRefusedBeforeAnyAccess() {
+    // the per-access checks are off (surefire's argLine, the launcher), so this is the only guard
+    double[] a = new double[32 * 16];
+    double[] w = new double[16 * 16];
+    double[] b = new double[16];
+    double[] z = new double[32 * 16];
+    VectorGemm64.gemm(a, 16, 1, w, b, z, 32, 16, 16); // fits exactly
+    assertAll(
+        () -> assertThrows(IllegalArgumentException.class, () -> gemm(a, w, b, z, 33, 16, 16)),
+        () -> assertThrows(IllegalArgumentException.class, () -> gemm(a, w, b, z, 32, 17, 16)),
+        () -> assertThrows(IllegalArgumentException.class, () -> gemm(a, w, b, z, 32, 16, 17)),
+        () -> assertThrows(IllegalArgumentException.class, () -> gemm(a, w, b, z, 32, -1, 16)),
+        () ->
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> VectorGemm64.gemm(a, 1, 34, w, null, z, 16, 16, 16)),
+        () ->
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> VectorGemm64.keepWhereNonZero(z, a, z.length + 1)),
+        () ->
+            assertThrows(
+                IllegalArgumentException.class, () -> VectorGemm64.columnSums(z, 33, 16, b)));
+  }
+
+  private static void gemm(double[] a, double[] w, double[] b, double[] z, int m, int n, int k) {
+    VectorGemm64.gemm(a, k, 1, w, b, z, m, n, k);
   }
 
   /** ReLU-like values: about half exact zeros, the rest Gaussian (some negative). */
