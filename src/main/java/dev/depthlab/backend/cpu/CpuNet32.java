@@ -36,9 +36,6 @@ final class CpuNet32 implements CpuNet {
   private final float[][] dw;
   private final float[][] db;
 
-  /** wT[l]: w[l] transposed, for the vector path's input gradient (dz W^T as a plain product). */
-  private final float[][] wT;
-
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final float[][] a;
 
@@ -85,7 +82,6 @@ final class CpuNet32 implements CpuNet {
     b = new float[layers][];
     dw = new float[layers][];
     db = new float[layers][];
-    wT = new float[layers][];
     a = new float[layers][];
     z = new float[layers][];
     dz = new float[layers][];
@@ -102,7 +98,6 @@ final class CpuNet32 implements CpuNet {
       b[l] = new float[sizes[l + 1]];
       dw[l] = new float[sizes[l] * sizes[l + 1]];
       db[l] = new float[sizes[l + 1]];
-      wT[l] = new float[VECTOR ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new float[rowsCap * sizes[l]];
       z[l] = new float[rowsCap * sizes[l + 1]];
       dz[l] = new float[rowsCap * sizes[l + 1]];
@@ -220,11 +215,11 @@ final class CpuNet32 implements CpuNet {
       int in = sizes[l];
       int out = sizes[l + 1];
       // dW = a^T dz: A(i, s) = a[s * in + i]
-      VectorGemm32.gemm(a[l], 1, in, dz[l], null, dw[l], in, out, count);
+      VectorGemm32.gemm(a[l], 1, in, dz[l], out, 1, null, dw[l], in, out, count);
       VectorGemm32.columnSums(dz[l], count, out, db[l]);
       if (l > 0) {
-        VectorGemm32.transpose(w[l], in, out, wT[l]);
-        VectorGemm32.gemm(dz[l], out, 1, wT[l], null, dz[l - 1], count, in, out);
+        // da = dz W^T: B(j, i) = w[i * out + j]
+        VectorGemm32.gemm(dz[l], out, 1, w[l], 1, out, null, dz[l - 1], count, in, out);
         if (act == Activation.RELU) {
           // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
           VectorGemm32.keepWhereNonZero(dz[l - 1], a[l], count * in);
@@ -266,7 +261,9 @@ final class CpuNet32 implements CpuNet {
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
       if (VECTOR) {
-        VectorGemm32.gemm(a[l], sizes[l], 1, w[l], b[l], z[l], rows, sizes[l + 1], sizes[l]);
+        int in = sizes[l];
+        int out = sizes[l + 1];
+        VectorGemm32.gemm(a[l], in, 1, w[l], out, 1, b[l], z[l], rows, out, in);
       } else {
         Dense32.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
         Dense32.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);

@@ -35,9 +35,6 @@ final class CpuNet64 implements CpuNet {
   private final double[][] dw;
   private final double[][] db;
 
-  /** wT[l]: w[l] transposed, for the vector path's input gradient (dz W^T as a plain product). */
-  private final double[][] wT;
-
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final double[][] a;
 
@@ -84,7 +81,6 @@ final class CpuNet64 implements CpuNet {
     b = new double[layers][];
     dw = new double[layers][];
     db = new double[layers][];
-    wT = new double[layers][];
     a = new double[layers][];
     z = new double[layers][];
     dz = new double[layers][];
@@ -101,7 +97,6 @@ final class CpuNet64 implements CpuNet {
       b[l] = new double[sizes[l + 1]];
       dw[l] = new double[sizes[l] * sizes[l + 1]];
       db[l] = new double[sizes[l + 1]];
-      wT[l] = new double[VECTOR ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new double[rowsCap * sizes[l]];
       z[l] = new double[rowsCap * sizes[l + 1]];
       dz[l] = new double[rowsCap * sizes[l + 1]];
@@ -219,11 +214,11 @@ final class CpuNet64 implements CpuNet {
       int in = sizes[l];
       int out = sizes[l + 1];
       // dW = a^T dz: A(i, s) = a[s * in + i]
-      VectorGemm64.gemm(a[l], 1, in, dz[l], null, dw[l], in, out, count);
+      VectorGemm64.gemm(a[l], 1, in, dz[l], out, 1, null, dw[l], in, out, count);
       VectorGemm64.columnSums(dz[l], count, out, db[l]);
       if (l > 0) {
-        VectorGemm64.transpose(w[l], in, out, wT[l]);
-        VectorGemm64.gemm(dz[l], out, 1, wT[l], null, dz[l - 1], count, in, out);
+        // da = dz W^T: B(j, i) = w[i * out + j]
+        VectorGemm64.gemm(dz[l], out, 1, w[l], 1, out, null, dz[l - 1], count, in, out);
         if (act == Activation.RELU) {
           // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
           VectorGemm64.keepWhereNonZero(dz[l - 1], a[l], count * in);
@@ -265,7 +260,9 @@ final class CpuNet64 implements CpuNet {
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
       if (VECTOR) {
-        VectorGemm64.gemm(a[l], sizes[l], 1, w[l], b[l], z[l], rows, sizes[l + 1], sizes[l]);
+        int in = sizes[l];
+        int out = sizes[l + 1];
+        VectorGemm64.gemm(a[l], in, 1, w[l], out, 1, b[l], z[l], rows, out, in);
       } else {
         Dense64.nonZeros(a[l], rows, sizes[l], aIdx[l], aCnt[l]);
         Dense64.multAddBias(a[l], rows, sizes[l], aIdx[l], aCnt[l], w[l], sizes[l + 1], b[l], z[l]);

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The product is {@code c[m x n] = init + sum_k A(r, k) * bm[k x n]}, where A is read through
  * strides, {@code A(r, k) = a[r * ars + k * acs]}, so the same code runs {@code z = b + a W}
- * (forward), {@code dW = a^T dz} (A is a transposed) and {@code da = dz W^T} (bm is W transposed).
+ * (forward), {@code dW = a^T dz} (A is a transposed) and {@code da = dz W^T} (B is W transposed).
  * Every output is summed exactly as the scalar kernels of {@link Dense64} sum it: the initial
  * value, then one rounded product after another for k increasing, each product rounded before the
  * add ({@code mul} then {@code add}, never {@code fma}). Splitting k into blocks stores the partial
@@ -42,13 +42,23 @@ final class VectorGemm64 {
   }
 
   /**
-   * {@code c[m x n] = init + A * bm[k x n]} with {@code A(r, k) = a[r * ars + k * acs]}; {@code
-   * init} is a row of n values added first to every row, or null for zero. c and bm are flat
-   * row-major with n columns.
+   * {@code c[m x n] = init + A * B} with {@code A(r, q) = a[r * ars + q * acs]} and {@code B(q, j)
+   * = bm[q * brs + j * bcs]}; {@code init} is a row of n values added first to every row, or null
+   * for zero; c is flat row-major with n columns.
    */
   static void gemm(
-      double[] a, int ars, int acs, double[] bm, double[] init, double[] c, int m, int n, int k) {
-    checkShapes(a.length, ars, acs, bm.length, init == null ? n : init.length, c.length, m, n, k);
+      double[] a,
+      int ars,
+      int acs,
+      double[] bm,
+      int brs,
+      int bcs,
+      double[] init,
+      double[] c,
+      int m,
+      int n,
+      int k) {
+    checkShapes(a.length, ars, acs, bm.length, brs, bcs, init, c.length, m, n, k);
     if (k == 0) {
       for (int r = 0; r < m; r++) {
         for (int j = 0; j < n; j++) {
@@ -57,26 +67,70 @@ final class VectorGemm64 {
       }
       return;
     }
+    // B is read in place when its rows are contiguous and one strip of columns covers it. Else
+    // each block of it is first copied into a contiguous panel (as BLAS libraries do): a
+    // transposed B then needs no transposed copy, and a wide B's rows, a multiple of 4 KiB apart,
+    // no longer share a few L1 sets. Wide products also copy a block of A's rows into a panel,
+    // read once per strip of columns.
+    boolean inPlace = bcs == 1 && n <= 2 * L;
+    boolean wide = n > 2 * L;
+    int m4 = m / 4 * 4;
+    double[] bPanel = inPlace ? null : new double[Math.min(k, KC) * 2 * L];
+    double[] aPanel = wide && m4 > 0 ? new double[m4 * Math.min(k, KC)] : null;
     for (int k0 = 0; k0 < k; k0 += KC) {
       int k1 = Math.min(k, k0 + KC);
+      int kb = k1 - k0;
       boolean first = k0 == 0;
+      if (aPanel != null) {
+        // row block rb, k = q: aPanel[rb * 4 * kb + (q - k0) * 4 + row in block]
+        for (int r = 0; r < m4; r++) {
+          int dst = (r / 4) * 4 * kb + (r % 4);
+          int src = r * ars;
+          for (int q = k0; q < k1; q++) {
+            aPanel[dst + (q - k0) * 4] = a[src + q * acs];
+          }
+        }
+      }
       int j = 0;
       for (; j + 2 * L <= n; j += 2 * L) {
+        double[] bp = bm;
+        int bBase = j;
+        int ldb = brs;
+        if (!inPlace) {
+          pack(bm, brs, bcs, k0, k1, j, 2 * L, bPanel);
+          bp = bPanel;
+          bBase = -k0 * 2 * L;
+          ldb = 2 * L;
+        }
         int r = 0;
-        for (; r + 3 < m; r += 4) {
-          rows4x2(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+        for (; r < m4; r += 4) {
+          if (aPanel != null) {
+            int aBase = r * kb - k0 * 4;
+            rows4x2(aPanel, aBase, 1, 4, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
+          } else {
+            rows4x2(a, r * ars, ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
+          }
         }
         for (; r < m; r++) {
-          rows1x2(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+          rows1x2(a, r * ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
         }
       }
       for (; j + L <= n; j += L) {
+        double[] bp = bm;
+        int bBase = j;
+        int ldb = brs;
+        if (!inPlace) {
+          pack(bm, brs, bcs, k0, k1, j, L, bPanel);
+          bp = bPanel;
+          bBase = -k0 * L;
+          ldb = L;
+        }
         int r = 0;
         for (; r + 3 < m; r += 4) {
-          rows4x1(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+          rows4x1(a, r * ars, ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
         }
         for (; r < m; r++) {
-          rows1x1(a, ars, acs, bm, init, c, r, j, n, k0, k1, first);
+          rows1x1(a, r * ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
         }
       }
       for (; j < n; j++) {
@@ -84,9 +138,27 @@ final class VectorGemm64 {
           int ro = r * ars;
           double s = first ? (init == null ? 0.0 : init[j]) : c[r * n + j];
           for (int q = k0; q < k1; q++) {
-            s += a[ro + q * acs] * bm[q * n + j];
+            s += a[ro + q * acs] * bm[q * brs + j * bcs];
           }
           c[r * n + j] = s;
+        }
+      }
+    }
+  }
+
+  /** {@code panel[(q - k0) * width + jj] = B(q, j + jj)} for q in [k0, k1), jj below width. */
+  private static void pack(
+      double[] bm, int brs, int bcs, int k0, int k1, int j, int width, double[] panel) {
+    if (bcs == 1) {
+      for (int q = k0; q < k1; q++) {
+        System.arraycopy(bm, q * brs + j, panel, (q - k0) * width, width);
+      }
+    } else {
+      // B transposed: read each of its columns along its contiguous run
+      for (int jj = 0; jj < width; jj++) {
+        int src = (j + jj) * bcs;
+        for (int q = k0; q < k1; q++) {
+          panel[(q - k0) * width + jj] = bm[src + q * brs];
         }
       }
     }
@@ -99,23 +171,35 @@ final class VectorGemm64 {
    * wrong shape and memory outside an array.
    */
   static void checkShapes(
-      int aLen, int ars, int acs, int bLen, int initLen, int cLen, int m, int n, int k) {
+      int aLen,
+      int ars,
+      int acs,
+      int bLen,
+      int brs,
+      int bcs,
+      double[] init,
+      int cLen,
+      int m,
+      int n,
+      int k) {
     boolean ok =
         m >= 0
             && n >= 0
             && k >= 0
             && ars >= 0
             && acs >= 0
-            && initLen >= n
+            && brs >= 0
+            && bcs >= 0
+            && (init == null || init.length >= n)
             && (long) m * n <= cLen
-            && (long) k * n <= bLen
-            && (m == 0 || k == 0 || (long) (m - 1) * ars + (long) (k - 1) * acs < aLen);
+            && (m == 0 || k == 0 || (long) (m - 1) * ars + (long) (k - 1) * acs < aLen)
+            && (n == 0 || k == 0 || (long) (k - 1) * brs + (long) (n - 1) * bcs < bLen);
     if (!ok) {
       throw new IllegalArgumentException(
           String.format(
-              "gemm shapes out of range: m %d, n %d, k %d, strides %d/%d, lengths a %d, b %d,"
-                  + " init %d, c %d",
-              m, n, k, ars, acs, aLen, bLen, initLen, cLen));
+              "gemm shapes out of range: m %d, n %d, k %d, strides a %d/%d b %d/%d, lengths a %d,"
+                  + " b %d, init %d, c %d",
+              m, n, k, ars, acs, brs, bcs, aLen, bLen, init == null ? -1 : init.length, cLen));
     }
   }
 
@@ -126,12 +210,18 @@ final class VectorGemm64 {
     return init == null ? DoubleVector.zero(S) : DoubleVector.fromArray(S, init, j);
   }
 
-  /** Rows r..r+3, columns j..j+2L, k in [k0, k1). */
+  /**
+   * Rows r..r+3, columns j..j+2L, k in [k0, k1); row q of the right-hand side's columns j.. starts
+   * at {@code bm[base + q * ldb]} (the matrix itself, or a packed panel).
+   */
   private static void rows4x2(
       double[] a,
+      int aBase,
       int ars,
       int acs,
       double[] bm,
+      int base,
+      int ldb,
       double[] init,
       double[] c,
       int r,
@@ -152,12 +242,12 @@ final class VectorGemm64 {
     DoubleVector c2h = start(init, c, o2 + L, j + L, first);
     DoubleVector c3l = start(init, c, o3, j, first);
     DoubleVector c3h = start(init, c, o3 + L, j + L, first);
-    int a0 = r * ars;
+    int a0 = aBase;
     int a1 = a0 + ars;
     int a2 = a1 + ars;
     int a3 = a2 + ars;
     for (int q = k0; q < k1; q++) {
-      int bo = q * n + j;
+      int bo = base + q * ldb;
       int ao = q * acs;
       DoubleVector bl = DoubleVector.fromArray(S, bm, bo);
       DoubleVector bh = DoubleVector.fromArray(S, bm, bo + L);
@@ -187,9 +277,12 @@ final class VectorGemm64 {
   /** Rows r..r+3, columns j..j+L. */
   private static void rows4x1(
       double[] a,
+      int aBase,
       int ars,
       int acs,
       double[] bm,
+      int base,
+      int ldb,
       double[] init,
       double[] c,
       int r,
@@ -206,13 +299,13 @@ final class VectorGemm64 {
     DoubleVector c1 = start(init, c, o1, j, first);
     DoubleVector c2 = start(init, c, o2, j, first);
     DoubleVector c3 = start(init, c, o3, j, first);
-    int a0 = r * ars;
+    int a0 = aBase;
     int a1 = a0 + ars;
     int a2 = a1 + ars;
     int a3 = a2 + ars;
     for (int q = k0; q < k1; q++) {
       int ao = q * acs;
-      DoubleVector bv = DoubleVector.fromArray(S, bm, q * n + j);
+      DoubleVector bv = DoubleVector.fromArray(S, bm, base + q * ldb);
       c0 = c0.add(bv.mul(DoubleVector.broadcast(S, a[a0 + ao])));
       c1 = c1.add(bv.mul(DoubleVector.broadcast(S, a[a1 + ao])));
       c2 = c2.add(bv.mul(DoubleVector.broadcast(S, a[a2 + ao])));
@@ -227,9 +320,11 @@ final class VectorGemm64 {
   /** Row r, columns j..j+2L. */
   private static void rows1x2(
       double[] a,
-      int ars,
+      int aBase,
       int acs,
       double[] bm,
+      int base,
+      int ldb,
       double[] init,
       double[] c,
       int r,
@@ -241,9 +336,9 @@ final class VectorGemm64 {
     int o = r * n + j;
     DoubleVector cl = start(init, c, o, j, first);
     DoubleVector ch = start(init, c, o + L, j + L, first);
-    int ar = r * ars;
+    int ar = aBase;
     for (int q = k0; q < k1; q++) {
-      int bo = q * n + j;
+      int bo = base + q * ldb;
       DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
       cl = cl.add(DoubleVector.fromArray(S, bm, bo).mul(v));
       ch = ch.add(DoubleVector.fromArray(S, bm, bo + L).mul(v));
@@ -255,9 +350,11 @@ final class VectorGemm64 {
   /** Row r, columns j..j+L. */
   private static void rows1x1(
       double[] a,
-      int ars,
+      int aBase,
       int acs,
       double[] bm,
+      int base,
+      int ldb,
       double[] init,
       double[] c,
       int r,
@@ -268,10 +365,10 @@ final class VectorGemm64 {
       boolean first) {
     int o = r * n + j;
     DoubleVector cv = start(init, c, o, j, first);
-    int ar = r * ars;
+    int ar = aBase;
     for (int q = k0; q < k1; q++) {
       DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
-      cv = cv.add(DoubleVector.fromArray(S, bm, q * n + j).mul(v));
+      cv = cv.add(DoubleVector.fromArray(S, bm, base + q * ldb).mul(v));
     }
     cv.intoArray(c, o);
   }
@@ -314,16 +411,6 @@ final class VectorGemm64 {
         s += g[r * n + j];
       }
       out[j] = s;
-    }
-  }
-
-  /** {@code t[j * rows + i] = w[i * cols + j]}: w (rows x cols) transposed. */
-  static void transpose(double[] w, int rows, int cols, double[] t) {
-    for (int i = 0; i < rows; i++) {
-      int wo = i * cols;
-      for (int j = 0; j < cols; j++) {
-        t[j * rows + i] = w[wo + j];
-      }
     }
   }
 }

@@ -83,6 +83,7 @@ final class Fp32Twins {
     r.add(Rule.literal("DoubleVector", "FloatVector"));
     r.add(Rule.regex("Vector(Species|Mask)<Double>", "Vector$1<Float>"));
     r.add(Rule.literal("double[]", "float[]"));
+    r.add(Rule.literal("new double[", "new float["));
     r.add(Rule.toFloat("", "s"));
     r.add(Rule.regex("\\b0\\.0\\b(?!f)", "0.0f"));
     return r;
@@ -115,8 +116,7 @@ final class Fp32Twins {
     // state and work buffers; the data sets stay double and are rounded as they are loaded
     for (String f :
         List.of(
-            "slope", "clipEps", "w", "b", "dw", "db", "wT", "a", "z", "dz", "y", "evA", "evB",
-            "evZ")) {
+            "slope", "clipEps", "w", "b", "dw", "db", "a", "z", "dz", "y", "evA", "evB", "evZ")) {
       r.add(Rule.toFloat("private final ", f));
     }
     r.add(Rule.literal("new double[", "new float["));

@@ -51,7 +51,7 @@ class VectorGemmTest {
     double[] w = new double[16 * 16];
     double[] b = new double[16];
     double[] z = new double[32 * 16];
-    VectorGemm64.gemm(a, 16, 1, w, b, z, 32, 16, 16); // fits exactly
+    VectorGemm64.gemm(a, 16, 1, w, 16, 1, b, z, 32, 16, 16); // fits exactly
     assertAll(
         () -> assertThrows(IllegalArgumentException.class, () -> gemm(a, w, b, z, 33, 16, 16)),
         () -> assertThrows(IllegalArgumentException.class, () -> gemm(a, w, b, z, 32, 17, 16)),
@@ -60,7 +60,11 @@ class VectorGemmTest {
         () ->
             assertThrows(
                 IllegalArgumentException.class,
-                () -> VectorGemm64.gemm(a, 1, 34, w, null, z, 16, 16, 16)),
+                () -> VectorGemm64.gemm(a, 1, 34, w, 16, 1, null, z, 16, 16, 16)),
+        () ->
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> VectorGemm64.gemm(a, 16, 1, w, 1, 17, null, z, 32, 16, 16)),
         () ->
             assertThrows(
                 IllegalArgumentException.class,
@@ -71,7 +75,7 @@ class VectorGemmTest {
   }
 
   private static void gemm(double[] a, double[] w, double[] b, double[] z, int m, int n, int k) {
-    VectorGemm64.gemm(a, k, 1, w, b, z, m, n, k);
+    VectorGemm64.gemm(a, k, 1, w, n, 1, b, z, m, n, k);
   }
 
   /** ReLU-like values: about half exact zeros, the rest Gaussian (some negative). */
@@ -109,7 +113,7 @@ class VectorGemmTest {
     double[] z = new double[rows * out];
     Dense64.multAddBias(a, rows, in, aIdx, aCnt, w, out, b, z);
     double[] zv = nan(rows * out);
-    VectorGemm64.gemm(a, in, 1, w, b, zv, rows, out, in);
+    VectorGemm64.gemm(a, in, 1, w, out, 1, b, zv, rows, out, in);
     same("forward", z, zv, out);
 
     double[] dw = new double[in * out];
@@ -117,17 +121,15 @@ class VectorGemmTest {
     Dense64.multTransA(a, aIdx, aCnt, dz, gIdx, gCnt, rows, in, out, dw, db);
     double[] dwv = nan(in * out);
     double[] dbv = nan(out);
-    VectorGemm64.gemm(a, 1, in, dz, null, dwv, in, out, rows);
+    VectorGemm64.gemm(a, 1, in, dz, out, 1, null, dwv, in, out, rows);
     VectorGemm64.columnSums(dz, rows, out, dbv);
     same("weight gradient", dw, dwv, out);
     same("bias gradient", db, dbv, out);
 
     double[] da = new double[rows * in];
     Dense64.multTransBMasked(dz, rows, out, gIdx, gCnt, w, in, aIdx, aCnt, da);
-    double[] wT = nan(in * out);
-    VectorGemm64.transpose(w, in, out, wT);
     double[] dav = nan(rows * in);
-    VectorGemm64.gemm(dz, out, 1, wT, null, dav, rows, in, out);
+    VectorGemm64.gemm(dz, out, 1, w, 1, out, null, dav, rows, in, out);
     VectorGemm64.keepWhereNonZero(dav, a, rows * in);
     same("input gradient", da, dav, in);
   }
@@ -150,7 +152,7 @@ class VectorGemmTest {
     float[] z = new float[rows * out];
     Dense32.multAddBias(a, rows, in, aIdx, aCnt, w, out, b, z);
     float[] zv = nanF(rows * out);
-    VectorGemm32.gemm(a, in, 1, w, b, zv, rows, out, in);
+    VectorGemm32.gemm(a, in, 1, w, out, 1, b, zv, rows, out, in);
     same("forward", z, zv, out);
 
     float[] dw = new float[in * out];
@@ -158,17 +160,15 @@ class VectorGemmTest {
     Dense32.multTransA(a, aIdx, aCnt, dz, gIdx, gCnt, rows, in, out, dw, db);
     float[] dwv = nanF(in * out);
     float[] dbv = nanF(out);
-    VectorGemm32.gemm(a, 1, in, dz, null, dwv, in, out, rows);
+    VectorGemm32.gemm(a, 1, in, dz, out, 1, null, dwv, in, out, rows);
     VectorGemm32.columnSums(dz, rows, out, dbv);
     same("weight gradient", dw, dwv, out);
     same("bias gradient", db, dbv, out);
 
     float[] da = new float[rows * in];
     Dense32.multTransB(dz, rows, out, gIdx, gCnt, w, in, da);
-    float[] wT = nanF(in * out);
-    VectorGemm32.transpose(w, in, out, wT);
     float[] dav = nanF(rows * in);
-    VectorGemm32.gemm(dz, out, 1, wT, null, dav, rows, in, out);
+    VectorGemm32.gemm(dz, out, 1, w, 1, out, null, dav, rows, in, out);
     same("input gradient (unmasked)", da, dav, in);
   }
 
