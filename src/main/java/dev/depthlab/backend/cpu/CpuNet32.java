@@ -52,6 +52,12 @@ final class CpuNet32 implements CpuNet {
   private final float[][] evB;
   private final float[][] evZ;
 
+  /** The vector path's evaluation buffers, sample-major: [sample * width + unit]. */
+  private final float[] evRowsA;
+
+  private final float[] evRowsB;
+  private final float[] evRowsZ;
+
   /** Non-zero positions per row of a[l] (aIdx, aCnt) and of dz[l] (gIdx, gCnt). */
   private final int[][] aIdx;
 
@@ -106,6 +112,10 @@ final class CpuNet32 implements CpuNet {
     evA = new float[net.maxWidth()][EVAL_CHUNK];
     evB = new float[net.maxWidth()][EVAL_CHUNK];
     evZ = new float[net.maxWidth()][EVAL_CHUNK];
+    int evRows = VECTOR ? EVAL_CHUNK * net.maxWidth() : 0;
+    evRowsA = new float[evRows];
+    evRowsB = new float[evRows];
+    evRowsZ = new float[evRows];
     trainX = setup.train().x().clone();
     trainY = setup.train().y().clone();
     testX = setup.test().x().clone();
@@ -342,7 +352,8 @@ final class CpuNet32 implements CpuNet {
     int correct = 0;
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      float[] zo = forwardChunk(x, start, rows, alive);
+      float[] zo =
+          VECTOR ? forwardRows(x, start, rows, alive) : forwardChunk(x, start, rows, alive);
       for (int s = 0; s < rows; s++) {
         float p = (float) (1.0 / (1.0 + Math.exp(-zo[s])));
         float label = (float) labels[start + s];
@@ -358,7 +369,7 @@ final class CpuNet32 implements CpuNet {
   public void predict(double[] x, int n, double[] out) {
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      float[] zo = forwardChunk(x, start, rows, null);
+      float[] zo = VECTOR ? forwardRows(x, start, rows, null) : forwardChunk(x, start, rows, null);
       for (int s = 0; s < rows; s++) {
         float p = (float) (1.0 / (1.0 + Math.exp(-zo[s])));
         out[start + s] = p;
@@ -412,6 +423,50 @@ final class CpuNet32 implements CpuNet {
       next = t;
     }
     return evZ[0];
+  }
+
+  /**
+   * {@link #forwardChunk} on the vector path: sample-major buffers and {@link VectorGemm32}, the
+   * same sums (bias, then inputs in increasing order).
+   */
+  private float[] forwardRows(double[] x, int start, int rows, boolean[][] alive) {
+    int f = sizes[0];
+    float[] cur = evRowsA;
+    float[] next = evRowsB;
+    for (int k = 0; k < rows * f; k++) {
+      cur[k] = (float) x[start * f + k];
+    }
+    for (int l = 0; l < layers; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      VectorGemm32.gemm(cur, in, 1, w[l], out, 1, b[l], evRowsZ, rows, out, in);
+      if (l < layers - 1) {
+        activationForward(evRowsZ, next, rows * out);
+        if (alive != null) {
+          for (int j = 0; j < out; j++) {
+            if (!alive[l][j]) {
+              alive[l][j] = anyActive(evRowsZ, j, out, rows);
+            }
+          }
+        }
+        float[] t = cur;
+        cur = next;
+        next = t;
+      }
+    }
+    return evRowsZ;
+  }
+
+  /**
+   * Whether unit j is active on any of the rows of a sample-major buffer with {@code out} units.
+   */
+  private boolean anyActive(float[] z, int j, int out, int rows) {
+    for (int s = 0; s < rows; s++) {
+      if (!act.inactive(z[s * out + j])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean anyActive(float[] zj, int rows) {

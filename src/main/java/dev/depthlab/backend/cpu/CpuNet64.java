@@ -51,6 +51,12 @@ final class CpuNet64 implements CpuNet {
   private final double[][] evB;
   private final double[][] evZ;
 
+  /** The vector path's evaluation buffers, sample-major: [sample * width + unit]. */
+  private final double[] evRowsA;
+
+  private final double[] evRowsB;
+  private final double[] evRowsZ;
+
   /** Non-zero positions per row of a[l] (aIdx, aCnt) and of dz[l] (gIdx, gCnt). */
   private final int[][] aIdx;
 
@@ -105,6 +111,10 @@ final class CpuNet64 implements CpuNet {
     evA = new double[net.maxWidth()][EVAL_CHUNK];
     evB = new double[net.maxWidth()][EVAL_CHUNK];
     evZ = new double[net.maxWidth()][EVAL_CHUNK];
+    int evRows = VECTOR ? EVAL_CHUNK * net.maxWidth() : 0;
+    evRowsA = new double[evRows];
+    evRowsB = new double[evRows];
+    evRowsZ = new double[evRows];
     trainX = setup.train().x().clone();
     trainY = setup.train().y().clone();
     testX = setup.test().x().clone();
@@ -341,7 +351,8 @@ final class CpuNet64 implements CpuNet {
     int correct = 0;
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      double[] zo = forwardChunk(x, start, rows, alive);
+      double[] zo =
+          VECTOR ? forwardRows(x, start, rows, alive) : forwardChunk(x, start, rows, alive);
       for (int s = 0; s < rows; s++) {
         double p = 1.0 / (1.0 + Math.exp(-zo[s]));
         double label = labels[start + s];
@@ -357,7 +368,7 @@ final class CpuNet64 implements CpuNet {
   public void predict(double[] x, int n, double[] out) {
     for (int start = 0; start < n; start += EVAL_CHUNK) {
       int rows = Math.min(EVAL_CHUNK, n - start);
-      double[] zo = forwardChunk(x, start, rows, null);
+      double[] zo = VECTOR ? forwardRows(x, start, rows, null) : forwardChunk(x, start, rows, null);
       for (int s = 0; s < rows; s++) {
         double p = 1.0 / (1.0 + Math.exp(-zo[s]));
         out[start + s] = p;
@@ -411,6 +422,50 @@ final class CpuNet64 implements CpuNet {
       next = t;
     }
     return evZ[0];
+  }
+
+  /**
+   * {@link #forwardChunk} on the vector path: sample-major buffers and {@link VectorGemm64}, the
+   * same sums (bias, then inputs in increasing order).
+   */
+  private double[] forwardRows(double[] x, int start, int rows, boolean[][] alive) {
+    int f = sizes[0];
+    double[] cur = evRowsA;
+    double[] next = evRowsB;
+    for (int k = 0; k < rows * f; k++) {
+      cur[k] = x[start * f + k];
+    }
+    for (int l = 0; l < layers; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      VectorGemm64.gemm(cur, in, 1, w[l], out, 1, b[l], evRowsZ, rows, out, in);
+      if (l < layers - 1) {
+        activationForward(evRowsZ, next, rows * out);
+        if (alive != null) {
+          for (int j = 0; j < out; j++) {
+            if (!alive[l][j]) {
+              alive[l][j] = anyActive(evRowsZ, j, out, rows);
+            }
+          }
+        }
+        double[] t = cur;
+        cur = next;
+        next = t;
+      }
+    }
+    return evRowsZ;
+  }
+
+  /**
+   * Whether unit j is active on any of the rows of a sample-major buffer with {@code out} units.
+   */
+  private boolean anyActive(double[] z, int j, int out, int rows) {
+    for (int s = 0; s < rows; s++) {
+      if (!act.inactive(z[s * out + j])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private boolean anyActive(double[] zj, int rows) {

@@ -116,7 +116,8 @@ final class Fp32Twins {
     // state and work buffers; the data sets stay double and are rounded as they are loaded
     for (String f :
         List.of(
-            "slope", "clipEps", "w", "b", "dw", "db", "a", "z", "dz", "y", "evA", "evB", "evZ")) {
+            "slope", "clipEps", "w", "b", "dw", "db", "a", "z", "dz", "y", "evRowsA", "evRowsB",
+            "evRowsZ", "evA", "evB", "evZ")) {
       r.add(Rule.toFloat("private final ", f));
     }
     r.add(Rule.literal("new double[", "new float["));
@@ -139,6 +140,9 @@ final class Fp32Twins {
     r.add(Rule.literal("= trainX[idx * f + k];", "= (float) trainX[idx * f + k];"));
     r.add(Rule.literal("= trainY[idx];", "= (float) trainY[idx];"));
     r.add(Rule.literal("= x[(start + s) * f + k];", "= (float) x[(start + s) * f + k];"));
+    r.add(Rule.literal("= x[start * f + k];", "= (float) x[start * f + k];"));
+    r.add(Rule.literal("private double[] forwardRows(", "private float[] forwardRows("));
+    r.add(Rule.literal("anyActive(double[] z,", "anyActive(float[] z,"));
     // bce in float, its logarithms in double
     r.add(
         Rule.literal(
