@@ -36,6 +36,12 @@ final class CpuNet32 implements CpuNet {
   private final float[][] dw;
   private final float[][] db;
 
+  /**
+   * The vector path's copy of w[l] transposed ([j * in + i]), kept equal to w[l] by every update:
+   * the input gradient dz W^T then reads it in place.
+   */
+  private final float[][] wT;
+
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final float[][] a;
 
@@ -88,6 +94,7 @@ final class CpuNet32 implements CpuNet {
     b = new float[layers][];
     dw = new float[layers][];
     db = new float[layers][];
+    wT = new float[layers][];
     a = new float[layers][];
     z = new float[layers][];
     dz = new float[layers][];
@@ -104,6 +111,7 @@ final class CpuNet32 implements CpuNet {
       b[l] = new float[sizes[l + 1]];
       dw[l] = new float[sizes[l] * sizes[l + 1]];
       db[l] = new float[sizes[l + 1]];
+      wT[l] = new float[VECTOR ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new float[rowsCap * sizes[l]];
       z[l] = new float[rowsCap * sizes[l + 1]];
       dz[l] = new float[rowsCap * sizes[l + 1]];
@@ -127,6 +135,13 @@ final class CpuNet32 implements CpuNet {
     for (int l = 0; l < layers; l++) {
       Floats.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
       Floats.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);
+      if (VECTOR) {
+        for (int i = 0; i < sizes[l]; i++) {
+          for (int j = 0; j < sizes[l + 1]; j++) {
+            wT[l][j * sizes[l] + i] = w[l][i * sizes[l + 1] + j];
+          }
+        }
+      }
     }
   }
 
@@ -142,7 +157,10 @@ final class CpuNet32 implements CpuNet {
   public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
     double loss = lossAndGradients(order, offset, count);
     for (int l = 0; l < layers; l++) {
-      gradSq[gOff + l] = Dense32.sgdUpdate(w[l], dw[l], w[l].length, (float) lr);
+      gradSq[gOff + l] =
+          VECTOR
+              ? Dense32.sgdUpdateTransposed(w[l], dw[l], wT[l], sizes[l], sizes[l + 1], (float) lr)
+              : Dense32.sgdUpdate(w[l], dw[l], w[l].length, (float) lr);
       Dense32.sgdUpdate(b[l], db[l], b[l].length, (float) lr);
     }
     return loss;
@@ -228,8 +246,8 @@ final class CpuNet32 implements CpuNet {
       VectorGemm32.gemm(a[l], 1, in, dz[l], out, 1, null, dw[l], in, out, count);
       VectorGemm32.columnSums(dz[l], count, out, db[l]);
       if (l > 0) {
-        // da = dz W^T: B(j, i) = w[i * out + j]
-        VectorGemm32.gemm(dz[l], out, 1, w[l], 1, out, null, dz[l - 1], count, in, out);
+        // da = dz W^T, W^T read in place from wT
+        VectorGemm32.gemm(dz[l], out, 1, wT[l], in, 1, null, dz[l - 1], count, in, out);
         if (act == Activation.RELU) {
           // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
           VectorGemm32.keepWhereNonZero(dz[l - 1], a[l], count * in);

@@ -35,6 +35,12 @@ final class CpuNet64 implements CpuNet {
   private final double[][] dw;
   private final double[][] db;
 
+  /**
+   * The vector path's copy of w[l] transposed ([j * in + i]), kept equal to w[l] by every update:
+   * the input gradient dz W^T then reads it in place.
+   */
+  private final double[][] wT;
+
   /** a[l]: the input of layer l (a[0] = gathered samples); z[l]: layer l's pre-activation. */
   private final double[][] a;
 
@@ -87,6 +93,7 @@ final class CpuNet64 implements CpuNet {
     b = new double[layers][];
     dw = new double[layers][];
     db = new double[layers][];
+    wT = new double[layers][];
     a = new double[layers][];
     z = new double[layers][];
     dz = new double[layers][];
@@ -103,6 +110,7 @@ final class CpuNet64 implements CpuNet {
       b[l] = new double[sizes[l + 1]];
       dw[l] = new double[sizes[l] * sizes[l + 1]];
       db[l] = new double[sizes[l + 1]];
+      wT[l] = new double[VECTOR ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new double[rowsCap * sizes[l]];
       z[l] = new double[rowsCap * sizes[l + 1]];
       dz[l] = new double[rowsCap * sizes[l + 1]];
@@ -126,6 +134,13 @@ final class CpuNet64 implements CpuNet {
     for (int l = 0; l < layers; l++) {
       System.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
       System.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);
+      if (VECTOR) {
+        for (int i = 0; i < sizes[l]; i++) {
+          for (int j = 0; j < sizes[l + 1]; j++) {
+            wT[l][j * sizes[l] + i] = w[l][i * sizes[l + 1] + j];
+          }
+        }
+      }
     }
   }
 
@@ -141,7 +156,10 @@ final class CpuNet64 implements CpuNet {
   public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
     double loss = lossAndGradients(order, offset, count);
     for (int l = 0; l < layers; l++) {
-      gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
+      gradSq[gOff + l] =
+          VECTOR
+              ? Dense64.sgdUpdateTransposed(w[l], dw[l], wT[l], sizes[l], sizes[l + 1], lr)
+              : Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
       Dense64.sgdUpdate(b[l], db[l], b[l].length, lr);
     }
     return loss;
@@ -227,8 +245,8 @@ final class CpuNet64 implements CpuNet {
       VectorGemm64.gemm(a[l], 1, in, dz[l], out, 1, null, dw[l], in, out, count);
       VectorGemm64.columnSums(dz[l], count, out, db[l]);
       if (l > 0) {
-        // da = dz W^T: B(j, i) = w[i * out + j]
-        VectorGemm64.gemm(dz[l], out, 1, w[l], 1, out, null, dz[l - 1], count, in, out);
+        // da = dz W^T, W^T read in place from wT
+        VectorGemm64.gemm(dz[l], out, 1, wT[l], in, 1, null, dz[l - 1], count, in, out);
         if (act == Activation.RELU) {
           // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
           VectorGemm64.keepWhereNonZero(dz[l - 1], a[l], count * in);

@@ -251,4 +251,26 @@ final class Dense32 {
     }
     return sq;
   }
+
+  /**
+   * {@link #sgdUpdate} of a {@code rows x cols} weight matrix that also writes the updated matrix
+   * transposed into {@code wT} ({@code wT[j * rows + i] = w[i * cols + j]}); the same sums, in the
+   * same order. The squared norm's chain of dependent adds bounds this loop, so the transposed
+   * stores come almost free.
+   */
+  static double sgdUpdateTransposed(
+      float[] w, float[] dw, float[] wT, int rows, int cols, float lr) {
+    double sq = 0.0;
+    for (int i = 0; i < rows; i++) {
+      int o = i * cols;
+      for (int j = 0; j < cols; j++) {
+        float g = dw[o + j];
+        sq += g * g;
+        float v = w[o + j] - lr * g;
+        w[o + j] = v;
+        wT[j * rows + i] = v;
+      }
+    }
+    return sq;
+  }
 }

@@ -103,6 +103,8 @@ final class Fp32Twins {
     r.add(Rule.literal("!= 0.0 ?", "!= 0.0f ?"));
     r.add(Rule.literal(", 0.0);", ", 0.0f);"));
     r.add(Rule.literal("int n, double lr)", "int n, float lr)"));
+    r.add(Rule.literal("int cols, double lr)", "int cols, float lr)"));
+    r.add(Rule.toFloat("", "v"));
     return r;
   }
 
@@ -116,8 +118,8 @@ final class Fp32Twins {
     // state and work buffers; the data sets stay double and are rounded as they are loaded
     for (String f :
         List.of(
-            "slope", "clipEps", "w", "b", "dw", "db", "a", "z", "dz", "y", "evRowsA", "evRowsB",
-            "evRowsZ", "evA", "evB", "evZ")) {
+            "slope", "clipEps", "w", "b", "dw", "db", "wT", "a", "z", "dz", "y", "evRowsA",
+            "evRowsB", "evRowsZ", "evA", "evB", "evZ")) {
       r.add(Rule.toFloat("private final ", f));
     }
     r.add(Rule.literal("new double[", "new float["));
@@ -125,6 +127,7 @@ final class Fp32Twins {
     // parameters and gradients cross between the engine's doubles and the twin's floats
     r.add(Rule.literal("System.arraycopy(", "Floats.arraycopy("));
     r.add(Rule.literal(".length, lr);", ".length, (float) lr);"));
+    r.add(Rule.literal("sizes[l + 1], lr)", "sizes[l + 1], (float) lr)"));
     for (String v :
         List.of(
             "scale", "zo", "g", "p", "d", "label", "pc", "a0", "zh", "ah", "cur", "next", "t", "wl",

@@ -109,11 +109,11 @@ class Fp32TwinsTest {
     // rename the one declaration of a variable a rule turns into float
     String from =
         twin == Fp32Twins.DENSE
-            ? "double g = dw[k];"
+            ? "double v = "
             : twin == Fp32Twins.NET ? "double pc = " : "vectors of 8 doubles";
     String rule =
         twin == Fp32Twins.DENSE
-            ? "double[]* g"
+            ? "double[]* v"
             : twin == Fp32Twins.NET ? "double[]* pc" : "vectors of 8 doubles";
     assertEquals(1, fp64.split(Pattern.quote(from), -1).length - 1, from);
     String edited = fp64.replace(from, from.replace("double", "double renamed"));
