@@ -93,6 +93,7 @@ public final class StepBench {
       GridListener listener) {
     List<Timing> all = new ArrayList<>();
     for (Backend b : backends) {
+      boolean first = true;
       for (Point pt : grid.points()) {
         if (!b.traits().supports(pt.precision())) {
           listener.onSkipped(
@@ -110,7 +111,14 @@ public final class StepBench {
                   hostMaxGflop));
           continue;
         }
-        Timing t = time(b, pt, secondsPerPoint);
+        // a backend's first point also waits for the JIT to compile its kernels: on a pinned core
+        // the compiler threads share that core, and C2 takes a while over Vector API code
+        double warmup =
+            first
+                ? Math.min(FIRST_WARMUP_SECONDS, 10 * secondsPerPoint)
+                : Math.min(0.5, secondsPerPoint);
+        Timing t = time(b, pt, secondsPerPoint, warmup);
+        first = false;
         all.add(t);
         listener.onTimed(t);
       }
@@ -118,8 +126,16 @@ public final class StepBench {
     return all;
   }
 
-  /** Times one point on one backend. */
+  /** Warm-up before a backend's first point, in seconds (at most ten times a point's time). */
+  static final double FIRST_WARMUP_SECONDS = 2.0;
+
+  /** Times one point on one backend, after a warm-up of at most half a second. */
   public static Timing time(Backend backend, Point pt, double secondsPerPoint) {
+    return time(backend, pt, secondsPerPoint, Math.min(0.5, secondsPerPoint));
+  }
+
+  /** Times one point on one backend after a warm-up of {@code warmupSeconds}. */
+  static Timing time(Backend backend, Point pt, double secondsPerPoint, double warmupSeconds) {
     NetworkSpec net =
         NetworkSpec.of(2, pt.depth(), pt.width(), Activation.RELU, 0.01, Reduction.SUM, 1e-8);
     int n = pt.batch() * 4;
@@ -142,7 +158,7 @@ public final class StepBench {
         backend.createGroup(
             new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH), setups)) {
       // learning rate 0: the parameters never move, so every step does the same work
-      runFor(g, order, n, pt.batch(), Math.min(0.5, secondsPerPoint), new long[1]);
+      runFor(g, order, n, pt.batch(), warmupSeconds, new long[1]);
       double[] rounds = new double[ROUNDS];
       double[] cpu = new double[ROUNDS];
       for (int k = 0; k < ROUNDS; k++) {
