@@ -64,8 +64,9 @@ for shape in "${shapes[@]}"; do
   for prec in fp64 fp32; do
     np_us="$("${pin[@]}" python3 tools/numpy_step.py --depths "$depth" --width "$width" \
       --batch "$batch" --precision "$prec" --seconds "$seconds" --no-header | cut -d, -f5)"
-    # shellcheck disable=SC2086 # DEPTHLAB_JAVA_OPTS is a list of JVM options, as in ./depthlab
-    dl_us="$("${pin[@]}" "$java_bin" ${DEPTHLAB_JAVA_OPTS:-} -jar target/depthlab.jar bench \
+    # through the launcher: it starts the JVM with the Vector API module (the fast CPU path) and
+    # passes DEPTHLAB_JAVA_OPTS on
+    dl_us="$("${pin[@]}" ./depthlab bench \
       --backend cpu --depths "$depth" --widths "$width" --batches "$batch" --replicas 1 \
       --precision "$prec" --seconds "$seconds" --cpu-max-gflop 100 --csv "$tmp/bench.csv" |
       awk '$1 == "cpu" && $2 != "" { print $7; exit }')"
@@ -94,6 +95,7 @@ print(f"numpy {np.__version__} ({blas})")
 EOF
 )"
 java_line="$("$java_bin" -version 2>&1 | head -1)"
+cpu_path="$(./depthlab backends 2>/dev/null | awk '$1 == "path" { $1 = ""; sub(/^ /, ""); print; exit }')"
 
 echo
 echo "| shape | precision | NumPy us/step | depthlab us/step | NumPy / depthlab |"
@@ -101,4 +103,4 @@ echo "| --- | --- | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 echo
 echo "machine: ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN) cores, one $pinned; $numpy_line, 1 BLAS thread;" \
-  "$java_line; median of 5 timed rounds, --seconds $seconds per point"
+  "$java_line, CPU path: ${cpu_path:-unknown}; median of 5 timed rounds, --seconds $seconds per point"
