@@ -24,9 +24,10 @@ import java.util.concurrent.Future;
 /**
  * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group (R
  * = 1); on CUDA the seeds of one (variant, data set, depth) train as one replica group. On both,
- * groups run on min({@code jobs}, groups) threads; a CUDA group sends its work to its own lane
- * (stream) of the one device, so groups run side by side on the GPU. Groups share nothing, so
- * results never depend on the thread count.
+ * groups run on min({@code jobs}, groups) threads, largest estimated work first ({@link
+ * #longestFirst}); a CUDA group sends its work to its own lane (stream) of the one device, so
+ * groups run side by side on the GPU. Groups share nothing, so results never depend on the thread
+ * count or the order.
  */
 public final class Sweep {
   private static final ObjectMapper JSON = new ObjectMapper();
