@@ -1,5 +1,6 @@
 package dev.depthlab.report;
 
+import dev.depthlab.common.Parallel;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.data.DatasetSpec;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 
 /**
  * The study's decision-boundary figures, one per data set: depths (rows) x the first three seeds
@@ -27,60 +29,69 @@ public final class BoundaryFigures {
 
   /** Draws into {@code studyDir/figures}; one figure per data set of {@code cfg}. */
   public static List<Figure> draw(Path studyDir, StudyConfig cfg, List<RunRecord> runs) {
-    List<Figure> out = new ArrayList<>();
-    Path figures = studyDir.resolve("figures");
+    return Parallel.map(perSet(studyDir, cfg, runs), Parallel.cores());
+  }
+
+  /** The drawing of each data set's figure as a task of its own, in data-set order. */
+  static List<Callable<Figure>> perSet(Path studyDir, StudyConfig cfg, List<RunRecord> runs) {
+    List<Callable<Figure>> out = new ArrayList<>();
     for (DatasetSpec set : cfg.data().sets()) {
-      String label = set.label();
-      TreeSet<Integer> depths = new TreeSet<>();
-      TreeSet<Long> seeds = new TreeSet<>();
-      for (RunRecord r : runs) {
-        if (r.dataset().equals(label)) {
-          depths.add(r.depth());
-          seeds.add(r.seed());
-        }
-      }
-      if (depths.isEmpty()) {
-        depths.addAll(RunSpec.depthsOf(cfg));
-        seeds.addAll(cfg.seeds());
-      }
-      List<Long> shown = seeds.stream().limit(MAX_SEEDS).toList();
-      List<Integer> rows = List.copyOf(depths);
-      MapGrid.Panel[][] panels = new MapGrid.Panel[rows.size()][shown.size()];
-      List<String> missing = new ArrayList<>();
-      for (int i = 0; i < rows.size(); i++) {
-        for (int j = 0; j < shown.size(); j++) {
-          Path runDir = runDir(studyDir, label, rows.get(i), shown.get(j));
-          List<BoundaryCsv.Snapshot> snaps = BoundaryCsv.read(runDir);
-          if (snaps.isEmpty()) {
-            panels[i][j] = MapGrid.Panel.missing("no boundary.csv");
-            missing.add("depth " + rows.get(i) + " seed " + shown.get(j));
-            continue;
-          }
-          panels[i][j] =
-              MapGrid.Panel.of(
-                  snaps.get(snaps.size() - 1).grid(), testPoints(cfg, set, shown.get(j)));
-        }
-      }
-      Figure fig =
-          new Figure(
-              "boundary-" + label.replaceAll("[^a-z0-9_-]", "_"),
-              "Decision boundaries: " + label,
-              "Predicted probability of class 1 after the last epoch (blue 0, white 0.5, red 1; black"
-                  + " line p = 0.5) over the input square, for each depth (rows) and the first "
-                  + shown.size()
-                  + " seeds (columns), with each seed's test set on top coloured by its label."
-                  + (missing.isEmpty() ? "" : " Missing: " + String.join(", ", missing) + "."));
-      List<String> rowLabels = rows.stream().map(d -> "depth " + d).toList();
-      List<String> colLabels = shown.stream().map(s -> "seed " + s).toList();
-      out.add(
-          PaintedFigure.write(
-              MapGrid.painter(fig.title(), rowLabels, colLabels, panels, "x1", "x2"),
-              MapGrid.width(shown.size()),
-              MapGrid.height(rows.size()),
-              figures,
-              fig));
+      out.add(() -> drawSet(studyDir, cfg, runs, set));
     }
     return out;
+  }
+
+  private static Figure drawSet(
+      Path studyDir, StudyConfig cfg, List<RunRecord> runs, DatasetSpec set) {
+    Path figures = studyDir.resolve("figures");
+    String label = set.label();
+    TreeSet<Integer> depths = new TreeSet<>();
+    TreeSet<Long> seeds = new TreeSet<>();
+    for (RunRecord r : runs) {
+      if (r.dataset().equals(label)) {
+        depths.add(r.depth());
+        seeds.add(r.seed());
+      }
+    }
+    if (depths.isEmpty()) {
+      depths.addAll(RunSpec.depthsOf(cfg));
+      seeds.addAll(cfg.seeds());
+    }
+    List<Long> shown = seeds.stream().limit(MAX_SEEDS).toList();
+    List<Integer> rows = List.copyOf(depths);
+    MapGrid.Panel[][] panels = new MapGrid.Panel[rows.size()][shown.size()];
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < shown.size(); j++) {
+        Path runDir = runDir(studyDir, label, rows.get(i), shown.get(j));
+        List<BoundaryCsv.Snapshot> snaps = BoundaryCsv.read(runDir);
+        if (snaps.isEmpty()) {
+          panels[i][j] = MapGrid.Panel.missing("no boundary.csv");
+          missing.add("depth " + rows.get(i) + " seed " + shown.get(j));
+          continue;
+        }
+        panels[i][j] =
+            MapGrid.Panel.of(
+                snaps.get(snaps.size() - 1).grid(), testPoints(cfg, set, shown.get(j)));
+      }
+    }
+    Figure fig =
+        new Figure(
+            "boundary-" + label.replaceAll("[^a-z0-9_-]", "_"),
+            "Decision boundaries: " + label,
+            "Predicted probability of class 1 after the last epoch (blue 0, white 0.5, red 1; black"
+                + " line p = 0.5) over the input square, for each depth (rows) and the first "
+                + shown.size()
+                + " seeds (columns), with each seed's test set on top coloured by its label."
+                + (missing.isEmpty() ? "" : " Missing: " + String.join(", ", missing) + "."));
+    List<String> rowLabels = rows.stream().map(d -> "depth " + d).toList();
+    List<String> colLabels = shown.stream().map(s -> "seed " + s).toList();
+    return PaintedFigure.write(
+        MapGrid.painter(fig.title(), rowLabels, colLabels, panels, "x1", "x2"),
+        MapGrid.width(shown.size()),
+        MapGrid.height(rows.size()),
+        figures,
+        fig);
   }
 
   /** runs/<dataset>/depth-<d>/seed-<s>, the study layout. */

@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class RunReader {
       for (int i = 0; i < dead.length; i++) {
         dead[i] = deadNode.get(i).asDouble(Double.NaN);
       }
-      Map<String, double[]> cols = columns(runDir.resolve(RunFolder.EPOCHS_CSV));
+      Columns cols = columns(runDir.resolve(RunFolder.EPOCHS_CSV));
       int depth = j.path("depth").asInt();
       return new RunRecord(
           j.path("dataset").asText(),
@@ -60,7 +61,7 @@ public final class RunReader {
     }
   }
 
-  private static RunCurves curves(Map<String, double[]> cols, int depth) {
+  private static RunCurves curves(Columns cols, int depth) {
     double[][] layerGrad = new double[depth + 1][];
     for (int l = 0; l <= depth; l++) {
       layerGrad[l] = column(cols, "grad_norm_l" + (l + 1) + "_mean");
@@ -73,36 +74,63 @@ public final class RunReader {
   }
 
   /** A column of an epochs.csv read by {@link #columns}; all NaN when the file lacks it. */
-  static double[] column(Map<String, double[]> cols, String name) {
+  static double[] column(Columns cols, String name) {
     double[] v = cols.get(name);
     if (v != null) {
       return v;
     }
-    int n = cols.isEmpty() ? 0 : cols.values().iterator().next().length;
-    double[] nan = new double[n];
+    double[] nan = new double[cols.rows()];
     java.util.Arrays.fill(nan, Double.NaN);
     return nan;
   }
 
-  /** Every column of an epochs.csv by header name, epoch 1 first; an empty cell reads as NaN. */
-  static Map<String, double[]> columns(Path epochsCsv) throws IOException {
-    List<CSVRecord> recs;
-    List<String> header;
+  /**
+   * The columns of an epochs.csv by header name, epoch 1 first; an empty cell reads as NaN. A
+   * column's numbers are parsed when first asked for: a report reads fewer than half of them, and
+   * parsing is most of the time reading a run takes.
+   */
+  static final class Columns {
+    private final Map<String, Integer> index = new LinkedHashMap<>();
+    private final List<CSVRecord> records;
+    private final Map<String, double[]> parsed = new HashMap<>();
+
+    private Columns(List<String> header, List<CSVRecord> records) {
+      for (int c = 0; c < header.size(); c++) {
+        index.put(header.get(c), c);
+      }
+      this.records = records;
+    }
+
+    /** Epochs (rows) in the file; 0 without a header. */
+    int rows() {
+      return index.isEmpty() ? 0 : records.size();
+    }
+
+    /** The named column, or null when the file has none. */
+    double[] get(String name) {
+      Integer c = index.get(name);
+      if (c == null) {
+        return null;
+      }
+      return parsed.computeIfAbsent(
+          name,
+          k -> {
+            double[] v = new double[records.size()];
+            for (int e = 0; e < v.length; e++) {
+              String cell = records.get(e).get(c);
+              v[e] = cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+            }
+            return v;
+          });
+    }
+  }
+
+  /** The columns of an epochs.csv ({@link Columns}). */
+  static Columns columns(Path epochsCsv) throws IOException {
     try (Reader r = Files.newBufferedReader(epochsCsv, StandardCharsets.UTF_8)) {
       CSVParser p =
           CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r);
-      header = p.getHeaderNames();
-      recs = p.getRecords();
+      return new Columns(p.getHeaderNames(), p.getRecords());
     }
-    Map<String, double[]> out = new LinkedHashMap<>();
-    for (int c = 0; c < header.size(); c++) {
-      double[] v = new double[recs.size()];
-      for (int e = 0; e < v.length; e++) {
-        String cell = recs.get(e).get(c);
-        v[e] = cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
-      }
-      out.put(header.get(c), v);
-    }
-    return out;
   }
 }

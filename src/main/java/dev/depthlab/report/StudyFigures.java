@@ -1,6 +1,7 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.MeanStd;
+import dev.depthlab.common.Parallel;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.BandChart;
 import dev.depthlab.plot.ChartStyle;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
@@ -35,18 +37,30 @@ public final class StudyFigures {
 
   /** Draws every figure of the study; returns them in the order a page shows them. */
   public static List<Figure> draw(Path studyDir, StudyConfig cfg, List<RunRecord> runs) {
+    List<Figure> figures = new ArrayList<>();
+    for (List<Figure> set : Parallel.map(perSet(studyDir, cfg, runs), Parallel.cores())) {
+      figures.addAll(set);
+    }
+    return figures;
+  }
+
+  /**
+   * The drawing of each data set's figures as a task of its own (they share nothing), in the order
+   * a page shows them.
+   */
+  static List<Callable<List<Figure>>> perSet(Path studyDir, StudyConfig cfg, List<RunRecord> runs) {
     Path out = studyDir.resolve(DIR);
     Map<String, List<RunSpec>> plannedBySet = new LinkedHashMap<>();
     for (RunSpec s : Grid.runs(cfg)) {
       plannedBySet.computeIfAbsent(s.dataset().label(), k -> new ArrayList<>()).add(s);
     }
-    List<Figure> figures = new ArrayList<>();
+    List<Callable<List<Figure>>> tasks = new ArrayList<>();
     plannedBySet.forEach(
         (set, planned) -> {
           List<RunRecord> mine = runs.stream().filter(r -> r.dataset().equals(set)).toList();
-          figures.addAll(drawSet(out, set, planned, mine));
+          tasks.add(() -> drawSet(out, set, planned, mine));
         });
-    return figures;
+    return tasks;
   }
 
   private static List<Figure> drawSet(

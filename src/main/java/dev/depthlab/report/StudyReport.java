@@ -1,6 +1,7 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -38,29 +40,60 @@ public final class StudyReport {
     StudyConfig cfg = StudyLock.read(dir);
     String hash = StudyLock.storedHash(dir).orElseThrow();
     List<RunSpec> planned = Grid.runs(cfg);
+    List<Path> finished = new ArrayList<>();
+    List<Callable<RunRecord>> reads = new ArrayList<>();
+    for (RunSpec spec : planned) {
+      Path runDir = dir.resolve(spec.relativeDir());
+      if (RunFolder.isFinished(runDir)) {
+        finished.add(runDir);
+        reads.add(() -> RunReader.read(runDir));
+      }
+    }
+    // the folders are read side by side (parsing epochs.csv is most of a report's reading);
+    // results come back in plan order, as a sequential read gives them
+    List<RunRecord> read = Parallel.map(reads, Parallel.cores());
     List<RunRecord> runs = new ArrayList<>();
     List<Path> runDirs = new ArrayList<>();
     int foreign = 0;
-    for (RunSpec spec : planned) {
-      Path runDir = dir.resolve(spec.relativeDir());
-      if (!RunFolder.isFinished(runDir)) {
-        continue;
-      }
-      RunRecord r = RunReader.read(runDir);
+    for (int i = 0; i < read.size(); i++) {
+      RunRecord r = read.get(i);
       if (!r.configHash().equals(hash)) {
         foreign++; // made under another protocol: never mixed in
         continue;
       }
       runs.add(r);
-      runDirs.add(runDir);
+      runDirs.add(finished.get(i));
     }
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     Path report = dir.resolve(REPORT_MD);
     AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size()));
-    List<Figure> figures = new ArrayList<>(StudyFigures.draw(dir, cfg, runs));
-    figures.addAll(BoundaryFigures.draw(dir, cfg, runs));
+    List<Figure> figures = drawFigures(dir, cfg, runs);
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
+  }
+
+  /**
+   * Every figure, in page order: each data set's study figures, then the boundary maps. Each data
+   * set's figures are drawn as one task and every task writes files of its own, so they run side by
+   * side; the boundary maps start first, being the largest tasks, so no core idles at the end.
+   */
+  private static List<Figure> drawFigures(Path dir, StudyConfig cfg, List<RunRecord> runs) {
+    List<Callable<List<Figure>>> study = StudyFigures.perSet(dir, cfg, runs);
+    List<Callable<List<Figure>>> tasks = new ArrayList<>();
+    for (Callable<Figure> b : BoundaryFigures.perSet(dir, cfg, runs)) {
+      tasks.add(() -> List.of(b.call()));
+    }
+    int boundaries = tasks.size();
+    tasks.addAll(study);
+    List<List<Figure>> drawn = Parallel.map(tasks, Parallel.cores());
+    List<Figure> figures = new ArrayList<>();
+    for (List<Figure> f : drawn.subList(boundaries, drawn.size())) {
+      figures.addAll(f);
+    }
+    for (List<Figure> f : drawn.subList(0, boundaries)) {
+      figures.addAll(f);
+    }
+    return figures;
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.depthlab.train.RunSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,10 @@ import java.util.concurrent.Future;
 /**
  * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group (R
  * = 1); on CUDA the seeds of one (variant, data set, depth) train as one replica group. On both,
- * groups run on min({@code jobs}, groups) threads; a CUDA group sends its work to its own lane
- * (stream) of the one device, so groups run side by side on the GPU. Groups share nothing, so
- * results never depend on the thread count.
+ * groups run on min({@code jobs}, groups) threads, largest estimated work first ({@link
+ * #longestFirst}); a CUDA group sends its work to its own lane (stream) of the one device, so
+ * groups run side by side on the GPU. Groups share nothing, so results never depend on the thread
+ * count or the order.
  */
 public final class Sweep {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -105,7 +107,7 @@ public final class Sweep {
   public static void execute(Plan plan, Backend backend, int jobs, Listener listener) {
     RunRecorder recorder = new RunRecorder(backend);
     List<Callable<Void>> tasks = new ArrayList<>();
-    for (List<Job> group : groups(plan.todo(), backend)) {
+    for (List<Job> group : longestFirst(groups(plan.todo(), backend))) {
       tasks.add(
           () -> {
             trainGroup(group, recorder, listener);
@@ -129,6 +131,37 @@ public final class Sweep {
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(j);
     }
     return List.copyOf(byKey.values());
+  }
+
+  /**
+   * The groups in the order they start: the largest estimated work ({@link #work}) first, ties in
+   * plan order. Started in plan order, the deepest groups of the last data set would start last and
+   * leave the other threads idle at the end; largest first, the last groups to start are the short
+   * ones. The order cannot change a number: groups share nothing.
+   */
+  static List<List<Job>> longestFirst(List<List<Job>> groups) {
+    List<List<Job>> sorted = new ArrayList<>(groups);
+    // List.sort is stable: equal work keeps plan order, so the schedule is deterministic
+    sorted.sort(Comparator.comparingDouble((List<Job> g) -> work(g)).reversed());
+    return sorted;
+  }
+
+  /**
+   * A group's training work in multiply-adds, for ordering only: per run, epochs x training samples
+   * x the network's weights (forward and backward passes both scale with them).
+   */
+  static double work(List<Job> group) {
+    double w = 0;
+    for (Job j : group) {
+      var c = j.spec().config();
+      var net = j.spec().net();
+      double weights = 0;
+      for (int l = 0; l < net.layers(); l++) {
+        weights += (double) net.fanIn(l) * net.fanOut(l);
+      }
+      w += (double) c.training().epochs() * c.data().nTrain() * weights;
+    }
+    return w;
   }
 
   /** The default {@code --jobs}: the cores, at most the backend's {@code maxDefaultJobs}. */

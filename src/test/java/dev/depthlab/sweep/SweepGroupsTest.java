@@ -96,6 +96,45 @@ class SweepGroupsTest {
   }
 
   @Test
+  void groupsStartLargestFirstWithTiesInPlanOrder() {
+    List<Sweep.Job> todo = todo();
+    List<List<Sweep.Job>> plan = Sweep.groups(todo, new Stub(new Traits(true, 4, false)));
+    List<List<Sweep.Job>> order = Sweep.longestFirst(plan);
+    // plan order: a/circle d1, a/circle d3, a/rings d1, a/rings d3, then the same for b
+    List<String> started = new ArrayList<>();
+    for (List<Sweep.Job> g : order) {
+      Sweep.Job j = g.get(0);
+      started.add(j.variant().label() + "/" + j.spec().dataset().label() + "/" + j.spec().depth());
+    }
+    assertEquals(
+        List.of(
+            "a/circle/3",
+            "a/nested_rings/3",
+            "b/circle/3",
+            "b/nested_rings/3",
+            "a/circle/1",
+            "a/nested_rings/1",
+            "b/circle/1",
+            "b/nested_rings/1"),
+        started);
+    assertEquals(new java.util.HashSet<>(plan), new java.util.HashSet<>(order), "same groups");
+  }
+
+  @Test
+  void workCountsEpochsSamplesAndWeightsOfEveryRun() {
+    // width 4, 2 inputs, 1 output: depth 1 has 2*4 + 4*1 = 12 weights, depth 3 has 12 + 2*16 = 44
+    Sweep.Job d1 = todo().get(0);
+    Sweep.Job d3 = todo().get(3);
+    assertEquals(1, d1.spec().depth());
+    assertEquals(3, d3.spec().depth());
+    int epochs = CFG.training().epochs();
+    assertAll(
+        () -> assertEquals(epochs * 40.0 * 12, Sweep.work(List.of(d1))),
+        () -> assertEquals(epochs * 40.0 * 44, Sweep.work(List.of(d3))),
+        () -> assertEquals(epochs * 40.0 * (12 + 44), Sweep.work(List.of(d1, d3))));
+  }
+
+  @Test
   void defaultJobsAreTheCoresAtMostTheBackendsLimit() {
     int cores = Runtime.getRuntime().availableProcessors();
     assertAll(
