@@ -135,15 +135,73 @@ final class VectorGemm32 {
         }
       }
       for (; j < n; j++) {
-        for (int r = 0; r < m; r++) {
-          int ro = r * ars;
-          float s = first ? (init == null ? 0.0f : init[j]) : c[r * n + j];
-          for (int q = k0; q < k1; q++) {
-            s += a[ro + q * acs] * bm[q * brs + j * bcs];
-          }
-          c[r * n + j] = s;
-        }
+        column(a, ars, acs, bm, brs, bcs, init, c, m, n, j, k0, k1, first);
       }
+    }
+  }
+
+  /**
+   * One column j of c, k in [k0, k1) (an output layer's single column, or the columns left over
+   * after whole vectors). When A's rows are contiguous and c is a single column (the output layer's
+   * weight gradient a^T g) a vector holds L rows; otherwise four rows run as four independent
+   * scalar sums.
+   */
+  private static void column(
+      float[] a,
+      int ars,
+      int acs,
+      float[] bm,
+      int brs,
+      int bcs,
+      float[] init,
+      float[] c,
+      int m,
+      int n,
+      int j,
+      int k0,
+      int k1,
+      boolean first) {
+    float c0 = init == null ? 0.0f : init[j];
+    int r = 0;
+    if (ars == 1 && n == 1) {
+      for (; r + L <= m; r += L) {
+        FloatVector acc = first ? FloatVector.broadcast(S, c0) : FloatVector.fromArray(S, c, r);
+        for (int q = k0; q < k1; q++) {
+          float bv = bm[q * brs + j * bcs];
+          acc = acc.add(FloatVector.fromArray(S, a, r + q * acs).mul(bv));
+        }
+        acc.intoArray(c, r);
+      }
+    }
+    for (; r + 3 < m; r += 4) {
+      int r0 = r * ars;
+      int r1 = r0 + ars;
+      int r2 = r1 + ars;
+      int r3 = r2 + ars;
+      float s0 = first ? c0 : c[r * n + j];
+      float s1 = first ? c0 : c[(r + 1) * n + j];
+      float s2 = first ? c0 : c[(r + 2) * n + j];
+      float s3 = first ? c0 : c[(r + 3) * n + j];
+      for (int q = k0; q < k1; q++) {
+        float bv = bm[q * brs + j * bcs];
+        int ao = q * acs;
+        s0 += a[r0 + ao] * bv;
+        s1 += a[r1 + ao] * bv;
+        s2 += a[r2 + ao] * bv;
+        s3 += a[r3 + ao] * bv;
+      }
+      c[r * n + j] = s0;
+      c[(r + 1) * n + j] = s1;
+      c[(r + 2) * n + j] = s2;
+      c[(r + 3) * n + j] = s3;
+    }
+    for (; r < m; r++) {
+      int ro = r * ars;
+      float s = first ? c0 : c[r * n + j];
+      for (int q = k0; q < k1; q++) {
+        s += a[ro + q * acs] * bm[q * brs + j * bcs];
+      }
+      c[r * n + j] = s;
     }
   }
 

@@ -134,15 +134,73 @@ final class VectorGemm64 {
         }
       }
       for (; j < n; j++) {
-        for (int r = 0; r < m; r++) {
-          int ro = r * ars;
-          double s = first ? (init == null ? 0.0 : init[j]) : c[r * n + j];
-          for (int q = k0; q < k1; q++) {
-            s += a[ro + q * acs] * bm[q * brs + j * bcs];
-          }
-          c[r * n + j] = s;
-        }
+        column(a, ars, acs, bm, brs, bcs, init, c, m, n, j, k0, k1, first);
       }
+    }
+  }
+
+  /**
+   * One column j of c, k in [k0, k1) (an output layer's single column, or the columns left over
+   * after whole vectors). When A's rows are contiguous and c is a single column (the output layer's
+   * weight gradient a^T g) a vector holds L rows; otherwise four rows run as four independent
+   * scalar sums.
+   */
+  private static void column(
+      double[] a,
+      int ars,
+      int acs,
+      double[] bm,
+      int brs,
+      int bcs,
+      double[] init,
+      double[] c,
+      int m,
+      int n,
+      int j,
+      int k0,
+      int k1,
+      boolean first) {
+    double c0 = init == null ? 0.0 : init[j];
+    int r = 0;
+    if (ars == 1 && n == 1) {
+      for (; r + L <= m; r += L) {
+        DoubleVector acc = first ? DoubleVector.broadcast(S, c0) : DoubleVector.fromArray(S, c, r);
+        for (int q = k0; q < k1; q++) {
+          double bv = bm[q * brs + j * bcs];
+          acc = acc.add(DoubleVector.fromArray(S, a, r + q * acs).mul(bv));
+        }
+        acc.intoArray(c, r);
+      }
+    }
+    for (; r + 3 < m; r += 4) {
+      int r0 = r * ars;
+      int r1 = r0 + ars;
+      int r2 = r1 + ars;
+      int r3 = r2 + ars;
+      double s0 = first ? c0 : c[r * n + j];
+      double s1 = first ? c0 : c[(r + 1) * n + j];
+      double s2 = first ? c0 : c[(r + 2) * n + j];
+      double s3 = first ? c0 : c[(r + 3) * n + j];
+      for (int q = k0; q < k1; q++) {
+        double bv = bm[q * brs + j * bcs];
+        int ao = q * acs;
+        s0 += a[r0 + ao] * bv;
+        s1 += a[r1 + ao] * bv;
+        s2 += a[r2 + ao] * bv;
+        s3 += a[r3 + ao] * bv;
+      }
+      c[r * n + j] = s0;
+      c[(r + 1) * n + j] = s1;
+      c[(r + 2) * n + j] = s2;
+      c[(r + 3) * n + j] = s3;
+    }
+    for (; r < m; r++) {
+      int ro = r * ars;
+      double s = first ? c0 : c[r * n + j];
+      for (int q = k0; q < k1; q++) {
+        s += a[ro + q * acs] * bm[q * brs + j * bcs];
+      }
+      c[r * n + j] = s;
     }
   }
 

@@ -84,7 +84,9 @@ final class Fp32Twins {
     r.add(Rule.regex("Vector(Species|Mask)<Double>", "Vector$1<Float>"));
     r.add(Rule.literal("double[]", "float[]"));
     r.add(Rule.literal("new double[", "new float["));
-    r.add(Rule.toFloat("", "s"));
+    for (String v : List.of("s", "c0", "bv", "s0", "s1", "s2", "s3")) {
+      r.add(Rule.toFloat("", v));
+    }
     r.add(Rule.regex("\\b0\\.0\\b(?!f)", "0.0f"));
     return r;
   }
