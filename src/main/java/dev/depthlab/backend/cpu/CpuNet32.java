@@ -157,11 +157,38 @@ final class CpuNet32 implements CpuNet {
   public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
     double loss = lossAndGradients(order, offset, count);
     for (int l = 0; l < layers; l++) {
-      gradSq[gOff + l] =
-          VECTOR
-              ? Dense32.sgdUpdateTransposed(w[l], dw[l], wT[l], sizes[l], sizes[l + 1], (float) lr)
-              : Dense32.sgdUpdate(w[l], dw[l], w[l].length, (float) lr);
       Dense32.sgdUpdate(b[l], db[l], b[l].length, (float) lr);
+    }
+    if (!VECTOR) {
+      for (int l = 0; l < layers; l++) {
+        gradSq[gOff + l] = Dense32.sgdUpdate(w[l], dw[l], w[l].length, (float) lr);
+      }
+      return loss;
+    }
+    int l = 0;
+    while (l < layers) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      if (l + 1 < layers && sizes[l + 2] == out && in == out) {
+        // two hidden layers of one shape in one loop: their squared norms' chains of dependent
+        // adds run side by side
+        Dense32.sgdUpdateTransposedPair(
+            w[l],
+            dw[l],
+            wT[l],
+            w[l + 1],
+            dw[l + 1],
+            wT[l + 1],
+            in,
+            out,
+            (float) lr,
+            gradSq,
+            gOff + l);
+        l += 2;
+      } else {
+        gradSq[gOff + l] = Dense32.sgdUpdateTransposed(w[l], dw[l], wT[l], in, out, (float) lr);
+        l++;
+      }
     }
     return loss;
   }

@@ -156,11 +156,28 @@ final class CpuNet64 implements CpuNet {
   public double step(int[] order, int offset, int count, double lr, double[] gradSq, int gOff) {
     double loss = lossAndGradients(order, offset, count);
     for (int l = 0; l < layers; l++) {
-      gradSq[gOff + l] =
-          VECTOR
-              ? Dense64.sgdUpdateTransposed(w[l], dw[l], wT[l], sizes[l], sizes[l + 1], lr)
-              : Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
       Dense64.sgdUpdate(b[l], db[l], b[l].length, lr);
+    }
+    if (!VECTOR) {
+      for (int l = 0; l < layers; l++) {
+        gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
+      }
+      return loss;
+    }
+    int l = 0;
+    while (l < layers) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      if (l + 1 < layers && sizes[l + 2] == out && in == out) {
+        // two hidden layers of one shape in one loop: their squared norms' chains of dependent
+        // adds run side by side
+        Dense64.sgdUpdateTransposedPair(
+            w[l], dw[l], wT[l], w[l + 1], dw[l + 1], wT[l + 1], in, out, lr, gradSq, gOff + l);
+        l += 2;
+      } else {
+        gradSq[gOff + l] = Dense64.sgdUpdateTransposed(w[l], dw[l], wT[l], in, out, lr);
+        l++;
+      }
     }
     return loss;
   }

@@ -273,4 +273,42 @@ final class Dense32 {
     }
     return sq;
   }
+
+  /**
+   * {@link #sgdUpdateTransposed} of two weight matrices of one shape in one loop; their squared
+   * norms go to {@code sq[off]} and {@code sq[off + 1]}, each summed in its own order as alone. The
+   * two chains of dependent adds then overlap.
+   */
+  static void sgdUpdateTransposedPair(
+      float[] w1,
+      float[] dw1,
+      float[] wT1,
+      float[] w2,
+      float[] dw2,
+      float[] wT2,
+      int rows,
+      int cols,
+      float lr,
+      double[] sq,
+      int off) {
+    double sq1 = 0.0;
+    double sq2 = 0.0;
+    for (int i = 0; i < rows; i++) {
+      int o = i * cols;
+      for (int j = 0; j < cols; j++) {
+        float g1 = dw1[o + j];
+        float g2 = dw2[o + j];
+        sq1 += g1 * g1;
+        sq2 += g2 * g2;
+        float v1 = w1[o + j] - lr * g1;
+        float v2 = w2[o + j] - lr * g2;
+        w1[o + j] = v1;
+        w2[o + j] = v2;
+        wT1[j * rows + i] = v1;
+        wT2[j * rows + i] = v2;
+      }
+    }
+    sq[off] = sq1;
+    sq[off + 1] = sq2;
+  }
 }

@@ -280,4 +280,42 @@ final class Dense64 {
     }
     return sq;
   }
+
+  /**
+   * {@link #sgdUpdateTransposed} of two weight matrices of one shape in one loop; their squared
+   * norms go to {@code sq[off]} and {@code sq[off + 1]}, each summed in its own order as alone. The
+   * two chains of dependent adds then overlap.
+   */
+  static void sgdUpdateTransposedPair(
+      double[] w1,
+      double[] dw1,
+      double[] wT1,
+      double[] w2,
+      double[] dw2,
+      double[] wT2,
+      int rows,
+      int cols,
+      double lr,
+      double[] sq,
+      int off) {
+    double sq1 = 0.0;
+    double sq2 = 0.0;
+    for (int i = 0; i < rows; i++) {
+      int o = i * cols;
+      for (int j = 0; j < cols; j++) {
+        double g1 = dw1[o + j];
+        double g2 = dw2[o + j];
+        sq1 += g1 * g1;
+        sq2 += g2 * g2;
+        double v1 = w1[o + j] - lr * g1;
+        double v2 = w2[o + j] - lr * g2;
+        w1[o + j] = v1;
+        w2[o + j] = v2;
+        wT1[j * rows + i] = v1;
+        wT2[j * rows + i] = v2;
+      }
+    }
+    sq[off] = sq1;
+    sq[off + 1] = sq2;
+  }
 }

@@ -97,6 +97,8 @@ final class Fp32Twins {
     r.add(Rule.literal("kernels in double", "kernels in float"));
     r.add(Rule.literal("is the float twin", "is the double twin"));
     r.add(Rule.literal("double[]", "float[]"));
+    // the squared norms stay double sums, written to the engine's double array
+    r.add(Rule.literal("float[] sq,", "double[] sq,"));
     // accumulators and loaded values; sgdUpdate's squared norm (sq) stays a double sum
     for (String v : List.of("c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c", "av", "d", "g")) {
       r.add(Rule.toFloat("", v));
@@ -106,7 +108,10 @@ final class Fp32Twins {
     r.add(Rule.literal(", 0.0);", ", 0.0f);"));
     r.add(Rule.literal("int n, double lr)", "int n, float lr)"));
     r.add(Rule.literal("int cols, double lr)", "int cols, float lr)"));
-    r.add(Rule.toFloat("", "v"));
+    r.add(Rule.literal("int cols,\n      double lr,", "int cols,\n      float lr,"));
+    for (String v : List.of("v", "g1", "g2", "v1", "v2")) {
+      r.add(Rule.toFloat("", v));
+    }
     return r;
   }
 
@@ -129,7 +134,8 @@ final class Fp32Twins {
     // parameters and gradients cross between the engine's doubles and the twin's floats
     r.add(Rule.literal("System.arraycopy(", "Floats.arraycopy("));
     r.add(Rule.literal(".length, lr);", ".length, (float) lr);"));
-    r.add(Rule.literal("sizes[l + 1], lr)", "sizes[l + 1], (float) lr)"));
+    r.add(Rule.literal("in, out, lr)", "in, out, (float) lr)"));
+    r.add(Rule.literal("in, out, lr, gradSq", "in, out, (float) lr, gradSq"));
     for (String v :
         List.of(
             "scale", "zo", "g", "p", "d", "label", "pc", "a0", "zh", "ah", "cur", "next", "t", "wl",
