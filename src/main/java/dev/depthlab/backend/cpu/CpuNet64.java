@@ -110,7 +110,7 @@ final class CpuNet64 implements CpuNet {
       b[l] = new double[sizes[l + 1]];
       dw[l] = new double[sizes[l] * sizes[l + 1]];
       db[l] = new double[sizes[l + 1]];
-      wT[l] = new double[VECTOR ? sizes[l] * sizes[l + 1] : 0];
+      wT[l] = new double[keepsTransposed(l) ? sizes[l] * sizes[l + 1] : 0];
       a[l] = new double[rowsCap * sizes[l]];
       z[l] = new double[rowsCap * sizes[l + 1]];
       dz[l] = new double[rowsCap * sizes[l + 1]];
@@ -134,7 +134,7 @@ final class CpuNet64 implements CpuNet {
     for (int l = 0; l < layers; l++) {
       System.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
       System.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);
-      if (VECTOR) {
+      if (keepsTransposed(l)) {
         for (int i = 0; i < sizes[l]; i++) {
           for (int j = 0; j < sizes[l + 1]; j++) {
             wT[l][j * sizes[l] + i] = w[l][i * sizes[l + 1] + j];
@@ -168,7 +168,10 @@ final class CpuNet64 implements CpuNet {
     while (l < layers) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      if (l + 1 < layers && sizes[l + 2] == out && in == out) {
+      if (!keepsTransposed(l)) {
+        gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
+        l++;
+      } else if (l + 1 < layers && sizes[l + 2] == out && in == out) {
         // two hidden layers of one shape in one loop: their squared norms' chains of dependent
         // adds run side by side
         Dense64.sgdUpdateTransposedPair(
@@ -262,8 +265,13 @@ final class CpuNet64 implements CpuNet {
       VectorGemm64.gemm(a[l], 1, in, dz[l], out, 1, null, dw[l], in, out, count);
       VectorGemm64.columnSums(dz[l], count, out, db[l]);
       if (l > 0) {
-        // da = dz W^T, W^T read in place from wT
-        VectorGemm64.gemm(dz[l], out, 1, wT[l], in, 1, null, dz[l - 1], count, in, out);
+        if (keepsTransposed(l)) {
+          // da = dz W^T, W^T read in place from wT
+          VectorGemm64.gemm(dz[l], out, 1, wT[l], in, 1, null, dz[l - 1], count, in, out);
+        } else {
+          // da = dz W^T: B(j, i) = w[i * out + j], packed block by block by the product
+          VectorGemm64.gemm(dz[l], out, 1, w[l], 1, out, null, dz[l - 1], count, in, out);
+        }
         if (act == Activation.RELU) {
           // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
           VectorGemm64.keepWhereNonZero(dz[l - 1], a[l], count * in);
@@ -272,6 +280,15 @@ final class CpuNet64 implements CpuNet {
         }
       }
     }
+  }
+
+  /**
+   * Whether the vector path keeps layer l's weights transposed in wT: when the input gradient's
+   * product would read W^T in place (a narrow layer). A wide product packs W^T from W block by
+   * block anyway, and a transposed copy of a wide W costs cache misses on every update.
+   */
+  private boolean keepsTransposed(int l) {
+    return VECTOR && VectorGemm64.readsInPlace(sizes[l]);
   }
 
   /**

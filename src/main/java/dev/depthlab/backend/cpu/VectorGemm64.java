@@ -36,6 +36,14 @@ final class VectorGemm64 {
   /** Rows of the right-hand side per block: 256 x 2 vectors of 8 doubles is 32 KiB. */
   static final int KC = 256;
 
+  /**
+   * Whether {@link #gemm} reads a right-hand side of n contiguous columns in place (one strip of
+   * two vectors covers it); wider ones are packed into panels block by block.
+   */
+  static boolean readsInPlace(int n) {
+    return n <= 2 * L;
+  }
+
   /** Lanes per vector on this machine. */
   static int lanes() {
     return L;
@@ -72,7 +80,7 @@ final class VectorGemm64 {
     // transposed B then needs no transposed copy, and a wide B's rows, a multiple of 4 KiB apart,
     // no longer share a few L1 sets. Wide products also copy a block of A's rows into a panel,
     // read once per strip of columns.
-    boolean inPlace = bcs == 1 && n <= 2 * L;
+    boolean inPlace = bcs == 1 && readsInPlace(n);
     boolean wide = n > 2 * L;
     int m4 = m / 4 * 4;
     double[] bPanel = inPlace ? null : new double[Math.min(k, KC) * 2 * L];

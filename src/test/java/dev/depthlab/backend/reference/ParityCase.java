@@ -39,7 +39,9 @@ record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
     int[] sizes = new int[depth + 2];
     sizes[0] = 2;
     for (int h = 1; h <= depth; h++) {
-      sizes[h] = h % 2 == 1 ? 16 : 3;
+      // 16: two fp64 vectors (the CPU's narrow product, in place); 3: scalar columns only; 40: the
+      // wide product (packed panels, a one-vector strip and scalar tails in fp64 and fp32)
+      sizes[h] = h % 3 == 1 ? 16 : h % 3 == 2 ? 3 : 40;
     }
     sizes[depth + 1] = 1;
     return new NetworkSpec(sizes, act, 0.01, red, 1e-8, rule);
