@@ -276,15 +276,17 @@ final class CpuNet32 implements CpuNet {
       VectorGemm32.gemm(a[l], 1, in, dz[l], out, 1, null, dw[l], in, out, count);
       VectorGemm32.columnSums(dz[l], count, out, db[l]);
       if (l > 0) {
-        // da = dz W^T: W^T read in place from wT, or packed from W block by block by the product
-        float[] wt = keepsTransposed(l) ? wT[l] : w[l];
-        int rs = keepsTransposed(l) ? in : 1;
-        int cs = keepsTransposed(l) ? 1 : out;
+        if (keepsTransposed(l)) {
+          // da = dz W^T, W^T read in place from wT
+          VectorGemm32.gemm(dz[l], out, 1, wT[l], in, 1, null, dz[l - 1], count, in, out);
+        } else {
+          // da = dz W^T: B(j, i) = w[i * out + j], packed block by block by the product
+          VectorGemm32.gemm(dz[l], out, 1, w[l], 1, out, null, dz[l - 1], count, in, out);
+        }
         if (act == Activation.RELU) {
           // a[l] = relu(z[l - 1]) is non-zero exactly where ReLU passes the gradient
-          VectorGemm32.gemmKeep(dz[l], out, 1, wt, rs, cs, a[l], dz[l - 1], count, in, out);
+          VectorGemm32.keepWhereNonZero(dz[l - 1], a[l], count * in);
         } else {
-          VectorGemm32.gemm(dz[l], out, 1, wt, rs, cs, null, dz[l - 1], count, in, out);
           activationBackward(l - 1, count * in);
         }
       }
@@ -330,13 +332,7 @@ final class CpuNet32 implements CpuNet {
 
   private void forward(int rows) {
     for (int l = 0; l < layers; l++) {
-      if (VECTOR && l < layers - 1 && act == Activation.RELU) {
-        // ReLU applied as the product stores: a[l + 1] directly (z[l] of a ReLU layer is not read)
-        int in = sizes[l];
-        int out = sizes[l + 1];
-        VectorGemm32.gemmRelu(a[l], in, 1, w[l], out, 1, b[l], a[l + 1], rows, out, in);
-        continue;
-      } else if (VECTOR) {
+      if (VECTOR) {
         int in = sizes[l];
         int out = sizes[l + 1];
         VectorGemm32.gemm(a[l], in, 1, w[l], out, 1, b[l], z[l], rows, out, in);
@@ -505,21 +501,13 @@ final class CpuNet32 implements CpuNet {
     for (int l = 0; l < layers; l++) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      if (l == layers - 1) {
-        VectorGemm32.gemm(cur, in, 1, w[l], out, 1, b[l], evRowsZ, rows, out, in);
-      } else {
-        if (act == Activation.RELU) {
-          // a unit is inactive exactly where its ReLU output is 0, so alive reads the output
-          VectorGemm32.gemmRelu(cur, in, 1, w[l], out, 1, b[l], next, rows, out, in);
-        } else {
-          VectorGemm32.gemm(cur, in, 1, w[l], out, 1, b[l], evRowsZ, rows, out, in);
-          activationForward(evRowsZ, next, rows * out);
-        }
-        float[] pre = act == Activation.RELU ? next : evRowsZ;
+      VectorGemm32.gemm(cur, in, 1, w[l], out, 1, b[l], evRowsZ, rows, out, in);
+      if (l < layers - 1) {
+        activationForward(evRowsZ, next, rows * out);
         if (alive != null) {
           for (int j = 0; j < out; j++) {
             if (!alive[l][j]) {
-              alive[l][j] = anyActive(pre, j, out, rows);
+              alive[l][j] = anyActive(evRowsZ, j, out, rows);
             }
           }
         }

@@ -1,6 +1,7 @@
 package dev.depthlab.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -48,12 +49,6 @@ final class VectorGemm64 {
     return L;
   }
 
-  /** What a product does to each result before storing it. */
-  private static final int PLAIN = 0;
-
-  private static final int RELU = 1;
-  private static final int KEEP = 2;
-
   /**
    * {@code c[m x n] = init + A * B} with {@code A(r, q) = a[r * ars + q * acs]} and {@code B(q, j)
    * = bm[q * brs + j * bcs]}; {@code init} is a row of n values added first to every row, or null
@@ -71,70 +66,11 @@ final class VectorGemm64 {
       int m,
       int n,
       int k) {
-    product(a, ars, acs, bm, brs, bcs, init, c, m, n, k, PLAIN, null);
-  }
-
-  /**
-   * {@link #gemm} followed by ReLU, {@code c = max(init + A * B, 0)} as {@link Math#max} takes it,
-   * in one pass: a ReLU layer's output without its pre-activation.
-   */
-  static void gemmRelu(
-      double[] a,
-      int ars,
-      int acs,
-      double[] bm,
-      int brs,
-      int bcs,
-      double[] init,
-      double[] c,
-      int m,
-      int n,
-      int k) {
-    product(a, ars, acs, bm, brs, bcs, init, c, m, n, k, RELU, null);
-  }
-
-  /**
-   * {@link #gemm} (with zero init) whose results are kept only where {@code keep} (laid out as c)
-   * is non-zero and are 0 elsewhere, in one pass: the input gradient of a ReLU layer, given keep =
-   * that layer's output.
-   */
-  static void gemmKeep(
-      double[] a,
-      int ars,
-      int acs,
-      double[] bm,
-      int brs,
-      int bcs,
-      double[] keep,
-      double[] c,
-      int m,
-      int n,
-      int k) {
-    if ((long) m * n > keep.length) {
-      throw new IllegalArgumentException("keep mask shorter than " + m + " x " + n);
-    }
-    product(a, ars, acs, bm, brs, bcs, null, c, m, n, k, KEEP, keep);
-  }
-
-  private static void product(
-      double[] a,
-      int ars,
-      int acs,
-      double[] bm,
-      int brs,
-      int bcs,
-      double[] init,
-      double[] c,
-      int m,
-      int n,
-      int k,
-      int epi,
-      double[] keep) {
     checkShapes(a.length, ars, acs, bm.length, brs, bcs, init, c.length, m, n, k);
     if (k == 0) {
       for (int r = 0; r < m; r++) {
         for (int j = 0; j < n; j++) {
-          c[r * n + j] = finish(init == null ? 0.0 : init[j], epi, keep, r * n + j);
+          c[r * n + j] = init == null ? 0.0 : init[j];
         }
       }
       return;
@@ -153,8 +89,6 @@ final class VectorGemm64 {
       int k1 = Math.min(k, k0 + KC);
       int kb = k1 - k0;
       boolean first = k0 == 0;
-      // the results are final, and so finished, in the last block of k
-      int e = k1 == k ? epi : PLAIN;
       if (aPanel != null) {
         // row block rb, k = q: aPanel[rb * 4 * kb + (q - k0) * 4 + row in block]
         for (int r = 0; r < m4; r++) {
@@ -180,13 +114,13 @@ final class VectorGemm64 {
         for (; r < m4; r += 4) {
           if (aPanel != null) {
             int aBase = r * kb - k0 * 4;
-            rows4x2(aPanel, aBase, 1, 4, bp, bBase, ldb, init, c, r, j, n, k0, k1, first, e, keep);
+            rows4x2(aPanel, aBase, 1, 4, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
           } else {
-            rows4x2(a, r * ars, ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first, e, keep);
+            rows4x2(a, r * ars, ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
           }
         }
         for (; r < m; r++) {
-          rows1x2(a, r * ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first, e, keep);
+          rows1x2(a, r * ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
         }
       }
       for (; j + L <= n; j += L) {
@@ -201,14 +135,14 @@ final class VectorGemm64 {
         }
         int r = 0;
         for (; r + 3 < m; r += 4) {
-          rows4x1(a, r * ars, ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first, e, keep);
+          rows4x1(a, r * ars, ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
         }
         for (; r < m; r++) {
-          rows1x1(a, r * ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first, e, keep);
+          rows1x1(a, r * ars, acs, bp, bBase, ldb, init, c, r, j, n, k0, k1, first);
         }
       }
       for (; j < n; j++) {
-        column(a, ars, acs, bm, brs, bcs, init, c, m, n, j, k0, k1, first, e, keep);
+        column(a, ars, acs, bm, brs, bcs, init, c, m, n, j, k0, k1, first);
       }
     }
   }
@@ -233,9 +167,7 @@ final class VectorGemm64 {
       int j,
       int k0,
       int k1,
-      boolean first,
-      int epi,
-      double[] keep) {
+      boolean first) {
     double c0 = init == null ? 0.0 : init[j];
     int r = 0;
     if (ars == 1 && n == 1) {
@@ -245,7 +177,7 @@ final class VectorGemm64 {
           double bv = bm[q * brs + j * bcs];
           acc = acc.add(DoubleVector.fromArray(S, a, r + q * acs).mul(bv));
         }
-        finish(acc, epi, keep, r).intoArray(c, r);
+        acc.intoArray(c, r);
       }
     }
     for (; r + 3 < m; r += 4) {
@@ -265,10 +197,10 @@ final class VectorGemm64 {
         s2 += a[r2 + ao] * bv;
         s3 += a[r3 + ao] * bv;
       }
-      c[r * n + j] = finish(s0, epi, keep, r * n + j);
-      c[(r + 1) * n + j] = finish(s1, epi, keep, (r + 1) * n + j);
-      c[(r + 2) * n + j] = finish(s2, epi, keep, (r + 2) * n + j);
-      c[(r + 3) * n + j] = finish(s3, epi, keep, (r + 3) * n + j);
+      c[r * n + j] = s0;
+      c[(r + 1) * n + j] = s1;
+      c[(r + 2) * n + j] = s2;
+      c[(r + 3) * n + j] = s3;
     }
     for (; r < m; r++) {
       int ro = r * ars;
@@ -276,7 +208,7 @@ final class VectorGemm64 {
       for (int q = k0; q < k1; q++) {
         s += a[ro + q * acs] * bm[q * brs + j * bcs];
       }
-      c[r * n + j] = finish(s, epi, keep, r * n + j);
+      c[r * n + j] = s;
     }
   }
 
@@ -337,26 +269,6 @@ final class VectorGemm64 {
     }
   }
 
-  private static DoubleVector finish(DoubleVector v, int epi, double[] keep, int off) {
-    if (epi == RELU) {
-      return v.max(0.0);
-    }
-    if (epi == KEEP) {
-      return v.blend(0.0, DoubleVector.fromArray(S, keep, off).compare(VectorOperators.EQ, 0.0));
-    }
-    return v;
-  }
-
-  private static double finish(double v, int epi, double[] keep, int off) {
-    if (epi == RELU) {
-      return Math.max(v, 0.0);
-    }
-    if (epi == KEEP) {
-      return keep[off] != 0.0 ? v : 0.0;
-    }
-    return v;
-  }
-
   private static DoubleVector start(double[] init, double[] c, int off, int j, boolean first) {
     if (!first) {
       return DoubleVector.fromArray(S, c, off);
@@ -383,9 +295,7 @@ final class VectorGemm64 {
       int n,
       int k0,
       int k1,
-      boolean first,
-      int epi,
-      double[] keep) {
+      boolean first) {
     int o0 = r * n + j;
     int o1 = o0 + n;
     int o2 = o1 + n;
@@ -420,14 +330,14 @@ final class VectorGemm64 {
       c3l = c3l.add(bl.mul(v3));
       c3h = c3h.add(bh.mul(v3));
     }
-    finish(c0l, epi, keep, o0).intoArray(c, o0);
-    finish(c0h, epi, keep, o0 + L).intoArray(c, o0 + L);
-    finish(c1l, epi, keep, o1).intoArray(c, o1);
-    finish(c1h, epi, keep, o1 + L).intoArray(c, o1 + L);
-    finish(c2l, epi, keep, o2).intoArray(c, o2);
-    finish(c2h, epi, keep, o2 + L).intoArray(c, o2 + L);
-    finish(c3l, epi, keep, o3).intoArray(c, o3);
-    finish(c3h, epi, keep, o3 + L).intoArray(c, o3 + L);
+    c0l.intoArray(c, o0);
+    c0h.intoArray(c, o0 + L);
+    c1l.intoArray(c, o1);
+    c1h.intoArray(c, o1 + L);
+    c2l.intoArray(c, o2);
+    c2h.intoArray(c, o2 + L);
+    c3l.intoArray(c, o3);
+    c3h.intoArray(c, o3 + L);
   }
 
   /** Rows r..r+3, columns j..j+L. */
@@ -446,9 +356,7 @@ final class VectorGemm64 {
       int n,
       int k0,
       int k1,
-      boolean first,
-      int epi,
-      double[] keep) {
+      boolean first) {
     int o0 = r * n + j;
     int o1 = o0 + n;
     int o2 = o1 + n;
@@ -469,10 +377,10 @@ final class VectorGemm64 {
       c2 = c2.add(bv.mul(DoubleVector.broadcast(S, a[a2 + ao])));
       c3 = c3.add(bv.mul(DoubleVector.broadcast(S, a[a3 + ao])));
     }
-    finish(c0, epi, keep, o0).intoArray(c, o0);
-    finish(c1, epi, keep, o1).intoArray(c, o1);
-    finish(c2, epi, keep, o2).intoArray(c, o2);
-    finish(c3, epi, keep, o3).intoArray(c, o3);
+    c0.intoArray(c, o0);
+    c1.intoArray(c, o1);
+    c2.intoArray(c, o2);
+    c3.intoArray(c, o3);
   }
 
   /** Row r, columns j..j+2L. */
@@ -490,9 +398,7 @@ final class VectorGemm64 {
       int n,
       int k0,
       int k1,
-      boolean first,
-      int epi,
-      double[] keep) {
+      boolean first) {
     int o = r * n + j;
     DoubleVector cl = start(init, c, o, j, first);
     DoubleVector ch = start(init, c, o + L, j + L, first);
@@ -503,8 +409,8 @@ final class VectorGemm64 {
       cl = cl.add(DoubleVector.fromArray(S, bm, bo).mul(v));
       ch = ch.add(DoubleVector.fromArray(S, bm, bo + L).mul(v));
     }
-    finish(cl, epi, keep, o).intoArray(c, o);
-    finish(ch, epi, keep, o + L).intoArray(c, o + L);
+    cl.intoArray(c, o);
+    ch.intoArray(c, o + L);
   }
 
   /** Row r, columns j..j+L. */
@@ -522,9 +428,7 @@ final class VectorGemm64 {
       int n,
       int k0,
       int k1,
-      boolean first,
-      int epi,
-      double[] keep) {
+      boolean first) {
     int o = r * n + j;
     DoubleVector cv = start(init, c, o, j, first);
     int ar = aBase;
@@ -532,7 +436,26 @@ final class VectorGemm64 {
       DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
       cv = cv.add(DoubleVector.fromArray(S, bm, base + q * ldb).mul(v));
     }
-    finish(cv, epi, keep, o).intoArray(c, o);
+    cv.intoArray(c, o);
+  }
+
+  /**
+   * {@code d[k] = keep[k] != 0 ? d[k] : 0} for k in [0, n): ReLU's derivative, given keep = the
+   * layer's ReLU output (non-zero exactly where the unit passed its input).
+   */
+  static void keepWhereNonZero(double[] d, double[] keep, int n) {
+    if (n < 0 || n > d.length || n > keep.length) {
+      throw new IllegalArgumentException("mask length " + n + " out of range");
+    }
+    int k = 0;
+    DoubleVector zero = DoubleVector.zero(S);
+    for (; k + L <= n; k += L) {
+      VectorMask<Double> off = DoubleVector.fromArray(S, keep, k).compare(VectorOperators.EQ, 0.0);
+      DoubleVector.fromArray(S, d, k).blend(zero, off).intoArray(d, k);
+    }
+    for (; k < n; k++) {
+      d[k] = keep[k] != 0.0 ? d[k] : 0.0;
+    }
   }
 
   /** {@code out[j] = sum over rows r of g[r * n + j]}, rows in order: a bias's gradient. */

@@ -84,7 +84,6 @@ final class Fp32Twins {
     r.add(Rule.regex("Vector(Species|Mask)<Double>", "Vector$1<Float>"));
     r.add(Rule.literal("double[]", "float[]"));
     r.add(Rule.literal("new double[", "new float["));
-    r.add(Rule.literal("double finish(double v,", "float finish(float v,"));
     for (String v : List.of("s", "c0", "bv", "s0", "s1", "s2", "s3")) {
       r.add(Rule.toFloat("", v));
     }
@@ -140,7 +139,7 @@ final class Fp32Twins {
     for (String v :
         List.of(
             "scale", "zo", "g", "p", "d", "label", "pc", "a0", "zh", "ah", "cur", "next", "t", "wl",
-            "zj", "bj", "wv", "ai", "wt", "pre")) {
+            "zj", "bj", "wv", "ai")) {
       r.add(Rule.toFloat("", v));
     }
     r.add(Rule.literal("mean ? 1.0 / count : 1.0;", "mean ? 1.0f / count : 1.0f;"));
