@@ -10,7 +10,8 @@ import dev.depthlab.model.Reduction;
 
 /**
  * One replica on the CPU in float: its parameters, data and work buffers, and the training step as
- * a sequence of {@link Dense32} kernels. {@link CpuNet64} is the double twin.
+ * a sequence of {@link VectorGemm32} products (the vector path) or {@link Dense32} kernels (the
+ * scalar path), which sum alike. {@link CpuNet64} is the double twin.
  */
 final class CpuNet32 implements CpuNet {
   /**

@@ -9,7 +9,8 @@ import dev.depthlab.model.Reduction;
 
 /**
  * One replica on the CPU in double: its parameters, data and work buffers, and the training step as
- * a sequence of {@link Dense64} kernels. {@link CpuNet32} is the float twin.
+ * a sequence of {@link VectorGemm64} products (the vector path) or {@link Dense64} kernels (the
+ * scalar path), which sum alike. {@link CpuNet32} is the float twin.
  */
 final class CpuNet64 implements CpuNet {
   /**
