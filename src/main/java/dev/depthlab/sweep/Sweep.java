@@ -2,6 +2,7 @@ package dev.depthlab.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depthlab.backend.Backend;
+import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.train.RunFolder;
@@ -16,10 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Runs a study's unfinished runs and writes their folders. On the CPU every run is its own group (R
@@ -197,42 +194,12 @@ public final class Sweep {
         });
   }
 
-  /** Runs tasks on {@code threads} threads; the first failure stops the rest and is thrown. */
+  /**
+   * Runs tasks on {@code threads} threads ({@link Parallel#map}); the first failure in task order
+   * stops the tasks not yet started and is thrown.
+   */
   static void runAll(List<Callable<Void>> tasks, int threads) {
-    if (tasks.isEmpty()) {
-      return;
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(threads, tasks.size()),
-            r -> {
-              Thread t = new Thread(r, "sweep-worker");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<Void>> futures = new ArrayList<>();
-      for (Callable<Void> t : tasks) {
-        futures.add(pool.submit(t));
-      }
-      for (Future<Void> f : futures) {
-        f.get();
-      }
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("sweep interrupted", e);
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.map(tasks, threads);
   }
 
   private static String runHash(Path runDir) {
