@@ -23,9 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * both are).
  *
  * <p>Blocking: four rows times two vectors of columns stay in registers while k runs over a block
- * of {@link #KC}; a block of the right-hand side (KC rows, two vectors wide) then stays in the L1
- * cache for all rows. Row and column tails run the same sums with fewer rows, one vector or
- * scalars.
+ * of {@link #KC}. A narrow right-hand side (one strip of two vectors) is read in place; a wider or
+ * transposed one is copied block by block into a contiguous panel (KC rows, two vectors wide) that
+ * stays in the L1 cache for all rows, and a wide product also copies each block of A's rows into a
+ * panel. Row and column tails run the same sums with fewer rows, one vector or scalars.
  */
 final class VectorGemm64 {
   private VectorGemm64() {}
