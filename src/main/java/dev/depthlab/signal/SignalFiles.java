@@ -135,6 +135,9 @@ public final class SignalFiles {
                 + " initialisations, against hidden layer; one line per depth, the mean-field"
                 + " prediction dashed"
                 + (logY ? "; log y axis." : ".")
+                + " Draws of the same seed share their first layers' weights across depths (the"
+                + " init stream draws layer by layer), so forward lines coincide where they"
+                + " overlap."
                 + (direction.equals("backward")
                     ? " The prediction starts from the measured output gradient."
                     : " The prediction starts from the measured input second moment."));
