@@ -40,6 +40,7 @@ class ArchitectureTest {
     ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
     ALLOWED.put("report", Set.of("plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
+    ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
         "cli",
         Set.of(
@@ -47,6 +48,7 @@ class ArchitectureTest {
             "plot",
             "sweep",
             "bench",
+            "signal",
             "train",
             "backend",
             "backend.registry",

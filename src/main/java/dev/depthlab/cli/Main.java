@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       BackendsCommand.class,
       BenchCommand.class,
+      SignalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,101 @@
+package dev.depthlab.cli;
+
+import dev.depthlab.common.UserError;
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.plot.Figure;
+import dev.depthlab.signal.SignalFiles;
+import dev.depthlab.signal.SignalStudy;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code depthlab signal}: per hidden layer, the variance of pre-activations and of back-propagated
+ * gradients at initialisation beside the mean-field prediction.
+ */
+@Command(
+    name = "signal",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Signal propagation at initialisation: for every data set and depth of a study, draw "
+          + "networks as its runs do, push a batch of the first training points forward and "
+          + "the loss gradient back, and write per hidden layer the mean square of the "
+          + "pre-activations and of dL/dz beside the mean-field prediction (length map).",
+      "Writes signal.csv and the figures signal-forward-<data set> and "
+          + "signal-backward-<data set> (PNG, SVG). Computed on the host in fp64; "
+          + "--backend and --precision do not apply."
+    })
+final class SignalCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "CONFIG",
+      description = "Study config (default: the built-in seed-study).")
+  Path config;
+
+  @Option(names = "--draws", description = "Initialisations per data set and depth (default 50).")
+  int draws = SignalStudy.DEFAULT_DRAWS;
+
+  @Option(
+      names = "--batch",
+      description = "Training points pushed through each network (default 256, all if fewer).")
+  int batch = SignalStudy.DEFAULT_BATCH;
+
+  @Option(names = "--out", description = "Output folder (default: results/<name>/signal/).")
+  Path outDir;
+
+  @Mixin CommonOptions common;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (draws < 1 || batch < 1) {
+      throw new UserError("--draws and --batch must be >= 1");
+    }
+    StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
+    Path dir = outDir != null ? outDir : Path.of("results", cfg.name(), "signal");
+    SignalStudy.Result r = SignalStudy.run(cfg, draws, batch);
+    out.printf(
+        "%d draws (run seeds %d..), batch %d; %s, %s init, bias %s%n",
+        draws,
+        r.seeds().get(0),
+        r.batch(),
+        cfg.model().activation().key(),
+        cfg.model().init().key(),
+        cfg.model().biasInit());
+    out.printf(
+        "length map: sigma_w^2 = %.4g, fixed point q* = %.6g, chi_1 there = %.6g%n",
+        r.sigmaW2(), r.fixedPoint(), r.chi());
+    out.printf(
+        "%-14s %-6s %-12s %-12s %-12s %-12s%n",
+        "dataset", "depth", "fwd last", "fwd theory", "bwd layer 1", "bwd theory");
+    SignalStudy.Row first = null;
+    for (SignalStudy.Row row : r.rows()) {
+      first = row.layer() == 1 ? row : first;
+      if (row.layer() == row.depth()) {
+        out.printf(
+            "%-14s %-6d %-12.4e %-12.4e %-12.4e %-12.4e%n",
+            row.dataset(),
+            row.depth(),
+            row.forward(),
+            row.forwardTheory(),
+            first.backward(),
+            first.backwardTheory());
+      }
+    }
+    List<Figure> figures = SignalFiles.write(dir, r);
+    out.println("wrote " + dir.resolve("signal.csv"));
+    for (Figure f : figures) {
+      out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
+    }
+    return 0;
+  }
+}

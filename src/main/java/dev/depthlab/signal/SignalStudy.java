@@ -1,0 +1,232 @@
+package dev.depthlab.signal;
+
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.common.MeanStd;
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.data.DataSet;
+import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.model.Init;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import dev.depthlab.train.RunSpec;
+import dev.depthlab.train.Trainer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Signal propagation at initialisation for a study: for every data set and depth, {@code draws}
+ * networks drawn as the study's runs draw them, a batch of their first training points pushed
+ * forward and the batch objective's gradient pushed back ({@link SignalPass}), and per hidden layer
+ * the mean square of the pre-activations and of their gradients beside the mean-field prediction
+ * ({@link MeanField}). docs/metrics.md defines every number.
+ *
+ * <p>Draw k uses run seed {@code s_k}: the study's seeds in order, then {@code max + 1, max + 2,
+ * ...}; its data set and initial parameters are exactly those of a run of the study with that seed
+ * ({@link Trainer#setupFor}), so the first draws are the study's own starting points.
+ */
+public final class SignalStudy {
+  public static final int DEFAULT_DRAWS = 50;
+  public static final int DEFAULT_BATCH = 256;
+
+  private SignalStudy() {}
+
+  /**
+   * One hidden layer (1-based {@code layer} of {@code depth}) of one data set: the measured mean
+   * squares over units and samples, their mean and population std over draws, and the theory's
+   * value averaged over the same draws and samples. Backward values are of the batch objective's
+   * gradient (so they carry the 1/B^2 of a MEAN reduction).
+   */
+  public record Row(
+      String dataset,
+      int depth,
+      int layer,
+      int units,
+      int draws,
+      double forward,
+      double forwardStd,
+      double forwardTheory,
+      double backward,
+      double backwardStd,
+      double backwardTheory) {}
+
+  /**
+   * The rows (data set, then depth, then layer), the run seeds drawn, the batch size used, and the
+   * length map's fixed point {@code q*} and {@code chi_1} there for a hidden-to-hidden layer of the
+   * first network ({@code sigmaW2} its {@code fan_in * Var(w)}).
+   */
+  public record Result(
+      List<Row> rows, List<Long> seeds, int batch, double sigmaW2, double fixedPoint, double chi) {}
+
+  /** Runs the analysis; {@code draws} and {@code batch} must be >= 1. */
+  public static Result run(StudyConfig cfg, int draws, int batch) {
+    if (draws < 1 || batch < 1) {
+      throw new IllegalArgumentException("draws " + draws + ", batch " + batch + ": must be >= 1");
+    }
+    List<Long> seeds = drawSeeds(cfg.seeds(), draws);
+    List<Row> rows = new ArrayList<>();
+    int used = batch;
+    for (DatasetSpec ds : cfg.data().sets()) {
+      for (int depth : RunSpec.depthsOf(cfg)) {
+        List<Parameters> params = new ArrayList<>();
+        List<DataSet> sets = new ArrayList<>();
+        NetworkSpec net = null;
+        for (long seed : seeds) {
+          RunSpec run = new RunSpec(cfg, ds, depth, seed);
+          ReplicaSetup setup = Trainer.setupFor(run);
+          net = run.net();
+          params.add(setup.initial());
+          sets.add(setup.train());
+        }
+        used = Math.min(batch, sets.get(0).size());
+        rows.addAll(
+            rows(
+                ds.label(),
+                measure(net, cfg.model().init(), cfg.model().biasInit(), params, sets, used)));
+      }
+    }
+    NetworkSpec first = new RunSpec(cfg, cfg.data().sets().get(0), 1, 0).net();
+    int width = first.fanOut(0);
+    Init init = cfg.model().init();
+    double sw2 = width * square(init.std(width, width));
+    MeanField mf =
+        new MeanField(cfg.model().activation(), cfg.model().leakySlope(), cfg.model().biasInit());
+    double qStar = mf.fixedPoint(sw2);
+    double vStar = qStar - square(cfg.model().biasInit());
+    double chi = sw2 * mf.meanSquareDerivative(vStar);
+    return new Result(List.copyOf(rows), seeds, used, sw2, qStar, chi);
+  }
+
+  /** The run seeds of {@code n} draws: {@code seeds} in order, then max + 1, max + 2, .... */
+  static List<Long> drawSeeds(List<Long> seeds, int n) {
+    List<Long> out = new ArrayList<>();
+    long max = Long.MIN_VALUE;
+    for (long s : seeds) {
+      max = Math.max(max, s);
+    }
+    for (int k = 0; k < n; k++) {
+      out.add(k < seeds.size() ? seeds.get(k) : max + 1 + (k - seeds.size()));
+    }
+    return out;
+  }
+
+  /**
+   * Per draw d and hidden layer h: measured {@code forward[d][h]}, {@code backward[d][h]} and the
+   * theory's {@code forwardTheory[d][h]}, {@code backwardTheory[d][h]}; units[h] the layer's width.
+   */
+  record Measured(
+      int[] units,
+      double[][] forward,
+      double[][] backward,
+      double[][] forwardTheory,
+      double[][] backwardTheory) {}
+
+  /** Measures one network shape over the draws' parameters, each on its own data's first points. */
+  static Measured measure(
+      NetworkSpec net,
+      Init init,
+      double biasInit,
+      List<Parameters> params,
+      List<DataSet> sets,
+      int batch) {
+    int depth = net.depth();
+    int layers = net.layers();
+    int draws = params.size();
+    double[] sw2 = new double[layers];
+    double[] var = new double[layers];
+    for (int l = 0; l < layers; l++) {
+      var[l] = square(init.std(net.fanIn(l), net.fanOut(l)));
+      sw2[l] = net.fanIn(l) * var[l];
+    }
+    MeanField mf = new MeanField(net.activation(), net.leakySlope(), biasInit);
+    int[] units = new int[depth];
+    for (int h = 0; h < depth; h++) {
+      units[h] = net.fanOut(h);
+    }
+    double[][] fwd = new double[draws][depth];
+    double[][] bwd = new double[draws][depth];
+    double[][] fwdT = new double[draws][depth];
+    double[][] bwdT = new double[draws][depth];
+    double[] dphi2 = new double[depth];
+    for (int d = 0; d < draws; d++) {
+      SignalPass pass = new SignalPass(net, params.get(d));
+      DataSet set = sets.get(d);
+      int n = Math.min(batch, set.size());
+      for (int s = 0; s < n; s++) {
+        pass.sample(set, s, n);
+        for (int h = 0; h < depth; h++) {
+          fwd[d][h] += meanSquare(pass.z(h));
+          bwd[d][h] += meanSquare(pass.dz(h));
+        }
+        // the length map for this input: v^1 = sigma_w^2 * mean_i x_i^2 (exact in expectation)
+        double m = 0.0;
+        for (int i = 0; i < net.inputs(); i++) {
+          double x = set.x()[s * net.inputs() + i];
+          m += x * x;
+        }
+        double v = sw2[0] * m / net.inputs();
+        for (int h = 0; h < depth; h++) {
+          fwdT[d][h] += biasInit * biasInit + v;
+          dphi2[h] = mf.meanSquareDerivative(v);
+          v = sw2[h + 1] * mf.meanSquareActivation(v);
+        }
+        // backwards from this sample's measured output gradient
+        double g = square(pass.dz(layers - 1)[0]);
+        for (int h = depth - 1; h >= 0; h--) {
+          g = dphi2[h] * var[h + 1] * net.fanOut(h + 1) * g;
+          bwdT[d][h] += g;
+        }
+      }
+      for (int h = 0; h < depth; h++) {
+        fwd[d][h] /= n;
+        bwd[d][h] /= n;
+        fwdT[d][h] /= n;
+        bwdT[d][h] /= n;
+      }
+    }
+    return new Measured(units, fwd, bwd, fwdT, bwdT);
+  }
+
+  private static List<Row> rows(String dataset, Measured m) {
+    int depth = m.units().length;
+    int draws = m.forward().length;
+    List<Row> out = new ArrayList<>();
+    for (int h = 0; h < depth; h++) {
+      MeanStd f = MeanStd.of(column(m.forward(), h));
+      MeanStd b = MeanStd.of(column(m.backward(), h));
+      out.add(
+          new Row(
+              dataset,
+              depth,
+              h + 1,
+              m.units()[h],
+              draws,
+              f.mean(),
+              f.std(),
+              MeanStd.of(column(m.forwardTheory(), h)).mean(),
+              b.mean(),
+              b.std(),
+              MeanStd.of(column(m.backwardTheory(), h)).mean()));
+    }
+    return out;
+  }
+
+  static double[] column(double[][] byDraw, int h) {
+    double[] c = new double[byDraw.length];
+    for (int d = 0; d < c.length; d++) {
+      c[d] = byDraw[d][h];
+    }
+    return c;
+  }
+
+  private static double meanSquare(double[] v) {
+    double s = 0.0;
+    for (double x : v) {
+      s += x * x;
+    }
+    return s / v.length;
+  }
+
+  private static double square(double x) {
+    return x * x;
+  }
+}

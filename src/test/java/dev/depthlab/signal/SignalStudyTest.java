@@ -1,0 +1,119 @@
+package dev.depthlab.signal;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthlab.common.MeanStd;
+import dev.depthlab.common.Rng;
+import dev.depthlab.data.DataSet;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.Init;
+import dev.depthlab.model.Initializer;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Parameters;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * Measured signal propagation on wide networks (width 256) against the mean-field theory: ReLU with
+ * He init preserves the forward second moment (its expectation over draws is exactly preserved at
+ * any width, so only Monte Carlo error separates measurement and theory), and a tanh network
+ * follows the length map (exact in expectation at layer 1, up to O(1/width) beyond).
+ */
+class SignalStudyTest {
+  private static final int WIDTH = 256;
+  private static final int DEPTH = 4;
+  private static final int DRAWS = 60;
+  private static final int BATCH = 32;
+
+  private static SignalStudy.Measured measure(Activation act, Init init) {
+    NetworkSpec net = NetworkSpec.of(2, DEPTH, WIDTH, act, 0.01, Reduction.SUM, 1e-8);
+    Rng rng = new Rng(2017);
+    double[] x = new double[2 * BATCH];
+    double[] y = new double[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+      x[2 * i] = 2 * rng.nextDouble() - 1;
+      x[2 * i + 1] = 2 * rng.nextDouble() - 1;
+      y[i] = i % 2;
+    }
+    DataSet set = new DataSet("uniform", 2, x, y);
+    List<Parameters> params = new ArrayList<>();
+    List<DataSet> sets = new ArrayList<>();
+    for (int d = 0; d < DRAWS; d++) {
+      params.add(Initializer.draw(net, init, 0.0, rng));
+      sets.add(set);
+    }
+    return SignalStudy.measure(net, init, 0.0, params, sets, BATCH);
+  }
+
+  /** Measured mean over draws within {@code k} standard errors (plus {@code rel}) of theory. */
+  private static List<Executable> withinError(
+      double[][] measured, double[][] theory, double k, double rel, String what) {
+    List<Executable> checks = new ArrayList<>();
+    for (int h = 0; h < DEPTH; h++) {
+      MeanStd m = MeanStd.of(SignalStudy.column(measured, h));
+      double t = MeanStd.of(SignalStudy.column(theory, h)).mean();
+      double se = m.std() / Math.sqrt(DRAWS);
+      int layer = h + 1;
+      checks.add(
+          () ->
+              assertTrue(
+                  Math.abs(m.mean() - t) <= k * se + rel * t,
+                  what
+                      + " layer "
+                      + layer
+                      + ": measured "
+                      + m.mean()
+                      + " +- "
+                      + se
+                      + " (s.e.), theory "
+                      + t));
+    }
+    return checks;
+  }
+
+  @Test
+  void reluHeInitPreservesTheForwardVariance() {
+    SignalStudy.Measured m = measure(Activation.RELU, Init.HE_NORMAL);
+    double first = MeanStd.of(SignalStudy.column(m.forwardTheory(), 0)).mean();
+    List<Executable> checks = withinError(m.forward(), m.forwardTheory(), 4, 0, "relu forward");
+    // the theory itself: every layer's prediction equals the first's (sigma_w^2 = 2, E = v / 2)
+    for (int h = 1; h < DEPTH; h++) {
+      double t = MeanStd.of(SignalStudy.column(m.forwardTheory(), h)).mean();
+      checks.add(() -> assertEquals(first, t, 1e-12 * first, "theory preserved"));
+    }
+    // ratio of the last layer's measured mean square to the first's: 1 within Monte Carlo error
+    MeanStd last = MeanStd.of(SignalStudy.column(m.forward(), DEPTH - 1));
+    MeanStd one = MeanStd.of(SignalStudy.column(m.forward(), 0));
+    double ratio = last.mean() / one.mean();
+    double err = Math.hypot(last.std() / last.mean(), one.std() / one.mean()) / Math.sqrt(DRAWS);
+    checks.add(() -> assertEquals(1.0, ratio, 4 * err, "layer 4 / layer 1, s.e. " + err));
+    assertAll(checks);
+  }
+
+  @Test
+  void wideTanhFollowsTheLengthMap() {
+    SignalStudy.Measured m = measure(Activation.TANH, Init.HE_NORMAL);
+    // 4 standard errors plus 1% for the finite width; measured: within 1 s.e. and 0.7% (Jensen gap
+    // of the concave map, O(1/width))
+    assertAll(withinError(m.forward(), m.forwardTheory(), 4, 0.01, "tanh forward"));
+  }
+
+  @Test
+  void wideReluBackwardFollowsChi() {
+    SignalStudy.Measured m = measure(Activation.RELU, Init.HE_NORMAL);
+    // the gradient-independence assumption; chi_1 = 1 for ReLU with He init; 4 s.e. plus 2%
+    // (measured: within 1 s.e.)
+    assertAll(withinError(m.backward(), m.backwardTheory(), 4, 0.02, "relu backward"));
+  }
+
+  @Test
+  void drawSeedsAreTheStudysSeedsThenBeyondTheirMax() {
+    assertEquals(List.of(3L, 7L), SignalStudy.drawSeeds(List.of(3L, 7L, 5L), 2));
+    assertEquals(List.of(3L, 7L, 5L, 8L, 9L), SignalStudy.drawSeeds(List.of(3L, 7L, 5L), 5));
+  }
+}
