@@ -52,6 +52,9 @@ public final class TheoryChart {
         c.getStyler().setYAxisMin(d[0]);
         c.getStyler().setYAxisMax(d[1]);
       }
+    } else {
+      // variances are never negative; from 0, Monte Carlo wobble does not read as a trend
+      c.getStyler().setYAxisMin(0.0);
     }
     return c;
   }
