@@ -25,6 +25,7 @@ class ArchitectureTest {
 
   static {
     ALLOWED.put("common", Set.of());
+    ALLOWED.put("stats", Set.of());
     ALLOWED.put("model", Set.of("common"));
     ALLOWED.put("plot", Set.of("common"));
     ALLOWED.put("data", Set.of("common"));
@@ -38,7 +39,8 @@ class ArchitectureTest {
         Set.of("backend", "backend.cpu", "backend.cuda", "backend.reference", "common"));
     ALLOWED.put("train", Set.of("backend", "config", "model", "data", "common"));
     ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
-    ALLOWED.put("report", Set.of("plot", "sweep", "train", "config", "model", "data", "common"));
+    ALLOWED.put(
+        "report", Set.of("stats", "plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
     ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,12 +22,27 @@ final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "Study folder (holds study.yaml).")
   Path dir;
 
+  @Option(
+      names = "--from-summary",
+      description =
+          "Rebuild only the statistics over seeds (stats_*.csv, report.md's statistics and"
+              + " observations, report.html's tables) from summary.csv, for a folder that keeps"
+              + " no run folders; summary.csv and the figures stay as they are.")
+  boolean fromSummary;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     for (Path study : StudyReport.studiesAt(dir)) {
+      if (fromSummary) {
+        int n = StudyReport.refreshFromSummary(study);
+        o.printf(
+            "report: %s (statistics from %d runs of summary.csv)%n",
+            study.resolve(StudyReport.REPORT_MD), n);
+        continue;
+      }
       StudyReport.Built b = StudyReport.write(study);
       o.printf(
           "report: %s (%d of %d runs%s)%n",

@@ -1,54 +1,41 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.MeanStd;
+import dev.depthlab.stats.Comparison;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 /**
- * The observations paragraph of one data set: the depth trends of the report's own numbers, stated
- * with those numbers and nothing more (no causes, no claims beyond the table).
+ * The observations paragraph of one data set: the differences between adjacent depths that survive
+ * the report's corrected tests, stated with their means, and for the rest that no difference was
+ * detected with the seeds at hand (no causes, no claims beyond the tables).
  */
 final class Observations {
   private Observations() {}
 
-  static String paragraph(String dataset, List<Integer> depths, List<List<RunRecord>> byDepth) {
+  static String paragraph(
+      String dataset,
+      List<Integer> depths,
+      List<List<RunRecord>> byDepth,
+      List<MetricStats> stats) {
     List<String> s = new ArrayList<>();
     int total = byDepth.stream().mapToInt(List::size).sum();
     if (total == 0) {
       return "No finished runs yet.";
     }
-    double[] test = means(byDepth, RunRecord::testAcc);
+    s.add(compared("Mean test accuracy on " + dataset, stat(stats, "test_acc")) + ".");
+    s.add(compared("Mean train accuracy", stat(stats, "train_acc")) + ".");
     s.add(
-        trend("Mean test accuracy on " + dataset, depths, test, "%.4f")
-            + beyondBest(depths, test)
-            + spreadVsNoise(byDepth, test));
-    s.add(trend("Mean train accuracy", depths, means(byDepth, RunRecord::trainAcc), "%.4f") + ".");
-    s.add(
-        trend("The gradient-norm mean", depths, means(byDepth, RunRecord::gradNormMean), "%.4g")
+        compared("The gradient-norm mean", stat(stats, "grad_norm_mean"))
             + "; "
-            + lower(trend("its CV", depths, means(byDepth, RunRecord::gradNormCv), "%.4f"))
+            + lower(compared("its CV", stat(stats, "grad_norm_cv")))
             + ".");
     s.add(
-        trend(
-                "The loss plateau epoch",
-                depths,
-                means(byDepth, r -> r.curve().plateauEpoch()),
-                "%.1f")
+        compared("The loss plateau epoch", stat(stats, "plateau_epoch"))
             + "; "
-            + lower(
-                trend(
-                    "the late-stage gain",
-                    depths,
-                    means(byDepth, r -> r.curve().lateGain()),
-                    "%.4f"))
+            + lower(compared("the late-stage gain", stat(stats, "late_gain")))
             + "; "
-            + lower(
-                trend(
-                    "the oscillation",
-                    depths,
-                    means(byDepth, r -> r.curve().oscillation()),
-                    "%.3g"))
+            + lower(compared("the oscillation", stat(stats, "loss_oscillation")))
             + ".");
     s.add(spikes(depths, byDepth));
     s.add(dead(depths, byDepth));
@@ -59,156 +46,138 @@ final class Observations {
     return String.join(" ", s);
   }
 
-  private static double[] means(List<List<RunRecord>> byDepth, ToDoubleFunction<RunRecord> v) {
-    double[] m = new double[byDepth.size()];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = MeanStd.ofFinite(ReportMarkdown.okOnly(byDepth.get(i)), v).mean();
-    }
-    return m;
+  private static MetricStats stat(List<MetricStats> stats, String column) {
+    return stats.stream().filter(m -> m.metric().column().equals(column)).findFirst().get();
   }
 
-  /** "X rises with depth, from a at depth 1 to b at depth 8" and the like. */
-  static String trend(String what, List<Integer> depths, double[] v, String f) {
-    List<Integer> idx = new ArrayList<>();
-    for (int i = 0; i < v.length; i++) {
-      if (Double.isFinite(v[i])) {
-        idx.add(i);
+  /**
+   * What the adjacent-depth comparisons of one metric support: the steps whose difference survives
+   * the Holm correction (both tests), with their means; for the rest, that no difference was
+   * detected with the seeds at hand, and the smallest difference those seeds could have detected.
+   */
+  static String compared(String what, MetricStats ms) {
+    List<Integer> depths = ms.depths();
+    String f = ms.metric().format();
+    List<String> rises = new ArrayList<>();
+    List<String> falls = new ArrayList<>();
+    List<String> none = new ArrayList<>();
+    double mddLo = Double.POSITIVE_INFINITY;
+    double mddHi = Double.NEGATIVE_INFINITY;
+    int nLo = Integer.MAX_VALUE;
+    int nHi = 0;
+    StringBuilder chain = null; // consecutive steps that differ the same way: "a at 1 to b at 2 to"
+    int chainSign = 0;
+    for (int i = 0; i < ms.pairs().size(); i++) {
+      Comparison c = ms.pairs().get(i);
+      int sign = c.x().n() > 0 && c.y().n() > 0 && c.differs() ? (c.diff() > 0 ? 1 : -1) : 0;
+      if (chain != null && sign != chainSign) {
+        (chainSign > 0 ? rises : falls).add(chain.toString());
+        chain = null;
+      }
+      if (c.x().n() == 0 || c.y().n() == 0) {
+        continue;
+      }
+      if (sign != 0) {
+        if (chain == null) {
+          chain = new StringBuilder(at(f, c.x().mean(), depths.get(i)));
+          chainSign = sign;
+        }
+        chain.append(" to ").append(at(f, c.y().mean(), depths.get(i + 1)));
+      } else {
+        none.add(depths.get(i) + "-" + depths.get(i + 1));
+        if (Double.isFinite(c.minimalDetectable())) {
+          mddLo = Math.min(mddLo, c.minimalDetectable());
+          mddHi = Math.max(mddHi, c.minimalDetectable());
+        }
+        nLo = Math.min(nLo, Math.min(c.x().n(), c.y().n()));
+        nHi = Math.max(nHi, Math.max(c.x().n(), c.y().n()));
       }
     }
-    if (idx.isEmpty()) {
-      return what + " is not available";
+    if (chain != null) {
+      (chainSign > 0 ? rises : falls).add(chain.toString());
     }
-    int a = idx.get(0);
-    int b = idx.get(idx.size() - 1);
-    if (idx.size() == 1) {
-      return what + " is " + ReportMarkdown.fmt(f, v[a]) + " at depth " + depths.get(a);
+    if (rises.isEmpty() && falls.isEmpty() && none.isEmpty()) {
+      return what + " has no pair of adjacent depths with runs to compare";
     }
-    boolean up = true;
-    boolean down = true;
-    boolean upOrLevel = true;
-    boolean downOrLevel = true;
-    boolean flat = true;
-    for (int k = 1; k < idx.size(); k++) {
-      String prev = ReportMarkdown.fmt(f, v[idx.get(k - 1)]);
-      String cur = ReportMarkdown.fmt(f, v[idx.get(k)]);
-      up &= v[idx.get(k)] > v[idx.get(k - 1)];
-      down &= v[idx.get(k)] < v[idx.get(k - 1)];
-      upOrLevel &= v[idx.get(k)] > v[idx.get(k - 1)] || prev.equals(cur);
-      downOrLevel &= v[idx.get(k)] < v[idx.get(k - 1)] || prev.equals(cur);
-      flat &= prev.equals(cur);
+    List<String> parts = new ArrayList<>();
+    if (!rises.isEmpty()) {
+      parts.add("rises from " + String.join(" and from ", rises));
     }
-    String from =
-        " from "
-            + ReportMarkdown.fmt(f, v[a])
-            + " at depth "
-            + depths.get(a)
-            + " to "
-            + ReportMarkdown.fmt(f, v[b])
-            + " at depth "
-            + depths.get(b);
-    if (flat) {
-      return what + " is " + ReportMarkdown.fmt(f, v[a]) + " at every depth";
+    if (!falls.isEmpty()) {
+      parts.add("falls from " + String.join(" and from ", falls));
     }
-    if (up) {
-      return what + " rises with every added depth," + from;
+    String claimed = parts.isEmpty() ? "" : what + " " + String.join("; it ", parts);
+    if (none.isEmpty()) {
+      return claimed + " (every adjacent step survives the Holm correction)";
     }
-    if (down) {
-      return what + " falls with every added depth," + from;
+    String seeds = (nLo == nHi ? Integer.toString(nLo) : nLo + "-" + nHi) + " seeds";
+    String detectable =
+        mddLo > mddHi
+            ? ""
+            : " (the smallest difference these seeds could detect: "
+                + ReportMarkdown.fmt(f, mddLo)
+                + (ReportMarkdown.fmt(f, mddLo).equals(ReportMarkdown.fmt(f, mddHi))
+                    ? ""
+                    : " to " + ReportMarkdown.fmt(f, mddHi))
+                + ")";
+    boolean all = claimed.isEmpty();
+    String where =
+        all && none.size() == ms.pairs().size()
+            ? "between any two adjacent depths"
+            : "for the depth step" + (none.size() > 1 ? "s " : " ") + joinAnd(none);
+    String noDiff = "no difference detected " + where + " with " + seeds + detectable;
+    if (all) {
+      return what
+          + ": "
+          + noDiff
+          + "; the means go from "
+          + ReportMarkdown.fmt(f, firstMean(ms))
+          + " at depth "
+          + depths.get(firstWith(ms))
+          + " to "
+          + ReportMarkdown.fmt(f, lastMean(ms))
+          + " at depth "
+          + depths.get(lastWith(ms));
     }
-    // level steps are equal at the printed precision
-    if (upOrLevel) {
-      return what + " never falls with added depth (some steps level)," + from;
-    }
-    if (downOrLevel) {
-      return what + " never rises with added depth (some steps level)," + from;
-    }
-    int hi = a;
-    int lo = a;
-    for (int i : idx) {
-      hi = v[i] > v[hi] ? i : hi;
-      lo = v[i] < v[lo] ? i : lo;
-    }
-    return what
-        + " goes"
-        + from
-        + ", not monotonically: highest "
-        + ReportMarkdown.fmt(f, v[hi])
-        + " at "
-        + depthsAt(idx, depths, v, f, v[hi])
-        + ", lowest "
-        + ReportMarkdown.fmt(f, v[lo])
-        + " at "
-        + depthsAt(idx, depths, v, f, v[lo]);
+    return claimed + "; " + noDiff;
   }
 
-  /** "depth 4" or "depths 4 and 8": every depth whose printed value equals {@code target}'s. */
-  private static String depthsAt(
-      List<Integer> idx, List<Integer> depths, double[] v, String f, double target) {
-    String t = ReportMarkdown.fmt(f, target);
-    List<String> at = new ArrayList<>();
-    for (int i : idx) {
-      if (ReportMarkdown.fmt(f, v[i]).equals(t)) {
-        at.add(Integer.toString(depths.get(i)));
-      }
-    }
-    if (at.size() == 1) {
-      return "depth " + at.get(0);
-    }
-    return "depths "
-        + String.join(", ", at.subList(0, at.size() - 1))
-        + " and "
-        + at.get(at.size() - 1);
+  private static String at(String f, double mean, int depth) {
+    return ReportMarkdown.fmt(f, mean) + " at depth " + depth;
   }
 
-  /** For accuracy: how far the depths beyond the best one stay from it. */
-  private static String beyondBest(List<Integer> depths, double[] v) {
-    int best = -1;
-    for (int i = 0; i < v.length; i++) {
-      if (Double.isFinite(v[i]) && (best < 0 || v[i] > v[best])) {
-        best = i;
+  private static int firstWith(MetricStats ms) {
+    for (int i = 0; i < ms.perDepth().size(); i++) {
+      if (ms.perDepth().get(i).n() > 0) {
+        return i;
       }
     }
-    double worstAfter = Double.NaN;
-    for (int i = best + 1; best >= 0 && i < v.length; i++) {
-      if (Double.isFinite(v[i])) {
-        worstAfter = Double.isNaN(worstAfter) ? v[i] : Math.min(worstAfter, v[i]);
-      }
-    }
-    if (Double.isNaN(worstAfter)) {
-      return "";
-    }
-    return "; beyond depth "
-        + depths.get(best)
-        + " ("
-        + ReportMarkdown.fmt("%.4f", v[best])
-        + ") it stays within "
-        + ReportMarkdown.fmt("%.4f", v[best] - worstAfter)
-        + " of it";
+    return 0;
   }
 
-  /** The spread of the depth means next to the largest std over seeds at any depth. */
-  private static String spreadVsNoise(List<List<RunRecord>> byDepth, double[] means) {
-    double hi = Double.NEGATIVE_INFINITY;
-    double lo = Double.POSITIVE_INFINITY;
-    double noise = 0;
-    for (int i = 0; i < means.length; i++) {
-      if (Double.isFinite(means[i])) {
-        hi = Math.max(hi, means[i]);
-        lo = Math.min(lo, means[i]);
-        noise =
-            Math.max(
-                noise,
-                MeanStd.ofFinite(ReportMarkdown.okOnly(byDepth.get(i)), RunRecord::testAcc).std());
+  private static int lastWith(MetricStats ms) {
+    for (int i = ms.perDepth().size() - 1; i >= 0; i--) {
+      if (ms.perDepth().get(i).n() > 0) {
+        return i;
       }
     }
-    if (!(hi >= lo)) {
-      return ".";
+    return 0;
+  }
+
+  private static double firstMean(MetricStats ms) {
+    return ms.perDepth().get(firstWith(ms)).mean();
+  }
+
+  private static double lastMean(MetricStats ms) {
+    return ms.perDepth().get(lastWith(ms)).mean();
+  }
+
+  /** "a", "a and b", "a, b and c". */
+  private static String joinAnd(List<String> xs) {
+    if (xs.size() == 1) {
+      return xs.get(0);
     }
-    return ". The depth means span "
-        + ReportMarkdown.fmt("%.4f", hi - lo)
-        + "; the largest std over seeds at one depth is "
-        + ReportMarkdown.fmt("%.4f", noise)
-        + ".";
+    return String.join(", ", xs.subList(0, xs.size() - 1)) + " and " + xs.get(xs.size() - 1);
   }
 
   private static String spikes(List<Integer> depths, List<List<RunRecord>> byDepth) {

@@ -84,6 +84,31 @@ public final class ReportHtml {
     return target;
   }
 
+  /**
+   * Rewrites the tables section of {@code studyDir}'s report.html from its report.md, leaving the
+   * figures, provenance and config sections as they are (for folders without run folders).
+   */
+  static void rewriteTables(Path studyDir) {
+    Path target = studyDir.resolve(FILE);
+    String html = read(target);
+    String open = "<section id=\"tables\">\n";
+    String close = "</section>\n<section id=\"figures\">";
+    int a = html.indexOf(open);
+    int b = html.indexOf(close);
+    if (a < 0 || b < a) {
+      throw new UserError(target + " has no tables section to rewrite");
+    }
+    Node doc =
+        Parser.builder()
+            .extensions(MARKDOWN)
+            .build()
+            .parse(read(studyDir.resolve(StudyReport.REPORT_MD)));
+    String tables =
+        HtmlRenderer.builder().extensions(MARKDOWN).escapeHtml(true).build().render(doc);
+    AtomicFiles.writeString(
+        target, html.substring(0, a + open.length()) + tables + html.substring(b));
+  }
+
   static String page(
       Path studyDir,
       String md,

@@ -1,6 +1,7 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.MeanStd;
+import dev.depthlab.common.UserError;
 import dev.depthlab.config.DiagnosticsConfig.GradStats;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
@@ -40,7 +41,7 @@ final class ReportMarkdown {
     md.append(
         "Every cell is the mean +- std over seeds (population std, as NumPy's default) of "
             + "each run's value; diverged runs are counted but left out of the means. The metrics are "
-            + "defined in docs/report.md; the per-run values are in summary.csv.\n");
+            + SUMMARY_NOTE);
     GradStats grad = cfg.diagnostics().gradStats();
     int epochs = cfg.training().epochs();
     if (!grad.equals(GradStats.ALL_EPOCHS)) {
@@ -49,13 +50,7 @@ final class ReportMarkdown {
     PublishedGradNorms pub = grad.hasPublished() ? PublishedGradNorms.load(grad.published()) : null;
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
-      List<List<RunRecord>> byDepth = new ArrayList<>();
-      for (int depth : depths) {
-        byDepth.add(
-            runs.stream()
-                .filter(r -> r.dataset().equals(d.label()) && r.depth() == depth)
-                .toList());
-      }
+      List<List<RunRecord>> byDepth = byDepth(runs, d.label(), depths);
       md.append("\n## ").append(d.label()).append("\n");
       accuracy(md, depths, byDepth);
       gradients(md, depths, byDepth, grad.fromEpoch() == 1 ? "epochs" : window(grad, epochs));
@@ -64,10 +59,59 @@ final class ReportMarkdown {
       }
       curves(md, depths, byDepth);
       dead(md, depths, byDepth);
-      md.append("\n### Observations\n\n");
-      md.append(Observations.paragraph(d.label(), depths, byDepth)).append("\n");
+      md.append(statsAndObservations(d.label(), depths, byDepth));
     }
     return md.toString();
+  }
+
+  /** A data set section's last part: the statistics over seeds and the observations. */
+  static String statsAndObservations(
+      String label, List<Integer> depths, List<List<RunRecord>> byDepth) {
+    StringBuilder md = new StringBuilder();
+    List<MetricStats> stats = MetricStats.all(depths, byDepth);
+    SeedStatsSection.append(md, depths, stats);
+    md.append("\n").append(OBSERVATIONS).append("\n\n");
+    md.append(Observations.paragraph(label, depths, byDepth, stats)).append("\n");
+    return md.toString();
+  }
+
+  static final String SUMMARY_NOTE =
+      "defined in docs/report.md; the per-run values are in summary.csv. Each data set's"
+          + " \"Statistics over seeds\" gives 95% confidence intervals and tests of adjacent"
+          + " depths; stats_depth.csv and stats_pairs.csv hold them for every metric.\n";
+  static final String OBSERVATIONS = "### Observations";
+  static final String SUMMARY_NOTE_OLD =
+      "defined in docs/report.md; the per-run values are in summary.csv.\n";
+
+  /**
+   * {@code old} (a report.md written from the same runs, by this or an earlier version) with the
+   * header's note and each data set's statistics and observations rebuilt from {@code runs}; every
+   * other table stays as it is. For study folders whose run folders are not kept.
+   */
+  static String refreshed(String old, StudyConfig cfg, List<RunRecord> runs) {
+    String md = old.replace(SUMMARY_NOTE_OLD, SUMMARY_NOTE);
+    List<Integer> depths = RunSpec.depthsOf(cfg);
+    for (DatasetSpec d : cfg.data().sets()) {
+      String head = "\n## " + d.label() + "\n";
+      int start = md.indexOf(head);
+      if (start < 0) {
+        throw new UserError("report.md has no section for data set " + d.label());
+      }
+      int end = md.indexOf("\n## ", start + head.length());
+      end = end < 0 ? md.length() : end;
+      String section = md.substring(start, end);
+      int cut = section.indexOf("\n" + SeedStatsSection.TITLE + "\n");
+      cut = cut < 0 ? section.indexOf("\n" + OBSERVATIONS + "\n") : cut;
+      if (cut < 0) {
+        throw new UserError("report.md's section " + d.label() + " has no observations");
+      }
+      String fresh =
+          section.substring(0, cut + 1)
+              + statsAndObservations(d.label(), depths, byDepth(runs, d.label(), depths))
+                  .substring(1);
+      md = md.substring(0, start) + fresh + md.substring(end);
+    }
+    return md;
   }
 
   private static String protocol(StudyConfig cfg, String hash) {
@@ -220,6 +264,16 @@ final class ReportMarkdown {
     }
   }
 
+  /** The runs of data set {@code label}, one list per depth in {@code depths}' order. */
+  static List<List<RunRecord>> byDepth(List<RunRecord> runs, String label, List<Integer> depths) {
+    List<List<RunRecord>> byDepth = new ArrayList<>();
+    for (int depth : depths) {
+      byDepth.add(
+          runs.stream().filter(r -> r.dataset().equals(label) && r.depth() == depth).toList());
+    }
+    return byDepth;
+  }
+
   static List<RunRecord> okOnly(List<RunRecord> rs) {
     return rs.stream().filter(RunRecord::ok).toList();
   }
@@ -229,7 +283,7 @@ final class ReportMarkdown {
     return bad == 0 ? Integer.toString(rs.size()) : rs.size() + " (" + bad + " diverged)";
   }
 
-  private static void row(StringBuilder md, int depth, String... cells) {
+  static void row(StringBuilder md, int depth, String... cells) {
     md.append("| ").append(depth);
     for (String c : cells) {
       md.append(" | ").append(c);

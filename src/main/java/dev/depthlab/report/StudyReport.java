@@ -64,12 +64,58 @@ public final class StudyReport {
       runs.add(r);
       runDirs.add(finished.get(i));
     }
+    if (finished.isEmpty() && hasRows(dir.resolve(SUMMARY_CSV))) {
+      // rebuilding would empty a summary whose runs are not here (a folder kept without them)
+      throw new UserError(
+          dir
+              + " has no finished run folders but its summary.csv has runs; refusing to overwrite"
+              + " it (`depthlab report --from-summary DIR` rebuilds the statistics from it)");
+    }
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
+    StatsCsv.write(dir, cfg, runs);
     Path report = dir.resolve(REPORT_MD);
     AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size()));
     List<Figure> figures = drawFigures(dir, cfg, runs);
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
+  }
+
+  /**
+   * Rebuilds the statistics over seeds (stats_depth.csv, stats_pairs.csv, report.md's statistics
+   * sections and observations, report.html's tables) of a study folder from its summary.csv, for
+   * folders that keep no run folders (the committed reference studies); summary.csv, the other
+   * tables, the figures and report.html's provenance stay as they are. Returns the runs read.
+   */
+  public static int refreshFromSummary(Path dir) {
+    StudyConfig cfg = StudyLock.read(dir);
+    String hash = StudyLock.storedHash(dir).orElseThrow();
+    Path summary = dir.resolve(SUMMARY_CSV);
+    Path report = dir.resolve(REPORT_MD);
+    if (!Files.isRegularFile(summary) || !Files.isRegularFile(report)) {
+      throw new UserError(dir + " has no " + SUMMARY_CSV + " and " + REPORT_MD + " to refresh");
+    }
+    List<RunRecord> runs = SummaryCsv.read(summary, hash);
+    String md;
+    try {
+      md = Files.readString(report);
+    } catch (IOException e) {
+      throw new UserError("cannot read " + report + ": " + e.getMessage());
+    }
+    String fresh = ReportMarkdown.refreshed(md, cfg, runs);
+    StatsCsv.write(dir, cfg, runs);
+    AtomicFiles.writeString(report, fresh);
+    if (Files.isRegularFile(dir.resolve(ReportHtml.FILE))) {
+      ReportHtml.rewriteTables(dir);
+    }
+    return runs.size();
+  }
+
+  private static boolean hasRows(Path summary) {
+    try (Stream<String> lines = Files.lines(summary)) {
+      return lines.skip(1).anyMatch(l -> !l.isBlank());
+    } catch (IOException e) {
+      return false; // absent or unreadable: nothing to protect
+    }
   }
 
   /**

@@ -1,10 +1,17 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.CsvFiles;
+import dev.depthlab.common.UserError;
 import dev.depthlab.train.RunFolder;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVRecord;
 
 /** summary.csv: one row per finished run; docs/report.md lists the columns. */
 public final class SummaryCsv {
@@ -87,6 +94,70 @@ public final class SummaryCsv {
             p.printRecord(row);
           }
         });
+  }
+
+  /**
+   * The runs of a summary.csv written by {@link #write}, as records carrying every column (no
+   * per-epoch series: {@code epochGradNorm} empty, {@code curves} null) and {@code configHash}.
+   */
+  static List<RunRecord> read(Path file, String configHash) {
+    List<RunRecord> runs = new ArrayList<>();
+    for (CSVRecord r : records(file)) {
+      int depth = Integer.parseInt(r.get("depth"));
+      double[] dead = new double[depth];
+      for (int l = 0; l < depth; l++) {
+        String v = r.isMapped("dead_h" + (l + 1)) ? r.get("dead_h" + (l + 1)) : "";
+        dead[l] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+      }
+      runs.add(
+          new RunRecord(
+              r.get("dataset"),
+              depth,
+              Long.parseLong(r.get("seed")),
+              configHash,
+              r.get("backend"),
+              r.get("precision"),
+              r.get("status"),
+              Integer.parseInt(r.get("epochs")),
+              d(r, "train_acc"),
+              d(r, "test_acc"),
+              d(r, "train_loss"),
+              d(r, "test_loss"),
+              d(r, "grad_norm_mean"),
+              d(r, "grad_norm_std"),
+              d(r, "grad_norm_cv"),
+              dead,
+              d(r, "wall_s"),
+              new CurveMetrics(
+                  d(r, "loss_first"),
+                  d(r, "loss_last"),
+                  d(r, "loss_trend"),
+                  d(r, "loss_oscillation"),
+                  Integer.parseInt(r.get("plateau_epoch")),
+                  d(r, "late_gain"),
+                  Integer.parseInt(r.get("spikes"))),
+              new double[0],
+              null));
+    }
+    return runs;
+  }
+
+  private static List<CSVRecord> records(Path file) {
+    try (Reader in = Files.newBufferedReader(file)) {
+      return CSVFormat.DEFAULT
+          .builder()
+          .setHeader()
+          .setSkipHeaderRecord(true)
+          .build()
+          .parse(in)
+          .getRecords();
+    } catch (IOException | UncheckedIOException e) {
+      throw new UserError("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static double d(CSVRecord r, String column) {
+    return Double.parseDouble(r.get(column));
   }
 
   private static String num(double v) {

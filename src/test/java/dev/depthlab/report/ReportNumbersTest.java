@@ -159,6 +159,19 @@ class ReportNumbersTest {
       }
       return out;
     }
+    if (t.title().startsWith("Statistics over seeds")) {
+      // the means and IQMs recomputed here (sort, drop n/4 each end); the bootstrap interval's
+      // own tests are BootstrapTest's, so here only its brackets around the mean
+      List<String> out = new ArrayList<>(List.of(d, Integer.toString(ok.size())));
+      String[][] cols = {{"test_acc", "%.4f"}, {"train_loss", "%.4g"}, {"grad_norm_mean", "%.4g"}};
+      for (int k = 0; k < cols.length; k++) {
+        String cell = row.get(2 + 2 * k);
+        String mean = fmt(cols[k][1], MeanStd.of(ok, cols[k][0]).mean());
+        out.add(cell.startsWith(mean + " [") ? cell : mean + " [...]");
+        out.add(fmt(cols[k][1], iqm(ok, cols[k][0])));
+      }
+      return out;
+    }
     fail("a table this test does not know, in " + t.dataset() + ": " + t.title());
     return null;
   }
@@ -214,6 +227,57 @@ class ReportNumbersTest {
         Math.abs(z) <= 2 ? "yes" : "no");
   }
 
+  private static double iqm(List<CSVRecord> rows, String column) {
+    double[] v =
+        rows.stream().mapToDouble(r -> Double.parseDouble(r.get(column))).sorted().toArray();
+    int cut = v.length / 4;
+    double sum = 0;
+    for (int i = cut; i < v.length - cut; i++) {
+      sum += v[i];
+    }
+    return sum / (v.length - 2 * cut);
+  }
+
+  /**
+   * An adjacent-depths row: the difference of means and P(deeper > shallower), recomputed from the
+   * summary with plain loops; "differs" agrees with the two adjusted p-values printed beside it.
+   */
+  private static List<String> expectedPairRow(List<CSVRecord> summary, Table t, List<String> row) {
+    String column =
+        switch (row.get(0)) {
+          case "test accuracy" -> "test_acc";
+          case "train loss" -> "train_loss";
+          case "gradient-norm mean" -> "grad_norm_mean";
+          default -> throw new AssertionError("unknown metric " + row.get(0));
+        };
+    String format = column.equals("test_acc") ? "%.4f" : "%.4g";
+    String[] ab = row.get(1).split(" vs ");
+    List<CSVRecord> a = rows(summary, t.dataset(), Integer.parseInt(ab[0]), true);
+    List<CSVRecord> b = rows(summary, t.dataset(), Integer.parseInt(ab[1]), true);
+    double diff = MeanStd.of(b, column).mean() - MeanStd.of(a, column).mean();
+    double wins = 0;
+    for (CSVRecord x : a) {
+      for (CSVRecord y : b) {
+        double dx = Double.parseDouble(x.get(column));
+        double dy = Double.parseDouble(y.get(column));
+        wins += dy > dx ? 1 : dy == dx ? 0.5 : 0;
+      }
+    }
+    List<String> out = new ArrayList<>(row);
+    String d = fmt(format, diff);
+    out.set(2, row.get(2).startsWith(d + " [") ? row.get(2) : d + " [...]");
+    out.set(3, fmt("%.2f", wins / (a.size() * b.size())));
+    boolean differs = adjusted(row.get(4)) < 0.05 && adjusted(row.get(5)) < 0.05;
+    out.set(9, differs ? "yes" : "no");
+    return out;
+  }
+
+  /** The Holm-adjusted p of a "p (adjusted)" cell. */
+  private static double adjusted(String cell) {
+    String a = cell.substring(cell.indexOf('(') + 1, cell.indexOf(')'));
+    return a.equals("<0.0001") ? 0 : Double.parseDouble(a);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"results/seed-study", "results/seed-study-gradnorm"})
   void everyTableNumberIsTheSummaryRecomputed(String dir) throws IOException {
@@ -224,6 +288,14 @@ class ReportNumbersTest {
     Map<String, TreeSet<String>> titles = new java.util.TreeMap<>();
     for (Table t : tables) {
       titles.computeIfAbsent(t.dataset(), k -> new TreeSet<>()).add(t.title().split(" \\(")[0]);
+      if (t.title().startsWith("Adjacent depths")) {
+        for (List<String> row : t.rows()) {
+          List<String> want = expectedPairRow(summary, t, row);
+          checks.add(() -> assertEquals(want, row, t.dataset() + ", " + t.title()));
+        }
+        checks.add(() -> assertEquals(12, t.rows().size(), t.dataset() + ": 3 metrics x 4 pairs"));
+        continue;
+      }
       TreeSet<Integer> depths = new TreeSet<>();
       for (List<String> row : t.rows()) {
         int depth = Integer.parseInt(row.get(0));
@@ -249,7 +321,13 @@ class ReportNumbersTest {
                   titles
                       .getOrDefault(set, new TreeSet<>())
                       .containsAll(
-                          List.of("Accuracy", "Gradient norm", "Loss curve", "Dead units")),
+                          List.of(
+                              "Accuracy",
+                              "Gradient norm",
+                              "Loss curve",
+                              "Dead units",
+                              "Statistics over seeds",
+                              "Adjacent depths")),
                   set + ": " + titles.get(set)));
     }
     assertAll(checks);
