@@ -42,6 +42,7 @@ class ArchitectureTest {
     ALLOWED.put(
         "report", Set.of("stats", "plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
+    ALLOWED.put("phase", Set.of("report", "plot", "sweep", "train", "config", "data", "common"));
     ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
         "cli",
@@ -51,6 +52,7 @@ class ArchitectureTest {
             "sweep",
             "bench",
             "signal",
+            "phase",
             "train",
             "backend",
             "backend.registry",

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       BackendsCommand.class,
       BenchCommand.class,
       SignalCommand.class,
+      PhaseCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,20 +1,13 @@
 package dev.depthlab.cli;
 
 import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
-import dev.depthlab.config.ConfigYaml;
-import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Preflight;
-import dev.depthlab.sweep.StudyLock;
-import dev.depthlab.sweep.Sweep;
 import dev.depthlab.sweep.Variant;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,86 +80,16 @@ final class SweepCommand implements Callable<Integer> {
             ? out
             : Path.of("results", Studies.load(config, "quick", Grid.firstOf(sets)).name());
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
-    boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
-    if (multirun && Files.isRegularFile(root.resolve(StudyLock.FILE))) {
-      throw new UserError(
-          root
-              + " holds a single study; a multirun writes one folder per "
-              + "combination: choose another --out DIR");
-    }
-    String backendName = variants.get(0).config().backend();
-    if (variants.stream().anyMatch(v -> !v.config().backend().equals(backendName))) {
-      throw new UserError("backend cannot vary within a sweep; run one sweep per backend");
-    }
-    Backend backend = BackendRegistry.standard().select(backendName, err::println);
-    for (Variant v : variants) {
-      Studies.requirePrecision(backend, v.config());
-    }
-    for (Variant v : variants) {
-      StudyLock.acquire(v.dir(), v.config());
-    }
-    Sweep.Plan plan = Sweep.plan(variants);
-    int jobs = this.jobs != null ? this.jobs : Sweep.defaultJobs(backend);
-    int threads = Sweep.threadsFor(plan, backend, jobs);
-    String name = variants.get(0).config().name();
-    if (multirun) {
-      o.printf(
-          "sweep %s: %d runs in %s, %d variants (a study folder each)%n",
-          name, plan.total(), root, variants.size());
-    } else {
-      o.printf(
-          "sweep %s (protocol %s): %d runs in %s%n",
-          name, ConfigYaml.shortHash(variants.get(0).config()), plan.total(), root);
-    }
-    if (plan.skipped() > 0) {
-      o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
-    }
-    if (!plan.todo().isEmpty()) {
-      boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
-      if (check) {
-        preflight(plan, backend, jobs, o);
-      }
-      o.printf(
-          "training %d runs on %s (%s), %d thread%s%n",
-          plan.todo().size(),
-          backend.name(),
-          variants.get(0).config().precision().key(),
-          threads,
-          threads == 1 ? "" : "s");
-      long start = System.nanoTime();
-      try (SweepProgress progress = SweepProgress.open(plan.todo().size(), common.quiet, o)) {
-        Sweep.execute(plan, backend, jobs, progress);
-      }
-      o.printf(
-          Locale.ROOT,
-          "trained %d runs in %s%n",
-          plan.todo().size(),
-          SweepProgress.clock((System.nanoTime() - start) / 1e9));
-    }
-    for (Variant v : variants) {
-      StudyReport.Built b = StudyReport.write(v.dir());
-      o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
-      o.printf("page: %s%n", b.html());
-    }
+    Backend backend = SweepRunner.prepare(variants, root, err);
+    SweepRunner.run(
+        variants,
+        root,
+        backend,
+        jobs,
+        preflight,
+        force ? SweepRunner.OnDivergence.REPORT : SweepRunner.OnDivergence.STOP,
+        common.quiet,
+        o);
     return 0;
-  }
-
-  private void preflight(Sweep.Plan plan, Backend backend, int jobs, PrintWriter o) {
-    var cfg = plan.variants().get(0).config();
-    o.printf(
-        "preflight: %d epochs of every data set and depth on seed %d%n",
-        Preflight.epochsFor(cfg.training().epochs()), cfg.seeds().get(0));
-    List<Preflight.Row> rows = Preflight.run(plan, backend, jobs);
-    o.print(Preflight.table(rows));
-    o.flush();
-    if (Preflight.anyDiverged(rows)) {
-      if (!force) {
-        throw new UserError(
-            "preflight: a depth diverged (see the table); fix the protocol "
-                + "(e.g. a smaller training.lr) or sweep anyway with --force",
-            UserError.FAILURE);
-      }
-      o.println("preflight: divergence found; sweeping anyway (--force)");
-    }
   }
 }

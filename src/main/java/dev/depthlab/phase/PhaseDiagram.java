@@ -1,0 +1,26 @@
+package dev.depthlab.phase;
+
+import dev.depthlab.plot.Figure;
+import dev.depthlab.sweep.Variant;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Builds a phase grid's outputs from its variants' run folders: phase.csv and its heatmaps. */
+public final class PhaseDiagram {
+  /** The folder below the grid's root that holds the heatmaps. */
+  public static final String FIGURES = "phase-figures";
+
+  private PhaseDiagram() {}
+
+  /** What was written: phase.csv, its cells and the heatmaps. */
+  public record Built(Path csv, List<PhaseTable.Cell> cells, List<Figure> figures) {}
+
+  /** Writes {@code root/phase.csv} and {@code root/phase-figures/phase-*.png|svg}. */
+  public static Built write(Path root, PhaseGrid grid, List<Variant> variants) {
+    List<PhaseTable.Cell> cells = PhaseTable.read(grid, variants);
+    Path csv = root.resolve(PhaseTable.FILE);
+    PhaseTable.write(csv, grid, cells);
+    List<Figure> figures = PhaseFigures.write(root.resolve(FIGURES), grid, cells);
+    return new Built(csv, cells, figures);
+  }
+}
