@@ -66,6 +66,14 @@ public interface Group extends AutoCloseable {
     return all.get(replica);
   }
 
+  /**
+   * Replaces every replica's parameters with {@code all} (replica order, shaped like the group's
+   * network), rounded to the group's precision; training and every later call continue from them.
+   * For diagnostics that probe the loss around the current point (the sharpness estimate) and put
+   * the parameters back: setting what {@link #allParameters} returned restores them bit for bit.
+   */
+  void setParameters(List<Parameters> all);
+
   /** Frees the group's resources; the group is unusable afterwards. */
   @Override
   void close();

@@ -199,6 +199,11 @@ class GradcheckRunTest {
     }
 
     @Override
+    public void setParameters(List<Parameters> all) {
+      inner.setParameters(all);
+    }
+
+    @Override
     public double[] predict(int replica, double[] inputs) {
       return inner.predict(replica, inputs);
     }

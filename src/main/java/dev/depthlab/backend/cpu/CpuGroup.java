@@ -164,6 +164,25 @@ final class CpuGroup implements Group {
   }
 
   @Override
+  public void setParameters(List<Parameters> all) {
+    if (all.size() != nets.length) {
+      throw new IllegalArgumentException(
+          all.size() + " parameter sets for a group of " + nets.length + " replicas");
+    }
+    for (int r = 0; r < nets.length; r++) {
+      Parameters p = all.get(r);
+      for (int l = 0; l < layers; l++) {
+        if (p.weights()[l].length != spec.net().fanIn(l) * spec.net().fanOut(l)
+            || p.biases()[l].length != spec.net().fanOut(l)) {
+          throw new IllegalArgumentException(
+              "parameters of layer " + l + " do not fit " + spec.net());
+        }
+      }
+      nets[r].load(p);
+    }
+  }
+
+  @Override
   public double[] predict(int replica, double[] inputs) {
     int n = Group.checkPredict(replica, inputs, nets.length, spec.net().inputs());
     double[] out = new double[n];

@@ -30,6 +30,9 @@ interface CpuNet {
 
   void parameters(Parameters out);
 
+  /** Replaces the parameters with {@code p}, rounded to this net's precision. */
+  void load(Parameters p);
+
   /**
    * The last step's batch accuracy: the fraction of its {@code count} samples whose prediction
    * (sigmoid of the output before that step's update, threshold 0.5 as in {@link #evaluate})

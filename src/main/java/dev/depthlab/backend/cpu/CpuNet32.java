@@ -132,7 +132,8 @@ final class CpuNet32 implements CpuNet {
     load(setup.initial());
   }
 
-  private void load(Parameters p) {
+  @Override
+  public void load(Parameters p) {
     for (int l = 0; l < layers; l++) {
       Floats.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
       Floats.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);

@@ -131,7 +131,8 @@ final class CpuNet64 implements CpuNet {
     load(setup.initial());
   }
 
-  private void load(Parameters p) {
+  @Override
+  public void load(Parameters p) {
     for (int l = 0; l < layers; l++) {
       System.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
       System.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);

@@ -828,6 +828,22 @@ final class CudaGroup implements Group {
     return out;
   }
 
+  /** One upload of the whole parameter buffer, as at construction. */
+  @Override
+  public void setParameters(List<Parameters> all) {
+    checkOpen();
+    if (all.size() != replicas) {
+      throw new IllegalArgumentException(
+          all.size() + " parameter sets for a group of " + replicas + " replicas");
+    }
+    double[] image = new double[paramCount];
+    for (int r = 0; r < replicas; r++) {
+      checkShape(all.get(r));
+      pack(all.get(r), r, image);
+    }
+    upload(params, image);
+  }
+
   /**
    * Replica {@code replica}'s outputs, {@link #PREDICT_CHUNK} points at a time: the evaluation's
    * forward pass (the same GEMM layout and bias_act) on that replica's blocks of the parameters,

@@ -170,6 +170,17 @@ final class ReferenceGroup implements Group {
   }
 
   @Override
+  public void setParameters(List<Parameters> all) {
+    if (all.size() != nets.length) {
+      throw new IllegalArgumentException(
+          all.size() + " parameter sets for a group of " + nets.length + " replicas");
+    }
+    for (int r = 0; r < nets.length; r++) {
+      nets[r].load(all.get(r));
+    }
+  }
+
+  @Override
   public void close() {
     // nothing to free: the arrays go with the group
   }

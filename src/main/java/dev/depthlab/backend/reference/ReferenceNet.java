@@ -296,6 +296,17 @@ final class ReferenceNet {
     }
   }
 
+  /** Replaces the parameters with a copy of {@code p}. */
+  void load(Parameters p) {
+    for (int l = 0; l < layers; l++) {
+      if (p.weights()[l].length != w[l].length || p.biases()[l].length != b[l].length) {
+        throw new IllegalArgumentException("parameters of layer " + l + " do not fit " + net);
+      }
+      System.arraycopy(p.weights()[l], 0, w[l], 0, w[l].length);
+      System.arraycopy(p.biases()[l], 0, b[l], 0, b[l].length);
+    }
+  }
+
   /** A copy of the current parameters. */
   Parameters parameters() {
     return new Parameters(w, b).copy();
