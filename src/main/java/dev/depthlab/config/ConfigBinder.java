@@ -279,7 +279,33 @@ final class ConfigBinder {
         steps,
         gradStats(s.child("grad_stats"), epochs),
         stepWeights(s, model),
-        snapshots(s.child("snapshots"), epochs));
+        snapshots(s.child("snapshots"), epochs),
+        sharpness(s.child("sharpness"), epochs));
+  }
+
+  /**
+   * {@code sharpness: {every: K, iterations: N}}; absent or empty: off. {@code every} is required
+   * when the section is there; 1000 iterations (2000 full-gradient passes an estimate) bound the
+   * cost.
+   */
+  private DiagnosticsConfig.Sharpness sharpness(Section s, int epochs) {
+    if (!s.has("every") && !s.has("iterations")) {
+      return DiagnosticsConfig.Sharpness.OFF;
+    }
+    if (!s.has("every")) {
+      throw origins.error(
+          s.keyNode("iterations"),
+          s.path("iterations") + ": needs " + s.path("every") + " beside it");
+    }
+    int every = intValue(s, "every", 0, v -> v >= 1 && v <= epochs, "must be in 1.." + epochs);
+    int iterations =
+        intValue(
+            s,
+            "iterations",
+            DiagnosticsConfig.Sharpness.DEFAULT_ITERATIONS,
+            v -> v >= 1 && v <= 1000,
+            "must be in 1..1000");
+    return new DiagnosticsConfig.Sharpness(every, iterations);
   }
 
   /**

@@ -33,10 +33,12 @@ final class ConfigSchema {
             "clip_eps",
             "output_gradient"));
     SECTIONS.put(
-        "diagnostics", List.of("every", "steps", "grad_stats", "step_weights", "snapshots"));
+        "diagnostics",
+        List.of("every", "steps", "grad_stats", "step_weights", "snapshots", "sharpness"));
     SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
     SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
+    SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
   }
 
   /**

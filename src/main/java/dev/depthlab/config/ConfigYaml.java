@@ -89,6 +89,12 @@ public final class ConfigYaml {
       line(y, 2, "every", Integer.toString(snap.every()));
       line(y, 2, "grid", Integer.toString(snap.grid()));
     }
+    DiagnosticsConfig.Sharpness sharp = c.diagnostics().sharpness();
+    if (sharp.on()) { // a later key: written only when on
+      y.append("  sharpness:\n");
+      line(y, 2, "every", Integer.toString(sharp.every()));
+      line(y, 2, "iterations", Integer.toString(sharp.iterations()));
+    }
     return y.toString();
   }
 

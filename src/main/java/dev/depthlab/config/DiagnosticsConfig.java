@@ -5,10 +5,22 @@ package dev.depthlab.config;
  * epoch), whether per-step loss, accuracy and gradient norm go to steps.csv, over which epochs a
  * run's gradient statistics are taken ({@code gradStats}), and which layer's parameters go to
  * step_weights.csv, how often ({@link StepWeights#OFF}: none), and when the decision boundary is
- * recorded to boundary.csv ({@code snapshots}).
+ * recorded to boundary.csv ({@code snapshots}), and how often the sharpness (the top eigenvalue of
+ * the training loss's Hessian) is estimated ({@code sharpness}).
  */
 public record DiagnosticsConfig(
-    int every, boolean steps, GradStats gradStats, StepWeights stepWeights, Snapshots snapshots) {
+    int every,
+    boolean steps,
+    GradStats gradStats,
+    StepWeights stepWeights,
+    Snapshots snapshots,
+    Sharpness sharpness) {
+
+  /** Without the sharpness estimate. */
+  public DiagnosticsConfig(
+      int every, boolean steps, GradStats gradStats, StepWeights stepWeights, Snapshots snapshots) {
+    this(every, steps, gradStats, stepWeights, snapshots, Sharpness.OFF);
+  }
 
   /** Gradient statistics over every epoch, no published table, no step-weights trace. */
   public DiagnosticsConfig(int every, boolean steps) {
@@ -64,6 +76,25 @@ public record DiagnosticsConfig(
 
     public boolean on() {
       return layer > 0;
+    }
+  }
+
+  /**
+   * {@code diagnostics.sharpness}: the top Hessian eigenvalue of the training objective after every
+   * {@code every}-th epoch (and after the last), by {@code iterations} power iterations ({@code
+   * every} 0: off).
+   */
+  public record Sharpness(int every, int iterations) {
+    public static final Sharpness OFF = new Sharpness(0, 0);
+    public static final int DEFAULT_ITERATIONS = 20;
+
+    public boolean on() {
+      return every > 0;
+    }
+
+    /** True when the estimate runs after {@code epoch} of a run of {@code epochs}. */
+    public boolean at(int epoch, int epochs) {
+      return on() && (epoch % every == 0 || epoch == epochs);
     }
   }
 }

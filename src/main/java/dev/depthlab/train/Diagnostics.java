@@ -13,7 +13,13 @@ final class Diagnostics {
   private Diagnostics() {}
 
   static EpochRecord epochRecord(
-      int epoch, StepLog log, int r, Evaluation eval, Parameters now, Parameters previous) {
+      int epoch,
+      StepLog log,
+      int r,
+      Evaluation eval,
+      Parameters now,
+      Parameters previous,
+      double sharpness) {
     int steps = log.steps();
     int layers = log.layers();
     double[] global = new double[steps];
@@ -52,7 +58,8 @@ final class Diagnostics {
           Double.NaN,
           none,
           none,
-          none);
+          none,
+          sharpness);
     }
     double[] weightNorm = new double[layers];
     double[] updateRatio = new double[layers];
@@ -81,7 +88,8 @@ final class Diagnostics {
         eval.testAccuracy()[r],
         weightNorm,
         updateRatio,
-        eval.deadFraction()[r].clone());
+        eval.deadFraction()[r].clone(),
+        sharpness);
   }
 
   static List<StepRecord> stepRecords(int epoch, StepLog log, int r) {

@@ -15,6 +15,9 @@ package dev.depthlab.train;
  *       weights at the previous diagnostic pass (or at initialisation).
  *   <li>{@code deadFraction[h]}: fraction of hidden layer h's units inactive on every training
  *       sample.
+ *   <li>{@code sharpness}: the top eigenvalue of the training objective's Hessian at the end of the
+ *       epoch ({@link Sharpness}), on the epochs {@code diagnostics.sharpness} asks for; NaN
+ *       otherwise.
  * </ul>
  */
 public record EpochRecord(
@@ -31,4 +34,5 @@ public record EpochRecord(
     double testAccuracy,
     double[] weightNorm,
     double[] updateRatio,
-    double[] deadFraction) {}
+    double[] deadFraction,
+    double sharpness) {}

@@ -58,7 +58,11 @@ public final class RunFolder {
       List<BoundarySnapshot> boundary,
       Provenance prov) {
     NetworkSpec net = result.spec().net();
-    writeEpochs(dir.resolve(EPOCHS_CSV), result.epochs(), net);
+    writeEpochs(
+        dir.resolve(EPOCHS_CSV),
+        result.epochs(),
+        net,
+        result.spec().config().diagnostics().sharpness().on());
     if (steps != null) {
       writeSteps(dir.resolve(STEPS_CSV), steps);
     }
@@ -143,8 +147,11 @@ public final class RunFolder {
     return root;
   }
 
-  /** The epochs.csv header for a network: layers are 1-based, l{L} is the output layer. */
-  public static List<String> epochHeader(NetworkSpec net) {
+  /**
+   * The epochs.csv header for a network: layers are 1-based, l{L} is the output layer; a last
+   * column {@code sharpness} when the run estimates it.
+   */
+  public static List<String> epochHeader(NetworkSpec net, boolean sharpness) {
     List<String> h =
         new ArrayList<>(
             List.of(
@@ -165,11 +172,15 @@ public final class RunFolder {
     for (int hdn = 1; hdn <= net.depth(); hdn++) {
       h.add("dead_h" + hdn);
     }
+    if (sharpness) {
+      h.add("sharpness");
+    }
     return h;
   }
 
-  private static void writeEpochs(Path file, List<EpochRecord> epochs, NetworkSpec net) {
-    List<String> header = epochHeader(net);
+  private static void writeEpochs(
+      Path file, List<EpochRecord> epochs, NetworkSpec net, boolean sharpness) {
+    List<String> header = epochHeader(net, sharpness);
     CsvFiles.write(
         file,
         header,
@@ -193,6 +204,9 @@ public final class RunFolder {
             }
             for (int h = 0; h < net.depth(); h++) {
               row.add(e.diagnosed() ? num(e.deadFraction()[h]) : "");
+            }
+            if (sharpness) {
+              row.add(Double.isNaN(e.sharpness()) ? "" : num(e.sharpness()));
             }
             p.printRecord(row);
           }

@@ -63,6 +63,7 @@ public final class Trainer {
     DiagnosticsConfig.StepWeights traced = cfg.diagnostics().stepWeights();
     int traceLayer = traced.on() ? traced.layer() - 1 : -1;
     DiagnosticsConfig.Snapshots snapshots = cfg.diagnostics().snapshots();
+    DiagnosticsConfig.Sharpness sharp = cfg.diagnostics().sharpness();
     // a boundary is a picture of the input plane: only data with two features has one
     BoundaryGrid[] grids = new BoundaryGrid[runs.size()];
     for (int r = 0; r < runs.size(); r++) {
@@ -114,9 +115,18 @@ public final class Trainer {
         boolean diagnose = epoch % every == 0 || epoch == epochs;
         Evaluation eval = diagnose ? group.evaluate() : null;
         List<Parameters> params = diagnose ? group.allParameters() : null;
+        double[] sharpness = new double[rN];
+        java.util.Arrays.fill(sharpness, Double.NaN);
+        if (sharp.at(epoch, epochs)) {
+          // probes the loss around the trained point and puts it back bit for bit
+          sharpness =
+              new Sharpness(group, rN, n, batch, batch, net.reduction(), cfg.precision())
+                  .estimate(sharp.iterations(), Sharpness.START_SEED);
+        }
         for (int r = 0; r < rN; r++) {
           Parameters now = diagnose ? params.get(r) : null;
-          EpochRecord rec = Diagnostics.epochRecord(epoch, log, r, eval, now, previous.get(r));
+          EpochRecord rec =
+              Diagnostics.epochRecord(epoch, log, r, eval, now, previous.get(r), sharpness[r]);
           if (diagnose) {
             previous.set(r, now);
           }
