@@ -24,6 +24,7 @@ import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
+import dev.depthlab.train.Sharpness;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -971,5 +972,134 @@ abstract class ParityChecks {
       }
     }
     return worst;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sharpness and setParameters
+
+  /**
+   * Sharpness tolerance, relative. The two backends' gradients differ by rounding (see {@link
+   * #gradTol}); the central difference divides that by its step, eps = h |theta| (h 1e-5 in fp64,
+   * 3e-3 in fp32), which amplifies it by about |g| / (eps |Hv|). Measured on the emulator at the
+   * time of writing: at most 9.5e-12 (fp64, tanh depth 2) and 5.3e-5 (fp32, tanh depth 8); 1e-8 and
+   * 1e-3 leave room for a GPU's cuBLAS summing in another order, while a wrong batch weight or a
+   * parameter not restored between probes is off by percents.
+   */
+  static double sharpTol(Precision p) {
+    return p == Precision.FP64 ? 1e-8 : 1e-3;
+  }
+
+  /**
+   * {@link Sharpness} on the device against the comparand: 3 replicas of the seed study's nets,
+   * both reductions, gradients over batches of 16 (56 = 3 x 16 + 8), 10 power iterations; and the
+   * parameters are back bit for bit afterwards.
+   */
+  @ParameterizedTest(name = "{0} {1} depth {2}")
+  @MethodSource("cases")
+  void sharpnessMatchesTheComparand(Precision p, Activation act, int depth) {
+    List<Executable> failures = new ArrayList<>();
+    double worst = 0;
+    int replicas = 3;
+    for (Reduction red : Reduction.values()) {
+      NetworkSpec spec = spec(act, depth, red);
+      GroupSpec gs = new GroupSpec(spec, p, BATCH, 8);
+      double[] ref;
+      try (Group g = COMPARAND.createGroup(gs, setups(spec, 0, replicas, true))) {
+        ref = new Sharpness(g, replicas, N_TRAIN, BATCH, BATCH, red, p).estimate(10, 3);
+      }
+      try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, 0, replicas, true))) {
+        List<Parameters> before = g.allParameters();
+        double[] got = new Sharpness(g, replicas, N_TRAIN, BATCH, BATCH, red, p).estimate(10, 3);
+        List<Parameters> after = g.allParameters();
+        for (int r = 0; r < replicas; r++) {
+          double e = Math.abs(got[r] - ref[r]) / Math.max(Math.abs(ref[r]), 1e-12);
+          worst = Math.max(worst, e);
+          String label = red.key() + " replica " + r;
+          double gr = got[r];
+          double rr = ref[r];
+          if (!(e <= sharpTol(p))) {
+            failures.add(() -> fail(vs(label + ": sharpness " + gr + " vs " + rr + ", rel " + e)));
+          }
+          for (int l = 0; l < spec.layers(); l++) {
+            int layer = l;
+            int rep = r;
+            failures.add(
+                () ->
+                    assertArrayEquals(
+                        before.get(rep).weights()[layer],
+                        after.get(rep).weights()[layer],
+                        0.0,
+                        vs(label + " layer " + layer + ": weights not restored")));
+          }
+        }
+      }
+    }
+    System.out.printf(
+        "sharpness %s %s depth %d on %s: max relative error %.3g%n",
+        p.key(), act.key(), depth, device().name(), worst);
+    assertAll(failures);
+  }
+
+  /**
+   * setParameters then allParameters gives back the same bits (values rounded to the precision
+   * first), and the gradients at the set point match the comparand's at the same point.
+   */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Precision.class)
+  void setParametersRoundTrips(Precision p) {
+    NetworkSpec spec = spec(Activation.TANH, 2, Reduction.MEAN);
+    GroupSpec gs = new GroupSpec(spec, p, BATCH, 8);
+    int replicas = 2;
+    Rng rng = new Rng(77);
+    List<Parameters> set = new ArrayList<>();
+    for (int r = 0; r < replicas; r++) {
+      Parameters q = Initializer.draw(spec, Init.XAVIER_NORMAL, 0.3, rng);
+      if (p == Precision.FP32) {
+        for (int l = 0; l < q.layers(); l++) {
+          roundToFloat(q.weights()[l]);
+          roundToFloat(q.biases()[l]);
+        }
+      }
+      set.add(q);
+    }
+    int[][] idx = batchIndices(replicas, 5);
+    Gradients ref;
+    try (Group g = COMPARAND.createGroup(gs, setups(spec, 0, replicas, true))) {
+      g.setParameters(set);
+      ref = g.gradients(idx);
+    }
+    List<Executable> failures = new ArrayList<>();
+    try (Group g = new CudaBackend(device()).createGroup(gs, setups(spec, 0, replicas, true))) {
+      g.setParameters(set);
+      List<Parameters> back = g.allParameters();
+      for (int r = 0; r < replicas; r++) {
+        for (int l = 0; l < spec.layers(); l++) {
+          int rep = r;
+          int layer = l;
+          failures.add(
+              () ->
+                  assertArrayEquals(
+                      set.get(rep).weights()[layer],
+                      back.get(rep).weights()[layer],
+                      0.0,
+                      vs("replica " + rep + " layer " + layer + " weights")));
+          failures.add(
+              () ->
+                  assertArrayEquals(
+                      set.get(rep).biases()[layer],
+                      back.get(rep).biases()[layer],
+                      0.0,
+                      vs("replica " + rep + " layer " + layer + " biases")));
+        }
+      }
+      compare(failures, "after setParameters", g.gradients(idx), ref, 0, p);
+    }
+    assertAll(failures);
+  }
+
+  private static void roundToFloat(double[] v) {
+    for (int k = 0; k < v.length; k++) {
+      v[k] = (float) v[k];
+    }
   }
 }
