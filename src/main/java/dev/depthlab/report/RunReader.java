@@ -54,11 +54,18 @@ public final class RunReader {
           j.path("timings").path("wall_s").asDouble(Double.NaN),
           CurveMetrics.of(column(cols, "batch_loss")),
           column(cols, "grad_norm_mean"),
-          curves(cols, depth));
+          curves(cols, depth),
+          sharpness(cols));
     } catch (IOException e) {
       throw new UserError(
           "cannot read run folder " + runDir + ": " + e.getMessage(), UserError.FAILURE);
     }
+  }
+
+  /** The sharpness column (NaN on epochs without an estimate), empty when the run has none. */
+  private static double[] sharpness(Columns cols) {
+    double[] v = cols.get("sharpness");
+    return v == null ? new double[0] : v.clone();
   }
 
   private static RunCurves curves(Columns cols, int depth) {

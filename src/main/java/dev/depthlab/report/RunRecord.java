@@ -4,7 +4,8 @@ package dev.depthlab.report;
  * What the report knows of one finished run, read back from its folder (run.json and epochs.csv):
  * the run's identity, its summary, its loss-curve metrics, its per-epoch mean gradient norm ({@code
  * epochGradNorm[e - 1]} for epoch e: the series any window's gradient statistics come from) and the
- * per-epoch series the figures draw.
+ * per-epoch series the figures draw, and its sharpness estimates ({@code epochSharpness[e - 1]},
+ * NaN on epochs without one; empty when the run estimated none).
  */
 public record RunRecord(
     String dataset,
@@ -26,7 +27,69 @@ public record RunRecord(
     double wallSeconds,
     CurveMetrics curve,
     double[] epochGradNorm,
-    RunCurves curves) {
+    RunCurves curves,
+    double[] epochSharpness) {
+
+  /** Without sharpness estimates. */
+  public RunRecord(
+      String dataset,
+      int depth,
+      long seed,
+      String configHash,
+      String backend,
+      String precision,
+      String status,
+      int epochs,
+      double trainAcc,
+      double testAcc,
+      double trainLoss,
+      double testLoss,
+      double gradNormMean,
+      double gradNormStd,
+      double gradNormCv,
+      double[] deadFraction,
+      double wallSeconds,
+      CurveMetrics curve,
+      double[] epochGradNorm,
+      RunCurves curves) {
+    this(
+        dataset,
+        depth,
+        seed,
+        configHash,
+        backend,
+        precision,
+        status,
+        epochs,
+        trainAcc,
+        testAcc,
+        trainLoss,
+        testLoss,
+        gradNormMean,
+        gradNormStd,
+        gradNormCv,
+        deadFraction,
+        wallSeconds,
+        curve,
+        epochGradNorm,
+        curves,
+        new double[0]);
+  }
+
+  /** Whether the run estimated its sharpness (diagnostics.sharpness on). */
+  public boolean hasSharpness() {
+    return epochSharpness.length > 0;
+  }
+
+  /** The last sharpness estimate that is a number, NaN when there is none. */
+  public double sharpnessLast() {
+    for (int e = epochSharpness.length - 1; e >= 0; e--) {
+      if (!Double.isNaN(epochSharpness[e])) {
+        return epochSharpness[e];
+      }
+    }
+    return Double.NaN;
+  }
 
   public boolean ok() {
     return "ok".equals(status);

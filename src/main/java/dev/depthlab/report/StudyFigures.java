@@ -11,6 +11,7 @@ import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
 import dev.depthlab.plot.HeatMap;
 import dev.depthlab.sweep.Grid;
+import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,10 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The figures of a study folder, drawn from its run files into {@code <study>/figures/}: per data
@@ -58,13 +62,13 @@ public final class StudyFigures {
     plannedBySet.forEach(
         (set, planned) -> {
           List<RunRecord> mine = runs.stream().filter(r -> r.dataset().equals(set)).toList();
-          tasks.add(() -> drawSet(out, set, planned, mine));
+          tasks.add(() -> drawSet(out, set, planned, mine, cfg));
         });
     return tasks;
   }
 
   private static List<Figure> drawSet(
-      Path out, String set, List<RunSpec> planned, List<RunRecord> runs) {
+      Path out, String set, List<RunSpec> planned, List<RunRecord> runs, StudyConfig cfg) {
     FigureCoverage cov = FigureCoverage.of(planned, runs);
     List<Integer> depths =
         new ArrayList<>(new TreeSet<>(planned.stream().map(RunSpec::depth).toList()));
@@ -184,7 +188,55 @@ public final class StudyFigures {
                     + " layers, one line per depth; drawn at each diagnostic epoch. "
                     + band
                     + n)));
+    if (cfg.diagnostics().sharpness().on()) {
+      f.add(writeSharpness(out, set, cov, depths, cfg.training().lr(), band + n));
+    }
     return f;
+  }
+
+  /**
+   * Sharpness per epoch, a line per depth, against the 2/lr line (dashed, grey) above which
+   * gradient descent on a quadratic of that curvature diverges (Cohen et al., 2021).
+   */
+  private static Figure writeSharpness(
+      Path out, String set, FigureCoverage cov, List<Integer> depths, double lr, String tail) {
+    List<Curve> curves = perEpoch(cov, depths, RunRecord::epochSharpness);
+    XYChart c =
+        epochChart(
+            "Sharpness per epoch, " + set,
+            "top Hessian eigenvalue of the training loss",
+            curves,
+            false);
+    int epochs = 1;
+    for (Curve cv : curves) {
+      epochs = Math.max(epochs, cv.x().length);
+    }
+    XYSeries edge =
+        c.addSeries(
+            "2/lr = " + RunFolder.num(2 / lr),
+            new double[] {0, epochs},
+            new double[] {2 / lr, 2 / lr});
+    edge.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+    edge.setMarker(SeriesMarkers.NONE);
+    edge.setLineColor(java.awt.Color.GRAY);
+    edge.setLineStyle(
+        new java.awt.BasicStroke(
+            2.0f,
+            java.awt.BasicStroke.CAP_BUTT,
+            java.awt.BasicStroke.JOIN_ROUND,
+            10f,
+            new float[] {7f, 5f},
+            0f));
+    return write(
+        out,
+        c,
+        new Figure(
+            "sharpness-" + set,
+            "Sharpness against 2/lr (" + set + ")",
+            "Top eigenvalue of the training objective's Hessian (diagnostics.sharpness), one line per"
+                + " depth, drawn at the epochs it was estimated; dashed: 2/lr, the edge of stability"
+                + " of gradient descent. "
+                + tail));
   }
 
   private static Figure writeHeatmap(

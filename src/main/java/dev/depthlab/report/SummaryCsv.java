@@ -19,6 +19,14 @@ public final class SummaryCsv {
 
   /** The header for runs whose deepest network has {@code maxDepth} hidden layers. */
   public static List<String> header(int maxDepth) {
+    return header(maxDepth, false);
+  }
+
+  /**
+   * With a last column {@code sharpness_last} when some run estimated its sharpness (absent
+   * otherwise, so the summaries of studies without it stay as they were).
+   */
+  public static List<String> header(int maxDepth, boolean sharpness) {
     List<String> h =
         new ArrayList<>(
             List.of(
@@ -47,15 +55,21 @@ public final class SummaryCsv {
       h.add("dead_h" + l);
     }
     h.add("wall_s");
+    if (sharpness) {
+      h.add("sharpness_last");
+    }
     return h;
   }
 
   public static void write(Path file, List<RunRecord> runs) {
     int maxDepth = 0;
+    boolean anySharpness = false;
     for (RunRecord r : runs) {
       maxDepth = Math.max(maxDepth, r.deadFraction().length);
+      anySharpness |= r.hasSharpness();
     }
-    List<String> header = header(maxDepth);
+    boolean sharpness = anySharpness;
+    List<String> header = header(maxDepth, sharpness);
     int depthCols = maxDepth;
     CsvFiles.write(
         file,
@@ -91,6 +105,9 @@ public final class SummaryCsv {
               row.add(l < r.deadFraction().length ? num(r.deadFraction()[l]) : "");
             }
             row.add(num(r.wallSeconds()));
+            if (sharpness) {
+              row.add(r.hasSharpness() ? num(r.sharpnessLast()) : "");
+            }
             p.printRecord(row);
           }
         });
@@ -137,7 +154,8 @@ public final class SummaryCsv {
                   d(r, "late_gain"),
                   Integer.parseInt(r.get("spikes"))),
               new double[0],
-              null));
+              null,
+              sharpnessLast(r)));
     }
     return runs;
   }
@@ -154,6 +172,14 @@ public final class SummaryCsv {
     } catch (IOException | UncheckedIOException e) {
       throw new UserError("cannot read " + file + ": " + e.getMessage());
     }
+  }
+
+  /** A one-element series holding sharpness_last, or none when the column is absent or empty. */
+  private static double[] sharpnessLast(CSVRecord r) {
+    if (!r.isMapped("sharpness_last") || r.get("sharpness_last").isEmpty()) {
+      return new double[0];
+    }
+    return new double[] {d(r, "sharpness_last")};
   }
 
   private static double d(CSVRecord r, String column) {
