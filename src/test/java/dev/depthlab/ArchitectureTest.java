@@ -40,7 +40,8 @@ class ArchitectureTest {
     ALLOWED.put("train", Set.of("backend", "config", "model", "data", "common"));
     ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
-        "report", Set.of("stats", "plot", "sweep", "train", "config", "model", "data", "common"));
+        "report",
+        Set.of("stats", "signal", "plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
     ALLOWED.put("phase", Set.of("report", "plot", "sweep", "train", "config", "data", "common"));
     ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
