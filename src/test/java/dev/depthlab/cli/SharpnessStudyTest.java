@@ -37,13 +37,7 @@ class SharpnessStudyTest {
   }
 
   private Path sweep(String name, String yaml) throws Exception {
-    Path config = tmp.resolve(name + ".yaml");
-    Files.writeString(config, yaml);
-    Path study = tmp.resolve(name);
-    CliTestSupport.Outcome o =
-        CliTestSupport.run("sweep", config.toString(), "--out", study.toString(), "--quiet");
-    assertEquals(0, o.code(), o.err());
-    return study;
+    return CliTestSupport.sweep(tmp, name, yaml);
   }
 
   @Test
