@@ -43,6 +43,7 @@ class ArchitectureTest {
         "report", Set.of("stats", "plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
     ALLOWED.put("phase", Set.of("report", "plot", "sweep", "train", "config", "data", "common"));
+    ALLOWED.put("cluster", Set.of("report", "sweep", "train", "config", "common"));
     ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
         "cli",
@@ -50,6 +51,7 @@ class ArchitectureTest {
             "report",
             "plot",
             "sweep",
+            "cluster",
             "bench",
             "signal",
             "phase",
