@@ -104,7 +104,8 @@ public final class Shards {
 
   /**
    * The shard of each cost, {@code count} shards: largest cost first (ties in input order) to the
-   * shard with the least load so far (ties: the lowest index). Deterministic.
+   * shard with the least load so far (ties: the fewest groups, then the lowest index).
+   * Deterministic.
    */
   public static int[] assign(double[] costs, int count) {
     Integer[] order = new Integer[costs.length];
@@ -114,16 +115,18 @@ public final class Shards {
     // Arrays.sort on objects is stable: equal costs keep input order
     Arrays.sort(order, Comparator.comparingDouble((Integer i) -> costs[i]).reversed());
     double[] load = new double[count];
+    int[] groups = new int[count];
     int[] shardOf = new int[costs.length];
     for (int i : order) {
       int least = 0;
       for (int s = 1; s < count; s++) {
-        if (load[s] < load[least]) {
+        if (load[s] < load[least] || (load[s] == load[least] && groups[s] < groups[least])) {
           least = s;
         }
       }
       shardOf[i] = least;
       load[least] += costs[i];
+      groups[least]++;
     }
     return shardOf;
   }
