@@ -73,8 +73,8 @@ final class MergeCommand implements Callable<Integer> {
                   + r.missingShards().stream().map(String::valueOf).collect(Collectors.joining(","))
                   + " (sbatch --array="
                   + r.missingShards().stream().map(String::valueOf).collect(Collectors.joining(","))
-                  + " SCRIPT), then merge again"
-              : "; rerun their shards, then merge again");
+                  + " SCRIPT), then merge again (the report comes with the last run)"
+              : "; rerun their shards, then merge again (the report comes with the last run)");
       return UserError.FAILURE;
     }
     return 0;

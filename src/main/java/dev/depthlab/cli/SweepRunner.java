@@ -122,6 +122,11 @@ final class SweepRunner {
           plan.todo().size(),
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
+    if (shard != null) {
+      // a shard holds part of the study: its report is the merged study's (depthlab merge)
+      o.printf("shard %s done: `depthlab merge` of the shards writes the report%n", shard);
+      return;
+    }
     for (Variant v : variants) {
       StudyReport.Built b = StudyReport.write(v.dir());
       o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());

@@ -30,9 +30,9 @@ import java.util.stream.Stream;
 /**
  * Joins shard folders ({@code depthlab sweep --shard I/N}) into one study folder: every finished
  * run folder copied in atomically (a temp folder, then one rename), study.yaml kept, summary and
- * report rebuilt by {@link StudyReport}. Everything is checked before anything is written: shards
- * of another protocol hash are refused. Merging the same shards again copies nothing and rewrites
- * nothing.
+ * report rebuilt by {@link StudyReport} once no run is missing. Everything is checked before
+ * anything is written: shards of another protocol hash are refused. Merging the same shards again
+ * copies nothing and rewrites nothing.
  */
 public final class ShardMerge {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -182,7 +182,9 @@ public final class ShardMerge {
           !copies.isEmpty()
               || !Files.isRegularFile(target.resolve(StudyReport.SUMMARY_CSV))
               || !Files.isRegularFile(target.resolve(StudyReport.REPORT_MD));
-      if (stale) {
+      // a partial study's report would be misleading (and its figures can lack data): the
+      // report comes with the last missing run
+      if (stale && missing.isEmpty()) {
         reports.add(StudyReport.write(target));
       }
     }
