@@ -93,6 +93,24 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void aMultirunsShardsMergeIntoOneFolderPerVariant() throws IOException {
+    String[] multi = {"--set", "training.lr=0.01,0.02", "--set", "seeds=[0]"};
+    Path local = tmp.resolve("local");
+    assertEquals(0, sweep(local, multi).code());
+    Path shards = tmp.resolve("shards");
+    for (int i = 0; i < 3; i++) {
+      List<String> a = new ArrayList<>(List.of(multi));
+      a.addAll(List.of("--shard", i + "/3"));
+      assertEquals(0, sweep(shards, a.toArray(String[]::new)).code());
+    }
+    Path merged = tmp.resolve("merged");
+    Outcome m = merge(merged, shardDirs(shards, 3));
+    assertEquals(0, m.code(), m.out() + m.err());
+    assertEquals(2, m.out().lines().filter(l -> l.startsWith("report: ")).count(), m.out());
+    StudyTrees.assertSameStudy(local, merged, Set.of());
+  }
+
+  @Test
   void aMissingShardIsNamedAndItsRerunCompletesTheMerge() throws IOException {
     Path shards = tmp.resolve("shards");
     for (int i : new int[] {0, 2}) {
