@@ -6,6 +6,7 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
+import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Sweep;
 import dev.depthlab.sweep.Variant;
@@ -61,11 +62,29 @@ final class SweepRunner {
       OnDivergence onDivergence,
       boolean quiet,
       PrintWriter o) {
+    run(variants, root, backend, jobsOption, preflight, onDivergence, quiet, null, o);
+  }
+
+  /** As above, only the runs of {@code shard} ({@link Shards}); null: every run. */
+  static void run(
+      List<Variant> variants,
+      Path root,
+      Backend backend,
+      Integer jobsOption,
+      Boolean preflight,
+      OnDivergence onDivergence,
+      boolean quiet,
+      Shards.Shard shard,
+      PrintWriter o) {
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     for (Variant v : variants) {
       StudyLock.acquire(v.dir(), v.config());
     }
     Sweep.Plan plan = Sweep.plan(variants);
+    if (shard != null) {
+      plan = Shards.restrict(plan, shard);
+      o.printf("shard %s: %d of the study's runs%n", shard, plan.total());
+    }
     int jobs = jobsOption != null ? jobsOption : Sweep.defaultJobs(backend);
     int threads = Sweep.threadsFor(plan, backend, jobs);
     String name = variants.get(0).config().name();
@@ -102,6 +121,11 @@ final class SweepRunner {
           "trained %d runs in %s%n",
           plan.todo().size(),
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
+    }
+    if (shard != null) {
+      // a shard holds part of the study: its report is the merged study's (depthlab merge)
+      o.printf("shard %s done: `depthlab merge` of the shards writes the report%n", shard);
+      return;
     }
     for (Variant v : variants) {
       StudyReport.Built b = StudyReport.write(v.dir());
