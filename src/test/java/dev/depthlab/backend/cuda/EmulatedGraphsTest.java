@@ -10,6 +10,7 @@ import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.bench.GpuPaths;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.UserError;
 import dev.depthlab.model.Activation;
@@ -203,7 +204,9 @@ class EmulatedGraphsTest {
     Case c = new Case(Activation.TANH, Reduction.SUM, 3, 8, 2, Precision.FP32, -1);
     NetworkSpec net = NetworkSpec.of(2, c.depth(), c.width(), c.act(), 0.01, c.red(), 1e-8);
     int steps = 3;
-    int perStep = 5 * (c.depth() + 1) + 2; // CudaGroup's class comment
+    // CudaGroup's class comment; bench prints the same arithmetic (GpuPaths)
+    int perStep = 5 * (c.depth() + 1) + 2;
+    assertEquals(perStep, GpuPaths.hostCallsPerStep(GpuPaths.STEPS, c.depth()));
     try (EmulatedDevice dev = NativeTools.emulatedDevice(EmulatedDevice.ThreadOrder.FORWARD, 0)) {
       GroupSpec gs = new GroupSpec(net, c.precision(), BATCH, steps);
       for (CudaBackend.Graphs mode : CudaBackend.Graphs.values()) {
