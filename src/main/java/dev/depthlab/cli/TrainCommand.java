@@ -51,7 +51,8 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
-    Backend backend = BackendRegistry.standard().select(cfg.backend(), err::println);
+    Backend backend =
+        BackendRegistry.standard(cfg.cuda().graphs()).select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     o.printf(

@@ -64,7 +64,8 @@ final class ConfigBinder {
         seeds(top),
         precision(top),
         choice(top, "backend", d.backend(), BACKENDS),
-        diagnostics(top.child("diagnostics"), training.epochs(), model));
+        diagnostics(top.child("diagnostics"), training.epochs(), model),
+        new CudaConfig(choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS)));
   }
 
   private String name(Section top) {

@@ -15,7 +15,15 @@ final class ConfigSchema {
     SECTIONS.put(
         "",
         List.of(
-            "name", "data", "model", "training", "seeds", "precision", "backend", "diagnostics"));
+            "name",
+            "data",
+            "model",
+            "training",
+            "seeds",
+            "precision",
+            "backend",
+            "diagnostics",
+            "cuda"));
     SECTIONS.put("data", List.of("sets", "n_train", "test", "noise"));
     SECTIONS.put("data.test", List.of("n", "seed_offset", "fraction"));
     SECTIONS.put(
@@ -41,6 +49,7 @@ final class ConfigSchema {
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
     SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
     SECTIONS.put("diagnostics.signal", List.of("draws", "batch"));
+    SECTIONS.put("cuda", List.of("graphs"));
   }
 
   /**
