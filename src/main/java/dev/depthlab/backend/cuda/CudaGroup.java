@@ -106,8 +106,11 @@ final class CudaGroup implements Group {
 
   private final Device dev;
 
-  /** Whether an epoch's steps run as one graph (see the class comment). */
-  private final boolean graphs;
+  /**
+   * Whether an epoch's steps run as one graph (see the class comment). Turned off for the rest of
+   * the group's life when a capture fails: the epoch then runs step by step, with a warning.
+   */
+  private boolean graphs;
 
   /** The epoch's steps noted by {@link #step} and not yet enqueued (graphs only). */
   private final List<NotedStep> noted = new ArrayList<>();
@@ -549,24 +552,44 @@ final class CudaGroup implements Group {
         epochGraph.graph().close();
         epochGraph = null;
       }
-      dev.beginCapture();
+      Device.Graph graph;
       try {
+        graph = capture(epoch);
+      } catch (RuntimeException e) {
+        // captured work never runs, so the epoch is still to do: step by step from here on
+        graphs = false;
+        System.err.println(
+            "depthlab: warning: CUDA graph capture failed ("
+                + e.getMessage()
+                + "); this group runs step by step (cuda.graphs: off avoids the attempt)");
         for (NotedStep s : epoch) {
           enqueueStep(s);
         }
-      } catch (RuntimeException | Error e) {
-        try {
-          dev.endCapture().close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw e;
+        return;
       }
-      epochGraph = new EpochGraph(order, orderStride, epoch, dev.endCapture());
+      epochGraph = new EpochGraph(order, orderStride, epoch, graph);
       captures++;
     }
     epochGraph.graph().launch();
     graphLaunches++;
+  }
+
+  /** Captures the steps' calls as one graph; a failed capture is ended before it is thrown. */
+  private Device.Graph capture(List<NotedStep> epoch) {
+    dev.beginCapture();
+    try {
+      for (NotedStep s : epoch) {
+        enqueueStep(s);
+      }
+    } catch (RuntimeException | Error e) {
+      try {
+        dev.endCapture().close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return dev.endCapture();
   }
 
   /** Graphs captured so far (0 with graphs off). */

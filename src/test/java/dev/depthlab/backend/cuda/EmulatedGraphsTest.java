@@ -1,10 +1,13 @@
 package dev.depthlab.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.StepLog;
 import dev.depthlab.bench.GpuPaths;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
@@ -52,6 +55,36 @@ class EmulatedGraphsTest extends GraphChecks {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A capture that fails (here: its instantiation, simulated) leaves the group step by step from
+   * then on, the failed epoch included: the same bits as a group that never tried.
+   */
+  @Test
+  void aFailedCaptureFallsBackToStepByStep() {
+    Case c = new Case(Activation.RELU, Reduction.MEAN, 2, 16, 3, Precision.FP64, -1);
+    NetworkSpec net = NetworkSpec.of(2, c.depth(), c.width(), c.act(), 0.01, c.red(), 1e-8);
+    int steps = (ParityChecks.N_TRAIN + BATCH - 1) / BATCH;
+    GroupSpec gs = new GroupSpec(net, c.precision(), BATCH, steps);
+    CountingDevice failing = CountingDevice.withGraphs(device());
+    failing.counts().failNextCapture.set(true);
+    try (CudaGroup eager = group(device(), CudaBackend.Graphs.OFF, gs, c);
+        CudaGroup fallen = group(failing, CudaBackend.Graphs.ON, gs, c)) {
+      assertTrue(fallen.usesGraphs());
+      for (int e = 0; e < EPOCHS; e++) {
+        int[][] order = orders(c.replicas(), e);
+        StepLog want = epoch(eager, order);
+        StepLog got = epoch(fallen, order);
+        assertArrayEquals(want.loss(), got.loss(), "epoch " + (e + 1) + ": loss");
+        assertArrayEquals(want.gradSq(), got.gradSq(), "epoch " + (e + 1) + ": gradSq");
+      }
+      assertFalse(fallen.usesGraphs(), "graphs off after the failed capture");
+      assertEquals(0, fallen.captures());
+      assertEquals(0, fallen.graphLaunches());
+      assertArrayEquals(
+          eager.allParameters().get(2).weights()[1], fallen.allParameters().get(2).weights()[1]);
     }
   }
 
