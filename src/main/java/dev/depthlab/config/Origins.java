@@ -26,7 +26,10 @@ final class Origins {
 
   /** Records that {@code node} and everything under it came from the override {@code raw}. */
   void markOverride(Node node, String raw) {
-    overrideOf.put(node, raw);
+    // a node seen before: an alias, possibly of a list that holds itself ("&a [*a]")
+    if (overrideOf.put(node, raw) != null) {
+      return;
+    }
     if (node instanceof MappingNode m) {
       for (NodeTuple t : m.getValue()) {
         markOverride(t.getKeyNode(), raw);

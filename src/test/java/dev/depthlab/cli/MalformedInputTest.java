@@ -185,6 +185,7 @@ class MalformedInputTest {
             set("--set through a scalar", "model.width.x=3"),
             set("--set a tag", "name=!!java.io.File x"),
             set("--set NaN", "training.lr=.nan"),
+            set("--set a list that holds itself", "model.depths=&a [1, *a]"),
             set("--set huge width", "model.width=100000000"),
             // command lines
             line("train without a config", "train"),
