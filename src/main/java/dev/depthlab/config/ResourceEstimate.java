@@ -41,6 +41,12 @@ public record ResourceEstimate(
   /** Rows of the CPU backend's evaluation chunks (CpuNet.EVAL_CHUNK). */
   static final int EVAL_CHUNK = 256;
 
+  /** Rows of the CUDA backend's reduction chunks (CudaGroup.CHUNK). */
+  static final int DEVICE_CHUNK = 64;
+
+  /** Points of the CUDA backend's predict buffers (CudaGroup.PREDICT_CHUNK). */
+  static final int PREDICT_CHUNK = 1024;
+
   /** Bytes a JVM object header and array length take, rounded up. */
   private static final int HEADER = 16;
 
@@ -102,16 +108,26 @@ public record ResourceEstimate(
     double snapshots = d.snapshots().every() == 0 ? 1 : epochs / d.snapshots().every() + 2;
     diagBytes += snapshots * (HEADER + 40 + grid * grid * 8);
 
-    // CUDA: parameters and gradients, a, z, dz of a batch, both data sets, the evaluation of a
-    // whole set at once (z of every layer, a of every hidden one), the per-step diagnostics
+    // CUDA (CudaGroup's allocations): parameters and gradients, a batch's a, z, dz and labels,
+    // both data sets, an epoch's sample order, the evaluation of a whole set at once (z of every
+    // layer, a of every hidden one) with its partial sums and dead-unit flags, the per-step
+    // diagnostics, the gradient-norm partial sums; and, once per group, the predict buffers
     double rows = Math.max(1, Math.max(nTrain, nTest));
+    double chunks = Math.ceil(rows / DEVICE_CHUNK);
     double device =
         r
-            * (2 * params * elem
-                + 3 * batch * (inputs + units) * elem
-                + (nTrain + nTest) * 3 * elem
-                + rows * (units + hidden) * elem
-                + stepsPerEpoch * (layers + 3) * 8);
+                * ((2 * params + batch * (inputs + 2 * units + 1)) * elem
+                    + 8 * batch
+                    + (nTrain + Math.max(1, nTest)) * 3 * elem
+                    + 4 * nTrain
+                    + rows * (units + hidden) * elem
+                    + 16 * chunks
+                    + 4 * hidden * Math.ceil(nTrain / DEVICE_CHUNK)
+                    + 8 * (stepsPerEpoch + 1) * (layers + 2)
+                    + 8 * (weights / DEVICE_CHUNK + layers)
+                    + 8 * (hidden + 8))
+            + PREDICT_CHUNK * (inputs + units + 1) * elem
+            + 4096; // the parameter-norm table and other buffers of a few bytes
 
     double stepFlops = 6 * weights * batch;
     double evalFlops = 2 * weights * (nTrain + nTest);

@@ -124,7 +124,10 @@ class ResourceEstimateTest {
     ResourceEstimate one = ResourceEstimate.forRun(c);
     ResourceEstimate four = ResourceEstimate.forGroup(c, 4);
     assertEquals(4 * one.hostBytes(), four.hostBytes(), 1e-6 * four.hostBytes());
-    assertEquals(4 * one.deviceBytes(), four.deviceBytes(), 1e-6 * four.deviceBytes());
+    // on the device, the predict buffers are the group's, once: a little under four runs
+    assertTrue(
+        four.deviceBytes() > 3 * one.deviceBytes() && four.deviceBytes() < 4 * one.deviceBytes(),
+        four.deviceBytes() + " against one run's " + one.deviceBytes());
   }
 
   /** 6 FLOP per weight and sample of a step, 2 per weight and point of a diagnostic pass. */
