@@ -6,6 +6,7 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
+import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Sweep;
@@ -49,6 +50,7 @@ final class SweepRunner {
     Backend backend = BackendRegistry.standard(graphs).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
+      ResourceCheck.requireFits(backend, v.config(), true);
     }
     return backend;
   }

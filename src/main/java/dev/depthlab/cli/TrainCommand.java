@@ -6,6 +6,7 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.report.RunFigures;
+import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.train.EpochRecord;
 import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
@@ -54,6 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     Backend backend =
         BackendRegistry.standard(cfg.cuda().graphs()).select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
+    ResourceCheck.requireFits(backend, cfg, false);
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     o.printf(
         "training %s on %s (%s): %s, %d epochs -> %s%n",
