@@ -20,17 +20,58 @@ public final class CudaBackend implements Backend {
   /** The most groups (so lanes) a sweep runs at once by default; see {@link #traits}. */
   public static final int MAX_DEFAULT_JOBS = 16;
 
+  /**
+   * The JVM system property choosing the training kernel path: {@code auto} (default; fused when
+   * the shape qualifies, see {@link FusedEpoch}), {@code fused} or {@code layered}.
+   */
+  public static final String KERNEL_PROPERTY = "depthlab.cuda.kernel";
+
+  /** Which kernels train a group's epochs (see {@link #KERNEL_PROPERTY}). */
+  public enum KernelPath {
+    AUTO,
+    FUSED,
+    LAYERED;
+
+    /** The key as written in the property. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@link #KERNEL_PROPERTY}'s value; a bad one is a user error (exit 2). */
+    public static KernelPath fromProperty() {
+      String v = System.getProperty(KERNEL_PROPERTY, "auto").trim();
+      for (KernelPath k : values()) {
+        if (k.key().equals(v)) {
+          return k;
+        }
+      }
+      throw new UserError(
+          KERNEL_PROPERTY + " must be auto, fused or layered, not '" + v + "'", UserError.USAGE);
+    }
+  }
+
   private final Supplier<Availability> probe;
   private final Supplier<Device> device;
+
+  /** Null: read {@link #KERNEL_PROPERTY} at each group's creation. */
+  private final KernelPath kernel;
 
   /** The real GPU, if this machine has a usable one (see {@link #availability}). */
   public CudaBackend() {
     this(JCudaDevice::probe, JCudaDevice::shared);
   }
 
-  /** Runs on the given device: the emulated device of the tests, which live in this package. */
+  /**
+   * Runs on the given device, the emulated device of the tests (which live in this package), on the
+   * layered path: the tests of the layered kernels stay on them whatever the shape.
+   */
   CudaBackend(Device device) {
-    this(() -> Availability.usable(device.details()), () -> device);
+    this(device, KernelPath.LAYERED);
+  }
+
+  /** Runs on the given device with the kernel path {@code kernel} (tests). */
+  CudaBackend(Device device, KernelPath kernel) {
+    this(() -> Availability.usable(device.details()), () -> device, kernel);
   }
 
   /**
@@ -38,8 +79,13 @@ public final class CudaBackend implements Backend {
    * once the probe says usable (tests: a probe that fails at a chosen step).
    */
   CudaBackend(Supplier<Availability> probe, Supplier<Device> device) {
+    this(probe, device, null);
+  }
+
+  private CudaBackend(Supplier<Availability> probe, Supplier<Device> device, KernelPath kernel) {
     this.probe = probe;
     this.device = device;
+    this.kernel = kernel;
   }
 
   @Override
@@ -70,7 +116,29 @@ public final class CudaBackend implements Backend {
 
   @Override
   public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
-    return new CudaGroup(device(), spec, replicas);
+    boolean fused = usesFused(kernel == null ? KernelPath.fromProperty() : kernel, spec);
+    return new CudaGroup(device(), spec, replicas, fused);
+  }
+
+  /**
+   * Whether a group of {@code spec} trains on the fused path under {@code path}: auto takes it when
+   * the shape qualifies ({@link FusedEpoch#qualifies}); fused insists (a shape that does not
+   * qualify is a user error, exit 2); layered never takes it.
+   */
+  static boolean usesFused(KernelPath path, GroupSpec spec) {
+    return switch (path) {
+      case LAYERED -> false;
+      case AUTO -> FusedEpoch.qualifies(spec);
+      case FUSED -> {
+        String why = FusedEpoch.whyNot(spec);
+        if (why != null) {
+          throw new UserError(
+              "cuda: " + KERNEL_PROPERTY + "=fused does not fit this network: " + why,
+              UserError.USAGE);
+        }
+        yield true;
+      }
+    };
   }
 
   /** The device groups run on; a failure (exit 1) with the probe's reason when unusable. */

@@ -206,7 +206,15 @@ final class CudaGroup implements Group {
 
   private boolean closed;
 
+  /** The fused path's epoch launch (see {@link FusedEpoch}); null on the layered path. */
+  private final FusedEpoch fused;
+
   CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
+    this(device, spec, setups, false);
+  }
+
+  /** With {@code fusedPath}, training epochs run as one fused launch (the shape must qualify). */
+  CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups, boolean fusedPath) {
     this.spec = spec;
     this.net = spec.net();
     this.replicas = setups.size();
@@ -337,6 +345,22 @@ final class CudaGroup implements Group {
       scratchDiag = alloc(8L * replicas * diagWidth);
       trace = traceSize == 0 ? 0 : alloc((long) traced.length * replicas * traceSize * elem);
       batchLaunches = new BatchLaunches();
+      fused =
+          fusedPath
+              ? new FusedEpoch(
+                  dev,
+                  spec,
+                  replicas,
+                  params,
+                  wOff,
+                  bOff,
+                  trainX,
+                  trainY,
+                  nTrain,
+                  diag,
+                  trace,
+                  this::alloc)
+              : null;
     } catch (RuntimeException | Error e) {
       try {
         release();
@@ -422,6 +446,9 @@ final class CudaGroup implements Group {
     steps = 0;
     tracedCount = 0;
     inEpoch = true;
+    if (fused != null) {
+      fused.begin();
+    }
   }
 
   @Override
@@ -446,6 +473,10 @@ final class CudaGroup implements Group {
                 + orderLengths[r]);
       }
     }
+    if (fused != null) {
+      fusedStep(offset, count, lr);
+      return;
+    }
     long slot = diag + 8L * steps * diagWidth;
     batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
     batchLaunches.update.run(lr);
@@ -457,9 +488,23 @@ final class CudaGroup implements Group {
     steps++;
   }
 
+  /** A step on the fused path: recorded, run by {@link #endEpoch} (the trace slots as above). */
+  private void fusedStep(int offset, int count, double lr) {
+    lifeSteps++;
+    boolean traceNow = traceSize > 0 && lifeSteps % spec.traceEvery() == 0;
+    fused.record(offset, count, lr, traceNow ? tracedCount : -1);
+    if (traceNow) {
+      traced[tracedCount++] = steps;
+    }
+    steps++;
+  }
+
   @Override
   public StepLog endEpoch() {
     checkOpen();
+    if (fused != null && inEpoch) {
+      fused.run(order, orderStride);
+    }
     inEpoch = false;
     double[] all = new double[replicas * maxSteps * diagWidth];
     dev.copyOut(diag, all); // the epoch's only device-to-host copy (with no layer traced)
