@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     CorePeak peak = peakGflops == null ? CorePeak.detect() : CorePeak.given(peakGflops);
     List<Backend> chosen = chooseBackends(out);
     out.printf(
-        "%-9s %-5s %5s %5s %5s %4s %12s %12s %12s %12s %8s %6s%n",
+        "%-12s %-5s %5s %5s %5s %4s %12s %12s %12s %12s %8s %6s %11s%n",
         "back",
         "prec",
         "depth",
@@ -113,7 +113,8 @@ final class BenchCommand implements Callable<Integer> {
         "min us/step",
         "cpu us/step",
         "GFLOP/s",
-        "%peak");
+        "%peak",
+        "launch/step");
     List<Timing> all =
         StepBench.timeGrid(
             chosen,
@@ -126,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
                 Point pt = t.point();
                 out.printf(
                     Locale.ROOT,
-                    "%-9s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f %8.2f %6s%n",
+                    "%-12s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f %8.2f %6s %11s%n",
                     t.backend(),
                     pt.precision().key(),
                     pt.depth(),
@@ -138,7 +139,10 @@ final class BenchCommand implements Callable<Integer> {
                     t.minMicros(),
                     t.cpuMicros(),
                     t.gflops(),
-                    percent(peak.fraction(t)));
+                    percent(peak.fraction(t)),
+                    Double.isNaN(t.launchesPerStep())
+                        ? "-"
+                        : String.format(Locale.ROOT, "%.2f", t.launchesPerStep()));
                 out.flush();
               }
 
@@ -146,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
               public void onSkipped(String backend, Point pt, String why) {
                 out.printf(
                     Locale.ROOT,
-                    "%-9s %-5s %5d %5d %5d %4d   skipped: %s%n",
+                    "%-12s %-5s %5d %5d %5d %4d   skipped: %s%n",
                     backend,
                     pt.precision().key(),
                     pt.depth(),
@@ -200,7 +204,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       Availability av = b.availability();
       if (av.usable()) {
-        chosen.add(b);
+        chosen.addAll(BackendRegistry.benchRows(b)); // cuda: a row per kernel path
       } else if (backend.equals(b.name())) {
         throw new UserError(b.name() + " backend unavailable: " + av.reason(), UserError.FAILURE);
       } else {

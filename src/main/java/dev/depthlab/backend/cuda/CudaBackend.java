@@ -56,6 +56,9 @@ public final class CudaBackend implements Backend {
   /** Null: read {@link #KERNEL_PROPERTY} at each group's creation. */
   private final KernelPath kernel;
 
+  /** Whether {@link #name} names the kernel path (the rows of {@code bench}, {@link #onPath}). */
+  private boolean named;
+
   /** The real GPU, if this machine has a usable one (see {@link #availability}). */
   public CudaBackend() {
     this(JCudaDevice::probe, JCudaDevice::shared);
@@ -90,7 +93,28 @@ public final class CudaBackend implements Backend {
 
   @Override
   public String name() {
-    return "cuda";
+    return kernel == null || !named ? "cuda" : "cuda-" + kernel.key();
+  }
+
+  /**
+   * This backend on the kernel path {@code path}, named {@code cuda-fused} or {@code cuda-layered}:
+   * {@code bench} times the two GPU paths as rows of their own.
+   */
+  public CudaBackend onPath(KernelPath path) {
+    CudaBackend b = new CudaBackend(probe, device, path);
+    b.named = true;
+    return b;
+  }
+
+  /**
+   * The layered path enqueues 5 (depth + 1) + 2 launches and cuBLAS calls a step (see {@link
+   * CudaGroup}); the fused path one launch an epoch.
+   */
+  @Override
+  public double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
+    KernelPath path = kernel == null ? KernelPath.fromProperty() : kernel;
+    boolean fused = path != KernelPath.LAYERED && FusedEpoch.qualifies(spec);
+    return fused ? 1.0 / stepsPerEpoch : 5.0 * spec.net().layers() + 2;
   }
 
   /** The probe's answer: usable only when every step a run needs has succeeded. */

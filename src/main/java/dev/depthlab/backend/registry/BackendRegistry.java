@@ -31,6 +31,18 @@ public final class BackendRegistry {
   }
 
   /**
+   * The rows {@code bench} times for a backend: the CUDA backend once per training kernel path
+   * ({@code cuda-fused}, {@code cuda-layered}), any other backend as itself.
+   */
+  public static List<Backend> benchRows(Backend b) {
+    if (b instanceof CudaBackend c) {
+      return List.of(
+          c.onPath(CudaBackend.KernelPath.FUSED), c.onPath(CudaBackend.KernelPath.LAYERED));
+    }
+    return List.of(b);
+  }
+
+  /**
    * The values {@code --backend} and the config's {@code backend:} accept: {@code auto} and the
    * name of every backend of {@link #standard} (a test holds the two lists together).
    */

@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.backend.cpu.CpuBackend;
+import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.Rng;
 import dev.depthlab.common.UserError;
 import dev.depthlab.model.Activation;
@@ -252,6 +254,57 @@ class EmulatedFusedParityTest {
     assertEquals(98_576, FusedEpoch.sharedBytes(b32, true));
     assertEquals(49_288, FusedEpoch.sharedBytes(b16, false));
     assertTrue(FusedEpoch.weightsFit(b32));
+  }
+
+  /**
+   * What bench prints as launches per step ({@link CudaBackend#launchesPerStep}) against the calls
+   * counted on the device over an epoch of 4 steps (the last one partial): the layered path's 5
+   * (depth + 1) + 2 a step, the fused path's one launch an epoch, which also copies in only twice
+   * (the order at beginEpoch, the step table at endEpoch) and reads the diagnostics once.
+   */
+  @Test
+  void launchesPerStepAreThoseCountedOnTheDevice() {
+    NetworkSpec spec = ParityChecks.spec(Activation.TANH, 3, Reduction.SUM);
+    GroupSpec gs = new GroupSpec(spec, Precision.FP64, BATCH, 4);
+    for (CudaBackend.KernelPath path :
+        List.of(CudaBackend.KernelPath.LAYERED, CudaBackend.KernelPath.FUSED)) {
+      CountingDevice dev = new CountingDevice(device());
+      CudaBackend backend = new CudaBackend(dev, path);
+      try (Group g = backend.createGroup(gs, setups(spec, 0, 2))) {
+        int[][] order = new int[2][N_TRAIN];
+        CountingDevice.Snapshot before = dev.counts().snapshot();
+        g.beginEpoch(order);
+        int steps = 0;
+        for (int off = 0; off < N_TRAIN; off += BATCH) {
+          g.step(off, Math.min(BATCH, N_TRAIN - off), 0.01);
+          steps++;
+        }
+        g.endEpoch();
+        CountingDevice.Snapshot d = dev.counts().snapshot().minus(before);
+        double perStep = (double) (d.launches() + d.gemms()) / steps;
+        assertEquals(
+            backend.launchesPerStep(gs, steps), perStep, 1e-12, path + " launches per step");
+        if (path == CudaBackend.KernelPath.FUSED) {
+          assertEquals(1, d.launches() + d.gemms(), "fused: one launch an epoch");
+          assertEquals(2, d.copiesIn(), "fused: the order and the step table");
+          assertEquals(1, d.copiesOut(), "fused: the diagnostics");
+        } else {
+          assertEquals(5 * 4 + 2, perStep, "layered: 5 (depth + 1) + 2");
+        }
+      }
+    }
+  }
+
+  /** bench times the CUDA backend as two rows, one per kernel path; other backends as they are. */
+  @Test
+  void benchHasARowPerGpuPath() {
+    List<String> names =
+        BackendRegistry.benchRows(new CudaBackend()).stream().map(b -> b.name()).toList();
+    assertEquals(List.of("cuda-fused", "cuda-layered"), names);
+    assertEquals(
+        List.of("cpu"),
+        BackendRegistry.benchRows(new CpuBackend()).stream().map(b -> b.name()).toList());
+    assertEquals("cuda", new CudaBackend().name());
   }
 
   /** The property: auto, fused and layered by name, anything else a one-line usage error. */
