@@ -504,7 +504,7 @@ step_bench() {
   section "bench: one SGD step, cuda vs cpu"
   para "\`./depthlab ${args[*]}\`: exit $rc. Median microseconds per lockstep step of all R" \
     "replicas; CSV: \`bench.csv\`."
-  cuda_rows=$({ grep -c '^cuda,' "$csv" 2>/dev/null || true; })
+  cuda_rows=$({ grep -c '^cuda-[a-z]*,' "$csv" 2>/dev/null || true; })
   if [ -f "$csv" ]; then
     bench_table "$csv" >>"$body"
     echo >>"$body"
@@ -520,7 +520,8 @@ step_bench() {
   fi
 }
 
-# The bench CSV as one markdown table: each shape's cuda and cpu time side by side.
+# The bench CSV as one markdown table: each shape's times on the two GPU paths (cuda-fused,
+# cuda-layered) and the cpu side by side, and the cpu's time over the faster GPU path's.
 bench_table() {
   awk -F, '
     NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
@@ -530,12 +531,14 @@ bench_table() {
       t[k, $c["backend"]] = $c["us_per_step"]
     }
     END {
-      print "| precision | depth | width | batch | R | cuda us/step | cpu us/step | cpu / cuda |"
-      print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+      print "| precision | depth | width | batch | R | cuda-fused us/step | cuda-layered us/step | cpu us/step | cpu / best cuda |"
+      print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
       for (i = 1; i <= n; i++) {
-        k = order[i]; g = t[k, "cuda"]; p = t[k, "cpu"]
-        printf "| %s | %s | %s | %s |\n", k, g == "" ? "-" : sprintf("%.1f", g),
-          p == "" ? "-" : sprintf("%.1f", p), (g == "" || p == "") ? "-" : sprintf("%.2fx", p / g)
+        k = order[i]; f = t[k, "cuda-fused"]; l = t[k, "cuda-layered"]; p = t[k, "cpu"]
+        g = (f != "" && (l == "" || f + 0 < l + 0)) ? f : l
+        printf "| %s | %s | %s | %s | %s |\n", k, f == "" ? "-" : sprintf("%.1f", f),
+          l == "" ? "-" : sprintf("%.1f", l), p == "" ? "-" : sprintf("%.1f", p),
+          (g == "" || p == "") ? "-" : sprintf("%.2fx", p / g)
       }
     }' "$1"
 }
