@@ -61,6 +61,10 @@ final class FusedEpoch {
       long diag,
       long trace,
       LongUnaryOperator alloc) {
+    String why = whyNot(spec);
+    if (why != null) {
+      throw new IllegalArgumentException("the fused path does not fit " + spec.net() + ": " + why);
+    }
     NetworkSpec net = spec.net();
     int layers = net.layers();
     int[] sizes = net.sizes();
