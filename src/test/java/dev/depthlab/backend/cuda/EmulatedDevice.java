@@ -48,6 +48,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Thread order</b>: a launch runs its blocks and threads {@link ThreadOrder#FORWARD
  *       forward}, {@link ThreadOrder#REVERSE in reverse} or {@link ThreadOrder#SHUFFLED shuffled};
  *       a race-free kernel gives the same bits in every order.
+ *   <li><b>Barriers and shared memory</b>: the kernels of a file that calls {@code __syncthreads}
+ *       (kernels/fused.cu) run block by block, a block's threads as fibers that meet at each
+ *       barrier, in the launch's thread order; a divergent {@code __syncthreads} fails the launch.
+ *       Dynamic shared memory ({@link #prepareWithSharedMemory}, at most {@link #MAX_SHARED} bytes,
+ *       refused at the call beyond) is filled with 0xFF (NaN) before each block, as a GPU leaves it
+ *       undefined (native/shim.h).
  *   <li><b>Red zones</b>: {@value #GUARD} bytes of 0xFF before and after every allocation (NaN in
  *       fp32 and fp64, so an out-of-bounds read poisons results), checked after every launch for
  *       the allocations its pointer arguments point into; an overwritten guard is reported with the
