@@ -18,7 +18,7 @@
 // step s's mean loss, each layer's squared weight-gradient norm, the batch accuracy (as
 // step_sums). trace[(slot * replicas + r) * (W + b of traceLayer)]: the traced layer after the
 // update (as copy_layer). weightsShared: 1 to keep the parameters in shared memory for the
-// launch (fused_shared_bytes in FusedEpoch.java gives the layout's size).
+// launch (FusedEpoch.sharedBytes gives the layout's size).
 template <typename T>
 __device__ void fused_epoch(T* params, const int* table, int layers, const T* x, const T* y,
                             int nTrain, const int* order, int orderStride, const double* steps,
