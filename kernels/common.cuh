@@ -63,6 +63,12 @@ __device__ __forceinline__ bool dl_inactive(double z, int act) {
   return act == DL_TANH ? fabs(z) >= DL_TANH_SATURATION : z <= 0.0;
 }
 
+// A block's dynamic shared memory (the launch's sharedMemBytes), as bytes named `name`; the host
+// emulator's shim.h defines its own.
+#ifndef DL_DYNAMIC_SHARED
+#define DL_DYNAMIC_SHARED(name) extern __shared__ __align__(16) unsigned char name[]
+#endif
+
 __device__ __forceinline__ int dl_thread_index() {
   return (int)(blockIdx.x * blockDim.x + threadIdx.x);
 }

@@ -19,4 +19,13 @@ public interface Backend {
    * initial parameters; the data then stays where the backend computes.
    */
   Group createGroup(GroupSpec spec, java.util.List<ReplicaSetup> replicas);
+
+  /**
+   * Device launches (kernels and library calls) per training step of a group of {@code spec} in
+   * epochs of {@code stepsPerEpoch} steps, for {@code bench}; NaN for a backend that launches
+   * nothing (the host backends).
+   */
+  default double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
+    return Double.NaN;
+  }
 }

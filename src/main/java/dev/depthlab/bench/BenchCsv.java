@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The CSV {@code depthlab bench} writes: one row per timed point, microseconds per step, achieved
- * GFLOP/s and the fraction of one core's peak (NaN for device backends or an unknown peak).
+ * GFLOP/s and the fraction of one core's peak (NaN for device backends or an unknown peak), and a
+ * GPU path's device launches per step (NaN on the host).
  */
 public final class BenchCsv {
   /** The columns, in order. */
@@ -25,7 +26,8 @@ public final class BenchCsv {
           "min_us_per_step",
           "cpu_us_per_step",
           "gflops",
-          "peak_fraction");
+          "peak_fraction",
+          "launches_per_step");
 
   private BenchCsv() {}
 
@@ -52,7 +54,8 @@ public final class BenchCsv {
                 CsvFiles.num(t.minMicros()),
                 CsvFiles.num(t.cpuMicros()),
                 CsvFiles.num(t.gflops()),
-                CsvFiles.num(peak.fraction(t)));
+                CsvFiles.num(peak.fraction(t)),
+                CsvFiles.num(t.launchesPerStep()));
           }
         });
   }

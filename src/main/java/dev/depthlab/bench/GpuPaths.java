@@ -1,11 +1,5 @@
 package dev.depthlab.bench;
 
-import dev.depthlab.backend.Availability;
-import dev.depthlab.backend.Backend;
-import dev.depthlab.backend.Group;
-import dev.depthlab.backend.GroupSpec;
-import dev.depthlab.backend.ReplicaSetup;
-import dev.depthlab.backend.Traits;
 import dev.depthlab.bench.StepBench.Point;
 import dev.depthlab.bench.StepBench.Timing;
 import java.util.ArrayList;
@@ -13,14 +7,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The CUDA per-layer path's two ways of enqueueing a step, as bench rows: {@link #STEPS} (every
- * kernel and cuBLAS call from the host, {@code cuda.graphs: off}) and {@link #GRAPHS} (an epoch's
- * calls captured once and launched as one CUDA graph per epoch, {@code cuda.graphs: on}); for each
- * timed point, the host calls per step and the host's CPU microseconds per step of both.
+ * The GPU paths as bench rows: the per-layer path step by step ({@link #STEPS}: every kernel and
+ * cuBLAS call from the host, {@code cuda.graphs: off}) and as graphs ({@link #GRAPHS}: an epoch's
+ * calls captured once and launched as one CUDA graph per epoch), and the fused path ({@link
+ * #FUSED}: one kernel launch an epoch); for each timed point, the host calls per step and the
+ * host's CPU microseconds per step of each.
  */
 public final class GpuPaths {
   /** The row of the step-by-step per-layer path. */
-  public static final String STEPS = "cuda";
+  public static final String STEPS = "cuda-layered";
+
+  /** The row of the fused path (one launch an epoch, {@code FusedEpoch}). */
+  public static final String FUSED = "cuda-fused";
 
   /** The row of the graph path. */
   public static final String GRAPHS = "cuda-graphs";
@@ -36,33 +34,8 @@ public final class GpuPaths {
   public static double hostCallsPerStep(String row, int depth) {
     return switch (row) {
       case STEPS -> 5.0 * (depth + 1) + 2;
-      case GRAPHS -> 1.0 / StepBench.STEPS_PER_EPOCH;
+      case GRAPHS, FUSED -> 1.0 / StepBench.STEPS_PER_EPOCH;
       default -> throw new IllegalArgumentException("not a GPU path row: " + row);
-    };
-  }
-
-  /** {@code backend} under another row name (every call but {@link Backend#name} forwarded). */
-  public static Backend named(Backend backend, String row) {
-    return new Backend() {
-      @Override
-      public String name() {
-        return row;
-      }
-
-      @Override
-      public Availability availability() {
-        return backend.availability();
-      }
-
-      @Override
-      public Traits traits() {
-        return backend.traits();
-      }
-
-      @Override
-      public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
-        return backend.createGroup(spec, replicas);
-      }
     };
   }
 
@@ -107,6 +80,6 @@ public final class GpuPaths {
   }
 
   private static boolean isGpuPath(String row) {
-    return row.equals(STEPS) || row.equals(GRAPHS);
+    return row.equals(STEPS) || row.equals(GRAPHS) || row.equals(FUSED);
   }
 }

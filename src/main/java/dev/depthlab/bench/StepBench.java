@@ -5,6 +5,7 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.common.Rng;
+import dev.depthlab.common.UserError;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.Init;
@@ -48,7 +49,8 @@ public final class StepBench {
   /**
    * A measured point: median and min wall-clock microseconds per lockstep step, and the median CPU
    * time of the calling thread per step (robust when other processes share the cores; for a GPU it
-   * counts only the host's work).
+   * counts only the host's work, its host microseconds per step), and the backend's device launches
+   * per step ({@link Backend#launchesPerStep}; NaN on the host).
    */
   public record Timing(
       String backend,
@@ -56,7 +58,19 @@ public final class StepBench {
       Point point,
       double medianMicros,
       double minMicros,
-      double cpuMicros) {
+      double cpuMicros,
+      double launchesPerStep) {
+    /** A timing without a launch count (host backends). */
+    public Timing(
+        String backend,
+        boolean onHost,
+        Point point,
+        double medianMicros,
+        double minMicros,
+        double cpuMicros) {
+      this(backend, onHost, point, medianMicros, minMicros, cpuMicros, Double.NaN);
+    }
+
     public double microsPerReplica() {
       return medianMicros / point.replicas();
     }
@@ -117,7 +131,14 @@ public final class StepBench {
             first
                 ? Math.min(FIRST_WARMUP_SECONDS, 10 * secondsPerPoint)
                 : Math.min(0.5, secondsPerPoint);
-        Timing t = time(b, pt, secondsPerPoint, warmup);
+        Timing t;
+        try {
+          t = time(b, pt, secondsPerPoint, warmup);
+        } catch (UserError e) {
+          // a backend that cannot take the shape (cuda-fused past its widths): a row that says so
+          listener.onSkipped(b.name(), pt, e.getMessage());
+          continue;
+        }
         first = false;
         all.add(t);
         listener.onTimed(t);
@@ -154,9 +175,8 @@ public final class StepBench {
         o[i] = i;
       }
     }
-    try (Group g =
-        backend.createGroup(
-            new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH), setups)) {
+    GroupSpec spec = new GroupSpec(net, pt.precision(), pt.batch(), STEPS_PER_EPOCH);
+    try (Group g = backend.createGroup(spec, setups)) {
       // learning rate 0: the parameters never move, so every step does the same work
       runFor(g, order, n, pt.batch(), warmupSeconds, new long[1]);
       double[] rounds = new double[ROUNDS];
@@ -175,7 +195,8 @@ public final class StepBench {
           pt,
           rounds[ROUNDS / 2],
           rounds[0],
-          cpu[ROUNDS / 2]);
+          cpu[ROUNDS / 2],
+          backend.launchesPerStep(spec, STEPS_PER_EPOCH));
     }
   }
 

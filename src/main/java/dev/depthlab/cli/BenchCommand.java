@@ -102,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
     CorePeak peak = peakGflops == null ? CorePeak.detect() : CorePeak.given(peakGflops);
     List<Backend> chosen = chooseBackends(out);
     out.printf(
-        "%-9s %-5s %5s %5s %5s %4s %12s %12s %12s %12s %8s %6s%n",
+        "%-12s %-5s %5s %5s %5s %4s %12s %12s %12s %12s %8s %6s %11s%n",
         "back",
         "prec",
         "depth",
@@ -114,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         "min us/step",
         "cpu us/step",
         "GFLOP/s",
-        "%peak");
+        "%peak",
+        "launch/step");
     List<Timing> all =
         StepBench.timeGrid(
             chosen,
@@ -127,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
                 Point pt = t.point();
                 out.printf(
                     Locale.ROOT,
-                    "%-9s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f %8.2f %6s%n",
+                    "%-12s %-5s %5d %5d %5d %4d %12.2f %12.2f %12.2f %12.2f %8.2f %6s %11s%n",
                     t.backend(),
                     pt.precision().key(),
                     pt.depth(),
@@ -139,7 +140,10 @@ final class BenchCommand implements Callable<Integer> {
                     t.minMicros(),
                     t.cpuMicros(),
                     t.gflops(),
-                    percent(peak.fraction(t)));
+                    percent(peak.fraction(t)),
+                    Double.isNaN(t.launchesPerStep())
+                        ? "-"
+                        : String.format(Locale.ROOT, "%.2f", t.launchesPerStep()));
                 out.flush();
               }
 
@@ -147,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
               public void onSkipped(String backend, Point pt, String why) {
                 out.printf(
                     Locale.ROOT,
-                    "%-9s %-5s %5d %5d %5d %4d   skipped: %s%n",
+                    "%-12s %-5s %5d %5d %5d %4d   skipped: %s%n",
                     backend,
                     pt.precision().key(),
                     pt.depth(),
@@ -201,15 +205,6 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The cuda backend with {@code cuda.graphs} set to {@code graphs}. */
-  private static Backend cuda(String graphs) {
-    for (Backend b : BackendRegistry.standard(graphs).all()) {
-      if (b.name().equals("cuda")) {
-        return b;
-      }
-    }
-    throw new IllegalStateException("the standard registry has no cuda backend");
-  }
-
   private List<Backend> chooseBackends(PrintWriter out) {
     List<Backend> chosen = new ArrayList<>();
     for (Backend b : BackendRegistry.standard().all()) {
@@ -217,12 +212,9 @@ final class BenchCommand implements Callable<Integer> {
         continue;
       }
       Availability av = b.availability();
-      if (av.usable() && b.name().equals("cuda")) {
-        // the per-layer path both ways: step by step and as one graph per epoch (docs/gpu.md)
-        chosen.add(GpuPaths.named(cuda("off"), GpuPaths.STEPS));
-        chosen.add(GpuPaths.named(cuda("on"), GpuPaths.GRAPHS));
-      } else if (av.usable()) {
-        chosen.add(b);
+      if (av.usable()) {
+        // cuda: a row per GPU path (fused, layered step by step, layered as graphs)
+        chosen.addAll(BackendRegistry.benchRows(b));
       } else if (backend.equals(b.name())) {
         throw new UserError(b.name() + " backend unavailable: " + av.reason(), UserError.FAILURE);
       } else {

@@ -21,13 +21,13 @@ class BenchCsvTest {
     Timing a =
         new Timing("cpu", true, new Point(2, 16, 32, 1, Precision.FP64), 0.1 + 0.2, 1.0 / 3, 7);
     Timing b =
-        new Timing("cuda", false, new Point(8, 64, 256, 10, Precision.FP32), 125.5, 99, 3e-3);
+        new Timing("cuda", false, new Point(8, 64, 256, 10, Precision.FP32), 125.5, 99, 3e-3, 0.02);
     Path csv = tmp.resolve("sub").resolve("bench.csv");
     BenchCsv.write(csv, List.of(a, b), CorePeak.given(40));
     List<String> lines = Files.readAllLines(csv);
     assertEquals(
         "backend,precision,depth,width,batch,replicas,us_per_step,us_per_step_per_replica,"
-            + "min_us_per_step,cpu_us_per_step,gflops,peak_fraction",
+            + "min_us_per_step,cpu_us_per_step,gflops,peak_fraction,launches_per_step",
         lines.get(0));
     assertEquals(3, lines.size());
     assertEquals(
@@ -43,6 +43,8 @@ class BenchCsvTest {
     assertEquals(flopsB, b.point().flops(), "the point's flops, counted by hand");
     assertEquals(flopsB / 125.5e-6 / 1e9, Double.parseDouble(r[10]), 1e-9, "flops / median time");
     assertEquals("NaN", r[11], "no device peak");
+    assertEquals(0.02, Double.parseDouble(r[12]), "the GPU path's launches per step");
+    assertEquals("NaN", lines.get(1).split(",")[12], "no launches on the host");
     String[] ra = lines.get(1).split(",");
     double gflopsA = a.point().flops() / ((0.1 + 0.2) * 1e-6) / 1e9;
     assertEquals(gflopsA, Double.parseDouble(ra[10]), 1e-9);

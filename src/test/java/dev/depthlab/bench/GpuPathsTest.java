@@ -32,14 +32,16 @@ class GpuPathsTest {
             new Timing("cpu", true, p, 900, 850, 880),
             new Timing(GpuPaths.STEPS, false, p, 400, 390, 380),
             new Timing(GpuPaths.GRAPHS, false, p, 60, 55, 4.5),
-            new Timing(GpuPaths.STEPS, false, q, 100, 95, 90));
+            new Timing(GpuPaths.STEPS, false, q, 100, 95, 90),
+            new Timing(GpuPaths.FUSED, false, q, 30, 28, 2.5));
     assertEquals(
         List.of(
             "fp64 depth 8 width 16 batch 32 R 10:"
-                + "  cuda 47.00 calls/step, 380.00 host us/step (400.00 us/step wall)"
+                + "  cuda-layered 47.00 calls/step, 380.00 host us/step (400.00 us/step wall)"
                 + "  cuda-graphs 0.02 calls/step, 4.50 host us/step (60.00 us/step wall)",
             "fp32 depth 1 width 16 batch 32 R 10:"
-                + "  cuda 12.00 calls/step, 90.00 host us/step (100.00 us/step wall)"),
+                + "  cuda-layered 12.00 calls/step, 90.00 host us/step (100.00 us/step wall)"
+                + "  cuda-fused 0.02 calls/step, 2.50 host us/step (30.00 us/step wall)"),
         GpuPaths.lines(t));
   }
 }

@@ -12,9 +12,10 @@ import java.util.function.Supplier;
 
 /**
  * The NVIDIA GPU backend: groups of replicas trained in lockstep on a {@link Device}, one
- * strided-batched cuBLAS GEMM per layer product for all replicas (see {@link CudaGroup}). With no
- * arguments it uses the real GPU ({@link JCudaDevice#shared}, opened by the availability probe);
- * tests pass a device of their own (the emulated device of src/test), or a probe of their own.
+ * strided-batched cuBLAS GEMM per layer product for all replicas (see {@link CudaGroup}), or, for
+ * small networks, one fused kernel launch per epoch ({@link FusedEpoch}). With no arguments it uses
+ * the real GPU ({@link JCudaDevice#shared}, opened by the availability probe); tests pass a device
+ * of their own (the emulated device of src/test), or a probe of their own.
  */
 public final class CudaBackend implements Backend {
   /** The most groups (so lanes) a sweep runs at once by default; see {@link #traits}. */
@@ -22,8 +23,8 @@ public final class CudaBackend implements Backend {
 
   /**
    * Whether a group runs each epoch's per-layer calls as one captured CUDA graph ({@code
-   * backend.cuda.graphs} in docs/config.md; see {@link CudaGroup}'s "Graphs"). The results are the
-   * same bits either way.
+   * cuda.graphs} in docs/config.md; see {@link CudaGroup}'s "Graphs"). The results are the same
+   * bits either way. The fused path launches once an epoch already and takes no graph.
    */
   public enum Graphs {
     /** On where the device supports graphs (every CUDA 12 GPU; the emulated device). */
@@ -49,9 +50,45 @@ public final class CudaBackend implements Backend {
     }
   }
 
+  /**
+   * The JVM system property choosing the training kernel path: {@code auto} (default; fused when
+   * the shape qualifies, see {@link FusedEpoch}), {@code fused} or {@code layered}.
+   */
+  public static final String KERNEL_PROPERTY = "depthlab.cuda.kernel";
+
+  /** Which kernels train a group's epochs (see {@link #KERNEL_PROPERTY}). */
+  public enum KernelPath {
+    AUTO,
+    FUSED,
+    LAYERED;
+
+    /** The key as written in the property. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** {@link #KERNEL_PROPERTY}'s value; a bad one is a user error (exit 2). */
+    public static KernelPath fromProperty() {
+      String v = System.getProperty(KERNEL_PROPERTY, "auto").trim();
+      for (KernelPath k : values()) {
+        if (k.key().equals(v)) {
+          return k;
+        }
+      }
+      throw new UserError(
+          KERNEL_PROPERTY + " must be auto, fused or layered, not '" + v + "'", UserError.USAGE);
+    }
+  }
+
   private final Supplier<Availability> probe;
   private final Supplier<Device> device;
   private final Graphs graphs;
+
+  /** Null: read {@link #KERNEL_PROPERTY} at each group's creation. */
+  private final KernelPath kernel;
+
+  /** Whether {@link #name} names the path (the rows of {@code bench}, {@link #onPath}). */
+  private final boolean named;
 
   /** The real GPU, if this machine has a usable one (see {@link #availability}). */
   public CudaBackend() {
@@ -60,17 +97,30 @@ public final class CudaBackend implements Backend {
 
   /** The real GPU, its groups running epochs as graphs as {@code graphs} says. */
   public CudaBackend(Graphs graphs) {
-    this(JCudaDevice::probe, JCudaDevice::shared, graphs);
+    this(JCudaDevice::probe, JCudaDevice::shared, graphs, null, false);
   }
 
-  /** Runs on the given device: the emulated device of the tests, which live in this package. */
+  /**
+   * Runs on the given device, the emulated device of the tests (which live in this package), on the
+   * layered path: the tests of the layered kernels stay on them whatever the shape.
+   */
   CudaBackend(Device device) {
     this(device, Graphs.AUTO);
   }
 
-  /** Runs on the given device, with graphs as {@code graphs} says. */
+  /** Runs on the given device on the layered path, with graphs as {@code graphs} says. */
   CudaBackend(Device device, Graphs graphs) {
-    this(() -> Availability.usable(device.details()), () -> device, graphs);
+    this(
+        () -> Availability.usable(device.details()),
+        () -> device,
+        graphs,
+        KernelPath.LAYERED,
+        false);
+  }
+
+  /** Runs on the given device with the kernel path {@code kernel} (tests), graphs auto. */
+  CudaBackend(Device device, KernelPath kernel) {
+    this(() -> Availability.usable(device.details()), () -> device, Graphs.AUTO, kernel, false);
   }
 
   /**
@@ -78,18 +128,25 @@ public final class CudaBackend implements Backend {
    * once the probe says usable (tests: a probe that fails at a chosen step).
    */
   CudaBackend(Supplier<Availability> probe, Supplier<Device> device) {
-    this(probe, device, Graphs.AUTO);
+    this(probe, device, Graphs.AUTO, null, false);
   }
 
-  private CudaBackend(Supplier<Availability> probe, Supplier<Device> device, Graphs graphs) {
+  private CudaBackend(
+      Supplier<Availability> probe,
+      Supplier<Device> device,
+      Graphs graphs,
+      KernelPath kernel,
+      boolean named) {
     this.probe = probe;
     this.device = device;
     this.graphs = graphs;
+    this.kernel = kernel;
+    this.named = named;
   }
 
-  /** This backend with graphs as {@code mode} says (same probe and device). */
+  /** This backend with graphs as {@code mode} says (same probe, device and kernel path). */
   public CudaBackend withGraphs(Graphs mode) {
-    return new CudaBackend(probe, device, mode);
+    return new CudaBackend(probe, device, mode, kernel, named);
   }
 
   /** The graphs setting of this backend. */
@@ -97,9 +154,35 @@ public final class CudaBackend implements Backend {
     return graphs;
   }
 
+  /**
+   * This backend on the kernel path {@code path}, named for {@code bench}'s rows: {@code
+   * cuda-fused}, {@code cuda-layered}, or {@code cuda-graphs} (layered with graphs on).
+   */
+  public CudaBackend onPath(KernelPath path) {
+    return new CudaBackend(probe, device, graphs, path, true);
+  }
+
   @Override
   public String name() {
-    return "cuda";
+    if (kernel == null || !named) {
+      return "cuda";
+    }
+    return kernel == KernelPath.LAYERED && graphs == Graphs.ON
+        ? "cuda-graphs"
+        : "cuda-" + kernel.key();
+  }
+
+  /**
+   * The layered path enqueues 5 (depth + 1) + 2 launches and cuBLAS calls a step (see {@link
+   * CudaGroup}); the fused path one launch an epoch.
+   */
+  @Override
+  public double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
+    KernelPath path = kernel == null ? KernelPath.fromProperty() : kernel;
+    boolean fused = path != KernelPath.LAYERED && FusedEpoch.qualifies(spec);
+    // graphs on: one graph launch an epoch (auto depends on the device; counted as step by step)
+    boolean oneLaunch = fused || graphs == Graphs.ON;
+    return oneLaunch ? 1.0 / stepsPerEpoch : 5.0 * spec.net().layers() + 2;
   }
 
   /** The probe's answer: usable only when every step a run needs has succeeded. */
@@ -125,20 +208,43 @@ public final class CudaBackend implements Backend {
 
   @Override
   public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
+    boolean fused = usesFused(kernel == null ? KernelPath.fromProperty() : kernel, spec);
     Device d = device();
     boolean useGraphs =
-        switch (graphs) {
-          case AUTO -> d.supportsGraphs();
-          case ON -> {
-            if (!d.supportsGraphs()) {
-              throw new UserError(
-                  "cuda: backend.cuda.graphs is on, but " + d.name() + " cannot capture graphs");
-            }
-            yield true;
-          }
-          case OFF -> false;
-        };
-    return new CudaGroup(d, spec, replicas, useGraphs);
+        !fused
+            && switch (graphs) {
+              case AUTO -> d.supportsGraphs();
+              case ON -> {
+                if (!d.supportsGraphs()) {
+                  throw new UserError(
+                      "cuda: cuda.graphs is on, but " + d.name() + " cannot capture graphs");
+                }
+                yield true;
+              }
+              case OFF -> false;
+            };
+    return new CudaGroup(d, spec, replicas, fused, useGraphs);
+  }
+
+  /**
+   * Whether a group of {@code spec} trains on the fused path under {@code path}: auto takes it when
+   * the shape qualifies ({@link FusedEpoch#qualifies}); fused insists (a shape that does not
+   * qualify is a user error, exit 2); layered never takes it.
+   */
+  static boolean usesFused(KernelPath path, GroupSpec spec) {
+    return switch (path) {
+      case LAYERED -> false;
+      case AUTO -> FusedEpoch.qualifies(spec);
+      case FUSED -> {
+        String why = FusedEpoch.whyNot(spec);
+        if (why != null) {
+          throw new UserError(
+              "cuda: " + KERNEL_PROPERTY + "=fused does not fit this network: " + why,
+              UserError.USAGE);
+        }
+        yield true;
+      }
+    };
   }
 
   /** The device groups run on; a failure (exit 1) with the probe's reason when unusable. */

@@ -239,16 +239,23 @@ final class CudaGroup implements Group {
 
   private boolean closed;
 
+  /** The fused path's epoch launch (see {@link FusedEpoch}); null on the layered path. */
+  private final FusedEpoch fused;
+
   CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
-    this(device, spec, setups, false);
+    this(device, spec, setups, false, false);
   }
 
-  /** With {@code graphs}, epochs run as captured graphs (the device must support them). */
-  CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups, boolean graphs) {
-    if (graphs && !device.supportsGraphs()) {
+  /**
+   * With {@code fusedPath}, training epochs run as one fused launch (the shape must qualify);
+   * otherwise, with {@code graphs}, as captured graphs (the device must support them).
+   */
+  CudaGroup(
+      Device device, GroupSpec spec, List<ReplicaSetup> setups, boolean fusedPath, boolean graphs) {
+    if (graphs && !fusedPath && !device.supportsGraphs()) {
       throw new IllegalArgumentException(device.name() + " cannot capture graphs");
     }
-    this.graphs = graphs;
+    this.graphs = graphs && !fusedPath; // the fused path launches once an epoch already
     this.spec = spec;
     this.net = spec.net();
     this.replicas = setups.size();
@@ -379,6 +386,22 @@ final class CudaGroup implements Group {
       scratchDiag = alloc(8L * replicas * diagWidth);
       trace = traceSize == 0 ? 0 : alloc((long) traced.length * replicas * traceSize * elem);
       batchLaunches = new BatchLaunches();
+      fused =
+          fusedPath
+              ? new FusedEpoch(
+                  dev,
+                  spec,
+                  replicas,
+                  params,
+                  wOff,
+                  bOff,
+                  trainX,
+                  trainY,
+                  nTrain,
+                  diag,
+                  trace,
+                  this::alloc)
+              : null;
     } catch (RuntimeException | Error e) {
       try {
         release();
@@ -465,6 +488,9 @@ final class CudaGroup implements Group {
     steps = 0;
     tracedCount = 0;
     inEpoch = true;
+    if (fused != null) {
+      fused.begin();
+    }
   }
 
   @Override
@@ -488,6 +514,10 @@ final class CudaGroup implements Group {
                 + ") outside its order of "
                 + orderLengths[r]);
       }
+    }
+    if (fused != null) {
+      fusedStep(offset, count, lr);
+      return;
     }
     lifeSteps++;
     int record = -1;
@@ -607,9 +637,23 @@ final class CudaGroup implements Group {
     return graphs;
   }
 
+  /** A step on the fused path: recorded, run by {@link #endEpoch} (the trace slots as above). */
+  private void fusedStep(int offset, int count, double lr) {
+    lifeSteps++;
+    boolean traceNow = traceSize > 0 && lifeSteps % spec.traceEvery() == 0;
+    fused.record(offset, count, lr, traceNow ? tracedCount : -1);
+    if (traceNow) {
+      traced[tracedCount++] = steps;
+    }
+    steps++;
+  }
+
   @Override
   public StepLog endEpoch() {
     checkOpen();
+    if (fused != null && inEpoch) {
+      fused.run(order, orderStride);
+    }
     launchNoted();
     inEpoch = false;
     double[] all = new double[replicas * maxSteps * diagWidth];

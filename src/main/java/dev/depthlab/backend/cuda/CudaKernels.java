@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class CudaKernels {
   /** Every file of kernels/, headers first. */
-  static final List<String> SOURCES = List.of("rules.cuh", "common.cuh", "train.cu", "eval.cu");
+  static final List<String> SOURCES =
+      List.of("rules.cuh", "common.cuh", "train.cu", "eval.cu", "fused.cu");
 
   /** The name NVRTC gives the root program (and {@link #writeProgram} its file). */
   static final String ROOT_NAME = "depthlab.cu";

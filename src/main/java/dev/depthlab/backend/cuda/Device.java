@@ -82,6 +82,19 @@ public interface Device extends AutoCloseable {
   Launcher prepare(String name, int block, Object... args);
 
   /**
+   * {@link #prepare} for a kernel that uses {@code sharedBytes} of dynamic shared memory per block
+   * (the fused kernel, kernels/fused.cu); more than 48 KiB needs the device's opt-in, which the
+   * device arranges. A device without dynamic shared memory supports only 0.
+   */
+  default Launcher prepareWithSharedMemory(
+      String name, int block, int sharedBytes, Object... args) {
+    if (sharedBytes == 0) {
+      return prepare(name, block, args);
+    }
+    throw new UnsupportedOperationException(name() + ": no dynamic shared memory for " + name);
+  }
+
+  /**
    * A kernel launch prepared by {@link #prepare}. Setters change one argument (its type fixed at
    * preparation); {@link #enqueue} enqueues the kernel with the current values, which are read at
    * that moment, so later sets never change work already enqueued. Used by one thread at a time.

@@ -22,6 +22,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
@@ -626,6 +627,15 @@ public final class JCudaDevice implements Device {
     return root.endCapture();
   }
 
+  @Override
+  public Launcher prepareWithSharedMemory(
+      String kernel, int block, int sharedBytes, Object... args) {
+    return root.prepareWithSharedMemory(kernel, block, sharedBytes, args);
+  }
+
+  /** Dynamic shared memory of a block without the opt-in attribute. */
+  private static final int SHARED_WITHOUT_OPT_IN = 48 * 1024;
+
   /** Waits for every lane (the whole context). */
   @Override
   public void synchronize() {
@@ -948,7 +958,31 @@ public final class JCudaDevice implements Device {
     @Override
     public Launcher prepare(String kernel, int block, Object... args) {
       enter();
-      return new JCudaLauncher(kernel, function(kernel), block, args);
+      return new JCudaLauncher(kernel, function(kernel), block, 0, args);
+    }
+
+    /** Past 48 KiB, the function's opt-in attribute first (cuFuncSetAttribute). */
+    @Override
+    public Launcher prepareWithSharedMemory(
+        String kernel, int block, int sharedBytes, Object... args) {
+      enter();
+      CUfunction fn = function(kernel);
+      if (sharedBytes > SHARED_WITHOUT_OPT_IN) {
+        int rc =
+            JCudaDriver.cuFuncSetAttribute(
+                fn,
+                CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+                sharedBytes);
+        if (rc != CUresult.CUDA_SUCCESS) {
+          throw new IllegalStateException(
+              kernel
+                  + ": "
+                  + sharedBytes
+                  + " bytes of shared memory refused: "
+                  + CUresult.stringFor(rc));
+        }
+      }
+      return new JCudaLauncher(kernel, fn, block, sharedBytes, args);
     }
 
     /**
@@ -960,13 +994,15 @@ public final class JCudaDevice implements Device {
       private final String kernel;
       private final CUfunction fn;
       private final int block;
+      private final int sharedBytes;
       private final Object[] values;
       private final Pointer params;
 
-      JCudaLauncher(String kernel, CUfunction fn, int block, Object[] args) {
+      JCudaLauncher(String kernel, CUfunction fn, int block, int sharedBytes, Object[] args) {
         this.kernel = kernel;
         this.fn = fn;
         this.block = block;
+        this.sharedBytes = sharedBytes;
         values = new Object[args.length];
         Pointer[] slots = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
@@ -1016,7 +1052,7 @@ public final class JCudaDevice implements Device {
       @Override
       public void enqueue(int grid) {
         enter();
-        JCudaDriver.cuLaunchKernel(fn, grid, 1, 1, block, 1, 1, 0, stream, params, null);
+        JCudaDriver.cuLaunchKernel(fn, grid, 1, 1, block, 1, 1, sharedBytes, stream, params, null);
         enqueued();
       }
     }

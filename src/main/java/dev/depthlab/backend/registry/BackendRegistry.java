@@ -39,6 +39,22 @@ public final class BackendRegistry {
   }
 
   /**
+   * The rows {@code bench} times for a backend: the CUDA backend once per GPU path ({@code
+   * cuda-fused}, {@code cuda-layered} step by step, {@code cuda-graphs}: layered as one graph an
+   * epoch), any other backend as itself.
+   */
+  public static List<Backend> benchRows(Backend b) {
+    if (b instanceof CudaBackend c) {
+      CudaBackend layered = c.onPath(CudaBackend.KernelPath.LAYERED);
+      return List.of(
+          c.onPath(CudaBackend.KernelPath.FUSED),
+          layered.withGraphs(CudaBackend.Graphs.OFF),
+          layered.withGraphs(CudaBackend.Graphs.ON));
+    }
+    return List.of(b);
+  }
+
+  /**
    * The values {@code --backend} and the config's {@code backend:} accept: {@code auto} and the
    * name of every backend of {@link #standard} (a test holds the two lists together).
    */

@@ -175,7 +175,15 @@ final class CountingDevice implements Device {
 
   @Override
   public Launcher prepare(String name, int block, Object... args) {
-    Launcher l = inner.prepare(name, block, args);
+    return counted(inner.prepare(name, block, args));
+  }
+
+  @Override
+  public Launcher prepareWithSharedMemory(String name, int block, int sharedBytes, Object... args) {
+    return counted(inner.prepareWithSharedMemory(name, block, sharedBytes, args));
+  }
+
+  private Launcher counted(Launcher l) {
     return new Launcher() {
       @Override
       public void setInt(int slot, int value) {

@@ -54,6 +54,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>Thread order</b>: a launch runs its blocks and threads {@link ThreadOrder#FORWARD
  *       forward}, {@link ThreadOrder#REVERSE in reverse} or {@link ThreadOrder#SHUFFLED shuffled};
  *       a race-free kernel gives the same bits in every order.
+ *   <li><b>Barriers and shared memory</b>: the kernels of a file that calls {@code __syncthreads}
+ *       (kernels/fused.cu) run block by block, a block's threads as fibers that meet at each
+ *       barrier, in the launch's thread order; a divergent {@code __syncthreads} fails the launch.
+ *       Dynamic shared memory ({@link #prepareWithSharedMemory}, at most {@link #MAX_SHARED} bytes,
+ *       refused at the call beyond) is filled with 0xFF (NaN) before each block, as a GPU leaves it
+ *       undefined (native/shim.h).
  *   <li><b>Red zones</b>: {@value #GUARD} bytes of 0xFF before and after every allocation (NaN in
  *       fp32 and fp64, so an out-of-bounds read poisons results), checked after every launch for
  *       the allocations its pointer arguments point into; an overwritten guard is reported with the
@@ -145,7 +151,10 @@ public final class EmulatedDevice implements Device {
 
   /** Runs one launch on the calling thread; {@code order} is a {@link ThreadOrder} ordinal. */
   private static native void launch(
-      int kernel, int grid, int block, long[] args, int order, long seed);
+      int kernel, int grid, int block, int sharedBytes, long[] args, int order, long seed);
+
+  /** The most dynamic shared memory a block may ask for: an H100's opt-in maximum (227 KiB). */
+  static final int MAX_SHARED = 227 * 1024;
 
   /** A kernel of the library: where it is, its parameter codes and names. */
   private record Kernel(String name, int index, String signature, String[] argNames) {
@@ -253,6 +262,11 @@ public final class EmulatedDevice implements Device {
   @Override
   public Launcher prepare(String name, int block, Object... args) {
     return root.prepare(name, block, args);
+  }
+
+  @Override
+  public Launcher prepareWithSharedMemory(String name, int block, int sharedBytes, Object... args) {
+    return root.prepareWithSharedMemory(name, block, sharedBytes, args);
   }
 
   /**
@@ -464,13 +478,15 @@ public final class EmulatedDevice implements Device {
     final int block;
     final long[] slots;
     final long launchSeed;
+    final int sharedBytes;
 
     /** Distinct allocations the pointer arguments point into, and which arguments point there. */
     final List<Allocation> touched = new ArrayList<>(4);
 
     final List<List<Integer>> touchedBy = new ArrayList<>(4);
 
-    Launch(Kernel kernel, int grid, int block, long[] slots, long launchSeed) {
+    Launch(Kernel kernel, int grid, int block, int sharedBytes, long[] slots, long launchSeed) {
+      this.sharedBytes = sharedBytes;
       this.kernel = kernel;
       this.grid = grid;
       this.block = block;
@@ -511,7 +527,7 @@ public final class EmulatedDevice implements Device {
               describe() + ": " + args(i) + " points into memory freed before the launch ran");
         }
       }
-      launch(kernel.index(), grid, block, slots, order.ordinal(), launchSeed);
+      launch(kernel.index(), grid, block, sharedBytes, slots, order.ordinal(), launchSeed);
       for (int i = 0; i < touched.size(); i++) {
         Allocation a = touched.get(i);
         if (!a.intact()) {
@@ -949,7 +965,21 @@ public final class EmulatedDevice implements Device {
 
     @Override
     public Launcher prepare(String name, int block, Object... args) {
+      return prepareWithSharedMemory(name, block, 0, args);
+    }
+
+    @Override
+    public Launcher prepareWithSharedMemory(
+        String name, int block, int sharedBytes, Object... args) {
       checkOpen();
+      if (sharedBytes < 0 || sharedBytes > MAX_SHARED) {
+        throw new IllegalArgumentException(
+            name
+                + ": "
+                + sharedBytes
+                + " bytes of shared memory; a block may have 0.."
+                + MAX_SHARED);
+      }
       if (block < 1 || block > MAX_BLOCK || block % WARP != 0) {
         throw new IllegalArgumentException(
             name
@@ -985,18 +1015,20 @@ public final class EmulatedDevice implements Device {
         throw new IllegalArgumentException(
             name + " takes (" + kernel.signature() + "), got (" + sig + ")");
       }
-      return new EmulatedLauncher(kernel, block, slots);
+      return new EmulatedLauncher(kernel, block, sharedBytes, slots);
     }
 
     /** A prepared launch: the argument slots, copied into each enqueued launch. */
     private final class EmulatedLauncher implements Launcher {
       private final Kernel kernel;
       private final int block;
+      private final int sharedBytes;
       private final long[] slots;
 
-      EmulatedLauncher(Kernel kernel, int block, long[] slots) {
+      EmulatedLauncher(Kernel kernel, int block, int sharedBytes, long[] slots) {
         this.kernel = kernel;
         this.block = block;
+        this.sharedBytes = sharedBytes;
         this.slots = slots;
       }
 
@@ -1044,7 +1076,7 @@ public final class EmulatedDevice implements Device {
           launchSeed = seed + 0x9E3779B97F4A7C15L * ++launchCount;
         }
         long[] now = slots.clone();
-        Launch l = new Launch(kernel, grid, block, now, launchSeed);
+        Launch l = new Launch(kernel, grid, block, sharedBytes, now, launchSeed);
         String sig = kernel.signature();
         for (int i = 0; i < now.length; i++) {
           if (sig.charAt(i) == 'p') {

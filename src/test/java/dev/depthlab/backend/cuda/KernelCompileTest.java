@@ -53,7 +53,7 @@ class KernelCompileTest {
           "CudaKernels.SOURCES must list exactly the files of kernels/");
     }
     assertEquals(
-        List.of("#include \"train.cu\"", "#include \"eval.cu\""),
+        List.of("#include \"train.cu\"", "#include \"eval.cu\"", "#include \"fused.cu\""),
         CudaKernels.root().lines().toList());
   }
 

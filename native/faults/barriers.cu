@@ -1,0 +1,37 @@
+// Test-only block-synchronous kernels for EmulatorChecksTest: one correct use of __syncthreads and
+// shared memory, whose result depends on the barrier, and a divergent __syncthreads the emulator
+// must refuse. Compiled into the emulator library only (native/build-emulator.sh).
+#include "common.cuh"
+
+// Each block permutes its slice of v through shared memory: thread t puts v[t] into static shared
+// memory, waits, copies element n - 1 - t (another thread's) into the dynamic shared memory (n
+// elements of T), waits, and writes back element (t + 1) % n of that: v'[t] = v[n - 1 - (t + 1) %
+// n]. Without either barrier a thread reads a slot no one has written yet.
+template <typename T>
+__device__ void test_block_reverse(T* v) {
+  __shared__ double stage[1024];
+  DL_DYNAMIC_SHARED(raw);
+  T* back = reinterpret_cast<T*>(raw);
+  unsigned t = threadIdx.x;
+  unsigned n = blockDim.x;
+  T* mine = v + (long)blockIdx.x * n;
+  stage[t] = (double)mine[t];
+  __syncthreads();
+  back[t] = (T)stage[n - 1 - t];
+  __syncthreads();
+  mine[t] = back[(t + 1) % n];
+}
+
+// FAULT (divergent barrier): the threads of the upper half return before the barrier the lower
+// half waits at.
+template <typename T>
+__device__ void fault_divergent_sync(T* v) {
+  unsigned t = threadIdx.x;
+  if (t >= blockDim.x / 2) return;
+  v[t] = T(1);
+  __syncthreads();
+  v[t] = T(2);
+}
+
+DL_ENTRY(test_block_reverse, (T * v), (v))
+DL_ENTRY(fault_divergent_sync, (T * v), (v))

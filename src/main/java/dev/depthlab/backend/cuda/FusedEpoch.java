@@ -1,0 +1,193 @@
+package dev.depthlab.backend.cuda;
+
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.OutputGradient;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * The fused path of a {@link CudaGroup}: the epoch's steps are recorded on the host and run at
+ * {@link CudaGroup#endEpoch} as one launch of {@code fused_epoch} (kernels/fused.cu), one thread
+ * block of {@link #THREADS} threads per replica, on the group's own buffers (parameters, data,
+ * sample order, diagnostics and trace records keep the layered path's layouts, so evaluation,
+ * gradients, predictions and parameter copies stay the layered path's code).
+ *
+ * <p>A shape qualifies ({@link #qualifies}) when every hidden layer has at most {@link #MAX_WIDTH}
+ * units, there are at most {@link #MAX_LAYERS} weight layers, and one replica's activations and
+ * gradients fit in {@link #SHARED_BUDGET} bytes of shared memory; its parameters go there too when
+ * they also fit, else they stay in global memory. See docs/gpu.md, "The fused path".
+ */
+final class FusedEpoch {
+  /** Widest hidden layer of a qualifying shape. */
+  static final int MAX_WIDTH = 64;
+
+  /** Most weight layers (depth + 1): DL_FUSED_MAX_LAYERS of kernels/fused.cu. */
+  static final int MAX_LAYERS = 32;
+
+  /**
+   * Dynamic shared memory a block may use: 99 KiB, the opt-in maximum of compute capability 8.6 and
+   * 8.9 (8.0 allows 163 KiB, 9.0 227 KiB), so every GPU from the A100 on runs every shape that
+   * qualifies.
+   */
+  static final int SHARED_BUDGET = 99 * 1024;
+
+  /** Threads of a block: strided loops, so any multiple of 32 gives the same bits. */
+  static final int THREADS = 128;
+
+  private static final int ARG_ORDER = 6;
+  private static final int ARG_ORDER_STRIDE = 7;
+  private static final int ARG_STEPS = 8;
+
+  private final Device dev;
+  private final int replicas;
+  private final Device.Launcher launch;
+  private final long stepTable;
+  private final double[] steps;
+  private int count;
+
+  /** Prepares the launch; {@code alloc} allocates group-owned device memory. */
+  FusedEpoch(
+      Device dev,
+      GroupSpec spec,
+      int replicas,
+      long params,
+      int[] wOff,
+      int[] bOff,
+      long trainX,
+      long trainY,
+      int nTrain,
+      long diag,
+      long trace,
+      LongUnaryOperator alloc) {
+    String why = whyNot(spec);
+    if (why != null) {
+      throw new IllegalArgumentException("the fused path does not fit " + spec.net() + ": " + why);
+    }
+    NetworkSpec net = spec.net();
+    int layers = net.layers();
+    int[] sizes = net.sizes();
+    this.dev = dev;
+    this.replicas = replicas;
+    int maxSteps = spec.maxStepsPerEpoch();
+    int[] table = new int[3 * layers + 1];
+    System.arraycopy(sizes, 0, table, 0, layers + 1);
+    System.arraycopy(wOff, 0, table, layers + 1, layers);
+    System.arraycopy(bOff, 0, table, 2 * layers + 1, layers);
+    long tableBuf = alloc.applyAsLong(4L * table.length);
+    dev.copyIn(tableBuf, table);
+    steps = new double[4 * maxSteps];
+    stepTable = alloc.applyAsLong(8L * steps.length);
+    boolean weightsShared = weightsFit(spec);
+    int shared = sharedBytes(spec, weightsShared);
+    String kernel = spec.precision() == Precision.FP64 ? "fused_epoch_f64" : "fused_epoch_f32";
+    launch =
+        dev.prepareWithSharedMemory(
+            kernel,
+            THREADS,
+            shared,
+            params,
+            tableBuf,
+            layers,
+            trainX,
+            trainY,
+            nTrain,
+            stepTable, // order: set per launch
+            1,
+            stepTable,
+            0,
+            diag,
+            maxSteps,
+            spec.maxBatch(),
+            net.activation().ordinal(),
+            net.leakySlope(),
+            net.clipEps(),
+            net.reduction() == Reduction.MEAN ? 1 : 0,
+            net.outputGradient() == OutputGradient.CHAINED ? 1 : 0,
+            weightsShared ? 1 : 0,
+            trace == 0 ? diag : trace, // never written without a traced layer
+            Math.max(spec.traceLayer(), 0),
+            replicas);
+  }
+
+  /** Whether {@code spec}'s shape runs on the fused path (see the class comment). */
+  static boolean qualifies(GroupSpec spec) {
+    return whyNot(spec) == null;
+  }
+
+  /** Why {@code spec}'s shape does not qualify, or null when it does. */
+  static String whyNot(GroupSpec spec) {
+    NetworkSpec net = spec.net();
+    int[] sizes = net.sizes();
+    for (int h = 1; h < sizes.length - 1; h++) {
+      if (sizes[h] > MAX_WIDTH) {
+        return "hidden layer " + h + " has " + sizes[h] + " units (at most " + MAX_WIDTH + ")";
+      }
+    }
+    if (net.layers() > MAX_LAYERS) {
+      return net.layers() + " weight layers (at most " + MAX_LAYERS + ")";
+    }
+    int bytes = sharedBytes(spec, false);
+    if (bytes > SHARED_BUDGET) {
+      return "a replica's activations and gradients take "
+          + bytes
+          + " bytes of shared memory (at most "
+          + SHARED_BUDGET
+          + ")";
+    }
+    return null;
+  }
+
+  /** Whether the parameters fit in shared memory beside the activations and gradients. */
+  static boolean weightsFit(GroupSpec spec) {
+    return sharedBytes(spec, true) <= SHARED_BUDGET;
+  }
+
+  /**
+   * Bytes of shared memory of one block, the layout of kernels/fused.cu: 2 doubles per batch row
+   * (loss and correctness), then in the precision's type the parameters (with {@code weights}), the
+   * gradients, each layer's input and pre-activation rows, and the labels.
+   */
+  static int sharedBytes(GroupSpec spec, boolean weights) {
+    int[] sizes = spec.net().sizes();
+    long batch = spec.maxBatch();
+    long params = 0;
+    long rows = 0;
+    for (int l = 0; l + 1 < sizes.length; l++) {
+      params += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
+      rows += batch * (sizes[l] + sizes[l + 1]);
+    }
+    long elements = (weights ? 2 : 1) * params + rows + batch;
+    long bytes = 16 * batch + elements * (spec.precision() == Precision.FP64 ? 8 : 4);
+    return (int) Math.min(bytes, Integer.MAX_VALUE);
+  }
+
+  /** Starts an epoch's record. */
+  void begin() {
+    count = 0;
+  }
+
+  /** Records one step: its rows of the order, learning rate and trace slot (-1: none). */
+  void record(int offset, int rows, double lr, int traceSlot) {
+    int k = 4 * count++;
+    steps[k] = offset;
+    steps[k + 1] = rows;
+    steps[k + 2] = traceSlot;
+    steps[k + 3] = lr;
+  }
+
+  /** Uploads the recorded steps (one copy) and enqueues the epoch's one launch. */
+  void run(long order, int orderStride) {
+    if (count == 0) {
+      return;
+    }
+    dev.copyIn(stepTable, steps);
+    launch.setPointer(ARG_ORDER, order);
+    launch.setInt(ARG_ORDER_STRIDE, orderStride);
+    launch.setInt(ARG_STEPS + 1, count);
+    launch.setPointer(ARG_STEPS, stepTable);
+    launch.enqueue(replicas);
+    count = 0;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.depthlab.backend.cuda;
+
+import static dev.depthlab.backend.cuda.ParityChecks.BATCH;
+import static dev.depthlab.backend.cuda.ParityChecks.N_TRAIN;
+import static dev.depthlab.backend.cuda.ParityChecks.setups;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.cpu.CpuBackend;
+import dev.depthlab.backend.registry.BackendRegistry;
+import dev.depthlab.common.UserError;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The choice between the fused and the layered path ({@link CudaBackend#usesFused}, {@link
+ * CudaBackend#KERNEL_PROPERTY}), the fused path's shared-memory layout, and what bench reports of
+ * the two paths.
+ */
+class FusedPathChoiceTest {
+  private static Device device() {
+    return NativeTools.emulatedDevice();
+  }
+
+  private static GroupSpec groupSpec(NetworkSpec spec, Precision p) {
+    return FusedParityChecks.groupSpec(spec, p);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The automatic choice
+
+  @Test
+  void autoTakesTheFusedPathExactlyWhenTheShapeQualifies() {
+    GroupSpec seedStudy =
+        new GroupSpec(ParityChecks.spec(Activation.RELU, 8, Reduction.SUM), Precision.FP64, 32, 63);
+    GroupSpec wide =
+        new GroupSpec(
+            new NetworkSpec(new int[] {2, 65, 1}, Activation.RELU, 0.01, Reduction.SUM, 1e-8),
+            Precision.FP64,
+            32,
+            63);
+    // 64 wide, 8 deep, batch 256: activations alone are 256 x (8 + 2 x 8 x 64 + 1) x 8 > 99 KiB
+    GroupSpec bigBatch =
+        new GroupSpec(
+            NetworkSpec.of(8, 8, 64, Activation.RELU, 0.01, Reduction.SUM, 1e-8),
+            Precision.FP64,
+            256,
+            8);
+    assertAll(
+        () -> assertTrue(CudaBackend.usesFused(CudaBackend.KernelPath.AUTO, seedStudy)),
+        () -> assertFalse(CudaBackend.usesFused(CudaBackend.KernelPath.LAYERED, seedStudy)),
+        () -> assertTrue(CudaBackend.usesFused(CudaBackend.KernelPath.FUSED, seedStudy)),
+        () -> assertFalse(CudaBackend.usesFused(CudaBackend.KernelPath.AUTO, wide)),
+        () -> assertFalse(CudaBackend.usesFused(CudaBackend.KernelPath.AUTO, bigBatch)),
+        () -> {
+          UserError e =
+              assertThrows(
+                  UserError.class, () -> CudaBackend.usesFused(CudaBackend.KernelPath.FUSED, wide));
+          assertEquals(UserError.USAGE, e.exitCode(), e.getMessage());
+          assertTrue(e.getMessage().contains("65 units"), e.getMessage());
+        });
+  }
+
+  /**
+   * The seed study's fp64 depth-8 net at batch 32 keeps everything in shared memory: 16 B x 32 + 8
+   * B x (2 x 1969 parameters + 32 x 259 activation columns + 32 labels) = 98,576 bytes, by hand
+   * from kernels/fused.cu's layout; the same at batch 16 without the parameters is 8 x (1969 + 16 x
+   * 259 + 16) + 16 x 16 = 49,288.
+   */
+  @Test
+  void sharedMemoryLayoutSizes() {
+    NetworkSpec net = ParityChecks.spec(Activation.RELU, 8, Reduction.SUM);
+    GroupSpec b32 = new GroupSpec(net, Precision.FP64, 32, 63);
+    GroupSpec b16 = new GroupSpec(net, Precision.FP64, 16, 63);
+    assertEquals(98_576, FusedEpoch.sharedBytes(b32, true));
+    assertEquals(49_288, FusedEpoch.sharedBytes(b16, false));
+    assertTrue(FusedEpoch.weightsFit(b32));
+  }
+
+  /**
+   * What bench prints as launches per step ({@link CudaBackend#launchesPerStep}) against the calls
+   * counted on the device over an epoch of 4 steps (the last one partial): the layered path's 5
+   * (depth + 1) + 2 a step, the fused path's one launch an epoch, which also copies in only twice
+   * (the order at beginEpoch, the step table at endEpoch) and reads the diagnostics once.
+   */
+  @Test
+  void launchesPerStepAreThoseCountedOnTheDevice() {
+    NetworkSpec spec = ParityChecks.spec(Activation.TANH, 3, Reduction.SUM);
+    GroupSpec gs = new GroupSpec(spec, Precision.FP64, BATCH, 4);
+    for (CudaBackend.KernelPath path :
+        List.of(CudaBackend.KernelPath.LAYERED, CudaBackend.KernelPath.FUSED)) {
+      CountingDevice dev = new CountingDevice(device());
+      CudaBackend backend = new CudaBackend(dev, path);
+      try (Group g = backend.createGroup(gs, setups(spec, 0, 2))) {
+        int[][] order = new int[2][N_TRAIN];
+        CountingDevice.Snapshot before = dev.counts().snapshot();
+        g.beginEpoch(order);
+        int steps = 0;
+        for (int off = 0; off < N_TRAIN; off += BATCH) {
+          g.step(off, Math.min(BATCH, N_TRAIN - off), 0.01);
+          steps++;
+        }
+        g.endEpoch();
+        CountingDevice.Snapshot d = dev.counts().snapshot().minus(before);
+        double perStep = (double) (d.launches() + d.gemms()) / steps;
+        assertEquals(
+            backend.launchesPerStep(gs, steps), perStep, 1e-12, path + " launches per step");
+        if (path == CudaBackend.KernelPath.FUSED) {
+          assertEquals(1, d.launches() + d.gemms(), "fused: one launch an epoch");
+          assertEquals(2, d.copiesIn(), "fused: the order and the step table");
+          assertEquals(1, d.copiesOut(), "fused: the diagnostics");
+        } else {
+          assertEquals(5 * 4 + 2, perStep, "layered: 5 (depth + 1) + 2");
+        }
+      }
+    }
+  }
+
+  /**
+   * bench times the CUDA backend as three rows, one per GPU path (fused, layered step by step,
+   * layered as graphs); other backends as they are.
+   */
+  @Test
+  void benchHasARowPerGpuPath() {
+    List<String> names =
+        BackendRegistry.benchRows(new CudaBackend()).stream().map(b -> b.name()).toList();
+    assertEquals(List.of("cuda-fused", "cuda-layered", "cuda-graphs"), names);
+    assertEquals(
+        List.of("cpu"),
+        BackendRegistry.benchRows(new CpuBackend()).stream().map(b -> b.name()).toList());
+    assertEquals("cuda", new CudaBackend().name());
+  }
+
+  /** The property: auto, fused and layered by name, anything else a one-line usage error. */
+  @Test
+  void theKernelPropertyParses() {
+    String old = System.getProperty(CudaBackend.KERNEL_PROPERTY);
+    try {
+      System.clearProperty(CudaBackend.KERNEL_PROPERTY);
+      assertEquals(CudaBackend.KernelPath.AUTO, CudaBackend.KernelPath.fromProperty());
+      System.setProperty(CudaBackend.KERNEL_PROPERTY, "layered");
+      assertEquals(CudaBackend.KernelPath.LAYERED, CudaBackend.KernelPath.fromProperty());
+      System.setProperty(CudaBackend.KERNEL_PROPERTY, "fused");
+      assertEquals(CudaBackend.KernelPath.FUSED, CudaBackend.KernelPath.fromProperty());
+      System.setProperty(CudaBackend.KERNEL_PROPERTY, "fast");
+      UserError e = assertThrows(UserError.class, CudaBackend.KernelPath::fromProperty);
+      assertEquals(UserError.USAGE, e.exitCode());
+      assertFalse(e.getMessage().contains("\n"));
+    } finally {
+      if (old == null) {
+        System.clearProperty(CudaBackend.KERNEL_PROPERTY);
+      } else {
+        System.setProperty(CudaBackend.KERNEL_PROPERTY, old);
+      }
+    }
+  }
+}
