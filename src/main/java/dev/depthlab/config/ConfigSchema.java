@@ -15,7 +15,15 @@ final class ConfigSchema {
     SECTIONS.put(
         "",
         List.of(
-            "name", "data", "model", "training", "seeds", "precision", "backend", "diagnostics"));
+            "name",
+            "data",
+            "model",
+            "training",
+            "seeds",
+            "precision",
+            "backend",
+            "on_failure",
+            "diagnostics"));
     SECTIONS.put("data", List.of("sets", "n_train", "test", "noise"));
     SECTIONS.put("data.test", List.of("n", "seed_offset", "fraction"));
     SECTIONS.put(
@@ -31,7 +39,9 @@ final class ConfigSchema {
             "lr",
             "reduction",
             "clip_eps",
-            "output_gradient"));
+            "output_gradient",
+            "health"));
+    SECTIONS.put("training.health", List.of("grad_norm_limit"));
     SECTIONS.put(
         "diagnostics",
         List.of("every", "steps", "grad_stats", "step_weights", "snapshots", "sharpness"));

@@ -81,7 +81,11 @@ public final class Trainer {
     for (int r = 0; r < rN; r++) {
       records.add(new ArrayList<>(epochs));
     }
-    boolean[] diverged = new boolean[rN];
+    RunHealth[] health = new RunHealth[rN];
+    for (int r = 0; r < rN; r++) {
+      health[r] = new RunHealth();
+    }
+    double gradNormLimit = cfg.training().gradNormLimit();
     int[][] order = new int[rN][n];
 
     GroupSpec groupSpec =
@@ -130,7 +134,8 @@ public final class Trainer {
           if (diagnose) {
             previous.set(r, now);
           }
-          diverged[r] |= !Double.isFinite(rec.batchLoss()) || !Double.isFinite(rec.gradNormMean());
+          checkHealth(
+              health[r], epoch, epochs, rec, log, r, now, gradNormLimit, group, setups.get(r));
           records.get(r).add(rec);
           listener.onEpoch(r, rec);
           if (logSteps) {
@@ -152,12 +157,59 @@ public final class Trainer {
       for (int r = 0; r < rN; r++) {
         RunSummary summary =
             Diagnostics.summarize(
-                records.get(r), diverged[r], cfg.diagnostics().gradStats().fromEpoch());
+                records.get(r),
+                health[r].status(),
+                health[r].epoch(),
+                cfg.diagnostics().gradStats().fromEpoch());
         results.add(
             new RunResult(
                 runs.get(r), List.copyOf(records.get(r)), summary, previous.get(r), wall));
       }
       return results;
+    }
+  }
+
+  /**
+   * Replica r's health after an epoch: diverged (a non-finite loss, gradient norm or, at an
+   * evaluation, parameter), exploded (a step's gradient norm above {@code limit}), collapsed (at an
+   * evaluation, a hidden layer dead on the whole training set: no gradient reaches it again). A
+   * constant prediction is common early in training, so it marks a run collapsed only when it holds
+   * from some evaluation to the last ({@link RunHealth#constantSince}). The predictions are asked
+   * for only when the training accuracy allows a constant one.
+   */
+  private static void checkHealth(
+      RunHealth health,
+      int epoch,
+      int epochs,
+      EpochRecord rec,
+      StepLog log,
+      int r,
+      Parameters now,
+      double limit,
+      Group group,
+      ReplicaSetup setup) {
+    if (!Double.isFinite(rec.batchLoss())
+        || !Double.isFinite(rec.gradNormMean())
+        || (now != null && !RunHealth.finite(now))) {
+      health.observe(RunSummary.DIVERGED, epoch);
+    }
+    if (RunHealth.maxStepGradNorm(log, r) > limit) {
+      health.observe(RunSummary.EXPLODED, epoch);
+    }
+    if (!rec.diagnosed() || health.atLeast(RunSummary.COLLAPSED)) {
+      return;
+    }
+    if (RunHealth.deadLayer(rec.deadFraction())) {
+      health.observe(RunSummary.COLLAPSED, epoch);
+      return;
+    }
+    var train = setup.train();
+    boolean constant =
+        RunHealth.mayBeConstant(rec.trainAccuracy(), train.size(), train.positives())
+            && RunHealth.constant(group.predict(r, train.x()));
+    health.constantAt(epoch, constant);
+    if (epoch == epochs && health.constantSince() > 0) {
+      health.observe(RunSummary.COLLAPSED, health.constantSince());
     }
   }
 
