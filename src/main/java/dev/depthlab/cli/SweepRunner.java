@@ -4,6 +4,7 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
 import dev.depthlab.sweep.StudyLock;
@@ -81,6 +82,7 @@ final class SweepRunner {
     if (plan.skipped() > 0) {
       o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
     }
+    Sweep.Outcome outcome = new Sweep.Outcome(0, 0, "");
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
       if (check) {
@@ -95,12 +97,12 @@ final class SweepRunner {
           threads == 1 ? "" : "s");
       long start = System.nanoTime();
       try (SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
-        Sweep.execute(plan, backend, jobs, progress);
+        outcome = Sweep.execute(plan, backend, fallback(variants, backend), jobs, progress);
       }
       o.printf(
           Locale.ROOT,
           "trained %d runs in %s%n",
-          plan.todo().size(),
+          outcome.finished(),
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
     for (Variant v : variants) {
@@ -108,6 +110,27 @@ final class SweepRunner {
       o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
       o.printf("page: %s%n", b.html());
     }
+    if (outcome.failed() > 0) {
+      // after the reports: they list the failed runs; exit 1 so a script sees the sweep is not done
+      throw new UserError(
+          outcome.failed()
+              + " of "
+              + plan.todo().size()
+              + " runs failed ("
+              + outcome.firstReason()
+              + "); rerun the same command to retry them",
+          UserError.FAILURE);
+    }
+  }
+
+  /** The CPU backend when a variant asks failed groups to be retried there ({@code on_failure}). */
+  private static Backend fallback(List<Variant> variants, Backend backend) {
+    boolean wanted =
+        variants.stream().anyMatch(v -> v.config().onFailure().equals(StudyConfig.ON_FAILURE_CPU));
+    if (!wanted || backend.name().equals("cpu")) {
+      return null;
+    }
+    return BackendRegistry.standard().select("cpu", s -> {});
   }
 
   private static void preflight(

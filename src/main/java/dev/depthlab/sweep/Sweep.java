@@ -5,6 +5,7 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.config.StudyConfig;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
@@ -70,7 +71,16 @@ public final class Sweep {
     default void onEpoch(Job job, int epoch, int epochs) {}
 
     default void onRunFinished(Job job, RunResult result) {}
+
+    /** A run whose group's backend failed; {@code reason} is one line. */
+    default void onRunFailed(Job job, String reason) {}
   }
+
+  /**
+   * What an execution did: the runs finished, and the runs whose backend failed (marked {@code
+   * failed} in their run.json; a rerun retries them), with the first failure's reason.
+   */
+  public record Outcome(int finished, int failed, String firstReason) {}
 
   /**
    * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs are
@@ -101,17 +111,35 @@ public final class Sweep {
   }
 
   /** Trains every run of the plan on {@code backend} and writes each run folder when done. */
-  public static void execute(Plan plan, Backend backend, int jobs, Listener listener) {
+  public static Outcome execute(Plan plan, Backend backend, int jobs, Listener listener) {
+    return execute(plan, backend, null, jobs, listener);
+  }
+
+  /**
+   * As {@link #execute(Plan, Backend, int, Listener)}; a group whose backend fails (an exception
+   * from training, not from writing files) has its runs marked {@code failed} and the sweep goes
+   * on, or, when its config says {@code on_failure: cpu} and {@code fallback} is given, is trained
+   * again on {@code fallback}. Files of finished runs are never touched.
+   */
+  public static Outcome execute(
+      Plan plan, Backend backend, Backend fallback, int jobs, Listener listener) {
     RunRecorder recorder = new RunRecorder(backend);
-    List<Callable<Void>> tasks = new ArrayList<>();
+    RunRecorder retry = fallback == null ? null : new RunRecorder(fallback);
+    List<Callable<String>> tasks = new ArrayList<>();
     for (List<Job> group : longestFirst(groups(plan.todo(), backend))) {
-      tasks.add(
-          () -> {
-            trainGroup(group, recorder, listener);
-            return null;
-          });
+      tasks.add(() -> trainGroup(group, recorder, retry, listener));
     }
-    runAll(tasks, jobs);
+    int failed = 0;
+    String first = "";
+    List<String> reasons = Parallel.map(tasks, jobs);
+    List<List<Job>> order = longestFirst(groups(plan.todo(), backend));
+    for (int g = 0; g < reasons.size(); g++) {
+      if (reasons.get(g) != null) {
+        failed += order.get(g).size();
+        first = first.isEmpty() ? reasons.get(g) : first;
+      }
+    }
+    return new Outcome(plan.todo().size() - failed, failed, first);
   }
 
   /**
@@ -172,10 +200,50 @@ public final class Sweep {
     return Math.max(1, Math.min(jobs, groups(plan.todo(), backend).size()));
   }
 
-  private static void trainGroup(List<Job> group, RunRecorder recorder, Listener listener) {
+  /**
+   * Trains and records one group; returns null, or the reason its backend failed (its runs then
+   * marked failed, or retried on {@code retry} when the config asks for it).
+   */
+  private static String trainGroup(
+      List<Job> group, RunRecorder recorder, RunRecorder retry, Listener listener) {
     for (Job j : group) {
       listener.onRunStarted(j);
     }
+    try {
+      record(group, recorder, listener);
+      return null;
+    } catch (UserError e) {
+      throw e; // a file could not be written, or a bad input: not the backend's failure
+    } catch (RuntimeException e) {
+      String reason = reason(recorder.backend(), e);
+      String onFailure = group.get(0).spec().config().onFailure();
+      if (retry != null && onFailure.equals(StudyConfig.ON_FAILURE_CPU)) {
+        try {
+          record(group, retry, listener);
+          return null;
+        } catch (UserError u) {
+          throw u;
+        } catch (RuntimeException again) {
+          reason = reason + "; retried, " + reason(retry.backend(), again);
+        }
+      }
+      recorder.recordFailure(
+          group.stream().map(Job::spec).toList(), group.stream().map(Job::dir).toList(), reason);
+      for (Job j : group) {
+        listener.onRunFailed(j, reason);
+      }
+      return reason;
+    }
+  }
+
+  /** One line: the backend and the exception's first line (its class when it has no message). */
+  static String reason(Backend backend, RuntimeException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return backend.name() + ": " + (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+
+  private static void record(List<Job> group, RunRecorder recorder, Listener listener) {
     recorder.trainAndRecord(
         group.stream().map(Job::spec).toList(),
         group.stream().map(Job::dir).toList(),
