@@ -31,6 +31,7 @@ final class SweepRunner {
 
   /** Checks what can be checked before anything is written; returns the backend to run on. */
   static Backend prepare(List<Variant> variants, Path root, PrintWriter err) {
+    requireWritable(root);
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     if (multirun && Files.isRegularFile(root.resolve(StudyLock.FILE))) {
       throw new UserError(
@@ -98,6 +99,14 @@ final class SweepRunner {
       long start = System.nanoTime();
       try (SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
         outcome = Sweep.execute(plan, backend, fallback(variants, backend), jobs, progress);
+      } catch (UserError e) {
+        if (e.exitCode() != UserError.FAILURE) {
+          throw e;
+        }
+        // a write failed (full disk, folder gone): every file is whole, finished runs are kept
+        throw new UserError(
+            e.getMessage() + "; finished runs are kept: fix it, then rerun the same command",
+            UserError.FAILURE);
       }
       o.printf(
           Locale.ROOT,
@@ -120,6 +129,28 @@ final class SweepRunner {
               + outcome.firstReason()
               + "); rerun the same command to retry them",
           UserError.FAILURE);
+    }
+  }
+
+  /**
+   * Refuses (exit 2) a results folder that cannot be written, before anything is written: the
+   * folder, or the nearest part of its path that exists, must be a writable folder.
+   */
+  private static void requireWritable(Path root) {
+    Path p = root.toAbsolutePath().normalize();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
+      return;
+    }
+    if (!Files.isDirectory(p)) {
+      throw new UserError(
+          "cannot write the results folder " + root + ": " + p + " is not a folder");
+    }
+    if (!Files.isWritable(p)) {
+      throw new UserError(
+          "cannot write the results folder " + root + ": " + p + " is not writable");
     }
   }
 

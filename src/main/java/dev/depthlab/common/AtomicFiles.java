@@ -17,6 +17,22 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  /**
+   * A simulated disk fault, for tests: asked with each target before it is written; an exception it
+   * returns is thrown after the content reached the temporary file, as a full disk fails a write.
+   */
+  @FunctionalInterface
+  public interface Fault {
+    IOException at(Path target);
+  }
+
+  private static volatile Fault fault;
+
+  /** Installs {@code f} (null: none) for every later write; tests only (see {@link Fault}). */
+  public static void simulateFault(Fault f) {
+    fault = f;
+  }
+
   /** Something that writes a file's content. */
   @FunctionalInterface
   public interface Content {
@@ -43,7 +59,12 @@ public final class AtomicFiles {
               StandardCharsets.UTF_8,
               StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE)) {
+        Fault f = fault;
+        IOException simulated = f == null ? null : f.at(target);
         content.writeTo(w);
+        if (simulated != null) {
+          throw simulated; // after the content: the temporary file holds bytes, and must go
+        }
       }
       try {
         Files.move(
