@@ -7,6 +7,7 @@ import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
+import dev.depthlab.sweep.Stop;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Sweep;
 import dev.depthlab.sweep.Variant;
@@ -89,16 +90,30 @@ final class SweepRunner {
       if (check) {
         preflight(plan, backend, jobs, onDivergence, o);
       }
-      o.printf(
-          "training %d runs on %s (%s), %d thread%s%n",
-          plan.todo().size(),
-          backend.name(),
-          variants.get(0).config().precision().key(),
-          threads,
-          threads == 1 ? "" : "s");
       long start = System.nanoTime();
-      try (SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
-        outcome = Sweep.execute(plan, backend, fallback(variants, backend), jobs, progress);
+      Stop stop = new Stop(Stop.DEFAULT_GRACE_SECONDS);
+      try (StopOnSignal signals = StopOnSignal.install(stop);
+          SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
+        // printed once a signal stops the sweep cleanly (a watcher may wait for this line)
+        o.printf(
+            "training %d runs on %s (%s), %d thread%s%n",
+            plan.todo().size(),
+            backend.name(),
+            variants.get(0).config().precision().key(),
+            threads,
+            threads == 1 ? "" : "s");
+        outcome = Sweep.execute(plan, backend, fallback(variants, backend), stop, jobs, progress);
+        if (signals.stopped()) {
+          o.flush();
+          // the reports wait for the rerun: a stop should be quick, and the rerun writes them
+          throw new UserError(
+              "stopped: "
+                  + (plan.skipped() + outcome.finished())
+                  + " of "
+                  + plan.total()
+                  + " runs done; rerun the same command to resume",
+              signals.exitCode());
+        }
       } catch (UserError e) {
         if (e.exitCode() != UserError.FAILURE) {
           throw e;

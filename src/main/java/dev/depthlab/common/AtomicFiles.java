@@ -79,6 +79,25 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Deletes the temporary files a killed process left in {@code dir} (names {@code .<file>.<random
+   * >.tmp}, as {@link #write} makes them); a missing folder has none.
+   */
+  public static void removeLeftovers(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var s = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path p : s) {
+        if (Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot clean " + dir + ": " + e.getMessage(), UserError.FAILURE);
+    }
+  }
+
   public static void writeString(Path target, String text) {
     write(target, w -> w.write(text));
   }
