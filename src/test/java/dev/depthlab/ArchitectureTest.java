@@ -40,9 +40,11 @@ class ArchitectureTest {
     ALLOWED.put("train", Set.of("backend", "config", "model", "data", "common"));
     ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
-        "report", Set.of("stats", "plot", "sweep", "train", "config", "model", "data", "common"));
+        "report",
+        Set.of("stats", "signal", "plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
     ALLOWED.put("phase", Set.of("report", "plot", "sweep", "train", "config", "data", "common"));
+    ALLOWED.put("cluster", Set.of("report", "sweep", "train", "config", "common"));
     ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
         "cli",
@@ -50,6 +52,7 @@ class ArchitectureTest {
             "report",
             "plot",
             "sweep",
+            "cluster",
             "bench",
             "signal",
             "phase",

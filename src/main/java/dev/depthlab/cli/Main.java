@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       SignalCommand.class,
       PhaseCommand.class,
+      SlurmCommand.class,
+      MergeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -4,6 +4,7 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.common.UserError;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Preflight;
+import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.Variant;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -63,6 +64,14 @@ final class SweepCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Sweep even when the preflight finds a divergence.")
   boolean force;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "I/N",
+      description =
+          "Run only shard I of N (I from 0; a cluster array task each, see docs/cluster.md) "
+              + "into <out>/shard-I-of-N; `depthlab merge` joins the shards.")
+  String shard;
+
   @Mixin CommonOptions common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -79,6 +88,10 @@ final class SweepCommand implements Callable<Integer> {
         out != null
             ? out
             : Path.of("results", Studies.load(config, "quick", Grid.firstOf(sets)).name());
+    Shards.Shard part = shard == null ? null : Shards.Shard.parse(shard);
+    if (part != null) {
+      root = root.resolve(part.folderName());
+    }
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     Backend backend = SweepRunner.prepare(variants, root, err);
     SweepRunner.run(
@@ -89,6 +102,7 @@ final class SweepCommand implements Callable<Integer> {
         preflight,
         force ? SweepRunner.OnDivergence.REPORT : SweepRunner.OnDivergence.STOP,
         common.quiet,
+        part,
         o);
     return 0;
   }

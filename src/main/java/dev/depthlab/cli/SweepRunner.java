@@ -7,6 +7,7 @@ import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
+import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.Stop;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Sweep;
@@ -64,11 +65,29 @@ final class SweepRunner {
       OnDivergence onDivergence,
       boolean quiet,
       PrintWriter o) {
+    run(variants, root, backend, jobsOption, preflight, onDivergence, quiet, null, o);
+  }
+
+  /** As above, only the runs of {@code shard} ({@link Shards}); null: every run. */
+  static void run(
+      List<Variant> variants,
+      Path root,
+      Backend backend,
+      Integer jobsOption,
+      Boolean preflight,
+      OnDivergence onDivergence,
+      boolean quiet,
+      Shards.Shard shard,
+      PrintWriter o) {
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     for (Variant v : variants) {
       StudyLock.acquire(v.dir(), v.config());
     }
     Sweep.Plan plan = Sweep.plan(variants);
+    if (shard != null) {
+      plan = Shards.restrict(plan, shard);
+      o.printf("shard %s: %d of the study's runs%n", shard, plan.total());
+    }
     int jobs = jobsOption != null ? jobsOption : Sweep.defaultJobs(backend);
     int threads = Sweep.threadsFor(plan, backend, jobs);
     String name = variants.get(0).config().name();
@@ -129,10 +148,15 @@ final class SweepRunner {
           outcome.finished(),
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
-    for (Variant v : variants) {
-      StudyReport.Built b = StudyReport.write(v.dir());
-      o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
-      o.printf("page: %s%n", b.html());
+    if (shard == null) {
+      for (Variant v : variants) {
+        StudyReport.Built b = StudyReport.write(v.dir());
+        o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
+        o.printf("page: %s%n", b.html());
+      }
+    } else {
+      // a shard holds part of the study: its report is the merged study's (depthlab merge)
+      o.printf("shard %s done: `depthlab merge` of the shards writes the report%n", shard);
     }
     if (outcome.failed() > 0) {
       // after the reports: they list the failed runs; exit 1 so a script sees the sweep is not done

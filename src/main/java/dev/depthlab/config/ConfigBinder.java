@@ -292,7 +292,31 @@ final class ConfigBinder {
         gradStats(s.child("grad_stats"), epochs),
         stepWeights(s, model),
         snapshots(s.child("snapshots"), epochs),
-        sharpness(s.child("sharpness"), epochs));
+        sharpness(s.child("sharpness"), epochs),
+        signal(s.child("signal")));
+  }
+
+  /**
+   * {@code signal: {draws: N, batch: B}}; absent or empty: off. {@code draws} is required when the
+   * section is there; 10,000 draws and 100,000 points bound the analysis's cost.
+   */
+  private DiagnosticsConfig.Signal signal(Section s) {
+    if (!s.has("draws") && !s.has("batch")) {
+      return DiagnosticsConfig.Signal.OFF;
+    }
+    if (!s.has("draws")) {
+      throw origins.error(
+          s.keyNode("batch"), s.path("batch") + ": needs " + s.path("draws") + " beside it");
+    }
+    int draws = intValue(s, "draws", 0, v -> v >= 1 && v <= 10_000, "must be in 1..10000");
+    int batch =
+        intValue(
+            s,
+            "batch",
+            DiagnosticsConfig.Signal.DEFAULT_BATCH,
+            v -> v >= 1 && v <= 100_000,
+            "must be in 1..100000");
+    return new DiagnosticsConfig.Signal(draws, batch);
   }
 
   /**

@@ -44,11 +44,13 @@ final class ConfigSchema {
     SECTIONS.put("training.health", List.of("grad_norm_limit"));
     SECTIONS.put(
         "diagnostics",
-        List.of("every", "steps", "grad_stats", "step_weights", "snapshots", "sharpness"));
+        List.of(
+            "every", "steps", "grad_stats", "step_weights", "snapshots", "sharpness", "signal"));
     SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
     SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
     SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
+    SECTIONS.put("diagnostics.signal", List.of("draws", "batch"));
   }
 
   /**

@@ -98,6 +98,12 @@ public final class ConfigYaml {
       line(y, 2, "every", Integer.toString(sharp.every()));
       line(y, 2, "iterations", Integer.toString(sharp.iterations()));
     }
+    DiagnosticsConfig.Signal signal = c.diagnostics().signal();
+    if (signal.on()) { // a later key: written only when on
+      y.append("  signal:\n");
+      line(y, 2, "draws", Integer.toString(signal.draws()));
+      line(y, 2, "batch", Integer.toString(signal.batch()));
+    }
     return y.toString();
   }
 

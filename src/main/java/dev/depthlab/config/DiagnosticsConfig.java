@@ -6,7 +6,8 @@ package dev.depthlab.config;
  * run's gradient statistics are taken ({@code gradStats}), and which layer's parameters go to
  * step_weights.csv, how often ({@link StepWeights#OFF}: none), and when the decision boundary is
  * recorded to boundary.csv ({@code snapshots}), and how often the sharpness (the top eigenvalue of
- * the training loss's Hessian) is estimated ({@code sharpness}).
+ * the training loss's Hessian) is estimated ({@code sharpness}), and whether the report measures
+ * signal propagation at initialisation ({@code signal}).
  */
 public record DiagnosticsConfig(
     int every,
@@ -14,7 +15,19 @@ public record DiagnosticsConfig(
     GradStats gradStats,
     StepWeights stepWeights,
     Snapshots snapshots,
-    Sharpness sharpness) {
+    Sharpness sharpness,
+    Signal signal) {
+
+  /** Without the signal-propagation analysis. */
+  public DiagnosticsConfig(
+      int every,
+      boolean steps,
+      GradStats gradStats,
+      StepWeights stepWeights,
+      Snapshots snapshots,
+      Sharpness sharpness) {
+    this(every, steps, gradStats, stepWeights, snapshots, sharpness, Signal.OFF);
+  }
 
   /** Without the sharpness estimate. */
   public DiagnosticsConfig(
@@ -95,6 +108,21 @@ public record DiagnosticsConfig(
     /** True when the estimate runs after {@code epoch} of a run of {@code epochs}. */
     public boolean at(int epoch, int epochs) {
       return on() && (epoch % every == 0 || epoch == epochs);
+    }
+  }
+
+  /**
+   * {@code diagnostics.signal}: the report's signal propagation at initialisation, over {@code
+   * draws} initialisations of every data set and depth, pushing the first {@code batch} training
+   * points ({@code draws} 0: off). Training is unaffected.
+   */
+  public record Signal(int draws, int batch) {
+    public static final Signal OFF = new Signal(0, 0);
+    public static final int DEFAULT_DRAWS = 50;
+    public static final int DEFAULT_BATCH = 256;
+
+    public boolean on() {
+      return draws > 0;
     }
   }
 }

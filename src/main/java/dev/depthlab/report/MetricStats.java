@@ -23,8 +23,8 @@ record MetricStats(
     return new MetricStats(m, depths, per, Comparison.adjacent(groups));
   }
 
-  /** Every metric of {@link SeedMetric#ALL}, in that order. */
+  /** Every metric of {@link SeedMetric#of}, in that order. */
   static List<MetricStats> all(List<Integer> depths, List<List<RunRecord>> byDepth) {
-    return SeedMetric.ALL.stream().map(m -> of(m, depths, byDepth)).toList();
+    return SeedMetric.of(byDepth).stream().map(m -> of(m, depths, byDepth)).toList();
   }
 }

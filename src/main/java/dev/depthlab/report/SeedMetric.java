@@ -1,5 +1,6 @@
 package dev.depthlab.report;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -28,8 +29,32 @@ record SeedMetric(String column, String label, ToDoubleFunction<RunRecord> value
           new SeedMetric("late_gain", "late-stage gain", r -> r.curve().lateGain(), "%.4f"),
           new SeedMetric("spikes", "loss spikes", r -> r.curve().spikes(), "%.1f"));
 
+  /** The last sharpness estimate, a metric only of studies that estimate it. */
+  static final SeedMetric SHARPNESS =
+      new SeedMetric("sharpness_last", "last sharpness", RunRecord::sharpnessLast, "%.4g");
+
   /** The metrics report.md tabulates; stats_depth.csv and stats_pairs.csv hold them all. */
   static final List<String> HEADLINE = List.of("test_acc", "train_loss", "grad_norm_mean");
+
+  /** {@link #ALL}, then {@link #SHARPNESS} when some run of {@code byDepth} estimated it. */
+  static List<SeedMetric> of(List<List<RunRecord>> byDepth) {
+    boolean sharpness = byDepth.stream().flatMap(List::stream).anyMatch(RunRecord::hasSharpness);
+    if (!sharpness) {
+      return ALL;
+    }
+    List<SeedMetric> all = new ArrayList<>(ALL);
+    all.add(SHARPNESS);
+    return List.copyOf(all);
+  }
+
+  /** {@link #HEADLINE}, then {@code sharpness_last} when {@code metrics} holds it. */
+  static List<String> headline(List<MetricStats> metrics) {
+    boolean sharpness =
+        metrics.stream().anyMatch(m -> m.metric().column().equals(SHARPNESS.column()));
+    return sharpness
+        ? List.of("test_acc", "train_loss", "grad_norm_mean", SHARPNESS.column())
+        : HEADLINE;
+  }
 
   static SeedMetric named(String column) {
     return ALL.stream().filter(m -> m.column.equals(column)).findFirst().orElseThrow();

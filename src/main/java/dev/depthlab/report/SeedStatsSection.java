@@ -17,7 +17,7 @@ final class SeedStatsSection {
 
   static void append(StringBuilder md, List<Integer> depths, List<MetricStats> all) {
     List<MetricStats> head =
-        SeedMetric.HEADLINE.stream()
+        SeedMetric.headline(all).stream()
             .map(c -> all.stream().filter(m -> m.metric().column().equals(c)).findFirst().get())
             .toList();
     md.append("\n").append(TITLE).append("\n\n");

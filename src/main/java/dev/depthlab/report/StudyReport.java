@@ -3,8 +3,11 @@ package dev.depthlab.report;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
+import dev.depthlab.config.DiagnosticsConfig;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
+import dev.depthlab.signal.SignalFiles;
+import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.train.RunFolder;
@@ -78,8 +81,19 @@ public final class StudyReport {
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
     Path report = dir.resolve(REPORT_MD);
-    AtomicFiles.writeString(report, ReportMarkdown.text(cfg, hash, runs, planned.size(), failed));
-    List<Figure> figures = drawFigures(dir, cfg, runs);
+    String md = ReportMarkdown.text(cfg, hash, runs, planned.size(), failed);
+    List<Figure> signalFigures = List.of();
+    DiagnosticsConfig.Signal signal = cfg.diagnostics().signal();
+    if (signal.on()) {
+      // measured at initialisation, so it needs no finished run; deterministic, so a rebuild
+      // writes the same bytes
+      SignalStudy.Result sig = SignalStudy.run(cfg, signal.draws(), signal.batch());
+      signalFigures = SignalFiles.write(dir, dir.resolve(ReportHtml.FIGURES_DIR), sig);
+      md += SignalSection.markdown(sig);
+    }
+    AtomicFiles.writeString(report, md);
+    List<Figure> figures = new ArrayList<>(drawFigures(dir, cfg, runs));
+    figures.addAll(signalFigures);
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
   }

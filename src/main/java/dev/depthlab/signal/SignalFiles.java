@@ -38,10 +38,19 @@ public final class SignalFiles {
 
   private SignalFiles() {}
 
+  /** The CSV's file name. */
+  public static final String CSV = "signal.csv";
+
   /** Writes the CSV and the figures into {@code dir}; returns the figures. */
   public static List<Figure> write(Path dir, SignalStudy.Result result) {
+    return write(dir, dir, result);
+  }
+
+  /** Writes the CSV into {@code csvDir} and the figures into {@code figureDir}. */
+  public static List<Figure> write(Path csvDir, Path figureDir, SignalStudy.Result result) {
+    Path dir = figureDir;
     CsvFiles.write(
-        dir.resolve("signal.csv"),
+        csvDir.resolve(CSV),
         COLUMNS,
         p -> {
           for (Row r : result.rows()) {

@@ -124,7 +124,15 @@ public final class Trainer {
         if (sharp.at(epoch, epochs)) {
           // probes the loss around the trained point and puts it back bit for bit
           sharpness =
-              new Sharpness(group, rN, n, batch, batch, net.reduction(), cfg.precision())
+              new Sharpness(
+                      group,
+                      rN,
+                      n,
+                      batch,
+                      batch,
+                      net.reduction(),
+                      cfg.precision(),
+                      net.activation())
                   .estimate(sharp.iterations(), Sharpness.START_SEED);
         }
         for (int r = 0; r < rN; r++) {

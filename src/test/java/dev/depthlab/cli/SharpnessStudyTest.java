@@ -37,13 +37,7 @@ class SharpnessStudyTest {
   }
 
   private Path sweep(String name, String yaml) throws Exception {
-    Path config = tmp.resolve(name + ".yaml");
-    Files.writeString(config, yaml);
-    Path study = tmp.resolve(name);
-    CliTestSupport.Outcome o =
-        CliTestSupport.run("sweep", config.toString(), "--out", study.toString(), "--quiet");
-    assertEquals(0, o.code(), o.err());
-    return study;
+    return CliTestSupport.sweep(tmp, name, yaml);
   }
 
   @Test
@@ -71,10 +65,44 @@ class SharpnessStudyTest {
   }
 
   @Test
+  void statisticsOverSeedsSummariseTheSharpnessPerDepth() throws Exception {
+    Path study = sweep("stats", config("  sharpness: {every: 2, iterations: 8}\n"));
+    List<CSVRecord> rows = SweepCommandTest.csv(study.resolve("summary.csv"));
+    List<CSVRecord> stats = SweepCommandTest.csv(study.resolve("stats_depth.csv"));
+    for (int depth : new int[] {1, 2}) {
+      double sum = 0;
+      int n = 0;
+      for (CSVRecord r : rows) {
+        if (Integer.parseInt(r.get("depth")) == depth) {
+          sum += Double.parseDouble(r.get("sharpness_last"));
+          n++;
+        }
+      }
+      int d = depth;
+      CSVRecord s =
+          stats.stream()
+              .filter(
+                  r ->
+                      r.get("metric").equals("sharpness_last")
+                          && Integer.parseInt(r.get("depth")) == d)
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no sharpness_last row for depth " + d));
+      assertEquals(2, n);
+      assertEquals(n, Integer.parseInt(s.get("n")));
+      assertEquals(sum / n, Double.parseDouble(s.get("mean")), 1e-12 * Math.abs(sum));
+    }
+    String md = Files.readString(study.resolve("report.md"));
+    assertTrue(md.contains("| last sharpness [95% CI] | IQM |"), "headline table lacks sharpness");
+    assertTrue(md.contains("| last sharpness | 1 vs 2 |"), "adjacent-depth table lacks sharpness");
+  }
+
+  @Test
   void offLeavesSummaryAndFiguresAsBefore() throws Exception {
     Path study = sweep("off", config(""));
     String header = Files.readAllLines(study.resolve("summary.csv")).get(0);
     assertTrue(header.endsWith(",wall_s"), header);
     assertFalse(Files.exists(study.resolve("figures/sharpness-circle.png")));
+    assertFalse(Files.readString(study.resolve("report.md")).contains("sharpness"));
+    assertFalse(Files.readString(study.resolve("stats_depth.csv")).contains("sharpness"));
   }
 }

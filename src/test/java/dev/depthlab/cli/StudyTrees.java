@@ -1,0 +1,86 @@
+package dev.depthlab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Compares two study folders file by file, byte for byte, wall times aside: run.json without its
+ * {@code timings}, summary.csv without {@code wall_s}, report.html without its wall-time figures
+ * (the only places a run's wall time appears: two local sweeps of one study differ there alone).
+ */
+final class StudyTrees {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StudyTrees() {}
+
+  /** Every file of {@code expected} is in {@code actual} with the same bytes, and no other. */
+  static void assertSameStudy(Path expected, Path actual, Set<String> ignoredTopLevel)
+      throws IOException {
+    List<String> want = files(expected, Set.of());
+    List<String> got = files(actual, ignoredTopLevel);
+    assertEquals(want, got, "the files of " + actual + " vs " + expected);
+    for (String f : want) {
+      byte[] a = Files.readAllBytes(expected.resolve(f));
+      byte[] b = Files.readAllBytes(actual.resolve(f));
+      String name = Path.of(f).getFileName().toString();
+      switch (name) {
+        case "run.json" -> assertEquals(withoutTimings(a), withoutTimings(b), f);
+        case "summary.csv" -> assertEquals(withoutWall(a), withoutWall(b), f);
+        case "report.html" -> assertEquals(maskHtml(a), maskHtml(b), f);
+        default -> assertArrayEquals(a, b, f + " differs");
+      }
+    }
+  }
+
+  static List<String> files(Path root, Set<String> ignoredTopLevel) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      return s.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p))
+          .filter(p -> !ignoredTopLevel.contains(p.getName(0).toString()))
+          .map(Path::toString)
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static String withoutTimings(byte[] json) throws IOException {
+    ObjectNode n = (ObjectNode) JSON.readTree(json);
+    if (n.remove("timings") == null) {
+      throw new AssertionError("run.json without timings: the comparison would mask nothing");
+    }
+    return n.toPrettyString();
+  }
+
+  private static String withoutWall(byte[] csv) {
+    List<String> lines = new String(csv, StandardCharsets.UTF_8).lines().toList();
+    int col = Arrays.asList(lines.get(0).split(",", -1)).indexOf("wall_s");
+    if (col < 0) {
+      throw new AssertionError("summary.csv without wall_s");
+    }
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      List<String> cells = new ArrayList<>(Arrays.asList(l.split(",", -1)));
+      cells.remove(col);
+      out.add(String.join(",", cells));
+    }
+    return String.join("\n", out);
+  }
+
+  private static String maskHtml(byte[] html) {
+    return new String(html, StandardCharsets.UTF_8)
+        .replaceAll("(<dt>wall time[^<]*</dt><dd>)[^<]*(</dd>)", "$1-$2")
+        .replaceAll("<td>[0-9.]+</td></tr>", "<td>-</td></tr>");
+  }
+}
