@@ -15,7 +15,10 @@ final class RunHealth {
   private int epoch;
   private int constantSince;
 
-  /** Records whether the evaluation at {@code e} predicted one class for the training set. */
+  /**
+   * Records whether the evaluation at {@code e} may have predicted one class for the training set
+   * (its accuracy is one class's share, {@link #mayBeConstant}).
+   */
   void constantAt(int e, boolean constant) {
     if (!constant) {
       constantSince = 0;
@@ -24,7 +27,7 @@ final class RunHealth {
     }
   }
 
-  /** The evaluation from which every evaluation predicted one class; 0 when the last did not. */
+  /** The evaluation from which every evaluation may have predicted one class; 0 if the last not. */
   int constantSince() {
     return constantSince;
   }

@@ -142,8 +142,7 @@ public final class Trainer {
           if (diagnose) {
             previous.set(r, now);
           }
-          checkHealth(
-              health[r], epoch, epochs, rec, log, r, now, gradNormLimit, group, setups.get(r));
+          checkHealth(health[r], epoch, rec, log, r, now, gradNormLimit, setups.get(r));
           records.get(r).add(rec);
           listener.onEpoch(r, rec);
           if (logSteps) {
@@ -161,6 +160,9 @@ public final class Trainer {
         }
       }
       double wall = (System.nanoTime() - start) / 1e9;
+      for (int r = 0; r < rN; r++) {
+        checkConstantPrediction(health[r], group, r, setups.get(r));
+      }
       List<RunResult> results = new ArrayList<>(rN);
       for (int r = 0; r < rN; r++) {
         RunSummary summary =
@@ -180,21 +182,18 @@ public final class Trainer {
   /**
    * Replica r's health after an epoch: diverged (a non-finite loss, gradient norm or, at an
    * evaluation, parameter), exploded (a step's gradient norm above {@code limit}), collapsed (at an
-   * evaluation, a hidden layer dead on the whole training set: no gradient reaches it again). A
-   * constant prediction is common early in training, so it marks a run collapsed only when it holds
-   * from some evaluation to the last ({@link RunHealth#constantSince}). The predictions are asked
-   * for only when the training accuracy allows a constant one.
+   * evaluation, a hidden layer dead on the whole training set: no gradient reaches it again). Also
+   * notes whether the training accuracy is one class's share, for {@link #checkConstantPrediction}.
+   * Asks the backend for nothing.
    */
   private static void checkHealth(
       RunHealth health,
       int epoch,
-      int epochs,
       EpochRecord rec,
       StepLog log,
       int r,
       Parameters now,
       double limit,
-      Group group,
       ReplicaSetup setup) {
     if (!Double.isFinite(rec.batchLoss())
         || !Double.isFinite(rec.gradNormMean())
@@ -204,19 +203,30 @@ public final class Trainer {
     if (RunHealth.maxStepGradNorm(log, r) > limit) {
       health.observe(RunSummary.EXPLODED, epoch);
     }
-    if (!rec.diagnosed() || health.atLeast(RunSummary.COLLAPSED)) {
+    if (!rec.diagnosed()) {
       return;
     }
     if (RunHealth.deadLayer(rec.deadFraction())) {
       health.observe(RunSummary.COLLAPSED, epoch);
-      return;
     }
     var train = setup.train();
-    boolean constant =
-        RunHealth.mayBeConstant(rec.trainAccuracy(), train.size(), train.positives())
-            && RunHealth.constant(group.predict(r, train.x()));
-    health.constantAt(epoch, constant);
-    if (epoch == epochs && health.constantSince() > 0) {
+    health.constantAt(
+        epoch, RunHealth.mayBeConstant(rec.trainAccuracy(), train.size(), train.positives()));
+  }
+
+  /**
+   * After training: a run whose training accuracy stayed at one class's share from some evaluation
+   * to the last, and whose trained network predicts one class for every training point, is
+   * collapsed from that evaluation. A constant prediction early in training that goes away is
+   * common and not a collapse. One prediction pass, after the last epoch's accounting (as a
+   * snapshot), and only for such runs.
+   */
+  private static void checkConstantPrediction(
+      RunHealth health, Group group, int r, ReplicaSetup setup) {
+    if (health.constantSince() == 0 || health.atLeast(RunSummary.COLLAPSED)) {
+      return;
+    }
+    if (RunHealth.constant(group.predict(r, setup.train().x()))) {
       health.observe(RunSummary.COLLAPSED, health.constantSince());
     }
   }
