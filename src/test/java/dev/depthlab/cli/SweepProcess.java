@@ -89,8 +89,12 @@ final class SweepProcess {
     throw new AssertionError("no '" + prefix + "' within the guard");
   }
 
-  /** Sends {@code signal} (TERM, INT, KILL) with kill(1). */
+  /** Sends {@code signal} (TERM, INT with kill(1); KILL directly, with no process to start). */
   void signal(String signal) throws IOException, InterruptedException {
+    if (signal.equals("KILL")) {
+      process.destroyForcibly(); // SIGKILL on Linux
+      return;
+    }
     int rc = new ProcessBuilder("kill", "-s", signal, Long.toString(pid())).start().waitFor();
     if (rc != 0) {
       throw new AssertionError("kill -s " + signal + " failed: " + rc);
