@@ -8,12 +8,14 @@
 #   machine     nvidia-smi, uname, java -version, the CUDA libraries the dynamic linker finds
 #   build       ./depthlab --version (builds target/depthlab.jar when missing or stale)
 #   backends    ./depthlab backends: is cuda usable, and if not, why (then stop: exit 3)
-#   parity      ./mvnw test -Dtest='Gpu*Test': the parity tests on the device
+#   parity      ./mvnw test -Dtest='Gpu*Test': the parity tests on the device (GpuGraphsTest:
+#               the CUDA-graph path bit for bit against the step-by-step path)
 #   gradcheck   ./depthlab gradcheck: cuda's gradients vs finite differences and vs the cpu
 #   sweep-cuda  the seed study on cuda (--quick: 50 epochs instead of 1000)
 #   sweep-cpu   --quick only: the same 50-epoch study on the cpu, to compare with
 #   compare     summary.csv of cuda vs the cpu, run by run, per metric (tools/compare-summaries.awk)
-#   bench       ./depthlab bench on cuda and cpu, seed shapes, widths up to 1024
+#   bench       ./depthlab bench on cuda (step by step and cuda-graphs) and cpu, seed shapes,
+#               widths up to 1024; host calls and host us per step of both GPU paths
 # A failed step does not stop the later ones; a step that needs a failed one is SKIPPED.
 #
 # Options:
@@ -397,7 +399,8 @@ step_parity() {
   local counts="$tests tests: $passed passed, $failures failed, $errors errors, $skipped skipped"
   para "\`./mvnw -B test -Dtest='Gpu*Test'\`: exit $rc; $n surefire report(s) (copied to" \
     "\`surefire-reports/\`): $counts."
-  lines 'max relative error|GpuParityTest|Tests run:|<<< FAIL|ERROR\]' "$logs/parity.log" 80 | block
+  lines 'max relative error|graphs vs step by step|GpuParityTest|Tests run:|<<< FAIL|ERROR\]' \
+    "$logs/parity.log" 100 | block
   reason=$(first 'SKIPPED GpuParityTest' "$logs/parity.log" | sed 's/.*: no usable/no usable/')
   if [ "$n" -eq 0 ]; then
     record parity FAIL "$(since "$t0")" "no Gpu*Test report: $(failure "$rc" "$logs/parity.log")"
@@ -509,7 +512,8 @@ step_bench() {
     bench_table "$csv" >>"$body"
     echo >>"$body"
   fi
-  lines 'left out|skipped|GPU vs CPU|crossover|machine:' "$logs/bench.log" 40 | block
+  lines 'left out|skipped|GPU vs CPU|crossover|machine:|GPU paths|calls/step' "$logs/bench.log" 80 |
+    block
   if [ "$rc" -ne 0 ]; then
     record bench FAIL "$(since "$t0")" "$(failure "$rc" "$logs/bench.log")"
   elif [ "${cuda_rows:-0}" -eq 0 ]; then
@@ -530,11 +534,12 @@ bench_table() {
       t[k, $c["backend"]] = $c["us_per_step"]
     }
     END {
-      print "| precision | depth | width | batch | R | cuda us/step | cpu us/step | cpu / cuda |"
-      print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+      print "| precision | depth | width | batch | R | cuda us/step | cuda-graphs us/step | cpu us/step | cpu / cuda |"
+      print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
       for (i = 1; i <= n; i++) {
-        k = order[i]; g = t[k, "cuda"]; p = t[k, "cpu"]
-        printf "| %s | %s | %s | %s |\n", k, g == "" ? "-" : sprintf("%.1f", g),
+        k = order[i]; g = t[k, "cuda"]; h = t[k, "cuda-graphs"]; p = t[k, "cpu"]
+        printf "| %s | %s | %s | %s | %s |\n", k, g == "" ? "-" : sprintf("%.1f", g),
+          h == "" ? "-" : sprintf("%.1f", h),
           p == "" ? "-" : sprintf("%.1f", p), (g == "" || p == "") ? "-" : sprintf("%.2fx", p / g)
       }
     }' "$1"

@@ -8,6 +8,7 @@ import dev.depthlab.bench.BenchFigure;
 import dev.depthlab.bench.BenchGrid;
 import dev.depthlab.bench.CorePeak;
 import dev.depthlab.bench.Crossover;
+import dev.depthlab.bench.GpuPaths;
 import dev.depthlab.bench.StepBench;
 import dev.depthlab.bench.StepBench.Point;
 import dev.depthlab.bench.StepBench.Timing;
@@ -157,6 +158,13 @@ final class BenchCommand implements Callable<Integer> {
               }
             });
     BenchCsv.write(csv, all, peak);
+    List<String> gpu = GpuPaths.lines(all);
+    if (!gpu.isEmpty()) {
+      out.println(
+          "GPU paths: host calls per step (kernels, cuBLAS calls, graph launches) and the host's"
+              + " CPU us per step");
+      gpu.forEach(out::println);
+    }
     out.println(peak.explanation());
     out.println(
         "machine: "
@@ -192,6 +200,16 @@ final class BenchCommand implements Callable<Integer> {
     return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
   }
 
+  /** The cuda backend with {@code cuda.graphs} set to {@code graphs}. */
+  private static Backend cuda(String graphs) {
+    for (Backend b : BackendRegistry.standard(graphs).all()) {
+      if (b.name().equals("cuda")) {
+        return b;
+      }
+    }
+    throw new IllegalStateException("the standard registry has no cuda backend");
+  }
+
   private List<Backend> chooseBackends(PrintWriter out) {
     List<Backend> chosen = new ArrayList<>();
     for (Backend b : BackendRegistry.standard().all()) {
@@ -199,7 +217,11 @@ final class BenchCommand implements Callable<Integer> {
         continue;
       }
       Availability av = b.availability();
-      if (av.usable()) {
+      if (av.usable() && b.name().equals("cuda")) {
+        // the per-layer path both ways: step by step and as one graph per epoch (docs/gpu.md)
+        chosen.add(GpuPaths.named(cuda("off"), GpuPaths.STEPS));
+        chosen.add(GpuPaths.named(cuda("on"), GpuPaths.GRAPHS));
+      } else if (av.usable()) {
         chosen.add(b);
       } else if (backend.equals(b.name())) {
         throw new UserError(b.name() + " backend unavailable: " + av.reason(), UserError.FAILURE);

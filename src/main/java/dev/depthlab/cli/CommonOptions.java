@@ -31,9 +31,6 @@ public final class CommonOptions {
       description = "Plain log lines only, no progress bar.")
   boolean quiet;
 
-  @Option(names = "--verbose", description = "Print stack traces of errors.")
-  boolean verbose;
-
   /** The --set overrides, with --backend and --precision folded in as overrides too. */
   List<String> overrides() {
     List<String> all = new ArrayList<>(sets);

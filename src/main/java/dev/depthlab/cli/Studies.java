@@ -6,6 +6,7 @@ import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.Datasets;
+import dev.depthlab.sweep.ResourceCheck;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,6 +24,7 @@ final class Studies {
       Datasets.validate(d);
       Datasets.validateNoise(d, cfg.data().noise());
     }
+    ResourceCheck.requireHost(cfg);
     return cfg;
   }
 

@@ -7,6 +7,7 @@ import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
+import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.Stop;
 import dev.depthlab.sweep.StudyLock;
@@ -45,9 +46,14 @@ final class SweepRunner {
     if (variants.stream().anyMatch(v -> !v.config().backend().equals(backendName))) {
       throw new UserError("backend cannot vary within a sweep; run one sweep per backend");
     }
-    Backend backend = BackendRegistry.standard().select(backendName, err::println);
+    String graphs = variants.get(0).config().cuda().graphs();
+    if (variants.stream().anyMatch(v -> !v.config().cuda().graphs().equals(graphs))) {
+      throw new UserError("cuda.graphs cannot vary within a sweep; run one sweep per setting");
+    }
+    Backend backend = BackendRegistry.standard(graphs).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
+      ResourceCheck.requireFits(backend, v.config(), true);
     }
     return backend;
   }

@@ -6,6 +6,7 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.report.RunFigures;
+import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.train.EpochRecord;
 import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
@@ -51,8 +52,10 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
-    Backend backend = BackendRegistry.standard().select(cfg.backend(), err::println);
+    Backend backend =
+        BackendRegistry.standard(cfg.cuda().graphs()).select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
+    ResourceCheck.requireFits(backend, cfg, false);
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     o.printf(
         "training %s on %s (%s): %s, %d epochs -> %s%n",

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,20 +57,49 @@ final class ConfigBinder {
     DataConfig data = data(top.child("data"));
     ModelConfig model = model(top.child("model"));
     TrainingConfig training = training(top.child("training"));
-    return new StudyConfig(
-        name,
-        data,
-        model,
-        training,
-        seeds(top),
-        precision(top),
-        choice(top, "backend", d.backend(), BACKENDS),
-        diagnostics(top.child("diagnostics"), training.epochs(), model),
-        choice(
-            top,
-            "on_failure",
-            d.onFailure(),
-            List.of(StudyConfig.ON_FAILURE_FAIL, StudyConfig.ON_FAILURE_CPU)));
+    StudyConfig c =
+        new StudyConfig(
+            name,
+            data,
+            model,
+            training,
+            seeds(top),
+            precision(top),
+            choice(top, "backend", d.backend(), BACKENDS),
+            diagnostics(top.child("diagnostics"), training.epochs(), model),
+            new CudaConfig(
+                choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS)),
+            choice(
+                top,
+                "on_failure",
+                d.onFailure(),
+                List.of(StudyConfig.ON_FAILURE_FAIL, StudyConfig.ON_FAILURE_CPU)));
+    Limits.check(c)
+        .ifPresent(
+            v -> {
+              throw origins.error(nodeAt(root, v.path()), v.message());
+            });
+    return c;
+  }
+
+  /** The value node at a dotted key path, or the deepest map on the way (null: the whole file). */
+  private static Node nodeAt(MappingNode root, String path) {
+    Node at = null;
+    MappingNode map = root;
+    for (String key : path.split("\\.")) {
+      Node next = null;
+      for (NodeTuple t : map == null ? List.<NodeTuple>of() : map.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+          next = t.getValueNode();
+        }
+      }
+      if (next == null) {
+        return at;
+      }
+      at = next;
+      map = next instanceof MappingNode m ? m : null;
+    }
+    return at;
   }
 
   private String name(Section top) {
@@ -252,22 +282,21 @@ final class ConfigBinder {
     }
     Node n = top.value("seeds");
     String path = top.path("seeds");
-    List<Long> seeds = new ArrayList<>();
+    Set<Long> seeds = new LinkedHashSet<>();
     for (Node item : sequence(n, path, "a list of integers")) {
       long v = parseInteger(item, path, "a list of integers");
       // seeds name folders (seed-<s>); a minus sign there only invites confusion
       if (v < 0) {
         throw rangeError(item, path, "must be >= 0");
       }
-      if (seeds.contains(v)) {
+      if (!seeds.add(v)) {
         throw origins.error(item, path + ": seed " + v + " is listed twice");
       }
-      seeds.add(v);
     }
     if (seeds.isEmpty()) {
       throw origins.error(n, path + ": must list at least one seed");
     }
-    return seeds;
+    return new ArrayList<>(seeds);
   }
 
   private Precision precision(Section top) {
@@ -444,21 +473,20 @@ final class ConfigBinder {
   }
 
   private List<Integer> intList(Node n, String path, LongPredicate ok, String rule) {
-    List<Integer> values = new ArrayList<>();
+    Set<Integer> values = new LinkedHashSet<>();
     for (Node item : sequence(n, path, "a list of integers")) {
       long v = parseInteger(item, path, "a list of integers");
       if (!ok.test(v) || v > Integer.MAX_VALUE) {
         throw rangeError(item, path, rule);
       }
-      if (values.contains((int) v)) {
+      if (!values.add((int) v)) {
         throw origins.error(item, path + ": " + v + " is listed twice");
       }
-      values.add((int) v);
     }
     if (values.isEmpty()) {
       throw origins.error(n, path + ": must not be empty");
     }
-    return values;
+    return new ArrayList<>(values);
   }
 
   private <E extends Enum<E>> E enumChoice(Section s, String key, E def, E[] values) {
@@ -502,7 +530,12 @@ final class ConfigBinder {
     if (!DECIMAL.matcher(text).matches()) {
       throw origins.error(n, path + ": expected " + expected + ", got " + describe(n));
     }
-    return Double.parseDouble(text);
+    double v = Double.parseDouble(text);
+    // 1e999 is a decimal that overflows to infinity
+    if (!Double.isFinite(v)) {
+      throw rangeError(n, path, "must be a finite number");
+    }
+    return v;
   }
 
   private String nonEmpty(Node n, String path, String expected) {

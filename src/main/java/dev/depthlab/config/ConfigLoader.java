@@ -10,19 +10,28 @@ import dev.depthlab.model.Reduction;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.LongStream;
 import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -41,6 +50,8 @@ public final class ConfigLoader {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (CharacterCodingException e) {
+      throw new UserError("config file " + file + " is not UTF-8 text");
     } catch (IOException e) {
       throw new UserError("cannot read config file " + file + ": " + e.getMessage());
     }
@@ -74,6 +85,7 @@ public final class ConfigLoader {
     Origins origins = new Origins(sourceName);
     MappingNode root = root(yamlText, origins);
     Overrides.apply(root, overrides, origins);
+    refuseTags(root, origins);
     return new ConfigBinder(origins, baseName(sourceName)).bind(root);
   }
 
@@ -107,7 +119,7 @@ public final class ConfigLoader {
   private static MappingNode root(String yamlText, Origins origins) {
     Node node;
     try {
-      node = new Yaml().compose(new StringReader(yamlText));
+      node = yaml().compose(new StringReader(yamlText));
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String at = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
@@ -116,9 +128,9 @@ public final class ConfigLoader {
       if (problem != null && problem.startsWith("but ") && e.getContext() != null) {
         problem = e.getContext() + " " + problem;
       }
-      throw new UserError(origins.source() + at + ": YAML syntax error: " + problem);
+      throw new UserError(origins.source() + at + ": YAML syntax error: " + oneLine(problem));
     } catch (YAMLException e) {
-      throw new UserError(origins.source() + ": YAML error: " + e.getMessage());
+      throw new UserError(origins.source() + ": YAML error: " + oneLine(e.getMessage()));
     }
     if (node == null) {
       return new MappingNode(Tag.MAP, new ArrayList<>(), DumperOptions.FlowStyle.BLOCK);
@@ -130,6 +142,62 @@ public final class ConfigLoader {
               + ConfigBinder.describe(node));
     }
     return map;
+  }
+
+  /**
+   * A YAML reader for configs and {@code --set} values, bounded so no input can exhaust memory or
+   * time: no duplicate keys, few aliases (a "billion laughs" document is refused), a shallow
+   * nesting and a 1 MiB document (a study config is a few hundred bytes).
+   */
+  static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    options.setAllowRecursiveKeys(false);
+    options.setNestingDepthLimit(MAX_NESTING);
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    options.setMergeOnCompose(false);
+    return new Yaml(options);
+  }
+
+  static final int MAX_ALIASES = 20;
+  static final int MAX_NESTING = 20;
+  static final int MAX_CODE_POINTS = 1 << 20;
+
+  /** The tags plain YAML gives a config's values; any other (!!java..., !custom) is refused. */
+  private static final Set<Tag> PLAIN_TAGS =
+      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.SEQ, Tag.MAP);
+
+  /** Refuses explicit tags beyond plain YAML's: a config names values, never Java objects. */
+  static void refuseTags(Node root, Origins origins) {
+    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<Node> todo = new ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      if (!seen.add(n)) {
+        continue;
+      }
+      if (!PLAIN_TAGS.contains(n.getTag())) {
+        throw origins.error(
+            n,
+            "YAML tag "
+                + n.getTag().getValue()
+                + " is not allowed in a config (plain values only)");
+      }
+      if (n instanceof MappingNode m) {
+        for (NodeTuple t : m.getValue()) {
+          todo.push(t.getKeyNode());
+          todo.push(t.getValueNode());
+        }
+      } else if (n instanceof SequenceNode q) {
+        todo.addAll(q.getValue());
+      }
+    }
+  }
+
+  /** A parser's message on one line (some span several). */
+  static String oneLine(String message) {
+    return message == null ? "(no detail)" : message.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** "config/x.yaml" gives "x". */

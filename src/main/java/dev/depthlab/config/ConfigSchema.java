@@ -23,7 +23,8 @@ final class ConfigSchema {
             "precision",
             "backend",
             "on_failure",
-            "diagnostics"));
+            "diagnostics",
+            "cuda"));
     SECTIONS.put("data", List.of("sets", "n_train", "test", "noise"));
     SECTIONS.put("data.test", List.of("n", "seed_offset", "fraction"));
     SECTIONS.put(
@@ -51,6 +52,7 @@ final class ConfigSchema {
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
     SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
     SECTIONS.put("diagnostics.signal", List.of("draws", "batch"));
+    SECTIONS.put("cuda", List.of("graphs"));
   }
 
   /**

@@ -26,7 +26,10 @@ final class Origins {
 
   /** Records that {@code node} and everything under it came from the override {@code raw}. */
   void markOverride(Node node, String raw) {
-    overrideOf.put(node, raw);
+    // a node seen before: an alias, possibly of a list that holds itself ("&a [*a]")
+    if (overrideOf.put(node, raw) != null) {
+      return;
+    }
     if (node instanceof MappingNode m) {
       for (NodeTuple t : m.getValue()) {
         markOverride(t.getKeyNode(), raw);
@@ -43,6 +46,7 @@ final class Origins {
 
   /** A one-line error located at {@code node}: "--set k=v: ..." or "source:line: ...". */
   UserError error(Node node, String message) {
+    message = oneLine(message);
     String raw = node == null ? null : overrideOf.get(node);
     if (raw != null) {
       return overrideError(raw, message);
@@ -54,6 +58,24 @@ final class Origins {
   }
 
   static UserError overrideError(String raw, String message) {
-    return new UserError("--set " + raw + ": " + message);
+    return new UserError(oneLine("--set " + raw + ": " + message));
+  }
+
+  /** Line breaks and other control characters (a quoted key or value may hold them) escaped. */
+  static String oneLine(String message) {
+    StringBuilder sb = new StringBuilder(message.length());
+    message
+        .codePoints()
+        .forEach(
+            c -> {
+              if (c == '\n') {
+                sb.append("\\n");
+              } else if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x85) {
+                sb.append(String.format("\\u%04x", c));
+              } else {
+                sb.appendCodePoint(c);
+              }
+            });
+    return sb.toString();
   }
 }

@@ -4,7 +4,6 @@ import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -187,14 +186,15 @@ public final class Overrides {
   /** The value as a YAML node; an empty value is a YAML null (and fails where a value is due). */
   private static Node compose(Override o) {
     try {
-      Node n = new Yaml().compose(new StringReader(o.value()));
+      Node n = ConfigLoader.yaml().compose(new StringReader(o.value()));
       return n != null
           ? n
           : new ScalarNode(Tag.NULL, "", null, null, DumperOptions.ScalarStyle.PLAIN);
     } catch (MarkedYAMLException e) {
-      throw Origins.overrideError(o.raw(), "YAML syntax error: " + e.getProblem());
+      throw Origins.overrideError(
+          o.raw(), "YAML syntax error: " + ConfigLoader.oneLine(e.getProblem()));
     } catch (YAMLException e) {
-      throw Origins.overrideError(o.raw(), "YAML error: " + e.getMessage());
+      throw Origins.overrideError(o.raw(), "YAML error: " + ConfigLoader.oneLine(e.getMessage()));
     }
   }
 }

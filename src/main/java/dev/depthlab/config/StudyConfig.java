@@ -17,6 +17,7 @@ public record StudyConfig(
     Precision precision,
     String backend,
     DiagnosticsConfig diagnostics,
+    CudaConfig cuda,
     String onFailure) {
 
   /** {@code on_failure: fail}: a failed group's runs are marked failed; a rerun retries them. */
@@ -29,7 +30,7 @@ public record StudyConfig(
     seeds = List.copyOf(seeds);
   }
 
-  /** With the default {@code on_failure: fail}. */
+  /** With the CUDA backend's defaults ({@link CudaConfig#DEFAULT}) and {@code on_failure: fail}. */
   public StudyConfig(
       String name,
       DataConfig data,
@@ -39,11 +40,26 @@ public record StudyConfig(
       Precision precision,
       String backend,
       DiagnosticsConfig diagnostics) {
-    this(name, data, model, training, seeds, precision, backend, diagnostics, ON_FAILURE_FAIL);
+    this(name, data, model, training, seeds, precision, backend, diagnostics, CudaConfig.DEFAULT);
+  }
+
+  /** With {@code on_failure: fail}. */
+  public StudyConfig(
+      String name,
+      DataConfig data,
+      ModelConfig model,
+      TrainingConfig training,
+      List<Long> seeds,
+      Precision precision,
+      String backend,
+      DiagnosticsConfig diagnostics,
+      CudaConfig cuda) {
+    this(
+        name, data, model, training, seeds, precision, backend, diagnostics, cuda, ON_FAILURE_FAIL);
   }
 
   public StudyConfig withName(String n) {
     return new StudyConfig(
-        n, data, model, training, seeds, precision, backend, diagnostics, onFailure);
+        n, data, model, training, seeds, precision, backend, diagnostics, cuda, onFailure);
   }
 }

@@ -72,6 +72,9 @@ public final class StudyFigures {
     FigureCoverage cov = FigureCoverage.of(planned, runs);
     List<Integer> depths =
         new ArrayList<>(new TreeSet<>(planned.stream().map(RunSpec::depth).toList()));
+    if (depths.stream().allMatch(d -> cov.okAt(d).isEmpty())) {
+      return List.of(); // nothing of this data set finished ok (yet): nothing to draw
+    }
     String n = " " + cov.sentence();
     String band = "Line: mean over seeds; band: +- one std over seeds.";
     List<Figure> f = new ArrayList<>();

@@ -20,17 +20,57 @@ public final class CudaBackend implements Backend {
   /** The most groups (so lanes) a sweep runs at once by default; see {@link #traits}. */
   public static final int MAX_DEFAULT_JOBS = 16;
 
+  /**
+   * Whether a group runs each epoch's per-layer calls as one captured CUDA graph ({@code
+   * backend.cuda.graphs} in docs/config.md; see {@link CudaGroup}'s "Graphs"). The results are the
+   * same bits either way.
+   */
+  public enum Graphs {
+    /** On where the device supports graphs (every CUDA 12 GPU; the emulated device). */
+    AUTO,
+    /** Always; a device without graphs is an error. */
+    ON,
+    /** Never: every call enqueued by the host, step by step. */
+    OFF;
+
+    /** The config value: auto, on or off. */
+    public String key() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The mode of a config value (auto, on, off); anything else is an IllegalArgumentException. */
+    public static Graphs of(String key) {
+      for (Graphs g : values()) {
+        if (g.key().equals(key)) {
+          return g;
+        }
+      }
+      throw new IllegalArgumentException("graphs must be auto, on or off, got '" + key + "'");
+    }
+  }
+
   private final Supplier<Availability> probe;
   private final Supplier<Device> device;
+  private final Graphs graphs;
 
   /** The real GPU, if this machine has a usable one (see {@link #availability}). */
   public CudaBackend() {
-    this(JCudaDevice::probe, JCudaDevice::shared);
+    this(Graphs.AUTO);
+  }
+
+  /** The real GPU, its groups running epochs as graphs as {@code graphs} says. */
+  public CudaBackend(Graphs graphs) {
+    this(JCudaDevice::probe, JCudaDevice::shared, graphs);
   }
 
   /** Runs on the given device: the emulated device of the tests, which live in this package. */
   CudaBackend(Device device) {
-    this(() -> Availability.usable(device.details()), () -> device);
+    this(device, Graphs.AUTO);
+  }
+
+  /** Runs on the given device, with graphs as {@code graphs} says. */
+  CudaBackend(Device device, Graphs graphs) {
+    this(() -> Availability.usable(device.details()), () -> device, graphs);
   }
 
   /**
@@ -38,8 +78,23 @@ public final class CudaBackend implements Backend {
    * once the probe says usable (tests: a probe that fails at a chosen step).
    */
   CudaBackend(Supplier<Availability> probe, Supplier<Device> device) {
+    this(probe, device, Graphs.AUTO);
+  }
+
+  private CudaBackend(Supplier<Availability> probe, Supplier<Device> device, Graphs graphs) {
     this.probe = probe;
     this.device = device;
+    this.graphs = graphs;
+  }
+
+  /** This backend with graphs as {@code mode} says (same probe and device). */
+  public CudaBackend withGraphs(Graphs mode) {
+    return new CudaBackend(probe, device, mode);
+  }
+
+  /** The graphs setting of this backend. */
+  public Graphs graphs() {
+    return graphs;
   }
 
   @Override
@@ -70,7 +125,20 @@ public final class CudaBackend implements Backend {
 
   @Override
   public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
-    return new CudaGroup(device(), spec, replicas);
+    Device d = device();
+    boolean useGraphs =
+        switch (graphs) {
+          case AUTO -> d.supportsGraphs();
+          case ON -> {
+            if (!d.supportsGraphs()) {
+              throw new UserError(
+                  "cuda: backend.cuda.graphs is on, but " + d.name() + " cannot capture graphs");
+            }
+            yield true;
+          }
+          case OFF -> false;
+        };
+    return new CudaGroup(d, spec, replicas, useGraphs);
   }
 
   /** The device groups run on; a failure (exit 1) with the probe's reason when unusable. */

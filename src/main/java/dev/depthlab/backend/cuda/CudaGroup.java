@@ -68,6 +68,22 @@ import java.util.List;
  * and unit, over at most maxBatch rows. The order depends only on the shapes, so the same inputs
  * give the same bits on every run.
  *
+ * <h2>Graphs</h2>
+ *
+ * With graphs on ({@link CudaBackend.Graphs}), {@link #step} enqueues nothing: it checks its
+ * arguments and notes (step, offset, count, learning rate, trace record). {@link #endEpoch} then
+ * runs the epoch's steps as one CUDA graph ({@link Device#beginCapture}): the first epoch captures
+ * them, exactly the calls the step-by-step path enqueues, in the same order, and every later epoch
+ * whose steps match (the same offsets, counts, learning rates and trace records, the same order
+ * buffer) launches the captured graph again: one host call per epoch instead of {@code (5 L + 2)}
+ * per step. What varies between epochs, the sample order, is read from device memory (the order
+ * buffer {@link #beginEpoch} fills) when the graph runs, never baked into it; the offsets,
+ * diagnostic slots and learning rate are the same every epoch of a run (the learning rate is a
+ * constant of the study; a different one only makes the next epoch capture anew). A call that needs
+ * the epoch's steps done before it ({@link #gradients}, {@link #evaluate}, ... inside an epoch)
+ * first enqueues the steps noted so far one by one. The same kernels run in the same order on the
+ * same bytes, so both paths give the same bits.
+ *
  * <h2>Lanes</h2>
  *
  * A group opens its own lane on the device ({@link Device#openLane}: on the GPU a non-blocking CUDA
@@ -89,6 +105,23 @@ final class CudaGroup implements Group {
   private static final int EVAL_DEAD = 4;
 
   private final Device dev;
+
+  /**
+   * Whether an epoch's steps run as one graph (see the class comment). Turned off for the rest of
+   * the group's life when a capture fails: the epoch then runs step by step, with a warning.
+   */
+  private boolean graphs;
+
+  /** The epoch's steps noted by {@link #step} and not yet enqueued (graphs only). */
+  private final List<NotedStep> noted = new ArrayList<>();
+
+  /** The last epoch's captured graph and the steps it holds; null before the first. */
+  private EpochGraph epochGraph;
+
+  /** Graphs captured and graph launches over the group's life (tests and bench count them). */
+  private int captures;
+
+  private long graphLaunches;
 
   /** The kernels and GEMMs on this group's lane, in its precision. */
   private final CudaKernelCalls calls;
@@ -207,6 +240,15 @@ final class CudaGroup implements Group {
   private boolean closed;
 
   CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups) {
+    this(device, spec, setups, false);
+  }
+
+  /** With {@code graphs}, epochs run as captured graphs (the device must support them). */
+  CudaGroup(Device device, GroupSpec spec, List<ReplicaSetup> setups, boolean graphs) {
+    if (graphs && !device.supportsGraphs()) {
+      throw new IllegalArgumentException(device.name() + " cannot capture graphs");
+    }
+    this.graphs = graphs;
     this.spec = spec;
     this.net = spec.net();
     this.replicas = setups.size();
@@ -389,6 +431,7 @@ final class CudaGroup implements Group {
   @Override
   public void beginEpoch(int[][] orders) {
     checkOpen();
+    enqueueNoted(); // the new order must not reach steps of an epoch never ended
     if (orders.length != replicas) {
       throw new IllegalArgumentException(
           "order has " + orders.length + " replicas, group has " + replicas);
@@ -446,20 +489,128 @@ final class CudaGroup implements Group {
                 + orderLengths[r]);
       }
     }
-    long slot = diag + 8L * steps * diagWidth;
-    batch(order, orderStride, offset, count, slot, maxSteps * diagWidth);
-    batchLaunches.update.run(lr);
     lifeSteps++;
+    int record = -1;
     if (traceSize > 0 && lifeSteps % spec.traceEvery() == 0) {
-      batchLaunches.trace.run(el(trace, (long) tracedCount * replicas * traceSize));
+      record = tracedCount;
       traced[tracedCount++] = steps;
     }
+    NotedStep s = new NotedStep(steps, offset, count, Double.doubleToRawLongBits(lr), record);
+    if (graphs) {
+      noted.add(s);
+    } else {
+      enqueueStep(s);
+    }
     steps++;
+  }
+
+  /**
+   * One step as {@link #step} was asked for it: {@code index} within the epoch (its diagnostics
+   * slot), the samples {@code order[r][offset, offset + count)}, the learning rate's bits, and the
+   * trace record it writes (-1: none).
+   */
+  private record NotedStep(int index, int offset, int count, long lrBits, int record) {}
+
+  /** A captured epoch and the steps (with the order buffer and its stride) it was captured from. */
+  private record EpochGraph(
+      long order, int orderStride, List<NotedStep> steps, Device.Graph graph) {
+    boolean holds(long order, int orderStride, List<NotedStep> steps) {
+      return this.order == order && this.orderStride == orderStride && this.steps.equals(steps);
+    }
+  }
+
+  /** Enqueues one step's calls: its batch, the update and, if it traces, the copy of the layer. */
+  private void enqueueStep(NotedStep s) {
+    long slot = diag + 8L * s.index() * diagWidth;
+    batch(order, orderStride, s.offset(), s.count(), slot, maxSteps * diagWidth);
+    batchLaunches.update.run(Double.longBitsToDouble(s.lrBits()));
+    if (s.record() >= 0) {
+      batchLaunches.trace.run(el(trace, (long) s.record() * replicas * traceSize));
+    }
+  }
+
+  /** Enqueues the noted steps one by one (a call inside an epoch needs them done before it). */
+  private void enqueueNoted() {
+    for (NotedStep s : noted) {
+      enqueueStep(s);
+    }
+    noted.clear();
+  }
+
+  /**
+   * Runs the noted steps as one graph launch: the last epoch's graph when it holds the same steps,
+   * else a new capture of them (releasing the old graph).
+   */
+  private void launchNoted() {
+    if (noted.isEmpty()) {
+      return;
+    }
+    List<NotedStep> epoch = List.copyOf(noted);
+    noted.clear();
+    if (epochGraph == null || !epochGraph.holds(order, orderStride, epoch)) {
+      if (epochGraph != null) {
+        epochGraph.graph().close();
+        epochGraph = null;
+      }
+      Device.Graph graph;
+      try {
+        graph = capture(epoch);
+      } catch (RuntimeException e) {
+        // captured work never runs, so the epoch is still to do: step by step from here on
+        graphs = false;
+        System.err.println(
+            "depthlab: warning: CUDA graph capture failed ("
+                + e.getMessage()
+                + "); this group runs step by step (cuda.graphs: off avoids the attempt)");
+        for (NotedStep s : epoch) {
+          enqueueStep(s);
+        }
+        return;
+      }
+      epochGraph = new EpochGraph(order, orderStride, epoch, graph);
+      captures++;
+    }
+    epochGraph.graph().launch();
+    graphLaunches++;
+  }
+
+  /** Captures the steps' calls as one graph; a failed capture is ended before it is thrown. */
+  private Device.Graph capture(List<NotedStep> epoch) {
+    dev.beginCapture();
+    try {
+      for (NotedStep s : epoch) {
+        enqueueStep(s);
+      }
+    } catch (RuntimeException | Error e) {
+      try {
+        dev.endCapture().close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    return dev.endCapture();
+  }
+
+  /** Graphs captured so far (0 with graphs off). */
+  int captures() {
+    return captures;
+  }
+
+  /** Graph launches so far (0 with graphs off): one per epoch with steps. */
+  long graphLaunches() {
+    return graphLaunches;
+  }
+
+  /** Whether this group runs its epochs as graphs. */
+  boolean usesGraphs() {
+    return graphs;
   }
 
   @Override
   public StepLog endEpoch() {
     checkOpen();
+    launchNoted();
     inEpoch = false;
     double[] all = new double[replicas * maxSteps * diagWidth];
     dev.copyOut(diag, all); // the epoch's only device-to-host copy (with no layer traced)
@@ -664,6 +815,7 @@ final class CudaGroup implements Group {
   @Override
   public Gradients gradients(int[][] indices) {
     checkOpen();
+    enqueueNoted();
     int[] sizesTrain = new int[replicas];
     Arrays.fill(sizesTrain, nTrain);
     int count = Group.checkBatches(indices, maxBatch, sizesTrain);
@@ -699,6 +851,7 @@ final class CudaGroup implements Group {
   @Override
   public Evaluation evaluate() {
     checkOpen();
+    enqueueNoted();
     ensureEvalBuffers();
     evalSet(testX, testY, nTest, EVAL_TEST, false);
     evalSet(trainX, trainY, nTrain, EVAL_TRAIN, true);
@@ -813,6 +966,7 @@ final class CudaGroup implements Group {
   @Override
   public List<Parameters> allParameters() {
     checkOpen();
+    enqueueNoted();
     double[] all = download(params, paramCount); // one copy for every replica and layer
     List<Parameters> out = new ArrayList<>(replicas);
     for (int r = 0; r < replicas; r++) {
@@ -832,6 +986,7 @@ final class CudaGroup implements Group {
   @Override
   public void setParameters(List<Parameters> all) {
     checkOpen();
+    enqueueNoted();
     if (all.size() != replicas) {
       throw new IllegalArgumentException(
           all.size() + " parameter sets for a group of " + replicas + " replicas");
@@ -852,6 +1007,7 @@ final class CudaGroup implements Group {
   @Override
   public double[] predict(int replica, double[] inputs) {
     checkOpen();
+    enqueueNoted();
     int n = Group.checkPredict(replica, inputs, replicas, sizes[0]);
     double[] out = new double[n];
     if (n == 0) {
@@ -949,10 +1105,19 @@ final class CudaGroup implements Group {
   private void release() {
     // a fault of queued work surfaces at the synchronize: free everything all the same
     RuntimeException failure = null;
+    noted.clear(); // steps of an epoch never ended: nothing will read what they write
     try {
       dev.synchronize();
     } catch (RuntimeException e) {
       failure = e;
+    }
+    if (epochGraph != null) {
+      try {
+        epochGraph.graph().close();
+      } catch (RuntimeException e) {
+        failure = keep(failure, e);
+      }
+      epochGraph = null;
     }
     for (long p : owned) {
       try {

@@ -106,6 +106,57 @@ public interface Device extends AutoCloseable {
    */
   Device openLane();
 
+  // ---- graphs: capture a lane's work once, replay it many times -------------------------------
+
+  /**
+   * Whether {@link #beginCapture} works here (CUDA graphs). The default, for devices that cannot,
+   * is false; groups then enqueue every call themselves.
+   */
+  default boolean supportsGraphs() {
+    return false;
+  }
+
+  /**
+   * Starts recording this lane's GEMMs and launches instead of running them (on the GPU {@code
+   * cuStreamBeginCapture}): each is recorded with its argument values at this moment, and none runs
+   * until the graph {@link #endCapture} returns is launched. Until {@code endCapture}, a sync point
+   * of the lane ({@code copyIn}, {@code copyOut}, {@code alloc}, {@code free}, {@link
+   * #synchronize}, {@code close}) is an {@link IllegalStateException}, as a real capture forbids
+   * it.
+   */
+  default void beginCapture() {
+    throw new UnsupportedOperationException(name() + " cannot capture graphs");
+  }
+
+  /**
+   * Ends the capture begun by {@link #beginCapture} and returns its work as a graph ready to launch
+   * (on the GPU {@code cuStreamEndCapture} and {@code cuGraphInstantiate}). Ends the capture even
+   * when instantiation fails, so the lane is usable again either way.
+   */
+  default Graph endCapture() {
+    throw new UnsupportedOperationException(name() + " cannot capture graphs");
+  }
+
+  /**
+   * Captured work of one lane. Pointers and scalars are those of capture time; what memory holds is
+   * read when the graph runs, so inputs that vary (a new epoch's sample order) go through device
+   * memory.
+   */
+  interface Graph extends AutoCloseable {
+    /**
+     * Enqueues the whole captured work on the lane that captured it, in capture order, as one call
+     * (on the GPU {@code cuGraphLaunch}); asynchronous like a launch.
+     */
+    void launch();
+
+    /** GEMMs and kernel launches the graph holds (what one {@link #launch} replaces). */
+    int nodes();
+
+    /** Releases it ({@code cuGraphExecDestroy}, {@code cuGraphDestroy}); idempotent. */
+    @Override
+    void close();
+  }
+
   /**
    * The device: frees everything it allocated and closes its lanes. A lane: waits for its queue and
    * releases it, freeing no memory.

@@ -22,9 +22,12 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
 import jcuda.jcublas.JCublas2;
@@ -607,6 +610,22 @@ public final class JCudaDevice implements Device {
     return root.prepare(kernel, block, args);
   }
 
+  /** CUDA graphs: stream capture and graph launch, in every CUDA 12 driver. */
+  @Override
+  public boolean supportsGraphs() {
+    return true;
+  }
+
+  @Override
+  public void beginCapture() {
+    root.beginCapture();
+  }
+
+  @Override
+  public Graph endCapture() {
+    return root.endCapture();
+  }
+
   /** Waits for every lane (the whole context). */
   @Override
   public void synchronize() {
@@ -649,6 +668,9 @@ public final class JCudaDevice implements Device {
     private final cublasHandle cublas = new cublasHandle();
     private volatile boolean closed;
 
+    /** GEMMs and launches recorded since {@link #beginCapture}; -1 when not capturing. */
+    private int captured = -1;
+
     Lane() {
       makeCurrent();
       JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
@@ -681,6 +703,105 @@ public final class JCudaDevice implements Device {
       JCudaDriver.cuStreamSynchronize(stream);
     }
 
+    /**
+     * Refuses a sync point while the stream captures: the driver would invalidate the capture
+     * (cudaErrorStreamCaptureUnsupported), so it fails here, by name, instead.
+     */
+    private void notCapturing(String what) {
+      if (captured >= 0) {
+        throw new IllegalStateException(what + " inside a stream capture (a sync point)");
+      }
+    }
+
+    private void enqueued() {
+      if (captured >= 0) {
+        captured++;
+      }
+    }
+
+    @Override
+    public boolean supportsGraphs() {
+      return true;
+    }
+
+    /**
+     * {@code cuStreamBeginCapture} in thread-local mode: only this thread's unsafe calls break the
+     * capture, so other lanes' threads may allocate and copy meanwhile.
+     */
+    @Override
+    public void beginCapture() {
+      enter();
+      if (captured >= 0) {
+        throw new IllegalStateException("lane is already capturing");
+      }
+      JCudaDriver.cuStreamBeginCapture(
+          stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+      captured = 0;
+    }
+
+    /** {@code cuStreamEndCapture}, then {@code cuGraphInstantiate} with no flags. */
+    @Override
+    public Graph endCapture() {
+      enter();
+      if (captured < 0) {
+        throw new IllegalStateException("lane is not capturing");
+      }
+      int nodes = captured;
+      captured = -1;
+      CUgraph graph = new CUgraph();
+      JCudaDriver.cuStreamEndCapture(stream, graph);
+      try {
+        CUgraphExec exec = new CUgraphExec();
+        JCudaDriver.cuGraphInstantiate(exec, graph, 0L);
+        return new LaneGraph(graph, exec, nodes);
+      } catch (RuntimeException e) {
+        JCudaDriver.cuGraphDestroy(graph);
+        throw e;
+      }
+    }
+
+    /** An instantiated graph of this lane, launched on its stream. */
+    private final class LaneGraph implements Graph {
+      private final CUgraph graph;
+      private final CUgraphExec exec;
+      private final int nodes;
+      private boolean released;
+
+      LaneGraph(CUgraph graph, CUgraphExec exec, int nodes) {
+        this.graph = graph;
+        this.exec = exec;
+        this.nodes = nodes;
+      }
+
+      @Override
+      public void launch() {
+        enter();
+        if (released) {
+          throw new IllegalStateException("graph is released");
+        }
+        JCudaDriver.cuGraphLaunch(exec, stream);
+      }
+
+      @Override
+      public int nodes() {
+        return nodes;
+      }
+
+      @Override
+      public void close() {
+        if (released) {
+          return;
+        }
+        released = true;
+        makeCurrent();
+        try {
+          JCudaDriver.cuGraphExecDestroy(exec);
+        } finally {
+          JCudaDriver.cuGraphDestroy(graph);
+        }
+      }
+    }
+
     @Override
     public String name() {
       return name;
@@ -694,6 +815,7 @@ public final class JCudaDevice implements Device {
     @Override
     public long alloc(long bytes) {
       enter();
+      notCapturing("alloc");
       long size = Math.max(bytes, 8);
       Addressed p = new Addressed();
       JCudaDriver.cuMemAlloc(p, size);
@@ -712,6 +834,7 @@ public final class JCudaDevice implements Device {
     @Override
     public void free(long ptr) {
       enter();
+      notCapturing("free");
       CUdeviceptr p = allocations.remove(ptr);
       if (p == null) {
         throw new IllegalArgumentException("not an allocation: " + ptr);
@@ -728,6 +851,7 @@ public final class JCudaDevice implements Device {
     @Override
     public void copyIn(long dst, double[] src) {
       enter();
+      notCapturing("copyIn");
       JCudaDriver.cuMemcpyHtoDAsync(pointer(dst), Pointer.to(src), 8L * src.length, stream);
       sync();
     }
@@ -735,6 +859,7 @@ public final class JCudaDevice implements Device {
     @Override
     public void copyIn(long dst, float[] src) {
       enter();
+      notCapturing("copyIn");
       JCudaDriver.cuMemcpyHtoDAsync(pointer(dst), Pointer.to(src), 4L * src.length, stream);
       sync();
     }
@@ -742,6 +867,7 @@ public final class JCudaDevice implements Device {
     @Override
     public void copyIn(long dst, int[] src) {
       enter();
+      notCapturing("copyIn");
       JCudaDriver.cuMemcpyHtoDAsync(pointer(dst), Pointer.to(src), 4L * src.length, stream);
       sync();
     }
@@ -749,6 +875,7 @@ public final class JCudaDevice implements Device {
     @Override
     public void copyOut(long src, double[] dst) {
       enter();
+      notCapturing("copyOut");
       JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), pointer(src), 8L * dst.length, stream);
       sync();
     }
@@ -756,6 +883,7 @@ public final class JCudaDevice implements Device {
     @Override
     public void copyOut(long src, float[] dst) {
       enter();
+      notCapturing("copyOut");
       JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(dst), pointer(src), 4L * dst.length, stream);
       sync();
     }
@@ -814,6 +942,7 @@ public final class JCudaDevice implements Device {
       if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
         throw new IllegalStateException("cuBLAS gemm failed: " + cublasStatus.stringFor(rc));
       }
+      enqueued();
     }
 
     @Override
@@ -888,12 +1017,14 @@ public final class JCudaDevice implements Device {
       public void enqueue(int grid) {
         enter();
         JCudaDriver.cuLaunchKernel(fn, grid, 1, 1, block, 1, 1, 0, stream, params, null);
+        enqueued();
       }
     }
 
     @Override
     public void synchronize() {
       enter();
+      notCapturing("synchronize");
       sync();
     }
 
@@ -908,6 +1039,7 @@ public final class JCudaDevice implements Device {
       if (closed) {
         return;
       }
+      notCapturing("close");
       makeCurrent();
       closed = true;
       lanes.remove(this);

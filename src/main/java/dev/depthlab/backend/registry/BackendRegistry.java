@@ -22,8 +22,16 @@ public final class BackendRegistry {
    * usable, so {@code auto} never reaches the reference, which only runs when named.
    */
   public static BackendRegistry standard() {
+    return standard("auto");
+  }
+
+  /** {@link #standard()} with the CUDA backend's graphs as config's {@code cuda.graphs} says. */
+  public static BackendRegistry standard(String cudaGraphs) {
     return new BackendRegistry(
-        List.of(new CudaBackend(), new CpuBackend(), new ReferenceBackend()));
+        List.of(
+            new CudaBackend(CudaBackend.Graphs.of(cudaGraphs)),
+            new CpuBackend(),
+            new ReferenceBackend()));
   }
 
   public List<Backend> all() {

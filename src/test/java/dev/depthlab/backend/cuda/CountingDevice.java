@@ -20,6 +20,10 @@ final class CountingDevice implements Device {
     final AtomicLong frees = new AtomicLong();
     final AtomicLong synchronizes = new AtomicLong();
 
+    /** When set, the next endCapture throws after ending the capture, as a failed instantiation. */
+    final java.util.concurrent.atomic.AtomicBoolean failNextCapture =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
     /** When set, the next synchronize throws after waiting, as a faulted kernel would surface. */
     final java.util.concurrent.atomic.AtomicBoolean faultNextSynchronize =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -83,13 +87,22 @@ final class CountingDevice implements Device {
   private final Device inner;
   private final Counts counts;
 
+  /** Whether graph capture is forwarded; without, this is a device that has no graphs. */
+  private final boolean graphs;
+
   CountingDevice(Device inner) {
-    this(inner, new Counts());
+    this(inner, new Counts(), false);
   }
 
-  private CountingDevice(Device inner, Counts counts) {
+  /** Forwarding graph capture too (see {@link Counts#failNextCapture}). */
+  static CountingDevice withGraphs(Device inner) {
+    return new CountingDevice(inner, new Counts(), true);
+  }
+
+  private CountingDevice(Device inner, Counts counts, boolean graphs) {
     this.inner = inner;
     this.counts = counts;
+    this.graphs = graphs;
   }
 
   Counts counts() {
@@ -198,7 +211,33 @@ final class CountingDevice implements Device {
 
   @Override
   public Device openLane() {
-    return new CountingDevice(inner.openLane(), counts);
+    return new CountingDevice(inner.openLane(), counts, graphs);
+  }
+
+  @Override
+  public boolean supportsGraphs() {
+    return graphs && inner.supportsGraphs();
+  }
+
+  @Override
+  public void beginCapture() {
+    if (!graphs) {
+      Device.super.beginCapture(); // refuses, as a device without graphs does
+    }
+    inner.beginCapture();
+  }
+
+  @Override
+  public Graph endCapture() {
+    if (!graphs) {
+      return Device.super.endCapture();
+    }
+    Graph g = inner.endCapture();
+    if (counts.failNextCapture.getAndSet(false)) {
+      g.close();
+      throw new IllegalStateException("simulated cuGraphInstantiate failure");
+    }
+    return g;
   }
 
   @Override

@@ -45,6 +45,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *       lane wrote without synchronising sees the old bytes. A failure of deferred work is thrown
  *       ({@link IllegalStateException}, naming the kernel) at that lane's next sync point; the
  *       lane's remaining queued work is dropped, as after a GPU fault.
+ *   <li><b>Graphs</b>: {@link #beginCapture} records a lane's GEMMs and launches (with their
+ *       argument values at that moment) instead of queueing them; the graph {@link #endCapture}
+ *       returns queues the same work again at each launch, reading memory as it is then. A sync
+ *       point of a capturing lane ({@code copyIn}, {@code copyOut}, {@code alloc}, {@code free},
+ *       {@code synchronize}, {@code close}) is an {@link IllegalStateException}, as a real stream
+ *       capture forbids it; a graph whose memory was freed fails when its work runs.
  *   <li><b>Thread order</b>: a launch runs its blocks and threads {@link ThreadOrder#FORWARD
  *       forward}, {@link ThreadOrder#REVERSE in reverse} or {@link ThreadOrder#SHUFFLED shuffled};
  *       a race-free kernel gives the same bits in every order.
@@ -91,6 +97,7 @@ public final class EmulatedDevice implements Device {
   private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
   private final AtomicLong launches = new AtomicLong();
   private final AtomicLong gemms = new AtomicLong();
+  private final AtomicLong graphLaunches = new AtomicLong();
   private final AtomicInteger laneIds = new AtomicInteger();
   private final ThreadOrder order;
   private final long seed;
@@ -187,6 +194,11 @@ public final class EmulatedDevice implements Device {
     return gemms.get();
   }
 
+  /** Graph launches so far on every lane (each replays a captured list of GEMMs and launches). */
+  public long graphLaunches() {
+    return graphLaunches.get();
+  }
+
   /** The name prefix of this device's worker threads (tests check that none outlive a lane). */
   String threadPrefix() {
     return threadPrefix;
@@ -257,6 +269,21 @@ public final class EmulatedDevice implements Device {
       await(f);
     }
     root.synchronize();
+  }
+
+  @Override
+  public boolean supportsGraphs() {
+    return true;
+  }
+
+  @Override
+  public void beginCapture() {
+    root.beginCapture();
+  }
+
+  @Override
+  public Graph endCapture() {
+    return root.endCapture();
   }
 
   @Override
@@ -675,6 +702,9 @@ public final class EmulatedDevice implements Device {
     /** Launches enqueued, so that each gets its own shuffle; guarded by this. */
     private long launchCount;
 
+    /** The work recorded since {@link #beginCapture}; null when not capturing. Guarded by this. */
+    private List<Work> capture;
+
     private volatile boolean closed;
 
     Lane(String label) {
@@ -738,7 +768,79 @@ public final class EmulatedDevice implements Device {
 
     private void enqueue(Work w) {
       synchronized (this) {
-        pending.add(w);
+        (capture != null ? capture : pending).add(w);
+      }
+    }
+
+    /** Refuses a sync point while capturing, as a real stream capture does. */
+    private void notCapturing(String what) {
+      synchronized (this) {
+        if (capture != null) {
+          throw new IllegalStateException(
+              label + ": " + what + " inside a stream capture (a sync point)");
+        }
+      }
+    }
+
+    @Override
+    public boolean supportsGraphs() {
+      return true;
+    }
+
+    @Override
+    public void beginCapture() {
+      checkOpen();
+      synchronized (this) {
+        if (capture != null) {
+          throw new IllegalStateException(label + " is already capturing");
+        }
+        capture = new ArrayList<>();
+      }
+    }
+
+    @Override
+    public Graph endCapture() {
+      checkOpen();
+      List<Work> work;
+      synchronized (this) {
+        if (capture == null) {
+          throw new IllegalStateException(label + " is not capturing");
+        }
+        work = List.copyOf(capture);
+        capture = null;
+      }
+      return new LaneGraph(work);
+    }
+
+    /** Captured work, queued again on this lane at each launch. */
+    private final class LaneGraph implements Graph {
+      private final List<Work> work;
+      private volatile boolean released;
+
+      LaneGraph(List<Work> work) {
+        this.work = work;
+      }
+
+      @Override
+      public void launch() {
+        checkOpen();
+        if (released) {
+          throw new IllegalStateException("graph is released");
+        }
+        graphLaunches.incrementAndGet();
+        synchronized (Lane.this) {
+          (capture != null ? capture : pending).addAll(work);
+        }
+      }
+
+      @Override
+      public int nodes() {
+        return work.size();
+      }
+
+      @Override
+      public void close() {
+        released = true;
       }
     }
 
@@ -755,6 +857,7 @@ public final class EmulatedDevice implements Device {
     @Override
     public long alloc(long bytes) {
       checkOpen();
+      notCapturing("alloc");
       sync();
       Allocation a = new Allocation(bytes);
       allocations.put(a.base, a);
@@ -764,6 +867,7 @@ public final class EmulatedDevice implements Device {
     @Override
     public void free(long ptr) {
       checkOpen();
+      notCapturing("free");
       sync();
       Allocation a = allocations.remove(ptr);
       if (a == null) {
@@ -779,6 +883,7 @@ public final class EmulatedDevice implements Device {
 
     private ByteBuffer hostAccess(long ptr, long bytes, String what) {
       checkOpen();
+      notCapturing(what);
       sync();
       return holding(ptr, bytes, what).view(ptr, bytes);
     }
@@ -964,6 +1069,7 @@ public final class EmulatedDevice implements Device {
     @Override
     public void synchronize() {
       checkOpen();
+      notCapturing("synchronize");
       sync();
     }
 
@@ -978,6 +1084,7 @@ public final class EmulatedDevice implements Device {
       if (closed) {
         return;
       }
+      notCapturing("close");
       closed = true;
       lanes.remove(this);
       try {

@@ -1,0 +1,118 @@
+package dev.depthlab.sweep;
+
+import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.Backend;
+import dev.depthlab.common.UserError;
+import dev.depthlab.config.ResourceEstimate;
+import dev.depthlab.config.StudyConfig;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The resource preflight: refuses, before anything runs or is written, a study whose largest group
+ * does not fit this JVM's heap or the device's memory, or whose compute is beyond {@link #MAX_DAYS}
+ * at an assumed rate ({@link ResourceEstimate} counts; docs/config.md, "Limits").
+ */
+public final class ResourceCheck {
+  /** Assumed fp64 rate of one host core, FLOP/s: scalar loops, roughly what the CPU path does. */
+  public static final double HOST_FLOPS = 1e9;
+
+  /** Assumed rate of a CUDA device, FLOP/s: small GEMMs on a data-centre GPU. */
+  public static final double DEVICE_FLOPS = 1e12;
+
+  /** The most days of estimated compute a study may take. */
+  public static final double MAX_DAYS = 365;
+
+  private static final Pattern MIB = Pattern.compile("(\\d+) MiB");
+
+  private ResourceCheck() {}
+
+  /** One run of {@code c} must fit in this JVM's free heap (every command that loads a study). */
+  public static void requireHost(StudyConfig c) {
+    requireHost(c, ResourceEstimate.forRun(c), availableHeap());
+  }
+
+  /**
+   * The largest group of {@code c} on {@code backend} (the seeds together where the backend trains
+   * them so) must fit the heap and, on a device, its memory; a whole study ({@code wholeStudy},
+   * else one run) must take at most {@link #MAX_DAYS} at the assumed rate.
+   */
+  public static void requireFits(Backend backend, StudyConfig c, boolean wholeStudy) {
+    int replicas = backend.traits().seedsTogether() ? c.seeds().size() : 1;
+    ResourceEstimate e = ResourceEstimate.forGroup(c, replicas);
+    requireHost(c, e, availableHeap());
+    if (!backend.traits().onHost()) {
+      long device = deviceMemory(backend.availability());
+      if (device > 0 && e.deviceBytes() > device) {
+        throw new UserError(
+            String.format(
+                Locale.ROOT,
+                "%s needs %s of %s device memory for a group of %d replicas; the device has %s;"
+                    + " lower %s (or seeds per study)",
+                subject(c, e),
+                ResourceEstimate.bytes(e.deviceBytes()),
+                backend.name(),
+                replicas,
+                ResourceEstimate.bytes(device),
+                e.keyToLower(c)));
+      }
+    }
+    double rate =
+        backend.traits().onHost()
+            ? HOST_FLOPS
+                * Math.min(
+                    Runtime.getRuntime().availableProcessors(), backend.traits().maxDefaultJobs())
+            : DEVICE_FLOPS;
+    double flops = wholeStudy ? e.studyFlops() : e.runFlops();
+    double seconds = flops / rate;
+    if (seconds > MAX_DAYS * 86400) {
+      throw new UserError(
+          String.format(
+              Locale.ROOT,
+              "%s would take about %s (%.2g FLOP at an assumed %.0f GFLOP/s on %s), beyond"
+                  + " depthlab's limit of %.0f days; lower training.epochs, data.n_train or %s",
+              wholeStudy ? "the study" : "the run",
+              ResourceEstimate.duration(seconds),
+              flops,
+              rate / 1e9,
+              backend.name(),
+              MAX_DAYS,
+              e.keyToLower(c).startsWith("model.") ? e.keyToLower(c) : "model.width"));
+    }
+  }
+
+  /** Refuses {@code e} when its host bytes exceed {@code available}. */
+  static void requireHost(StudyConfig c, ResourceEstimate e, long available) {
+    if (e.hostBytes() > available) {
+      throw new UserError(
+          String.format(
+              Locale.ROOT,
+              "%s needs %s for %s (mostly %s); this JVM has %s free (-Xmx); lower %s",
+              subject(c, e),
+              ResourceEstimate.bytes(e.hostBytes()),
+              e.replicas() == 1 ? "one run" : "a group of " + e.replicas() + " replicas",
+              e.largestPart(),
+              ResourceEstimate.bytes(available),
+              e.keyToLower(c)));
+    }
+  }
+
+  /** "model.width 100000000" or "data.n_train 9000000": the key to lower and its value. */
+  private static String subject(StudyConfig c, ResourceEstimate e) {
+    return ResourceEstimate.describe(c, e.keyToLower(c));
+  }
+
+  /** The heap this JVM may still take: its maximum less what is in use. */
+  static long availableHeap() {
+    Runtime rt = Runtime.getRuntime();
+    return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+  }
+
+  /** The device's memory from the probe's details ("memory: 81559 MiB"); 0 when not known. */
+  static long deviceMemory(Availability a) {
+    String m = a.details().get("memory");
+    Matcher x = m == null ? null : MIB.matcher(m);
+    return x != null && x.matches() ? Long.parseLong(x.group(1)) << 20 : 0;
+  }
+}
