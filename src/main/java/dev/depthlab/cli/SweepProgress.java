@@ -83,6 +83,18 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
         clock(eta));
   }
 
+  @Override
+  public synchronized void onRunFailed(Sweep.Job job, String reason) {
+    current.remove(job.name());
+    done++;
+    if (bar != null) {
+      bar.stepTo(done);
+      showCurrent();
+      return;
+    }
+    out.printf(Locale.ROOT, "[%d/%d] %s: failed (%s)%n", done, total, job.name(), reason);
+  }
+
   private void showCurrent() {
     if (bar == null) {
       return;

@@ -4,10 +4,12 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.sweep.Preflight;
 import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.sweep.Shards;
+import dev.depthlab.sweep.Stop;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Sweep;
 import dev.depthlab.sweep.Variant;
@@ -32,6 +34,7 @@ final class SweepRunner {
 
   /** Checks what can be checked before anything is written; returns the backend to run on. */
   static Backend prepare(List<Variant> variants, Path root, PrintWriter err) {
+    requireWritable(root);
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     if (multirun && Files.isRegularFile(root.resolve(StudyLock.FILE))) {
       throw new UserError(
@@ -106,38 +109,104 @@ final class SweepRunner {
     if (plan.skipped() > 0) {
       o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
     }
+    Sweep.Outcome outcome = new Sweep.Outcome(0, 0, "");
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
       if (check) {
         preflight(plan, backend, jobs, onDivergence, o);
       }
-      o.printf(
-          "training %d runs on %s (%s), %d thread%s%n",
-          plan.todo().size(),
-          backend.name(),
-          variants.get(0).config().precision().key(),
-          threads,
-          threads == 1 ? "" : "s");
       long start = System.nanoTime();
-      try (SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
-        Sweep.execute(plan, backend, jobs, progress);
+      Stop stop = new Stop(Stop.DEFAULT_GRACE_SECONDS);
+      try (StopOnSignal signals = StopOnSignal.install(stop);
+          SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
+        // printed once a signal stops the sweep cleanly (a watcher may wait for this line)
+        o.printf(
+            "training %d runs on %s (%s), %d thread%s%n",
+            plan.todo().size(),
+            backend.name(),
+            variants.get(0).config().precision().key(),
+            threads,
+            threads == 1 ? "" : "s");
+        outcome = Sweep.execute(plan, backend, fallback(variants, backend), stop, jobs, progress);
+        if (signals.stopped()) {
+          o.flush();
+          // the reports wait for the rerun: a stop should be quick, and the rerun writes them
+          throw new UserError(
+              "stopped: "
+                  + (plan.skipped() + outcome.finished())
+                  + " of "
+                  + plan.total()
+                  + " runs done; rerun the same command to resume",
+              signals.exitCode());
+        }
+      } catch (UserError e) {
+        if (e.exitCode() != UserError.FAILURE) {
+          throw e;
+        }
+        // a write failed (full disk, folder gone): every file is whole, finished runs are kept
+        throw new UserError(
+            e.getMessage() + "; finished runs are kept: fix it, then rerun the same command",
+            UserError.FAILURE);
       }
       o.printf(
           Locale.ROOT,
           "trained %d runs in %s%n",
-          plan.todo().size(),
+          outcome.finished(),
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
-    if (shard != null) {
+    if (shard == null) {
+      for (Variant v : variants) {
+        StudyReport.Built b = StudyReport.write(v.dir());
+        o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
+        o.printf("page: %s%n", b.html());
+      }
+    } else {
       // a shard holds part of the study: its report is the merged study's (depthlab merge)
       o.printf("shard %s done: `depthlab merge` of the shards writes the report%n", shard);
+    }
+    if (outcome.failed() > 0) {
+      // after the reports: they list the failed runs; exit 1 so a script sees the sweep is not done
+      throw new UserError(
+          outcome.failed()
+              + " of "
+              + plan.todo().size()
+              + " runs failed ("
+              + outcome.firstReason()
+              + "); rerun the same command to retry them",
+          UserError.FAILURE);
+    }
+  }
+
+  /**
+   * Refuses (exit 2) a results folder that cannot be written, before anything is written: the
+   * folder, or the nearest part of its path that exists, must be a writable folder.
+   */
+  private static void requireWritable(Path root) {
+    Path p = root.toAbsolutePath().normalize();
+    while (p != null && !Files.exists(p)) {
+      p = p.getParent();
+    }
+    if (p == null) {
       return;
     }
-    for (Variant v : variants) {
-      StudyReport.Built b = StudyReport.write(v.dir());
-      o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
-      o.printf("page: %s%n", b.html());
+    if (!Files.isDirectory(p)) {
+      throw new UserError(
+          "cannot write the results folder " + root + ": " + p + " is not a folder");
     }
+    if (!Files.isWritable(p)) {
+      throw new UserError(
+          "cannot write the results folder " + root + ": " + p + " is not writable");
+    }
+  }
+
+  /** The CPU backend when a variant asks failed groups to be retried there ({@code on_failure}). */
+  private static Backend fallback(List<Variant> variants, Backend backend) {
+    boolean wanted =
+        variants.stream().anyMatch(v -> v.config().onFailure().equals(StudyConfig.ON_FAILURE_CPU));
+    if (!wanted || backend.name().equals("cpu")) {
+      return null;
+    }
+    return BackendRegistry.standard().select("cpu", s -> {});
   }
 
   private static void preflight(

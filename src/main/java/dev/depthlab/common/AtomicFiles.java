@@ -17,6 +17,22 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  /**
+   * A simulated disk fault, for tests: asked with each target before it is written; an exception it
+   * returns is thrown after the content reached the temporary file, as a full disk fails a write.
+   */
+  @FunctionalInterface
+  public interface Fault {
+    IOException at(Path target);
+  }
+
+  private static volatile Fault fault;
+
+  /** Installs {@code f} (null: none) for every later write; tests only (see {@link Fault}). */
+  public static void simulateFault(Fault f) {
+    fault = f;
+  }
+
   /** Something that writes a file's content. */
   @FunctionalInterface
   public interface Content {
@@ -43,7 +59,12 @@ public final class AtomicFiles {
               StandardCharsets.UTF_8,
               StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE)) {
+        Fault f = fault;
+        IOException simulated = f == null ? null : f.at(target);
         content.writeTo(w);
+        if (simulated != null) {
+          throw simulated; // after the content: the temporary file holds bytes, and must go
+        }
       }
       try {
         Files.move(
@@ -55,6 +76,25 @@ public final class AtomicFiles {
       throw new UserError("cannot write " + target + ": " + e.getMessage(), UserError.FAILURE);
     } finally {
       deleteQuietly(tmp);
+    }
+  }
+
+  /**
+   * Deletes the temporary files a killed process left in {@code dir} (names {@code .<file>.<random
+   * >.tmp}, as {@link #write} makes them); a missing folder has none.
+   */
+  public static void removeLeftovers(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var s = Files.newDirectoryStream(dir, ".*.tmp")) {
+      for (Path p : s) {
+        if (Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UserError("cannot clean " + dir + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 

@@ -68,7 +68,12 @@ final class ConfigBinder {
             choice(top, "backend", d.backend(), BACKENDS),
             diagnostics(top.child("diagnostics"), training.epochs(), model),
             new CudaConfig(
-                choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS)));
+                choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS)),
+            choice(
+                top,
+                "on_failure",
+                d.onFailure(),
+                List.of(StudyConfig.ON_FAILURE_FAIL, StudyConfig.ON_FAILURE_CPU)));
     Limits.check(c)
         .ifPresent(
             v -> {
@@ -260,8 +265,15 @@ final class ConfigBinder {
     Sampling sampling = enumChoice(s, "sampling", t.sampling(), Sampling.values());
     OutputGradient outputGradient =
         enumChoice(s, "output_gradient", t.outputGradient(), OutputGradient.values());
+    double limit =
+        number(
+            s.child("health"),
+            "grad_norm_limit",
+            t.gradNormLimit(),
+            v -> v > 0 && Double.isFinite(v),
+            "must be > 0");
     return new TrainingConfig(
-        epochs, batchSize, batchFraction, lr, reduction, clip, sampling, outputGradient);
+        epochs, batchSize, batchFraction, lr, reduction, clip, sampling, outputGradient, limit);
   }
 
   private List<Long> seeds(Section top) {

@@ -22,6 +22,7 @@ final class ConfigSchema {
             "seeds",
             "precision",
             "backend",
+            "on_failure",
             "diagnostics",
             "cuda"));
     SECTIONS.put("data", List.of("sets", "n_train", "test", "noise"));
@@ -39,7 +40,9 @@ final class ConfigSchema {
             "lr",
             "reduction",
             "clip_eps",
-            "output_gradient"));
+            "output_gradient",
+            "health"));
+    SECTIONS.put("training.health", List.of("grad_norm_limit"));
     SECTIONS.put(
         "diagnostics",
         List.of(

@@ -73,6 +73,9 @@ public final class ConfigYaml {
     line(y, 0, "precision", c.precision().key());
     if (full) {
       line(y, 0, "backend", str(c.backend()));
+      if (!c.onFailure().equals(StudyConfig.ON_FAILURE_FAIL)) { // a later key, not hashed
+        line(y, 0, "on_failure", str(c.onFailure()));
+      }
     }
     y.append("diagnostics:\n");
     line(y, 1, "every", Integer.toString(c.diagnostics().every()));
@@ -180,6 +183,10 @@ public final class ConfigYaml {
     line(y, 1, "clip_eps", num(t.clipEps()));
     if (t.outputGradient() != OutputGradient.FUSED) {
       line(y, 1, "output_gradient", t.outputGradient().key()); // a later key, as sampling
+    }
+    if (t.gradNormLimit() != TrainingConfig.DEFAULT_GRAD_NORM_LIMIT) { // a later key, as sampling
+      y.append("  health:\n");
+      line(y, 2, "grad_norm_limit", num(t.gradNormLimit()));
     }
   }
 

@@ -7,7 +7,8 @@ import dev.depthlab.model.Reduction;
  * Mini-batch SGD settings. Exactly one of {@code batchSize} (> 0) and {@code batchFraction} (in (0,
  * 1], of the training set, floored, at least one sample) is in use; the other is 0. {@code
  * sampling} says how each step's batch is drawn, {@code outputGradient} which rule gives the output
- * layer's gradient.
+ * layer's gradient. {@code gradNormLimit} is the health bound: a run with a step's gradient norm
+ * above it is {@code exploded} ({@code training.health.grad_norm_limit}).
  */
 public record TrainingConfig(
     int epochs,
@@ -17,7 +18,33 @@ public record TrainingConfig(
     Reduction reduction,
     double clipEps,
     Sampling sampling,
-    OutputGradient outputGradient) {
+    OutputGradient outputGradient,
+    double gradNormLimit) {
+
+  /** The default {@code training.health.grad_norm_limit}: far above any healthy run's norms. */
+  public static final double DEFAULT_GRAD_NORM_LIMIT = 1e6;
+
+  /** The settings with the default health bound ({@link #DEFAULT_GRAD_NORM_LIMIT}). */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double batchFraction,
+      double lr,
+      Reduction reduction,
+      double clipEps,
+      Sampling sampling,
+      OutputGradient outputGradient) {
+    this(
+        epochs,
+        batchSize,
+        batchFraction,
+        lr,
+        reduction,
+        clipEps,
+        sampling,
+        outputGradient,
+        DEFAULT_GRAD_NORM_LIMIT);
+  }
 
   /**
    * The settings with the default sampling ({@link Sampling#EPOCH_SHUFFLE}) and output gradient
@@ -44,7 +71,15 @@ public record TrainingConfig(
   /** The same settings over {@code n} epochs. */
   public TrainingConfig withEpochs(int n) {
     return new TrainingConfig(
-        n, batchSize, batchFraction, lr, reduction, clipEps, sampling, outputGradient);
+        n,
+        batchSize,
+        batchFraction,
+        lr,
+        reduction,
+        clipEps,
+        sampling,
+        outputGradient,
+        gradNormLimit);
   }
 
   /**

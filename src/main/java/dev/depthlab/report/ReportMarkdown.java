@@ -7,6 +7,7 @@ import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.OutputGradient;
 import dev.depthlab.train.RunSpec;
+import dev.depthlab.train.RunSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,23 +22,31 @@ import java.util.function.ToDoubleFunction;
 final class ReportMarkdown {
   private ReportMarkdown() {}
 
-  static String text(StudyConfig cfg, String hash, List<RunRecord> runs, int planned) {
+  /**
+   * report.md for the finished {@code runs} of {@code planned}; {@code failed}: one line per run
+   * whose backend failed ("name: reason"), listed after the counts.
+   */
+  static String text(
+      StudyConfig cfg, String hash, List<RunRecord> runs, int planned, List<String> failed) {
     StringBuilder md = new StringBuilder();
     md.append("# Study ").append(cfg.name()).append("\n\n");
     md.append(protocol(cfg, hash)).append("\n\n");
-    long ok = runs.stream().filter(RunRecord::ok).count();
     TreeSet<String> backends = new TreeSet<>();
     runs.forEach(r -> backends.add(r.backend()));
     md.append(
         String.format(
             Locale.ROOT,
-            "Runs: %d of %d planned finished (%d ok, %d diverged)",
+            "Runs: %d of %d planned finished (%s)",
             runs.size(),
             planned,
-            ok,
-            runs.size() - ok));
+            statusCounts(runs, failed.size())));
     md.append(backends.isEmpty() ? "." : "; backend " + String.join(", ", backends) + ".");
     md.append("\n\n");
+    if (!failed.isEmpty()) {
+      md.append("Failed (the backend failed; rerun the sweep to retry them):\n\n");
+      failed.forEach(f -> md.append("- ").append(f).append('\n'));
+      md.append('\n');
+    }
     md.append(
         "Every cell is the mean +- std over seeds (population std, as NumPy's default) of "
             + "each run's value; diverged runs are counted but left out of the means. The metrics are "
@@ -274,13 +283,47 @@ final class ReportMarkdown {
     return byDepth;
   }
 
+  /**
+   * "N ok, N diverged", then each other status with its count where some run has it (exploded,
+   * collapsed, then failed: runs that did not finish), so a study of ok and diverged runs reads as
+   * it always did.
+   */
+  static String statusCounts(List<RunRecord> runs, int failed) {
+    StringBuilder b = new StringBuilder();
+    b.append(count(runs, RunSummary.OK)).append(" ok, ");
+    b.append(count(runs, RunSummary.DIVERGED)).append(" diverged");
+    for (String s : List.of(RunSummary.EXPLODED, RunSummary.COLLAPSED)) {
+      long n = count(runs, s);
+      if (n > 0) {
+        b.append(", ").append(n).append(' ').append(s);
+      }
+    }
+    if (failed > 0) {
+      b.append(", ").append(failed).append(" failed");
+    }
+    return b.toString();
+  }
+
+  private static long count(List<RunRecord> runs, String status) {
+    return runs.stream().filter(r -> r.status().equals(status)).count();
+  }
+
   static List<RunRecord> okOnly(List<RunRecord> rs) {
     return rs.stream().filter(RunRecord::ok).toList();
   }
 
+  /** A table's runs cell: the count, and how many of them diverged or were flagged. */
   private static String runs(List<RunRecord> rs) {
-    long bad = rs.size() - okOnly(rs).size();
-    return bad == 0 ? Integer.toString(rs.size()) : rs.size() + " (" + bad + " diverged)";
+    List<String> notes = new ArrayList<>();
+    for (String s : List.of(RunSummary.DIVERGED, RunSummary.EXPLODED, RunSummary.COLLAPSED)) {
+      long n = count(rs, s);
+      if (n > 0) {
+        notes.add(n + " " + s);
+      }
+    }
+    return notes.isEmpty()
+        ? Integer.toString(rs.size())
+        : rs.size() + " (" + String.join(", ", notes) + ")";
   }
 
   static void row(StringBuilder md, int depth, String... cells) {

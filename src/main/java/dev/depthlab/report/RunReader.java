@@ -55,7 +55,8 @@ public final class RunReader {
           CurveMetrics.of(column(cols, "batch_loss")),
           column(cols, "grad_norm_mean"),
           curves(cols, depth),
-          sharpness(cols));
+          sharpness(cols),
+          j.path("status_epoch").asInt(0));
     } catch (IOException e) {
       throw new UserError(
           "cannot read run folder " + runDir + ": " + e.getMessage(), UserError.FAILURE);

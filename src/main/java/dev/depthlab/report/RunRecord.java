@@ -1,11 +1,14 @@
 package dev.depthlab.report;
 
+import dev.depthlab.train.RunSummary;
+
 /**
  * What the report knows of one finished run, read back from its folder (run.json and epochs.csv):
  * the run's identity, its summary, its loss-curve metrics, its per-epoch mean gradient norm ({@code
  * epochGradNorm[e - 1]} for epoch e: the series any window's gradient statistics come from) and the
  * per-epoch series the figures draw, and its sharpness estimates ({@code epochSharpness[e - 1]},
- * NaN on epochs without one; empty when the run estimated none).
+ * NaN on epochs without one; empty when the run estimated none), and the epoch its status first
+ * showed ({@code statusEpoch}, 0 for ok runs and runs recorded before the field existed).
  */
 public record RunRecord(
     String dataset,
@@ -28,7 +31,56 @@ public record RunRecord(
     CurveMetrics curve,
     double[] epochGradNorm,
     RunCurves curves,
-    double[] epochSharpness) {
+    double[] epochSharpness,
+    int statusEpoch) {
+
+  /** Without a status epoch. */
+  public RunRecord(
+      String dataset,
+      int depth,
+      long seed,
+      String configHash,
+      String backend,
+      String precision,
+      String status,
+      int epochs,
+      double trainAcc,
+      double testAcc,
+      double trainLoss,
+      double testLoss,
+      double gradNormMean,
+      double gradNormStd,
+      double gradNormCv,
+      double[] deadFraction,
+      double wallSeconds,
+      CurveMetrics curve,
+      double[] epochGradNorm,
+      RunCurves curves,
+      double[] epochSharpness) {
+    this(
+        dataset,
+        depth,
+        seed,
+        configHash,
+        backend,
+        precision,
+        status,
+        epochs,
+        trainAcc,
+        testAcc,
+        trainLoss,
+        testLoss,
+        gradNormMean,
+        gradNormStd,
+        gradNormCv,
+        deadFraction,
+        wallSeconds,
+        curve,
+        epochGradNorm,
+        curves,
+        epochSharpness,
+        0);
+  }
 
   /** Without sharpness estimates. */
   public RunRecord(
@@ -91,7 +143,12 @@ public record RunRecord(
     return Double.NaN;
   }
 
+  /**
+   * Whether the run's numbers enter the means: every finished run but a diverged one. Exploded and
+   * collapsed runs are flags on finite numbers (a deep network that collapses is a result of a
+   * depth study), counted apart in the report but kept in its means, as before they were flagged.
+   */
   public boolean ok() {
-    return "ok".equals(status);
+    return !RunSummary.DIVERGED.equals(status);
   }
 }

@@ -12,6 +12,7 @@ import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
+import dev.depthlab.train.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +46,14 @@ public final class StudyReport {
     List<RunSpec> planned = Grid.runs(cfg);
     List<Path> finished = new ArrayList<>();
     List<Callable<RunRecord>> reads = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
     for (RunSpec spec : planned) {
       Path runDir = dir.resolve(spec.relativeDir());
       if (RunFolder.isFinished(runDir)) {
         finished.add(runDir);
         reads.add(() -> RunReader.read(runDir));
+      } else if (RunSummary.FAILED.equals(RunFolder.status(runDir))) {
+        failed.add(spec.shortName() + ": " + RunFolder.failureReason(runDir));
       }
     }
     // the folders are read side by side (parsing epochs.csv is most of a report's reading);
@@ -77,7 +81,7 @@ public final class StudyReport {
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
     Path report = dir.resolve(REPORT_MD);
-    String md = ReportMarkdown.text(cfg, hash, runs, planned.size());
+    String md = ReportMarkdown.text(cfg, hash, runs, planned.size(), failed);
     List<Figure> signalFigures = List.of();
     DiagnosticsConfig.Signal signal = cfg.diagnostics().signal();
     if (signal.on()) {

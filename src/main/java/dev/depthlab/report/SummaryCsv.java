@@ -27,6 +27,15 @@ public final class SummaryCsv {
    * otherwise, so the summaries of studies without it stay as they were).
    */
   public static List<String> header(int maxDepth, boolean sharpness) {
+    return header(maxDepth, sharpness, false);
+  }
+
+  /**
+   * With a last column {@code status_epoch} (the epoch a run's status first showed, empty for ok
+   * runs) when some run has one: absent otherwise, so summaries of studies without a flagged run
+   * stay as they were.
+   */
+  public static List<String> header(int maxDepth, boolean sharpness, boolean statusEpoch) {
     List<String> h =
         new ArrayList<>(
             List.of(
@@ -58,18 +67,24 @@ public final class SummaryCsv {
     if (sharpness) {
       h.add("sharpness_last");
     }
+    if (statusEpoch) {
+      h.add("status_epoch");
+    }
     return h;
   }
 
   public static void write(Path file, List<RunRecord> runs) {
     int maxDepth = 0;
     boolean anySharpness = false;
+    boolean anyStatusEpoch = false;
     for (RunRecord r : runs) {
       maxDepth = Math.max(maxDepth, r.deadFraction().length);
       anySharpness |= r.hasSharpness();
+      anyStatusEpoch |= r.statusEpoch() > 0;
     }
     boolean sharpness = anySharpness;
-    List<String> header = header(maxDepth, sharpness);
+    boolean statusEpoch = anyStatusEpoch;
+    List<String> header = header(maxDepth, sharpness, statusEpoch);
     int depthCols = maxDepth;
     CsvFiles.write(
         file,
@@ -107,6 +122,9 @@ public final class SummaryCsv {
             row.add(num(r.wallSeconds()));
             if (sharpness) {
               row.add(r.hasSharpness() ? num(r.sharpnessLast()) : "");
+            }
+            if (statusEpoch) {
+              row.add(r.statusEpoch() > 0 ? Integer.toString(r.statusEpoch()) : "");
             }
             p.printRecord(row);
           }
@@ -155,7 +173,8 @@ public final class SummaryCsv {
                   Integer.parseInt(r.get("spikes"))),
               new double[0],
               null,
-              sharpnessLast(r)));
+              sharpnessLast(r),
+              statusEpoch(r)));
     }
     return runs;
   }
@@ -180,6 +199,14 @@ public final class SummaryCsv {
       return new double[0];
     }
     return new double[] {d(r, "sharpness_last")};
+  }
+
+  /** The status_epoch column, 0 when it is absent or empty. */
+  private static int statusEpoch(CSVRecord r) {
+    if (!r.isMapped("status_epoch") || r.get("status_epoch").isEmpty()) {
+      return 0;
+    }
+    return Integer.parseInt(r.get("status_epoch"));
   }
 
   private static double d(CSVRecord r, String column) {

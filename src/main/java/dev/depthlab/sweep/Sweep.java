@@ -2,9 +2,11 @@ package dev.depthlab.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depthlab.backend.Backend;
+import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.config.StudyConfig;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
@@ -70,11 +72,32 @@ public final class Sweep {
     default void onEpoch(Job job, int epoch, int epochs) {}
 
     default void onRunFinished(Job job, RunResult result) {}
+
+    /** A run whose group's backend failed; {@code reason} is one line. */
+    default void onRunFailed(Job job, String reason) {}
+  }
+
+  /**
+   * What an execution did: the runs finished, and the runs whose backend failed (marked {@code
+   * failed} in their run.json; a rerun retries them), with the first failure's reason.
+   */
+  public record Outcome(int finished, int failed, String firstReason, int stopped) {
+    /** Nothing left undone by a stop. */
+    public Outcome(int finished, int failed, String firstReason) {
+      this(finished, failed, firstReason, 0);
+    }
+  }
+
+  /** What a group's task came to. */
+  private record GroupEnd(String failure, boolean stopped) {
+    static final GroupEnd DONE = new GroupEnd(null, false);
+    static final GroupEnd STOPPED = new GroupEnd(null, true);
   }
 
   /**
    * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs are
-   * skipped (resume), unfinished ones redone. A finished run made under another protocol hash is
+   * skipped (resume), unfinished ones redone (failed ones retried), with the temporary files a
+   * killed sweep left in their folders removed. A finished run made under another protocol hash is
    * refused, like a study.yaml of another hash.
    */
   public static Plan plan(List<Variant> variants) {
@@ -83,6 +106,7 @@ public final class Sweep {
     int total = 0;
     for (Variant v : variants) {
       String hash = ConfigYaml.hash(v.config());
+      AtomicFiles.removeLeftovers(v.dir());
       for (RunSpec spec : Grid.runs(v.config())) {
         Job job = new Job(v, spec);
         total++;
@@ -93,6 +117,7 @@ public final class Sweep {
           }
           skipped++;
         } else {
+          AtomicFiles.removeLeftovers(job.dir());
           todo.add(job);
         }
       }
@@ -101,17 +126,52 @@ public final class Sweep {
   }
 
   /** Trains every run of the plan on {@code backend} and writes each run folder when done. */
-  public static void execute(Plan plan, Backend backend, int jobs, Listener listener) {
+  public static Outcome execute(Plan plan, Backend backend, int jobs, Listener listener) {
+    return execute(plan, backend, null, jobs, listener);
+  }
+
+  /**
+   * As {@link #execute(Plan, Backend, int, Listener)}; a group whose backend fails (an exception
+   * from training, not from writing files) has its runs marked {@code failed} and the sweep goes
+   * on, or, when its config says {@code on_failure: cpu} and {@code fallback} is given, is trained
+   * again on {@code fallback}. Files of finished runs are never touched.
+   */
+  public static Outcome execute(
+      Plan plan, Backend backend, Backend fallback, int jobs, Listener listener) {
+    return execute(plan, backend, fallback, Stop.never(), jobs, listener);
+  }
+
+  /**
+   * As above, stopping when {@code stop} is requested: groups not started are skipped, groups in
+   * flight finish or, past the stop's grace, are dropped whole ({@link Stop}).
+   */
+  public static Outcome execute(
+      Plan plan, Backend backend, Backend fallback, Stop stop, int jobs, Listener listener) {
     RunRecorder recorder = new RunRecorder(backend);
-    List<Callable<Void>> tasks = new ArrayList<>();
-    for (List<Job> group : longestFirst(groups(plan.todo(), backend))) {
+    RunRecorder retry = fallback == null ? null : new RunRecorder(fallback);
+    List<List<Job>> order = longestFirst(groups(plan.todo(), backend));
+    List<Callable<GroupEnd>> tasks = new ArrayList<>();
+    for (List<Job> group : order) {
       tasks.add(
-          () -> {
-            trainGroup(group, recorder, listener);
-            return null;
-          });
+          () ->
+              stop.requested()
+                  ? GroupEnd.STOPPED
+                  : trainGroup(group, recorder, retry, stop, listener));
     }
-    runAll(tasks, jobs);
+    int failed = 0;
+    int stopped = 0;
+    String first = "";
+    List<GroupEnd> ends = Parallel.map(tasks, jobs);
+    for (int g = 0; g < ends.size(); g++) {
+      GroupEnd end = ends.get(g);
+      if (end.stopped()) {
+        stopped += order.get(g).size();
+      } else if (end.failure() != null) {
+        failed += order.get(g).size();
+        first = first.isEmpty() ? end.failure() : first;
+      }
+    }
+    return new Outcome(plan.todo().size() - failed - stopped, failed, first, stopped);
   }
 
   /**
@@ -172,16 +232,63 @@ public final class Sweep {
     return Math.max(1, Math.min(jobs, groups(plan.todo(), backend).size()));
   }
 
-  private static void trainGroup(List<Job> group, RunRecorder recorder, Listener listener) {
+  /**
+   * Trains and records one group; returns null, or the reason its backend failed (its runs then
+   * marked failed, or retried on {@code retry} when the config asks for it).
+   */
+  private static GroupEnd trainGroup(
+      List<Job> group, RunRecorder recorder, RunRecorder retry, Stop stop, Listener listener) {
     for (Job j : group) {
       listener.onRunStarted(j);
     }
+    try {
+      record(group, recorder, stop, listener);
+      return GroupEnd.DONE;
+    } catch (Stop.Dropped e) {
+      return GroupEnd.STOPPED;
+    } catch (UserError e) {
+      throw e; // a file could not be written, or a bad input: not the backend's failure
+    } catch (RuntimeException e) {
+      String reason = reason(recorder.backend(), e);
+      String onFailure = group.get(0).spec().config().onFailure();
+      if (retry != null && onFailure.equals(StudyConfig.ON_FAILURE_CPU)) {
+        try {
+          record(group, retry, stop, listener);
+          return GroupEnd.DONE;
+        } catch (Stop.Dropped d) {
+          return GroupEnd.STOPPED;
+        } catch (UserError u) {
+          throw u;
+        } catch (RuntimeException again) {
+          reason = reason + "; retried, " + reason(retry.backend(), again);
+        }
+      }
+      recorder.recordFailure(
+          group.stream().map(Job::spec).toList(), group.stream().map(Job::dir).toList(), reason);
+      for (Job j : group) {
+        listener.onRunFailed(j, reason);
+      }
+      return new GroupEnd(reason, false);
+    }
+  }
+
+  /** One line: the backend and the exception's first line (its class when it has no message). */
+  static String reason(Backend backend, RuntimeException e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return backend.name() + ": " + (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+
+  private static void record(List<Job> group, RunRecorder recorder, Stop stop, Listener listener) {
     recorder.trainAndRecord(
         group.stream().map(Job::spec).toList(),
         group.stream().map(Job::dir).toList(),
         new RunRecorder.Listener() {
           @Override
           public void onEpochDone(int epoch, int epochs) {
+            if (stop.pastGrace()) {
+              throw new Stop.Dropped(); // before any of the group's files: dropped whole
+            }
             for (Job j : group) {
               listener.onEpoch(j, epoch, epochs);
             }

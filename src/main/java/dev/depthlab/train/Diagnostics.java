@@ -114,7 +114,8 @@ final class Diagnostics {
   /**
    * The run's summary; its gradient statistics are over epochs {@code gradFromEpoch} to the last.
    */
-  static RunSummary summarize(List<EpochRecord> records, boolean diverged, int gradFromEpoch) {
+  static RunSummary summarize(
+      List<EpochRecord> records, String status, int statusEpoch, int gradFromEpoch) {
     double[] g = new double[records.size()];
     for (int e = 0; e < g.length; e++) {
       g[e] = records.get(e).gradNormMean();
@@ -122,12 +123,13 @@ final class Diagnostics {
     GradNormStats grad = GradNormStats.over(g, gradFromEpoch, g.length);
     EpochRecord last = records.get(records.size() - 1);
     return new RunSummary(
-        diverged ? RunSummary.DIVERGED : RunSummary.OK,
+        status,
         last.trainAccuracy(),
         last.testAccuracy(),
         last.trainLoss(),
         last.testLoss(),
         grad,
-        Arrays.copyOf(last.deadFraction(), last.deadFraction().length));
+        Arrays.copyOf(last.deadFraction(), last.deadFraction().length),
+        statusEpoch);
   }
 }

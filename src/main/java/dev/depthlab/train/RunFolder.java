@@ -18,7 +18,9 @@ import java.util.List;
  * A run's folder: run.json (identity, seeds, backend, timings, status, summary), epochs.csv (one
  * row per epoch), boundary.csv (decision-boundary snapshots, 2-D data) and, when asked, steps.csv
  * and step_weights.csv. Every file is written whole or not at all; run.json goes last, so a folder
- * whose run.json says {@code ok} or {@code diverged} is complete.
+ * whose run.json holds a final status ({@link RunSummary#STATUSES}) is complete. A run whose
+ * backend failed gets a run.json with status {@code failed} and the reason ({@link #writeFailed}),
+ * and counts as unfinished: a rerun retries it.
  */
 public final class RunFolder {
   public static final String RUN_JSON = "run.json";
@@ -86,16 +88,55 @@ public final class RunFolder {
 
   /** True when the folder holds a finished run (run.json with a final status). */
   public static boolean isFinished(Path dir) {
-    Path json = dir.resolve(RUN_JSON);
-    if (!Files.isRegularFile(json) || !Files.isRegularFile(dir.resolve(EPOCHS_CSV))) {
+    if (!Files.isRegularFile(dir.resolve(EPOCHS_CSV))) {
       return false;
+    }
+    return RunSummary.isFinal(status(dir));
+  }
+
+  /** The status run.json records, "" when there is none (or it cannot be read). */
+  public static String status(Path dir) {
+    Path json = dir.resolve(RUN_JSON);
+    if (!Files.isRegularFile(json)) {
+      return "";
     }
     try {
-      String status = JSON.readTree(json.toFile()).path("status").asText("");
-      return status.equals(RunSummary.OK) || status.equals(RunSummary.DIVERGED);
+      return JSON.readTree(json.toFile()).path("status").asText("");
     } catch (IOException e) {
-      return false;
+      return "";
     }
+  }
+
+  /** The reason a failed run's run.json gives, "" when the folder holds no failed run. */
+  public static String failureReason(Path dir) {
+    if (!RunSummary.FAILED.equals(status(dir))) {
+      return "";
+    }
+    try {
+      return JSON.readTree(dir.resolve(RUN_JSON).toFile()).path("reason").asText("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
+   * Marks a run whose backend failed: run.json with status {@code failed} and {@code reason}, over
+   * whatever an earlier attempt left (never over a finished run: the sweep only retries unfinished
+   * ones).
+   */
+  public static void writeFailed(Path dir, RunSpec spec, String reason, Provenance prov) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("study", spec.config().name());
+    root.put("config_hash", prov.configHash());
+    root.put("dataset", spec.dataset().label());
+    root.put("depth", spec.depth());
+    root.put("seed", spec.seed());
+    root.put("backend", prov.backend());
+    root.put("device", prov.device());
+    root.putObject("versions").put("depthlab", prov.version());
+    root.put("status", RunSummary.FAILED);
+    root.put("reason", reason);
+    AtomicFiles.writeString(dir.resolve(RUN_JSON), root.toPrettyString() + "\n");
   }
 
   static ObjectNode runJson(RunResult res, Provenance prov) {
@@ -128,6 +169,10 @@ public final class RunFolder {
     root.putObject("timings").put("wall_s", res.wallSeconds());
     RunSummary s = res.summary();
     root.put("status", s.status());
+    if (!s.status().equals(RunSummary.OK)) {
+      // the first epoch the status showed; absent on ok runs, whose run.json stays as it was
+      root.put("status_epoch", s.statusEpoch());
+    }
     ObjectNode sum = root.putObject("summary");
     sum.put("train_acc", s.trainAccuracy());
     sum.put("test_acc", s.testAccuracy());

@@ -104,4 +104,24 @@ public final class RunRecorder {
     }
     return results;
   }
+
+  /**
+   * Marks {@code runs} failed ({@link RunFolder#writeFailed}) with {@code reason}: their group's
+   * backend failed before they finished. A rerun of the sweep retries them.
+   */
+  public void recordFailure(List<RunSpec> runs, List<Path> dirs, String reason) {
+    for (int r = 0; r < runs.size(); r++) {
+      RunFolder.writeFailed(
+          dirs.get(r),
+          runs.get(r),
+          reason,
+          new RunFolder.Provenance(
+              ConfigYaml.hash(runs.get(r).config()), backend.name(), device, Version.STRING));
+    }
+  }
+
+  /** The backend this recorder trains on. */
+  public Backend backend() {
+    return backend;
+  }
 }

@@ -81,7 +81,11 @@ public final class Trainer {
     for (int r = 0; r < rN; r++) {
       records.add(new ArrayList<>(epochs));
     }
-    boolean[] diverged = new boolean[rN];
+    RunHealth[] health = new RunHealth[rN];
+    for (int r = 0; r < rN; r++) {
+      health[r] = new RunHealth();
+    }
+    double gradNormLimit = cfg.training().gradNormLimit();
     int[][] order = new int[rN][n];
 
     GroupSpec groupSpec =
@@ -138,7 +142,7 @@ public final class Trainer {
           if (diagnose) {
             previous.set(r, now);
           }
-          diverged[r] |= !Double.isFinite(rec.batchLoss()) || !Double.isFinite(rec.gradNormMean());
+          checkHealth(health[r], epoch, rec, log, r, now, gradNormLimit, setups.get(r));
           records.get(r).add(rec);
           listener.onEpoch(r, rec);
           if (logSteps) {
@@ -156,16 +160,74 @@ public final class Trainer {
         }
       }
       double wall = (System.nanoTime() - start) / 1e9;
+      for (int r = 0; r < rN; r++) {
+        checkConstantPrediction(health[r], group, r, setups.get(r));
+      }
       List<RunResult> results = new ArrayList<>(rN);
       for (int r = 0; r < rN; r++) {
         RunSummary summary =
             Diagnostics.summarize(
-                records.get(r), diverged[r], cfg.diagnostics().gradStats().fromEpoch());
+                records.get(r),
+                health[r].status(),
+                health[r].epoch(),
+                cfg.diagnostics().gradStats().fromEpoch());
         results.add(
             new RunResult(
                 runs.get(r), List.copyOf(records.get(r)), summary, previous.get(r), wall));
       }
       return results;
+    }
+  }
+
+  /**
+   * Replica r's health after an epoch: diverged (a non-finite loss, gradient norm or, at an
+   * evaluation, parameter), exploded (a step's gradient norm above {@code limit}), collapsed (at an
+   * evaluation, a hidden layer dead on the whole training set: no gradient reaches it again). Also
+   * notes whether the training accuracy is one class's share, for {@link #checkConstantPrediction}.
+   * Asks the backend for nothing.
+   */
+  private static void checkHealth(
+      RunHealth health,
+      int epoch,
+      EpochRecord rec,
+      StepLog log,
+      int r,
+      Parameters now,
+      double limit,
+      ReplicaSetup setup) {
+    if (!Double.isFinite(rec.batchLoss())
+        || !Double.isFinite(rec.gradNormMean())
+        || (now != null && !RunHealth.finite(now))) {
+      health.observe(RunSummary.DIVERGED, epoch);
+    }
+    if (RunHealth.maxStepGradNorm(log, r) > limit) {
+      health.observe(RunSummary.EXPLODED, epoch);
+    }
+    if (!rec.diagnosed()) {
+      return;
+    }
+    if (RunHealth.deadLayer(rec.deadFraction())) {
+      health.observe(RunSummary.COLLAPSED, epoch);
+    }
+    var train = setup.train();
+    health.constantAt(
+        epoch, RunHealth.mayBeConstant(rec.trainAccuracy(), train.size(), train.positives()));
+  }
+
+  /**
+   * After training: a run whose training accuracy stayed at one class's share from some evaluation
+   * to the last, and whose trained network predicts one class for every training point, is
+   * collapsed from that evaluation. A constant prediction early in training that goes away is
+   * common and not a collapse. One prediction pass, after the last epoch's accounting (as a
+   * snapshot), and only for such runs.
+   */
+  private static void checkConstantPrediction(
+      RunHealth health, Group group, int r, ReplicaSetup setup) {
+    if (health.constantSince() == 0 || health.atLeast(RunSummary.COLLAPSED)) {
+      return;
+    }
+    if (RunHealth.constant(group.predict(r, setup.train().x()))) {
+      health.observe(RunSummary.COLLAPSED, health.constantSince());
     }
   }
 

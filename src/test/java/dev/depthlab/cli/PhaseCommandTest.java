@@ -101,7 +101,8 @@ class PhaseCommandTest {
       int diverged = 0;
       int dead = 0;
       for (CSVRecord s : runs) {
-        if (s.get("status").equals("ok")) {
+        // every finished run but a diverged one counts (exploded and collapsed are flags)
+        if (!s.get("status").equals("diverged")) {
           ok++;
           acc += Double.parseDouble(s.get("test_acc"));
           loss += Double.parseDouble(s.get("train_loss"));

@@ -56,6 +56,24 @@ class SweepCommandTest {
     Files.writeString(config, TINY);
   }
 
+  /** Whether the run's train accuracy is the share of one class of its training set. */
+  private static boolean oneClass(Path runDir, CSVRecord row) throws IOException {
+    var json = new ObjectMapper().readTree(runDir.resolve("run.json").toFile());
+    long seed = json.path("seed").asLong();
+    var cfg = ConfigLoader.parse(TINY, "tiny.yaml", List.of());
+    var split =
+        dev.depthlab.data.Datasets.forRun(
+            dev.depthlab.data.DatasetSpec.of(row.get("dataset")),
+            cfg.data().nTrain(),
+            cfg.data().test(),
+            cfg.data().noise(),
+            seed);
+    int n = split.train().size();
+    long correct = Math.round(Double.parseDouble(row.get("train_acc")) * n);
+    int pos = split.train().positives();
+    return correct == pos || correct == n - pos;
+  }
+
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -130,7 +148,16 @@ class SweepCommandTest {
               .at("/timings/wall_s")
               .asDouble();
       List<Executable> checks = new ArrayList<>();
-      checks.add(() -> assertEquals("ok", row.get("status")));
+      String status =
+          new ObjectMapper().readTree(runDir.resolve("run.json").toFile()).path("status").asText();
+      checks.add(() -> assertEquals(status, row.get("status"), "run.json's status"));
+      // 6 epochs: a run may end still predicting one class (collapsed, docs/sweep.md); then its
+      // train accuracy is the share of one class, counted here from the run's own data
+      checks.add(
+          () ->
+              assertTrue(
+                  status.equals("ok") || (status.equals("collapsed") && oneClass(runDir, row)),
+                  status));
       checks.add(() -> assertEquals("cpu", row.get("backend")));
       checks.add(() -> assertEquals("fp64", row.get("precision")));
       checks.add(() -> assertEquals(6, epochs.size()));
@@ -146,6 +173,15 @@ class SweepCommandTest {
       assertAll(row.get("dataset") + " d" + row.get("depth") + " s" + row.get("seed"), checks);
     }
     String md = Files.readString(study.resolve("report.md"));
+    long collapsed =
+        csv(study.resolve("summary.csv")).stream()
+            .filter(s -> s.get("status").equals("collapsed"))
+            .count();
+    String counts =
+        "Runs: 12 of 12 planned finished ("
+            + (12 - collapsed)
+            + " ok, 0 diverged"
+            + (collapsed > 0 ? ", " + collapsed + " collapsed)" : ")");
     for (String part :
         List.of(
             "## circle",
@@ -156,7 +192,7 @@ class SweepCommandTest {
             "### Dead units",
             "### Observations",
             "| 3 | 3 | ",
-            "Runs: 12 of 12 planned finished (12 ok, 0 diverged)")) {
+            counts)) {
       assertTrue(md.contains(part), "report.md lacks " + part);
     }
     assertEquals(ConfigLoader.load(config, List.of()), StudyLock.read(study));

@@ -1,0 +1,72 @@
+package dev.depthlab.cli;
+
+import dev.depthlab.sweep.Stop;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during a sweep: the first asks the sweep to stop ({@link Stop}), the
+ * second ends the process at once (exit 128 + the signal's number, like a shell). {@code
+ * sun.misc.Signal} (module jdk.unsupported, on every JDK 17 without flags) replaces the JVM's own
+ * handlers only while the sweep trains; {@link #close} puts them back.
+ */
+final class StopOnSignal implements AutoCloseable {
+  private static final List<String> SIGNALS = List.of("INT", "TERM");
+
+  private final Stop stop;
+  private final AtomicInteger received = new AtomicInteger();
+  private final List<Signal> signals = new ArrayList<>();
+  private final List<SignalHandler> previous = new ArrayList<>();
+  private volatile int exitCode;
+
+  private StopOnSignal(Stop stop) {
+    this.stop = stop;
+    for (String name : SIGNALS) {
+      Signal s = new Signal(name);
+      SignalHandler handler =
+          sig -> {
+            int code = 128 + sig.getNumber();
+            if (received.incrementAndGet() == 1) {
+              exitCode = code;
+              stop.request();
+            } else {
+              // the process's own stderr: a signal is the process's, whoever called the sweep
+              System.err.println("depthlab: stopped at once; rerun the same command to resume");
+              System.err.flush();
+              Runtime.getRuntime().halt(code);
+            }
+          };
+      try {
+        previous.add(Signal.handle(s, handler));
+        signals.add(s);
+      } catch (IllegalArgumentException e) {
+        // the platform has no such signal, or the JVM reserves it (e.g. with -Xrs): keep its own
+      }
+    }
+  }
+
+  /** Installs the handlers for {@code stop}; one line on stderr at a second signal. */
+  static StopOnSignal install(Stop stop) {
+    return new StopOnSignal(stop);
+  }
+
+  /** Whether a signal asked the sweep to stop. */
+  boolean stopped() {
+    return stop.requested();
+  }
+
+  /** The exit code for the first signal received (130 for SIGINT, 143 for SIGTERM). */
+  int exitCode() {
+    return exitCode;
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < signals.size(); i++) {
+      Signal.handle(signals.get(i), previous.get(i));
+    }
+  }
+}
