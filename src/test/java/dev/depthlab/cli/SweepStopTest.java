@@ -27,8 +27,11 @@ class SweepStopTest {
     return c;
   }
 
-  /** 12 runs of 30 epochs on 96 points: a tenth of a second or so each. */
-  static final String TWELVE = SweepCommandTest.TINY.replace("epochs: 6,", "epochs: 30,");
+  /**
+   * 12 runs of 5,000 epochs on 96 points: a tenth of a second or more each on the vector CPU path
+   * (30 epochs took a few milliseconds, so the sweep could end before the signal arrived).
+   */
+  static final String TWELVE = SweepCommandTest.TINY.replace("epochs: 6,", "epochs: 5000,");
 
   @Test
   void sigtermStopsAfterTheRunsInFlightAndTheSameCommandResumes() throws Exception {
@@ -70,7 +73,7 @@ class SweepStopTest {
     Path config =
         config(
             SweepCommandTest.TINY
-                .replace("epochs: 6,", "epochs: 100000,")
+                .replace("epochs: 6,", "epochs: 1000000,") // about 15 s: far past both signals
                 .replace("sets: [circle, nested_rings]", "sets: [circle]")
                 .replace("depths: [1, 3]", "depths: [3]")
                 .replace("seeds: [0, 1, 2]", "seeds: [0]"));
