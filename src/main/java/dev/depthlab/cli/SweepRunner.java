@@ -46,11 +46,13 @@ final class SweepRunner {
     if (variants.stream().anyMatch(v -> !v.config().backend().equals(backendName))) {
       throw new UserError("backend cannot vary within a sweep; run one sweep per backend");
     }
-    String graphs = variants.get(0).config().cuda().graphs();
-    if (variants.stream().anyMatch(v -> !v.config().cuda().graphs().equals(graphs))) {
-      throw new UserError("cuda.graphs cannot vary within a sweep; run one sweep per setting");
+    var cuda = variants.get(0).config().cuda();
+    if (variants.stream().anyMatch(v -> !v.config().cuda().equals(cuda))) {
+      throw new UserError(
+          "cuda.graphs and cuda.kernel cannot vary within a sweep; run one sweep per setting");
     }
-    Backend backend = BackendRegistry.standard(graphs).select(backendName, err::println);
+    Backend backend =
+        BackendRegistry.standard(cuda.graphs(), cuda.kernel()).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
       ResourceCheck.requireFits(backend, v.config(), true);

@@ -53,7 +53,8 @@ final class TrainCommand implements Callable<Integer> {
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
     Backend backend =
-        BackendRegistry.standard(cfg.cuda().graphs()).select(cfg.backend(), err::println);
+        BackendRegistry.standard(cfg.cuda().graphs(), cfg.cuda().kernel())
+            .select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
     ResourceCheck.requireFits(backend, cfg, false);
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());

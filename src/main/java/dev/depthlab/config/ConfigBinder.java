@@ -68,7 +68,8 @@ final class ConfigBinder {
             choice(top, "backend", d.backend(), BACKENDS),
             diagnostics(top.child("diagnostics"), training.epochs(), model),
             new CudaConfig(
-                choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS)),
+                choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS),
+                choice(top.child("cuda"), "kernel", d.cuda().kernel(), CudaConfig.KERNELS)),
             choice(
                 top,
                 "on_failure",

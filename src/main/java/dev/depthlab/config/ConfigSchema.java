@@ -52,7 +52,7 @@ final class ConfigSchema {
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
     SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
     SECTIONS.put("diagnostics.signal", List.of("draws", "batch"));
-    SECTIONS.put("cuda", List.of("graphs"));
+    SECTIONS.put("cuda", List.of("graphs", "kernel"));
   }
 
   /**

@@ -108,6 +108,7 @@ public final class ConfigYaml {
     if (full && !c.cuda().equals(CudaConfig.DEFAULT)) { // how to run, not what: never hashed
       y.append("cuda:\n");
       line(y, 1, "graphs", c.cuda().graphs());
+      line(y, 1, "kernel", c.cuda().kernel());
     }
     return y.toString();
   }

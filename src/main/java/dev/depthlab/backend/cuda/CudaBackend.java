@@ -51,32 +51,28 @@ public final class CudaBackend implements Backend {
   }
 
   /**
-   * The JVM system property choosing the training kernel path: {@code auto} (default; fused when
-   * the shape qualifies, see {@link FusedEpoch}), {@code fused} or {@code layered}.
+   * Which kernels train a group's epochs ({@code cuda.kernel} in docs/config.md): {@code auto}
+   * (fused when the shape qualifies, see {@link FusedEpoch}), {@code fused} or {@code layered}.
    */
-  public static final String KERNEL_PROPERTY = "depthlab.cuda.kernel";
-
-  /** Which kernels train a group's epochs (see {@link #KERNEL_PROPERTY}). */
   public enum KernelPath {
     AUTO,
     FUSED,
     LAYERED;
 
-    /** The key as written in the property. */
+    /** The config value. */
     public String key() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** {@link #KERNEL_PROPERTY}'s value; a bad one is a user error (exit 2). */
-    public static KernelPath fromProperty() {
-      String v = System.getProperty(KERNEL_PROPERTY, "auto").trim();
+    /** The path of a config value; anything else is an IllegalArgumentException. */
+    public static KernelPath of(String key) {
       for (KernelPath k : values()) {
-        if (k.key().equals(v)) {
+        if (k.key().equals(key)) {
           return k;
         }
       }
-      throw new UserError(
-          KERNEL_PROPERTY + " must be auto, fused or layered, not '" + v + "'", UserError.USAGE);
+      throw new IllegalArgumentException(
+          "kernel must be auto, fused or layered, got '" + key + "'");
     }
   }
 
@@ -84,7 +80,6 @@ public final class CudaBackend implements Backend {
   private final Supplier<Device> device;
   private final Graphs graphs;
 
-  /** Null: read {@link #KERNEL_PROPERTY} at each group's creation. */
   private final KernelPath kernel;
 
   /** Whether {@link #name} names the path (the rows of {@code bench}, {@link #onPath}). */
@@ -97,7 +92,14 @@ public final class CudaBackend implements Backend {
 
   /** The real GPU, its groups running epochs as graphs as {@code graphs} says. */
   public CudaBackend(Graphs graphs) {
-    this(JCudaDevice::probe, JCudaDevice::shared, graphs, null, false);
+    this(graphs, KernelPath.AUTO);
+  }
+
+  /**
+   * The real GPU, with graphs and the kernel path as {@code cuda.graphs}, {@code cuda.kernel} say.
+   */
+  public CudaBackend(Graphs graphs, KernelPath kernel) {
+    this(JCudaDevice::probe, JCudaDevice::shared, graphs, kernel, false);
   }
 
   /**
@@ -128,7 +130,7 @@ public final class CudaBackend implements Backend {
    * once the probe says usable (tests: a probe that fails at a chosen step).
    */
   CudaBackend(Supplier<Availability> probe, Supplier<Device> device) {
-    this(probe, device, Graphs.AUTO, null, false);
+    this(probe, device, Graphs.AUTO, KernelPath.AUTO, false);
   }
 
   private CudaBackend(
@@ -164,7 +166,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public String name() {
-    if (kernel == null || !named) {
+    if (!named) {
       return "cuda";
     }
     return kernel == KernelPath.LAYERED && graphs == Graphs.ON
@@ -178,8 +180,7 @@ public final class CudaBackend implements Backend {
    */
   @Override
   public double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
-    KernelPath path = kernel == null ? KernelPath.fromProperty() : kernel;
-    boolean fused = path != KernelPath.LAYERED && FusedEpoch.qualifies(spec);
+    boolean fused = kernel != KernelPath.LAYERED && FusedEpoch.qualifies(spec);
     // graphs on: one graph launch an epoch (auto depends on the device; counted as step by step)
     boolean oneLaunch = fused || graphs == Graphs.ON;
     return oneLaunch ? 1.0 / stepsPerEpoch : 5.0 * spec.net().layers() + 2;
@@ -208,7 +209,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
-    boolean fused = usesFused(kernel == null ? KernelPath.fromProperty() : kernel, spec);
+    boolean fused = usesFused(kernel, spec);
     Device d = device();
     boolean useGraphs =
         !fused
@@ -239,7 +240,7 @@ public final class CudaBackend implements Backend {
         String why = FusedEpoch.whyNot(spec);
         if (why != null) {
           throw new UserError(
-              "cuda: " + KERNEL_PROPERTY + "=fused does not fit this network: " + why,
+              "cuda: cuda.kernel is fused, but this network does not fit it: " + why,
               UserError.USAGE);
         }
         yield true;

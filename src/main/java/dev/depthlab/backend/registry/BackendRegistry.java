@@ -22,14 +22,18 @@ public final class BackendRegistry {
    * usable, so {@code auto} never reaches the reference, which only runs when named.
    */
   public static BackendRegistry standard() {
-    return standard("auto");
+    return standard("auto", "auto");
   }
 
-  /** {@link #standard()} with the CUDA backend's graphs as config's {@code cuda.graphs} says. */
-  public static BackendRegistry standard(String cudaGraphs) {
+  /**
+   * {@link #standard()} with the CUDA backend's graphs and kernel path as config's {@code
+   * cuda.graphs} and {@code cuda.kernel} say.
+   */
+  public static BackendRegistry standard(String cudaGraphs, String cudaKernel) {
     return new BackendRegistry(
         List.of(
-            new CudaBackend(CudaBackend.Graphs.of(cudaGraphs)),
+            new CudaBackend(
+                CudaBackend.Graphs.of(cudaGraphs), CudaBackend.KernelPath.of(cudaKernel)),
             new CpuBackend(),
             new ReferenceBackend()));
   }

@@ -14,17 +14,21 @@ import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
+import dev.depthlab.config.ConfigLoader;
+import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.config.CudaConfig;
+import dev.depthlab.config.StudyConfig;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The choice between the fused and the layered path ({@link CudaBackend#usesFused}, {@link
- * CudaBackend#KERNEL_PROPERTY}), the fused path's shared-memory layout, and what bench reports of
- * the two paths.
+ * The choice between the fused and the layered path ({@link CudaBackend#usesFused}, {@code
+ * cuda.kernel}), the fused path's shared-memory layout, and what bench reports of the paths.
  */
 class FusedPathChoiceTest {
   private static Device device() {
@@ -140,27 +144,29 @@ class FusedPathChoiceTest {
     assertEquals("cuda", new CudaBackend().name());
   }
 
-  /** The property: auto, fused and layered by name, anything else a one-line usage error. */
+  /**
+   * {@code cuda.kernel}: auto, fused and layered by name through the config, anything else a
+   * one-line refusal naming the key.
+   */
   @Test
-  void theKernelPropertyParses() {
-    String old = System.getProperty(CudaBackend.KERNEL_PROPERTY);
-    try {
-      System.clearProperty(CudaBackend.KERNEL_PROPERTY);
-      assertEquals(CudaBackend.KernelPath.AUTO, CudaBackend.KernelPath.fromProperty());
-      System.setProperty(CudaBackend.KERNEL_PROPERTY, "layered");
-      assertEquals(CudaBackend.KernelPath.LAYERED, CudaBackend.KernelPath.fromProperty());
-      System.setProperty(CudaBackend.KERNEL_PROPERTY, "fused");
-      assertEquals(CudaBackend.KernelPath.FUSED, CudaBackend.KernelPath.fromProperty());
-      System.setProperty(CudaBackend.KERNEL_PROPERTY, "fast");
-      UserError e = assertThrows(UserError.class, CudaBackend.KernelPath::fromProperty);
-      assertEquals(UserError.USAGE, e.exitCode());
-      assertFalse(e.getMessage().contains("\n"));
-    } finally {
-      if (old == null) {
-        System.clearProperty(CudaBackend.KERNEL_PROPERTY);
-      } else {
-        System.setProperty(CudaBackend.KERNEL_PROPERTY, old);
-      }
+  void theKernelKeyParses() {
+    for (CudaBackend.KernelPath k : CudaBackend.KernelPath.values()) {
+      assertEquals(k, CudaBackend.KernelPath.of(k.key()));
     }
+    assertThrows(IllegalArgumentException.class, () -> CudaBackend.KernelPath.of("fast"));
+    StudyConfig fused =
+        ConfigLoader.load(
+            Path.of("config/quick.yaml"), List.of("cuda.kernel=fused", "cuda.graphs=off"));
+    assertEquals(new CudaConfig("off", "fused"), fused.cuda());
+    assertEquals(
+        ConfigYaml.hash(ConfigLoader.load(Path.of("config/quick.yaml"), List.of())),
+        ConfigYaml.hash(fused),
+        "how the GPU runs is not part of the protocol");
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () -> ConfigLoader.load(Path.of("config/quick.yaml"), List.of("cuda.kernel=fast")));
+    assertTrue(e.getMessage().contains("cuda.kernel"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
   }
 }
