@@ -8,6 +8,7 @@ import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.Traits;
 import dev.depthlab.common.UserError;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -209,8 +210,8 @@ public final class CudaBackend implements Backend {
 
   @Override
   public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
-    boolean fused = usesFused(kernel, spec);
     Device d = device();
+    boolean fused = usesFused(kernel, spec, d.details());
     boolean useGraphs =
         !fused
             && switch (graphs) {
@@ -233,11 +234,23 @@ public final class CudaBackend implements Backend {
    * qualify is a user error, exit 2); layered never takes it.
    */
   static boolean usesFused(KernelPath path, GroupSpec spec) {
+    return usesFused(path, spec, Map.of());
+  }
+
+  /**
+   * As above on a device with {@code details} ({@link Device#details}): one whose compute
+   * capability is below {@link FusedEpoch#MIN_COMPUTE_MAJOR}.0 allows a block less shared memory
+   * than the fused path's budget, so auto takes the layered path there and fused is refused.
+   */
+  static boolean usesFused(KernelPath path, GroupSpec spec, Map<String, String> details) {
     return switch (path) {
       case LAYERED -> false;
-      case AUTO -> FusedEpoch.qualifies(spec);
+      case AUTO -> FusedEpoch.qualifies(spec) && FusedEpoch.deviceTooOld(details) == null;
       case FUSED -> {
         String why = FusedEpoch.whyNot(spec);
+        if (why == null) {
+          why = FusedEpoch.deviceTooOld(details);
+        }
         if (why != null) {
           throw new UserError(
               "cuda: cuda.kernel is fused, but this network does not fit it: " + why,

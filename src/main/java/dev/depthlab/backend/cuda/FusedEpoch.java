@@ -5,6 +5,7 @@ import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
+import java.util.Map;
 import java.util.function.LongUnaryOperator;
 
 /**
@@ -109,6 +110,40 @@ final class FusedEpoch {
             trace == 0 ? diag : trace, // never written without a traced layer
             Math.max(spec.traceLayer(), 0),
             replicas);
+  }
+
+  /**
+   * The oldest compute capability (major) whose blocks may opt in to {@link #SHARED_BUDGET} of
+   * shared memory: 7.5 allows 64 KiB, 7.0 96 KiB.
+   */
+  static final int MIN_COMPUTE_MAJOR = 8;
+
+  /**
+   * Why a device with {@code details} ({@link Device#details}) cannot run the fused path, or null:
+   * a compute capability below {@link #MIN_COMPUTE_MAJOR}.0. A device that does not report one (the
+   * emulated device) can.
+   */
+  static String deviceTooOld(Map<String, String> details) {
+    String cc = details.get("compute capability");
+    if (cc == null) {
+      return null;
+    }
+    int major;
+    try {
+      major =
+          Integer.parseInt(cc.substring(0, cc.indexOf('.') < 0 ? cc.length() : cc.indexOf('.')));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return major >= MIN_COMPUTE_MAJOR
+        ? null
+        : "compute capability "
+            + cc
+            + " allows a block less than "
+            + SHARED_BUDGET / 1024
+            + " KiB of shared memory (the fused path needs "
+            + MIN_COMPUTE_MAJOR
+            + ".0 or later)";
   }
 
   /** Whether {@code spec}'s shape runs on the fused path (see the class comment). */

@@ -24,6 +24,7 @@ import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,6 +72,21 @@ class FusedPathChoiceTest {
                   UserError.class, () -> CudaBackend.usesFused(CudaBackend.KernelPath.FUSED, wide));
           assertEquals(UserError.USAGE, e.exitCode(), e.getMessage());
           assertTrue(e.getMessage().contains("65 units"), e.getMessage());
+        },
+        // a Turing or Volta GPU allows a block less shared memory than the budget: layered there
+        () -> {
+          Map<String, String> turing = Map.of("compute capability", "7.5");
+          Map<String, String> a100 = Map.of("compute capability", "8.0");
+          Map<String, String> h100 = Map.of("compute capability", "9.0");
+          var auto = CudaBackend.KernelPath.AUTO;
+          assertFalse(CudaBackend.usesFused(auto, seedStudy, turing));
+          assertTrue(CudaBackend.usesFused(auto, seedStudy, a100));
+          assertTrue(CudaBackend.usesFused(auto, seedStudy, h100));
+          UserError e =
+              assertThrows(
+                  UserError.class,
+                  () -> CudaBackend.usesFused(CudaBackend.KernelPath.FUSED, seedStudy, turing));
+          assertTrue(e.getMessage().contains("compute capability 7.5"), e.getMessage());
         });
   }
 
