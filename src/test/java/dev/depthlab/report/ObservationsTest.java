@@ -46,7 +46,9 @@ class ObservationsTest {
         0,
         CurveMetrics.of(new double[] {1, 0.5, 0.25}),
         new double[] {1},
-        null);
+        null,
+        new double[0],
+        0);
   }
 
   private static String testAccuracy(List<List<RunRecord>> byDepth) {
