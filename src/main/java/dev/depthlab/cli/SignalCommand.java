@@ -57,8 +57,9 @@ final class SignalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    if (draws < 1 || batch < 1) {
-      throw new UserError("--draws and --batch must be >= 1");
+    // the bounds of the config's diagnostics.signal (docs/config.md)
+    if (draws < 1 || draws > 10_000 || batch < 1 || batch > 100_000) {
+      throw new UserError("--draws must be in 1..10000 and --batch in 1..100000");
     }
     StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
     Path dir = outDir != null ? outDir : Path.of("results", cfg.name(), "signal");

@@ -60,10 +60,10 @@ class SignalCommandTest {
 
   @Test
   void badInputExitsTwoWritingNothing() {
-    assertRefused(
-        "--draws and --batch must be >= 1", "signal", "config/quick.yaml", "--draws", "0");
-    assertRefused(
-        "--draws and --batch must be >= 1", "signal", "config/quick.yaml", "--batch", "-1");
+    String bounds = "--draws must be in 1..10000 and --batch in 1..100000";
+    assertRefused(bounds, "signal", "config/quick.yaml", "--draws", "0");
+    assertRefused(bounds, "signal", "config/quick.yaml", "--batch", "-1");
+    assertRefused(bounds, "signal", "config/quick.yaml", "--draws", "2000000000");
     assertRefused("config file not found", "signal", "config/none.yaml");
     assertRefused("unknown key", "signal", "config/quick.yaml", "--set", "model.widht=3");
     assertRefused("Unknown option", "signal", "config/quick.yaml", "--frobnicate");
