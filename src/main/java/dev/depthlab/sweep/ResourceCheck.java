@@ -109,9 +109,13 @@ public final class ResourceCheck {
     return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
   }
 
-  /** The device's memory from the probe's details ("memory: 81559 MiB"); 0 when not known. */
+  /**
+   * The device's memory from the probe's details: what was free when the device was opened ("memory
+   * free: 80011 MiB", other processes' allocations left out), else its total ("memory: 81559 MiB");
+   * 0 when neither is known.
+   */
   static long deviceMemory(Availability a) {
-    String m = a.details().get("memory");
+    String m = a.details().getOrDefault("memory free", a.details().get("memory"));
     Matcher x = m == null ? null : MIB.matcher(m);
     return x != null && x.matches() ? Long.parseLong(x.group(1)) << 20 : 0;
   }

@@ -123,6 +123,16 @@ class ResourcePreflightTest {
         u.getMessage());
     // the same study on a host backend runs one replica a group and needs no device
     ResourceCheck.requireFits(stub(Traits.host(), Map.of()), c, true);
+    // a device whose memory other processes hold: what was free counts, not the total
+    Backend shared =
+        stub(
+            new Traits(true, 16, false),
+            Map.of("memory", "1048576 MiB", "memory free", "1024 MiB"));
+    UserError busy =
+        assertThrows(UserError.class, () -> ResourceCheck.requireFits(shared, c, true));
+    assertTrue(busy.getMessage().contains("the device has 1.0 GiB"), busy.getMessage());
+    ResourceCheck.requireFits(
+        stub(new Traits(true, 16, false), Map.of("memory", "1048576 MiB")), c, true);
   }
 
   /**

@@ -370,6 +370,14 @@ public final class JCudaDevice implements Device {
           () -> JCudaDriver.cuDevicePrimaryCtxRetain(context, device));
       retained = true;
       makeCurrent();
+      long[] free = new long[1];
+      long[] total = new long[1];
+      try {
+        JCudaDriver.cuMemGetInfo(free, total); // what other processes leave (the resource check)
+        details.put("memory free", (free[0] >> 20) + " MiB");
+      } catch (RuntimeException e) {
+        // informational only: the resource check falls back to the total
+      }
       root = step("cublas", "cannot create a cuBLAS handle", Lane::new);
       int[] ver = new int[1];
       JCublas2.cublasGetVersion(root.cublas, ver);
