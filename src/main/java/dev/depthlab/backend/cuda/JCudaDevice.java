@@ -641,8 +641,22 @@ public final class JCudaDevice implements Device {
     return root.prepareWithSharedMemory(kernel, block, sharedBytes, args);
   }
 
-  /** Dynamic shared memory of a block without the opt-in attribute. */
-  private static final int SHARED_WITHOUT_OPT_IN = 48 * 1024;
+  /** Each function's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shared by every lane. */
+  private final SharedMemoryOptIn optIn = new SharedMemoryOptIn(this::setMaxDynamicShared);
+
+  /** {@code cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)}; throws when the driver refuses. */
+  private void setMaxDynamicShared(String kernel, int bytes) {
+    makeCurrent();
+    int rc =
+        JCudaDriver.cuFuncSetAttribute(
+            function(kernel),
+            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+            bytes);
+    if (rc != CUresult.CUDA_SUCCESS) {
+      throw new IllegalStateException(
+          kernel + ": " + bytes + " bytes of shared memory refused: " + CUresult.stringFor(rc));
+    }
+  }
 
   /** Waits for every lane (the whole context). */
   @Override
@@ -969,26 +983,17 @@ public final class JCudaDevice implements Device {
       return new JCudaLauncher(kernel, function(kernel), block, 0, args);
     }
 
-    /** Past 48 KiB, the function's opt-in attribute first (cuFuncSetAttribute). */
+    /**
+     * Past 48 KiB, the function's opt-in attribute first: raised (never lowered) to what this and
+     * every earlier group need, see {@link SharedMemoryOptIn}.
+     */
     @Override
     public Launcher prepareWithSharedMemory(
         String kernel, int block, int sharedBytes, Object... args) {
       enter();
       CUfunction fn = function(kernel);
-      if (sharedBytes > SHARED_WITHOUT_OPT_IN) {
-        int rc =
-            JCudaDriver.cuFuncSetAttribute(
-                fn,
-                CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                sharedBytes);
-        if (rc != CUresult.CUDA_SUCCESS) {
-          throw new IllegalStateException(
-              kernel
-                  + ": "
-                  + sharedBytes
-                  + " bytes of shared memory refused: "
-                  + CUresult.stringFor(rc));
-        }
+      if (sharedBytes > SharedMemoryOptIn.WITHOUT_OPT_IN) {
+        optIn.ensure(kernel, sharedBytes);
       }
       return new JCudaLauncher(kernel, fn, block, sharedBytes, args);
     }
