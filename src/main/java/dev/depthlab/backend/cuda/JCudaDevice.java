@@ -275,13 +275,8 @@ public final class JCudaDevice implements Device {
             builtins
                 + " missing beside "
                 + nvrtcDir.get().resolve(CudaLibraries.NVRTC)
-                + " (NVRTC opens it on every compile): install the complete cuda-nvrtc-"
-                + version[0]
-                + "-"
-                + version[1]
-                + " package, or copy "
-                + builtins
-                + " into that folder");
+                + " (NVRTC opens it on every compile): "
+                + CudaLibraries.fix("libnvrtc-builtins" + version[0] + "." + version[1], builtins));
       }
       step("nvrtc", "cannot load " + b, () -> loadLibrary(b));
       d.put("nvrtc builtins", b.toString());
@@ -526,9 +521,8 @@ public final class JCudaDevice implements Device {
         String first = log[0] == null ? "" : log[0].strip().split("\\R", 2)[0];
         String hint =
             rc == nvrtcResult.NVRTC_ERROR_BUILTIN_OPERATION_FAILURE
-                ? " (NVRTC could not open its builtins library: install the complete"
-                    + " cuda-nvrtc package of NVRTC "
-                    + version
+                ? " (NVRTC could not open its builtins library: "
+                    + CudaLibraries.fix("libnvrtc-builtins" + version, "libnvrtc-builtins.so")
                     + ")"
                 : "";
         throw new CudaSetupException(
