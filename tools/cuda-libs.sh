@@ -118,9 +118,7 @@ for lib in "${libs[@]}"; do
   [ -e "$from/$lib" ] || die "$lib missing from the unpacked packages"
   if command -v readelf >/dev/null 2>&1; then
     soname="$(readelf -d "$from/$lib" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')"
-    # the builtins library has no soname of its own to check beyond its file
-    [ "$lib" = "${nvrtc_libs[1]}" ] || [ "$soname" = "$lib" ] ||
-      die "$lib has the soname '$soname'"
+    [ "$soname" = "$lib" ] || die "$lib has the soname '$soname'"
   fi
 done
 mkdir -p "$dest"
