@@ -112,6 +112,12 @@ final class CudaGroup implements Group {
    */
   private boolean graphs;
 
+  /**
+   * Whether this group's lane has run its step's GEMMs uncaptured: cuBLAS initialises a handle
+   * lazily on its first calls, which must not happen inside a capture (graphs only).
+   */
+  private boolean warmedUp;
+
   /** The epoch's steps noted by {@link #step} and not yet enqueued (graphs only). */
   private final List<NotedStep> noted = new ArrayList<>();
 
@@ -341,6 +347,9 @@ final class CudaGroup implements Group {
     this.dev = device.openLane();
     this.calls = new CudaKernelCalls(dev, spec.precision());
     try {
+      if (this.graphs) {
+        dev.useOwnGemmWorkspace(); // before any capture (Device#useOwnGemmWorkspace)
+      }
       params = alloc((long) paramCount * elem);
       grads = alloc((long) paramCount * elem);
       normTable = alloc(4L * table.length);
@@ -604,8 +613,18 @@ final class CudaGroup implements Group {
     graphLaunches++;
   }
 
-  /** Captures the steps' calls as one graph; a failed capture is ended before it is thrown. */
+  /**
+   * Captures the steps' calls as one graph; a failed capture is ended before it is thrown. Before
+   * the lane's first capture, the first step's forward and backward pass runs once uncaptured into
+   * scratch (its GEMMs and kernels write only buffers the graph rewrites before reading, and the
+   * step diagnostics into the scratch row), so cuBLAS has initialised outside any capture.
+   */
   private Device.Graph capture(List<NotedStep> epoch) {
+    if (!warmedUp) {
+      NotedStep s = epoch.get(0);
+      batch(order, orderStride, s.offset(), s.count(), scratchDiag, diagWidth);
+      warmedUp = true;
+    }
     dev.beginCapture();
     try {
       for (NotedStep s : epoch) {

@@ -683,6 +683,11 @@ public final class JCudaDevice implements Device {
   }
 
   @Override
+  public void useOwnGemmWorkspace() {
+    root.useOwnGemmWorkspace();
+  }
+
+  @Override
   public Graph endCapture() {
     return root.endCapture();
   }
@@ -708,6 +713,21 @@ public final class JCudaDevice implements Device {
       throw new IllegalStateException(
           kernel + ": " + bytes + " bytes of shared memory refused: " + CUresult.stringFor(rc));
     }
+  }
+
+  /**
+   * A lane's cuBLAS workspace: 32 MiB on compute capability 9.0 and later, 4 MiB before, the sizes
+   * NVIDIA's cuBLAS documentation recommends for a user-provided workspace.
+   */
+  private long gemmWorkspaceBytes() {
+    String cc = details.getOrDefault("compute capability", "0.0");
+    int major;
+    try {
+      major = Integer.parseInt(cc.substring(0, Math.max(cc.indexOf('.'), 0)));
+    } catch (NumberFormatException e) {
+      major = 0;
+    }
+    return (major >= 9 ? 32L : 4L) << 20;
   }
 
   /** Waits for every lane (the whole context). */
@@ -751,6 +771,9 @@ public final class JCudaDevice implements Device {
     private final CUstream stream = new CUstream();
     private final cublasHandle cublas = new cublasHandle();
     private volatile boolean closed;
+
+    /** The lane's own cuBLAS workspace ({@link #useOwnGemmWorkspace}); null until then. */
+    private CUdeviceptr workspace;
 
     /** GEMMs and launches recorded since {@link #beginCapture}; -1 when not capturing. */
     private int captured = -1;
@@ -806,6 +829,29 @@ public final class JCudaDevice implements Device {
     @Override
     public boolean supportsGraphs() {
       return true;
+    }
+
+    /**
+     * {@code cuMemAlloc} of {@link #gemmWorkspaceBytes} owned by the lane, then {@code
+     * cublasSetWorkspace} on its handle; the handle's stream was set in the constructor ({@code
+     * cublasSetStream} resets a handle's workspace to cuBLAS's own pool, so it comes first).
+     */
+    @Override
+    public void useOwnGemmWorkspace() {
+      enter();
+      notCapturing("useOwnGemmWorkspace");
+      if (workspace != null) {
+        return;
+      }
+      long bytes = gemmWorkspaceBytes();
+      CUdeviceptr p = new CUdeviceptr();
+      JCudaDriver.cuMemAlloc(p, bytes);
+      int rc = JCublas2.cublasSetWorkspace(cublas, p, bytes);
+      if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+        JCudaDriver.cuMemFree(p);
+        throw new IllegalStateException("cublasSetWorkspace failed: " + cublasStatus.stringFor(rc));
+      }
+      workspace = p;
     }
 
     /**
@@ -1150,7 +1196,14 @@ public final class JCudaDevice implements Device {
         try {
           JCublas2.cublasDestroy(cublas);
         } finally {
-          JCudaDriver.cuStreamDestroy(stream);
+          try {
+            JCudaDriver.cuStreamDestroy(stream);
+          } finally {
+            if (workspace != null) {
+              JCudaDriver.cuMemFree(workspace);
+              workspace = null;
+            }
+          }
         }
       }
     }

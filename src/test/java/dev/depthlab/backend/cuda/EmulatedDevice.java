@@ -60,6 +60,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       Dynamic shared memory ({@link #prepareWithSharedMemory}, at most {@link #MAX_SHARED} bytes,
  *       refused at the call beyond) is filled with 0xFF (NaN) before each block, as a GPU leaves it
  *       undefined (native/shim.h).
+ *   <li><b>cuBLAS in a capture</b>: a GEMM enqueued while its lane captures is refused unless the
+ *       lane has its own workspace ({@link #useOwnGemmWorkspace}, cublasSetWorkspace) and has run a
+ *       GEMM uncaptured before (cuBLAS allocates and initialises lazily otherwise).
  *   <li><b>Per-function attributes</b>: each kernel keeps its own dynamic shared-memory limit
  *       ({@code CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES}, 48 KiB until raised), set through
  *       the backend's own {@link SharedMemoryOptIn} when a launch past 48 KiB is prepared, or
@@ -335,6 +338,11 @@ public final class EmulatedDevice implements Device {
   @Override
   public void beginCapture() {
     root.beginCapture();
+  }
+
+  @Override
+  public void useOwnGemmWorkspace() {
+    root.useOwnGemmWorkspace();
   }
 
   @Override
@@ -760,6 +768,12 @@ public final class EmulatedDevice implements Device {
     /** Launches enqueued, so that each gets its own shuffle; guarded by this. */
     private long launchCount;
 
+    /** Whether {@link #useOwnGemmWorkspace} was called (cublasSetWorkspace). Guarded by this. */
+    private boolean ownWorkspace;
+
+    /** Whether a GEMM has been enqueued uncaptured (cuBLAS initialised). Guarded by this. */
+    private boolean gemmOutsideCapture;
+
     /** The work recorded since {@link #beginCapture}; null when not capturing. Guarded by this. */
     private List<Work> capture;
 
@@ -843,6 +857,37 @@ public final class EmulatedDevice implements Device {
     @Override
     public boolean supportsGraphs() {
       return true;
+    }
+
+    @Override
+    public void useOwnGemmWorkspace() {
+      checkOpen();
+      notCapturing("useOwnGemmWorkspace");
+      synchronized (this) {
+        ownWorkspace = true;
+      }
+    }
+
+    /**
+     * A GEMM in a capture needs the lane's own workspace and an earlier uncaptured GEMM (see {@link
+     * Device#useOwnGemmWorkspace}); cuBLAS would otherwise allocate, or initialise, inside it.
+     */
+    private void checkGemmCapture() {
+      synchronized (this) {
+        if (capture == null) {
+          gemmOutsideCapture = true;
+        } else if (!ownWorkspace) {
+          throw new IllegalStateException(
+              label
+                  + ": cuBLAS gemm inside a stream capture on a lane without its own workspace"
+                  + " (cublasSetWorkspace): cuBLAS would allocate during the capture");
+        } else if (!gemmOutsideCapture) {
+          throw new IllegalStateException(
+              label
+                  + ": the lane's first cuBLAS gemm inside a stream capture (cuBLAS initialises a"
+                  + " handle on its first calls: run one uncaptured first)");
+        }
+      }
     }
 
     @Override
@@ -992,6 +1037,7 @@ public final class EmulatedDevice implements Device {
       Allocation aa = holding(a, spanA * size, "gemm operand A");
       Allocation ba = holding(b, spanB * size, "gemm operand B");
       Allocation ca = holding(c, spanC * size, "gemm operand C");
+      checkGemmCapture();
       gemms.incrementAndGet();
       enqueue(
           new QueuedGemm(
