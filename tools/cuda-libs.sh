@@ -101,7 +101,7 @@ for p in "${pkgs[@]}"; do
   if [ -f "$deb" ] && [ "$(sha256sum "$deb" | cut -d' ' -f1)" = "$want" ]; then
     echo "cuda-libs: $p from the cache ($deb)"
   else
-    echo "cuda-libs: downloading $p ($(($(field "$p" Size) / 1000000)) MB)"
+    echo "cuda-libs: downloading $p ($(awk -v b="$(field "$p" Size)" 'BEGIN { printf "%.1f", b / 1e6 }') MB)"
     (cd "$work" && apt-get -qq "${apt_opts[@]}" download "$p" >"$work/download.log" 2>&1) ||
       die "apt-get download $p failed: $(grep -m1 -E '^(E|W):' "$work/download.log" || tail -1 "$work/download.log")"
     got="$(sha256sum "$work/$(basename "$file")" | cut -d' ' -f1)"
@@ -137,4 +137,9 @@ rm -rf "$dest/lib.old"
 [ ! -e "$dest/lib" ] || mv "$dest/lib" "$dest/lib.old"
 mv "$dest/lib.new" "$dest/lib"
 rm -rf "$dest/lib.old"
-echo "cuda-libs: ${libs[*]} in $dest/lib ($(du -sh "$dest/lib" | cut -f1)); depthlab finds them there"
+if [ "$dest" = "$root/.cuda-libs" ]; then
+  found="depthlab finds them there"
+else
+  found="depthlab looks in $root/.cuda-libs/lib; for this folder set DEPTHLAB_CUDA_LIBS=$dest/lib"
+fi
+echo "cuda-libs: ${libs[*]} in $dest/lib ($(du -sh "$dest/lib" | cut -f1)); $found"
