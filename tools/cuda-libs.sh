@@ -84,13 +84,16 @@ apt_opts=(
 )
 
 # The package index (signed: apt checks the Release signature with the system's Debian keyring).
-if ! apt-get -qq "${apt_opts[@]}" update >"$work/update.log" 2>&1; then
-  die "cannot read Debian's package index from $mirror ($suite non-free): $(grep -m1 -E '^(E|W):' "$work/update.log" || tail -1 "$work/update.log")"
+# (apt-get update may only warn when the mirror is unreachable: the index file is what counts)
+if ! apt-get -qq "${apt_opts[@]}" update >"$work/update.log" 2>&1 ||
+  [ -z "$(find "$work/lists" -maxdepth 1 -name '*non-free*Packages*' -print -quit)" ]; then
+  die "cannot read Debian's package index from $mirror ($suite non-free): $(grep -m1 -E '^(E|W|Err):' "$work/update.log" || tail -1 "$work/update.log")"
 fi
 
 # field <package> <field>: one field of the package's index entry
 field() {
-  apt-cache "${apt_opts[@]}" show "$1" 2>/dev/null | awk -v f="$2:" '$1 == f { print $2; exit }'
+  { apt-cache "${apt_opts[@]}" show "$1" 2>/dev/null || true; } |
+    awk -v f="$2:" '$1 == f { print $2; exit }'
 }
 
 for p in "${pkgs[@]}"; do
