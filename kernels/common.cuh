@@ -69,6 +69,10 @@ __device__ __forceinline__ bool dl_inactive(double z, int act) {
 #define DL_DYNAMIC_SHARED(name) extern __shared__ __align__(16) unsigned char name[]
 #endif
 
+// A thread's index in its 1-D grid. 32 bits suffice: the host refuses a launch of more than
+// 2^31 - 1 threads and a buffer of more than 2^31 - 1 elements (CudaKernelCalls.threads,
+// CudaGroup.elements), so an element offset into one buffer fits an int; products of a replica
+// index with a stride are still taken in 64 bits ((long)r * stride), as are the bound checks.
 __device__ __forceinline__ int dl_thread_index() {
   return (int)(blockIdx.x * blockDim.x + threadIdx.x);
 }

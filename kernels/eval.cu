@@ -14,7 +14,7 @@ __device__ void eval_output_chunks(const T* z, const T* b, const T* y, int rows,
                                    double* partial, int replicas) {
   int chunks = (rows + chunk - 1) / chunk;
   int t = dl_thread_index();
-  if (t >= replicas * chunks) return;
+  if (t >= (long)replicas * chunks) return;
   int r = t / chunks;
   int begin = (t % chunks) * chunk;
   int end = begin + chunk < rows ? begin + chunk : rows;
@@ -60,7 +60,7 @@ __device__ void alive_chunks(const T* z, int rows, int units, int zStride, int a
   int chunks = (rows + chunk - 1) / chunk;
   int perReplica = chunks * units;
   int t = dl_thread_index();
-  if (t >= replicas * perReplica) return;
+  if (t >= (long)replicas * perReplica) return;
   int r = t / perReplica;
   int c = t % perReplica / units;
   int u = t % units;
@@ -80,7 +80,7 @@ __device__ void dead_flags(const int* alive, int rows, int chunk, int units, dou
                            int outStride, int replicas) {
   int chunks = (rows + chunk - 1) / chunk;
   int t = dl_thread_index();
-  if (t >= replicas * units) return;
+  if (t >= (long)replicas * units) return;
   int r = t / units;
   int u = t % units;
   const int* au = alive + (long)r * units * chunks + (long)u * chunks;
@@ -95,7 +95,7 @@ template <typename T>
 __device__ void predict_output(const T* z, const T* b, int rows, int zStride, int bStride, T* out,
                                int outStride, int replicas) {
   int t = dl_thread_index();
-  if (t >= replicas * rows) return;
+  if (t >= (long)replicas * rows) return;
   int r = t / rows;
   int s = t % rows;
   T bias = b[(long)r * bStride];

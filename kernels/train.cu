@@ -10,10 +10,10 @@ __device__ void gather(const T* x, const T* y, const int* order, int orderStride
                        int count, int features, int xStride, int yStride, T* a0, int aStride,
                        T* yb, int ybStride, int replicas) {
   int t = dl_thread_index();
-  if (t >= replicas * count) return;
+  if (t >= (long)replicas * count) return;
   int r = t / count;
   int s = t % count;
-  int idx = order[r * orderStride + offset + s];
+  int idx = order[(long)r * orderStride + offset + s];
   const T* src = x + (long)r * xStride + (long)idx * features;
   T* dst = a0 + (long)r * aStride + (long)s * features;
   for (int k = 0; k < features; k++) dst[k] = src[k];
@@ -26,7 +26,7 @@ __device__ void bias_act(T* z, const T* b, T* a, int rows, int units, int zStrid
                          int aStride, int act, double slope, int replicas) {
   int t = dl_thread_index();
   int perReplica = rows * units;
-  if (t >= replicas * perReplica) return;
+  if (t >= (long)replicas * perReplica) return;
   int r = t / perReplica;
   int e = t % perReplica;
   T v = z[(long)r * zStride + e] + b[(long)r * bStride + e % units];
@@ -43,7 +43,7 @@ __device__ void output_grad(T* z, const T* b, const T* y, T* dz, double* loss, i
                             int stride, int bStride, double clipEps, int mean, int replicas,
                             int chained) {
   int t = dl_thread_index();
-  if (t >= replicas * rows) return;
+  if (t >= (long)replicas * rows) return;
   int r = t / rows;
   int s = t % rows;
   T scale = mean ? T(1) / (T)rows : T(1);
@@ -63,7 +63,7 @@ template <typename T>
 __device__ void act_backward_db(T* dz, const T* z, const T* a, T* db, int rows, int units,
                                 int zStride, int bStride, int act, double slope, int replicas) {
   int t = dl_thread_index();
-  if (t >= replicas * units) return;
+  if (t >= (long)replicas * units) return;
   int r = t / units;
   int u = t % units;
   T sl = (T)slope;
@@ -113,7 +113,7 @@ __device__ void step_sums(const double* loss, const T* dzOut, int stride, int ro
                           double* diag, int diagStride, int replicas, const T* zOut,
                           const T* yb) {
   int t = dl_thread_index();
-  if (t >= replicas * (1 + layers)) return;
+  if (t >= (long)replicas * (1 + layers)) return;
   int r = t / (1 + layers);
   int col = t % (1 + layers);
   if (col == 0) {
@@ -155,7 +155,7 @@ template <typename T>
 __device__ void copy_layer(const T* p, int wOff, int wn, int bOff, int bn, T* dst, int replicas) {
   int t = dl_thread_index();
   int size = wn + bn;
-  if (t >= replicas * size) return;
+  if (t >= (long)replicas * size) return;
   int r = t / size;
   int e = t % size;
   dst[t] = e < wn ? p[wOff + (long)r * wn + e] : p[bOff + (long)r * bn + (e - wn)];

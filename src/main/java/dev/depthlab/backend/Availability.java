@@ -8,6 +8,12 @@ import java.util.Map;
  * one line; {@code details} holds what is known (device name, memory, versions).
  */
 public record Availability(boolean usable, String reason, Map<String, String> details) {
+  /**
+   * The detail {@code --backend auto} adds to the backend it chose when it passed over a preferred
+   * one: which, and why (e.g. "cuda: no NVIDIA driver ..."); run.json records it.
+   */
+  public static final String PASSED_OVER = "passed over";
+
   public Availability {
     details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }

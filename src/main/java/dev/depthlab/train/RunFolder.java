@@ -35,7 +35,12 @@ public final class RunFolder {
   private RunFolder() {}
 
   /** Where and how a run was computed: for run.json. */
-  public record Provenance(String configHash, String backend, String device, String version) {}
+  /**
+   * Who made a run. {@code passedOver}: why {@code --backend auto} did not use a preferred backend
+   * (e.g. the GPU), or null; written to run.json as {@code passed_over} when present.
+   */
+  public record Provenance(
+      String configHash, String backend, String device, String version, String passedOver) {}
 
   public static void write(Path dir, RunResult result, List<StepRecord> steps, Provenance prov) {
     write(dir, result, steps, null, prov);
@@ -133,6 +138,9 @@ public final class RunFolder {
     root.put("seed", spec.seed());
     root.put("backend", prov.backend());
     root.put("device", prov.device());
+    if (prov.passedOver() != null) {
+      root.put("passed_over", prov.passedOver()); // why auto did not use the GPU
+    }
     root.putObject("versions").put("depthlab", prov.version());
     root.put("status", RunSummary.FAILED);
     root.put("reason", reason);
@@ -162,6 +170,9 @@ public final class RunFolder {
     seeds.put("shuffle", Seeds.SHUFFLE.seedFor(spec.seed()));
     root.put("backend", prov.backend());
     root.put("device", prov.device());
+    if (prov.passedOver() != null) {
+      root.put("passed_over", prov.passedOver()); // why auto did not use the GPU
+    }
     ObjectNode versions = root.putObject("versions");
     versions.put("depthlab", prov.version());
     versions.put("java", System.getProperty("java.version"));

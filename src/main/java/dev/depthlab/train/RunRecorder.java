@@ -1,5 +1,6 @@
 package dev.depthlab.train;
 
+import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
 import dev.depthlab.common.Version;
 import dev.depthlab.config.ConfigYaml;
@@ -7,6 +8,7 @@ import dev.depthlab.config.StudyConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Trains a group of runs on one backend and writes each run's folder ({@link RunFolder}): the one
@@ -27,10 +29,15 @@ public final class RunRecorder {
   private final Backend backend;
   private final String device;
 
+  /** Why {@code --backend auto} passed over a preferred backend (the GPU), or null. */
+  private final String passedOver;
+
   public RunRecorder(Backend backend) {
     this.backend = backend;
     // read once: a device backend's availability is a probe, and it is the same for every run
-    this.device = backend.availability().details().getOrDefault("device", backend.name());
+    Map<String, String> details = backend.availability().details();
+    this.device = details.getOrDefault("device", backend.name());
+    this.passedOver = details.get(Availability.PASSED_OVER);
   }
 
   /**
@@ -99,7 +106,11 @@ public final class RunRecorder {
           weights.get(r),
           boundaries.get(r),
           new RunFolder.Provenance(
-              ConfigYaml.hash(runs.get(r).config()), backend.name(), device, Version.STRING));
+              ConfigYaml.hash(runs.get(r).config()),
+              backend.name(),
+              device,
+              Version.STRING,
+              passedOver));
       listener.onRunWritten(r, result);
     }
     return results;
@@ -116,7 +127,11 @@ public final class RunRecorder {
           runs.get(r),
           reason,
           new RunFolder.Provenance(
-              ConfigYaml.hash(runs.get(r).config()), backend.name(), device, Version.STRING));
+              ConfigYaml.hash(runs.get(r).config()),
+              backend.name(),
+              device,
+              Version.STRING,
+              passedOver));
     }
   }
 

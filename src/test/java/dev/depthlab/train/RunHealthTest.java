@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunHealthTest {
   private static final RunFolder.Provenance PROV =
-      new RunFolder.Provenance("h", "cpu", "test", "0");
+      new RunFolder.Provenance("h", "cpu", "test", "0", null);
 
   /** The seed protocol (ReLU, He init, sum reduction, batch 32) on a small set, with steps. */
   private static StudyConfig config(String extra) {
@@ -121,6 +121,18 @@ class RunHealthTest {
     RunFolder.write(tmp, r, null, PROV);
     var json = new ObjectMapper().readTree(tmp.resolve(RunFolder.RUN_JSON).toFile());
     assertFalse(json.has("status_epoch"), "an ok run's run.json has no status_epoch");
+    assertFalse(json.has("passed_over"), "a run that auto did not divert has no passed_over");
+    // auto passed over the GPU: run.json says why (BackendRegistry's PASSED_OVER detail)
+    Path diverted = tmp.resolve("diverted");
+    RunFolder.write(
+        diverted,
+        r,
+        null,
+        new RunFolder.Provenance(
+            "h", "cpu", "test", "0", "cuda: no NVIDIA driver (libcuda.so.1 not found)"));
+    var why = new ObjectMapper().readTree(diverted.resolve(RunFolder.RUN_JSON).toFile());
+    assertEquals(
+        "cuda: no NVIDIA driver (libcuda.so.1 not found)", why.get("passed_over").asText());
   }
 
   @Test

@@ -46,7 +46,10 @@ class SharpnessTrainingTest {
     }
     List<RunResult> results = Trainer.train(backend, runs, new TrainListener() {});
     RunFolder.write(
-        dir, results.get(1), null, new RunFolder.Provenance("h", backend.name(), "test", "0"));
+        dir,
+        results.get(1),
+        null,
+        new RunFolder.Provenance("h", backend.name(), "test", "0", null));
     return Files.readAllLines(dir.resolve(RunFolder.EPOCHS_CSV));
   }
 

@@ -50,7 +50,7 @@ class TrainerTest {
   @ValueSource(strings = {"fp64", "fp32"})
   void repeatingARunGivesIdenticalBytes(String precision, @TempDir Path tmp) throws Exception {
     StudyConfig cfg = small(precision, true);
-    RunFolder.Provenance prov = new RunFolder.Provenance("h", "cpu", "test", "0");
+    RunFolder.Provenance prov = new RunFolder.Provenance("h", "cpu", "test", "0", null);
     for (String name : new String[] {"a", "b"}) {
       List<StepRecord> steps = new ArrayList<>();
       RunResult r =

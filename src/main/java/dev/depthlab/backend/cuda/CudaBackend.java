@@ -7,6 +7,8 @@ import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.Traits;
 import dev.depthlab.common.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -195,6 +197,39 @@ public final class CudaBackend implements Backend {
     } catch (RuntimeException | LinkageError e) {
       return Availability.unusable("CUDA probe failed: " + JCudaDevice.firstLine(e));
     }
+  }
+
+  /**
+   * Whether an NVIDIA driver is installed here: {@code /dev/nvidia0} exists or {@code libcuda.so.1}
+   * lies in a folder of the library search path (then a failed probe is a setup problem worth a
+   * loud warning, not a machine without a GPU).
+   */
+  public static boolean driverPresent() {
+    List<Path> dirs = new java.util.ArrayList<>(CudaLibraries.searchPath());
+    dirs.add(Path.of("/usr/lib/wsl/lib"));
+    return Files.exists(Path.of("/dev/nvidia0"))
+        || CudaLibraries.find("libcuda.so.1", dirs).isPresent();
+  }
+
+  /**
+   * What {@code --backend auto} tells the user when it passes over this backend ({@code av} not
+   * usable): one quiet line on a machine without an NVIDIA driver; where a driver is present (the
+   * GPU could be used and is not) a block of lines that stands out, with the fix command.
+   */
+  public static String fallbackNotice(Availability av, boolean driverPresent) {
+    String line = "cuda unavailable (" + av.reason() + "); using the next backend";
+    if (!driverPresent) {
+      return line;
+    }
+    String rule = "depthlab: WARNING " + "=".repeat(70);
+    return rule
+        + "\ndepthlab: WARNING: an NVIDIA driver is present, but the GPU is NOT used: "
+        + line
+        + "\ndepthlab: WARNING: fix: run "
+        + CudaLibraries.SETUP_COMMAND
+        + " (the CUDA 12 libraries), then ./depthlab backends to see every step"
+        + "\n"
+        + rule;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.common.UserError;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.OutputGradient;
@@ -111,6 +112,12 @@ final class CudaGroup implements Group {
    * the group's life when a capture fails: the epoch then runs step by step, with a warning.
    */
   private boolean graphs;
+
+  /**
+   * Whether this group's lane has run its step's GEMMs uncaptured: cuBLAS initialises a handle
+   * lazily on its first calls, which must not happen inside a capture (graphs only).
+   */
+  private boolean warmedUp;
 
   /** The epoch's steps noted by {@link #step} and not yet enqueued (graphs only). */
   private final List<NotedStep> noted = new ArrayList<>();
@@ -323,24 +330,39 @@ final class CudaGroup implements Group {
     int off = 0;
     int chunks = 0;
     for (int l = 0; l < layers; l++) {
-      int wn = sizes[l] * sizes[l + 1];
+      int wn = elements("layer " + l + "'s weights", sizes[l], sizes[l + 1]);
       wOff[l] = off;
-      off += replicas * wn;
+      off = elements("the parameters", 1, off + (long) elements("weights", replicas, wn));
       bOff[l] = off;
-      off += replicas * sizes[l + 1];
+      off = elements("the parameters", 1, off + (long) elements("biases", replicas, sizes[l + 1]));
       int perReplica = (wn + CHUNK - 1) / CHUNK;
       table[4 * l] = chunks;
       table[4 * l + 1] = perReplica;
       table[4 * l + 2] = wOff[l];
       table[4 * l + 3] = wn;
-      chunks += replicas * perReplica;
+      chunks += replicas * perReplica; // at most the parameters' count, checked above
     }
     paramCount = off;
     normChunks = chunks;
 
+    // every buffer's elements fit the kernels' 32-bit indices (kernels/common.cuh), before any
+    // allocation: the batch rows, the data sets, the diagnostics, the evaluation
+    for (int l = 0; l < layers; l++) {
+      elements("layer " + l + "'s batch activations", replicas, maxBatch, sizes[l]);
+      elements("layer " + l + "'s batch outputs", replicas, maxBatch, sizes[l + 1]);
+      elements(
+          "layer " + l + "'s evaluation outputs", replicas, Math.max(nTrain, nTest), sizes[l + 1]);
+    }
+    elements("the training inputs", replicas, nTrain, sizes[0]);
+    elements("the test inputs", replicas, Math.max(nTest, 1), sizes[0]);
+    elements("the step diagnostics", replicas, maxSteps, diagWidth);
+
     this.dev = device.openLane();
     this.calls = new CudaKernelCalls(dev, spec.precision());
     try {
+      if (this.graphs) {
+        dev.useOwnGemmWorkspace(); // before any capture (Device#useOwnGemmWorkspace)
+      }
       params = alloc((long) paramCount * elem);
       grads = alloc((long) paramCount * elem);
       normTable = alloc(4L * table.length);
@@ -410,6 +432,31 @@ final class CudaGroup implements Group {
       }
       throw e;
     }
+  }
+
+  /**
+   * The product of {@code factors}: the elements of a device buffer (or an index into one), in
+   * exact arithmetic. The kernels index every buffer with 32-bit ints (kernels/common.cuh), so a
+   * buffer of more than {@link Integer#MAX_VALUE} elements is refused here, by name, before
+   * anything is allocated or launched, instead of wrapping into a wrong index.
+   */
+  static int elements(String what, long... factors) {
+    long n = 1;
+    for (long f : factors) {
+      n = f < 0 ? -1 : Math.multiplyExact(n, f);
+      if (n < 0 || n > Integer.MAX_VALUE) {
+        throw new UserError(
+            "cuda: "
+                + what
+                + " would hold "
+                + (n < 0 ? "a negative number of" : "more than " + Integer.MAX_VALUE)
+                + " elements "
+                + java.util.Arrays.toString(factors)
+                + ", past the 32-bit indices of the CUDA kernels: use fewer replicas, a smaller"
+                + " batch or data set, or narrower layers (or --backend cpu)");
+      }
+    }
+    return (int) n;
   }
 
   private long alloc(long bytes) {
@@ -604,8 +651,18 @@ final class CudaGroup implements Group {
     graphLaunches++;
   }
 
-  /** Captures the steps' calls as one graph; a failed capture is ended before it is thrown. */
+  /**
+   * Captures the steps' calls as one graph; a failed capture is ended before it is thrown. Before
+   * the lane's first capture, the first step's forward and backward pass runs once uncaptured into
+   * scratch (its GEMMs and kernels write only buffers the graph rewrites before reading, and the
+   * step diagnostics into the scratch row), so cuBLAS has initialised outside any capture.
+   */
   private Device.Graph capture(List<NotedStep> epoch) {
+    if (!warmedUp) {
+      NotedStep s = epoch.get(0);
+      batch(order, orderStride, s.offset(), s.count(), scratchDiag, diagWidth);
+      warmedUp = true;
+    }
     dev.beginCapture();
     try {
       for (NotedStep s : epoch) {

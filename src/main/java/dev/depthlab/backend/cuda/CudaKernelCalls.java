@@ -29,13 +29,44 @@ final class CudaKernelCalls {
     this.suffix = precision == Precision.FP64 ? "_f64" : "_f32";
   }
 
-  /** Blocks of a 1-D grid with at least {@code threads} threads (at least one block). */
+  /**
+   * Blocks of a 1-D grid with at least {@code threads} threads (at least one block), in exact
+   * arithmetic: {@code threads} comes from {@link #threads}, so it is never negative.
+   */
   static int grid(int threads) {
-    return Math.max(1, (threads + BLOCK - 1) / BLOCK);
+    if (threads < 0) {
+      throw new IllegalArgumentException("a launch of " + threads + " threads");
+    }
+    return (int) Math.max(1, ((long) threads + BLOCK - 1) / BLOCK);
+  }
+
+  /**
+   * The threads of a launch, the product of {@code factors} (replicas, rows, units...) in exact
+   * arithmetic: a product past {@link Integer#MAX_VALUE} is refused, since the kernels number their
+   * threads with a 32-bit int ({@code dl_thread_index}), never wrapped into a small or negative
+   * grid.
+   */
+  static int threads(int... factors) {
+    long n = 1;
+    for (int f : factors) {
+      if (f < 0) {
+        throw new IllegalArgumentException("a launch dimension of " + f);
+      }
+      n = Math.multiplyExact(n, f);
+      if (n > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "a launch of more than "
+                + Integer.MAX_VALUE
+                + " threads ("
+                + java.util.Arrays.toString(factors)
+                + "): the kernels number threads with 32-bit ints");
+      }
+    }
+    return (int) n;
   }
 
   private static int chunks(int rows, int chunk) {
-    return (rows + chunk - 1) / chunk;
+    return (int) (((long) rows + chunk - 1) / chunk);
   }
 
   private Device.Launcher prepare(String kernel, Object... args) {
@@ -152,7 +183,7 @@ final class CudaKernelCalls {
       launch.setInt(ORDER_STRIDE, orderStride);
       launch.setInt(OFFSET, offset);
       launch.setInt(COUNT, count);
-      launch.enqueue(grid(replicas * count));
+      launch.enqueue(grid(threads(replicas, count)));
     }
   }
 
@@ -170,7 +201,7 @@ final class CudaKernelCalls {
       int replicas) {
     return new BiasAct(
         prepare("bias_act", z, b, a, 0, units, zStride, bStride, aStride, act, slope, replicas),
-        replicas * units);
+        threads(replicas, units));
   }
 
   /** A prepared bias_act. */
@@ -187,7 +218,7 @@ final class CudaKernelCalls {
     /** The first {@code rows} rows; one thread per (r, row, unit). */
     void run(int rows) {
       launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threadsPerRow * rows));
+      launch.enqueue(grid(threads(threadsPerRow, rows)));
     }
   }
 
@@ -227,7 +258,7 @@ final class CudaKernelCalls {
     /** The first {@code rows} rows; one thread per (r, row). */
     void run(int rows) {
       launch.setInt(ROWS, rows);
-      launch.enqueue(grid(replicas * rows));
+      launch.enqueue(grid(threads(replicas, rows)));
     }
   }
 
@@ -248,7 +279,7 @@ final class CudaKernelCalls {
       int replicas) {
     return new ActBackwardDb(
         prepare("act_backward_db", dz, z, a, db, 0, units, zStride, bStride, act, slope, replicas),
-        replicas * units);
+        threads(replicas, units));
   }
 
   /** A prepared act_backward_db. */
@@ -326,7 +357,7 @@ final class CudaKernelCalls {
             replicas,
             zOut,
             yb),
-        replicas * (1 + layers));
+        threads(replicas, 1 + layers));
   }
 
   /** A prepared step_sums. */
@@ -383,7 +414,8 @@ final class CudaKernelCalls {
    */
   CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
     return new CopyLayer(
-        prepare("copy_layer", p, wOff, wn, bOff, bn, 0L, replicas), replicas * (wn + bn));
+        prepare("copy_layer", p, wOff, wn, bOff, bn, 0L, replicas),
+        threads(replicas, Math.addExact(wn, bn)));
   }
 
   /** A prepared copy_layer. */
@@ -435,7 +467,7 @@ final class CudaKernelCalls {
             chunk,
             partial,
             replicas)
-        .enqueue(grid(replicas * chunks(rows, chunk)));
+        .enqueue(grid(threads(replicas, chunks(rows, chunk))));
   }
 
   /** eval_sums: pass 2, each replica's mean loss and accuracy; one thread per replica. */
@@ -457,14 +489,14 @@ final class CudaKernelCalls {
       int aliveStride,
       int replicas) {
     prepare("alive_chunks", z, rows, units, zStride, act, chunk, alive, aliveStride, replicas)
-        .enqueue(grid(replicas * chunks(rows, chunk) * units));
+        .enqueue(grid(threads(replicas, chunks(rows, chunk), units)));
   }
 
   /** dead_flags: pass 2, 1.0 for each hidden unit active on no row; one thread per (r, unit). */
   void deadFlags(
       long alive, int rows, int chunk, int units, long out, int outStride, int replicas) {
     prepare("dead_flags", alive, rows, chunk, units, out, outStride, replicas)
-        .enqueue(grid(replicas * units));
+        .enqueue(grid(threads(replicas, units)));
   }
 
   /**
@@ -474,6 +506,6 @@ final class CudaKernelCalls {
   void predictOutput(
       long z, long b, int rows, int zStride, int bStride, long out, int outStride, int replicas) {
     prepare("predict_output", z, b, rows, zStride, bStride, out, outStride, replicas)
-        .enqueue(grid(replicas * rows));
+        .enqueue(grid(threads(replicas, rows)));
   }
 }

@@ -33,12 +33,71 @@ final class CudaKernels {
   private CudaKernels() {}
 
   /**
-   * The NVRTC options of a compile for virtual architecture {@code compute_<arch>}: exactly what
-   * {@link JCudaDevice} hands {@code nvrtcCompileProgram}. Each is also an nvcc option with the
-   * same meaning, so tests compile the same program with nvcc to check them without a GPU.
+   * The architectures depthlab is built for: Volta (sm_70) to Hopper (sm_90), the GPUs a CUDA 12
+   * driver runs and NVRTC 12.x compiles CUBIN for. NvrtcCompileTest compiles the program for each;
+   * a newer GPU gets PTX (see {@link #target}).
+   */
+  static final List<Integer> ARCHITECTURES = List.of(70, 75, 80, 86, 89, 90);
+
+  /**
+   * What to compile for a device of architecture {@code device} (10 x major + minor) with an NVRTC
+   * that supports {@code supported}: CUBIN for the device's own {@code sm_XY} when NVRTC knows it
+   * (the driver loads it as is: no JIT, no PTX-version rule), else PTX for the newest virtual
+   * architecture NVRTC supports below it, which the driver JIT-compiles (and which then needs a
+   * driver at least as new as NVRTC).
+   */
+  record Target(int arch, boolean cubin) {
+    /** The options for {@code nvrtcCompileProgram}: {@link #cubinOptions} or {@link #options}. */
+    List<String> options() {
+      return cubin ? cubinOptions(arch) : CudaKernels.options(arch);
+    }
+
+    /** E.g. "sm_90 (CUBIN)" or "compute_90 (PTX)". */
+    String describe() {
+      return cubin ? "sm_" + arch + " (CUBIN)" : "compute_" + arch + " (PTX)";
+    }
+
+    /** The cache file's extension. */
+    String extension() {
+      return cubin ? "cubin" : "ptx";
+    }
+  }
+
+  /** See {@link Target}; throws when NVRTC supports nothing up to {@code device}. */
+  static Target target(int device, int[] supported) {
+    int best = -1;
+    for (int a : supported) {
+      if (a == device) {
+        return new Target(device, true);
+      }
+      if (a < device && a > best) {
+        best = a;
+      }
+    }
+    if (best < 0) {
+      throw new IllegalStateException(
+          "NVRTC supports no architecture up to the device's sm_" + device);
+    }
+    return new Target(best, false);
+  }
+
+  /**
+   * The NVRTC options of a compile to PTX for virtual architecture {@code compute_<arch>}: what
+   * {@link JCudaDevice} hands {@code nvrtcCompileProgram} for a GPU NVRTC does not know. Each is
+   * also an nvcc option with the same meaning, so tests compile the same program with nvcc to check
+   * them without a GPU.
    */
   static List<String> options(int arch) {
     return List.of("--gpu-architecture=compute_" + arch, "--std=c++17", "--fmad=false");
+  }
+
+  /**
+   * The NVRTC options of a compile to CUBIN for the real architecture {@code sm_<arch>}: {@link
+   * #options} with the architecture named as a real one ({@code nvrtcGetCUBIN} then returns machine
+   * code for it).
+   */
+  static List<String> cubinOptions(int arch) {
+    return List.of("--gpu-architecture=sm_" + arch, "--std=c++17", "--fmad=false");
   }
 
   /** The extern "C" kernel names the program defines: name_f32 and name_f64 per DL_ENTRY. */
@@ -93,7 +152,7 @@ final class CudaKernels {
     return m;
   }
 
-  /** A hex SHA-256 over the sources and the compile options: the PTX cache key. */
+  /** A hex SHA-256 over the sources and the compile options: the kernel cache key. */
   static String hash(Map<String, String> sources, List<String> options, String compiler) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -20,9 +20,11 @@ import java.util.stream.Stream;
  * Finds the CUDA 12 libraries that JCuda 12.6's natives link against and loads them by full path
  * before JCuda does. JCuda's natives name {@code libnvrtc.so.12} and {@code libcublas.so.12} with a
  * search path of only {@code /usr/local/cuda-12.0/lib64}; a library already loaded under that name
- * satisfies the dependency, so preloading makes any CUDA 12.x install work (toolkit folders, {@code
+ * satisfies the dependency, so preloading makes any CUDA 12.x install work (the project's own
+ * {@code .cuda-libs/lib} that {@link #SETUP_COMMAND} fills, toolkit folders, {@code
  * DEPTHLAB_CUDA_LIBS}, {@code CUDA_HOME}, {@code LD_LIBRARY_PATH}). When one is missing, {@link
- * #explainMissing} says why in one line, recognising a machine with only CUDA 13.
+ * #explainMissing} says why in one line, recognising a machine with only CUDA 13, and names the
+ * command that fetches them.
  */
 final class CudaLibraries {
   /** The CUDA major version JCuda 12.6 is built against. */
@@ -35,24 +37,35 @@ final class CudaLibraries {
   /** In load order: cuBLAS needs cuBLASLt. */
   static final List<String> LIBRARIES = List.of(NVRTC, CUBLAS_LT, CUBLAS);
 
-  /** The NVIDIA apt package (CUDA repository) that installs each library. */
+  /**
+   * The command that fetches the CUDA 12 libraries into {@link #PROJECT_LIBS} (Debian trixie's
+   * non-free packages, unpacked without touching the system; see docs/gpu.md).
+   */
+  static final String SETUP_COMMAND = "tools/cuda-libs.sh";
+
+  /** Where {@link #SETUP_COMMAND} unpacks them, relative to the project folder. */
+  static final String PROJECT_LIBS = ".cuda-libs/lib";
+
+  /** The Debian package (trixie, non-free) that holds each library. */
   private static final Map<String, String> PACKAGES =
       Map.of(
-          NVRTC, "cuda-nvrtc-12-x",
-          CUBLAS_LT, "libcublas-12-x",
-          CUBLAS, "libcublas-12-x");
+          NVRTC, "libnvrtc12",
+          CUBLAS_LT, "libcublaslt12",
+          CUBLAS, "libcublas12");
 
   private CudaLibraries() {}
 
   /**
-   * The folders searched, in order: {@code DEPTHLAB_CUDA_LIBS} (colon-separated), {@code
-   * CUDA_HOME/lib64}, {@code CUDA_PATH/lib64}, {@code LD_LIBRARY_PATH}, {@code
-   * /usr/local/cuda/lib64}, then {@code /usr/local/cuda-12.*} newest first, then the system library
-   * folders. Only folders that exist are returned.
+   * The folders searched, in order: {@code DEPTHLAB_CUDA_LIBS} (colon-separated), the project's
+   * {@code projectLibs} ({@link #PROJECT_LIBS}, when known), {@code CUDA_HOME/lib64}, {@code
+   * CUDA_PATH/lib64}, {@code LD_LIBRARY_PATH}, {@code /usr/local/cuda/lib64}, then {@code
+   * /usr/local/cuda-12.*} newest first, then the system library folders. Only folders that exist
+   * are returned.
    */
-  static List<Path> searchPath(Map<String, String> env, Path usrLocal) {
+  static List<Path> searchPath(Map<String, String> env, Path usrLocal, Optional<Path> projectLibs) {
     Set<Path> dirs = new LinkedHashSet<>();
     addAll(dirs, env.get("DEPTHLAB_CUDA_LIBS"));
+    projectLibs.ifPresent(dirs::add);
     for (String home : new String[] {env.get("CUDA_HOME"), env.get("CUDA_PATH")}) {
       if (home != null && !home.isBlank()) {
         dirs.add(Path.of(home, "lib64"));
@@ -79,7 +92,33 @@ final class CudaLibraries {
 
   /** The search path of this process. */
   static List<Path> searchPath() {
-    return searchPath(System.getenv(), Path.of("/usr/local"));
+    return searchPath(System.getenv(), Path.of("/usr/local"), projectLibs());
+  }
+
+  /**
+   * {@link #PROJECT_LIBS} of the project this code runs from: the folder the system property {@code
+   * depthlab.home} names, else the one above {@code target/} when the code is {@code
+   * target/depthlab.jar} or {@code target/classes} (the launcher and the tests).
+   */
+  static Optional<Path> projectLibs() {
+    String home = System.getProperty("depthlab.home");
+    if (home != null && !home.isBlank()) {
+      return Optional.of(Path.of(home).resolve(PROJECT_LIBS));
+    }
+    try {
+      Path code =
+          Path.of(CudaLibraries.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path target = code.getParent();
+      if (target != null
+          && target.getFileName() != null
+          && target.getFileName().toString().equals("target")
+          && target.getParent() != null) {
+        return Optional.of(target.getParent().resolve(PROJECT_LIBS));
+      }
+    } catch (RuntimeException | java.net.URISyntaxException e) {
+      // no code source to go by (a custom class loader): only the other folders
+    }
+    return Optional.empty();
   }
 
   private static void addAll(Set<Path> dirs, String pathList) {
@@ -156,12 +195,7 @@ final class CudaLibraries {
         // an unreadable folder holds nothing we can use
       }
     }
-    String fix =
-        "install "
-            + PACKAGES.get(library)
-            + " from NVIDIA's CUDA repository (it installs beside other CUDA versions) or set"
-            + " DEPTHLAB_CUDA_LIBS to the folder holding "
-            + library;
+    String fix = fix(PACKAGES.get(library), library);
     if (!others.isEmpty()) {
       return library
           + " not found; this machine has only other CUDA versions ("
@@ -172,6 +206,21 @@ final class CudaLibraries {
           + fix;
     }
     return library + " not found in " + dirs.size() + " folders searched: " + fix;
+  }
+
+  /**
+   * The fix for a missing library: {@link #SETUP_COMMAND} (Debian's {@code debPackage}, unpacked
+   * into the project), or DEPTHLAB_CUDA_LIBS naming a folder that holds {@code file}.
+   */
+  static String fix(String debPackage, String file) {
+    return "run "
+        + SETUP_COMMAND
+        + " (fetches Debian's "
+        + debPackage
+        + " into "
+        + PROJECT_LIBS
+        + ", where depthlab looks) or set DEPTHLAB_CUDA_LIBS to a folder holding "
+        + file;
   }
 
   /**

@@ -130,6 +130,16 @@ public interface Device extends AutoCloseable {
   }
 
   /**
+   * Gives this lane's GEMMs a workspace of their own (on the GPU: memory the lane owns, handed to
+   * its cuBLAS handle with {@code cublasSetWorkspace} after {@code cublasSetStream}), so that
+   * cuBLAS never allocates its own while the lane captures a graph (cuBLAS 12.0/12.1 grow a
+   * workspace per capture; an allocation inside a capture is not captured). A lane that captures
+   * GEMMs calls it first, and runs one GEMM uncaptured before its first capture (cuBLAS initialises
+   * a handle lazily on its first calls). Freed with the lane. Idempotent; the default does nothing.
+   */
+  default void useOwnGemmWorkspace() {}
+
+  /**
    * Starts recording this lane's GEMMs and launches instead of running them (on the GPU {@code
    * cuStreamBeginCapture}): each is recorded with its argument values at this moment, and none runs
    * until the graph {@link #endCapture} returns is launched. Until {@code endCapture}, a sync point

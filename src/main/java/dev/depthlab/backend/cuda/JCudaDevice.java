@@ -4,12 +4,12 @@ import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABI
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
 
 import dev.depthlab.backend.Availability;
-import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.model.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +25,14 @@ import jcuda.driver.CUfunction;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUjit_option;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
+import jcuda.driver.JITOptions;
 import jcuda.jcublas.JCublas2;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcublas.cublasMath;
@@ -43,8 +45,9 @@ import jcuda.runtime.cudaStream_t;
 
 /**
  * The real {@link Device}: device 0 through the CUDA driver API (JCuda), cuBLAS (JCublas2) for the
- * GEMMs and NVRTC (JNvrtc) for the kernels, compiled once per device architecture and cached as PTX
- * under {@code ~/.cache/depthlab/ptx/<sm>/<hash>.ptx}.
+ * GEMMs and NVRTC (JNvrtc) for the kernels, compiled once per device architecture and cached under
+ * {@code ~/.cache/depthlab/kernels/<sm>/<hash>.cubin} (CUBIN for the device's own architecture;
+ * {@code .ptx} where NVRTC does not know it).
  *
  * <h2>Lanes</h2>
  *
@@ -86,7 +89,7 @@ public final class JCudaDevice implements Device {
   private static Availability probed;
   private static JCudaDevice shared;
 
-  /** Serialises NVRTC compiles, the PTX cache and module loads across devices in this JVM. */
+  /** Serialises NVRTC compiles, the kernel cache and module loads across devices in this JVM. */
   private static final Object KERNEL_LOCK = new Object();
 
   private final CUcontext context = new CUcontext();
@@ -187,7 +190,8 @@ public final class JCudaDevice implements Device {
     return new JCudaDevice(device, learned);
   }
 
-  private static void openCublas(List<Path> dirs) throws CudaSetupException {
+  /** Loads JCublas and with it cuBLAS and cuBLASLt (no GPU needed). The probe's step. */
+  static void openCublas(List<Path> dirs) throws CudaSetupException {
     step(
         "cublas",
         "cannot load cuBLAS",
@@ -246,8 +250,12 @@ public final class JCudaDevice implements Device {
         });
   }
 
-  /** Loads NVRTC and checks that the builtins library it opens on the first compile is there. */
-  private static void openNvrtc(Map<String, String> d, List<Path> dirs) throws CudaSetupException {
+  /**
+   * Loads NVRTC and checks that the builtins library it opens on the first compile is there, and
+   * loads it by full path (NVRTC then finds it by its soname wherever it lies). The probe's step,
+   * also run by NvrtcCompileTest.
+   */
+  static void openNvrtc(Map<String, String> d, List<Path> dirs) throws CudaSetupException {
     int[] version =
         step(
             "nvrtc",
@@ -275,13 +283,8 @@ public final class JCudaDevice implements Device {
             builtins
                 + " missing beside "
                 + nvrtcDir.get().resolve(CudaLibraries.NVRTC)
-                + " (NVRTC opens it on every compile): install the complete cuda-nvrtc-"
-                + version[0]
-                + "-"
-                + version[1]
-                + " package, or copy "
-                + builtins
-                + " into that folder");
+                + " (NVRTC opens it on every compile): "
+                + CudaLibraries.fix("libnvrtc-builtins" + version[0] + "." + version[1], builtins));
       }
       step("nvrtc", "cannot load " + b, () -> loadLibrary(b));
       d.put("nvrtc builtins", b.toString());
@@ -353,7 +356,7 @@ public final class JCudaDevice implements Device {
 
   /**
    * Opens device 0 with exceptions enabled: the primary context, the root lane (a stream and a
-   * cuBLAS handle), the kernels (NVRTC or the PTX cache) and the module with every entry point.
+   * cuBLAS handle), the kernels (NVRTC or the kernel cache) and the module with every entry point.
    * Releases what it made when a step fails.
    */
   private JCudaDevice(CUdevice device, Map<String, String> learned) throws CudaSetupException {
@@ -407,12 +410,18 @@ public final class JCudaDevice implements Device {
   }
 
   /**
-   * Called under {@link #KERNEL_LOCK}: the kernels' PTX (from the cache, else NVRTC), the module,
-   * and every entry point, so that a missing kernel fails here and not in the middle of a run.
+   * Called under {@link #KERNEL_LOCK}: the kernels' image (from the cache, else NVRTC: CUBIN for
+   * the device's own architecture where NVRTC knows it, else PTX; {@link CudaKernels#target}), the
+   * module, and every entry point, so that a missing kernel fails here and not in the middle of a
+   * run.
    */
   private void loadKernels(int[] cc) throws CudaSetupException {
-    int arch = step("kernels", "cannot list NVRTC's architectures", () -> nvrtcArch(cc));
-    List<String> options = CudaKernels.options(arch);
+    CudaKernels.Target target =
+        step(
+            "kernels",
+            "cannot list NVRTC's architectures",
+            () -> CudaKernels.target(cc[0] * 10 + cc[1], supportedArchs()));
+    List<String> options = target.options();
     Map<String, String> sources = CudaKernels.sources();
     String compiler = "nvrtc " + details.get("nvrtc");
     Path cache =
@@ -420,53 +429,86 @@ public final class JCudaDevice implements Device {
             System.getProperty("user.home"),
             ".cache",
             "depthlab",
-            "ptx",
+            "kernels",
             "sm_" + cc[0] + cc[1],
-            CudaKernels.hash(sources, options, compiler) + ".ptx");
-    String cached = readCache(cache);
-    if (cached != null && loadModule(cached, sources, cache) == null) {
-      details.put("kernels", "NVRTC compute_" + arch + ", from the PTX cache " + cache);
+            CudaKernels.hash(sources, options, compiler) + "." + target.extension());
+    byte[] cached = readCache(cache);
+    if (cached != null && loadModule(cached, target, sources) == null) {
+      details.put("kernels", "NVRTC " + target.describe() + ", from the cache " + cache);
       return;
     }
-    String ptx = compile(sources, options, details.get("nvrtc"));
-    CudaSetupException failed = loadModule(ptx, sources, cache);
+    byte[] image = compile(sources, options, details.get("nvrtc"));
+    CudaSetupException failed = loadModule(image, target, sources);
     if (failed != null) {
       throw failed;
     }
-    try {
-      AtomicFiles.writeString(cache, ptx);
-    } catch (RuntimeException e) {
-      // a cache we cannot write only costs a recompile next time
-    }
-    details.put("kernels", "NVRTC compute_" + arch + ", compiled and cached in " + cache);
+    writeCache(cache, image);
+    details.put("kernels", "NVRTC " + target.describe() + ", compiled and cached in " + cache);
   }
 
-  private static String readCache(Path cache) {
+  /**
+   * Writes the cache file under a temporary name and renames it into place (binary, so not through
+   * AtomicFiles' text writer); a cache that cannot be written only costs a recompile next time.
+   */
+  private static void writeCache(Path cache, byte[] image) {
+    Path tmp =
+        cache.resolveSibling("." + cache.getFileName() + "." + ProcessHandle.current().pid());
     try {
-      return Files.isRegularFile(cache) ? Files.readString(cache, StandardCharsets.UTF_8) : null;
+      Files.createDirectories(cache.getParent());
+      Files.write(tmp, image);
+      Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // nothing more to do: the cache is only a cache
+      }
+    }
+  }
+
+  private static byte[] readCache(Path cache) {
+    try {
+      return Files.isRegularFile(cache) ? Files.readAllBytes(cache) : null;
     } catch (IOException e) {
       return null;
     }
   }
 
-  /** Loads {@code ptx} and looks up every entry point; returns the failure, or null. */
-  private CudaSetupException loadModule(String ptx, Map<String, String> sources, Path cache) {
+  /** Bytes of the driver's JIT error log (the linker's messages when a module fails to load). */
+  private static final int JIT_LOG_BYTES = 8192;
+
+  /**
+   * Loads {@code image} ({@code cuModuleLoadDataEx}, through JCuda's {@code cuModuleLoadDataJIT},
+   * with an error-log buffer) and looks up every entry point; returns the failure, with the JIT
+   * log's first line, or null.
+   */
+  private CudaSetupException loadModule(
+      byte[] image, CudaKernels.Target target, Map<String, String> sources) {
     JCudaDriver.setExceptionsEnabled(false);
     try {
-      byte[] image = (ptx + "\0").getBytes(StandardCharsets.UTF_8);
-      int rc = JCudaDriver.cuModuleLoadData(module, image);
+      JITOptions jit = new JITOptions();
+      jit.putInt(CUjit_option.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_BYTES);
+      jit.putBytes(CUjit_option.CU_JIT_ERROR_LOG_BUFFER, new byte[JIT_LOG_BYTES]);
+      int rc = JCudaDriver.cuModuleLoadDataJIT(module, Pointer.to(image), jit);
       if (rc != CUresult.CUDA_SUCCESS) {
         String why = CUresult.stringFor(rc);
         if (rc == 222) { // CUDA_ERROR_UNSUPPORTED_PTX_VERSION
           why +=
               " (NVRTC "
                   + details.get("nvrtc")
-                  + " is newer than the driver's "
+                  + "'s PTX is newer than the driver's "
                   + details.get("driver")
-                  + ": update the NVIDIA driver, or put an older CUDA 12 NVRTC first in"
+                  + " can JIT: update the NVIDIA driver, or put an older CUDA 12 NVRTC first in"
                   + " DEPTHLAB_CUDA_LIBS)";
         }
-        return new CudaSetupException("module", "cannot load the kernels' PTX: " + why);
+        String log = jitLog(jit);
+        return new CudaSetupException(
+            "module",
+            "cannot load the kernels' "
+                + target.describe()
+                + ": "
+                + why
+                + (log.isEmpty() ? "" : "; JIT log: " + log));
       }
       for (String entry : CudaKernels.entryPoints(sources)) {
         CUfunction fn = new CUfunction();
@@ -484,28 +526,32 @@ public final class JCudaDevice implements Device {
     }
   }
 
-  /** The highest architecture NVRTC supports that does not exceed the device's. */
-  private static int nvrtcArch(int[] cc) {
-    int device = cc[0] * 10 + cc[1];
+  /** The JIT error log's lines joined by " | " (empty when the driver wrote none). */
+  private static String jitLog(JITOptions jit) {
+    String log;
+    try {
+      log = jit.getString(CUjit_option.CU_JIT_ERROR_LOG_BUFFER);
+    } catch (RuntimeException e) {
+      return "";
+    }
+    return log == null ? "" : String.join(" | ", log.strip().lines().toList());
+  }
+
+  /** The architectures this NVRTC compiles for (e.g. 50..90 for NVRTC 12.4). */
+  static int[] supportedArchs() {
     int[] n = new int[1];
     JNvrtc.nvrtcGetNumSupportedArchs(n);
     int[] archs = new int[n[0]];
     JNvrtc.nvrtcGetSupportedArchs(archs);
-    int best = -1;
-    for (int a : archs) {
-      if (a <= device && a > best) {
-        best = a;
-      }
-    }
-    if (best < 0) {
-      throw new IllegalStateException(
-          "NVRTC supports no architecture up to the device's sm_" + device);
-    }
-    return best;
+    return archs;
   }
 
-  /** NVRTC's PTX of the program {@code sources} (see {@link CudaKernels}); needs no GPU. */
-  static String compile(Map<String, String> sources, List<String> options, String version)
+  /**
+   * NVRTC's image of the program {@code sources} (see {@link CudaKernels}): CUBIN when {@code
+   * options} name a real architecture ({@code sm_XY}), else PTX with its terminating NUL, as the
+   * driver's module loader takes it. Needs no GPU.
+   */
+  static byte[] compile(Map<String, String> sources, List<String> options, String version)
       throws CudaSetupException {
     nvrtcProgram prog = new nvrtcProgram();
     String[] names = sources.keySet().toArray(new String[0]);
@@ -526,9 +572,8 @@ public final class JCudaDevice implements Device {
         String first = log[0] == null ? "" : log[0].strip().split("\\R", 2)[0];
         String hint =
             rc == nvrtcResult.NVRTC_ERROR_BUILTIN_OPERATION_FAILURE
-                ? " (NVRTC could not open its builtins library: install the complete"
-                    + " cuda-nvrtc package of NVRTC "
-                    + version
+                ? " (NVRTC could not open its builtins library: "
+                    + CudaLibraries.fix("libnvrtc-builtins" + version, "libnvrtc-builtins.so")
                     + ")"
                 : "";
         throw new CudaSetupException(
@@ -540,9 +585,16 @@ public final class JCudaDevice implements Device {
                 + (first.isEmpty() ? "" : ": " + first)
                 + hint);
       }
+      if (options.stream().anyMatch(o -> o.startsWith("--gpu-architecture=sm_"))) {
+        long[] size = new long[1];
+        JNvrtc.nvrtcGetCUBINSize(prog, size);
+        byte[] cubin = new byte[Math.toIntExact(size[0])];
+        JNvrtc.nvrtcGetCUBIN(prog, cubin);
+        return cubin;
+      }
       String[] ptx = new String[1];
       JNvrtc.nvrtcGetPTX(prog, ptx);
-      return ptx[0];
+      return (ptx[0] + "\0").getBytes(StandardCharsets.UTF_8);
     } finally {
       JNvrtc.nvrtcDestroyProgram(prog);
       JNvrtc.setExceptionsEnabled(true);
@@ -631,6 +683,11 @@ public final class JCudaDevice implements Device {
   }
 
   @Override
+  public void useOwnGemmWorkspace() {
+    root.useOwnGemmWorkspace();
+  }
+
+  @Override
   public Graph endCapture() {
     return root.endCapture();
   }
@@ -641,8 +698,37 @@ public final class JCudaDevice implements Device {
     return root.prepareWithSharedMemory(kernel, block, sharedBytes, args);
   }
 
-  /** Dynamic shared memory of a block without the opt-in attribute. */
-  private static final int SHARED_WITHOUT_OPT_IN = 48 * 1024;
+  /** Each function's CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, shared by every lane. */
+  private final SharedMemoryOptIn optIn = new SharedMemoryOptIn(this::setMaxDynamicShared);
+
+  /** {@code cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES)}; throws when the driver refuses. */
+  private void setMaxDynamicShared(String kernel, int bytes) {
+    makeCurrent();
+    int rc =
+        JCudaDriver.cuFuncSetAttribute(
+            function(kernel),
+            CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+            bytes);
+    if (rc != CUresult.CUDA_SUCCESS) {
+      throw new IllegalStateException(
+          kernel + ": " + bytes + " bytes of shared memory refused: " + CUresult.stringFor(rc));
+    }
+  }
+
+  /**
+   * A lane's cuBLAS workspace: 32 MiB on compute capability 9.0 and later, 4 MiB before, the sizes
+   * NVIDIA's cuBLAS documentation recommends for a user-provided workspace.
+   */
+  private long gemmWorkspaceBytes() {
+    String cc = details.getOrDefault("compute capability", "0.0");
+    int major;
+    try {
+      major = Integer.parseInt(cc.substring(0, Math.max(cc.indexOf('.'), 0)));
+    } catch (NumberFormatException e) {
+      major = 0;
+    }
+    return (major >= 9 ? 32L : 4L) << 20;
+  }
 
   /** Waits for every lane (the whole context). */
   @Override
@@ -685,6 +771,9 @@ public final class JCudaDevice implements Device {
     private final CUstream stream = new CUstream();
     private final cublasHandle cublas = new cublasHandle();
     private volatile boolean closed;
+
+    /** The lane's own cuBLAS workspace ({@link #useOwnGemmWorkspace}); null until then. */
+    private CUdeviceptr workspace;
 
     /** GEMMs and launches recorded since {@link #beginCapture}; -1 when not capturing. */
     private int captured = -1;
@@ -740,6 +829,29 @@ public final class JCudaDevice implements Device {
     @Override
     public boolean supportsGraphs() {
       return true;
+    }
+
+    /**
+     * {@code cuMemAlloc} of {@link #gemmWorkspaceBytes} owned by the lane, then {@code
+     * cublasSetWorkspace} on its handle; the handle's stream was set in the constructor ({@code
+     * cublasSetStream} resets a handle's workspace to cuBLAS's own pool, so it comes first).
+     */
+    @Override
+    public void useOwnGemmWorkspace() {
+      enter();
+      notCapturing("useOwnGemmWorkspace");
+      if (workspace != null) {
+        return;
+      }
+      long bytes = gemmWorkspaceBytes();
+      CUdeviceptr p = new CUdeviceptr();
+      JCudaDriver.cuMemAlloc(p, bytes);
+      int rc = JCublas2.cublasSetWorkspace(cublas, p, bytes);
+      if (rc != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+        JCudaDriver.cuMemFree(p);
+        throw new IllegalStateException("cublasSetWorkspace failed: " + cublasStatus.stringFor(rc));
+      }
+      workspace = p;
     }
 
     /**
@@ -969,26 +1081,17 @@ public final class JCudaDevice implements Device {
       return new JCudaLauncher(kernel, function(kernel), block, 0, args);
     }
 
-    /** Past 48 KiB, the function's opt-in attribute first (cuFuncSetAttribute). */
+    /**
+     * Past 48 KiB, the function's opt-in attribute first: raised (never lowered) to what this and
+     * every earlier group need, see {@link SharedMemoryOptIn}.
+     */
     @Override
     public Launcher prepareWithSharedMemory(
         String kernel, int block, int sharedBytes, Object... args) {
       enter();
       CUfunction fn = function(kernel);
-      if (sharedBytes > SHARED_WITHOUT_OPT_IN) {
-        int rc =
-            JCudaDriver.cuFuncSetAttribute(
-                fn,
-                CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                sharedBytes);
-        if (rc != CUresult.CUDA_SUCCESS) {
-          throw new IllegalStateException(
-              kernel
-                  + ": "
-                  + sharedBytes
-                  + " bytes of shared memory refused: "
-                  + CUresult.stringFor(rc));
-        }
+      if (sharedBytes > SharedMemoryOptIn.WITHOUT_OPT_IN) {
+        optIn.ensure(kernel, sharedBytes);
       }
       return new JCudaLauncher(kernel, fn, block, sharedBytes, args);
     }
@@ -1093,7 +1196,14 @@ public final class JCudaDevice implements Device {
         try {
           JCublas2.cublasDestroy(cublas);
         } finally {
-          JCudaDriver.cuStreamDestroy(stream);
+          try {
+            JCudaDriver.cuStreamDestroy(stream);
+          } finally {
+            if (workspace != null) {
+              JCudaDriver.cuMemFree(workspace);
+              workspace = null;
+            }
+          }
         }
       }
     }

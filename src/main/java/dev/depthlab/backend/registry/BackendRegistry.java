@@ -2,11 +2,17 @@ package dev.depthlab.backend.registry;
 
 import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.Group;
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.Traits;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.backend.cuda.CudaBackend;
 import dev.depthlab.backend.reference.ReferenceBackend;
 import dev.depthlab.common.UserError;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** The known backends, and the choice behind {@code --backend auto|cpu|cuda|reference}. */
@@ -59,6 +65,41 @@ public final class BackendRegistry {
   }
 
   /**
+   * The backend {@code auto} chose after passing over a preferred one: the same backend, its
+   * availability's details with {@link Availability#PASSED_OVER} added (which, and why), so that a
+   * run's record says why it did not run on the GPU.
+   */
+  private record PassedOver(Backend chosen, String why) implements Backend {
+    @Override
+    public String name() {
+      return chosen.name();
+    }
+
+    @Override
+    public Availability availability() {
+      Availability av = chosen.availability();
+      Map<String, String> details = new LinkedHashMap<>(av.details());
+      details.put(Availability.PASSED_OVER, why);
+      return new Availability(av.usable(), av.reason(), details);
+    }
+
+    @Override
+    public Traits traits() {
+      return chosen.traits();
+    }
+
+    @Override
+    public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
+      return chosen.createGroup(spec, replicas);
+    }
+
+    @Override
+    public double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
+      return chosen.launchesPerStep(spec, stepsPerEpoch);
+    }
+  }
+
+  /**
    * The values {@code --backend} and the config's {@code backend:} accept: {@code auto} and the
    * name of every backend of {@link #standard} (a test holds the two lists together).
    */
@@ -73,12 +114,17 @@ public final class BackendRegistry {
    */
   public Backend select(String name, Consumer<String> notice) {
     if ("auto".equals(name)) {
+      List<String> passedOver = new java.util.ArrayList<>();
       for (Backend b : backends) {
         Availability av = b.availability();
         if (av.usable()) {
-          return b;
+          return passedOver.isEmpty() ? b : new PassedOver(b, String.join("; ", passedOver));
         }
-        notice.accept(b.name() + " unavailable (" + av.reason() + "); using the next backend");
+        passedOver.add(b.name() + ": " + av.reason());
+        notice.accept(
+            b instanceof CudaBackend
+                ? CudaBackend.fallbackNotice(av, CudaBackend.driverPresent())
+                : b.name() + " unavailable (" + av.reason() + "); using the next backend");
       }
       throw new UserError("no usable backend", UserError.FAILURE);
     }

@@ -228,6 +228,11 @@ final class CountingDevice implements Device {
   }
 
   @Override
+  public void useOwnGemmWorkspace() {
+    inner.useOwnGemmWorkspace();
+  }
+
+  @Override
   public void beginCapture() {
     if (!graphs) {
       Device.super.beginCapture(); // refuses, as a device without graphs does

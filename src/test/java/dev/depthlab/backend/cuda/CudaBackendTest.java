@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.Availability;
+import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.cpu.CpuBackend;
@@ -52,8 +53,18 @@ class CudaBackendTest {
 
     List<String> notices = new ArrayList<>();
     BackendRegistry reg = new BackendRegistry(List.of(cuda, new CpuBackend()));
-    assertEquals("cpu", reg.select("auto", notices::add).name());
-    assertEquals(List.of("cuda unavailable (" + reason + "); using the next backend"), notices);
+    Backend chosen = reg.select("auto", notices::add);
+    assertEquals("cpu", chosen.name());
+    // quiet without an NVIDIA driver, loud with one (this machine's driver decides which)
+    assertEquals(
+        List.of(
+            CudaBackend.fallbackNotice(Availability.unusable(reason), CudaBackend.driverPresent())),
+        notices);
+    // the run's record says why the GPU was not used
+    assertEquals("cuda: " + reason, chosen.availability().details().get(Availability.PASSED_OVER));
+    assertEquals(
+        new CpuBackend().availability().details().get("device"),
+        chosen.availability().details().get("device"));
     UserError named = assertThrows(UserError.class, () -> reg.select("cuda", s -> {}));
     assertEquals(UserError.FAILURE, named.exitCode());
     assertEquals("cuda backend unavailable: " + reason, named.getMessage());
@@ -145,5 +156,27 @@ class CudaBackendTest {
     UserError e = assertThrows(UserError.class, cuda::device);
     assertEquals(UserError.FAILURE, e.exitCode());
     assertEquals("cuda: " + av.reason(), e.getMessage());
+  }
+
+  /**
+   * A failed probe with an NVIDIA driver present is a setup problem: the notice stands out and
+   * names the fix; without a driver it stays one quiet line.
+   */
+  @Test
+  void theFallbackIsLoudWhereADriverIsPresent() {
+    Availability av = Availability.unusable("libcublas.so.12 not found in 5 folders searched");
+    assertEquals(
+        "cuda unavailable (libcublas.so.12 not found in 5 folders searched); using the next"
+            + " backend",
+        CudaBackend.fallbackNotice(av, false));
+    List<String> loud = CudaBackend.fallbackNotice(av, true).lines().toList();
+    assertEquals(4, loud.size(), loud.toString());
+    assertTrue(loud.get(0).startsWith("depthlab: WARNING ====="), loud.get(0));
+    assertEquals(loud.get(0), loud.get(3));
+    assertEquals(
+        "depthlab: WARNING: an NVIDIA driver is present, but the GPU is NOT used: cuda unavailable"
+            + " (libcublas.so.12 not found in 5 folders searched); using the next backend",
+        loud.get(1));
+    assertTrue(loud.get(2).contains("fix: run tools/cuda-libs.sh"), loud.get(2));
   }
 }

@@ -28,7 +28,8 @@ class CudaLibrariesTest {
   }
 
   @Test
-  void searchOrderIsOverrideThenHomesThenLinkerPathThenNewestToolkit() throws IOException {
+  void searchOrderIsOverrideThenProjectThenHomesThenLinkerPathThenNewestToolkit()
+      throws IOException {
     Path local = tmp.resolve("usr-local");
     for (String d :
         new String[] {"cuda-12.2/lib64", "cuda-12.10/lib64", "cuda-13.0/lib64", "cuda/lib64"}) {
@@ -37,17 +38,20 @@ class CudaLibrariesTest {
     Path override = Files.createDirectories(tmp.resolve("override"));
     Path home = Files.createDirectories(tmp.resolve("home/lib64"));
     Path ld = Files.createDirectories(tmp.resolve("ld"));
+    Path project = Files.createDirectories(tmp.resolve("project").resolve(".cuda-libs/lib"));
     List<Path> dirs =
         CudaLibraries.searchPath(
             Map.of(
                 "DEPTHLAB_CUDA_LIBS", override.toString(),
                 "CUDA_HOME", home.getParent().toString(),
                 "LD_LIBRARY_PATH", ld + ":" + tmp.resolve("missing")),
-            local);
+            local,
+            Optional.of(project));
     List<Path> ours = dirs.stream().filter(p -> p.startsWith(tmp)).toList();
     assertEquals(
         List.of(
             override,
+            project,
             home,
             ld,
             local.resolve("cuda/lib64"),
@@ -58,6 +62,16 @@ class CudaLibrariesTest {
   }
 
   @Test
+  void theProjectsOwnFolderIsFoundWithoutAnEnvironmentVariable() {
+    // the tests run from target/classes in the project folder, as the launcher runs target's jar
+    assertEquals(
+        Optional.of(Path.of("").toAbsolutePath().resolve(".cuda-libs").resolve("lib")),
+        CudaLibraries.projectLibs());
+    assertEquals(".cuda-libs/lib", CudaLibraries.PROJECT_LIBS);
+    assertTrue(Files.isExecutable(Path.of(CudaLibraries.SETUP_COMMAND)), "the command it names");
+  }
+
+  @Test
   void aCuda13OnlyMachineIsRecognisedAndTheFixNamed() throws IOException {
     Path lib13 = tmp.resolve("cuda-13.0/lib64");
     touch(lib13.resolve("libnvrtc.so.13"));
@@ -65,14 +79,14 @@ class CudaLibrariesTest {
     String nvrtc = CudaLibraries.explainMissing(CudaLibraries.NVRTC, List.of(lib13));
     assertTrue(nvrtc.startsWith("libnvrtc.so.12 not found; this machine has only"), nvrtc);
     assertTrue(nvrtc.contains(lib13.resolve("libnvrtc.so.13").toString()), nvrtc);
-    assertTrue(nvrtc.contains("install cuda-nvrtc-12-x"), nvrtc);
+    assertTrue(nvrtc.contains("run tools/cuda-libs.sh (fetches Debian's libnvrtc12"), nvrtc);
     String cublas = CudaLibraries.explainMissing(CudaLibraries.CUBLAS, List.of(lib13));
-    assertTrue(cublas.contains("libcublas.so.13") && cublas.contains("libcublas-12-x"), cublas);
+    assertTrue(cublas.contains("libcublas.so.13") && cublas.contains("libcublas12 "), cublas);
     String none = CudaLibraries.explainMissing(CudaLibraries.NVRTC, List.of(tmp));
     assertEquals(
-        "libnvrtc.so.12 not found in 1 folders searched: install cuda-nvrtc-12-x from NVIDIA's"
-            + " CUDA repository (it installs beside other CUDA versions) or set DEPTHLAB_CUDA_LIBS"
-            + " to the folder holding libnvrtc.so.12",
+        "libnvrtc.so.12 not found in 1 folders searched: run tools/cuda-libs.sh (fetches"
+            + " Debian's libnvrtc12 into .cuda-libs/lib, where depthlab looks) or set"
+            + " DEPTHLAB_CUDA_LIBS to a folder holding libnvrtc.so.12",
         none);
   }
 
@@ -123,6 +137,8 @@ class CudaLibrariesTest {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
             System.getProperty("java.class.path"),
+            // a project folder without .cuda-libs: only the fake libraries are found
+            "-Ddepthlab.home=" + libs.resolveSibling("no-project"),
             ProbeMain.class.getName());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("DEPTHLAB_CUDA_LIBS", libs.toString());
@@ -176,8 +192,9 @@ class CudaLibrariesTest {
         noBuiltins.contains(
             "libraries=libnvrtc-builtins.so.12.6 missing beside "
                 + libs.resolve("libnvrtc.so.12")
-                + " (NVRTC opens it on every compile): install the complete cuda-nvrtc-12-6"
-                + " package, or copy libnvrtc-builtins.so.12.6 into that folder"),
+                + " (NVRTC opens it on every compile): run tools/cuda-libs.sh (fetches Debian's"
+                + " libnvrtc-builtins12.6 into .cuda-libs/lib, where depthlab looks) or set"
+                + " DEPTHLAB_CUDA_LIBS to a folder holding libnvrtc-builtins.so.12.6"),
         noBuiltins.toString());
     assertTrue(noBuiltins.contains("nvrtc=12.6"), noBuiltins.toString());
     assertTrue(

@@ -60,6 +60,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *       Dynamic shared memory ({@link #prepareWithSharedMemory}, at most {@link #MAX_SHARED} bytes,
  *       refused at the call beyond) is filled with 0xFF (NaN) before each block, as a GPU leaves it
  *       undefined (native/shim.h).
+ *   <li><b>cuBLAS in a capture</b>: a GEMM enqueued while its lane captures is refused unless the
+ *       lane has its own workspace ({@link #useOwnGemmWorkspace}, cublasSetWorkspace) and has run a
+ *       GEMM uncaptured before (cuBLAS allocates and initialises lazily otherwise).
+ *   <li><b>Per-function attributes</b>: each kernel keeps its own dynamic shared-memory limit
+ *       ({@code CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES}, 48 KiB until raised), set through
+ *       the backend's own {@link SharedMemoryOptIn} when a launch past 48 KiB is prepared, or
+ *       directly ({@link #setMaxDynamicShared}); a launch above the function's limit <em>at enqueue
+ *       time</em> is refused with CUDA_ERROR_INVALID_VALUE, as {@code cuLaunchKernel} refuses it.
  *   <li><b>Red zones</b>: {@value #GUARD} bytes of 0xFF before and after every allocation (NaN in
  *       fp32 and fp64, so an out-of-bounds read poisons results), checked after every launch for
  *       the allocations its pointer arguments point into; an overwritten guard is reported with the
@@ -105,6 +113,17 @@ public final class EmulatedDevice implements Device {
   private final AtomicLong gemms = new AtomicLong();
   private final AtomicLong graphLaunches = new AtomicLong();
   private final AtomicInteger laneIds = new AtomicInteger();
+
+  /**
+   * Each function's emulated {@code CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES}: absent means
+   * {@link SharedMemoryOptIn#WITHOUT_OPT_IN}. Per device (a GPU's functions belong to its module),
+   * shared by its lanes.
+   */
+  private final Map<String, Integer> sharedLimits = new ConcurrentHashMap<>();
+
+  /** The backend's own opt-in policy (the code the real device runs), over the map above. */
+  private final SharedMemoryOptIn optIn = new SharedMemoryOptIn(this::setMaxDynamicShared);
+
   private final ThreadOrder order;
   private final long seed;
   private final String threadPrefix;
@@ -191,6 +210,32 @@ public final class EmulatedDevice implements Device {
         "thread order",
         order == ThreadOrder.SHUFFLED ? order + " (seed " + seed + ")" : "" + order);
     return d;
+  }
+
+  /**
+   * The emulated {@code cuFuncSetAttribute(kernel, MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes)}: any
+   * value from 0 to {@link #MAX_SHARED} (a GPU refuses more with CUDA_ERROR_INVALID_VALUE), lower
+   * or higher than before; later launches of the function are checked against it.
+   */
+  void setMaxDynamicShared(String kernel, int bytes) {
+    if (Kernel.find(kernel) == null) {
+      throw new IllegalArgumentException("no kernel named " + kernel);
+    }
+    if (bytes < 0 || bytes > MAX_SHARED) {
+      throw new IllegalArgumentException(
+          kernel
+              + ": cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES, "
+              + bytes
+              + "): CUDA_ERROR_INVALID_VALUE (at most "
+              + MAX_SHARED
+              + ")");
+    }
+    sharedLimits.put(kernel, bytes);
+  }
+
+  /** The function's current dynamic shared-memory limit (see {@link #setMaxDynamicShared}). */
+  int maxDynamicShared(String kernel) {
+    return sharedLimits.getOrDefault(kernel, SharedMemoryOptIn.WITHOUT_OPT_IN);
   }
 
   /** Kernel launches enqueued so far on every lane (tests count them). */
@@ -293,6 +338,11 @@ public final class EmulatedDevice implements Device {
   @Override
   public void beginCapture() {
     root.beginCapture();
+  }
+
+  @Override
+  public void useOwnGemmWorkspace() {
+    root.useOwnGemmWorkspace();
   }
 
   @Override
@@ -718,6 +768,12 @@ public final class EmulatedDevice implements Device {
     /** Launches enqueued, so that each gets its own shuffle; guarded by this. */
     private long launchCount;
 
+    /** Whether {@link #useOwnGemmWorkspace} was called (cublasSetWorkspace). Guarded by this. */
+    private boolean ownWorkspace;
+
+    /** Whether a GEMM has been enqueued uncaptured (cuBLAS initialised). Guarded by this. */
+    private boolean gemmOutsideCapture;
+
     /** The work recorded since {@link #beginCapture}; null when not capturing. Guarded by this. */
     private List<Work> capture;
 
@@ -801,6 +857,37 @@ public final class EmulatedDevice implements Device {
     @Override
     public boolean supportsGraphs() {
       return true;
+    }
+
+    @Override
+    public void useOwnGemmWorkspace() {
+      checkOpen();
+      notCapturing("useOwnGemmWorkspace");
+      synchronized (this) {
+        ownWorkspace = true;
+      }
+    }
+
+    /**
+     * A GEMM in a capture needs the lane's own workspace and an earlier uncaptured GEMM (see {@link
+     * Device#useOwnGemmWorkspace}); cuBLAS would otherwise allocate, or initialise, inside it.
+     */
+    private void checkGemmCapture() {
+      synchronized (this) {
+        if (capture == null) {
+          gemmOutsideCapture = true;
+        } else if (!ownWorkspace) {
+          throw new IllegalStateException(
+              label
+                  + ": cuBLAS gemm inside a stream capture on a lane without its own workspace"
+                  + " (cublasSetWorkspace): cuBLAS would allocate during the capture");
+        } else if (!gemmOutsideCapture) {
+          throw new IllegalStateException(
+              label
+                  + ": the lane's first cuBLAS gemm inside a stream capture (cuBLAS initialises a"
+                  + " handle on its first calls: run one uncaptured first)");
+        }
+      }
     }
 
     @Override
@@ -950,6 +1037,7 @@ public final class EmulatedDevice implements Device {
       Allocation aa = holding(a, spanA * size, "gemm operand A");
       Allocation ba = holding(b, spanB * size, "gemm operand B");
       Allocation ca = holding(c, spanC * size, "gemm operand C");
+      checkGemmCapture();
       gemms.incrementAndGet();
       enqueue(
           new QueuedGemm(
@@ -993,6 +1081,9 @@ public final class EmulatedDevice implements Device {
       Kernel kernel = Kernel.find(name);
       if (kernel == null) {
         throw new IllegalArgumentException("no kernel named " + name);
+      }
+      if (sharedBytes > SharedMemoryOptIn.WITHOUT_OPT_IN) {
+        optIn.ensure(name, sharedBytes); // as JCudaDevice does
       }
       long[] slots = new long[args.length];
       StringBuilder sig = new StringBuilder(args.length);
@@ -1070,6 +1161,19 @@ public final class EmulatedDevice implements Device {
         if (grid < 1) {
           throw new IllegalArgumentException(
               name + ": grid of " + grid + " blocks; a grid must have 1.." + Integer.MAX_VALUE);
+        }
+        int limit = maxDynamicShared(name);
+        if (sharedBytes > limit) {
+          // cuLaunchKernel checks the function's attribute as it is now, not as it was when the
+          // launch was prepared
+          throw new IllegalArgumentException(
+              name
+                  + ": launch with "
+                  + sharedBytes
+                  + " bytes of dynamic shared memory, above the function's"
+                  + " MAX_DYNAMIC_SHARED_SIZE_BYTES of "
+                  + limit
+                  + ": CUDA_ERROR_INVALID_VALUE");
         }
         long launchSeed;
         synchronized (Lane.this) {

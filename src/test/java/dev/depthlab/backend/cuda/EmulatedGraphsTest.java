@@ -26,7 +26,10 @@ class EmulatedGraphsTest extends GraphChecks {
     return NativeTools.emulatedDevice();
   }
 
-  /** Host calls: the step-by-step path enqueues 5 L + 2 per step, the graph path one per epoch. */
+  /**
+   * Host calls: the step-by-step path enqueues 5 L + 2 per step, the graph path one per epoch (and
+   * once per group the warm-up pass before its first capture).
+   */
   @Test
   void graphsEnqueueOneHostCallPerEpoch() {
     Case c = new Case(Activation.TANH, Reduction.SUM, 3, 8, 2, Precision.FP32, -1);
@@ -50,7 +53,10 @@ class EmulatedGraphsTest extends GraphChecks {
             assertEquals((long) EPOCHS * steps * perStep, calls, "step by step");
             assertEquals(0, launches);
           } else {
-            assertEquals((long) steps * perStep, calls, mode + ": calls captured once");
+            // captured once, after one uncaptured forward and backward pass (the step without its
+            // update: cuBLAS initialises outside the capture, CudaGroup.capture)
+            assertEquals(
+                (long) steps * perStep + (perStep - 1), calls, mode + ": calls captured once");
             assertEquals(EPOCHS, launches, mode + ": one graph launch per epoch");
           }
         }
@@ -104,6 +110,50 @@ class EmulatedGraphsTest extends GraphChecks {
     assertTrue(e.getMessage().contains("freed"), e.getMessage());
     graph.close();
     lane.free(p);
+    lane.close();
+  }
+
+  /**
+   * cuBLAS in a capture: a captured GEMM is refused on a lane without its own workspace, and on a
+   * lane whose first GEMM it would be; after both, it is captured and replays C = A B (2 x 2 by
+   * hand).
+   */
+  @Test
+  void aCapturedGemmNeedsTheLanesOwnWorkspaceAndAnUncapturedGemmFirst() {
+    Device lane = device().openLane();
+    long a = lane.alloc(32);
+    long b = lane.alloc(32);
+    long c = lane.alloc(32);
+    lane.copyIn(a, new double[] {1, 2, 3, 4}); // column-major [[1, 3], [2, 4]]
+    lane.copyIn(b, new double[] {1, 0, 0, 2}); // diag(1, 2)
+    Gemm g = new Gemm(false, false, 2, 2, 2, 2, 4, 2, 4, 2, 4, 1);
+    lane.beginCapture();
+    IllegalStateException noWorkspace =
+        assertThrows(
+            IllegalStateException.class, () -> lane.gemm(g, 1.0, a, b, 0.0, c, Precision.FP64));
+    assertTrue(noWorkspace.getMessage().contains("cublasSetWorkspace"), noWorkspace.getMessage());
+    lane.endCapture().close();
+    lane.useOwnGemmWorkspace();
+    lane.beginCapture();
+    IllegalStateException first =
+        assertThrows(
+            IllegalStateException.class, () -> lane.gemm(g, 1.0, a, b, 0.0, c, Precision.FP64));
+    assertTrue(first.getMessage().contains("first cuBLAS gemm"), first.getMessage());
+    lane.endCapture().close();
+    lane.gemm(g, 1.0, a, b, 0.0, c, Precision.FP64); // uncaptured
+    lane.synchronize();
+    lane.copyIn(c, new double[4]);
+    lane.beginCapture();
+    lane.gemm(g, 1.0, a, b, 0.0, c, Precision.FP64);
+    Device.Graph graph = lane.endCapture();
+    graph.launch();
+    double[] out = new double[4];
+    lane.copyOut(c, out);
+    assertArrayEquals(new double[] {1, 2, 6, 8}, out, "A diag(1, 2), column-major");
+    graph.close();
+    lane.free(a);
+    lane.free(b);
+    lane.free(c);
     lane.close();
   }
 }

@@ -2,7 +2,6 @@ package dev.depthlab.backend.reference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +85,12 @@ class ReferenceBackendTest {
     Backend unusable = stub("cuda", Availability.unusable("no GPU here"));
     List<String> notices = new ArrayList<>();
     BackendRegistry reg = new BackendRegistry(List.of(unusable, cpu, new ReferenceBackend()));
-    assertSame(cpu, reg.select("auto", notices::add), "auto falls back to cpu, not reference");
+    Backend chosen = reg.select("auto", notices::add);
+    assertEquals("cpu", chosen.name(), "auto falls back to cpu, not reference");
+    assertEquals(cpu.traits(), chosen.traits());
+    // the cpu as chosen by auto: its details say what was passed over and why (run.json's record)
+    assertEquals(
+        "cuda: no GPU here", chosen.availability().details().get(Availability.PASSED_OVER));
     assertEquals(List.of("cuda unavailable (no GPU here); using the next backend"), notices);
 
     UserError e = assertThrows(UserError.class, () -> reg.select("tpu", s -> {}));
