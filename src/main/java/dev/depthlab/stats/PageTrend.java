@@ -16,6 +16,18 @@ public final class PageTrend {
 
   private PageTrend() {}
 
+  /**
+   * The smallest two-sided p the exact test can give with {@code n} blocks of {@code k} distinct
+   * values: both extreme orders, 2 / (k!)^n.
+   */
+  public static double smallestP(int n, int k) {
+    double f = 1;
+    for (int i = 2; i <= k; i++) {
+      f *= i;
+    }
+    return Math.min(1, 2 / Math.pow(f, n));
+  }
+
   /** {L, two-sided p} of {@code blocks} (n rows of k values, no NaN); NaN below 2 rows or k < 2. */
   public static double[] test(double[][] blocks) {
     int n = blocks.length;
