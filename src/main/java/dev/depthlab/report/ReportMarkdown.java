@@ -62,6 +62,7 @@ final class ReportMarkdown {
     if (!grad.equals(GradStats.ALL_EPOCHS)) {
       md.append("\n").append(gradStatsNote(grad, epochs)).append("\n");
     }
+    md.append("\n").append(Findings.markdown(cfg, runs));
     PublishedGradNorms pub = grad.hasPublished() ? PublishedGradNorms.load(grad.published()) : null;
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
@@ -121,6 +122,20 @@ final class ReportMarkdown {
       md = md.substring(0, runsAt + 1) + reach + "\n\n" + md.substring(runsAt + 1);
     }
 
+    String findings = "\n" + Findings.markdown(cfg, runs);
+    int f0 = md.indexOf("\n" + Findings.TITLE + "\n");
+    if (f0 >= 0) {
+      int f1 = md.indexOf("\n## ", f0 + 1);
+      md = md.substring(0, f0) + findings + md.substring(f1 < 0 ? md.length() : f1);
+    } else {
+      String first = "\n## " + cfg.data().sets().get(0).label() + "\n";
+      int at = md.indexOf(first);
+      if (at < 0) {
+        throw new UserError(
+            "report.md has no section for data set " + cfg.data().sets().get(0).label());
+      }
+      md = md.substring(0, at) + findings + md.substring(at);
+    }
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
       String head = "\n## " + d.label() + "\n";
