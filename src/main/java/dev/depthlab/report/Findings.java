@@ -23,8 +23,8 @@ final class Findings {
     StringBuilder md = new StringBuilder(TITLE).append("\n\n");
     md.append(
         "Adjacent depths compared by seed (paired t decides, Holm over the metric's adjacent pairs;"
-            + " \"equivalent\": inside the metric's margin by TOST); details under each data set's"
-            + " \"Statistics over seeds\".\n\n");
+            + " \"equivalent\": inside the metric's margin by TOST); every number and"
+            + " test in each data set's tables below.\n\n");
     for (DatasetSpec d : cfg.data().sets()) {
       List<List<RunRecord>> byDepth = ReportMarkdown.byDepth(runs, d.label(), depths);
       if (byDepth.stream().allMatch(rs -> ReportMarkdown.okOnly(rs).isEmpty())) {

@@ -108,6 +108,16 @@ public final class ReportHtml {
     for (String kind : StatsFigures.KINDS) {
       rest = rest.replaceAll("(?s)<figure id=\"fig-" + kind + "-[^\"]*\">.*?</figure>\n", "");
     }
+    // the kept figures' captions, from an earlier version, with the plus-minus sign too
+    java.util.regex.Matcher cap =
+        java.util.regex.Pattern.compile("(?s)<figcaption>.*?</figcaption>").matcher(rest);
+    StringBuilder kept = new StringBuilder();
+    while (cap.find()) {
+      cap.appendReplacement(
+          kept, java.util.regex.Matcher.quoteReplacement(cap.group().replace("+-", "\u00b1")));
+    }
+    cap.appendTail(kept);
+    rest = kept.toString();
     StringBuilder figs = new StringBuilder();
     figureList(figs, dir, statsFigures, "fig-");
     String head = html.substring(0, a).replaceFirst("<nav>.*?</nav>", NAV);

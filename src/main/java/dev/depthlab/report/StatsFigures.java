@@ -7,6 +7,7 @@ import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
 import dev.depthlab.stats.Paired;
 import dev.depthlab.stats.SampleStats;
+import dev.depthlab.sweep.Grid;
 import dev.depthlab.train.RunSpec;
 import java.awt.Color;
 import java.nio.file.Path;
@@ -43,6 +44,13 @@ final class StatsFigures {
       }
       List<MetricStats> all = MetricStats.all(depths, byDepth);
       List<Long> seeds = MetricStats.seeds(byDepth);
+      List<RunSpec> planned =
+          Grid.runs(cfg).stream().filter(r -> r.dataset().label().equals(set)).toList();
+      String uses =
+          " "
+              + FigureCoverage.of(
+                      planned, runs.stream().filter(r -> r.dataset().equals(set)).toList())
+                  .sentence();
       for (String column : SeedMetric.headline(all)) {
         MetricStats ms =
             all.stream().filter(m -> m.metric().column().equals(column)).findFirst().get();
@@ -51,10 +59,10 @@ final class StatsFigures {
           bySeed.add(ms.metric().bySeed(rs, seeds));
         }
         String name = column.replace('_', '-') + "-" + set;
-        out.add(interval(figuresDir, "interval-" + name, set, ms, bySeed));
-        out.add(paired(figuresDir, "paired-" + name, set, ms, bySeed, seeds));
+        out.add(interval(figuresDir, "interval-" + name, set, ms, bySeed, uses));
+        out.add(paired(figuresDir, "paired-" + name, set, ms, bySeed, seeds, uses));
         if (depths.size() >= 2) {
-          out.add(pImprove(figuresDir, "pimprove-" + name, set, ms));
+          out.add(pImprove(figuresDir, "pimprove-" + name, set, ms, uses));
         }
       }
     }
@@ -117,7 +125,7 @@ final class StatsFigures {
   }
 
   private static Figure interval(
-      Path dir, String name, String set, MetricStats ms, List<double[]> bySeed) {
+      Path dir, String name, String set, MetricStats ms, List<double[]> bySeed, String uses) {
     List<Integer> depths = ms.depths();
     String label = ms.metric().label();
     XYChart c = chart(label + " per depth, " + set, label, "depth (hidden layers)");
@@ -163,11 +171,18 @@ final class StatsFigures {
             label + " per depth: seeds, mean and IQM with intervals (" + set + ")",
             "Grey: every seed's value (ok runs), jittered sideways; blue diamond: the mean with its"
                 + " 95% t interval; red square: the interquartile mean with its 95% jackknife-t"
-                + " interval (docs/metrics.md)."));
+                + " interval (docs/metrics.md)."
+                + uses));
   }
 
   private static Figure paired(
-      Path dir, String name, String set, MetricStats ms, List<double[]> bySeed, List<Long> seeds) {
+      Path dir,
+      String name,
+      String set,
+      MetricStats ms,
+      List<double[]> bySeed,
+      List<Long> seeds,
+      String uses) {
     List<Integer> depths = ms.depths();
     String label = ms.metric().label();
     XYChart c = chart(label + " by seed across depth, " + set, label, "depth (hidden layers)");
@@ -214,10 +229,11 @@ final class StatsFigures {
             "One line per seed: at one seed every depth shares data, batch order and first layers,"
                 + " so parallel lines mean a depth effect shared by the seeds. Verdicts: "
                 + verdicts
-                + "."));
+                + "."
+                + uses));
   }
 
-  private static Figure pImprove(Path dir, String name, String set, MetricStats ms) {
+  private static Figure pImprove(Path dir, String name, String set, MetricStats ms, String uses) {
     List<Integer> depths = ms.depths();
     List<String> pairs = new ArrayList<>();
     for (int i = 0; i + 1 < depths.size(); i++) {
@@ -262,7 +278,8 @@ final class StatsFigures {
                 + String.join(", ", pairs)
                 + "), drawn at the deeper depth: the share of seeds whose deeper run has the larger "
                 + label
-                + " (ties 1/2), with its 95% Clopper-Pearson interval; dashed: 1/2, no effect."));
+                + " (ties 1/2), with its 95% Clopper-Pearson interval; dashed: 1/2, no effect."
+                + uses));
   }
 
   private static double[] unbox(List<Double> v) {

@@ -92,8 +92,10 @@ public final class StudyReport {
       md += SignalSection.markdown(sig);
     }
     AtomicFiles.writeString(report, md);
-    List<Figure> figures = new ArrayList<>(drawFigures(dir, cfg, runs));
-    figures.addAll(StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
+    // the statistics figures first: report --from-summary redraws them in that place
+    List<Figure> figures =
+        new ArrayList<>(StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
+    figures.addAll(drawFigures(dir, cfg, runs));
     figures.addAll(signalFigures);
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
