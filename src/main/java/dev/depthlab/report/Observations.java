@@ -1,14 +1,15 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.MeanStd;
-import dev.depthlab.stats.Comparison;
+import dev.depthlab.stats.Paired;
+import dev.depthlab.stats.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The observations paragraph of one data set: the differences between adjacent depths that survive
- * the report's corrected tests, stated with their means, and for the rest that no difference was
- * detected with the seeds at hand (no causes, no claims beyond the tables).
+ * The observations paragraph of one data set: the steps between adjacent depths whose paired
+ * verdict is "differs", stated with their means, then the steps found equivalent within the
+ * metric's margin and those left inconclusive (no causes, no claims beyond the tables).
  */
 final class Observations {
   private Observations() {}
@@ -51,53 +52,53 @@ final class Observations {
   }
 
   /**
-   * What the adjacent-depth comparisons of one metric support: the steps whose difference survives
-   * the Holm correction (both tests), with their means; for the rest, that no difference was
-   * detected with the seeds at hand, and the smallest difference those seeds could have detected.
+   * What the paired comparisons of adjacent depths of one metric support: the steps that differ
+   * (paired t, Holm), with their means; the steps equivalent within the metric's margin (TOST,
+   * Holm); and the steps these seeds leave inconclusive.
    */
   static String compared(String what, MetricStats ms) {
     List<Integer> depths = ms.depths();
     String f = ms.metric().format();
     List<String> rises = new ArrayList<>();
     List<String> falls = new ArrayList<>();
-    List<String> none = new ArrayList<>();
-    double mddLo = Double.POSITIVE_INFINITY;
-    double mddHi = Double.NEGATIVE_INFINITY;
+    List<String> same = new ArrayList<>();
+    List<String> open = new ArrayList<>();
     int nLo = Integer.MAX_VALUE;
     int nHi = 0;
     StringBuilder chain = null; // consecutive steps that differ the same way: "a at 1 to b at 2 to"
     int chainSign = 0;
     for (int i = 0; i < ms.pairs().size(); i++) {
-      Comparison c = ms.pairs().get(i);
-      int sign = c.x().n() > 0 && c.y().n() > 0 && c.differs() ? (c.diff() > 0 ? 1 : -1) : 0;
+      Paired c = ms.pairs().get(i);
+      boolean usable = c.n() >= 2;
+      Verdict v = usable ? c.verdict() : Verdict.INCONCLUSIVE;
+      int sign = v == Verdict.DIFFERS ? (c.diff() > 0 ? 1 : -1) : 0;
       if (chain != null && sign != chainSign) {
         (chainSign > 0 ? rises : falls).add(chain.toString());
         chain = null;
       }
-      if (c.x().n() == 0 || c.y().n() == 0) {
+      if (!usable) {
         continue;
       }
+      nLo = Math.min(nLo, c.n());
+      nHi = Math.max(nHi, c.n());
+      String step = depths.get(i) + "-" + depths.get(i + 1);
       if (sign != 0) {
         if (chain == null) {
-          chain = new StringBuilder(at(f, c.x().mean(), depths.get(i)));
+          chain = new StringBuilder(at(f, ms.perDepth().get(i).mean(), depths.get(i)));
           chainSign = sign;
         }
-        chain.append(" to ").append(at(f, c.y().mean(), depths.get(i + 1)));
+        chain.append(" to ").append(at(f, ms.perDepth().get(i + 1).mean(), depths.get(i + 1)));
+      } else if (v == Verdict.EQUIVALENT) {
+        same.add(step);
       } else {
-        none.add(depths.get(i) + "-" + depths.get(i + 1));
-        if (Double.isFinite(c.minimalDetectable())) {
-          mddLo = Math.min(mddLo, c.minimalDetectable());
-          mddHi = Math.max(mddHi, c.minimalDetectable());
-        }
-        nLo = Math.min(nLo, Math.min(c.x().n(), c.y().n()));
-        nHi = Math.max(nHi, Math.max(c.x().n(), c.y().n()));
+        open.add(step);
       }
     }
     if (chain != null) {
       (chainSign > 0 ? rises : falls).add(chain.toString());
     }
-    if (rises.isEmpty() && falls.isEmpty() && none.isEmpty()) {
-      return what + " has no pair of adjacent depths with runs to compare";
+    if (rises.isEmpty() && falls.isEmpty() && same.isEmpty() && open.isEmpty()) {
+      return what + " has no pair of adjacent depths with seeds to compare";
     }
     List<String> parts = new ArrayList<>();
     if (!rises.isEmpty()) {
@@ -106,30 +107,28 @@ final class Observations {
     if (!falls.isEmpty()) {
       parts.add("falls from " + String.join(" and from ", falls));
     }
-    String claimed = parts.isEmpty() ? "" : what + " " + String.join("; it ", parts);
-    if (none.isEmpty()) {
-      return claimed + " (every adjacent step survives the Holm correction)";
+    String seeds = (nLo == nHi ? Integer.toString(nLo) : nLo + "-" + nHi) + " paired seeds";
+    List<String> rest = new ArrayList<>();
+    if (!same.isEmpty()) {
+      rest.add(
+          "equivalent within "
+              + ms.metric().margin().text()
+              + " for the depth step"
+              + (same.size() > 1 ? "s " : " ")
+              + joinAnd(same));
     }
-    String seeds = (nLo == nHi ? Integer.toString(nLo) : nLo + "-" + nHi) + " seeds";
-    String detectable =
-        mddLo > mddHi
-            ? ""
-            : " (the smallest difference these seeds could detect: "
-                + ReportMarkdown.fmt(f, mddLo)
-                + (ReportMarkdown.fmt(f, mddLo).equals(ReportMarkdown.fmt(f, mddHi))
-                    ? ""
-                    : " to " + ReportMarkdown.fmt(f, mddHi))
-                + ")";
-    boolean all = claimed.isEmpty();
-    String where =
-        all && none.size() == ms.pairs().size()
-            ? "between any two adjacent depths"
-            : "for the depth step" + (none.size() > 1 ? "s " : " ") + joinAnd(none);
-    String noDiff = "no difference detected " + where + " with " + seeds + detectable;
-    if (all) {
+    if (!open.isEmpty()) {
+      rest.add(
+          "inconclusive for the depth step"
+              + (open.size() > 1 ? "s " : " ")
+              + joinAnd(open)
+              + " with "
+              + seeds);
+    }
+    if (parts.isEmpty()) {
       return what
           + ": "
-          + noDiff
+          + String.join("; ", rest)
           + "; the means go from "
           + ReportMarkdown.fmt(f, firstMean(ms))
           + " at depth "
@@ -139,7 +138,10 @@ final class Observations {
           + " at depth "
           + depths.get(lastWith(ms));
     }
-    return claimed + "; " + noDiff;
+    String claimed = what + " " + String.join("; it ", parts);
+    return rest.isEmpty()
+        ? claimed + " (every adjacent step differs, paired t with Holm's correction)"
+        : claimed + "; " + String.join("; ", rest);
   }
 
   private static String at(String f, double mean, int depth) {

@@ -85,28 +85,82 @@ public final class ReportHtml {
   }
 
   /**
-   * Rewrites the tables section of {@code studyDir}'s report.html from its report.md, leaving the
-   * figures, provenance and config sections as they are (for folders without run folders).
+   * Rewrites the lead (findings and the four figures it shows) and the tables section of {@code
+   * studyDir}'s report.html from its report.md, and puts {@code statsFigures} (already drawn under
+   * {@code figures/}) into the figures section in place of the old ones of their kinds, leaving the
+   * other figures, provenance and config sections as they are (for folders without run folders).
    */
-  static void rewriteTables(Path studyDir) {
+  static void rewriteTables(Path studyDir, List<Figure> statsFigures) {
     Path target = studyDir.resolve(FILE);
     String html = read(target);
-    String open = "<section id=\"tables\">\n";
-    String close = "</section>\n<section id=\"figures\">";
+    String open = "<main>\n";
+    String close = "<section id=\"figures\">\n<h2>Figures</h2>\n";
     int a = html.indexOf(open);
     int b = html.indexOf(close);
     if (a < 0 || b < a) {
       throw new UserError(target + " has no tables section to rewrite");
     }
-    Node doc =
-        Parser.builder()
-            .extensions(MARKDOWN)
-            .build()
-            .parse(read(studyDir.resolve(StudyReport.REPORT_MD)));
-    String tables =
-        HtmlRenderer.builder().extensions(MARKDOWN).escapeHtml(true).build().render(doc);
-    AtomicFiles.writeString(
-        target, html.substring(0, a + open.length()) + tables + html.substring(b));
+    Path dir = studyDir.resolve(FIGURES_DIR);
+    String md = read(studyDir.resolve(StudyReport.REPORT_MD));
+    StringBuilder lead = new StringBuilder();
+    lead(lead, md, dir, StatsFigures.lead(statsFigures));
+    String rest = html.substring(b + close.length());
+    for (String kind : StatsFigures.KINDS) {
+      rest = rest.replaceAll("(?s)<figure id=\"fig-" + kind + "-[^\"]*\">.*?</figure>\n", "");
+    }
+    // the kept figures' captions, from an earlier version, with the plus-minus sign too
+    java.util.regex.Matcher cap =
+        java.util.regex.Pattern.compile("(?s)<figcaption>.*?</figcaption>").matcher(rest);
+    StringBuilder kept = new StringBuilder();
+    while (cap.find()) {
+      cap.appendReplacement(
+          kept, java.util.regex.Matcher.quoteReplacement(cap.group().replace("+-", "\u00b1")));
+    }
+    cap.appendTail(kept);
+    rest = kept.toString();
+    StringBuilder figs = new StringBuilder();
+    figureList(figs, dir, statsFigures, "fig-");
+    String head = html.substring(0, a).replaceFirst("<nav>.*?</nav>", NAV);
+    AtomicFiles.writeString(target, head + open + lead + close + figs + rest);
+  }
+
+  private static final String NAV =
+      "<nav><a href=\"#findings\">Findings</a><a href=\"#tables\">Tables</a>"
+          + "<a href=\"#figures\">Figures</a><a href=\"#provenance\">Provenance</a>"
+          + "<a href=\"#config\">Config</a></nav>";
+
+  /**
+   * The page's lead: report.md up to its findings (title, protocol, runs), the findings and the
+   * four most telling figures, then every table and the observations folded in a details element.
+   */
+  private static void lead(StringBuilder h, String md, Path figDir, List<Figure> leadFigures) {
+    int f0 = md.indexOf("\n" + Findings.TITLE + "\n");
+    String head = f0 < 0 ? "" : md.substring(0, f0 + 1);
+    String findings = "";
+    String rest = md;
+    if (f0 >= 0) {
+      int f1 = md.indexOf("\n## ", f0 + 1);
+      findings = md.substring(f0 + 1, f1 < 0 ? md.length() : f1 + 1);
+      rest = f1 < 0 ? "" : md.substring(f1 + 1);
+    }
+    h.append("<section id=\"findings\">\n").append(render(head)).append(render(findings));
+    figureList(h, figDir, leadFigures, "lead-");
+    h.append("</section>\n<section id=\"tables\">\n<h2>Tables and observations</h2>\n")
+        .append("<details>\n<summary>Every table of report.md, per data set, with its")
+        .append(" observations</summary>\n")
+        .append(render(rest))
+        .append("</details>\n</section>\n");
+  }
+
+  /** Markdown as HTML; raw HTML in it is escaped, not passed through; +- as the plus-minus sign. */
+  private static String render(String md) {
+    Node doc = Parser.builder().extensions(MARKDOWN).build().parse(md);
+    return HtmlRenderer.builder()
+        .extensions(MARKDOWN)
+        .escapeHtml(true)
+        .build()
+        .render(doc)
+        .replace(" +- ", " \u00b1 ");
   }
 
   static String page(
@@ -129,12 +183,9 @@ public final class ReportHtml {
         .append("</title>\n<style>\n")
         .append(CSS)
         .append("</style>\n</head>\n<body>\n")
-        .append("<nav><a href=\"#tables\">Tables</a><a href=\"#figures\">Figures</a>")
-        .append("<a href=\"#provenance\">Provenance</a><a href=\"#config\">Config</a></nav>\n")
-        .append("<main>\n<section id=\"tables\">\n");
-    // report.md is depthlab's own text; raw HTML in it is still escaped, not passed through
-    h.append(HtmlRenderer.builder().extensions(MARKDOWN).escapeHtml(true).build().render(doc));
-    h.append("</section>\n");
+        .append(NAV)
+        .append("\n<main>\n");
+    lead(h, md, studyDir.resolve(FIGURES_DIR), StatsFigures.lead(figures));
     figures(h, studyDir.resolve(FIGURES_DIR), figures);
     provenance(h, hash, prov);
     h.append("<section id=\"config\">\n<h2>Study config (study.yaml)</h2>\n<pre><code>")
@@ -152,6 +203,12 @@ public final class ReportHtml {
     if (figures.isEmpty()) {
       h.append("<p>No figures were drawn for this study.</p>\n");
     }
+    figureList(h, dir, figures, "fig-");
+    h.append("</section>\n");
+  }
+
+  /** Each figure embedded with its caption; {@code id}: the prefix of its element id. */
+  private static void figureList(StringBuilder h, Path dir, List<Figure> figures, String id) {
     for (Figure f : figures) {
       Path png = dir.resolve(f.name() + ".png");
       byte[] bytes;
@@ -162,7 +219,8 @@ public final class ReportHtml {
         throw new UserError(
             "figure " + f.name() + " is missing: cannot read " + png, UserError.FAILURE);
       }
-      h.append("<figure id=\"fig-")
+      h.append("<figure id=\"")
+          .append(id)
           .append(f.name())
           .append("\">\n<img src=\"data:image/png;base64,")
           .append(Base64.getEncoder().encodeToString(bytes))
@@ -171,14 +229,13 @@ public final class ReportHtml {
           .append("\">\n<figcaption><strong>")
           .append(esc(f.title()))
           .append(".</strong> ")
-          .append(esc(f.caption()))
+          .append(esc(f.caption().replace("+-", "\u00b1")))
           .append(" <a href=\"")
           .append(FIGURES_DIR)
           .append('/')
           .append(f.name())
           .append(".svg\">SVG</a></figcaption>\n</figure>\n");
     }
-    h.append("</section>\n");
   }
 
   private static void provenance(StringBuilder h, String hash, ReportHtmlProvenance prov) {

@@ -6,6 +6,8 @@ import dev.depthlab.config.DiagnosticsConfig.GradStats;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.OutputGradient;
+import dev.depthlab.stats.PageTrend;
+import dev.depthlab.stats.Paired;
 import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.RunSummary;
 import java.util.ArrayList;
@@ -31,6 +33,10 @@ final class ReportMarkdown {
     StringBuilder md = new StringBuilder();
     md.append("# Study ").append(cfg.name()).append("\n\n");
     md.append(protocol(cfg, hash)).append("\n\n");
+    String reach = reach(cfg);
+    if (!reach.isEmpty()) {
+      md.append(reach).append("\n\n");
+    }
     TreeSet<String> backends = new TreeSet<>();
     runs.forEach(r -> backends.add(r.backend()));
     md.append(
@@ -56,6 +62,7 @@ final class ReportMarkdown {
     if (!grad.equals(GradStats.ALL_EPOCHS)) {
       md.append("\n").append(gradStatsNote(grad, epochs)).append("\n");
     }
+    md.append("\n").append(Findings.markdown(cfg, runs));
     PublishedGradNorms pub = grad.hasPublished() ? PublishedGradNorms.load(grad.published()) : null;
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
@@ -86,8 +93,17 @@ final class ReportMarkdown {
 
   static final String SUMMARY_NOTE =
       "defined in docs/report.md; the per-run values are in summary.csv. Each data set's"
+          + " \"Statistics over seeds\" gives 95% confidence intervals, a trend test across"
+          + " depth and the paired comparisons of adjacent depths with their verdicts"
+          + " (differs, equivalent, inconclusive); stats_depth.csv and stats_pairs.csv hold them"
+          + " for every metric.\n";
+
+  /** The note of reports written before the paired analysis, replaced on a refresh. */
+  static final String SUMMARY_NOTE_UNPAIRED =
+      "defined in docs/report.md; the per-run values are in summary.csv. Each data set's"
           + " \"Statistics over seeds\" gives 95% confidence intervals and tests of adjacent"
           + " depths; stats_depth.csv and stats_pairs.csv hold them for every metric.\n";
+
   static final String OBSERVATIONS = "### Observations";
   static final String SUMMARY_NOTE_OLD =
       "defined in docs/report.md; the per-run values are in summary.csv.\n";
@@ -98,7 +114,28 @@ final class ReportMarkdown {
    * other table stays as it is. For study folders whose run folders are not kept.
    */
   static String refreshed(String old, StudyConfig cfg, List<RunRecord> runs) {
-    String md = old.replace(SUMMARY_NOTE_OLD, SUMMARY_NOTE);
+    String md =
+        old.replace(SUMMARY_NOTE_OLD, SUMMARY_NOTE).replace(SUMMARY_NOTE_UNPAIRED, SUMMARY_NOTE);
+    String reach = reach(cfg);
+    int runsAt = md.indexOf("\nRuns: ");
+    if (!reach.isEmpty() && runsAt >= 0 && !md.contains(reach)) {
+      md = md.substring(0, runsAt + 1) + reach + "\n\n" + md.substring(runsAt + 1);
+    }
+
+    String findings = "\n" + Findings.markdown(cfg, runs);
+    int f0 = md.indexOf("\n" + Findings.TITLE + "\n");
+    if (f0 >= 0) {
+      int f1 = md.indexOf("\n## ", f0 + 1);
+      md = md.substring(0, f0) + findings + md.substring(f1 < 0 ? md.length() : f1);
+    } else {
+      String first = "\n## " + cfg.data().sets().get(0).label() + "\n";
+      int at = md.indexOf(first);
+      if (at < 0) {
+        throw new UserError(
+            "report.md has no section for data set " + cfg.data().sets().get(0).label());
+      }
+      md = md.substring(0, at) + findings + md.substring(at);
+    }
     List<Integer> depths = RunSpec.depthsOf(cfg);
     for (DatasetSpec d : cfg.data().sets()) {
       String head = "\n## " + d.label() + "\n";
@@ -121,6 +158,62 @@ final class ReportMarkdown {
       md = md.substring(0, start) + fresh + md.substring(end);
     }
     return md;
+  }
+
+  /**
+   * One sentence for a study whose seeds are too few for a test to reach the level at all: the
+   * exact signed-rank test (Holm over the adjacent pairs of one metric) or Page's trend test; with
+   * the number of seeds that would. Empty when both can.
+   */
+  static String reach(StudyConfig cfg) {
+    int n = cfg.seeds().size();
+    int k = RunSpec.depthsOf(cfg).size();
+    if (k < 2) {
+      return "";
+    }
+    List<String> cannot = new ArrayList<>();
+    List<String> would = new ArrayList<>();
+    double sr = Paired.smallestSignedRankP(n, k - 1);
+    if (sr >= Paired.ALPHA) {
+      cannot.add(
+          String.format(
+              Locale.ROOT,
+              "the exact signed-rank test, Holm-adjusted over the %d adjacent depth pair%s, cannot"
+                  + " go below p = %.3g",
+              k - 1,
+              k - 1 == 1 ? "" : "s",
+              sr));
+      would.add(Paired.seedsForSignedRank(k - 1) + " seeds would let it corroborate a difference");
+    }
+    if (k >= 3 && PageTrend.smallestP(n, k) >= Paired.ALPHA) {
+      int m = n;
+      while (PageTrend.smallestP(m, k) >= Paired.ALPHA) {
+        m++;
+      }
+      cannot.add(
+          String.format(
+              Locale.ROOT,
+              "Page's trend test cannot go below p = %.3g",
+              PageTrend.smallestP(n, k)));
+      would.add(m + " seeds would let it show a trend");
+    }
+    if (n < 2) {
+      cannot.add("the paired t-test needs two seeds");
+      would.add("2 seeds would let it decide");
+    }
+    if (cannot.isEmpty()) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "**Too few seeds for some verdicts:** with %d seed%s %s, so %s can never reach p < %s;"
+            + " %s.",
+        n,
+        n == 1 ? "" : "s",
+        String.join(" and ", cannot),
+        cannot.size() == 1 ? "it" : "they",
+        Paired.ALPHA,
+        String.join(", ", would));
   }
 
   private static String protocol(StudyConfig cfg, String hash) {

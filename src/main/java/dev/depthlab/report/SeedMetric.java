@@ -1,37 +1,49 @@
 package dev.depthlab.report;
 
+import dev.depthlab.stats.Margin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
  * A per-depth metric the statistics over seeds cover: its summary.csv column, the words the report
- * uses for it, a run's value and the number format of the tables.
+ * uses for it, a run's value, the number format of the tables and its equivalence margin (a change
+ * inside +-margin counts as none; docs/metrics.md lists them, {@code MarginsDocTest} holds it to
+ * this table).
  */
-record SeedMetric(String column, String label, ToDoubleFunction<RunRecord> value, String format) {
+record SeedMetric(
+    String column, String label, ToDoubleFunction<RunRecord> value, String format, Margin margin) {
+
+  private static final Margin POINT = Margin.absolute(0.01);
+  private static final Margin TENTH = Margin.relative(0.10);
+  private static final Margin SHARE = Margin.absolute(0.02);
 
   /** Every per-run number of the report's tables (the dead fractions, per layer, are not). */
   static final List<SeedMetric> ALL =
       List.of(
-          new SeedMetric("train_acc", "train accuracy", RunRecord::trainAcc, "%.4f"),
-          new SeedMetric("test_acc", "test accuracy", RunRecord::testAcc, "%.4f"),
-          new SeedMetric("train_loss", "train loss", RunRecord::trainLoss, "%.4g"),
-          new SeedMetric("test_loss", "test loss", RunRecord::testLoss, "%.4g"),
-          new SeedMetric("grad_norm_mean", "gradient-norm mean", RunRecord::gradNormMean, "%.4g"),
-          new SeedMetric("grad_norm_std", "gradient-norm std", RunRecord::gradNormStd, "%.4g"),
-          new SeedMetric("grad_norm_cv", "gradient-norm CV", RunRecord::gradNormCv, "%.4f"),
-          new SeedMetric("loss_first", "first-epoch loss", r -> r.curve().first(), "%.4f"),
-          new SeedMetric("loss_last", "last-epoch loss", r -> r.curve().last(), "%.4f"),
-          new SeedMetric("loss_trend", "loss trend", r -> r.curve().trend(), "%.4f"),
-          new SeedMetric("loss_oscillation", "oscillation", r -> r.curve().oscillation(), "%.3g"),
+          new SeedMetric("train_acc", "train accuracy", RunRecord::trainAcc, "%.4f", POINT),
+          new SeedMetric("test_acc", "test accuracy", RunRecord::testAcc, "%.4f", POINT),
+          new SeedMetric("train_loss", "train loss", RunRecord::trainLoss, "%.4g", TENTH),
+          new SeedMetric("test_loss", "test loss", RunRecord::testLoss, "%.4g", TENTH),
           new SeedMetric(
-              "plateau_epoch", "loss plateau epoch", r -> r.curve().plateauEpoch(), "%.1f"),
-          new SeedMetric("late_gain", "late-stage gain", r -> r.curve().lateGain(), "%.4f"),
-          new SeedMetric("spikes", "loss spikes", r -> r.curve().spikes(), "%.1f"));
+              "grad_norm_mean", "gradient-norm mean", RunRecord::gradNormMean, "%.4g", TENTH),
+          new SeedMetric(
+              "grad_norm_std", "gradient-norm std", RunRecord::gradNormStd, "%.4g", TENTH),
+          new SeedMetric("grad_norm_cv", "gradient-norm CV", RunRecord::gradNormCv, "%.4f", TENTH),
+          new SeedMetric("loss_first", "first-epoch loss", r -> r.curve().first(), "%.4f", TENTH),
+          new SeedMetric("loss_last", "last-epoch loss", r -> r.curve().last(), "%.4f", TENTH),
+          new SeedMetric("loss_trend", "loss trend", r -> r.curve().trend(), "%.4f", SHARE),
+          new SeedMetric(
+              "loss_oscillation", "oscillation", r -> r.curve().oscillation(), "%.3g", TENTH),
+          new SeedMetric(
+              "plateau_epoch", "loss plateau epoch", r -> r.curve().plateauEpoch(), "%.1f", TENTH),
+          new SeedMetric("late_gain", "late-stage gain", r -> r.curve().lateGain(), "%.4f", SHARE),
+          new SeedMetric(
+              "spikes", "loss spikes", r -> r.curve().spikes(), "%.1f", Margin.absolute(1)));
 
   /** The last sharpness estimate, a metric only of studies that estimate it. */
   static final SeedMetric SHARPNESS =
-      new SeedMetric("sharpness_last", "last sharpness", RunRecord::sharpnessLast, "%.4g");
+      new SeedMetric("sharpness_last", "last sharpness", RunRecord::sharpnessLast, "%.4g", TENTH);
 
   /** The metrics report.md tabulates; stats_depth.csv and stats_pairs.csv hold them all. */
   static final List<String> HEADLINE = List.of("test_acc", "train_loss", "grad_norm_mean");
@@ -58,6 +70,23 @@ record SeedMetric(String column, String label, ToDoubleFunction<RunRecord> value
 
   static SeedMetric named(String column) {
     return ALL.stream().filter(m -> m.column.equals(column)).findFirst().orElseThrow();
+  }
+
+  /**
+   * This metric by seed: one entry per seed of {@code seeds}, the value of that seed's ok run in
+   * {@code runs}, NaN where the seed has no ok run or a non-finite value.
+   */
+  double[] bySeed(List<RunRecord> runs, List<Long> seeds) {
+    double[] v = new double[seeds.size()];
+    java.util.Arrays.fill(v, Double.NaN);
+    for (RunRecord r : ReportMarkdown.okOnly(runs)) {
+      int i = seeds.indexOf(r.seed());
+      double x = value.applyAsDouble(r);
+      if (i >= 0 && Double.isFinite(x)) {
+        v[i] = x;
+      }
+    }
+    return v;
   }
 
   /** The finite values of the ok runs among {@code runs}, in their order. */

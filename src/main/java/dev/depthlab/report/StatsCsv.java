@@ -3,7 +3,7 @@ package dev.depthlab.report;
 import dev.depthlab.common.CsvFiles;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
-import dev.depthlab.stats.Comparison;
+import dev.depthlab.stats.Paired;
 import dev.depthlab.stats.SampleStats;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
@@ -32,7 +32,21 @@ final class StatsCsv {
     }
     CsvFiles.write(
         dir.resolve(DEPTH_CSV),
-        List.of("dataset", "metric", "depth", "n", "mean", "ci_low", "ci_high", "iqm", "sd"),
+        List.of(
+            "dataset",
+            "metric",
+            "depth",
+            "n",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "iqm",
+            "iqm_ci_low",
+            "iqm_ci_high",
+            "sd",
+            "trend_blocks",
+            "trend_l",
+            "trend_p"),
         p -> {
           for (int s = 0; s < sets.size(); s++) {
             for (MetricStats ms : stats.get(s)) {
@@ -47,7 +61,12 @@ final class StatsCsv {
                     num(st.ciLow()),
                     num(st.ciHigh()),
                     num(st.iqm()),
-                    num(st.sd()));
+                    num(st.iqmLow()),
+                    num(st.iqmHigh()),
+                    num(st.sd()),
+                    ms.trendBlocks(),
+                    num(ms.trendL()),
+                    num(ms.trendP()));
               }
             }
           }
@@ -59,48 +78,58 @@ final class StatsCsv {
             "metric",
             "depth_a",
             "depth_b",
-            "n_a",
-            "n_b",
+            "design",
+            "pairs",
+            "dropped",
             "diff",
             "diff_ci_low",
             "diff_ci_high",
+            "effect_dz",
+            "t",
+            "t_p",
+            "t_p_holm",
+            "signed_rank",
+            "signed_rank_p",
+            "signed_rank_p_holm",
+            "margin",
+            "tost_p",
+            "tost_p_holm",
             "p_improve",
-            "welch_t",
-            "welch_p",
-            "welch_p_holm",
-            "mwu_u",
-            "mwu_p",
-            "mwu_p_holm",
-            "cliffs_delta",
-            "cohens_d",
-            "mdd",
-            "differs"),
+            "p_improve_ci_low",
+            "p_improve_ci_high",
+            "verdict",
+            "corroborated"),
         p -> {
           for (int s = 0; s < sets.size(); s++) {
             for (MetricStats ms : stats.get(s)) {
               for (int i = 0; i < ms.pairs().size(); i++) {
-                Comparison c = ms.pairs().get(i);
+                Paired c = ms.pairs().get(i);
                 p.printRecord(
                     sets.get(s),
                     ms.metric().column(),
                     depths.get(i),
                     depths.get(i + 1),
-                    c.x().n(),
-                    c.y().n(),
+                    "paired",
+                    c.n(),
+                    c.dropped(),
                     num(c.diff()),
                     num(c.diffLow()),
                     num(c.diffHigh()),
-                    num(c.probabilityOfImprovement()),
-                    num(c.welchT()),
-                    num(c.welchP()),
-                    num(c.welchPHolm()),
-                    num(c.mannWhitneyU()),
-                    num(c.mannWhitneyP()),
-                    num(c.mannWhitneyPHolm()),
-                    num(c.cliffsDelta()),
-                    num(c.cohensD()),
-                    num(c.minimalDetectable()),
-                    c.differs());
+                    num(c.effectSize()),
+                    num(c.t()),
+                    num(c.tP()),
+                    num(c.tPHolm()),
+                    num(c.signedRank()),
+                    num(c.signedRankP()),
+                    num(c.signedRankPHolm()),
+                    num(c.margin()),
+                    num(c.tostP()),
+                    num(c.tostPHolm()),
+                    num(c.pImprove()),
+                    num(c.pImproveLow()),
+                    num(c.pImproveHigh()),
+                    c.n() < 2 ? "" : c.verdict().word(),
+                    c.n() >= 2 && c.corroborated());
               }
             }
           }

@@ -92,17 +92,21 @@ public final class StudyReport {
       md += SignalSection.markdown(sig);
     }
     AtomicFiles.writeString(report, md);
-    List<Figure> figures = new ArrayList<>(drawFigures(dir, cfg, runs));
+    // the statistics figures first: report --from-summary redraws them in that place
+    List<Figure> figures =
+        new ArrayList<>(StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
+    figures.addAll(drawFigures(dir, cfg, runs));
     figures.addAll(signalFigures);
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
   }
 
   /**
-   * Rebuilds the statistics over seeds (stats_depth.csv, stats_pairs.csv, report.md's statistics
-   * sections and observations, report.html's tables) of a study folder from its summary.csv, for
-   * folders that keep no run folders (the committed reference studies); summary.csv, the other
-   * tables, the figures and report.html's provenance stay as they are. Returns the runs read.
+   * Rebuilds the statistics over seeds (stats_depth.csv, stats_pairs.csv, report.md's findings,
+   * statistics sections and observations, the statistics figures, report.html's lead, tables and
+   * statistics figures) of a study folder from its summary.csv, for folders that keep no run
+   * folders (the committed reference studies); summary.csv, the other tables, the figures and
+   * report.html's provenance stay as they are. Returns the runs read.
    */
   public static int refreshFromSummary(Path dir) {
     StudyConfig cfg = StudyLock.read(dir);
@@ -123,7 +127,9 @@ public final class StudyReport {
     StatsCsv.write(dir, cfg, runs);
     AtomicFiles.writeString(report, fresh);
     if (Files.isRegularFile(dir.resolve(ReportHtml.FILE))) {
-      ReportHtml.rewriteTables(dir);
+      // the statistics figures need only the per-seed values, so they are redrawn here too
+      ReportHtml.rewriteTables(
+          dir, StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
     }
     return runs.size();
   }

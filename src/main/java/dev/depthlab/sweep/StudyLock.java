@@ -22,12 +22,22 @@ public final class StudyLock {
   public static final String FILE = "study.yaml";
   private static final String HASH_PREFIX = "# hash: ";
 
+  /**
+   * The study's design, stated beside its protocol (a comment: not part of the hash). The report's
+   * paired analysis rests on it (docs/metrics.md).
+   */
+  public static final String DESIGN =
+      "# design: paired by seed. At one seed every depth gets the same data, batch order and first\n"
+          + "# layers' initial weights (common random numbers); adjacent depths are compared seed by"
+          + " seed.\n";
+
   private StudyLock() {}
 
   /** The text of study.yaml for a config. */
   public static String text(StudyConfig cfg) {
     return "# depthlab study: the resolved protocol of every run in this folder.\n"
         + "# Runs of another protocol hash never mix in (the backend is not part of the hash).\n"
+        + DESIGN
         + HASH_PREFIX
         + ConfigYaml.hash(cfg)
         + "\n"

@@ -92,7 +92,9 @@ class SharpnessStudyTest {
       assertEquals(sum / n, Double.parseDouble(s.get("mean")), 1e-12 * Math.abs(sum));
     }
     String md = Files.readString(study.resolve("report.md"));
-    assertTrue(md.contains("| last sharpness [95% CI] | IQM |"), "headline table lacks sharpness");
+    assertTrue(
+        md.contains("| last sharpness [95% CI] | IQM [95% CI] |"),
+        "headline table lacks sharpness");
     assertTrue(md.contains("| last sharpness | 1 vs 2 |"), "adjacent-depth table lacks sharpness");
   }
 

@@ -153,7 +153,7 @@ class ConfigFilesTest {
         () -> assertEquals(TestSplit.drawn(200, 100), c.data().test()),
         () -> assertEquals(List.of(1, 2, 4), c.model().depths()),
         () -> assertEquals(16, c.model().width()),
-        () -> assertEquals(List.of(0L, 1L, 2L), c.seeds()),
+        () -> assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), c.seeds()),
         () ->
             assertEquals(new TrainingConfig(40, 32, 0.0, 0.01, Reduction.SUM, 1e-8), c.training()),
         () -> assertEquals(d.precision(), c.precision()),

@@ -48,13 +48,22 @@ class RefreshFromSummaryTest {
     assertTrue(e.getMessage().contains("--from-summary"), e.getMessage());
     assertEquals(summary, Files.readString(tmp.resolve("summary.csv")));
 
-    // an earlier version's report.md: no statistics sections, other observations
+    // an earlier version's report.md: no findings, no seed-count sentence, no statistics
+    // sections, other observations
+    String reach = ReportMarkdown.reach(cfg);
+    assertTrue(!reach.isEmpty() && full.contains(reach + "\n\n"), "4 seeds: too few " + full);
     String old =
         full.replace(ReportMarkdown.SUMMARY_NOTE, ReportMarkdown.SUMMARY_NOTE_OLD)
+            .replace(reach + "\n\n", "")
+            .replaceAll("(?s)\n## Findings\n.*?(?=\n## )", "")
             .replaceAll(
                 "(?s)\n### Statistics over seeds\n.*?\n### Observations\n\n[^\n]*\n",
                 "\n### Observations\n\nold words\n");
-    assertTrue(old.contains("old words") && !old.contains("Statistics over seeds"), old);
+    assertTrue(
+        old.contains("old words")
+            && !old.contains("Statistics over seeds")
+            && !old.contains("## Findings"),
+        old);
     Files.writeString(tmp.resolve("report.md"), old);
     Files.delete(tmp.resolve(StatsCsv.PAIRS_CSV));
     assertEquals(24, StudyReport.refreshFromSummary(tmp));

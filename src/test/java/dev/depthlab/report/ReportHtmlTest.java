@@ -58,11 +58,14 @@ class ReportHtmlTest {
     int mdRows = 0;
     for (ReportNumbersTest.Table t : tables) {
       assertTrue(rows.contains(t.header()), t.title() + ": header " + t.header());
-      for (List<String> row : t.rows()) {
+      for (List<String> mdRow : t.rows()) {
         mdRows++;
+        // the page writes report.md's "+-" as the plus-minus sign
+        List<String> row = mdRow.stream().map(c -> c.replace(" +- ", " \u00b1 ")).toList();
         assertTrue(rows.contains(row), t.dataset() + " / " + t.title() + ": row " + row);
       }
     }
+    assertFalse(section.contains("+-"), "no +- left on the page's tables");
     assertTrue(mdRows >= 16, "report.md should have its per-depth rows, found " + mdRows);
     assertEquals(tables.size(), count(section, "<table>"), "one HTML table per markdown table");
   }
@@ -98,7 +101,15 @@ class ReportHtmlTest {
         () -> assertTrue(dl.contains(Version.STRING + " (8 runs)"), dl),
         () ->
             assertTrue(dl.contains(wallText), "sum of summary.csv wall_s " + wallText + ": " + dl),
-        () -> assertEquals(8, count(between(html, "<details>", "</details>"), "<tr><td>")));
+        () ->
+            assertEquals(
+                8,
+                count(
+                    between(
+                        between(html, "id=\"provenance\"", "</section>"),
+                        "<details>",
+                        "</details>"),
+                    "<tr><td>")));
   }
 
   @Test
@@ -113,6 +124,47 @@ class ReportHtmlTest {
       assertTrue(fig.contains(ReportHtml.esc(f.caption())), fig);
     }
     assertTrue(html.contains("alt=\"Loss &lt;per&gt; epoch\""), "titles are escaped");
+  }
+
+  @Test
+  void theLeadFiguresAreTheFourMostTelling() {
+    List<Figure> all = new ArrayList<>();
+    for (String set : List.of("circle", "nested_rings")) {
+      for (String kind : StatsFigures.KINDS) {
+        for (String m : List.of("test-acc", "train-loss", "grad-norm-mean")) {
+          all.add(new Figure(kind + "-" + m + "-" + set, "t", "c"));
+        }
+      }
+    }
+    assertEquals(
+        List.of(
+            "interval-test-acc-circle",
+            "interval-test-acc-nested_rings",
+            "paired-grad-norm-mean-circle",
+            "paired-grad-norm-mean-nested_rings"),
+        StatsFigures.lead(all).stream().map(Figure::name).toList());
+  }
+
+  @Test
+  void thePageLeadsWithTheFindingsAndFoldsTheTables() {
+    String findings = between(html, "<section id=\"findings\">", "</section>");
+    String tables = between(html, "<section id=\"tables\">", "</section>");
+    assertAll(
+        () -> assertTrue(html.indexOf("id=\"findings\"") < html.indexOf("id=\"tables\"")),
+        () -> assertTrue(findings.contains("<h2>Findings</h2>"), findings),
+        () ->
+            assertTrue(
+                findings.contains("<strong>differs")
+                    || findings.contains("<strong>equivalent")
+                    || findings.contains("<strong>inconclusive"),
+                findings),
+        () ->
+            assertEquals(
+                StatsFigures.lead(study.figures()).size(),
+                count(findings, "<figure id=\"lead-"),
+                "lead figures"),
+        () -> assertTrue(tables.contains("<details>"), "tables folded"),
+        () -> assertTrue(tables.contains("<th>verdict</th>"), "the verdict column"));
   }
 
   @Test

@@ -160,15 +160,16 @@ class ReportNumbersTest {
       return out;
     }
     if (t.title().startsWith("Statistics over seeds")) {
-      // the means and IQMs recomputed here (sort, drop n/4 each end); the bootstrap interval's
-      // own tests are BootstrapTest's, so here only its brackets around the mean
+      // the means and IQMs recomputed here (sort, drop n/4 each end); the intervals' own numbers
+      // are StatsGoldenTest's, so here only their brackets after the estimate
       List<String> out = new ArrayList<>(List.of(d, Integer.toString(ok.size())));
-      String[][] cols = {{"test_acc", "%.4f"}, {"train_loss", "%.4g"}, {"grad_norm_mean", "%.4g"}};
-      for (int k = 0; k < cols.length; k++) {
-        String cell = row.get(2 + 2 * k);
-        String mean = fmt(cols[k][1], MeanStd.of(ok, cols[k][0]).mean());
-        out.add(cell.startsWith(mean + " [") ? cell : mean + " [...]");
-        out.add(fmt(cols[k][1], iqm(ok, cols[k][0])));
+      for (int k = 0; k < HEAD.length; k++) {
+        String mean = fmt(HEAD[k][1], MeanStd.of(ok, HEAD[k][0]).mean());
+        String iqm = fmt(HEAD[k][1], iqm(ok, HEAD[k][0]));
+        String c1 = row.get(2 + 2 * k);
+        String c2 = row.get(3 + 2 * k);
+        out.add(c1.startsWith(mean + " [") ? c1 : mean + " [...]");
+        out.add(c2.startsWith(iqm + " [") ? c2 : iqm + " [...]");
       }
       return out;
     }
@@ -227,6 +228,11 @@ class ReportNumbersTest {
         Math.abs(z) <= 2 ? "yes" : "no");
   }
 
+  /** The headline metrics of the statistics tables, with their formats. */
+  private static final String[][] HEAD = {
+    {"test_acc", "%.4f"}, {"train_loss", "%.4g"}, {"grad_norm_mean", "%.4g"}
+  };
+
   private static double iqm(List<CSVRecord> rows, String column) {
     double[] v =
         rows.stream().mapToDouble(r -> Double.parseDouble(r.get(column))).sorted().toArray();
@@ -239,8 +245,9 @@ class ReportNumbersTest {
   }
 
   /**
-   * An adjacent-depths row: the difference of means and P(deeper > shallower), recomputed from the
-   * summary with plain loops; "differs" agrees with the two adjusted p-values printed beside it.
+   * An adjacent-depths row: the pairs, the mean paired difference and P(deeper > shallower),
+   * recomputed from the summary by seed with plain loops; the verdict agrees with the adjusted
+   * p-values printed beside it (paired t decides, TOST for equivalence, signed-rank corroborates).
    */
   private static List<String> expectedPairRow(List<CSVRecord> summary, Table t, List<String> row) {
     String column =
@@ -254,22 +261,39 @@ class ReportNumbersTest {
     String[] ab = row.get(1).split(" vs ");
     List<CSVRecord> a = rows(summary, t.dataset(), Integer.parseInt(ab[0]), true);
     List<CSVRecord> b = rows(summary, t.dataset(), Integer.parseInt(ab[1]), true);
-    double diff = MeanStd.of(b, column).mean() - MeanStd.of(a, column).mean();
+    double sum = 0;
     double wins = 0;
+    int n = 0;
     for (CSVRecord x : a) {
       for (CSVRecord y : b) {
+        if (!x.get("seed").equals(y.get("seed"))) {
+          continue;
+        }
         double dx = Double.parseDouble(x.get(column));
         double dy = Double.parseDouble(y.get(column));
+        sum += dy - dx;
         wins += dy > dx ? 1 : dy == dx ? 0.5 : 0;
+        n++;
       }
     }
     List<String> out = new ArrayList<>(row);
-    String d = fmt(format, diff);
-    out.set(2, row.get(2).startsWith(d + " [") ? row.get(2) : d + " [...]");
-    out.set(3, fmt("%.2f", wins / (a.size() * b.size())));
-    boolean differs = adjusted(row.get(4)) < 0.05 && adjusted(row.get(5)) < 0.05;
-    out.set(9, differs ? "yes" : "no");
+    String tp = adjusted(row.get(6)) < 0.05 ? "differs" : null;
+    String verdict =
+        tp != null
+            ? (adjusted(row.get(7)) < 0.05 ? "differs" : "differs, t only")
+            : adjusted(row.get(8)) < 0.05 ? "equivalent" : "inconclusive";
+    out.set(2, verdict);
+    String d = fmt(format, sum / n);
+    out.set(3, row.get(3).startsWith(d + " [") ? row.get(3) : d + " [...]");
+    out.set(5, Integer.toString(n));
+    String share = fmt("%.2f", wins / n);
+    out.set(9, row.get(9).startsWith(share + " [") ? row.get(9) : share + " [...]");
     return out;
+  }
+
+  /** The number of seeds of the summary, as text (every seed ran at every depth). */
+  private static String seeds(List<CSVRecord> summary) {
+    return Long.toString(summary.stream().map(r -> r.get("seed")).distinct().count());
   }
 
   /** The Holm-adjusted p of a "p (adjusted)" cell. */
@@ -298,6 +322,11 @@ class ReportNumbersTest {
       }
       TreeSet<Integer> depths = new TreeSet<>();
       for (List<String> row : t.rows()) {
+        if (row.get(0).startsWith("trend")) {
+          // Page's L over the seeds with a value at every depth (its p: StatsGoldenTest)
+          checks.add(() -> assertEquals(seeds(summary), row.get(1), t.dataset() + " trend"));
+          continue;
+        }
         int depth = Integer.parseInt(row.get(0));
         depths.add(depth);
         List<String> want = expectedRow(folder, t, depth, summary, row);

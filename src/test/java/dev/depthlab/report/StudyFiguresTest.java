@@ -65,9 +65,11 @@ class StudyFiguresTest {
       }
     }
     StudyReport.Built b = StudyReport.write(tmp);
-    // the 8 of StudyFigures, then the data set's decision boundaries (BoundaryFigures)
-    assertEquals(9, b.figures().size());
-    assertEquals("boundary-circle", b.figures().get(8).name());
+    // the 9 of StatsFigures, the 8 of StudyFigures, then the data set's decision boundaries
+    // (BoundaryFigures)
+    assertEquals(18, b.figures().size());
+    assertEquals("interval-test-acc-circle", b.figures().get(0).name());
+    assertEquals("boundary-circle", b.figures().get(17).name());
     Map<String, Integer> lines = lineSegments(tmp.resolve("figures/loss-circle.svg"));
     // each depth's colour: epochs - 1 segments of its line, and 1 in the legend
     assertEquals(3, lines.size(), lines.toString());
@@ -140,7 +142,17 @@ class StudyFiguresTest {
       FakeStudy.run(tmp, "nested_rings", 4, s, epochs, "diverged");
     }
     List<Figure> figs = StudyReport.write(tmp).figures();
-    assertEquals(18, figs.size(), "8 per data set, and a boundary figure each");
+    // 9 statistics figures per data set (3 kinds x 3 headline metrics), then 8 per data set, and
+    // a boundary figure each
+    assertEquals(36, figs.size(), "9 + 8 per data set, and a boundary figure each");
+    for (String set : List.of("circle", "nested_rings")) {
+      for (String kind : StatsFigures.KINDS) {
+        for (String m : List.of("test-acc", "train-loss", "grad-norm-mean")) {
+          Path png = tmp.resolve("figures/" + kind + "-" + m + "-" + set + ".png");
+          assertTrue(Files.size(png) > 1000, png.toString());
+        }
+      }
+    }
     for (String set : List.of("circle", "nested_rings")) {
       for (String n : NAMES) {
         Path png = tmp.resolve("figures/" + n + set + ".png");
