@@ -119,7 +119,7 @@ public final class ReportHtml {
     cap.appendTail(kept);
     rest = kept.toString();
     StringBuilder figs = new StringBuilder();
-    figureList(figs, dir, statsFigures, "fig-");
+    figureList(figs, dir, statsFigures, "fig-", StatsFigures.lead(statsFigures));
     String head = html.substring(0, a).replaceFirst("<nav>.*?</nav>", NAV);
     AtomicFiles.writeString(target, head + open + lead + close + figs + rest);
   }
@@ -144,7 +144,7 @@ public final class ReportHtml {
       rest = f1 < 0 ? "" : md.substring(f1 + 1);
     }
     h.append("<section id=\"findings\">\n").append(render(head)).append(render(findings));
-    figureList(h, figDir, leadFigures, "lead-");
+    figureList(h, figDir, leadFigures, "lead-", List.of());
     h.append("</section>\n<section id=\"tables\">\n<h2>Tables and observations</h2>\n")
         .append("<details>\n<summary>Every table of report.md, per data set, with its")
         .append(" observations</summary>\n")
@@ -203,13 +203,28 @@ public final class ReportHtml {
     if (figures.isEmpty()) {
       h.append("<p>No figures were drawn for this study.</p>\n");
     }
-    figureList(h, dir, figures, "fig-");
+    figureList(h, dir, figures, "fig-", StatsFigures.lead(figures));
     h.append("</section>\n");
   }
 
-  /** Each figure embedded with its caption; {@code id}: the prefix of its element id. */
-  private static void figureList(StringBuilder h, Path dir, List<Figure> figures, String id) {
+  /**
+   * Each figure embedded with its caption; {@code id}: the prefix of its element id. A figure of
+   * {@code shownAbove} (the lead's) is embedded once only: here it is its caption and a link up.
+   */
+  private static void figureList(
+      StringBuilder h, Path dir, List<Figure> figures, String id, List<Figure> shownAbove) {
     for (Figure f : figures) {
+      if (shownAbove.contains(f)) {
+        h.append("<figure id=\"")
+            .append(id)
+            .append(f.name())
+            .append("\">\n<figcaption><strong>")
+            .append(esc(f.title()))
+            .append(".</strong> <a href=\"#lead-")
+            .append(f.name())
+            .append("\">Shown under Findings.</a></figcaption>\n</figure>\n");
+        continue;
+      }
       Path png = dir.resolve(f.name() + ".png");
       byte[] bytes;
       try {

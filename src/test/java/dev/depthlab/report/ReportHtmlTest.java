@@ -114,8 +114,11 @@ class ReportHtmlTest {
 
   @Test
   void everyFigureIsEmbeddedWithItsTitleAndCaption() throws IOException {
+    List<Figure> lead = StatsFigures.lead(study.figures());
     for (Figure f : study.figures()) {
-      String fig = between(html, "<figure id=\"fig-" + f.name() + "\">", "</figure>");
+      // a lead figure is embedded once, under Findings; the figures section links to it
+      String prefix = lead.contains(f) ? "lead-" : "fig-";
+      String fig = between(html, "<figure id=\"" + prefix + f.name() + "\">", "</figure>");
       Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(fig);
       assertTrue(m.find(), f.name() + " has no PNG data URI");
       byte[] png = Files.readAllBytes(study.dir().resolve("figures/" + f.name() + ".png"));
@@ -124,6 +127,11 @@ class ReportHtmlTest {
       assertTrue(fig.contains(ReportHtml.esc(f.caption())), fig);
     }
     assertTrue(html.contains("alt=\"Loss &lt;per&gt; epoch\""), "titles are escaped");
+    for (Figure f : lead) {
+      String link = between(html, "<figure id=\"fig-" + f.name() + "\">", "</figure>");
+      assertFalse(link.contains("<img"), f.name() + " is embedded twice: " + link);
+      assertTrue(link.contains("href=\"#lead-" + f.name() + "\""), link);
+    }
   }
 
   @Test
