@@ -36,7 +36,7 @@ final class MergeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ShardMerge.Result r = ShardMerge.merge(shards, out);
+    ShardMerge.Result r = ShardMerge.merge(shards, out, Locks.commandLine(spec));
     o.printf(
         "merge: %d shard folders into %s: %d of %d runs (%d copied, %d already there)%n",
         shards.size(),

@@ -180,6 +180,18 @@ final class SweepRunner {
   }
 
   /**
+   * The folders a sweep of {@code variants} into {@code root} writes, for its {@link
+   * dev.depthlab.sweep.WriterLock}: the root, then each variant's study folder.
+   */
+  static List<Path> folders(List<Variant> variants, Path root) {
+    List<Path> dirs = new java.util.ArrayList<>(List.of(root));
+    for (Variant v : variants) {
+      dirs.add(v.dir());
+    }
+    return dirs;
+  }
+
+  /**
    * Refuses (exit 2) a results folder that cannot be written, before anything is written: the
    * folder, or the nearest part of its path that exists, must be a writable folder.
    */

@@ -9,6 +9,7 @@ import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Variant;
+import dev.depthlab.sweep.WriterLock;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
 import java.io.IOException;
@@ -66,6 +67,15 @@ public final class ShardMerge {
 
   /** Merges {@code shards} into {@code out} (a study folder, or a multirun folder of variants). */
   public static Result merge(List<Path> shards, Path out) {
+    return merge(shards, out, "depthlab merge");
+  }
+
+  /**
+   * As {@link #merge(List, Path)}, holding the {@link WriterLock} of {@code out} and of each study
+   * folder in it for {@code command} (what a refused second writer is told) from the first check to
+   * the last write.
+   */
+  public static Result merge(List<Path> shards, Path out, String command) {
     if (shards.isEmpty()) {
       throw new UserError("merge needs at least one shard folder");
     }
@@ -81,6 +91,16 @@ public final class ShardMerge {
         byLabel.computeIfAbsent(label, k -> new ArrayList<>()).add(study);
       }
     }
+    List<Path> locked = new ArrayList<>(List.of(out));
+    for (String label : byLabel.keySet()) {
+      locked.add(label.isEmpty() ? out : out.resolve(label));
+    }
+    try (WriterLock lock = WriterLock.hold(locked, command)) {
+      return mergeLocked(shards, out, byLabel);
+    }
+  }
+
+  private static Result mergeLocked(List<Path> shards, Path out, Map<String, List<Path>> byLabel) {
     Optional<Integer> count = shardCount(shards);
 
     // 1. check everything; write nothing
