@@ -51,7 +51,7 @@ final class MergeCommand implements Callable<Integer> {
           d.run(),
           d.kept(),
           d.others().stream().map(Path::toString).collect(Collectors.joining(", ")),
-          d.identical() ? "identical" : "they differ",
+          d.identical() ? "identical" : "identical but for wall times",
           d.kept());
     }
     if (r.copied() == 0 && r.reports().isEmpty()) {

@@ -111,6 +111,9 @@ final class SweepRunner {
     if (plan.skipped() > 0) {
       o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
     }
+    for (Sweep.Damaged d : plan.damaged()) {
+      o.printf("retrain %s: %s%n", d.job().name(), d.reason());
+    }
     Sweep.Outcome outcome = new Sweep.Outcome(0, 0, "");
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);

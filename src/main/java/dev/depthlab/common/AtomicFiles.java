@@ -1,6 +1,7 @@
 package dev.depthlab.common;
 
 import java.io.BufferedWriter;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -111,17 +112,25 @@ public final class AtomicFiles {
                   + ".tmp");
       Sync s = sync;
       try (FileChannel ch =
-              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-          Writer w =
-              new BufferedWriter(
-                  Channels.newWriter(ch, StandardCharsets.UTF_8.newEncoder(), 1 << 16))) {
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        BufferedWriter buf =
+            new BufferedWriter(Channels.newWriter(ch, StandardCharsets.UTF_8.newEncoder(), -1));
+        // the content may close its writer (a CSV printer does): that only flushes, the channel
+        // stays open for the sync
+        Writer w =
+            new FilterWriter(buf) {
+              @Override
+              public void close() throws IOException {
+                flush();
+              }
+            };
         Fault f = fault;
         IOException simulated = f == null ? null : f.at(target);
         content.writeTo(w);
         if (simulated != null) {
           throw simulated; // after the content: the temporary file holds bytes, and must go
         }
-        w.flush();
+        buf.flush();
         s.file(ch, tmp); // the bytes on the disk before the name points at them
       }
       if (replace) {

@@ -87,7 +87,9 @@ class ClusterCommandsTest {
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("nothing new"), again.out());
     for (Path p : all) {
-      assertEquals(old, Files.getLastModifiedTime(p), p + " was rewritten");
+      if (!p.getFileName().toString().equals(".lock")) { // each writer records itself there
+        assertEquals(old, Files.getLastModifiedTime(p), p + " was rewritten");
+      }
     }
     StudyTrees.assertSameStudy(local, merged, Set.of());
   }
