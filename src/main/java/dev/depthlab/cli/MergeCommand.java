@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
           + "folder: finished run folders copied in atomically, summary.csv and the report "
           + "rebuilt.",
       "Shards of another protocol hash are refused. Missing and duplicate runs are listed; "
-          + "exit 1 while runs are missing. Merging again copies only what is new."
+          + "exit 1 while runs are missing. Merging again copies only what is new.",
+      "Every run must verify against its run.json (identity, file sizes and checksums); "
+          + "damaged runs, and two copies of a run that differ beyond wall times, are refused "
+          + "(exit 1) before anything is written."
     })
 final class MergeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SHARD", description = "Shard folders.")
