@@ -42,10 +42,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--depth", description = "Hidden layers (default: the study's first depth).")
   Integer depth;
 
-  @Option(names = "--seed", description = "Run seed (default: the study's first seed).")
+  @Option(names = "--seed", description = "Run seed, >= 0 (default: the study's first seed).")
   Long seed;
 
-  @Option(names = "--out", description = "Run folder (default: results/<study>/runs/...).")
+  @Option(
+      names = "--out",
+      description =
+          "Run folder (default: results/<study>/runs/...). Inside a study folder (one above it"
+              + " holds study.yaml) only one of the study's runs, under its protocol, is written.")
   Path out;
 
   @Mixin CommonOptions common;
