@@ -32,10 +32,11 @@ import java.util.stream.Stream;
 
 /**
  * Joins shard folders ({@code depthlab sweep --shard I/N}) into one study folder: every finished
- * run folder copied in atomically (a temp folder, then one rename), study.yaml kept, summary and
- * report rebuilt by {@link StudyReport} once no run is missing. Everything is checked before
- * anything is written: shards of another protocol hash are refused. Merging the same shards again
- * copies nothing and rewrites nothing.
+ * run folder verified ({@link RunCheck}), then copied in atomically and durably (a temp folder, its
+ * files and folders flushed to the disk, then one rename, then the parent flushed), study.yaml
+ * kept, summary and report rebuilt by {@link StudyReport} once no run is missing. Everything is
+ * checked before anything is written: shards of another protocol hash are refused. Merging the same
+ * shards again copies nothing and rewrites nothing.
  */
 public final class ShardMerge {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -328,6 +329,7 @@ public final class ShardMerge {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, to);
       }
+      AtomicFiles.flushFolder(to.toAbsolutePath().getParent()); // the rename on the disk
     } catch (IOException e) {
       throw new UserError("cannot copy " + from + " to " + to + ": " + e, UserError.FAILURE);
     } finally {
@@ -349,7 +351,13 @@ public final class ShardMerge {
           Files.createDirectories(q);
         } else {
           Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
+          AtomicFiles.flushFile(q); // on the disk before the rename makes the run count
         }
+      }
+    }
+    try (Stream<Path> s = Files.walk(to)) {
+      for (Path d : s.filter(Files::isDirectory).toList()) {
+        AtomicFiles.flushFolder(d);
       }
     }
   }

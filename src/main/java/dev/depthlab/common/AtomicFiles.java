@@ -153,6 +153,21 @@ public final class AtomicFiles {
   }
 
   /**
+   * Flushes a file written another way (a copy) to the disk, as {@link #write} flushes its
+   * temporary file before the rename.
+   */
+  public static void flushFile(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      sync.file(ch, file);
+    }
+  }
+
+  /** Flushes a folder's entries to the disk (after a rename into it). */
+  public static void flushFolder(Path dir) throws IOException {
+    sync.folder(dir.toAbsolutePath());
+  }
+
+  /**
    * Gives {@code tmp} the name {@code target} unless that exists: a hard link fails atomically when
    * the name is taken; without hard links, a check then a move that refuses to replace.
    */
