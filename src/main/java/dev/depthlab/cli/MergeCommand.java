@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
           + "folder: finished run folders copied in atomically, summary.csv and the report "
           + "rebuilt.",
       "Shards of another protocol hash are refused. Missing and duplicate runs are listed; "
-          + "exit 1 while runs are missing. Merging again copies only what is new."
+          + "exit 1 while runs are missing. Merging again copies only what is new.",
+      "Every run must verify against its run.json (identity, file sizes and checksums); "
+          + "damaged runs, and two copies of a run that differ beyond wall times, are refused "
+          + "(exit 1) before anything is written."
     })
 final class MergeCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "SHARD", description = "Shard folders.")
@@ -36,7 +39,7 @@ final class MergeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ShardMerge.Result r = ShardMerge.merge(shards, out);
+    ShardMerge.Result r = ShardMerge.merge(shards, out, Locks.commandLine(spec));
     o.printf(
         "merge: %d shard folders into %s: %d of %d runs (%d copied, %d already there)%n",
         shards.size(),
@@ -51,7 +54,7 @@ final class MergeCommand implements Callable<Integer> {
           d.run(),
           d.kept(),
           d.others().stream().map(Path::toString).collect(Collectors.joining(", ")),
-          d.identical() ? "identical" : "they differ",
+          d.identical() ? "identical" : "identical but for wall times",
           d.kept());
     }
     if (r.copied() == 0 && r.reports().isEmpty()) {

@@ -87,9 +87,19 @@ final class PhaseCommand implements Callable<Integer> {
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     grid.check(variants);
     Backend backend = SweepRunner.prepare(variants, root, err);
-    SweepRunner.run(
-        variants, root, backend, jobs, preflight, SweepRunner.OnDivergence.REPORT, common.quiet, o);
-    PhaseDiagram.Built b = PhaseDiagram.write(root, grid, variants);
+    PhaseDiagram.Built b;
+    try (var lock = Locks.hold(spec, SweepRunner.folders(variants, root))) {
+      SweepRunner.run(
+          variants,
+          root,
+          backend,
+          jobs,
+          preflight,
+          SweepRunner.OnDivergence.REPORT,
+          common.quiet,
+          o);
+      b = PhaseDiagram.write(root, grid, variants);
+    }
     o.printf("phase table: %s (%d cells)%n", b.csv(), b.cells().size());
     o.printf("heatmaps: %s (%d)%n", root.resolve(PhaseDiagram.FIGURES), b.figures().size());
     return 0;

@@ -3,6 +3,8 @@ package dev.depthlab.cli;
 import dev.depthlab.report.StudyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,7 +37,16 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
-    for (Path study : StudyReport.studiesAt(dir)) {
+    List<Path> studies = StudyReport.studiesAt(dir);
+    List<Path> locked = new ArrayList<>(List.of(dir));
+    locked.addAll(studies);
+    try (var lock = Locks.hold(spec, locked)) {
+      return write(studies, o);
+    }
+  }
+
+  private int write(List<Path> studies, PrintWriter o) {
+    for (Path study : studies) {
       if (fromSummary) {
         int n = StudyReport.refreshFromSummary(study);
         o.printf(

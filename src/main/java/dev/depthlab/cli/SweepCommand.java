@@ -94,16 +94,18 @@ final class SweepCommand implements Callable<Integer> {
     }
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     Backend backend = SweepRunner.prepare(variants, root, err);
-    SweepRunner.run(
-        variants,
-        root,
-        backend,
-        jobs,
-        preflight,
-        force ? SweepRunner.OnDivergence.REPORT : SweepRunner.OnDivergence.STOP,
-        common.quiet,
-        part,
-        o);
+    try (var lock = Locks.hold(spec, SweepRunner.folders(variants, root))) {
+      SweepRunner.run(
+          variants,
+          root,
+          backend,
+          jobs,
+          preflight,
+          force ? SweepRunner.OnDivergence.REPORT : SweepRunner.OnDivergence.STOP,
+          common.quiet,
+          part,
+          o);
+    }
     return 0;
   }
 }

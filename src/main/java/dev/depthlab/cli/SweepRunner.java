@@ -111,6 +111,9 @@ final class SweepRunner {
     if (plan.skipped() > 0) {
       o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
     }
+    for (Sweep.Damaged d : plan.damaged()) {
+      o.printf("retrain %s: %s%n", d.job().name(), d.reason());
+    }
     Sweep.Outcome outcome = new Sweep.Outcome(0, 0, "");
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
@@ -177,6 +180,18 @@ final class SweepRunner {
               + "); rerun the same command to retry them",
           UserError.FAILURE);
     }
+  }
+
+  /**
+   * The folders a sweep of {@code variants} into {@code root} writes, for its {@link
+   * dev.depthlab.sweep.WriterLock}: the root, then each variant's study folder.
+   */
+  static List<Path> folders(List<Variant> variants, Path root) {
+    List<Path> dirs = new java.util.ArrayList<>(List.of(root));
+    for (Variant v : variants) {
+      dirs.add(v.dir());
+    }
+    return dirs;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.depthlab.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
@@ -9,6 +10,8 @@ import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.sweep.Variant;
+import dev.depthlab.sweep.WriterLock;
+import dev.depthlab.train.RunCheck;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
 import java.io.IOException;
@@ -29,18 +32,30 @@ import java.util.stream.Stream;
 
 /**
  * Joins shard folders ({@code depthlab sweep --shard I/N}) into one study folder: every finished
- * run folder copied in atomically (a temp folder, then one rename), study.yaml kept, summary and
- * report rebuilt by {@link StudyReport} once no run is missing. Everything is checked before
- * anything is written: shards of another protocol hash are refused. Merging the same shards again
- * copies nothing and rewrites nothing.
+ * run folder verified ({@link RunCheck}), then copied in atomically and durably (a temp folder, its
+ * files and folders flushed to the disk, then one rename, then the parent flushed), study.yaml
+ * kept, summary and report rebuilt by {@link StudyReport} once no run is missing. Everything is
+ * checked before anything is written: shards of another protocol hash are refused. Merging the same
+ * shards again copies nothing and rewrites nothing.
  */
 public final class ShardMerge {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ShardMerge() {}
 
-  /** A run finished in more than one shard: the copy kept and the ones left out. */
+  /**
+   * A run finished in more than one shard: the copy kept and the ones left out, all the same run
+   * ({@code identical}: byte for byte; else the same but for run.json's wall times). Copies that
+   * differ in anything else are refused ({@link #compare}).
+   */
   public record Duplicate(String run, Path kept, List<Path> others, boolean identical) {}
+
+  /** How two verified copies of one run compare. */
+  enum Sameness {
+    IDENTICAL,
+    WALL_TIMES,
+    DIFFERENT
+  }
 
   /**
    * What a merge did: study folders written, runs copied, runs already in place, planned runs, the
@@ -66,6 +81,15 @@ public final class ShardMerge {
 
   /** Merges {@code shards} into {@code out} (a study folder, or a multirun folder of variants). */
   public static Result merge(List<Path> shards, Path out) {
+    return merge(shards, out, "depthlab merge");
+  }
+
+  /**
+   * As {@link #merge(List, Path)}, holding the {@link WriterLock} of {@code out} and of each study
+   * folder in it for {@code command} (what a refused second writer is told) from the first check to
+   * the last write.
+   */
+  public static Result merge(List<Path> shards, Path out, String command) {
     if (shards.isEmpty()) {
       throw new UserError("merge needs at least one shard folder");
     }
@@ -81,6 +105,17 @@ public final class ShardMerge {
         byLabel.computeIfAbsent(label, k -> new ArrayList<>()).add(study);
       }
     }
+    requireOneProtocol(byLabel); // the shards alone: refused before the lock creates --out
+    List<Path> locked = new ArrayList<>(List.of(out));
+    for (String label : byLabel.keySet()) {
+      locked.add(label.isEmpty() ? out : out.resolve(label));
+    }
+    try (WriterLock lock = WriterLock.hold(locked, command)) {
+      return mergeLocked(shards, out, byLabel);
+    }
+  }
+
+  private static Result mergeLocked(List<Path> shards, Path out, Map<String, List<Path>> byLabel) {
     Optional<Integer> count = shardCount(shards);
 
     // 1. check everything; write nothing
@@ -88,6 +123,8 @@ public final class ShardMerge {
     List<String> missing = new ArrayList<>();
     TreeSet<Integer> missingShards = new TreeSet<>();
     List<Duplicate> duplicates = new ArrayList<>();
+    List<String> damaged = new ArrayList<>();
+    List<String> differ = new ArrayList<>();
     List<Path> outStudies = new ArrayList<>();
     int planned = 0;
     int already = 0;
@@ -96,20 +133,6 @@ public final class ShardMerge {
       List<Path> studies = e.getValue();
       Path first = studies.get(0);
       String hash = StudyLock.storedHash(first).orElseThrow();
-      for (Path other : studies) {
-        String h = StudyLock.storedHash(other).orElseThrow();
-        if (!h.equals(hash)) {
-          throw new UserError(
-              other
-                  + " holds protocol hash "
-                  + shortHash(h)
-                  + " but "
-                  + first
-                  + " holds "
-                  + shortHash(hash)
-                  + "; merge only the shards of one study");
-        }
-      }
       Path target = e.getKey().isEmpty() ? out : out.resolve(e.getKey());
       Optional<String> there = StudyLock.storedHash(target);
       if (there.isPresent() && !there.get().equals(hash)) {
@@ -125,6 +148,11 @@ public final class ShardMerge {
         for (Path study : studies) {
           Path run = study.resolve(rel);
           if (RunFolder.isFinished(run)) {
+            Optional<String> problem = RunCheck.problem(run, spec);
+            if (problem.isPresent()) {
+              damaged.add(run + ": " + problem.get());
+              continue;
+            }
             String runHash = runHash(run);
             if (!runHash.equals(hash)) {
               throw new UserError(
@@ -143,14 +171,21 @@ public final class ShardMerge {
         if (found.size() > 1) {
           boolean same = true;
           for (Path f : found.subList(1, found.size())) {
-            same &= sameFiles(found.get(0), f);
+            Sameness s = compare(found.get(0), f);
+            if (s == Sameness.DIFFERENT) {
+              differ.add(name + " in " + found.get(0) + " and " + f);
+            }
+            same &= s == Sameness.IDENTICAL;
           }
           duplicates.add(
               new Duplicate(name, found.get(0), List.copyOf(found.subList(1, found.size())), same));
         }
         if (RunFolder.isFinished(dest)) {
-          if (!found.isEmpty() && !sameFiles(found.get(0), dest)) {
-            duplicates.add(new Duplicate(name, dest, List.of(found.get(0)), false));
+          Optional<String> problem = RunCheck.problem(dest, spec);
+          if (problem.isPresent()) {
+            damaged.add(dest + ": " + problem.get());
+          } else if (!found.isEmpty() && compare(found.get(0), dest) == Sameness.DIFFERENT) {
+            differ.add(name + " in " + found.get(0) + " and " + dest);
           }
           already++;
         } else if (!found.isEmpty()) {
@@ -159,6 +194,26 @@ public final class ShardMerge {
           missing.add(name);
         }
       }
+    }
+    if (!damaged.isEmpty()) {
+      throw new UserError(
+          damaged.size()
+              + " run folder"
+              + (damaged.size() == 1 ? "" : "s")
+              + " failed verification, nothing merged: "
+              + String.join("; ", damaged)
+              + "; rerun the sweep of their shard (it retrains them), then merge again",
+          UserError.FAILURE);
+    }
+    if (!differ.isEmpty()) {
+      throw new UserError(
+          differ.size()
+              + " run"
+              + (differ.size() == 1 ? "" : "s")
+              + " finished with different results in two places, nothing merged: "
+              + String.join("; ", differ)
+              + "; keep one copy (delete the other run folder), then merge again",
+          UserError.FAILURE);
     }
     if (count.isPresent() && !missing.isEmpty()) {
       missingShards.addAll(ownersOf(variants, missing, count.get()));
@@ -198,6 +253,28 @@ public final class ShardMerge {
         count,
         List.copyOf(duplicates),
         List.copyOf(reports));
+  }
+
+  /** The shards' copies of each study folder hold one protocol hash. */
+  private static void requireOneProtocol(Map<String, List<Path>> byLabel) {
+    for (List<Path> studies : byLabel.values()) {
+      Path first = studies.get(0);
+      String hash = StudyLock.storedHash(first).orElseThrow();
+      for (Path other : studies) {
+        String h = StudyLock.storedHash(other).orElseThrow();
+        if (!h.equals(hash)) {
+          throw new UserError(
+              other
+                  + " holds protocol hash "
+                  + shortHash(h)
+                  + " but "
+                  + first
+                  + " holds "
+                  + shortHash(hash)
+                  + "; merge only the shards of one study");
+        }
+      }
+    }
   }
 
   /** N when every shard folder is named {@code shard-I-of-N} with one N. */
@@ -252,6 +329,7 @@ public final class ShardMerge {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, to);
       }
+      AtomicFiles.flushFolder(to.toAbsolutePath().getParent()); // the rename on the disk
     } catch (IOException e) {
       throw new UserError("cannot copy " + from + " to " + to + ": " + e, UserError.FAILURE);
     } finally {
@@ -273,7 +351,13 @@ public final class ShardMerge {
           Files.createDirectories(q);
         } else {
           Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
+          AtomicFiles.flushFile(q); // on the disk before the rename makes the run count
         }
+      }
+    }
+    try (Stream<Path> s = Files.walk(to)) {
+      for (Path d : s.filter(Files::isDirectory).toList()) {
+        AtomicFiles.flushFolder(d);
       }
     }
   }
@@ -283,6 +367,26 @@ public final class ShardMerge {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(p);
       }
+    }
+  }
+
+  /**
+   * Two verified copies of a run: identical (every file the same bytes), the same but for
+   * run.json's {@code timings} (the files run.json lists have the same checksums, so the same
+   * bytes, and every other field of run.json is equal), or different.
+   */
+  static Sameness compare(Path a, Path b) {
+    if (sameFiles(a, b)) {
+      return Sameness.IDENTICAL;
+    }
+    try {
+      ObjectNode ja = (ObjectNode) JSON.readTree(a.resolve(RunFolder.RUN_JSON).toFile());
+      ObjectNode jb = (ObjectNode) JSON.readTree(b.resolve(RunFolder.RUN_JSON).toFile());
+      ja.remove("timings");
+      jb.remove("timings");
+      return ja.equals(jb) ? Sameness.WALL_TIMES : Sameness.DIFFERENT;
+    } catch (IOException | ClassCastException e) {
+      return Sameness.DIFFERENT;
     }
   }
 

@@ -1,9 +1,14 @@
 package dev.depthlab.common;
 
+import java.io.BufferedWriter;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files the way every depthlab output is written: to a temporary name in the same folder,
- * then renamed into place, so a reader never sees half a file and a crash leaves the old one.
+ * flushed to the disk (fsync), then renamed into place and the folder flushed too, so a reader
+ * never sees half a file, and a crash or a power cut leaves the old file or the new one whole.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -33,6 +39,45 @@ public final class AtomicFiles {
     fault = f;
   }
 
+  /**
+   * How written bytes reach the disk: {@link #file} before the rename, {@link #folder} after it.
+   * Replaceable for tests ({@link #syncWith}) so they can see the calls happen, in that order.
+   */
+  public interface Sync {
+    /** Flushes a written file's content and size (fsync). */
+    default void file(FileChannel ch, Path file) throws IOException {
+      ch.force(true);
+    }
+
+    /**
+     * Flushes a folder's entries (a rename into it); a file system that cannot open a folder for
+     * this (some do not) has nothing to flush.
+     */
+    default void folder(Path dir) throws IOException {
+      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+        ch.force(true);
+      } catch (IOException e) {
+        if (Files.isDirectory(dir) && Files.isWritable(dir)) {
+          return; // e.g. a file system that cannot open folders; the rename itself stands
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static final Sync DISK = new Sync() {};
+  private static volatile Sync sync = DISK;
+
+  /** Installs {@code s} (null: the disk's) for every later write; tests only (see {@link Sync}). */
+  public static void syncWith(Sync s) {
+    sync = s == null ? DISK : s;
+  }
+
+  /** The disk's sync, for a test's {@link Sync} to delegate to. */
+  public static Sync diskSync() {
+    return DISK;
+  }
+
   /** Something that writes a file's content. */
   @FunctionalInterface
   public interface Content {
@@ -41,6 +86,18 @@ public final class AtomicFiles {
 
   /** Writes {@code target} whole or not at all; a failure is a {@link UserError} (exit 1). */
   public static void write(Path target, Content content) {
+    write(target, content, true);
+  }
+
+  /**
+   * Writes {@code target} whole, only if it does not exist: an existing file is left as it is and
+   * false returned (create-new semantics, atomic where the file system has hard links).
+   */
+  public static boolean writeNew(Path target, String text) {
+    return write(target, w -> w.write(text), false);
+  }
+
+  private static boolean write(Path target, Content content, boolean replace) {
     Path tmp = null;
     try {
       Path dir = target.toAbsolutePath().getParent();
@@ -53,29 +110,83 @@ public final class AtomicFiles {
                   + "."
                   + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
                   + ".tmp");
-      try (Writer w =
-          Files.newBufferedWriter(
-              tmp,
-              StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE)) {
+      Sync s = sync;
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        BufferedWriter buf =
+            new BufferedWriter(Channels.newWriter(ch, StandardCharsets.UTF_8.newEncoder(), -1));
+        // the content may close its writer (a CSV printer does): that only flushes, the channel
+        // stays open for the sync
+        Writer w =
+            new FilterWriter(buf) {
+              @Override
+              public void close() throws IOException {
+                flush();
+              }
+            };
         Fault f = fault;
         IOException simulated = f == null ? null : f.at(target);
         content.writeTo(w);
         if (simulated != null) {
           throw simulated; // after the content: the temporary file holds bytes, and must go
         }
+        buf.flush();
+        s.file(ch, tmp); // the bytes on the disk before the name points at them
       }
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      if (replace) {
+        try {
+          Files.move(
+              tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } else if (!linkNew(tmp, target)) {
+        return false;
       }
+      s.folder(dir); // the rename itself on the disk
+      return true;
     } catch (IOException e) {
       throw new UserError("cannot write " + target + ": " + e.getMessage(), UserError.FAILURE);
     } finally {
       deleteQuietly(tmp);
+    }
+  }
+
+  /**
+   * Flushes a file written another way (a copy) to the disk, as {@link #write} flushes its
+   * temporary file before the rename.
+   */
+  public static void flushFile(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      sync.file(ch, file);
+    }
+  }
+
+  /** Flushes a folder's entries to the disk (after a rename into it). */
+  public static void flushFolder(Path dir) throws IOException {
+    sync.folder(dir.toAbsolutePath());
+  }
+
+  /**
+   * Gives {@code tmp} the name {@code target} unless that exists: a hard link fails atomically when
+   * the name is taken; without hard links, a check then a move that refuses to replace.
+   */
+  private static boolean linkNew(Path tmp, Path target) throws IOException {
+    try {
+      Files.createLink(target, tmp);
+      return true; // tmp is deleted by the caller
+    } catch (FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.exists(target)) {
+        return false;
+      }
+      try {
+        Files.move(tmp, target);
+        return true;
+      } catch (FileAlreadyExistsException again) {
+        return false;
+      }
     }
   }
 

@@ -32,8 +32,20 @@ public final class RunReader {
       for (int i = 0; i < dead.length; i++) {
         dead[i] = deadNode.get(i).asDouble(Double.NaN);
       }
-      Columns cols = columns(runDir.resolve(RunFolder.EPOCHS_CSV));
+      Path epochsCsv = runDir.resolve(RunFolder.EPOCHS_CSV);
+      Columns cols = columns(epochsCsv);
       int depth = j.path("depth").asInt();
+      int epochs = j.path("epochs").asInt();
+      if (cols.rows() != epochs) {
+        throw new UserError(
+            epochsCsv
+                + ": "
+                + cols.rows()
+                + " epochs, but run.json records "
+                + epochs
+                + " (the file is cut or damaged)",
+            UserError.FAILURE);
+      }
       return new RunRecord(
           j.path("dataset").asText(),
           depth,
@@ -101,12 +113,33 @@ public final class RunReader {
     private final Map<String, Integer> index = new LinkedHashMap<>();
     private final List<CSVRecord> records;
     private final Map<String, double[]> parsed = new HashMap<>();
+    private final Path file;
 
-    private Columns(List<String> header, List<CSVRecord> records) {
+    private Columns(Path file, List<String> header, List<CSVRecord> records) {
+      this.file = file;
       for (int c = 0; c < header.size(); c++) {
         index.put(header.get(c), c);
       }
       this.records = records;
+      for (CSVRecord r : records) {
+        if (r.size() != header.size()) {
+          throw new UserError(
+              file
+                  + ":"
+                  + line(r)
+                  + ": "
+                  + r.size()
+                  + " cells, the header has "
+                  + header.size()
+                  + " (the file is cut or damaged)",
+              UserError.FAILURE);
+        }
+      }
+    }
+
+    /** A record's line in the file: the header is line 1, and no cell spans lines. */
+    private static long line(CSVRecord r) {
+      return r.getRecordNumber() + 1;
     }
 
     /** Epochs (rows) in the file; 0 without a header. */
@@ -126,7 +159,13 @@ public final class RunReader {
             double[] v = new double[records.size()];
             for (int e = 0; e < v.length; e++) {
               String cell = records.get(e).get(c);
-              v[e] = cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+              try {
+                v[e] = cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
+              } catch (NumberFormatException ex) {
+                throw new UserError(
+                    file + ":" + line(records.get(e)) + ": " + k + " is not a number: " + cell,
+                    UserError.FAILURE);
+              }
             }
             return v;
           });
@@ -138,7 +177,10 @@ public final class RunReader {
     try (Reader r = Files.newBufferedReader(epochsCsv, StandardCharsets.UTF_8)) {
       CSVParser p =
           CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r);
-      return new Columns(p.getHeaderNames(), p.getRecords());
+      return new Columns(epochsCsv, p.getHeaderNames(), p.getRecords());
+    } catch (java.io.UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
+      // commons-csv's own errors (an unclosed quote, a duplicate header) name a line, not the file
+      throw new UserError(epochsCsv + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.depthlab.signal.SignalFiles;
 import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.StudyLock;
+import dev.depthlab.train.RunCheck;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.RunSummary;
@@ -39,37 +40,66 @@ public final class StudyReport {
   public record Built(
       Path report, Path html, int runs, int planned, int foreign, List<Figure> figures) {}
 
-  /** Rebuilds summary.csv, report.md and report.html of one study folder. */
+  /**
+   * A finished run folder as read: its record, or why it failed verification, or neither for a run
+   * of another protocol hash (left out unread).
+   */
+  private record Read(RunRecord record, String problem) {
+    static final Read FOREIGN = new Read(null, null);
+  }
+
+  /**
+   * Rebuilds summary.csv, report.md and report.html of one study folder. Every finished run of the
+   * study's protocol must verify ({@link RunCheck}); one that does not refuses the whole report
+   * (exit 1) with the list of such runs and their reasons, before anything is written.
+   */
   public static Built write(Path dir) {
     StudyConfig cfg = StudyLock.read(dir);
     String hash = StudyLock.storedHash(dir).orElseThrow();
     List<RunSpec> planned = Grid.runs(cfg);
     List<Path> finished = new ArrayList<>();
-    List<Callable<RunRecord>> reads = new ArrayList<>();
+    List<Callable<Read>> reads = new ArrayList<>();
     List<String> failed = new ArrayList<>();
     for (RunSpec spec : planned) {
       Path runDir = dir.resolve(spec.relativeDir());
       if (RunFolder.isFinished(runDir)) {
         finished.add(runDir);
-        reads.add(() -> RunReader.read(runDir));
+        reads.add(() -> read(runDir, spec, hash));
       } else if (RunSummary.FAILED.equals(RunFolder.status(runDir))) {
         failed.add(spec.shortName() + ": " + RunFolder.failureReason(runDir));
       }
     }
-    // the folders are read side by side (parsing epochs.csv is most of a report's reading);
-    // results come back in plan order, as a sequential read gives them
-    List<RunRecord> read = Parallel.map(reads, Parallel.cores());
+    // the folders are verified and read side by side (parsing epochs.csv is most of a report's
+    // reading); results come back in plan order, as a sequential read gives them
+    List<Read> read = Parallel.map(reads, Parallel.cores());
     List<RunRecord> runs = new ArrayList<>();
     List<Path> runDirs = new ArrayList<>();
+    List<String> damaged = new ArrayList<>();
     int foreign = 0;
     for (int i = 0; i < read.size(); i++) {
-      RunRecord r = read.get(i);
-      if (!r.configHash().equals(hash)) {
+      Read r = read.get(i);
+      if (r.problem() != null) {
+        damaged.add(dir.relativize(finished.get(i)) + ": " + r.problem());
+        continue;
+      }
+      if (r == Read.FOREIGN) {
         foreign++; // made under another protocol: never mixed in
         continue;
       }
-      runs.add(r);
+      runs.add(r.record());
       runDirs.add(finished.get(i));
+    }
+    if (!damaged.isEmpty()) {
+      throw new UserError(
+          damaged.size()
+              + " run"
+              + (damaged.size() == 1 ? "" : "s")
+              + " of "
+              + dir
+              + " failed verification, so no report is written: "
+              + String.join("; ", damaged)
+              + "; `depthlab sweep` with the study's config retrains them",
+          UserError.FAILURE);
     }
     if (finished.isEmpty() && hasRows(dir.resolve(SUMMARY_CSV))) {
       // rebuilding would empty a summary whose runs are not here (a folder kept without them)
@@ -132,6 +162,25 @@ public final class StudyReport {
           dir, StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
     }
     return runs.size();
+  }
+
+  /**
+   * A finished run folder verified, then read: a run of another protocol hash is read as such (the
+   * report leaves it out); one of the study's that fails verification gives the reason.
+   */
+  private static Read read(Path runDir, RunSpec spec, String hash) {
+    if (!hash.equals(RunFolder.configHash(runDir))) {
+      return Read.FOREIGN;
+    }
+    var problem = RunCheck.problem(runDir, spec);
+    if (problem.isPresent()) {
+      return new Read(null, problem.get());
+    }
+    try {
+      return new Read(RunReader.read(runDir), null);
+    } catch (UserError e) {
+      return new Read(null, e.getMessage());
+    }
   }
 
   private static boolean hasRows(Path summary) {

@@ -174,6 +174,8 @@ public final class Shards {
       mine.add(j.dir());
     }
     List<Sweep.Job> todo = plan.todo().stream().filter(j -> mine.contains(j.dir())).toList();
-    return new Sweep.Plan(plan.variants(), todo, mine.size() - todo.size(), mine.size());
+    List<Sweep.Damaged> damaged =
+        plan.damaged().stream().filter(d -> mine.contains(d.job().dir())).toList();
+    return new Sweep.Plan(plan.variants(), todo, mine.size() - todo.size(), mine.size(), damaged);
   }
 }

@@ -44,42 +44,72 @@ public final class StudyLock {
         + ConfigYaml.toYaml(cfg);
   }
 
-  /** Locks {@code dir} to {@code cfg}: writes study.yaml, or checks the one there. */
+  /**
+   * Locks {@code dir} to {@code cfg}: writes study.yaml, or checks the one there. The caller holds
+   * the folder's {@link WriterLock}, so no other writer runs between the check and the write; the
+   * file is still created only if absent (create-new), never replaced.
+   */
   public static void acquire(Path dir, StudyConfig cfg) {
     String wanted = ConfigYaml.hash(cfg);
     Optional<String> stored = storedHash(dir);
-    if (stored.isPresent()) {
-      if (!stored.get().equals(wanted)) {
-        throw refusal(dir, stored.get(), wanted);
-      }
+    if (stored.isEmpty() && AtomicFiles.writeNew(dir.resolve(FILE), text(cfg))) {
       return;
     }
-    AtomicFiles.writeString(dir.resolve(FILE), text(cfg));
+    String there = storedHash(dir).orElseThrow();
+    if (!there.equals(wanted)) {
+      throw refusal(dir, there, wanted);
+    }
   }
 
-  /** The hash study.yaml records, if the folder has one. */
+  /**
+   * The hash study.yaml records, if the folder has one, verified: the body must hash to its {@code
+   * # hash:} line (a body edited under an unchanged line is refused, naming the file and line).
+   */
   public static Optional<String> storedHash(Path dir) {
     Path file = dir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    String text = readText(file);
-    for (String line : text.split("\n")) {
-      if (line.startsWith(HASH_PREFIX)) {
-        return Optional.of(line.substring(HASH_PREFIX.length()).trim());
-      }
-    }
-    // a hand-written study.yaml without the line: its config decides
-    return Optional.of(ConfigYaml.hash(ConfigLoader.parse(text, file.toString(), List.of())));
+    return Optional.of(verified(file, readText(file)).hash());
   }
 
-  /** The config a study folder is locked to. */
+  /** The config a study folder is locked to, verified against its hash line. */
   public static StudyConfig read(Path dir) {
     Path file = dir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       throw new UserError(dir + " is not a study folder (no " + FILE + ")");
     }
-    return ConfigLoader.parse(readText(file), file.toString(), List.of());
+    return verified(file, readText(file)).config();
+  }
+
+  private record Stored(StudyConfig config, String hash) {}
+
+  /** The config study.yaml holds and its hash, refused when the body does not match the line. */
+  private static Stored verified(Path file, String text) {
+    StudyConfig cfg = ConfigLoader.parse(text, file.toString(), List.of());
+    String actual = ConfigYaml.hash(cfg);
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].startsWith(HASH_PREFIX)) {
+        String recorded = lines[i].substring(HASH_PREFIX.length()).trim();
+        if (!recorded.equals(actual)) {
+          throw new UserError(
+              file
+                  + ":"
+                  + (i + 1)
+                  + ": the protocol below this line hashes to "
+                  + shorten(actual)
+                  + ", not the recorded "
+                  + shorten(recorded)
+                  + ": the file was edited after its runs were made; restore it, or start a new"
+                  + " study folder",
+              UserError.FAILURE);
+        }
+        return new Stored(cfg, recorded);
+      }
+    }
+    // a hand-written study.yaml without the line: its config decides
+    return new Stored(cfg, actual);
   }
 
   /** The one-line refusal for a folder locked to another protocol. */

@@ -7,6 +7,7 @@ import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
+import dev.depthlab.train.RunCheck;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunRecorder;
 import dev.depthlab.train.RunResult;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -46,8 +48,19 @@ public final class Sweep {
     }
   }
 
-  /** What a sweep will do: the runs still to train, and how many were already finished. */
-  public record Plan(List<Variant> variants, List<Job> todo, int skipped, int total) {
+  /** A finished run that failed verification ({@link RunCheck}), and why: it is retrained. */
+  public record Damaged(Job job, String reason) {}
+
+  /**
+   * What a sweep will do: the runs still to train, how many were already finished, and which of the
+   * runs to train are there because their finished folder failed verification.
+   */
+  public record Plan(
+      List<Variant> variants, List<Job> todo, int skipped, int total, List<Damaged> damaged) {
+    public Plan(List<Variant> variants, List<Job> todo, int skipped, int total) {
+      this(variants, todo, skipped, total, List.of());
+    }
+
     /** SGD steps of the runs to do (for the preflight's size rule). */
     public long steps() {
       long s = 0;
@@ -95,12 +108,14 @@ public final class Sweep {
   }
 
   /**
-   * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs are
-   * skipped (resume), unfinished ones redone (failed ones retried), with the temporary files a
-   * killed sweep left in their folders removed. A finished run made under another protocol hash is
-   * refused, like a study.yaml of another hash.
+   * The plan for variants whose folders are locked ({@link StudyLock#acquire}): finished runs that
+   * verify ({@link RunCheck}) are skipped (resume), unfinished ones redone (failed ones retried),
+   * finished ones that fail verification retrained (listed with the reason), with the temporary
+   * files a killed sweep left in their folders removed. A finished run made under another protocol
+   * hash is refused, like a study.yaml of another hash.
    */
   public static Plan plan(List<Variant> variants) {
+    List<Damaged> damaged = new ArrayList<>();
     List<Job> todo = new ArrayList<>();
     int skipped = 0;
     int total = 0;
@@ -115,6 +130,13 @@ public final class Sweep {
           if (!hash.equals(found)) {
             throw StudyLock.refusal(job.dir(), found, hash);
           }
+          Optional<String> problem = RunCheck.problem(job.dir(), spec);
+          if (problem.isPresent()) {
+            damaged.add(new Damaged(job, problem.get()));
+            AtomicFiles.removeLeftovers(job.dir());
+            todo.add(job);
+            continue;
+          }
           skipped++;
         } else {
           AtomicFiles.removeLeftovers(job.dir());
@@ -122,7 +144,7 @@ public final class Sweep {
         }
       }
     }
-    return new Plan(List.copyOf(variants), List.copyOf(todo), skipped, total);
+    return new Plan(List.copyOf(variants), List.copyOf(todo), skipped, total, List.copyOf(damaged));
   }
 
   /** Trains every run of the plan on {@code backend} and writes each run folder when done. */

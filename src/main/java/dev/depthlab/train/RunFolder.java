@@ -15,12 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A run's folder: run.json (identity, seeds, backend, timings, status, summary), epochs.csv (one
- * row per epoch), boundary.csv (decision-boundary snapshots, 2-D data) and, when asked, steps.csv
- * and step_weights.csv. Every file is written whole or not at all; run.json goes last, so a folder
- * whose run.json holds a final status ({@link RunSummary#STATUSES}) is complete. A run whose
- * backend failed gets a run.json with status {@code failed} and the reason ({@link #writeFailed}),
- * and counts as unfinished: a rerun retries it.
+ * A run's folder: run.json (identity, seeds, backend, timings, status, summary, and the size and
+ * SHA-256 of every other file, {@link RunCheck}), epochs.csv (one row per epoch), boundary.csv
+ * (decision-boundary snapshots, 2-D data) and, when asked, steps.csv and step_weights.csv. Every
+ * file is written whole or not at all; run.json goes last, so a folder whose run.json holds a final
+ * status ({@link RunSummary#STATUSES}) is complete. A run whose backend failed gets a run.json with
+ * status {@code failed} and the reason ({@link #writeFailed}), and counts as unfinished: a rerun
+ * retries it.
  */
 public final class RunFolder {
   public static final String RUN_JSON = "run.json";
@@ -88,6 +89,18 @@ public final class RunFolder {
     if (boundary != null && !boundary.isEmpty()) {
       ((ObjectNode) json.get("timings")).put("boundary_s", boundarySeconds);
     }
+    // what a reader verifies before the run counts (RunCheck): each file's size and checksum
+    ObjectNode files = json.putObject(RunCheck.FILES);
+    for (String name : List.of(EPOCHS_CSV, STEPS_CSV, STEP_WEIGHTS_CSV, BOUNDARY_CSV)) {
+      boolean written =
+          name.equals(EPOCHS_CSV)
+              || (name.equals(STEPS_CSV) && steps != null)
+              || (name.equals(STEP_WEIGHTS_CSV) && weights != null)
+              || (name.equals(BOUNDARY_CSV) && boundary != null && !boundary.isEmpty());
+      if (written) {
+        files.set(name, RunCheck.entry(dir.resolve(name)));
+      }
+    }
     AtomicFiles.writeString(dir.resolve(RUN_JSON), json.toPrettyString() + "\n");
   }
 
@@ -107,6 +120,15 @@ public final class RunFolder {
     }
     try {
       return JSON.readTree(json.toFile()).path("status").asText("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** The config hash run.json records, "" when there is none (or it cannot be read). */
+  public static String configHash(Path dir) {
+    try {
+      return JSON.readTree(dir.resolve(RUN_JSON).toFile()).path("config_hash").asText("");
     } catch (IOException e) {
       return "";
     }

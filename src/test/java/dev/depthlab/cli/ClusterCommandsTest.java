@@ -87,7 +87,9 @@ class ClusterCommandsTest {
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("nothing new"), again.out());
     for (Path p : all) {
-      assertEquals(old, Files.getLastModifiedTime(p), p + " was rewritten");
+      if (!p.getFileName().toString().equals(".lock")) { // each writer records itself there
+        assertEquals(old, Files.getLastModifiedTime(p), p + " was rewritten");
+      }
     }
     StudyTrees.assertSameStudy(local, merged, Set.of());
   }
@@ -178,6 +180,63 @@ class ClusterCommandsTest {
     assertEquals(0, m.code(), m.err());
     long dups = m.out().lines().filter(l -> l.startsWith("duplicate: ")).count();
     assertEquals(SweepCommandTest.RUNS, dups, m.out());
+    // two sweeps of one study differ in their wall times alone, and the merge says so
+    long wall = m.out().lines().filter(l -> l.contains("(identical but for wall times)")).count();
+    assertEquals(SweepCommandTest.RUNS, wall, m.out());
+  }
+
+  /**
+   * Two copies of a run that differ beyond wall times (here a summary number, which run.json holds
+   * itself) are refused, exit 1, naming both; a shard run that fails verification is refused with
+   * its reason; nothing is merged either way.
+   */
+  @Test
+  void differingOrDamagedCopiesAreRefusedNamingThem() throws IOException {
+    Path shards = tmp.resolve("shards");
+    assertEquals(0, sweep(shards, "--shard", "0/2").code());
+    assertEquals(0, sweep(shards, "--shard", "1/2").code());
+    Path whole = tmp.resolve("whole");
+    assertEquals(0, sweep(whole).code());
+    Path s0 = shards.resolve("shard-0-of-2");
+    Path s1 = shards.resolve("shard-1-of-2");
+    String rel;
+    try (Stream<Path> s = Files.walk(s0.resolve("runs"))) {
+      rel =
+          s0.relativize(
+                  s.filter(p -> p.endsWith("run.json"))
+                      .sorted()
+                      .findFirst()
+                      .orElseThrow()
+                      .getParent())
+              .toString();
+    }
+    Path json = whole.resolve(rel).resolve("run.json");
+    String text = Files.readString(json);
+    Files.writeString(json, text.replaceFirst("\"test_acc\" : [0-9.]+", "\"test_acc\" : 0.123"));
+    Path merged = tmp.resolve("merged");
+    Outcome m = merge(merged, s0, s1, whole);
+    assertEquals(1, m.code(), m.out() + m.err());
+    assertEquals(1, m.err().strip().lines().count(), m.err());
+    assertTrue(m.err().contains("finished with different results in two places"), m.err());
+    assertTrue(m.err().contains(s0.resolve(rel) + " and " + whole.resolve(rel)), m.err());
+    assertFalse(Files.exists(merged.resolve("runs")), "nothing merged");
+
+    Files.writeString(json, text);
+    Files.writeString(s1.resolve(firstRun(s1)).resolve("epochs.csv"), "epoch\n");
+    Outcome d = merge(merged, s0, s1);
+    assertEquals(1, d.code(), d.out() + d.err());
+    assertTrue(d.err().contains("1 run folder failed verification"), d.err());
+    assertTrue(d.err().contains(s1.resolve(firstRun(s1)) + ": epochs.csv has 6 bytes"), d.err());
+    assertFalse(Files.exists(merged.resolve("runs")), "nothing merged");
+  }
+
+  private static String firstRun(Path study) throws IOException {
+    try (Stream<Path> s = Files.walk(study.resolve("runs"))) {
+      return study
+          .relativize(
+              s.filter(p -> p.endsWith("run.json")).sorted().findFirst().orElseThrow().getParent())
+          .toString();
+    }
   }
 
   @Test

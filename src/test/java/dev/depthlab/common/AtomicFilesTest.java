@@ -88,4 +88,52 @@ class AtomicFilesTest {
     assertEquals(List.of("run.json"), names());
     assertTrue(Files.isRegularFile(target));
   }
+
+  /**
+   * Durability: the temporary file is flushed (fsync) while the target does not yet hold its bytes,
+   * with every byte in it; the folder is flushed after the rename. Recorded by a {@link
+   * AtomicFiles.Sync} that also performs the real calls.
+   */
+  @Test
+  void theFileIsSyncedBeforeTheRenameAndTheFolderAfterIt() throws IOException {
+    Path target = dir.resolve("run.json");
+    Files.writeString(target, "old");
+    List<String> calls = new java.util.ArrayList<>();
+    AtomicFiles.syncWith(
+        new AtomicFiles.Sync() {
+          @Override
+          public void file(java.nio.channels.FileChannel ch, Path file) throws IOException {
+            calls.add(
+                "file "
+                    + file.getParent().equals(dir)
+                    + " size="
+                    + ch.size()
+                    + " target="
+                    + Files.readString(target));
+            AtomicFiles.diskSync().file(ch, file);
+          }
+
+          @Override
+          public void folder(Path d) throws IOException {
+            calls.add("folder " + d.equals(dir) + " target=" + Files.readString(target));
+            AtomicFiles.diskSync().folder(d);
+          }
+        });
+    try {
+      AtomicFiles.writeString(target, "new content");
+    } finally {
+      AtomicFiles.syncWith(null);
+    }
+    assertEquals(List.of("file true size=11 target=old", "folder true target=new content"), calls);
+  }
+
+  /** writeNew never replaces: the second write of a name leaves the first one's bytes. */
+  @Test
+  void writeNewCreatesOnlyAnAbsentFile() throws IOException {
+    Path target = dir.resolve("study.yaml");
+    assertTrue(AtomicFiles.writeNew(target, "first"));
+    assertEquals(false, AtomicFiles.writeNew(target, "second"));
+    assertEquals("first", Files.readString(target));
+    assertEquals(List.of("study.yaml"), names(), "no temporary file left");
+  }
 }

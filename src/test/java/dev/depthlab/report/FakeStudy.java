@@ -80,6 +80,13 @@ final class FakeStudy {
         java.util.stream.IntStream.rangeClosed(1, depth)
             .mapToObj(h -> String.valueOf(h / (10.0 * depth)))
             .collect(Collectors.joining(", "));
+    byte[] bytes = csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      Files.createDirectories(dir);
+      Files.write(dir.resolve("epochs.csv"), bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     String json =
         String.format(
             Locale.ROOT,
@@ -87,7 +94,8 @@ final class FakeStudy {
                 + " \"backend\": \"cpu\", \"precision\": \"fp64\", \"status\": \"%s\", \"epochs\": %d,"
                 + " \"timings\": {\"wall_s\": 1.0}, \"summary\": {\"train_acc\": %s, \"test_acc\": %s,"
                 + " \"train_loss\": 0.1, \"test_loss\": 0.2, \"grad_norm_mean\": %s,"
-                + " \"grad_norm_std\": 1.0, \"grad_norm_cv\": 0.1, \"dead_fraction\": [%s]}}",
+                + " \"grad_norm_std\": 1.0, \"grad_norm_cv\": 0.1, \"dead_fraction\": [%s]},"
+                + " \"files\": {\"epochs.csv\": {\"bytes\": %d, \"sha256\": \"%s\"}}}",
             set,
             depth,
             seed,
@@ -97,13 +105,23 @@ final class FakeStudy {
             0.9 - 0.01 * depth,
             0.8 - 0.01 * depth,
             Math.pow(2, depth + 1),
-            dead);
+            dead,
+            bytes.length,
+            sha256(bytes));
     try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("epochs.csv"), csv);
       Files.writeString(dir.resolve("run.json"), json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** SHA-256 in hex, computed here apart from the code that verifies it (RunCheck). */
+  static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

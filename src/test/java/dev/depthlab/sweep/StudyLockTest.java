@@ -48,4 +48,25 @@ class StudyLockTest {
     assertTrue(e.getMessage().contains(ConfigYaml.shortHash(b)), e.getMessage());
     assertTrue(e.getMessage().contains("--out"), e.getMessage());
   }
+
+  /** A body edited under an unchanged hash line is refused, naming the file and that line. */
+  @Test
+  void anEditedBodyUnderAnUnchangedHashIsRefused() throws Exception {
+    StudyLock.acquire(dir, cfg());
+    Path file = dir.resolve(StudyLock.FILE);
+    String text = java.nio.file.Files.readString(file);
+    java.nio.file.Files.writeString(file, text.replace("epochs: 3", "epochs: 4"));
+    int line = text.lines().toList().indexOf("# hash: " + ConfigYaml.hash(cfg())) + 1;
+    for (Runnable r :
+        List.<Runnable>of(
+            () -> StudyLock.read(dir),
+            () -> StudyLock.storedHash(dir),
+            () -> StudyLock.acquire(dir, cfg()))) {
+      UserError e = assertThrows(UserError.class, r::run);
+      assertTrue(e.getMessage().startsWith(file + ":" + line + ": "), e.getMessage());
+      assertTrue(e.getMessage().contains(ConfigYaml.shortHash(cfg())), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(ConfigYaml.shortHash(cfg("training.epochs=4"))), e.getMessage());
+    }
+  }
 }
