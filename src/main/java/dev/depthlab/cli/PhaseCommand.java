@@ -86,7 +86,7 @@ final class PhaseCommand implements Callable<Integer> {
                 "results", Studies.load(config, "quick", Grid.firstOf(sets)).name() + "-phase");
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     grid.check(variants);
-    Backend backend = SweepRunner.prepare(variants, root, err);
+    Backend backend = SweepRunner.prepare(variants, root, jobs, err);
     SweepRunner.run(
         variants, root, backend, jobs, preflight, SweepRunner.OnDivergence.REPORT, common.quiet, o);
     PhaseDiagram.Built b = PhaseDiagram.write(root, grid, variants);

@@ -33,7 +33,7 @@ final class SweepRunner {
   private SweepRunner() {}
 
   /** Checks what can be checked before anything is written; returns the backend to run on. */
-  static Backend prepare(List<Variant> variants, Path root, PrintWriter err) {
+  static Backend prepare(List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
     requireWritable(root);
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     if (multirun && Files.isRegularFile(root.resolve(StudyLock.FILE))) {
@@ -55,8 +55,9 @@ final class SweepRunner {
         BackendRegistry.standard(cuda.graphs(), cuda.kernel()).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
-      ResourceCheck.requireFits(backend, v.config(), true);
     }
+    int jobs = jobsOption != null ? jobsOption : Sweep.defaultJobs(backend);
+    ResourceCheck.requireSweepFits(backend, variants.stream().map(Variant::config).toList(), jobs);
     return backend;
   }
 
