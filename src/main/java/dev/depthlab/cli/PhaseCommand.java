@@ -89,7 +89,10 @@ final class PhaseCommand implements Callable<Integer> {
     Backend backend = SweepRunner.prepare(variants, root, jobs, err);
     SweepRunner.run(
         variants, root, backend, jobs, preflight, SweepRunner.OnDivergence.REPORT, common.quiet, o);
-    PhaseDiagram.Built b = PhaseDiagram.write(root, grid, variants);
+    PhaseDiagram.Built b =
+        StopOnSignal.stage(
+            "stopped: the phase diagram of " + root + " is not finished; rerun the same command",
+            stop -> PhaseDiagram.write(root, grid, variants));
     o.printf("phase table: %s (%d cells)%n", b.csv(), b.cells().size());
     o.printf("heatmaps: %s (%d)%n", root.resolve(PhaseDiagram.FIGURES), b.figures().size());
     return 0;

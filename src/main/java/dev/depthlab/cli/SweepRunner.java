@@ -158,8 +158,16 @@ final class SweepRunner {
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
     if (shard == null) {
+      int done = plan.skipped() + outcome.finished();
+      String stopped =
+          "stopped: "
+              + done
+              + " of "
+              + plan.total()
+              + " runs done; rerun the same command to resume";
       for (Variant v : variants) {
-        StudyReport.Built b = StudyReport.write(v.dir());
+        // a signal here stops as one during training does: the rerun writes the reports
+        StudyReport.Built b = StopOnSignal.stage(stopped, stop -> StudyReport.write(v.dir(), stop));
         o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
         o.printf("page: %s%n", b.html());
       }

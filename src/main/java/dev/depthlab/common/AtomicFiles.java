@@ -98,6 +98,58 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * A fresh temporary name beside {@code target} in the one form every depthlab writer uses ({@code
+   * .<file>.<random>.tmp}, then {@code suffix}: ".svg" where the encoder insists on its extension),
+   * so {@link #removeLeftoversUnder} finds what a killed writer left.
+   */
+  public static Path temporaryFor(Path target, String suffix) {
+    return target
+        .toAbsolutePath()
+        .resolveSibling(
+            "."
+                + target.getFileName()
+                + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                + ".tmp"
+                + suffix);
+  }
+
+  /**
+   * Whether {@code name} is a temporary file of a depthlab writer: {@code .<file>.<random>.tmp},
+   * with {@code .svg} after it for figures, and the older figure forms ({@code
+   * .<file><random>.tmp}, {@code .<file>.tmp.<random>.svg}).
+   */
+  public static boolean isLeftover(String name) {
+    return name.startsWith(".")
+        && (name.endsWith(".tmp")
+            || name.endsWith(".tmp.svg")
+            || name.matches("\\..*\\.tmp\\.\\d+\\.svg"));
+  }
+
+  /**
+   * Deletes every temporary file a killed writer left anywhere under {@code root} (a study folder:
+   * its run folders, figures/ and the rest); called at the start of every command that writes a
+   * study folder. Returns how many were removed.
+   */
+  public static int removeLeftoversUnder(Path root) {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    int removed = 0;
+    try (var s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (isLeftover(p.getFileName().toString()) && Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+          removed++;
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new UserError("cannot clean " + root + ": " + e.getMessage(), UserError.FAILURE);
+    }
+    return removed;
+  }
+
   public static void writeString(Path target, String text) {
     write(target, w -> w.write(text));
   }

@@ -1,5 +1,6 @@
 package dev.depthlab.plot;
 
+import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ public final class FigureFiles {
       writePng(chart, dir.resolve(figure.name() + ".png"));
       // the temporary name must end in .svg: XChart appends .svg to any other name and would
       // write beside it, leaving the renamed file empty
-      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".tmp.", ".svg");
+      Path svgTmp = AtomicFiles.temporaryFor(dir.resolve(figure.name() + ".svg"), ".svg");
       try {
         VectorGraphicsEncoder.saveVectorGraphic(
             chart, svgTmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -43,7 +44,7 @@ public final class FigureFiles {
   /** Writes a chart as a PNG at {@code target} (through a temporary file). */
   public static void writePng(Chart<?, ?> chart, Path target) {
     try {
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Path tmp = AtomicFiles.temporaryFor(target, "");
       try {
         Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
