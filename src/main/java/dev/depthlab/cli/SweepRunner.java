@@ -35,6 +35,13 @@ final class SweepRunner {
   /** Checks what can be checked before anything is written; returns the backend to run on. */
   static Backend prepare(List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
     requireWritable(root);
+    for (Variant v : variants) {
+      Studies.requireNamesFit(v.dir());
+      // a data set's label names its folder of runs (runs/<label>/depth-d/seed-s)
+      for (var d : v.config().data().sets()) {
+        Studies.requireNamesFit(v.dir().resolve("runs").resolve(d.label()));
+      }
+    }
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     if (multirun && Files.isRegularFile(root.resolve(StudyLock.FILE))) {
       throw new UserError(

@@ -52,12 +52,13 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
+    Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
+    Studies.requireNamesFit(dir);
     Backend backend =
         BackendRegistry.standard(cfg.cuda().graphs(), cfg.cuda().kernel())
             .select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
     ResourceCheck.requireFits(backend, cfg, false);
-    Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     o.printf(
         "training %s on %s (%s): %s, %d epochs -> %s%n",
         run.shortName(),

@@ -33,6 +33,15 @@ public final class AtomicFiles {
     fault = f;
   }
 
+  /**
+   * The simulated fault for {@code target}, or null (always null outside tests): writers of their
+   * own (figures) ask it after their temporary file holds the bytes, as {@link #write} does.
+   */
+  public static IOException simulatedFault(Path target) {
+    Fault f = fault;
+    return f == null ? null : f.at(target);
+  }
+
   /** Something that writes a file's content. */
   @FunctionalInterface
   public interface Content {

@@ -75,6 +75,10 @@ public final class PaintedFigure {
     Path tmp = AtomicFiles.temporaryFor(target, "");
     try {
       Files.write(tmp, bytes);
+      IOException fault = AtomicFiles.simulatedFault(target);
+      if (fault != null) {
+        throw fault;
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
