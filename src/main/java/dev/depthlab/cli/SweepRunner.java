@@ -123,7 +123,7 @@ final class SweepRunner {
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
       if (check) {
-        preflight(plan, backend, jobs, onDivergence, o);
+        preflight(plan, backend, jobs, threads, onDivergence, quiet, o);
       }
       long start = System.nanoTime();
       Stop stop = new Stop(Stop.DEFAULT_GRACE_SECONDS);
@@ -228,12 +228,59 @@ final class SweepRunner {
   }
 
   private static void preflight(
-      Sweep.Plan plan, Backend backend, int jobs, OnDivergence onDivergence, PrintWriter o) {
+      Sweep.Plan plan,
+      Backend backend,
+      int jobs,
+      int threads,
+      OnDivergence onDivergence,
+      boolean quiet,
+      PrintWriter o) {
     var cfg = plan.variants().get(0).config();
-    o.printf(
-        "preflight: %d epochs of every data set and depth on seed %d%n",
-        Preflight.epochsFor(cfg.training().epochs()), cfg.seeds().get(0));
-    List<Preflight.Row> rows = Preflight.run(plan, backend, jobs);
+    int wanted = Preflight.epochsFor(cfg.training().epochs());
+    int epochs = Preflight.epochsWithin(plan, backend, threads);
+    if (epochs < wanted) {
+      // bounded in time: a huge study's 5% would itself take hours
+      o.printf(
+          "preflight: %d epochs of every data set and depth on seed %d (not %d, 5%% of the"
+              + " study's: that would take about %s)%n",
+          epochs,
+          cfg.seeds().get(0),
+          wanted,
+          dev.depthlab.config.ResourceEstimate.duration(
+              Preflight.seconds(plan, backend, threads, wanted)));
+    } else {
+      o.printf(
+          "preflight: %d epochs of every data set and depth on seed %d%n",
+          epochs, cfg.seeds().get(0));
+    }
+    o.flush();
+    PreflightProgress progress = new PreflightProgress(System::nanoTime);
+    String stopped =
+        "stopped: "
+            + plan.skipped()
+            + " of "
+            + plan.total()
+            + " runs done; rerun the same command to resume";
+    List<Preflight.Row> rows =
+        StopOnSignal.stage(
+            stopped,
+            stop ->
+                Preflight.run(
+                    plan,
+                    backend,
+                    jobs,
+                    epochs,
+                    (done, total) -> {
+                      // a signal ends the checks at their next epoch (they write nothing)
+                      stop.check();
+                      String line = progress.line(done, total);
+                      if (line != null && !quiet) {
+                        synchronized (o) {
+                          o.println(line);
+                          o.flush();
+                        }
+                      }
+                    }));
     o.print(Preflight.table(rows));
     o.flush();
     if (Preflight.anyDiverged(rows)) {
