@@ -61,19 +61,36 @@ class GridBoundsTest {
     assertTrue(err.contains("100000 points are beyond depthlab's limit"), err);
   }
 
+  /**
+   * The bound is the limit itself: an axis of exactly 1000 points is expanded into its 1000
+   * variants (then refused for an unrelated reason, a bad n_train every variant shares, so nothing
+   * trains); 1001 points are refused by the bound.
+   */
   @Test
-  void aPhaseAxisAtTheLimitIsAccepted() {
-    // the bound is the limit itself: 1000 points expand (and are then refused as one depth's
-    // grid only for an unrelated reason, here the depth list a cell would mix)
-    String err =
+  void aPhaseAxisAtTheLimitIsExpanded() {
+    String at =
         refusal(
             "phase",
             "config/quick.yaml",
             "--x",
-            "training.lr=1e-3:1:log:" + Limits.MAX_VARIANTS,
+            "training.lr=1:" + Limits.MAX_VARIANTS + ":lin:" + Limits.MAX_VARIANTS,
             "--y",
-            "model.width=4,8");
-    assertFalse(err.contains("beyond"), err);
+            "model.depths=1,2",
+            "--set",
+            "data.n_train=0");
+    assertTrue(at.contains("data.n_train: must be >= 2"), at);
+    int over = Limits.MAX_VARIANTS + 1;
+    String beyond =
+        refusal(
+            "phase",
+            "config/quick.yaml",
+            "--x",
+            "training.lr=1:" + over + ":lin:" + over,
+            "--y",
+            "model.depths=1,2",
+            "--set",
+            "data.n_train=0");
+    assertTrue(beyond.contains(over + " points are beyond depthlab's limit of 1000"), beyond);
   }
 
   @Test
