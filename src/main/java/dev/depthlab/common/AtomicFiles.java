@@ -89,14 +89,14 @@ public final class AtomicFiles {
   }
 
   /**
-   * Deletes the temporary files a killed process left in {@code dir} (names {@code .<file>.<random
-   * >.tmp}, as {@link #write} makes them); a missing folder has none.
+   * Deletes the temporary files a killed process left in {@code dir} ({@link #isLeftover}); a
+   * missing folder has none.
    */
   public static void removeLeftovers(Path dir) {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    try (var s = Files.newDirectoryStream(dir, ".*.tmp")) {
+    try (var s = Files.newDirectoryStream(dir, p -> isLeftover(p.getFileName().toString()))) {
       for (Path p : s) {
         if (Files.isRegularFile(p)) {
           Files.deleteIfExists(p);
