@@ -238,22 +238,21 @@ final class SweepRunner {
     var cfg = plan.variants().get(0).config();
     int wanted = Preflight.epochsFor(cfg.training().epochs());
     int epochs = Preflight.epochsWithin(plan, backend, threads);
-    if (epochs < wanted) {
-      // bounded in time: a huge study's 5% would itself take hours
-      o.printf(
-          "preflight: %d epochs of every data set and depth on seed %d (not %d, 5%% of the"
-              + " study's: that would take about %s)%n",
-          epochs,
-          cfg.seeds().get(0),
-          wanted,
-          dev.depthlab.config.ResourceEstimate.duration(
-              Preflight.seconds(plan, backend, threads, wanted)));
-    } else {
-      o.printf(
-          "preflight: %d epochs of every data set and depth on seed %d%n",
-          epochs, cfg.seeds().get(0));
-    }
-    o.flush();
+    String head =
+        String.format(
+                Locale.ROOT,
+                "preflight: %d epochs of every data set and depth on seed %d",
+                epochs,
+                cfg.seeds().get(0))
+            + (epochs >= wanted
+                ? ""
+                // bounded in time: a huge study's 5% would itself take hours
+                : String.format(
+                    Locale.ROOT,
+                    " (not %d, 5%% of the study's: that would take about %s)",
+                    wanted,
+                    dev.depthlab.config.ResourceEstimate.duration(
+                        Preflight.seconds(plan, backend, threads, wanted))));
     PreflightProgress progress = new PreflightProgress(System::nanoTime);
     String stopped =
         "stopped: "
@@ -264,23 +263,27 @@ final class SweepRunner {
     List<Preflight.Row> rows =
         StopOnSignal.stage(
             stopped,
-            stop ->
-                Preflight.run(
-                    plan,
-                    backend,
-                    jobs,
-                    epochs,
-                    (done, total) -> {
-                      // a signal ends the checks at their next epoch (they write nothing)
-                      stop.check();
-                      String line = progress.line(done, total);
-                      if (line != null && !quiet) {
-                        synchronized (o) {
-                          o.println(line);
-                          o.flush();
-                        }
+            stop -> {
+              // printed once the handlers are in place (a watcher may signal on this line)
+              o.println(head);
+              o.flush();
+              return Preflight.run(
+                  plan,
+                  backend,
+                  jobs,
+                  epochs,
+                  (done, total) -> {
+                    // a signal ends the checks at their next epoch (they write nothing)
+                    stop.check();
+                    String line = progress.line(done, total);
+                    if (line != null && !quiet) {
+                      synchronized (o) {
+                        o.println(line);
+                        o.flush();
                       }
-                    }));
+                    }
+                  });
+            });
     o.print(Preflight.table(rows));
     o.flush();
     if (Preflight.anyDiverged(rows)) {

@@ -65,6 +65,37 @@ class ReportStopTest {
     assertTrue(Files.isRegularFile(study.resolve(ReportHtml.FILE)));
   }
 
+  /**
+   * A signal during the preflight (a few seconds of checks here: 5% of a million epochs) stops the
+   * sweep with the same line, nothing trained, nothing but the folder's protocol written.
+   */
+  @Test
+  void aSignalDuringThePreflightPrintsTheStoppedLine() throws Exception {
+    Path config = tmp.resolve("long.yaml");
+    Files.writeString(config, SweepCommandTest.TINY.replace("epochs: 6,", "epochs: 1000000,"));
+    Path study = tmp.resolve("pre");
+    SweepProcess p =
+        SweepProcess.start(
+            List.of(),
+            List.of(
+                "sweep",
+                config.toString(),
+                "--out",
+                study.toString(),
+                "--jobs",
+                "1",
+                "--quiet",
+                "--preflight"),
+            study,
+            "preflight");
+    p.awaitOutput("preflight: ");
+    p.signal("TERM");
+    assertEquals(143, p.waitFor(), p.err());
+    assertEquals(
+        "depthlab: stopped: 0 of 12 runs done; rerun the same command to resume", p.err().strip());
+    assertEquals(0, SweepProcess.finished(study));
+  }
+
   /** Files a writer killed mid-write leaves (every form depthlab has used), then a rerun. */
   @Test
   void noTemporaryFileSurvivesARerun() throws Exception {
