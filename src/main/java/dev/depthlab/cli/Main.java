@@ -3,6 +3,7 @@ package dev.depthlab.cli;
 import dev.depthlab.common.UserError;
 import dev.depthlab.common.Version;
 import java.io.PrintWriter;
+import javax.imageio.ImageIO;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,6 +48,9 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (tests call this directly). */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    // figures are encoded in memory: ImageIO's disk cache would leave imageio*.tmp files in the
+    // temporary folder of a process killed while drawing
+    ImageIO.setUseCache(false);
     CommandLine cmd = new CommandLine(new Main());
     cmd.setOut(out);
     cmd.setErr(err);

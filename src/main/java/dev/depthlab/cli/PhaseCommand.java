@@ -86,7 +86,7 @@ final class PhaseCommand implements Callable<Integer> {
                 "results", Studies.load(config, "quick", Grid.firstOf(sets)).name() + "-phase");
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     grid.check(variants);
-    Backend backend = SweepRunner.prepare(variants, root, err);
+    Backend backend = SweepRunner.prepare(variants, root, jobs, err);
     PhaseDiagram.Built b;
     try (var lock = Locks.hold(spec, SweepRunner.folders(variants, root))) {
       SweepRunner.run(
@@ -98,7 +98,10 @@ final class PhaseCommand implements Callable<Integer> {
           SweepRunner.OnDivergence.REPORT,
           common.quiet,
           o);
-      b = PhaseDiagram.write(root, grid, variants);
+      b =
+          StopOnSignal.stage(
+              "stopped: the phase diagram of " + root + " is not finished; rerun the same command",
+              stop -> PhaseDiagram.write(root, grid, variants));
     }
     o.printf("phase table: %s (%d cells)%n", b.csv(), b.cells().size());
     o.printf("heatmaps: %s (%d)%n", root.resolve(PhaseDiagram.FIGURES), b.figures().size());

@@ -54,7 +54,10 @@ final class ReportCommand implements Callable<Integer> {
             study.resolve(StudyReport.REPORT_MD), n);
         continue;
       }
-      StudyReport.Built b = StudyReport.write(study);
+      StudyReport.Built b =
+          StopOnSignal.stage(
+              "stopped: the report of " + study + " is not finished; rerun the same command",
+              stop -> StudyReport.write(study, stop));
       o.printf(
           "report: %s (%d of %d runs%s)%n",
           b.report(),

@@ -53,6 +53,29 @@ final class StopOnSignal implements AutoCloseable {
     return new StopOnSignal(stop);
   }
 
+  /**
+   * Runs a stage that writes reports or figures ({@code work}, which checks the {@link Stop} it is
+   * given) with the signal handlers installed: a signal during it ends it at its next step and
+   * becomes {@code stoppedLine} with exit 130 (SIGINT) or 143 (SIGTERM), as a stopped training
+   * stage does; a second signal ends the process at once.
+   */
+  static <T> T stage(String stoppedLine, java.util.function.Function<Stop, T> work) {
+    Stop stop = new Stop(Stop.DEFAULT_GRACE_SECONDS);
+    try (StopOnSignal signals = install(stop)) {
+      T result;
+      try {
+        result = work.apply(stop);
+      } catch (Stop.Stopped e) {
+        throw new dev.depthlab.common.UserError(stoppedLine, signals.exitCode());
+      }
+      if (signals.stopped()) {
+        // the signal came after the last step: the stage is whole, but the process was told to end
+        throw new dev.depthlab.common.UserError(stoppedLine, signals.exitCode());
+      }
+      return result;
+    }
+  }
+
   /** Whether a signal asked the sweep to stop. */
   boolean stopped() {
     return stop.requested();

@@ -93,7 +93,7 @@ final class SweepCommand implements Callable<Integer> {
       root = root.resolve(part.folderName());
     }
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
-    Backend backend = SweepRunner.prepare(variants, root, err);
+    Backend backend = SweepRunner.prepare(variants, root, jobs, err);
     try (var lock = Locks.hold(spec, SweepRunner.folders(variants, root))) {
       SweepRunner.run(
           variants,

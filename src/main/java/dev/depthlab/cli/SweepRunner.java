@@ -33,8 +33,15 @@ final class SweepRunner {
   private SweepRunner() {}
 
   /** Checks what can be checked before anything is written; returns the backend to run on. */
-  static Backend prepare(List<Variant> variants, Path root, PrintWriter err) {
+  static Backend prepare(List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
     requireWritable(root);
+    for (Variant v : variants) {
+      Studies.requireNamesFit(v.dir());
+      // a data set's label names its folder of runs (runs/<label>/depth-d/seed-s)
+      for (var d : v.config().data().sets()) {
+        Studies.requireNamesFit(v.dir().resolve("runs").resolve(d.label()));
+      }
+    }
     boolean multirun = variants.size() > 1 || !variants.get(0).label().isEmpty();
     if (multirun && Files.isRegularFile(root.resolve(StudyLock.FILE))) {
       throw new UserError(
@@ -55,8 +62,9 @@ final class SweepRunner {
         BackendRegistry.standard(cuda.graphs(), cuda.kernel()).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
-      ResourceCheck.requireFits(backend, v.config(), true);
     }
+    int jobs = jobsOption != null ? jobsOption : Sweep.defaultJobs(backend);
+    ResourceCheck.requireSweepFits(backend, variants.stream().map(Variant::config).toList(), jobs);
     return backend;
   }
 
@@ -118,7 +126,7 @@ final class SweepRunner {
     if (!plan.todo().isEmpty()) {
       boolean check = preflight != null ? preflight : Preflight.wantedFor(plan);
       if (check) {
-        preflight(plan, backend, jobs, onDivergence, o);
+        preflight(plan, backend, jobs, threads, onDivergence, quiet, o);
       }
       long start = System.nanoTime();
       Stop stop = new Stop(Stop.DEFAULT_GRACE_SECONDS);
@@ -160,8 +168,16 @@ final class SweepRunner {
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
     if (shard == null) {
+      int done = plan.skipped() + outcome.finished();
+      String stopped =
+          "stopped: "
+              + done
+              + " of "
+              + plan.total()
+              + " runs done; rerun the same command to resume";
       for (Variant v : variants) {
-        StudyReport.Built b = StudyReport.write(v.dir());
+        // a signal here stops as one during training does: the rerun writes the reports
+        StudyReport.Built b = StopOnSignal.stage(stopped, stop -> StudyReport.write(v.dir(), stop));
         o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
         o.printf("page: %s%n", b.html());
       }
@@ -227,12 +243,62 @@ final class SweepRunner {
   }
 
   private static void preflight(
-      Sweep.Plan plan, Backend backend, int jobs, OnDivergence onDivergence, PrintWriter o) {
+      Sweep.Plan plan,
+      Backend backend,
+      int jobs,
+      int threads,
+      OnDivergence onDivergence,
+      boolean quiet,
+      PrintWriter o) {
     var cfg = plan.variants().get(0).config();
-    o.printf(
-        "preflight: %d epochs of every data set and depth on seed %d%n",
-        Preflight.epochsFor(cfg.training().epochs()), cfg.seeds().get(0));
-    List<Preflight.Row> rows = Preflight.run(plan, backend, jobs);
+    int wanted = Preflight.epochsFor(cfg.training().epochs());
+    int epochs = Preflight.epochsWithin(plan, backend, threads);
+    String head =
+        String.format(
+                Locale.ROOT,
+                "preflight: %d epochs of every data set and depth on seed %d",
+                epochs,
+                cfg.seeds().get(0))
+            + (epochs >= wanted
+                ? ""
+                // bounded in time: a huge study's 5% would itself take hours
+                : String.format(
+                    Locale.ROOT,
+                    " (not %d, 5%% of the study's: that would take about %s)",
+                    wanted,
+                    dev.depthlab.config.ResourceEstimate.duration(
+                        Preflight.seconds(plan, backend, threads, wanted))));
+    PreflightProgress progress = new PreflightProgress(System::nanoTime);
+    String stopped =
+        "stopped: "
+            + plan.skipped()
+            + " of "
+            + plan.total()
+            + " runs done; rerun the same command to resume";
+    List<Preflight.Row> rows =
+        StopOnSignal.stage(
+            stopped,
+            stop -> {
+              // printed once the handlers are in place (a watcher may signal on this line)
+              o.println(head);
+              o.flush();
+              return Preflight.run(
+                  plan,
+                  backend,
+                  jobs,
+                  epochs,
+                  (done, total) -> {
+                    // a signal ends the checks at their next epoch (they write nothing)
+                    stop.check();
+                    String line = progress.line(done, total);
+                    if (line != null && !quiet) {
+                      synchronized (o) {
+                        o.println(line);
+                        o.flush();
+                      }
+                    }
+                  });
+            });
     o.print(Preflight.table(rows));
     o.flush();
     if (Preflight.anyDiverged(rows)) {

@@ -62,12 +62,13 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
+    Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
+    Studies.requireNamesFit(dir);
     Backend backend =
         BackendRegistry.standard(cfg.cuda().graphs(), cfg.cuda().kernel())
             .select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
     ResourceCheck.requireFits(backend, cfg, false);
-    Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     Optional<Path> study = studyOf(dir);
     // inside a study, the run is one of the study's, under its lock, so no sweep writes beside it
     try (WriterLock lock = study.isPresent() ? Locks.hold(spec, List.of(study.get())) : null) {

@@ -78,6 +78,15 @@ public final class AtomicFiles {
     return DISK;
   }
 
+  /**
+   * The simulated fault for {@code target}, or null (always null outside tests): writers of their
+   * own (figures) ask it after their temporary file holds the bytes, as {@link #write} does.
+   */
+  public static IOException simulatedFault(Path target) {
+    Fault f = fault;
+    return f == null ? null : f.at(target);
+  }
+
   /** Something that writes a file's content. */
   @FunctionalInterface
   public interface Content {
@@ -191,14 +200,14 @@ public final class AtomicFiles {
   }
 
   /**
-   * Deletes the temporary files a killed process left in {@code dir} (names {@code .<file>.<random
-   * >.tmp}, as {@link #write} makes them); a missing folder has none.
+   * Deletes the temporary files a killed process left in {@code dir} ({@link #isLeftover}); a
+   * missing folder has none.
    */
   public static void removeLeftovers(Path dir) {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    try (var s = Files.newDirectoryStream(dir, ".*.tmp")) {
+    try (var s = Files.newDirectoryStream(dir, p -> isLeftover(p.getFileName().toString()))) {
       for (Path p : s) {
         if (Files.isRegularFile(p)) {
           Files.deleteIfExists(p);
@@ -207,6 +216,58 @@ public final class AtomicFiles {
     } catch (IOException e) {
       throw new UserError("cannot clean " + dir + ": " + e.getMessage(), UserError.FAILURE);
     }
+  }
+
+  /**
+   * A fresh temporary name beside {@code target} in the one form every depthlab writer uses ({@code
+   * .<file>.<random>.tmp}, then {@code suffix}: ".svg" where the encoder insists on its extension),
+   * so {@link #removeLeftoversUnder} finds what a killed writer left.
+   */
+  public static Path temporaryFor(Path target, String suffix) {
+    return target
+        .toAbsolutePath()
+        .resolveSibling(
+            "."
+                + target.getFileName()
+                + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                + ".tmp"
+                + suffix);
+  }
+
+  /**
+   * Whether {@code name} is a temporary file of a depthlab writer: {@code .<file>.<random>.tmp},
+   * with {@code .svg} after it for figures, and the older figure forms ({@code
+   * .<file><random>.tmp}, {@code .<file>.tmp.<random>.svg}).
+   */
+  public static boolean isLeftover(String name) {
+    return name.startsWith(".")
+        && (name.endsWith(".tmp")
+            || name.endsWith(".tmp.svg")
+            || name.matches("\\..*\\.tmp\\.\\d+\\.svg"));
+  }
+
+  /**
+   * Deletes every temporary file a killed writer left anywhere under {@code root} (a study folder:
+   * its run folders, figures/ and the rest); called at the start of every command that writes a
+   * study folder. Returns how many were removed.
+   */
+  public static int removeLeftoversUnder(Path root) {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    int removed = 0;
+    try (var s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (isLeftover(p.getFileName().toString()) && Files.isRegularFile(p)) {
+          Files.deleteIfExists(p);
+          removed++;
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new UserError("cannot clean " + root + ": " + e.getMessage(), UserError.FAILURE);
+    }
+    return removed;
   }
 
   public static void writeString(Path target, String text) {

@@ -75,12 +75,36 @@ final class ConfigBinder {
                 "on_failure",
                 d.onFailure(),
                 List.of(StudyConfig.ON_FAILURE_FAIL, StudyConfig.ON_FAILURE_CPU)));
+    if (c.precision() == Precision.FP32) {
+      requireFp32(root, "model.bias_init", c.model().biasInit());
+      requireFp32(root, "model.leaky_slope", c.model().leakySlope());
+      requireFp32(root, "training.lr", c.training().lr());
+      requireFp32(root, "training.clip_eps", c.training().clipEps());
+    }
     Limits.check(c)
         .ifPresent(
             v -> {
               throw origins.error(nodeAt(root, v.path()), v.message());
             });
     return c;
+  }
+
+  /**
+   * Refuses a value an fp32 study computes with that fp32 cannot hold: it would become infinite
+   * ({@code bias_init 1e39}) or 0, and training would report the result as a divergence.
+   */
+  private void requireFp32(MappingNode root, String path, double v) {
+    float f = (float) v;
+    if (!Float.isFinite(f) || v != 0 && f == 0) {
+      throw origins.error(
+          nodeAt(root, path),
+          path
+              + ": "
+              + v
+              + (Float.isFinite(f) ? " underflows to 0" : " overflows")
+              + " in fp32 (precision fp32 holds magnitudes 1.4e-45 to 3.4e38); use precision"
+              + " fp64 or a value in that range");
+    }
   }
 
   /** The value node at a dotted key path, or the deepest map on the way (null: the whole file). */
@@ -535,6 +559,11 @@ final class ConfigBinder {
     // 1e999 is a decimal that overflows to infinity
     if (!Double.isFinite(v)) {
       throw rangeError(n, path, "must be a finite number");
+    }
+    // 1e-400 underflows to 0: a non-zero digit before the exponent, yet zero
+    if (v == 0 && text.replaceFirst("[eE].*", "").matches(".*[1-9].*")) {
+      throw rangeError(
+          n, path, "underflows to 0 (the smallest fp64 magnitude is 4.9e-324); write 0 or more");
     }
     return v;
   }

@@ -39,6 +39,18 @@ public final class Limits {
   /** Runs of one study: data sets x depths x seeds. */
   public static final long MAX_RUNS = 100_000;
 
+  /**
+   * Variants of one multirun ({@code --set key=a,b,c}, the product over every list) and points of
+   * one phase axis ({@code lo:hi:log:n}): each variant is a study folder of its own. Checked on the
+   * spec, before any value is made.
+   */
+  public static final int MAX_VARIANTS = 1000;
+
+  /** {@code s} cut to at most 60 characters for a message ("a,b,c,..." of a huge list). */
+  public static String shortened(String s) {
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+
   private Limits() {}
 
   /** A value beyond its limit: the key path to change and the one-line reason. */

@@ -1,8 +1,11 @@
 package dev.depthlab.config;
 
+import dev.depthlab.common.UserError;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -52,6 +55,20 @@ public final class Overrides {
    * varies slowest). Commas inside brackets, braces or quotes do not split.
    */
   public static List<List<String>> expand(List<String> sets) {
+    // the product is bounded before any combination is made
+    long product = 1;
+    for (String raw : sets) {
+      product *= values(parse(raw)).size();
+      if (product > Limits.MAX_VARIANTS) {
+        throw new UserError(
+            "--set: the multirun has "
+                + (sets.size() == 1 ? "" : "at least ")
+                + product
+                + " variants, beyond depthlab's limit of "
+                + Limits.MAX_VARIANTS
+                + " (a study folder each; docs/config.md, Limits)");
+      }
+    }
     List<List<String>> runs = new ArrayList<>();
     runs.add(List.of());
     for (String raw : sets) {
@@ -69,13 +86,74 @@ public final class Overrides {
     return List.copyOf(runs);
   }
 
-  /** The override's values: its value split at top-level commas. */
+  /**
+   * The override's values: its value split at top-level commas. A list longer than {@link
+   * Limits#MAX_VARIANTS} is refused before it is split; a value given twice, or two spellings of
+   * one number ({@code 0.1,0.10}), is refused (both would be one protocol in two folders).
+   */
   static List<String> values(Override o) {
+    if (count(o.value()) > Limits.MAX_VARIANTS) {
+      throw Origins.overrideError(
+          Limits.shortened(o.raw()),
+          count(o.value())
+              + " values, beyond depthlab's limit of "
+              + Limits.MAX_VARIANTS
+              + " variants (a study folder each; docs/config.md, Limits)");
+    }
     List<String> parts = split(o.value());
     if (parts.size() > 1 && parts.stream().anyMatch(String::isEmpty)) {
-      throw Origins.overrideError(o.raw(), "empty value in a comma-separated list");
+      throw Origins.overrideError(
+          Limits.shortened(o.raw()), "empty value in a comma-separated list");
+    }
+    Map<String, String> seen = new HashMap<>();
+    for (String part : parts) {
+      String earlier = seen.putIfAbsent(sameness(part), part);
+      if (earlier != null) {
+        throw Origins.overrideError(
+            Limits.shortened(o.raw()),
+            (earlier.equals(part)
+                    ? "value " + Limits.shortened(part) + " is given twice"
+                    : "values "
+                        + Limits.shortened(earlier)
+                        + " and "
+                        + Limits.shortened(part)
+                        + " are the same number")
+                + " (one protocol in two folders); give each value once");
+      }
     }
     return parts;
+  }
+
+  /** What makes two multirun values one: a number's value, else the text without spaces. */
+  private static String sameness(String value) {
+    try {
+      double d = Double.parseDouble(value);
+      return "number " + (d == 0 ? 0.0 : d);
+    } catch (NumberFormatException e) {
+      return "text " + value.replaceAll("\\s+", "");
+    }
+  }
+
+  /** How many values {@link #split} would give, counted without making them. */
+  static long count(String value) {
+    long n = 1;
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (quote != 0) {
+        quote = c == quote ? 0 : quote;
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '[' || c == '{' || c == '(') {
+        depth++;
+      } else if (c == ']' || c == '}' || c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Splits at commas outside [], {}, () and quotes; each part trimmed. */

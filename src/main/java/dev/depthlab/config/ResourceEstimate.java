@@ -57,7 +57,16 @@ public record ResourceEstimate(
 
   /** The estimate for a group of {@code replicas} replicas of {@code c}'s largest network. */
   public static ResourceEstimate forGroup(StudyConfig c, int replicas) {
-    Shape net = Shape.largest(c.model());
+    return forGroup(c, replicas, Shape.largest(c.model()).depth());
+  }
+
+  /**
+   * The estimate for a group of {@code replicas} replicas of {@code c}'s network at {@code
+   * hiddenLayers} hidden layers (its explicit layers if it has them); the compute stays the study's
+   * (largest network, every run).
+   */
+  public static ResourceEstimate forGroup(StudyConfig c, int replicas, int hiddenLayers) {
+    Shape net = Shape.of(c.model(), hiddenLayers);
     double r = replicas;
     double layers = net.layers();
     double weights = net.weights();
@@ -147,6 +156,25 @@ public record ResourceEstimate(
         device,
         runFlops,
         studyFlops);
+  }
+
+  /** Pixels of one figure the report draws at a time (ChartStyle's 900 x 560, rounded up). */
+  static final double FIGURE_PIXELS = 1024 * 640;
+
+  /**
+   * Host bytes of a study's report stage, which starts once training is over: what the report keeps
+   * of every run (its per-epoch loss, gradient-norm and dead-fraction series per layer, and its
+   * sharpness estimates, as doubles) and, per drawing thread, a figure's raster (4 bytes a pixel)
+   * with its PNG and SVG encodings (counted as four rasters).
+   */
+  public static double reportBytes(StudyConfig c, int threads) {
+    double perEpoch = 0;
+    for (int depth : depthsOf(c.model())) {
+      perEpoch += 8 * (3 + 2 * Shape.of(c.model(), depth).layers()) + HEADER;
+    }
+    double runs = (double) c.data().sets().size() * c.seeds().size();
+    double curves = runs * c.training().epochs() * perEpoch;
+    return curves + runs * depthsOf(c.model()).size() * 1024 + threads * 4 * 4 * FIGURE_PIXELS;
   }
 
   /** Host bytes of the whole group. */

@@ -117,6 +117,32 @@ public final class Datasets {
         // quadratic_noise and xor have no parameters to range-check
       }
     }
+    if (spec.kind().equals("spiral") && !Double.isFinite(2 * Math.PI * p(spec, "turns"))) {
+      throw bad(spec, "turns " + p(spec, "turns") + " overflows the angle 2*pi*turns");
+    }
+    if (!Double.isFinite(largestCoordinate(spec))) {
+      throw bad(
+          spec,
+          "its points would overflow to infinity (" + spec.params() + "); use smaller parameters");
+    }
+  }
+
+  /** The largest |N(0,1)| {@link Rng#nextGaussian} returns: Box-Muller with u1 at least 2^-53. */
+  static final double GAUSS_MAX = Math.sqrt(-2 * Math.log(0x1p-53));
+
+  /**
+   * A bound on the magnitude of any coordinate {@code spec} draws (infinite when its parameters
+   * make the points overflow), so parameters that would give non-finite points, or points beyond
+   * fp32, are refused before a run instead of being reported as a divergence.
+   */
+  public static double largestCoordinate(DatasetSpec spec) {
+    return switch (spec.kind()) {
+      case "quadratic_noise" -> 0.5 * GAUSS_MAX + 2;
+      case "spiral" -> 1 + p(spec, "jitter") * GAUSS_MAX;
+      case "moons" -> 2 + p(spec, "jitter") * GAUSS_MAX;
+      case "gaussian" -> p(spec, "separation") / 2 + p(spec, "std") * GAUSS_MAX;
+      default -> 1; // circle, nested_rings, xor: uniform in [-1, 1]
+    };
   }
 
   /** Checks the noise level against the kind's meaning of noise (see the class comment). */

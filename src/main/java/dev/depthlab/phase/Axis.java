@@ -1,6 +1,7 @@
 package dev.depthlab.phase;
 
 import dev.depthlab.common.UserError;
+import dev.depthlab.config.Limits;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
@@ -35,13 +36,31 @@ public record Axis(String key, List<String> values) {
     }
     List<String> values =
         spec.contains(":") ? spaced(option, raw, spec) : listed(option, raw, spec);
-    if (new LinkedHashSet<>(values).size() != values.size()) {
-      throw bad(option, raw, "values repeat: " + values);
+    String repeated = firstRepeat(values);
+    if (repeated != null) {
+      throw bad(option, raw, "value " + Limits.shortened(repeated) + " is given twice");
     }
     return new Axis(key, values);
   }
 
+  /** The first value that occurs twice, or null. */
+  private static String firstRepeat(List<String> values) {
+    LinkedHashSet<String> seen = new LinkedHashSet<>();
+    for (String v : values) {
+      if (!seen.add(v)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
   private static List<String> listed(String option, String raw, String spec) {
+    // counted before anything is split: a list of millions is refused without being made
+    long n = 1;
+    for (int i = 0; i < spec.length(); i++) {
+      n += spec.charAt(i) == ',' ? 1 : 0;
+    }
+    tooMany(option, raw, n);
     List<String> values = new ArrayList<>();
     for (String part : spec.split(",", -1)) {
       String v = part.trim();
@@ -49,7 +68,10 @@ public record Axis(String key, List<String> values) {
         throw bad(option, raw, "empty value in the comma list");
       }
       if (v.contains("[") || v.contains("{") || v.contains("]") || v.contains("}")) {
-        throw bad(option, raw, "an axis value must be a plain number or word, got '" + v + "'");
+        throw bad(
+            option,
+            raw,
+            "an axis value must be a plain number or word, got '" + Limits.shortened(v) + "'");
       }
       values.add(v);
     }
@@ -63,15 +85,17 @@ public record Axis(String key, List<String> values) {
     }
     double lo = number(option, raw, p[0]);
     double hi = number(option, raw, p[1]);
-    int n;
+    long count;
     try {
-      n = Integer.parseInt(p[3].trim());
-    } catch (NumberFormatException e) {
-      throw bad(option, raw, "n must be a whole number, got '" + p[3] + "'");
+      count = new BigDecimal(p[3].trim()).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw bad(option, raw, "n must be a whole number, got '" + Limits.shortened(p[3]) + "'");
     }
-    if (n < 2) {
-      throw bad(option, raw, "n must be at least 2, got " + n);
+    if (count < 2) {
+      throw bad(option, raw, "n must be at least 2, got " + count);
     }
+    tooMany(option, raw, count);
+    int n = (int) count;
     if (lo == hi) {
       throw bad(option, raw, "lo and hi are equal");
     }
@@ -87,11 +111,10 @@ public record Axis(String key, List<String> values) {
           log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo);
       values.add(whole ? Long.toString(Math.round(v)) : format(v));
     }
-    if (new LinkedHashSet<>(values).size() != n) {
+    String repeated = firstRepeat(values);
+    if (repeated != null) {
       throw bad(
-          option,
-          raw,
-          "values collide after rounding (" + values + "); use fewer points or a wider range");
+          option, raw, "two points round to " + repeated + "; use fewer points or a wider range");
     }
     return values;
   }
@@ -116,15 +139,28 @@ public record Axis(String key, List<String> values) {
     try {
       double v = Double.parseDouble(s.trim());
       if (!Double.isFinite(v)) {
-        throw bad(option, raw, "not a finite number: '" + s + "'");
+        throw bad(option, raw, "not a finite number: '" + Limits.shortened(s) + "'");
       }
       return v;
     } catch (NumberFormatException e) {
-      throw bad(option, raw, "not a number: '" + s + "'");
+      throw bad(option, raw, "not a number: '" + Limits.shortened(s) + "'");
+    }
+  }
+
+  /** Refuses an axis of more than {@link Limits#MAX_VARIANTS} points (a study folder each). */
+  private static void tooMany(String option, String raw, long n) {
+    if (n > Limits.MAX_VARIANTS) {
+      throw bad(
+          option,
+          raw,
+          n
+              + " points are beyond depthlab's limit of "
+              + Limits.MAX_VARIANTS
+              + " an axis (a study folder each; docs/config.md, Limits)");
     }
   }
 
   private static UserError bad(String option, String raw, String why) {
-    return new UserError(option + " " + raw + ": " + why);
+    return new UserError(option + " " + Limits.shortened(raw) + ": " + why);
   }
 }

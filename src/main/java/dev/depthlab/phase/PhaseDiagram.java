@@ -1,5 +1,6 @@
 package dev.depthlab.phase;
 
+import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.sweep.Variant;
 import java.nio.file.Path;
@@ -17,6 +18,9 @@ public final class PhaseDiagram {
 
   /** Writes {@code root/phase.csv} and {@code root/phase-figures/phase-*.png|svg}. */
   public static Built write(Path root, PhaseGrid grid, List<Variant> variants) {
+    // what a phase killed while writing these left (the variants' folders are cleaned by the sweep)
+    AtomicFiles.removeLeftovers(root);
+    AtomicFiles.removeLeftovers(root.resolve(FIGURES));
     List<PhaseTable.Cell> cells = PhaseTable.read(grid, variants);
     Path csv = root.resolve(PhaseTable.FILE);
     PhaseTable.write(csv, grid, cells);

@@ -1,8 +1,8 @@
 package dev.depthlab.plot;
 
+import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -24,10 +24,14 @@ public final class FigureFiles {
       writePng(chart, dir.resolve(figure.name() + ".png"));
       // the temporary name must end in .svg: XChart appends .svg to any other name and would
       // write beside it, leaving the renamed file empty
-      Path svgTmp = Files.createTempFile(dir, "." + figure.name() + ".tmp.", ".svg");
+      Path svgTmp = AtomicFiles.temporaryFor(dir.resolve(figure.name() + ".svg"), ".svg");
       try {
         VectorGraphicsEncoder.saveVectorGraphic(
             chart, svgTmp.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+        IOException fault = AtomicFiles.simulatedFault(dir.resolve(figure.name() + ".svg"));
+        if (fault != null) {
+          throw fault;
+        }
         Files.move(svgTmp, dir.resolve(figure.name() + ".svg"), StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(svgTmp);
@@ -40,18 +44,26 @@ public final class FigureFiles {
     }
   }
 
-  /** Writes a chart as a PNG at {@code target} (through a temporary file). */
+  /**
+   * Writes a chart as a PNG at {@code target} (through a temporary file); a failure (a full disk)
+   * is one {@link UserError} line, exit 1.
+   */
   public static void writePng(Chart<?, ?> chart, Path target) {
     try {
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      Path tmp = AtomicFiles.temporaryFor(target, "");
       try {
         Files.write(tmp, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+        IOException fault = AtomicFiles.simulatedFault(target);
+        if (fault != null) {
+          throw fault;
+        }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UserError(
+          "cannot write figure " + target + ": " + e.getMessage(), UserError.FAILURE);
     }
   }
 }

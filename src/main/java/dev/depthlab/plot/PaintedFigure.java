@@ -4,6 +4,7 @@ import de.erichseifert.vectorgraphics2d.Document;
 import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
+import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -71,9 +72,13 @@ public final class PaintedFigure {
 
   /** Bytes to {@code target} through a temporary file renamed into place. */
   static void place(byte[] bytes, Path target) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+    Path tmp = AtomicFiles.temporaryFor(target, "");
     try {
       Files.write(tmp, bytes);
+      IOException fault = AtomicFiles.simulatedFault(target);
+      if (fault != null) {
+        throw fault;
+      }
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

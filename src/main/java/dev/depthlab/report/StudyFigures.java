@@ -175,7 +175,10 @@ public final class StudyFigures {
                     + " exploding ones. "
                     + band
                     + n)));
-    f.add(writeHeatmap(out, set, cov, depths, n));
+    if (depths.get(depths.size() - 1) > 0) {
+      // a study of depth 0 alone (logistic regression) has no hidden layer to map
+      f.add(writeHeatmap(out, set, cov, depths, n));
+    }
     f.add(
         write(
             out,

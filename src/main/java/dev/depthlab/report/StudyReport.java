@@ -9,6 +9,7 @@ import dev.depthlab.plot.Figure;
 import dev.depthlab.signal.SignalFiles;
 import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Grid;
+import dev.depthlab.sweep.Stop;
 import dev.depthlab.sweep.StudyLock;
 import dev.depthlab.train.RunCheck;
 import dev.depthlab.train.RunFolder;
@@ -54,6 +55,18 @@ public final class StudyReport {
    * (exit 1) with the list of such runs and their reasons, before anything is written.
    */
   public static Built write(Path dir) {
+    return write(dir, Stop.never());
+  }
+
+  /**
+   * As {@link #write(Path)}, checking {@code stop} between its steps (the tables, each figure task,
+   * the page): a stop request ends it with {@link Stop.Stopped}, every file written so far whole (a
+   * rerun writes the rest).
+   */
+  public static Built write(Path dir, Stop stop) {
+    stop.check();
+    // what a writer killed here before left (figures/ included); the caller holds the folder
+    AtomicFiles.removeLeftoversUnder(dir);
     StudyConfig cfg = StudyLock.read(dir);
     String hash = StudyLock.storedHash(dir).orElseThrow();
     List<RunSpec> planned = Grid.runs(cfg);
@@ -108,6 +121,7 @@ public final class StudyReport {
               + " has no finished run folders but its summary.csv has runs; refusing to overwrite"
               + " it (`depthlab report --from-summary DIR` rebuilds the statistics from it)");
     }
+    stop.check();
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
     Path report = dir.resolve(REPORT_MD);
@@ -121,12 +135,16 @@ public final class StudyReport {
       signalFigures = SignalFiles.write(dir, dir.resolve(ReportHtml.FIGURES_DIR), sig);
       md += SignalSection.markdown(sig);
     }
+    stop.check();
     AtomicFiles.writeString(report, md);
+    stop.holdForTest();
     // the statistics figures first: report --from-summary redraws them in that place
     List<Figure> figures =
         new ArrayList<>(StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
-    figures.addAll(drawFigures(dir, cfg, runs));
+    stop.check();
+    figures.addAll(drawFigures(dir, cfg, runs, stop));
     figures.addAll(signalFigures);
+    stop.check();
     Path html = ReportHtml.write(dir, hash, runDirs, figures);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
   }
@@ -196,14 +214,25 @@ public final class StudyReport {
    * set's figures are drawn as one task and every task writes files of its own, so they run side by
    * side; the boundary maps start first, being the largest tasks, so no core idles at the end.
    */
-  private static List<Figure> drawFigures(Path dir, StudyConfig cfg, List<RunRecord> runs) {
+  private static List<Figure> drawFigures(
+      Path dir, StudyConfig cfg, List<RunRecord> runs, Stop stop) {
     List<Callable<List<Figure>>> study = StudyFigures.perSet(dir, cfg, runs);
     List<Callable<List<Figure>>> tasks = new ArrayList<>();
     for (Callable<Figure> b : BoundaryFigures.perSet(dir, cfg, runs)) {
-      tasks.add(() -> List.of(b.call()));
+      tasks.add(
+          () -> {
+            stop.check();
+            return List.of(b.call());
+          });
     }
     int boundaries = tasks.size();
-    tasks.addAll(study);
+    for (Callable<List<Figure>> t : study) {
+      tasks.add(
+          () -> {
+            stop.check();
+            return t.call();
+          });
+    }
     List<List<Figure>> drawn = Parallel.map(tasks, Parallel.cores());
     List<Figure> figures = new ArrayList<>();
     for (List<Figure> f : drawn.subList(boundaries, drawn.size())) {

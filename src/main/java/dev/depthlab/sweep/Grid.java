@@ -1,12 +1,16 @@
 package dev.depthlab.sweep;
 
+import dev.depthlab.common.UserError;
+import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.Overrides;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.train.RunSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -41,6 +45,7 @@ public final class Grid {
       listValued.add(Overrides.isMultirun(List.of(raw)));
     }
     List<Variant> out = new ArrayList<>();
+    Map<String, String> byHash = new HashMap<>();
     for (List<String> combo : Overrides.expand(sets)) {
       List<String> varying = new ArrayList<>();
       for (int i = 0; i < combo.size(); i++) {
@@ -50,6 +55,16 @@ public final class Grid {
       }
       String label = label(varying);
       StudyConfig cfg = load.apply(combo);
+      // two spellings of one value (0.1 and 1e-1) bind to one config: one protocol, two folders
+      String same = byHash.putIfAbsent(ConfigYaml.hash(cfg), label);
+      if (same != null && !label.isEmpty()) {
+        throw new UserError(
+            "--set: the variants "
+                + same
+                + " and "
+                + label
+                + " are one protocol (the same config); give each value once");
+      }
       out.add(new Variant(label, cfg, label.isEmpty() ? root : root.resolve(label)));
     }
     return out;

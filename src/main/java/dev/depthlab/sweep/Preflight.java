@@ -2,6 +2,7 @@ package dev.depthlab.sweep;
 
 import dev.depthlab.backend.Backend;
 import dev.depthlab.config.DiagnosticsConfig;
+import dev.depthlab.config.ResourceEstimate;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.config.TrainingConfig;
 import dev.depthlab.data.DatasetSpec;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The seed's first lesson: check that every depth trains before the full sweep. A few epochs of
@@ -58,15 +60,79 @@ public final class Preflight {
     return Math.min(epochs, Math.max(3, (int) Math.ceil(0.05 * epochs)));
   }
 
+  /** The most seconds the automatic preflight should take, at the assumed rates. */
+  public static final double BUDGET_SECONDS = 120;
+
+  /**
+   * The epochs each check trains: {@link #epochsFor} of the study's, lowered (to at least 3) when
+   * the checks of {@code plan} would take more than {@link #BUDGET_SECONDS} on {@code threads}
+   * threads at {@link ResourceCheck}'s assumed rates, estimated by {@link ResourceEstimate}.
+   */
+  public static int epochsWithin(Sweep.Plan plan, Backend backend, int threads) {
+    int epochs = epochsFor(plan.variants().get(0).config().training().epochs());
+    double seconds = seconds(plan, backend, threads, epochs);
+    if (seconds <= BUDGET_SECONDS) {
+      return epochs;
+    }
+    // the most epochs within the budget (seconds grow with epochs), at least 3 for a verdict
+    int lo = 3;
+    int hi = epochs;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (seconds(plan, backend, threads, mid) <= BUDGET_SECONDS) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Estimated seconds of the checks of {@code plan} at {@code epochs} epochs each. */
+  public static double seconds(Sweep.Plan plan, Backend backend, int threads, int epochs) {
+    double flops = 0;
+    for (Variant v : plan.variants()) {
+      StudyConfig cfg = shortened(v.config(), epochs);
+      for (int depth : RunSpec.depthsOf(cfg)) {
+        flops += cfg.data().sets().size() * ResourceEstimate.forGroup(cfg, 1, depth).runFlops();
+      }
+    }
+    double rate =
+        backend.traits().onHost()
+            ? ResourceCheck.HOST_FLOPS * Math.max(1, threads)
+            : ResourceCheck.DEVICE_FLOPS;
+    return flops / rate;
+  }
+
+  /** Told after each epoch of each check: epochs done and the total, over every check. */
+  @FunctionalInterface
+  public interface Progress {
+    void epochs(long done, long total);
+  }
+
   /** Checks every data set and depth of the variants that still have runs to do. */
   public static List<Row> run(Sweep.Plan plan, Backend backend, int jobs) {
+    return run(
+        plan,
+        backend,
+        jobs,
+        epochsFor(plan.variants().get(0).config().training().epochs()),
+        (d, t) -> {});
+  }
+
+  /**
+   * As above, {@code epochs} epochs a check (see {@link #epochsWithin}), telling {@code progress}
+   * after every epoch (from the worker threads).
+   */
+  public static List<Row> run(
+      Sweep.Plan plan, Backend backend, int jobs, int epochs, Progress progress) {
     List<RunSpec> checks = new ArrayList<>();
     List<String> labels = new ArrayList<>();
     for (Variant v : plan.variants()) {
       if (plan.todo().stream().noneMatch(j -> j.variant() == v)) {
         continue;
       }
-      StudyConfig cfg = shortened(v.config());
+      StudyConfig cfg = shortened(v.config(), epochs);
       for (DatasetSpec d : cfg.data().sets()) {
         for (int depth : RunSpec.depthsOf(cfg)) {
           checks.add(new RunSpec(cfg, d, depth, cfg.seeds().get(0)));
@@ -76,11 +142,20 @@ public final class Preflight {
     }
     Row[] rows = new Row[checks.size()];
     List<Callable<Void>> tasks = new ArrayList<>();
+    AtomicLong done = new AtomicLong();
+    long total = (long) checks.size() * epochs;
+    TrainListener counter =
+        new TrainListener() {
+          @Override
+          public void onEpochDone(int epoch, int of) {
+            progress.epochs(done.incrementAndGet(), total);
+          }
+        };
     for (int i = 0; i < checks.size(); i++) {
       int k = i;
       tasks.add(
           () -> {
-            RunResult r = Trainer.train(backend, List.of(checks.get(k)), TrainListener.NONE).get(0);
+            RunResult r = Trainer.train(backend, List.of(checks.get(k)), counter).get(0);
             rows[k] = judge(labels.get(k), r);
             return null;
           });
@@ -90,8 +165,11 @@ public final class Preflight {
   }
 
   static StudyConfig shortened(StudyConfig c) {
+    return shortened(c, epochsFor(c.training().epochs()));
+  }
+
+  static StudyConfig shortened(StudyConfig c, int epochs) {
     TrainingConfig t = c.training();
-    int epochs = epochsFor(t.epochs());
     return new StudyConfig(
         c.name(),
         c.data(),

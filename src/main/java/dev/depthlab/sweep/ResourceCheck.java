@@ -5,6 +5,9 @@ import dev.depthlab.backend.Backend;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ResourceEstimate;
 import dev.depthlab.config.StudyConfig;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +83,116 @@ public final class ResourceCheck {
               MAX_DAYS,
               e.keyToLower(c).startsWith("model.") ? e.keyToLower(c) : "model.width"));
     }
+  }
+
+  /**
+   * A sweep of {@code configs} (its variants) on {@code backend} with {@code jobs} groups at once
+   * must fit as a whole: each group must fit ({@link #requireFits}), and so must the {@code jobs}
+   * largest groups of the study together, on the heap and, on a device, in its memory (each CUDA
+   * group runs on its own lane of the one device); so must the report stage that follows (every
+   * run's curves and the figure buffers of its drawing threads).
+   */
+  public static void requireSweepFits(Backend backend, List<StudyConfig> configs, int jobs) {
+    for (StudyConfig c : configs) {
+      requireFits(backend, c, true);
+    }
+    long device = backend.traits().onHost() ? 0 : deviceMemory(backend.availability());
+    requireConcurrent(backend, configs, jobs, availableHeap(), device);
+    for (StudyConfig c : configs) {
+      double report = ResourceEstimate.reportBytes(c, Runtime.getRuntime().availableProcessors());
+      long available = availableHeap();
+      if (report > available) {
+        throw new UserError(
+            String.format(
+                Locale.ROOT,
+                "the report of %s needs %s (every run's curves and the figure buffers); this JVM"
+                    + " has %s free (-Xmx); lower training.epochs or seeds, or raise -Xmx",
+                c.name(),
+                ResourceEstimate.bytes(report),
+                ResourceEstimate.bytes(available)));
+      }
+    }
+  }
+
+  /** A group size of the study and how many groups of the study have it. */
+  record Groups(StudyConfig config, ResourceEstimate estimate, long count) {}
+
+  /**
+   * Refuses the {@code jobs} largest groups of {@code configs} when together they need more host
+   * bytes than {@code available}, or more device bytes than {@code device} (0: unknown or none).
+   * Each group alone is assumed to fit (checked before).
+   */
+  static void requireConcurrent(
+      Backend backend, List<StudyConfig> configs, int jobs, long available, long device) {
+    boolean together = backend.traits().seedsTogether();
+    List<Groups> sizes = new ArrayList<>();
+    long groups = 0;
+    for (StudyConfig c : configs) {
+      int replicas = together ? c.seeds().size() : 1;
+      long perDepth = (long) c.data().sets().size() * (together ? 1 : c.seeds().size());
+      List<Integer> depths =
+          c.model().explicitLayers() ? List.of(c.model().layers().size() - 2) : c.model().depths();
+      for (int depth : new java.util.LinkedHashSet<>(depths)) {
+        sizes.add(new Groups(c, ResourceEstimate.forGroup(c, replicas, depth), perDepth));
+        groups += perDepth;
+      }
+    }
+    int atOnce = (int) Math.min(jobs, groups);
+    if (atOnce <= 1) {
+      return;
+    }
+    sizes.sort(Comparator.comparingDouble((Groups g) -> g.estimate().hostBytes()).reversed());
+    double host = sum(sizes, atOnce, ResourceEstimate::hostBytes);
+    Groups largest = sizes.get(0);
+    if (host > available) {
+      throw new UserError(
+          String.format(
+              Locale.ROOT,
+              "%s needs %s for %d %s at once (--jobs %d; mostly %s); this JVM has %s free"
+                  + " (-Xmx); lower --jobs or %s",
+              subject(largest.config(), largest.estimate()),
+              ResourceEstimate.bytes(host),
+              atOnce,
+              together ? "replica groups" : "runs",
+              jobs,
+              largest.estimate().largestPart(),
+              ResourceEstimate.bytes(available),
+              largest.estimate().keyToLower(largest.config())));
+    }
+    if (device > 0) {
+      sizes.sort(Comparator.comparingDouble((Groups g) -> g.estimate().deviceBytes()).reversed());
+      double need = sum(sizes, atOnce, ResourceEstimate::deviceBytes);
+      if (need > device) {
+        throw new UserError(
+            String.format(
+                Locale.ROOT,
+                "%s needs %s of %s device memory for %d replica groups at once (--jobs %d); the"
+                    + " device has %s; lower --jobs or %s",
+                subject(sizes.get(0).config(), sizes.get(0).estimate()),
+                ResourceEstimate.bytes(need),
+                backend.name(),
+                atOnce,
+                jobs,
+                ResourceEstimate.bytes(device),
+                sizes.get(0).estimate().keyToLower(sizes.get(0).config())));
+      }
+    }
+  }
+
+  /** The sum of {@code part} over the first {@code n} groups of {@code sizes}, by count. */
+  private static double sum(
+      List<Groups> sizes, int n, java.util.function.ToDoubleFunction<ResourceEstimate> part) {
+    double total = 0;
+    long left = n;
+    for (Groups g : sizes) {
+      long take = Math.min(left, g.count());
+      total += take * part.applyAsDouble(g.estimate());
+      left -= take;
+      if (left == 0) {
+        break;
+      }
+    }
+    return total;
   }
 
   /** Refuses {@code e} when its host bytes exceed {@code available}. */

@@ -121,7 +121,8 @@ public final class Sweep {
     int total = 0;
     for (Variant v : variants) {
       String hash = ConfigYaml.hash(v.config());
-      AtomicFiles.removeLeftovers(v.dir());
+      // anywhere in the folder: run folders, figures/ (a writer killed in its report stage)
+      AtomicFiles.removeLeftoversUnder(v.dir());
       for (RunSpec spec : Grid.runs(v.config())) {
         Job job = new Job(v, spec);
         total++;

@@ -202,7 +202,37 @@ class MalformedInputTest {
             line("sweep with a huge depth", "sweep", "--set", "model.depths=[1000000]"),
             line("sweep multirun with a bad value", "sweep", "--set", "training.lr=0.1,-1"),
             line("phase with a bad axis", "phase", "--x", "training.lr=a:b:log:3"),
-            line("signal with a huge width", "signal", "--set", "model.width=100000000"));
+            line("signal with a huge width", "signal", "--set", "model.width=100000000"),
+            // issue 23: values the arithmetic cannot hold, repeated variants, paths too long
+            set("--set clip_eps underflowing to 0", "training.clip_eps=1e-400"),
+            line(
+                "bias_init beyond fp32",
+                "train",
+                "config/quick.yaml",
+                "--set",
+                "model.bias_init=1e39",
+                "--precision",
+                "fp32"),
+            set("spiral turns overflowing", "data.sets=[{kind: spiral, turns: 1e308}]"),
+            set("gaussian points overflowing", "data.sets=[{kind: gaussian, std: 1e308}]"),
+            line(
+                "gaussian points beyond fp32",
+                "sweep",
+                "--set",
+                "data.sets=[{kind: gaussian, separation: 1e39}]",
+                "--precision",
+                "fp32"),
+            line("sweep multirun repeating a value", "sweep", "--set", "training.lr=0.1,0.1"),
+            line("sweep multirun of one number twice", "sweep", "--set", "training.lr=0.1,0.10"),
+            line("phase axis of 1e9 points", "phase", "--x", "training.lr=1e-3:1:log:1e9"),
+            new Case(
+                "sweep into a name of 300 bytes",
+                null,
+                List.of("sweep", "config/quick.yaml", "--out", "{out}/" + "n".repeat(300))),
+            new Case(
+                "train into a name of 300 bytes",
+                null,
+                List.of("train", "config/quick.yaml", "--out", "{out}/" + "n".repeat(300))));
     return cases.stream().map(c -> Arguments.of(c));
   }
 
@@ -227,6 +257,57 @@ class MalformedInputTest {
         () -> assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err()),
         () -> assertFalse(Files.exists(out), "nothing written to " + out),
         () -> assertEquals(before, listing(tmp), "nothing else written"));
+  }
+
+  /** The refusals of issue 23 name their reason. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("reasons")
+  void theReasonIsNamed(String label, List<String> args, String reason) {
+    var r = CliTestSupport.run(args.toArray(String[]::new));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(reason), label + ": " + r.err());
+  }
+
+  static Stream<Arguments> reasons() {
+    return Stream.of(
+        Arguments.of(
+            "clip_eps",
+            List.of("train", "config/quick.yaml", "--set", "training.clip_eps=1e-400"),
+            "training.clip_eps: underflows to 0 (the smallest fp64 magnitude is 4.9e-324)"),
+        Arguments.of(
+            "bias_init fp32",
+            List.of(
+                "train",
+                "config/quick.yaml",
+                "--set",
+                "model.bias_init=1e39",
+                "--precision",
+                "fp32"),
+            "model.bias_init: 1.0E39 overflows in fp32"),
+        Arguments.of(
+            "lr fp32",
+            List.of(
+                "train", "config/quick.yaml", "--set", "training.lr=1e-50", "--precision", "fp32"),
+            "training.lr: 1.0E-50 underflows to 0 in fp32"),
+        Arguments.of(
+            "spiral",
+            List.of(
+                "train", "config/quick.yaml", "--set", "data.sets=[{kind: spiral, turns: 1e308}]"),
+            "data set 'spiral': turns 1.0E308 overflows the angle 2*pi*turns"),
+        Arguments.of(
+            "gaussian fp32",
+            List.of(
+                "train",
+                "config/quick.yaml",
+                "--set",
+                "data.sets=[{kind: gaussian, separation: 1e39}]",
+                "--precision",
+                "fp32"),
+            "data set 'gaussian': its points may reach 5.0e+38, beyond fp32's 3.4e38"),
+        Arguments.of(
+            "long name",
+            List.of("sweep", "config/quick.yaml", "--out", "x/" + "n".repeat(300)),
+            ": a folder name of 300 bytes"));
   }
 
   private static List<Path> listing(Path dir) throws IOException {

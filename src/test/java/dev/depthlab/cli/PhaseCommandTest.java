@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthlab.phase.PhaseDiagram;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -162,12 +163,24 @@ class PhaseCommandTest {
     Map<Path, FileTime> before = runJsonTimes();
     assertEquals(8, before.size());
     String csvBefore = Files.readString(out.resolve("phase.csv"));
+    // what a phase killed while writing would leave (issue 23): gone after the rerun
+    List<Path> leftovers =
+        List.of(
+            out.resolve(".phase.csv.k3.tmp"),
+            out.resolve(PhaseDiagram.FIGURES).resolve(".heat.svg.k3.tmp.svg"),
+            out.resolve(PhaseDiagram.FIGURES).resolve(".heat.png.k3.tmp"));
+    for (Path p : leftovers) {
+      Files.writeString(p, "half");
+    }
     CliTestSupport.Outcome again = phase();
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("resume: 8 of 8 runs already finished"), again.out());
     assertFalse(again.out().contains("training "), again.out());
     assertEquals(before, runJsonTimes());
     assertEquals(csvBefore, Files.readString(out.resolve("phase.csv")));
+    for (Path p : leftovers) {
+      assertFalse(Files.exists(p), "survived the rerun: " + p);
+    }
   }
 
   private Map<Path, FileTime> runJsonTimes() throws IOException {

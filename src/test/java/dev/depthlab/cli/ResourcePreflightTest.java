@@ -153,6 +153,57 @@ class ResourcePreflightTest {
     }
   }
 
+  /**
+   * The issue's case end to end: a 2-run width-3400 depth-8 study with --jobs 2 in a JVM whose heap
+   * holds one run but not two (-Xmx 1.5 runs) is refused before anything is written: exit 2, one
+   * line, no study.yaml (it used to pass, then die with OutOfMemoryError).
+   */
+  @Test
+  void jobsRunningAtOnceAreCountedBeforeAnythingIsWritten() throws Exception {
+    String[] sets = {"model.width=3400", "model.depths=[8]", "seeds=[0,1]", "data.sets=[circle]"};
+    long one = (long) ResourceEstimate.forRun(quick(sets)).hostBytes();
+    Path out = tmp.resolve("wide");
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + (one + one / 2) / (1 << 20) + "m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "sweep",
+                "config/quick.yaml",
+                "--jobs",
+                "2",
+                "--backend",
+                "cpu",
+                "--out",
+                out.toString()));
+    for (String s : sets) {
+      cmd.add("--set");
+      cmd.add(s);
+    }
+    Path err = tmp.resolve("err.txt");
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectError(err.toFile())
+            .redirectOutput(tmp.resolve("out.txt").toFile())
+            .start();
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "the sweep hung");
+    String e = Files.readString(err).strip();
+    assertAll(
+        () -> assertEquals(2, p.exitValue(), e),
+        () -> assertEquals(1, e.lines().count(), e),
+        () ->
+            assertTrue(
+                e.matches(
+                    "depthlab: model.width 3400 needs [0-9.]+ GiB for 2 runs at once \\(--jobs 2;"
+                        + " mostly parameters\\); this JVM has [0-9.]+ GiB free \\(-Xmx\\);"
+                        + " lower --jobs or model.width"),
+                e),
+        () -> assertFalse(Files.exists(out), "nothing written"));
+  }
+
   @Test
   void theQuickStudyPasses() {
     StudyConfig c = quick();

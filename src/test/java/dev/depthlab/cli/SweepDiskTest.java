@@ -93,6 +93,35 @@ class SweepDiskTest {
     assertEquals(summaryWithoutWall(clean), summaryWithoutWall(study));
   }
 
+  /**
+   * The disk fills while the report draws its figures (the third PNG fails): one line, exit 1, no
+   * temporary file anywhere (figures/ included), and the rerun writes the whole report.
+   */
+  @Test
+  void aFullDiskInTheReportStageGivesOneLine() throws IOException {
+    Path study = tmp.resolve("study");
+    AtomicInteger pngs = new AtomicInteger();
+    AtomicFiles.simulateFault(
+        target ->
+            target.getFileName().toString().endsWith(".png") && pngs.incrementAndGet() == 3
+                ? new IOException("No space left on device")
+                : null);
+    SweepCommandTest.Result r = sweep(study);
+    AtomicFiles.simulateFault(null);
+    assertEquals(1, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(
+        r.err().matches("depthlab: cannot write figure .*\\.png: No space left on device\\s*"),
+        r.err());
+    for (Path f : all(study)) {
+      assertFalse(AtomicFiles.isLeftover(f.getFileName().toString()), "left: " + f);
+    }
+    assertFalse(Files.exists(study.resolve("report.html")), "the page waits for the rerun");
+    SweepCommandTest.Result again = sweep(study);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(Files.isRegularFile(study.resolve("report.html")));
+  }
+
   @Test
   void aResultsFolderUnderAFileIsRefusedInOneLineWritingNothing() throws IOException {
     Path file = tmp.resolve("a-file");

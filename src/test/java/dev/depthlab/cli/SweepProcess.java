@@ -57,6 +57,48 @@ final class SweepProcess {
     return new SweepProcess(p, out, err, study);
   }
 
+  /**
+   * Starts {@code depthlab ARGS} in a JVM with {@code jvmOptions} besides the launcher's flags
+   * (e.g. a {@code -D} test hook); stdout and stderr go to {@code logs/<tag>.out|.err}; {@code
+   * study} is the folder the command writes.
+   */
+  static SweepProcess start(List<String> jvmOptions, List<String> args, Path study, String tag)
+      throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xss8m"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(
+        List.of(
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName()));
+    cmd.addAll(args);
+    Path logs = study.resolveSibling(study.getFileName() + "-logs");
+    Files.createDirectories(logs);
+    Path out = logs.resolve(tag + ".out");
+    Path err = logs.resolve(tag + ".err");
+    Process p =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    return new SweepProcess(p, out, err, study);
+  }
+
+  /** Waits until {@code file} exists, or fails when the process ended first. */
+  void awaitFile(Path file) throws IOException, InterruptedException {
+    long end = System.currentTimeMillis() + GUARD_MS;
+    while (System.currentTimeMillis() < end) {
+      if (Files.exists(file)) {
+        return;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError("ended before " + file + " appeared; stderr: " + err());
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no " + file + " within the guard");
+  }
+
   long pid() {
     return process.pid();
   }
