@@ -6,6 +6,12 @@
 // Activation codes, the tanh saturation bound and the decision threshold: the table Java reads too.
 #include "rules.cuh"
 
+// One fused multiply-add, a * b + c rounded once (docs/arithmetic.md): Java's Math.fma, the
+// vector paths' lanewise FMA. Named per type so that neither nvcc nor the host compiler of the
+// emulator picks another overload.
+__device__ __forceinline__ float dl_fma(float a, float b, float c) { return fmaf(a, b, c); }
+__device__ __forceinline__ double dl_fma(double a, double b, double c) { return fma(a, b, c); }
+
 template <typename T>
 __device__ __forceinline__ T dl_activate(T z, int act, T slope) {
   if (act == DL_RELU) return z > T(0) ? z : T(0);
@@ -18,7 +24,7 @@ template <typename T>
 __device__ __forceinline__ T dl_activate_backward(T g, T z, T a, int act, T slope) {
   if (act == DL_RELU) return z > T(0) ? g : T(0);
   if (act == DL_LEAKY_RELU) return z > T(0) ? g : slope * g;
-  return g * (T(1) - a * a);
+  return g * dl_fma(-a, a, T(1));
 }
 
 template <typename T>
@@ -35,7 +41,7 @@ __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   T pc = p < eps ? eps : (p > hi ? hi : p);
   if (label == T(1)) return (T)(-log((double)pc));
   if (label == T(0)) return (T)(-log((double)(T(1) - pc)));
-  return (T)(-((double)label * log((double)pc) + (double)(T(1) - label) * log((double)(T(1) - pc))));
+  return (T)(-dl_fma((double)label, log((double)pc), (double)(T(1) - label) * log((double)(T(1) - pc))));
 }
 
 // 1 when prediction p (a sigmoid output) and the label agree at DL_DECISION_THRESHOLD: the

@@ -2,9 +2,9 @@
 // in one launch (FusedEpoch.java), keeping activations and gradients (and the parameters, when
 // they fit) in shared memory. The block's threads share each phase's elements in strided loops
 // and meet at a barrier between phases. Every sum runs over its index in increasing order from
-// the CPU reference's initial value (backend/cpu: the bias first in the forward sums, products
-// rounded before each add), so on the host (no FMA) the sums are the CPU's, operation for
-// operation; see docs/gpu.md, "The fused path".
+// the CPU reference's initial value (backend/cpu: the bias first in the forward sums), each term
+// one fused multiply-add (dl_fma) into the accumulator, so the sums are the CPU's, operation for
+// operation, on the device and on the host alike; see docs/arithmetic.md.
 #include "common.cuh"
 
 // Most weight layers (depth + 1) the kernel takes: its per-layer pointers are local arrays.
@@ -108,7 +108,7 @@ __device__ void fused_epoch(T* params, const int* table, int layers, const T* x,
         const int s = e / out;
         const int j = e % out;
         T acc = B[l][j];
-        for (int i = 0; i < in; i++) acc = acc + al[s * in + i] * wl[i * out + j];
+        for (int i = 0; i < in; i++) acc = dl_fma(al[s * in + i], wl[i * out + j], acc);
         Z[l][e] = acc;
         if (l < top) A[l + 1][e] = dl_activate(acc, act, sl);
       }
@@ -139,7 +139,7 @@ __device__ void fused_epoch(T* params, const int* table, int layers, const T* x,
         const int i = e / out;
         const int j = e % out;
         T acc = T(0);
-        for (int s = 0; s < count; s++) acc = acc + al[s * in + i] * dz[s * out + j];
+        for (int s = 0; s < count; s++) acc = dl_fma(al[s * in + i], dz[s * out + j], acc);
         GW[l][e] = acc;
       }
       for (int j = tid; j < out; j += nt) {
@@ -153,7 +153,7 @@ __device__ void fused_epoch(T* params, const int* table, int layers, const T* x,
           const int s = e / in;
           const int i = e % in;
           T acc = T(0);
-          for (int j = 0; j < out; j++) acc = acc + dz[s * out + j] * wl[i * out + j];
+          for (int j = 0; j < out; j++) acc = dl_fma(dz[s * out + j], wl[i * out + j], acc);
           Z[l - 1][e] = dl_activate_backward(acc, Z[l - 1][e], A[l][e], act, sl);
         }
       }
@@ -175,14 +175,14 @@ __device__ void fused_epoch(T* params, const int* table, int layers, const T* x,
     for (int l = tid; l < layers; l += nt) {
       const int wn = sizes[l] * sizes[l + 1];
       double sq = 0.0;
-      for (int k = 0; k < wn; k++) sq += (double)(GW[l][k] * GW[l][k]);
+      for (int k = 0; k < wn; k++) sq = dl_fma((double)GW[l][k], (double)GW[l][k], sq);
       dg[1 + l] = sq;
     }
     for (int l = 0; l < layers; l++) {
       const int wn = sizes[l] * sizes[l + 1];
       const int bn = sizes[l + 1];
-      for (int e = tid; e < wn; e += nt) W[l][e] = W[l][e] - lr * GW[l][e];
-      for (int e = tid; e < bn; e += nt) B[l][e] = B[l][e] - lr * GB[l][e];
+      for (int e = tid; e < wn; e += nt) W[l][e] = dl_fma(-lr, GW[l][e], W[l][e]);
+      for (int e = tid; e < bn; e += nt) B[l][e] = dl_fma(-lr, GB[l][e], B[l][e]);
     }
     __syncthreads();
 

@@ -96,7 +96,7 @@ __device__ void grad_norm_chunks(const T* g, const int* table, int layers, int c
   int end = begin + chunk < weights ? begin + chunk : weights;
   const T* gr = g + table[4 * l + 2] + (long)r * weights;
   double sq = 0.0;
-  for (int k = begin; k < end; k++) sq += (double)(gr[k] * gr[k]);
+  for (int k = begin; k < end; k++) sq = dl_fma((double)gr[k], (double)gr[k], sq);
   partial[t] = sq;
 }
 
@@ -145,7 +145,7 @@ template <typename T>
 __device__ void sgd_update(T* p, const T* g, int n, double lr) {
   int i = dl_thread_index();
   if (i >= n) return;
-  p[i] = p[i] - (T)lr * g[i];
+  p[i] = dl_fma(-(T)lr, g[i], p[i]);
 }
 
 // A record of one layer for the step trace: dst[r * (wn + bn) + e] = replica r's weights

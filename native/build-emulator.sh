@@ -43,7 +43,8 @@ done
 mv "$gen/kernels.inc.tmp" "$gen/kernels.inc"
 mv "$gen/entries.inc.tmp" "$gen/entries.inc"
 
-# -ffp-contract=off: no fused multiply-add, so float results round as in Java.
+# -ffp-contract=off: a fused multiply-add only where the kernels call dl_fma (docs/arithmetic.md),
+# so results round as in Java.
 g++ -std=c++17 -O2 -fPIC -shared -Wall -Wextra -Werror -ffp-contract=off \
   -I"$JAVA_HOME/include" -I"$JAVA_HOME/include/$platform" -I"$here" -I"$gen" -I"$root/kernels" \
   "$here/emulator.cpp" -o "$out/libdepthlab-emulator.so.tmp"

@@ -54,7 +54,8 @@ public record MeanStd(double mean, double std, int n) {
     double sq = 0;
     for (double v : values) {
       if (!finiteOnly || Double.isFinite(v)) {
-        sq += (v - mean) * (v - mean);
+        double d = v - mean;
+        sq = Math.fma(d, d, sq);
       }
     }
     return new MeanStd(mean, Math.sqrt(sq / n), n);

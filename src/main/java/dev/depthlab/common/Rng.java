@@ -64,11 +64,11 @@ public final class Rng {
       u1 = nextDouble();
     } while (u1 == 0.0);
     double u2 = nextDouble();
-    double r = Math.sqrt(-2.0 * Math.log(u1));
+    double r = Math.sqrt(-2.0 * StrictMath.log(u1));
     double theta = 2.0 * Math.PI * u2;
-    spareNormal = r * Math.sin(theta);
+    spareNormal = r * StrictMath.sin(theta);
     hasSpare = true;
-    return r * Math.cos(theta);
+    return r * StrictMath.cos(theta);
   }
 
   /** Fisher-Yates shuffle of {@code a} in place. */

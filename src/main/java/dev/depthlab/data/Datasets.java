@@ -303,7 +303,7 @@ public final class Datasets {
       b *= q / i;
       s = t + b;
     }
-    return 0.5 + s * Math.exp(-0.5 * q - 0.91893853320467274178);
+    return 0.5 + s * StrictMath.exp(-0.5 * q - 0.91893853320467274178);
   }
 
   // ---- generators: one loop per kind; each point's label noise draw comes last ----
@@ -358,8 +358,8 @@ public final class Datasets {
       boolean label = rng.nextDouble() < 0.5;
       double t = rng.nextDouble();
       double angle = 2.0 * Math.PI * turns * t + (label ? Math.PI : 0.0);
-      x[2 * i] = t * Math.cos(angle) + jitter * rng.nextGaussian();
-      x[2 * i + 1] = t * Math.sin(angle) + jitter * rng.nextGaussian();
+      x[2 * i] = t * StrictMath.cos(angle) + jitter * rng.nextGaussian();
+      x[2 * i + 1] = t * StrictMath.sin(angle) + jitter * rng.nextGaussian();
       y[i] = flip(label, noise, rng);
     }
   }
@@ -368,8 +368,8 @@ public final class Datasets {
     for (int i = 0; i < y.length; i++) {
       boolean label = rng.nextDouble() < 0.5;
       double u = Math.PI * rng.nextDouble();
-      double a = label ? 1.0 - Math.cos(u) : Math.cos(u);
-      double b = label ? 0.5 - Math.sin(u) : Math.sin(u);
+      double a = label ? 1.0 - StrictMath.cos(u) : StrictMath.cos(u);
+      double b = label ? 0.5 - StrictMath.sin(u) : StrictMath.sin(u);
       x[2 * i] = a + jitter * rng.nextGaussian();
       x[2 * i + 1] = b + jitter * rng.nextGaussian();
       y[i] = flip(label, noise, rng);
@@ -427,7 +427,7 @@ public final class Datasets {
     for (int k = 0; k <= steps; k++) {
       double z = lo + k * h;
       double x1 = i + 0.5 * z;
-      double density = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+      double density = StrictMath.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
       double f = density * normalCdf(2.0 * (j - 2.5 + x1 * x1));
       double weight = (k == 0 || k == steps) ? 1 : (k % 2 == 1 ? 4 : 2);
       sum += weight * f;

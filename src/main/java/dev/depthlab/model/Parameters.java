@@ -38,7 +38,7 @@ public record Parameters(double[][] weights, double[][] biases) {
   public double weightNorm(int l) {
     double s = 0;
     for (double v : weights[l]) {
-      s += v * v;
+      s = Math.fma(v, v, s);
     }
     return Math.sqrt(s);
   }

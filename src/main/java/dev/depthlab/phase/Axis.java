@@ -108,7 +108,9 @@ public record Axis(String key, List<String> values) {
     for (int i = 0; i < n; i++) {
       double t = (double) i / (n - 1);
       double v =
-          log ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo);
+          log
+              ? StrictMath.exp(Math.log(lo) + t * (StrictMath.log(hi) - StrictMath.log(lo)))
+              : lo + t * (hi - lo);
       values.add(whole ? Long.toString(Math.round(v)) : format(v));
     }
     String repeated = firstRepeat(values);

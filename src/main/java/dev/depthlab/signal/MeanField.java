@@ -31,7 +31,7 @@ public final class MeanField {
   static {
     for (int k = 0; k < POINTS; k++) {
       double t = -RANGE + k * STEP;
-      WEIGHT[k] = Math.exp(-0.5 * t * t) / Math.sqrt(2 * Math.PI) * STEP;
+      WEIGHT[k] = StrictMath.exp(-0.5 * t * t) / Math.sqrt(2 * Math.PI) * STEP;
     }
   }
 
@@ -106,7 +106,7 @@ public final class MeanField {
       case LEAKY_RELU:
         return z > 0.0 ? z : slope * z;
       default:
-        return Math.tanh(z);
+        return StrictMath.tanh(z);
     }
   }
 
@@ -117,7 +117,7 @@ public final class MeanField {
       case LEAKY_RELU:
         return z > 0.0 ? 1.0 : slope;
       default:
-        double t = Math.tanh(z);
+        double t = StrictMath.tanh(z);
         return 1.0 - t * t;
     }
   }

@@ -61,7 +61,7 @@ final class SignalPass {
       for (int j = 0; j < out; j++) {
         double sum = b[l][j];
         for (int i = 0; i < in; i++) {
-          sum += a[l][i] * w[l][i * out + j];
+          sum = Math.fma(a[l][i], w[l][i * out + j], sum);
         }
         z[l][j] = sum;
       }
@@ -71,7 +71,7 @@ final class SignalPass {
         }
       }
     }
-    double p = 1.0 / (1.0 + Math.exp(-z[layers - 1][0]));
+    double p = 1.0 / (1.0 + StrictMath.exp(-z[layers - 1][0]));
     double y = set.y()[n];
     double d =
         net.outputGradient() == OutputGradient.CHAINED
@@ -84,7 +84,7 @@ final class SignalPass {
       for (int i = 0; i < in; i++) {
         double sum = 0.0;
         for (int j = 0; j < out; j++) {
-          sum += dz[l][j] * w[l][i * out + j];
+          sum = Math.fma(dz[l][j], w[l][i * out + j], sum);
         }
         dz[l - 1][i] = sum * derivative(z[l - 1][i], a[l][i]);
       }
@@ -109,7 +109,7 @@ final class SignalPass {
       case LEAKY_RELU:
         return v > 0.0 ? 1.0 : net.leakySlope();
       default:
-        return 1.0 - act * act;
+        return Math.fma(-act, act, 1.0);
     }
   }
 }

@@ -69,7 +69,8 @@ final class Diagnostics {
       double[] a = now.weights()[l];
       double[] b = previous.weights()[l];
       for (int k = 0; k < a.length; k++) {
-        diff += (a[k] - b[k]) * (a[k] - b[k]);
+        double d = a[k] - b[k];
+        diff = Math.fma(d, d, diff);
       }
       double prevNorm = previous.weightNorm(l);
       updateRatio[l] = prevNorm == 0 ? Double.NaN : Math.sqrt(diff) / prevNorm;

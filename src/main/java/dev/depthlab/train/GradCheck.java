@@ -231,7 +231,7 @@ public final class GradCheck {
             }
             a = next;
           } else {
-            double prob = 1.0 / (1.0 + Math.exp(-z[0]));
+            double prob = 1.0 / (1.0 + StrictMath.exp(-z[0]));
             double eps = net.clipEps();
             pattern[pi++] = prob < eps;
             pattern[pi++] = prob > 1 - eps;
@@ -247,14 +247,14 @@ public final class GradCheck {
      * as 1 - p, whose cancellation near p = 1 would swamp the finite differences.
      */
     private double sampleLoss(double z, double y, double eps) {
-      double p = 1.0 / (1.0 + Math.exp(-z));
-      double q = 1.0 / (1.0 + Math.exp(z));
+      double p = 1.0 / (1.0 + StrictMath.exp(-z));
+      double q = 1.0 / (1.0 + StrictMath.exp(z));
       if (objective == Objective.RULE && net.outputGradient() == OutputGradient.FUSED) {
-        return -(y * Math.log(p) + (1 - y) * Math.log(q));
+        return -(y * StrictMath.log(p) + (1 - y) * StrictMath.log(q));
       }
       double pc = Math.min(Math.max(p, eps), 1 - eps);
       double qc = Math.min(Math.max(q, eps), 1 - eps);
-      double clipped = -(y * Math.log(pc) + (1 - y) * Math.log(qc));
+      double clipped = -(y * StrictMath.log(pc) + (1 - y) * StrictMath.log(qc));
       if (objective == Objective.CLIPPED_BCE) {
         return clipped;
       }
@@ -271,7 +271,7 @@ public final class GradCheck {
         case LEAKY_RELU:
           return z > 0 ? z : net.leakySlope() * z;
         default:
-          return Math.tanh(z);
+          return StrictMath.tanh(z);
       }
     }
   }

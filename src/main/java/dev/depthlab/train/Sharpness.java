@@ -248,7 +248,7 @@ public final class Sharpness {
           total[r] = new double[flat.length];
         }
         for (int k = 0; k < flat.length; k++) {
-          total[r][k] += weight * flat[k];
+          total[r][k] = Math.fma(weight, flat[k], total[r][k]);
         }
       }
     }
@@ -288,7 +288,7 @@ public final class Sharpness {
   private static double dot(double[] a, double[] b) {
     double s = 0;
     for (int k = 0; k < a.length; k++) {
-      s += a[k] * b[k];
+      s = Math.fma(a[k], b[k], s);
     }
     return s;
   }

@@ -218,7 +218,7 @@ final class CpuNet32 implements CpuNet {
     float[] zo = z[top];
     float[] g = dz[top];
     for (int s = 0; s < count; s++) {
-      float p = (float) (1.0 / (1.0 + Math.exp(-zo[s])));
+      float p = (float) (1.0 / (1.0 + StrictMath.exp(-zo[s])));
       lossSum += bce(p, y[s]);
       float d = chained ? (float) OutputGradient.chained(p, y[s], clipEps) : p - y[s];
       g[s] = d * scale;
@@ -311,12 +311,12 @@ final class CpuNet32 implements CpuNet {
   private float bce(float p, float label) {
     float pc = Math.min(Math.max(p, clipEps), 1.0f - clipEps);
     if (label == 1.0f) {
-      return (float) -Math.log(pc);
+      return (float) -StrictMath.log(pc);
     }
     if (label == 0.0f) {
-      return (float) -Math.log(1.0f - pc);
+      return (float) -StrictMath.log(1.0f - pc);
     }
-    return (float) -(label * Math.log(pc) + (1.0f - label) * Math.log(1.0f - pc));
+    return (float) -Math.fma(label, StrictMath.log(pc), (1.0f - label) * StrictMath.log(1.0f - pc));
   }
 
   /** Copies training samples order[offset .. offset+count) into a[0] and their labels into y. */
@@ -364,7 +364,7 @@ final class CpuNet32 implements CpuNet {
         break;
       default:
         for (int k = 0; k < n; k++) {
-          out[k] = (float) Math.tanh(in[k]);
+          out[k] = (float) StrictMath.tanh(in[k]);
         }
     }
   }
@@ -383,7 +383,7 @@ final class CpuNet32 implements CpuNet {
     } else {
       float[] ah = a[h + 1];
       for (int k = 0; k < n; k++) {
-        g[k] = g[k] * (1.0f - ah[k] * ah[k]);
+        g[k] = g[k] * Math.fma(-ah[k], ah[k], 1.0f);
       }
     }
   }
@@ -419,7 +419,7 @@ final class CpuNet32 implements CpuNet {
       float[] zo =
           VECTOR ? forwardRows(x, start, rows, alive) : forwardChunk(x, start, rows, alive);
       for (int s = 0; s < rows; s++) {
-        float p = (float) (1.0 / (1.0 + Math.exp(-zo[s])));
+        float p = (float) (1.0 / (1.0 + StrictMath.exp(-zo[s])));
         float label = (float) labels[start + s];
         lossSum += bce(p, label);
         correct += CpuNet.correct(p, label);
@@ -435,7 +435,7 @@ final class CpuNet32 implements CpuNet {
       int rows = Math.min(EVAL_CHUNK, n - start);
       float[] zo = VECTOR ? forwardRows(x, start, rows, null) : forwardChunk(x, start, rows, null);
       for (int s = 0; s < rows; s++) {
-        float p = (float) (1.0 / (1.0 + Math.exp(-zo[s])));
+        float p = (float) (1.0 / (1.0 + StrictMath.exp(-zo[s])));
         out[start + s] = p;
       }
     }
@@ -472,7 +472,7 @@ final class CpuNet32 implements CpuNet {
           float wv = wl[i * outW + j];
           float[] ai = cur[i];
           for (int s = 0; s < rows; s++) {
-            zj[s] += wv * ai[s];
+            zj[s] = Math.fma(wv, ai[s], zj[s]);
           }
         }
         if (l < layers - 1) {
@@ -548,7 +548,7 @@ final class CpuNet32 implements CpuNet {
     float[] zo = z[layers - 1];
     int correct = 0;
     for (int s = 0; s < count; s++) {
-      float p = (float) (1.0 / (1.0 + Math.exp(-zo[s])));
+      float p = (float) (1.0 / (1.0 + StrictMath.exp(-zo[s])));
       correct += CpuNet.correct(p, y[s]);
     }
     return (double) correct / count;

@@ -207,7 +207,7 @@ final class CpuNet64 implements CpuNet {
     double[] zo = z[top];
     double[] g = dz[top];
     for (int s = 0; s < count; s++) {
-      double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+      double p = 1.0 / (1.0 + StrictMath.exp(-zo[s]));
       lossSum += bce(p, y[s]);
       double d = chained ? OutputGradient.chained(p, y[s], clipEps) : p - y[s];
       g[s] = d * scale;
@@ -300,12 +300,12 @@ final class CpuNet64 implements CpuNet {
   private double bce(double p, double label) {
     double pc = Math.min(Math.max(p, clipEps), 1.0 - clipEps);
     if (label == 1.0) {
-      return -Math.log(pc);
+      return -StrictMath.log(pc);
     }
     if (label == 0.0) {
-      return -Math.log(1.0 - pc);
+      return -StrictMath.log(1.0 - pc);
     }
-    return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));
+    return -Math.fma(label, StrictMath.log(pc), (1.0 - label) * StrictMath.log(1.0 - pc));
   }
 
   /** Copies training samples order[offset .. offset+count) into a[0] and their labels into y. */
@@ -353,7 +353,7 @@ final class CpuNet64 implements CpuNet {
         break;
       default:
         for (int k = 0; k < n; k++) {
-          out[k] = Math.tanh(in[k]);
+          out[k] = StrictMath.tanh(in[k]);
         }
     }
   }
@@ -372,7 +372,7 @@ final class CpuNet64 implements CpuNet {
     } else {
       double[] ah = a[h + 1];
       for (int k = 0; k < n; k++) {
-        g[k] = g[k] * (1.0 - ah[k] * ah[k]);
+        g[k] = g[k] * Math.fma(-ah[k], ah[k], 1.0);
       }
     }
   }
@@ -408,7 +408,7 @@ final class CpuNet64 implements CpuNet {
       double[] zo =
           VECTOR ? forwardRows(x, start, rows, alive) : forwardChunk(x, start, rows, alive);
       for (int s = 0; s < rows; s++) {
-        double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+        double p = 1.0 / (1.0 + StrictMath.exp(-zo[s]));
         double label = labels[start + s];
         lossSum += bce(p, label);
         correct += CpuNet.correct(p, label);
@@ -424,7 +424,7 @@ final class CpuNet64 implements CpuNet {
       int rows = Math.min(EVAL_CHUNK, n - start);
       double[] zo = VECTOR ? forwardRows(x, start, rows, null) : forwardChunk(x, start, rows, null);
       for (int s = 0; s < rows; s++) {
-        double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+        double p = 1.0 / (1.0 + StrictMath.exp(-zo[s]));
         out[start + s] = p;
       }
     }
@@ -461,7 +461,7 @@ final class CpuNet64 implements CpuNet {
           double wv = wl[i * outW + j];
           double[] ai = cur[i];
           for (int s = 0; s < rows; s++) {
-            zj[s] += wv * ai[s];
+            zj[s] = Math.fma(wv, ai[s], zj[s]);
           }
         }
         if (l < layers - 1) {
@@ -537,7 +537,7 @@ final class CpuNet64 implements CpuNet {
     double[] zo = z[layers - 1];
     int correct = 0;
     for (int s = 0; s < count; s++) {
-      double p = 1.0 / (1.0 + Math.exp(-zo[s]));
+      double p = 1.0 / (1.0 + StrictMath.exp(-zo[s]));
       correct += CpuNet.correct(p, y[s]);
     }
     return (double) correct / count;

@@ -10,8 +10,8 @@ package dev.depthlab.backend.cpu;
  * short): ReLU leaves about half of all activations and back-propagated gradients exactly zero, so
  * each row's non-zero positions are listed once (branch-free) and only those are visited; and
  * outputs are computed four at a time in local accumulators, which cuts the loads and stores per
- * multiply-add. Sums still run in a fixed order (increasing input index), and skipping exact zeros
- * changes no result.
+ * multiply-add. Sums still run in a fixed order (increasing input index), each term one {@code
+ * Math.fma} into the accumulator (docs/arithmetic.md), and skipping exact zeros changes no result.
  */
 final class Dense32 {
   private Dense32() {}
@@ -56,14 +56,14 @@ final class Dense32 {
           int i = idx[ao + k];
           float av = a[ao + i];
           int wo = i * out + j;
-          c0 += av * w[wo];
-          c1 += av * w[wo + 1];
-          c2 += av * w[wo + 2];
-          c3 += av * w[wo + 3];
-          c4 += av * w[wo + 4];
-          c5 += av * w[wo + 5];
-          c6 += av * w[wo + 6];
-          c7 += av * w[wo + 7];
+          c0 = Math.fma(av, w[wo], c0);
+          c1 = Math.fma(av, w[wo + 1], c1);
+          c2 = Math.fma(av, w[wo + 2], c2);
+          c3 = Math.fma(av, w[wo + 3], c3);
+          c4 = Math.fma(av, w[wo + 4], c4);
+          c5 = Math.fma(av, w[wo + 5], c5);
+          c6 = Math.fma(av, w[wo + 6], c6);
+          c7 = Math.fma(av, w[wo + 7], c7);
         }
         z[zo + j] = c0;
         z[zo + j + 1] = c1;
@@ -83,10 +83,10 @@ final class Dense32 {
           int i = idx[ao + k];
           float av = a[ao + i];
           int wo = i * out + j;
-          c0 += av * w[wo];
-          c1 += av * w[wo + 1];
-          c2 += av * w[wo + 2];
-          c3 += av * w[wo + 3];
+          c0 = Math.fma(av, w[wo], c0);
+          c1 = Math.fma(av, w[wo + 1], c1);
+          c2 = Math.fma(av, w[wo + 2], c2);
+          c3 = Math.fma(av, w[wo + 3], c3);
         }
         z[zo + j] = c0;
         z[zo + j + 1] = c1;
@@ -97,7 +97,7 @@ final class Dense32 {
         float c = b[j];
         for (int k = 0; k < n; k++) {
           int i = idx[ao + k];
-          c += a[ao + i] * w[i * out + j];
+          c = Math.fma(a[ao + i], w[i * out + j], c);
         }
         z[zo + j] = c;
       }
@@ -138,7 +138,7 @@ final class Dense32 {
         int wo = i * out;
         for (int kg = 0; kg < ng; kg++) {
           int j = gIdx[zo + kg];
-          dw[wo + j] += av * dz[zo + j];
+          dw[wo + j] = Math.fma(av, dz[zo + j], dw[wo + j]);
         }
       }
     }
@@ -167,10 +167,10 @@ final class Dense32 {
         for (int k = 0; k < n; k++) {
           int j = idx[zo + k];
           float d = dz[zo + j];
-          c0 += d * w[w0 + j];
-          c1 += d * w[w1 + j];
-          c2 += d * w[w2 + j];
-          c3 += d * w[w3 + j];
+          c0 = Math.fma(d, w[w0 + j], c0);
+          c1 = Math.fma(d, w[w1 + j], c1);
+          c2 = Math.fma(d, w[w2 + j], c2);
+          c3 = Math.fma(d, w[w3 + j], c3);
         }
         da[ao + i] = c0;
         da[ao + i + 1] = c1;
@@ -182,7 +182,7 @@ final class Dense32 {
         float c = 0.0f;
         for (int k = 0; k < n; k++) {
           int j = idx[zo + k];
-          c += dz[zo + j] * w[wo + j];
+          c = Math.fma(dz[zo + j], w[wo + j], c);
         }
         da[ao + i] = c;
       }
@@ -223,8 +223,8 @@ final class Dense32 {
         for (int m = 0; m < n; m++) {
           int j = idx[zo + m];
           float d = dz[zo + j];
-          c0 += d * w[w0 + j];
-          c1 += d * w[w1 + j];
+          c0 = Math.fma(d, w[w0 + j], c0);
+          c1 = Math.fma(d, w[w1 + j], c1);
         }
         da[ao + i0] = c0;
         da[ao + i1] = c1;
@@ -235,7 +235,7 @@ final class Dense32 {
         float c = 0.0f;
         for (int m = 0; m < n; m++) {
           int j = idx[zo + m];
-          c += dz[zo + j] * w[wo + j];
+          c = Math.fma(dz[zo + j], w[wo + j], c);
         }
         da[ao + i] = c;
       }
@@ -247,8 +247,8 @@ final class Dense32 {
     double sq = 0.0;
     for (int k = 0; k < n; k++) {
       float g = dw[k];
-      sq += g * g;
-      w[k] -= lr * g;
+      sq = Math.fma(g, g, sq);
+      w[k] = Math.fma(-lr, g, w[k]);
     }
     return sq;
   }
@@ -266,8 +266,8 @@ final class Dense32 {
       int o = i * cols;
       for (int j = 0; j < cols; j++) {
         float g = dw[o + j];
-        sq += g * g;
-        float v = w[o + j] - lr * g;
+        sq = Math.fma(g, g, sq);
+        float v = Math.fma(-lr, g, w[o + j]);
         w[o + j] = v;
         wT[j * rows + i] = v;
       }
@@ -299,10 +299,10 @@ final class Dense32 {
       for (int j = 0; j < cols; j++) {
         float g1 = dw1[o + j];
         float g2 = dw2[o + j];
-        sq1 += g1 * g1;
-        sq2 += g2 * g2;
-        float v1 = w1[o + j] - lr * g1;
-        float v2 = w2[o + j] - lr * g2;
+        sq1 = Math.fma(g1, g1, sq1);
+        sq2 = Math.fma(g2, g2, sq2);
+        float v1 = Math.fma(-lr, g1, w1[o + j]);
+        float v2 = Math.fma(-lr, g2, w2[o + j]);
         w1[o + j] = v1;
         w2[o + j] = v2;
         wT1[j * rows + i] = v1;

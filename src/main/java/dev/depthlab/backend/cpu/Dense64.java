@@ -9,8 +9,8 @@ package dev.depthlab.backend.cpu;
  * short): ReLU leaves about half of all activations and back-propagated gradients exactly zero, so
  * each row's non-zero positions are listed once (branch-free) and only those are visited; and
  * outputs are computed four at a time in local accumulators, which cuts the loads and stores per
- * multiply-add. Sums still run in a fixed order (increasing input index), and skipping exact zeros
- * changes no result.
+ * multiply-add. Sums still run in a fixed order (increasing input index), each term one {@code
+ * Math.fma} into the accumulator (docs/arithmetic.md), and skipping exact zeros changes no result.
  */
 final class Dense64 {
   private Dense64() {}
@@ -63,14 +63,14 @@ final class Dense64 {
           int i = idx[ao + k];
           double av = a[ao + i];
           int wo = i * out + j;
-          c0 += av * w[wo];
-          c1 += av * w[wo + 1];
-          c2 += av * w[wo + 2];
-          c3 += av * w[wo + 3];
-          c4 += av * w[wo + 4];
-          c5 += av * w[wo + 5];
-          c6 += av * w[wo + 6];
-          c7 += av * w[wo + 7];
+          c0 = Math.fma(av, w[wo], c0);
+          c1 = Math.fma(av, w[wo + 1], c1);
+          c2 = Math.fma(av, w[wo + 2], c2);
+          c3 = Math.fma(av, w[wo + 3], c3);
+          c4 = Math.fma(av, w[wo + 4], c4);
+          c5 = Math.fma(av, w[wo + 5], c5);
+          c6 = Math.fma(av, w[wo + 6], c6);
+          c7 = Math.fma(av, w[wo + 7], c7);
         }
         z[zo + j] = c0;
         z[zo + j + 1] = c1;
@@ -90,10 +90,10 @@ final class Dense64 {
           int i = idx[ao + k];
           double av = a[ao + i];
           int wo = i * out + j;
-          c0 += av * w[wo];
-          c1 += av * w[wo + 1];
-          c2 += av * w[wo + 2];
-          c3 += av * w[wo + 3];
+          c0 = Math.fma(av, w[wo], c0);
+          c1 = Math.fma(av, w[wo + 1], c1);
+          c2 = Math.fma(av, w[wo + 2], c2);
+          c3 = Math.fma(av, w[wo + 3], c3);
         }
         z[zo + j] = c0;
         z[zo + j + 1] = c1;
@@ -104,7 +104,7 @@ final class Dense64 {
         double c = b[j];
         for (int k = 0; k < n; k++) {
           int i = idx[ao + k];
-          c += a[ao + i] * w[i * out + j];
+          c = Math.fma(a[ao + i], w[i * out + j], c);
         }
         z[zo + j] = c;
       }
@@ -145,7 +145,7 @@ final class Dense64 {
         int wo = i * out;
         for (int kg = 0; kg < ng; kg++) {
           int j = gIdx[zo + kg];
-          dw[wo + j] += av * dz[zo + j];
+          dw[wo + j] = Math.fma(av, dz[zo + j], dw[wo + j]);
         }
       }
     }
@@ -174,10 +174,10 @@ final class Dense64 {
         for (int k = 0; k < n; k++) {
           int j = idx[zo + k];
           double d = dz[zo + j];
-          c0 += d * w[w0 + j];
-          c1 += d * w[w1 + j];
-          c2 += d * w[w2 + j];
-          c3 += d * w[w3 + j];
+          c0 = Math.fma(d, w[w0 + j], c0);
+          c1 = Math.fma(d, w[w1 + j], c1);
+          c2 = Math.fma(d, w[w2 + j], c2);
+          c3 = Math.fma(d, w[w3 + j], c3);
         }
         da[ao + i] = c0;
         da[ao + i + 1] = c1;
@@ -189,7 +189,7 @@ final class Dense64 {
         double c = 0.0;
         for (int k = 0; k < n; k++) {
           int j = idx[zo + k];
-          c += dz[zo + j] * w[wo + j];
+          c = Math.fma(dz[zo + j], w[wo + j], c);
         }
         da[ao + i] = c;
       }
@@ -230,8 +230,8 @@ final class Dense64 {
         for (int m = 0; m < n; m++) {
           int j = idx[zo + m];
           double d = dz[zo + j];
-          c0 += d * w[w0 + j];
-          c1 += d * w[w1 + j];
+          c0 = Math.fma(d, w[w0 + j], c0);
+          c1 = Math.fma(d, w[w1 + j], c1);
         }
         da[ao + i0] = c0;
         da[ao + i1] = c1;
@@ -242,7 +242,7 @@ final class Dense64 {
         double c = 0.0;
         for (int m = 0; m < n; m++) {
           int j = idx[zo + m];
-          c += dz[zo + j] * w[wo + j];
+          c = Math.fma(dz[zo + j], w[wo + j], c);
         }
         da[ao + i] = c;
       }
@@ -254,8 +254,8 @@ final class Dense64 {
     double sq = 0.0;
     for (int k = 0; k < n; k++) {
       double g = dw[k];
-      sq += g * g;
-      w[k] -= lr * g;
+      sq = Math.fma(g, g, sq);
+      w[k] = Math.fma(-lr, g, w[k]);
     }
     return sq;
   }
@@ -273,8 +273,8 @@ final class Dense64 {
       int o = i * cols;
       for (int j = 0; j < cols; j++) {
         double g = dw[o + j];
-        sq += g * g;
-        double v = w[o + j] - lr * g;
+        sq = Math.fma(g, g, sq);
+        double v = Math.fma(-lr, g, w[o + j]);
         w[o + j] = v;
         wT[j * rows + i] = v;
       }
@@ -306,10 +306,10 @@ final class Dense64 {
       for (int j = 0; j < cols; j++) {
         double g1 = dw1[o + j];
         double g2 = dw2[o + j];
-        sq1 += g1 * g1;
-        sq2 += g2 * g2;
-        double v1 = w1[o + j] - lr * g1;
-        double v2 = w2[o + j] - lr * g2;
+        sq1 = Math.fma(g1, g1, sq1);
+        sq2 = Math.fma(g2, g2, sq2);
+        double v1 = Math.fma(-lr, g1, w1[o + j]);
+        double v2 = Math.fma(-lr, g2, w2[o + j]);
         w1[o + j] = v1;
         w2[o + j] = v2;
         wT1[j * rows + i] = v1;

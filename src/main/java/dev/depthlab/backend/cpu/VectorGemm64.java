@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * strides, {@code A(r, k) = a[r * ars + k * acs]}, so the same code runs {@code z = b + a W}
  * (forward), {@code dW = a^T dz} (A is a transposed) and {@code da = dz W^T} (B is W transposed).
  * Every output is summed exactly as the scalar kernels of {@link Dense64} sum it: the initial
- * value, then one rounded product after another for k increasing, each product rounded before the
- * add ({@code mul} then {@code add}, never {@code fma}). Splitting k into blocks stores the partial
+ * value, then one fused multiply-add after another for k increasing ({@code lanewise FMA}, the
+ * scalar kernels' {@code Math.fma}; docs/arithmetic.md). Splitting k into blocks stores the partial
  * sum and loads it back, which changes no rounding. So the bits are the scalar path's, and {@link
  * VectorGemmTest} checks it. Exact zeros are not skipped: adding a zero product changes no finite
  * sum, and the sums here never hold -0.0 (they start at +0.0 or a bias, and x + y is -0.0 only when
@@ -176,7 +176,7 @@ final class VectorGemm64 {
         DoubleVector acc = first ? DoubleVector.broadcast(S, c0) : DoubleVector.fromArray(S, c, r);
         for (int q = k0; q < k1; q++) {
           double bv = bm[q * brs + j * bcs];
-          acc = acc.add(DoubleVector.fromArray(S, a, r + q * acs).mul(bv));
+          acc = DoubleVector.fromArray(S, a, r + q * acs).fma(DoubleVector.broadcast(S, bv), acc);
         }
         acc.intoArray(c, r);
       }
@@ -193,10 +193,10 @@ final class VectorGemm64 {
       for (int q = k0; q < k1; q++) {
         double bv = bm[q * brs + j * bcs];
         int ao = q * acs;
-        s0 += a[r0 + ao] * bv;
-        s1 += a[r1 + ao] * bv;
-        s2 += a[r2 + ao] * bv;
-        s3 += a[r3 + ao] * bv;
+        s0 = Math.fma(a[r0 + ao], bv, s0);
+        s1 = Math.fma(a[r1 + ao], bv, s1);
+        s2 = Math.fma(a[r2 + ao], bv, s2);
+        s3 = Math.fma(a[r3 + ao], bv, s3);
       }
       c[r * n + j] = s0;
       c[(r + 1) * n + j] = s1;
@@ -207,7 +207,7 @@ final class VectorGemm64 {
       int ro = r * ars;
       double s = first ? c0 : c[r * n + j];
       for (int q = k0; q < k1; q++) {
-        s += a[ro + q * acs] * bm[q * brs + j * bcs];
+        s = Math.fma(a[ro + q * acs], bm[q * brs + j * bcs], s);
       }
       c[r * n + j] = s;
     }
@@ -322,14 +322,14 @@ final class VectorGemm64 {
       DoubleVector v1 = DoubleVector.broadcast(S, a[a1 + ao]);
       DoubleVector v2 = DoubleVector.broadcast(S, a[a2 + ao]);
       DoubleVector v3 = DoubleVector.broadcast(S, a[a3 + ao]);
-      c0l = c0l.add(bl.mul(v0));
-      c0h = c0h.add(bh.mul(v0));
-      c1l = c1l.add(bl.mul(v1));
-      c1h = c1h.add(bh.mul(v1));
-      c2l = c2l.add(bl.mul(v2));
-      c2h = c2h.add(bh.mul(v2));
-      c3l = c3l.add(bl.mul(v3));
-      c3h = c3h.add(bh.mul(v3));
+      c0l = bl.fma(v0, c0l);
+      c0h = bh.fma(v0, c0h);
+      c1l = bl.fma(v1, c1l);
+      c1h = bh.fma(v1, c1h);
+      c2l = bl.fma(v2, c2l);
+      c2h = bh.fma(v2, c2h);
+      c3l = bl.fma(v3, c3l);
+      c3h = bh.fma(v3, c3h);
     }
     c0l.intoArray(c, o0);
     c0h.intoArray(c, o0 + L);
@@ -373,10 +373,10 @@ final class VectorGemm64 {
     for (int q = k0; q < k1; q++) {
       int ao = q * acs;
       DoubleVector bv = DoubleVector.fromArray(S, bm, base + q * ldb);
-      c0 = c0.add(bv.mul(DoubleVector.broadcast(S, a[a0 + ao])));
-      c1 = c1.add(bv.mul(DoubleVector.broadcast(S, a[a1 + ao])));
-      c2 = c2.add(bv.mul(DoubleVector.broadcast(S, a[a2 + ao])));
-      c3 = c3.add(bv.mul(DoubleVector.broadcast(S, a[a3 + ao])));
+      c0 = bv.fma(DoubleVector.broadcast(S, a[a0 + ao]), c0);
+      c1 = bv.fma(DoubleVector.broadcast(S, a[a1 + ao]), c1);
+      c2 = bv.fma(DoubleVector.broadcast(S, a[a2 + ao]), c2);
+      c3 = bv.fma(DoubleVector.broadcast(S, a[a3 + ao]), c3);
     }
     c0.intoArray(c, o0);
     c1.intoArray(c, o1);
@@ -407,8 +407,8 @@ final class VectorGemm64 {
     for (int q = k0; q < k1; q++) {
       int bo = base + q * ldb;
       DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
-      cl = cl.add(DoubleVector.fromArray(S, bm, bo).mul(v));
-      ch = ch.add(DoubleVector.fromArray(S, bm, bo + L).mul(v));
+      cl = DoubleVector.fromArray(S, bm, bo).fma(v, cl);
+      ch = DoubleVector.fromArray(S, bm, bo + L).fma(v, ch);
     }
     cl.intoArray(c, o);
     ch.intoArray(c, o + L);
@@ -435,7 +435,7 @@ final class VectorGemm64 {
     int ar = aBase;
     for (int q = k0; q < k1; q++) {
       DoubleVector v = DoubleVector.broadcast(S, a[ar + q * acs]);
-      cv = cv.add(DoubleVector.fromArray(S, bm, base + q * ldb).mul(v));
+      cv = DoubleVector.fromArray(S, bm, base + q * ldb).fma(v, cv);
     }
     cv.intoArray(c, o);
   }

@@ -123,12 +123,12 @@ final class ReferenceNet {
     for (int l = 0; l < layers; l++) {
       double sq = 0.0;
       for (int k = 0; k < w[l].length; k++) {
-        sq += dw[l][k] * dw[l][k];
-        w[l][k] -= lr * dw[l][k];
+        sq = Math.fma(dw[l][k], dw[l][k], sq);
+        w[l][k] = Math.fma(-lr, dw[l][k], w[l][k]);
       }
       gradSq[l] = sq;
       for (int j = 0; j < b[l].length; j++) {
-        b[l][j] -= lr * db[l][j];
+        b[l][j] = Math.fma(-lr, db[l][j], b[l][j]);
       }
     }
     return loss;
@@ -148,7 +148,7 @@ final class ReferenceNet {
       for (int j = 0; j < out; j++) {
         double sum = b[l][j];
         for (int i = 0; i < in; i++) {
-          sum += a[l][i] * w[l][i * out + j];
+          sum = Math.fma(a[l][i], w[l][i * out + j], sum);
         }
         z[l][j] = sum;
       }
@@ -172,7 +172,7 @@ final class ReferenceNet {
       int out = sizes[l + 1];
       for (int i = 0; i < in; i++) {
         for (int j = 0; j < out; j++) {
-          dw[l][i * out + j] += a[l][i] * dz[l][j];
+          dw[l][i * out + j] = Math.fma(a[l][i], dz[l][j], dw[l][i * out + j]);
         }
       }
       for (int j = 0; j < out; j++) {
@@ -182,7 +182,7 @@ final class ReferenceNet {
         for (int i = 0; i < in; i++) {
           double sum = 0.0;
           for (int j = 0; j < out; j++) {
-            sum += dz[l][j] * w[l][i * out + j];
+            sum = Math.fma(dz[l][j], w[l][i * out + j], sum);
           }
           // a[l] is the activation of z[l - 1]
           dz[l - 1][i] = sum * derivative(z[l - 1][i], a[l][i]);
@@ -198,7 +198,7 @@ final class ReferenceNet {
       case LEAKY_RELU:
         return v > 0.0 ? v : net.leakySlope() * v;
       default:
-        return Math.tanh(v);
+        return StrictMath.tanh(v);
     }
   }
 
@@ -210,12 +210,12 @@ final class ReferenceNet {
       case LEAKY_RELU:
         return v > 0.0 ? 1.0 : net.leakySlope();
       default:
-        return 1.0 - act * act;
+        return Math.fma(-act, act, 1.0);
     }
   }
 
   private static double sigmoid(double v) {
-    return 1.0 / (1.0 + Math.exp(-v));
+    return 1.0 / (1.0 + StrictMath.exp(-v));
   }
 
   /**
@@ -227,12 +227,12 @@ final class ReferenceNet {
     double eps = net.clipEps();
     double pc = Math.min(Math.max(p, eps), 1.0 - eps);
     if (label == 1.0) {
-      return -Math.log(pc);
+      return -StrictMath.log(pc);
     }
     if (label == 0.0) {
-      return -Math.log(1.0 - pc);
+      return -StrictMath.log(1.0 - pc);
     }
-    return -(label * Math.log(pc) + (1.0 - label) * Math.log(1.0 - pc));
+    return -Math.fma(label, StrictMath.log(pc), (1.0 - label) * StrictMath.log(1.0 - pc));
   }
 
   /** The last batch's accuracy (before its update). */

@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Group.predict of both CPU twins against a plain forward pass written here, bit for bit: the twins
- * sum each unit as bias, then inputs in increasing order, which Java evaluates without contraction,
- * so the plain loop in the twin's precision must give the same bits. Covers more points than one
- * evaluation chunk and picks each replica's own parameters.
+ * sum each unit as bias, then inputs in increasing order, each one fused multiply-add, with
+ * StrictMath's functions (docs/arithmetic.md), so the plain loop in the twin's precision must give
+ * the same bits. Covers more points than one evaluation chunk and picks each replica's own
+ * parameters.
  */
 class CpuPredictTest {
   private static final int POINTS = CpuNet.EVAL_CHUNK + 45;
@@ -72,7 +73,7 @@ class CpuPredictTest {
     return switch (act) {
       case RELU -> v > 0 ? v : 0.0;
       case LEAKY_RELU -> v > 0 ? v : slope * v;
-      case TANH -> Math.tanh(v);
+      case TANH -> StrictMath.tanh(v);
     };
   }
 
@@ -84,7 +85,7 @@ class CpuPredictTest {
       for (int j = 0; j < z.length; j++) {
         z[j] = p.biases()[l][j];
         for (int i = 0; i < a.length; i++) {
-          z[j] += p.weights()[l][i * z.length + j] * a[i];
+          z[j] = Math.fma(p.weights()[l][i * z.length + j], a[i], z[j]);
         }
         if (l < net.layers() - 1) {
           z[j] = act64(net.activation(), z[j], net.leakySlope());
@@ -92,7 +93,7 @@ class CpuPredictTest {
       }
       a = z;
     }
-    return 1.0 / (1.0 + Math.exp(-a[0]));
+    return 1.0 / (1.0 + StrictMath.exp(-a[0]));
   }
 
   /** The same pass in float: parameters and inputs rounded once, every operation in float. */
@@ -105,7 +106,7 @@ class CpuPredictTest {
       for (int j = 0; j < z.length; j++) {
         z[j] = (float) p.biases()[l][j];
         for (int i = 0; i < a.length; i++) {
-          z[j] += (float) p.weights()[l][i * z.length + j] * a[i];
+          z[j] = Math.fma((float) p.weights()[l][i * z.length + j], a[i], z[j]);
         }
         if (l < net.layers() - 1) {
           float v = z[j];
@@ -113,13 +114,13 @@ class CpuPredictTest {
               switch (net.activation()) {
                 case RELU -> v > 0 ? v : 0.0f;
                 case LEAKY_RELU -> v > 0 ? v : slope * v;
-                case TANH -> (float) Math.tanh(v);
+                case TANH -> (float) StrictMath.tanh(v);
               };
         }
       }
       a = z;
     }
     // the twin rounds the sigmoid, computed in double, to float
-    return (float) (1.0 / (1.0 + Math.exp(-a[0])));
+    return (float) (1.0 / (1.0 + StrictMath.exp(-a[0])));
   }
 }

@@ -145,7 +145,8 @@ final class Fp32Twins {
     r.add(Rule.literal("mean ? 1.0 / count : 1.0;", "mean ? 1.0f / count : 1.0f;"));
     r.add(
         Rule.literal(
-            "= 1.0 / (1.0 + Math.exp(-zo[s]));", "= (float) (1.0 / (1.0 + Math.exp(-zo[s])));"));
+            "= 1.0 / (1.0 + StrictMath.exp(-zo[s]));",
+            "= (float) (1.0 / (1.0 + StrictMath.exp(-zo[s])));"));
     r.add(Rule.literal("? OutputGradient.chained(", "? (float) OutputGradient.chained("));
     r.add(Rule.literal("= labels[start + s];", "= (float) labels[start + s];"));
     r.add(Rule.literal("= trainX[idx * f + k];", "= (float) trainX[idx * f + k];"));
@@ -162,11 +163,13 @@ final class Fp32Twins {
     r.add(Rule.regex("label == ([01])\\.0\\)", "label == $1.0f)"));
     r.add(Rule.literal("return -", "return (float) -"));
     r.add(Rule.literal("1.0 - ", "1.0f - "));
+    // the tanh derivative 1 - a^2 as one float FMA, as the fp32 kernels do
+    r.add(Rule.literal("ah[k], 1.0)", "ah[k], 1.0f)"));
     // activations
     r.add(Rule.literal("(double[] in, double[] out, int n)", "(float[] in, float[] out, int n)"));
     r.add(Rule.literal("Math.max(in[k], 0.0)", "Math.max(in[k], 0.0f)"));
     r.add(Rule.literal("] > 0.0 ?", "] > 0.0f ?"));
-    r.add(Rule.literal("= Math.tanh(in[k]);", "= (float) Math.tanh(in[k]);"));
+    r.add(Rule.literal("= StrictMath.tanh(in[k]);", "= (float) StrictMath.tanh(in[k]);"));
     r.add(Rule.literal("private double[] forwardChunk(", "private float[] forwardChunk("));
     r.add(Rule.literal("anyActive(double[] zj,", "anyActive(float[] zj,"));
     return r;

@@ -91,11 +91,11 @@ class Fp32TwinsTest {
     // a change of one operator that no rule touches, in a line both precisions share
     String line =
         twin == Fp32Twins.DENSE
-            ? "w[k] -= lr * g;"
-            : twin == Fp32Twins.NET ? "return lossSum / count;" : "c0l = c0l.add(bl.mul(v0));";
+            ? "w[k] = Math.fma(-lr, g, w[k]);"
+            : twin == Fp32Twins.NET ? "return lossSum / count;" : "c0l = bl.fma(v0, c0l);";
     assertTrue(fp64.contains(line), twin.source() + " no longer has: " + line);
     String edited =
-        fp64.replace(line, line.replace("-", "+").replace("/", "*").replace(".add(", ".sub("));
+        fp64.replace(line, line.replace("-", "+").replace("/", "*").replace(".fma(", ".sub("));
     String staleness = staleness(twin, Fp32Twins.generate(twin, edited), read(twin.target()));
     assertAll(
         () -> assertTrue(staleness != null, "the edit went unnoticed"),
