@@ -1,6 +1,6 @@
 // Shared device helpers of the depthlab kernels. Every numeric rule here mirrors the CPU
 // reference (backend/cpu/CpuNet64, CpuNet32) operation for operation: the transcendental
-// functions run in double and round to T, as Java's Math does for float.
+// functions run in double and round to T, as the CPU's StrictMath calls do for float.
 #pragma once
 
 // Activation codes, the tanh saturation bound and the decision threshold: the table Java reads too.
@@ -11,6 +11,129 @@
 // emulator picks another overload.
 __device__ __forceinline__ float dl_fma(float a, float b, float c) { return fmaf(a, b, c); }
 __device__ __forceinline__ double dl_fma(double a, double b, double c) { return fma(a, b, c); }
+
+// fdlibm 5.3's exp and log (e_exp.c, e_log.c), operation for operation: the bits of Java's
+// StrictMath.exp and StrictMath.log, which the CPU paths call (docs/arithmetic.md). Compiled with
+// --fmad=false (device) and -ffp-contract=off (emulator), so nothing here is contracted.
+__device__ __forceinline__ double dl_exp(double x) {
+  const double halF[2] = {0.5, -0.5};
+  const double ln2HI[2] = {6.93147180369123816490e-01, -6.93147180369123816490e-01};
+  const double ln2LO[2] = {1.90821492927058770002e-10, -1.90821492927058770002e-10};
+  const double huge = 1.0e+300;
+  const double twom1000 = 9.33263618503218878990e-302;
+  const double o_threshold = 7.09782712893383973096e+02;
+  const double u_threshold = -7.45133219101941108420e+02;
+  const double invln2 = 1.44269504088896338700e+00;
+  const double P1 = 1.66666666666666019037e-01;
+  const double P2 = -2.77777777770155933842e-03;
+  const double P3 = 6.61375632143793436117e-05;
+  const double P4 = -1.65339022054652515390e-06;
+  const double P5 = 4.13813679705723846039e-08;
+  double y, hi = 0.0, lo = 0.0, c, t;
+  int k = 0;
+  unsigned hx = (unsigned)__double2hiint(x);
+  int xsb = (hx >> 31) & 1;
+  hx &= 0x7fffffff;
+  if (hx >= 0x40862E42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | (unsigned)__double2loint(x)) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    // fdlibm's huge * huge and twom1000 * twom1000, written as their results (+inf, +0) since nvcc
+    // refuses constant expressions that overflow or underflow
+    if (x > o_threshold) return __hiloint2double(0x7ff00000, 0);
+    if (x < u_threshold) return 0.0;
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3FF0A2B2) {
+      hi = x - ln2HI[xsb];
+      lo = ln2LO[xsb];
+      k = 1 - xsb - xsb;
+    } else {
+      k = (int)(invln2 * x + halF[xsb]);
+      t = k;
+      hi = x - t * ln2HI[0];
+      lo = t * ln2LO[0];
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    if (huge + x > 1.0) return 1.0 + x;
+  } else {
+    k = 0;
+  }
+  t = x * x;
+  c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    return __hiloint2double(__double2hiint(y) + (k << 20), __double2loint(y));
+  }
+  y = __hiloint2double(__double2hiint(y) + ((k + 1000) << 20), __double2loint(y));
+  return y * twom1000;
+}
+
+__device__ __forceinline__ double dl_log(double x) {
+  const double ln2_hi = 6.93147180369123816490e-01;
+  const double ln2_lo = 1.90821492927058770002e-10;
+  const double two54 = 1.80143985094819840000e+16;
+  const double Lg1 = 6.666666666666735130e-01;
+  const double Lg2 = 3.999999999940941908e-01;
+  const double Lg3 = 2.857142874366239149e-01;
+  const double Lg4 = 2.222219843214978396e-01;
+  const double Lg5 = 1.818357216161805012e-01;
+  const double Lg6 = 1.531383769920937332e-01;
+  const double Lg7 = 1.479819860511658591e-01;
+  const double zero = 0.0;
+  double hfsq, f, s, z, R, w, t1, t2, dk;
+  int k, hx, i, j;
+  unsigned lx;
+  hx = __double2hiint(x);
+  lx = (unsigned)__double2loint(x);
+  k = 0;
+  if (hx < 0x00100000) {
+    // fdlibm's -two54 / zero and (x - x) / zero, written as their results (-inf, a NaN)
+    if (((hx & 0x7fffffff) | lx) == 0) return __hiloint2double((int)0xfff00000, 0);
+    if (hx < 0) return __hiloint2double(0x7ff80000, 0);
+    k -= 54;
+    x *= two54;
+    hx = __double2hiint(x);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  i = (hx + 0x95f64) & 0x100000;
+  x = __hiloint2double(hx | (i ^ 0x3ff00000), __double2loint(x));
+  k += (i >> 20);
+  f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) {
+    if (f == zero) {
+      if (k == 0) return zero;
+      dk = (double)k;
+      return dk * ln2_hi + dk * ln2_lo;
+    }
+    R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    dk = (double)k;
+    return dk * ln2_hi - ((R - dk * ln2_lo) - f);
+  }
+  s = f / (2.0 + f);
+  dk = (double)k;
+  z = s * s;
+  i = hx - 0x6147a;
+  w = z * z;
+  j = 0x6b851 - hx;
+  t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
+  t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  i |= j;
+  R = t2 + t1;
+  if (i > 0) {
+    hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * ln2_hi - ((hfsq - (s * (hfsq + R) + dk * ln2_lo)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
+}
 
 template <typename T>
 __device__ __forceinline__ T dl_activate(T z, int act, T slope) {
@@ -29,7 +152,7 @@ __device__ __forceinline__ T dl_activate_backward(T g, T z, T a, int act, T slop
 
 template <typename T>
 __device__ __forceinline__ T dl_sigmoid(T z) {
-  return (T)(1.0 / (1.0 + exp(-(double)z)));
+  return (T)(1.0 / (1.0 + dl_exp(-(double)z)));
 }
 
 // Binary cross-entropy of one prediction, p clipped to [eps, 1 - eps]. A 0/1 label takes one
@@ -39,9 +162,9 @@ template <typename T>
 __device__ __forceinline__ T dl_bce(T p, T label, T eps) {
   T hi = T(1) - eps;
   T pc = p < eps ? eps : (p > hi ? hi : p);
-  if (label == T(1)) return (T)(-log((double)pc));
-  if (label == T(0)) return (T)(-log((double)(T(1) - pc)));
-  return (T)(-dl_fma((double)label, log((double)pc), (double)(T(1) - label) * log((double)(T(1) - pc))));
+  if (label == T(1)) return (T)(-dl_log((double)pc));
+  if (label == T(0)) return (T)(-dl_log((double)(T(1) - pc)));
+  return (T)(-dl_fma((double)label, dl_log((double)pc), (double)(T(1) - label) * dl_log((double)(T(1) - pc))));
 }
 
 // 1 when prediction p (a sigmoid output) and the label agree at DL_DECISION_THRESHOLD: the

@@ -38,6 +38,25 @@ unsigned char* dl_shim_dynamic_shared();
 #define __syncthreads() dl_shim_syncthreads(__FILE__, __LINE__)
 #define DL_DYNAMIC_SHARED(name) unsigned char* name = dl_shim_dynamic_shared()
 
+// The words of a double, as CUDA's __double2hiint, __double2loint and __hiloint2double
+// (kernels/common.cuh: the fdlibm exp and log).
+inline int __double2hiint(double x) {
+  unsigned long long b;
+  std::memcpy(&b, &x, 8);
+  return (int)(unsigned)(b >> 32);
+}
+inline int __double2loint(double x) {
+  unsigned long long b;
+  std::memcpy(&b, &x, 8);
+  return (int)(unsigned)(b & 0xffffffffULL);
+}
+inline double __hiloint2double(int hi, int lo) {
+  unsigned long long b = ((unsigned long long)(unsigned)hi << 32) | (unsigned)lo;
+  double x;
+  std::memcpy(&x, &b, 8);
+  return x;
+}
+
 using std::exp;
 using std::fabs;
 using std::log;
