@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -136,32 +137,29 @@ public final class Overrides {
 
   /** How many values {@link #split} would give, counted without making them. */
   static long count(String value) {
-    long n = 1;
-    int depth = 0;
-    char quote = 0;
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (quote != 0) {
-        quote = c == quote ? 0 : quote;
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '[' || c == '{' || c == '(') {
-        depth++;
-      } else if (c == ']' || c == '}' || c == ')') {
-        depth--;
-      } else if (c == ',' && depth == 0) {
-        n++;
-      }
-    }
-    return n;
+    long[] n = {1};
+    topLevelCommas(value, i -> n[0]++);
+    return n[0];
   }
 
   /** Splits at commas outside [], {}, () and quotes; each part trimmed. */
   static List<String> split(String value) {
     List<String> parts = new ArrayList<>();
+    int[] start = {0};
+    topLevelCommas(
+        value,
+        i -> {
+          parts.add(value.substring(start[0], i).trim());
+          start[0] = i + 1;
+        });
+    parts.add(value.substring(start[0]).trim());
+    return parts;
+  }
+
+  /** Calls {@code at} with the index of every comma outside [], {}, () and quotes, in order. */
+  private static void topLevelCommas(String value, IntConsumer at) {
     int depth = 0;
     char quote = 0;
-    int start = 0;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (quote != 0) {
@@ -173,12 +171,9 @@ public final class Overrides {
       } else if (c == ']' || c == '}' || c == ')') {
         depth--;
       } else if (c == ',' && depth == 0) {
-        parts.add(value.substring(start, i).trim());
-        start = i + 1;
+        at.accept(i);
       }
     }
-    parts.add(value.substring(start).trim());
-    return parts;
   }
 
   /** Applies single-valued overrides to {@code root} in order; a later one wins. */
