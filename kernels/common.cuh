@@ -135,11 +135,123 @@ __device__ __forceinline__ double dl_log(double x) {
   return dk * ln2_hi - ((s * (f - R) - dk * ln2_lo) - f);
 }
 
+// fdlibm 5.3's expm1 and tanh (s_expm1.c, s_tanh.c), operation for operation: the bits of Java's
+// StrictMath.expm1 and StrictMath.tanh (the CPU paths' tanh activation), uncontracted as above.
+__device__ __forceinline__ double dl_expm1(double x) {
+  const double huge = 1.0e+300;
+  const double tiny = 1.0e-300;
+  const double o_threshold = 7.09782712893383973096e+02;
+  const double ln2_hi = 6.93147180369123816490e-01;
+  const double ln2_lo = 1.90821492927058770002e-10;
+  const double invln2 = 1.44269504088896338700e+00;
+  const double Q1 = -3.33333333333331316428e-02;
+  const double Q2 = 1.58730158725481460165e-03;
+  const double Q3 = -7.93650757867487942473e-05;
+  const double Q4 = 4.00821782732936239552e-06;
+  const double Q5 = -2.01099218183624371326e-07;
+  double y, hi, lo, c = 0.0, t, e, hxs, hfx, r1;
+  int k;
+  unsigned hx = (unsigned)__double2hiint(x);
+  int xsb = (hx >> 31) & 1;
+  hx &= 0x7fffffff;
+  if (hx >= 0x4043687A) {
+    if (hx >= 0x40862E42) {
+      if (hx >= 0x7ff00000) {
+        if (((hx & 0xfffff) | (unsigned)__double2loint(x)) != 0) return x + x;
+        return xsb == 0 ? x : -1.0;
+      }
+      // fdlibm's huge * huge, written as its result (+inf), as in dl_exp
+      if (x > o_threshold) return __hiloint2double(0x7ff00000, 0);
+    }
+    if (xsb != 0) {
+      if (x + tiny < 0.0) return tiny - 1.0;
+    }
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3FF0A2B2) {
+      if (xsb == 0) {
+        hi = x - ln2_hi;
+        lo = ln2_lo;
+        k = 1;
+      } else {
+        hi = x + ln2_hi;
+        lo = -ln2_lo;
+        k = -1;
+      }
+    } else {
+      k = (int)(invln2 * x + (xsb == 0 ? 0.5 : -0.5));
+      t = k;
+      hi = x - t * ln2_hi;
+      lo = t * ln2_lo;
+    }
+    x = hi - lo;
+    c = (hi - x) - lo;
+  } else if (hx < 0x3c900000) {
+    t = huge + x;
+    return x - (t - (huge + x));
+  } else {
+    k = 0;
+  }
+  hfx = 0.5 * x;
+  hxs = x * hfx;
+  r1 = 1.0 + hxs * (Q1 + hxs * (Q2 + hxs * (Q3 + hxs * (Q4 + hxs * Q5))));
+  t = 3.0 - r1 * hfx;
+  e = hxs * ((r1 - t) / (6.0 - x * t));
+  if (k == 0) return x - (x * e - hxs);
+  e = (x * (e - c) - c);
+  e -= hxs;
+  if (k == -1) return 0.5 * (x - e) - 0.5;
+  if (k == 1) {
+    if (x < -0.25) return -2.0 * (e - (x + 0.5));
+    return 1.0 + 2.0 * (x - e);
+  }
+  if (k <= -2 || k > 56) {
+    y = 1.0 - (e - x);
+    y = __hiloint2double(__double2hiint(y) + (k << 20), __double2loint(y));
+    return y - 1.0;
+  }
+  if (k < 20) {
+    t = __hiloint2double(0x3ff00000 - (0x200000 >> k), 0);
+    y = t - (e - x);
+    y = __hiloint2double(__double2hiint(y) + (k << 20), __double2loint(y));
+  } else {
+    t = __hiloint2double((0x3ff - k) << 20, 0);
+    y = x - (e + t);
+    y += 1.0;
+    y = __hiloint2double(__double2hiint(y) + (k << 20), __double2loint(y));
+  }
+  return y;
+}
+
+__device__ __forceinline__ double dl_tanh(double x) {
+  const double tiny = 1.0e-300;
+  double t, z;
+  int jx = __double2hiint(x);
+  int ix = jx & 0x7fffffff;
+  if (ix >= 0x7ff00000) {
+    if (jx >= 0) return 1.0 / x + 1.0;
+    return 1.0 / x - 1.0;
+  }
+  if (ix < 0x40360000) {
+    if (ix < 0x3c800000) return x * (1.0 + x);
+    if (ix >= 0x3ff00000) {
+      t = dl_expm1(2.0 * fabs(x));
+      z = 1.0 - 2.0 / (t + 2.0);
+    } else {
+      t = dl_expm1(-2.0 * fabs(x));
+      z = -t / (t + 2.0);
+    }
+  } else {
+    z = 1.0 - tiny;
+  }
+  return jx >= 0 ? z : -z;
+}
+
 template <typename T>
 __device__ __forceinline__ T dl_activate(T z, int act, T slope) {
   if (act == DL_RELU) return z > T(0) ? z : T(0);
   if (act == DL_LEAKY_RELU) return z > T(0) ? z : slope * z;
-  return (T)tanh((double)z);
+  return (T)dl_tanh((double)z);
 }
 
 // g * act'(z), with a = act(z) (tanh uses 1 - a^2, as the CPU path does).

@@ -39,7 +39,7 @@ unsigned char* dl_shim_dynamic_shared();
 #define DL_DYNAMIC_SHARED(name) unsigned char* name = dl_shim_dynamic_shared()
 
 // The words of a double, as CUDA's __double2hiint, __double2loint and __hiloint2double
-// (kernels/common.cuh: the fdlibm exp and log).
+// (kernels/common.cuh: the fdlibm exp, log, expm1 and tanh).
 inline int __double2hiint(double x) {
   unsigned long long b;
   std::memcpy(&b, &x, 8);

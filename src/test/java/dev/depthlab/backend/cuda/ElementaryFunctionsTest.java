@@ -12,17 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kernels' exp and log ({@code dl_exp}, {@code dl_log} in kernels/common.cuh, ports of fdlibm)
- * give StrictMath's bits (docs/arithmetic.md): native/check-elementary.cpp, compiled with the
- * emulator's flags, evaluates them on arguments drawn here (the sigmoid's and the BCE's ranges, the
- * whole exponent range, raw random bit patterns, the edge cases of both algorithms) and compares
- * with StrictMath, value by value.
+ * The kernels' exp, log, expm1 and tanh ({@code dl_exp}, {@code dl_log}, {@code dl_expm1}, {@code
+ * dl_tanh} in kernels/common.cuh, ports of fdlibm) give StrictMath's bits (docs/arithmetic.md):
+ * native/check-elementary.cpp, compiled with the emulator's flags, evaluates them on arguments
+ * drawn here (the sigmoid's, the BCE's and the tanh activation's ranges, the whole exponent range,
+ * raw random bit patterns, the edge cases of each algorithm) and compares with StrictMath, value by
+ * value.
  */
 class ElementaryFunctionsTest {
   static final int DRAWS = 200_000;
 
   @Test
-  void theKernelsExpAndLogAreStrictMathBitForBit(@TempDir Path tmp) throws Exception {
+  void theKernelsElementaryFunctionsAreStrictMathBitForBit(@TempDir Path tmp) throws Exception {
     NativeTools.require("g++");
     Path exe = tmp.resolve("check-elementary");
     StringBuilder build = new StringBuilder();
@@ -69,11 +70,38 @@ class ElementaryFunctionsTest {
       -0x1p-28,
       0x1p-1074,
       1 + 0x1p-52,
-      1 - 0x1p-53
+      1 - 0x1p-53,
+      // expm1's and tanh's branch points: 2^-54, 2^-55, 0.5 ln2, 1.5 ln2, 56 ln2, |x| = 1, 22
+      0x1p-54,
+      -0x1p-54,
+      0x1p-55,
+      -0x1p-55,
+      0x1p-56,
+      0.5 * Math.log(2),
+      -0.5 * Math.log(2),
+      1.5 * Math.log(2),
+      -1.5 * Math.log(2),
+      56 * Math.log(2),
+      -56 * Math.log(2),
+      -38.9,
+      -0.25,
+      Math.nextDown(1.0),
+      Math.nextDown(22.0),
+      22.0,
+      -22.0,
+      Math.nextUp(22.0),
+      -Math.nextUp(22.0),
+      13.5,
+      14.5,
+      40.0,
+      -40.0,
+      1e300
     };
     for (double x : edges) {
       line(in, "exp", x, StrictMath.exp(x));
       line(in, "log", x, StrictMath.log(x));
+      line(in, "expm1", x, StrictMath.expm1(x));
+      line(in, "tanh", x, StrictMath.tanh(x));
     }
     SplittableRandom r = new SplittableRandom(24);
     for (int i = 0; i < DRAWS; i++) {
@@ -93,6 +121,22 @@ class ElementaryFunctionsTest {
             default -> Double.longBitsToDouble(r.nextLong() & Long.MAX_VALUE);
           };
       line(in, "log", y, StrictMath.log(y));
+      double u =
+          switch (i % 4) {
+            case 0 -> r.nextDouble(-2, 2);
+            case 1 -> r.nextDouble(-720, 720);
+            case 2 -> r.nextDouble(-1, 1) * Math.scalb(1.0, -r.nextInt(60));
+            default -> Double.longBitsToDouble(r.nextLong());
+          };
+      line(in, "expm1", u, StrictMath.expm1(u));
+      double v =
+          switch (i % 4) {
+            case 0 -> r.nextDouble(-1, 1);
+            case 1 -> r.nextDouble(-25, 25);
+            case 2 -> r.nextDouble(-1, 1) * Math.scalb(1.0, -r.nextInt(60));
+            default -> Double.longBitsToDouble(r.nextLong());
+          };
+      line(in, "tanh", v, StrictMath.tanh(v));
     }
     Path input = tmp.resolve("in.txt");
     Files.writeString(input, in);
@@ -103,8 +147,8 @@ class ElementaryFunctionsTest {
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "check-elementary did not finish");
-    int n = 2 * (edges.length + DRAWS);
-    System.out.print("dl_exp, dl_log vs StrictMath: " + out);
+    int n = 4 * (edges.length + DRAWS);
+    System.out.print("dl_exp, dl_log, dl_expm1, dl_tanh vs StrictMath: " + out);
     assertEquals(
         n + " compared, 0 differ", out.strip().lines().reduce((a, b) -> b).orElse(""), out);
     assertEquals(0, p.exitValue(), out);
