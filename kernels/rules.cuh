@@ -4,8 +4,8 @@
 // Format (Rules parses it): one `#define DL_NAME value` per rule, value a decimal number.
 #pragma once
 
-// Activation codes, as the host passes them (Activation.code(); Rules checks they are the
-// enum's ordinals).
+// Activation codes, as the host passes them (Activation.ordinal(); Rules checks that these are
+// the enum's ordinals).
 #define DL_RELU 0
 #define DL_LEAKY_RELU 1
 #define DL_TANH 2

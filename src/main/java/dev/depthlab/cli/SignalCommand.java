@@ -3,7 +3,8 @@ package dev.depthlab.cli;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
-import dev.depthlab.signal.SignalFiles;
+import dev.depthlab.report.SignalCsv;
+import dev.depthlab.report.SignalFigures;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
           + "networks as its runs do, push a batch of the first training points forward and "
           + "the loss gradient back, and write per hidden layer the mean square of the "
           + "pre-activations and of dL/dz beside the mean-field prediction (length map).",
-      "Writes signal.csv and the figures signal-forward-<data set> and "
+      "Writes signal.csv, signal_map.csv and the figures signal-forward-<data set> and "
           + "signal-backward-<data set> (PNG, SVG). Computed on the host in fp64; "
           + "--backend and --precision do not apply."
     })
@@ -63,11 +64,11 @@ final class SignalCommand implements Callable<Integer> {
     }
     StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
     Path dir = outDir != null ? outDir : Path.of("results", cfg.name(), "signal");
-    SignalStudy.Result r = SignalStudy.run(cfg, draws, batch);
+    SignalCsv.Analysis r = SignalStudy.run(cfg, draws, batch);
     out.printf(
         "%d draws (run seeds %d..), batch %d; %s, %s init, bias %s%n",
         draws,
-        r.seeds().get(0),
+        r.firstSeed(),
         r.batch(),
         cfg.model().activation().key(),
         cfg.model().init().key(),
@@ -78,8 +79,8 @@ final class SignalCommand implements Callable<Integer> {
     out.printf(
         "%-14s %-6s %-12s %-12s %-12s %-12s%n",
         "dataset", "depth", "fwd last", "fwd theory", "bwd layer 1", "bwd theory");
-    SignalStudy.Row first = null;
-    for (SignalStudy.Row row : r.rows()) {
+    SignalCsv.Row first = null;
+    for (SignalCsv.Row row : r.rows()) {
       first = row.layer() == 1 ? row : first;
       if (row.layer() == row.depth()) {
         out.printf(
@@ -92,8 +93,9 @@ final class SignalCommand implements Callable<Integer> {
             first.backwardTheory());
       }
     }
-    List<Figure> figures = SignalFiles.write(dir, r);
-    out.println("wrote " + dir.resolve("signal.csv"));
+    SignalCsv.write(dir, r);
+    List<Figure> figures = SignalFigures.draw(dir, r);
+    out.println("wrote " + dir.resolve(SignalCsv.CSV) + " and " + SignalCsv.MAP_CSV);
     for (Figure f : figures) {
       out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
     }

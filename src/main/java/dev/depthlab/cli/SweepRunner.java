@@ -6,6 +6,7 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
+import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Preflight;
 import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.sweep.Shards;
@@ -176,8 +177,15 @@ final class SweepRunner {
               + plan.total()
               + " runs done; rerun the same command to resume";
       for (Variant v : variants) {
-        // a signal here stops as one during training does: the rerun writes the reports
-        StudyReport.Built b = StopOnSignal.stage(stopped, stop -> StudyReport.write(v.dir(), stop));
+        // a signal here stops as one during training does: the rerun writes the reports. The
+        // signal analysis (diagnostics.signal) writes its files first; the report only reads them
+        StudyReport.Built b =
+            StopOnSignal.stage(
+                stopped,
+                stop -> {
+                  SignalStudy.writeInto(v.dir(), v.config());
+                  return StudyReport.write(v.dir(), stop);
+                });
         o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
         o.printf("page: %s%n", b.html());
       }

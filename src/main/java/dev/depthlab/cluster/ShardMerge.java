@@ -6,6 +6,7 @@ import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.report.StudyReport;
+import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.StudyLock;
@@ -240,6 +241,8 @@ public final class ShardMerge {
       // a partial study's report would be misleading (and its figures can lack data): the
       // report comes with the last missing run
       if (stale && missing.isEmpty()) {
+        // the signal analysis (diagnostics.signal), measured at initialisation, as a sweep's is
+        SignalStudy.writeInto(target, StudyLock.read(target));
         reports.add(StudyReport.write(target));
       }
     }

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The known keys of a study config, by section, in DESIGN.md's order; and key suggestions. */
+/** The known keys of a study config, by section, in docs/config.md's order; and key suggestions. */
 final class ConfigSchema {
   /** Section path ("" is the top level) to its keys, in the order {@link ConfigYaml} writes. */
   private static final Map<String, List<String>> SECTIONS = new LinkedHashMap<>();

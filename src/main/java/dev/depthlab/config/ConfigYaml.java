@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Writes a resolved {@link StudyConfig} back as YAML (every key, DESIGN.md's names and order) and
- * hashes its protocol.
+ * Writes a resolved {@link StudyConfig} back as YAML (every key, docs/config.md's names and order)
+ * and hashes its protocol.
  *
  * <p>The hash is SHA-256 over the canonical YAML of everything except {@code backend} and {@code
  * cuda} (how the CUDA backend runs, written only when not its default): which machine runs a study

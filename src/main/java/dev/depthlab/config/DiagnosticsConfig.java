@@ -6,8 +6,8 @@ package dev.depthlab.config;
  * run's gradient statistics are taken ({@code gradStats}), and which layer's parameters go to
  * step_weights.csv, how often ({@link StepWeights#OFF}: none), and when the decision boundary is
  * recorded to boundary.csv ({@code snapshots}), and how often the sharpness (the top eigenvalue of
- * the training loss's Hessian) is estimated ({@code sharpness}), and whether the report measures
- * signal propagation at initialisation ({@code signal}).
+ * the training loss's Hessian) is estimated ({@code sharpness}), and whether the sweep measures
+ * signal propagation at initialisation for the report ({@code signal}).
  */
 public record DiagnosticsConfig(
     int every,

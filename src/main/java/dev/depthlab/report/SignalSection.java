@@ -1,7 +1,6 @@
 package dev.depthlab.report;
 
-import dev.depthlab.signal.SignalStudy;
-import dev.depthlab.signal.SignalStudy.Row;
+import dev.depthlab.report.SignalCsv.Row;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,14 +10,28 @@ import java.util.Map;
 /**
  * report.md's "Signal propagation at initialisation" (diagnostics.signal): per data set and depth,
  * the last hidden layer's forward mean square and the first's backward one, measured beside the
- * mean-field prediction; every layer's are in signal.csv and the signal-* figures.
+ * mean-field prediction; every layer's are in signal.csv and the signal-* figures. Read from the
+ * analysis' files ({@link SignalCsv}), which the sweep writes.
  */
 final class SignalSection {
   static final String TITLE = "## Signal propagation at initialisation";
 
   private SignalSection() {}
 
-  static String markdown(SignalStudy.Result r) {
+  /**
+   * Said in the section's place when the study turns the analysis on but its folder has no signal
+   * files (a folder written before the sweep measured it).
+   */
+  static final String ABSENT =
+      "This study folder has no signal.csv and signal_map.csv: it was written before the sweep"
+          + " measured signal propagation. Rerunning `depthlab sweep` with the study's config (its"
+          + " finished runs are kept) writes them, and the report then shows them here.\n";
+
+  static String absent() {
+    return "\n" + TITLE + "\n\n" + ABSENT;
+  }
+
+  static String markdown(SignalCsv.Analysis r) {
     StringBuilder md = new StringBuilder();
     md.append("\n").append(TITLE).append("\n\n");
     md.append(
@@ -31,8 +44,8 @@ final class SignalSection {
                 + " length map's fixed point is q* = %.4g with chi_1 = %.4g there (sigma_w^2 ="
                 + " %.4g). Every hidden layer's values are in signal.csv and the figures"
                 + " signal-forward-<data set> and signal-backward-<data set>.%n",
-            r.rows().get(0).draws(),
-            r.seeds().get(0),
+            r.draws(),
+            r.firstSeed(),
             r.batch(),
             r.fixedPoint(),
             r.chi(),

@@ -3,11 +3,8 @@ package dev.depthlab.report;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.Parallel;
 import dev.depthlab.common.UserError;
-import dev.depthlab.config.DiagnosticsConfig;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
-import dev.depthlab.signal.SignalFiles;
-import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Stop;
 import dev.depthlab.sweep.StudyLock;
@@ -20,13 +17,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
  * Builds a study folder's summary.csv, report.md, figures and report.html from its files alone:
- * study.yaml (the grid and the hash) and each run's run.json and epochs.csv. The sweep calls this
- * too, so what it writes and {@code depthlab report DIR} are the same.
+ * study.yaml (the grid and the hash), each run's run.json and epochs.csv, and the signal analysis'
+ * files when the study has one ({@link SignalCsv}); it builds no network and runs no backend. The
+ * sweep calls this too, so what it writes and {@code depthlab report DIR} are the same.
  */
 public final class StudyReport {
   public static final String SUMMARY_CSV = "summary.csv";
@@ -127,13 +126,15 @@ public final class StudyReport {
     Path report = dir.resolve(REPORT_MD);
     String md = ReportMarkdown.text(cfg, hash, runs, planned.size(), failed);
     List<Figure> signalFigures = List.of();
-    DiagnosticsConfig.Signal signal = cfg.diagnostics().signal();
-    if (signal.on()) {
-      // measured at initialisation, so it needs no finished run; deterministic, so a rebuild
-      // writes the same bytes
-      SignalStudy.Result sig = SignalStudy.run(cfg, signal.draws(), signal.batch());
-      signalFigures = SignalFiles.write(dir, dir.resolve(ReportHtml.FIGURES_DIR), sig);
-      md += SignalSection.markdown(sig);
+    if (cfg.diagnostics().signal().on()) {
+      // the sweep measured it (package signal) and wrote its files: read, never recomputed here
+      Optional<SignalCsv.Analysis> sig = SignalCsv.read(dir);
+      if (sig.isPresent()) {
+        signalFigures = SignalFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), sig.get());
+        md += SignalSection.markdown(sig.get());
+      } else {
+        md += SignalSection.absent();
+      }
     }
     stop.check();
     AtomicFiles.writeString(report, md);

@@ -1,6 +1,7 @@
 package dev.depthlab.signal;
 
 import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.backend.reference.ReferenceTrace;
 import dev.depthlab.common.MeanStd;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DataSet;
@@ -8,17 +9,22 @@ import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.Init;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
+import dev.depthlab.report.SignalCsv;
+import dev.depthlab.report.SignalCsv.Analysis;
+import dev.depthlab.report.SignalCsv.Row;
 import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.Trainer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Signal propagation at initialisation for a study: for every data set and depth, {@code draws}
  * networks drawn as the study's runs draw them, a batch of their first training points pushed
- * forward and the batch objective's gradient pushed back ({@link SignalPass}), and per hidden layer
- * the mean square of the pre-activations and of their gradients beside the mean-field prediction
- * ({@link MeanField}). docs/metrics.md defines every number.
+ * forward and the batch objective's gradient pushed back by the reference network itself ({@link
+ * ReferenceTrace}: its own passes, not a copy), and per hidden layer the mean square of the
+ * pre-activations and of their gradients beside the mean-field prediction ({@link MeanField}).
+ * docs/metrics.md defines every number; {@link SignalCsv} holds the files it writes.
  *
  * <p>Draw k uses run seed {@code s_k}: the study's seeds in order, then {@code max + 1, max + 2,
  * ...}; its data set and initial parameters are exactly those of a run of the study with that seed
@@ -31,34 +37,23 @@ public final class SignalStudy {
   private SignalStudy() {}
 
   /**
-   * One hidden layer (1-based {@code layer} of {@code depth}) of one data set: the measured mean
-   * squares over units and samples, their mean and population std over draws, and the theory's
-   * value averaged over the same draws and samples. Backward values are of the batch objective's
-   * gradient (so they carry the 1/B^2 of a MEAN reduction).
+   * The sweep's signal stage: when {@code cfg} turns {@code diagnostics.signal} on, runs the
+   * analysis and writes its files into the study folder {@code dir} (the report reads them);
+   * otherwise writes nothing. Deterministic, so a rerun writes the same bytes. Returns whether it
+   * wrote.
    */
-  public record Row(
-      String dataset,
-      int depth,
-      int layer,
-      int units,
-      int draws,
-      double forward,
-      double forwardStd,
-      double forwardTheory,
-      double backward,
-      double backwardStd,
-      double backwardTheory) {}
-
-  /**
-   * The rows (data set, then depth, then layer), the run seeds drawn, the batch size used, and the
-   * length map's fixed point {@code q*} and {@code chi_1} there for a hidden-to-hidden layer of the
-   * first network ({@code sigmaW2} its {@code fan_in * Var(w)}).
-   */
-  public record Result(
-      List<Row> rows, List<Long> seeds, int batch, double sigmaW2, double fixedPoint, double chi) {}
+  public static boolean writeInto(Path dir, StudyConfig cfg) {
+    var signal = cfg.diagnostics().signal();
+    if (!signal.on()) {
+      return false;
+    }
+    // measured at initialisation, so it needs no finished run
+    SignalCsv.write(dir, run(cfg, signal.draws(), signal.batch()));
+    return true;
+  }
 
   /** Runs the analysis; {@code draws} and {@code batch} must be >= 1. */
-  public static Result run(StudyConfig cfg, int draws, int batch) {
+  public static Analysis run(StudyConfig cfg, int draws, int batch) {
     if (draws < 1 || batch < 1) {
       throw new IllegalArgumentException("draws " + draws + ", batch " + batch + ": must be >= 1");
     }
@@ -93,7 +88,7 @@ public final class SignalStudy {
     double qStar = mf.fixedPoint(sw2);
     double vStar = qStar - square(cfg.model().biasInit());
     double chi = sw2 * mf.meanSquareDerivative(vStar);
-    return new Result(List.copyOf(rows), seeds, used, sw2, qStar, chi);
+    return new Analysis(List.copyOf(rows), draws, seeds.get(0), used, sw2, qStar, chi);
   }
 
   /** The run seeds of {@code n} draws: {@code seeds} in order, then max + 1, max + 2, .... */
@@ -148,11 +143,11 @@ public final class SignalStudy {
     double[][] bwdT = new double[draws][depth];
     double[] dphi2 = new double[depth];
     for (int d = 0; d < draws; d++) {
-      SignalPass pass = new SignalPass(net, params.get(d));
       DataSet set = sets.get(d);
+      ReferenceTrace pass = new ReferenceTrace(net, new ReplicaSetup(params.get(d), set, set));
       int n = Math.min(batch, set.size());
       for (int s = 0; s < n; s++) {
-        pass.sample(set, s, n);
+        pass.sample(s, n);
         for (int h = 0; h < depth; h++) {
           fwd[d][h] += meanSquare(pass.z(h));
           bwd[d][h] += meanSquare(pass.dz(h));

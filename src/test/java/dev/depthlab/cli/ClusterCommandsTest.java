@@ -95,6 +95,28 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void aMergedStudyGetsTheSignalAnalysisALocalSweepWrites() throws IOException {
+    // shards write no report and no signal files; the merge runs the signal stage before the
+    // report, so the merged folder is the local sweep's, signal.csv and signal_map.csv included
+    Files.writeString(
+        config, SweepCommandTest.TINY + "diagnostics: {signal: {draws: 3, batch: 10}}\n");
+    Path local = tmp.resolve("local");
+    assertEquals(0, sweep(local).code());
+    Path shards = tmp.resolve("shards");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, sweep(shards, "--shard", i + "/2").code());
+      assertFalse(Files.exists(shardDirs(shards, 2)[i].resolve("signal.csv")));
+    }
+    Path merged = tmp.resolve("merged");
+    Outcome m = merge(merged, shardDirs(shards, 2));
+    assertEquals(0, m.code(), m.out() + m.err());
+    assertTrue(Files.exists(merged.resolve("signal_map.csv")));
+    assertTrue(
+        Files.readString(merged.resolve("report.md")).contains("Networks drawn as the runs draw"));
+    StudyTrees.assertSameStudy(local, merged, Set.of());
+  }
+
+  @Test
   void aMultirunsShardsMergeIntoOneFolderPerVariant() throws IOException {
     String[] multi = {"--set", "training.lr=0.01,0.02", "--set", "seeds=[0]"};
     Path local = tmp.resolve("local");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.depthlab.signal.SignalFiles;
+import dev.depthlab.report.SignalCsv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,12 +34,16 @@ class SignalCommandTest {
     assertEquals(0, r.code(), r.err());
     List<String> lines = Files.readAllLines(out.resolve("signal.csv"));
     assertAll(
-        () -> assertEquals(String.join(",", SignalFiles.COLUMNS), lines.get(0)),
+        () -> assertEquals(String.join(",", SignalCsv.COLUMNS), lines.get(0)),
         () -> assertEquals(1 + 2 * (1 + 3), lines.size(), "two data sets x (1 + 3) layers"),
         () -> assertTrue(lines.get(1).startsWith("circle,1,1,16,3,"), lines.get(1)),
         () -> assertTrue(lines.get(4).startsWith("circle,3,3,16,3,"), lines.get(4)),
-        () -> assertEquals(SignalFiles.COLUMNS.size(), lines.get(4).split(",").length),
+        () -> assertEquals(SignalCsv.COLUMNS.size(), lines.get(4).split(",").length),
         () -> assertTrue(Files.size(out.resolve("signal-forward-circle.png")) > 0),
+        () ->
+            assertEquals(
+                List.of(String.join(",", SignalCsv.MAP_COLUMNS)),
+                Files.readAllLines(out.resolve(SignalCsv.MAP_CSV)).subList(0, 1)),
         () -> assertTrue(Files.exists(out.resolve("signal-backward-nested_rings.svg"))),
         () -> assertTrue(r.out().contains("fixed point q* = 1.00000"), r.out()));
   }

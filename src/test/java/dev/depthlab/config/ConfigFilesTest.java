@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The configs in config/ load, say what DESIGN.md's protocols say, and survive toYaml. */
+/**
+ * The configs in config/ load, say what the seeds' protocols say (docs/seeds.md), and survive
+ * toYaml.
+ */
 class ConfigFilesTest {
   private static final List<String> NONE = List.of();
 

@@ -61,7 +61,7 @@ import java.util.List;
  *
  * <h2>Deterministic sums</h2>
  *
- * Kernels never use atomics or shared memory (the emulator runs threads one after another, without
+ * The layered kernels use no atomics or shared memory (shared memory is FusedEpoch's, with its
  * barriers). A sum over many elements (a layer's squared gradient, a set's loss, accuracy and
  * active units) takes two launches: one thread per chunk of {@link #CHUNK} consecutive elements
  * sums its chunk in order into a partial, then one thread per result sums the partials in order.

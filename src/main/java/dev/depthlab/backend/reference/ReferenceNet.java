@@ -106,15 +106,44 @@ final class ReferenceNet {
       double y = train.y()[n];
       lossSum += bce(p, y);
       correct += Rules.correct(p, y);
-      double d =
-          net.outputGradient() == OutputGradient.CHAINED
-              ? OutputGradient.chained(p, y, net.clipEps())
-              : p - y;
-      // times the reciprocal, not d / count: the CPU path scales so, and the two round differently
-      backward(net.reduction() == Reduction.MEAN ? d * (1.0 / count) : d);
+      backward(outputGradient(p, y, count));
     }
     lastAccuracy = (double) correct / count;
     return lossSum / count;
+  }
+
+  /**
+   * The batch objective's gradient at the output for prediction p of label y in a batch of {@code
+   * count}: {@code p - y} or {@link OutputGradient#chained}, times {@code 1.0 / count} under MEAN.
+   */
+  private double outputGradient(double p, double y, int count) {
+    double d =
+        net.outputGradient() == OutputGradient.CHAINED
+            ? OutputGradient.chained(p, y, net.clipEps())
+            : p - y;
+    // times the reciprocal, not d / count: the CPU path scales so, and the two round differently
+    return net.reduction() == Reduction.MEAN ? d * (1.0 / count) : d;
+  }
+
+  /**
+   * Forward and backward of training sample {@code n} as one sample of a batch of {@code count},
+   * exactly as {@link #lossAndGradients} runs it: leaves its pre-activations in {@link #z(int)} and
+   * their gradients in {@link #dz(int)} (dw and db gather its share too; the next batch clears
+   * them). The signal analysis reads these, so its numbers are this network's own passes.
+   */
+  void trace(int n, int count) {
+    double p = sigmoid(forward(train.x(), n * sizes[0]));
+    backward(outputGradient(p, train.y()[n], count));
+  }
+
+  /** Weight layer l's pre-activations of the sample last traced (the array itself, not a copy). */
+  double[] z(int l) {
+    return z[l];
+  }
+
+  /** The batch objective's gradient with respect to {@link #z(int)}, same sample (not a copy). */
+  double[] dz(int l) {
+    return dz[l];
   }
 
   /** One SGD step; {@code gradSq[l]} gets layer l's squared weight-gradient norm. */

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the float twins of the CPU backend's double code (Dense32 from Dense64, CpuNet32 from
- * CpuNet64) by text substitution; {@code tools/gen-fp32-twins.sh} runs it, {@link Fp32TwinsTest}
- * checks that the committed twins are what it makes.
+ * CpuNet64, VectorGemm32 from VectorGemm64) by text substitution; {@code tools/gen-fp32-twins.sh}
+ * runs it, {@link Fp32TwinsTest} checks that the committed twins are what it makes.
  *
  * <p>The twins are textual translations (types, literals, casts), so both precisions always run the
  * same algorithm; CpuGradientTest checks fp32 against fp64 numerically. A rule that matches nothing

@@ -1,12 +1,11 @@
-package dev.depthlab.signal;
+package dev.depthlab.report;
 
-import dev.depthlab.common.CsvFiles;
 import dev.depthlab.plot.Curve;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
 import dev.depthlab.plot.Scales;
 import dev.depthlab.plot.TheoryChart;
-import dev.depthlab.signal.SignalStudy.Row;
+import dev.depthlab.report.SignalCsv.Row;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,60 +15,17 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Writes a signal-propagation analysis: {@code signal.csv}, and per data set the figures {@code
- * signal-forward-<data set>} and {@code signal-backward-<data set>} (PNG and SVG): mean square
- * against hidden layer, one line per depth, the mean-field prediction dashed.
+ * The figures of a signal-propagation analysis, per data set {@code signal-forward-<data set>} and
+ * {@code signal-backward-<data set>} (PNG and SVG): mean square against hidden layer, one line per
+ * depth, the mean-field prediction dashed. Drawn from the analysis' files ({@link SignalCsv}).
  */
-public final class SignalFiles {
-  /** The columns of signal.csv, in order. */
-  public static final List<String> COLUMNS =
-      List.of(
-          "dataset",
-          "depth",
-          "layer",
-          "units",
-          "draws",
-          "forward_var",
-          "forward_var_std",
-          "forward_var_theory",
-          "backward_var",
-          "backward_var_std",
-          "backward_var_theory");
+public final class SignalFigures {
+  private SignalFigures() {}
 
-  private SignalFiles() {}
-
-  /** The CSV's file name. */
-  public static final String CSV = "signal.csv";
-
-  /** Writes the CSV and the figures into {@code dir}; returns the figures. */
-  public static List<Figure> write(Path dir, SignalStudy.Result result) {
-    return write(dir, dir, result);
-  }
-
-  /** Writes the CSV into {@code csvDir} and the figures into {@code figureDir}. */
-  public static List<Figure> write(Path csvDir, Path figureDir, SignalStudy.Result result) {
-    Path dir = figureDir;
-    CsvFiles.write(
-        csvDir.resolve(CSV),
-        COLUMNS,
-        p -> {
-          for (Row r : result.rows()) {
-            p.printRecord(
-                r.dataset(),
-                r.depth(),
-                r.layer(),
-                r.units(),
-                r.draws(),
-                CsvFiles.num(r.forward()),
-                CsvFiles.num(r.forwardStd()),
-                CsvFiles.num(r.forwardTheory()),
-                CsvFiles.num(r.backward()),
-                CsvFiles.num(r.backwardStd()),
-                CsvFiles.num(r.backwardTheory()));
-          }
-        });
+  /** Draws every figure of {@code a} into {@code dir}; returns them in page order. */
+  public static List<Figure> draw(Path dir, SignalCsv.Analysis a) {
     Map<String, List<Row>> byDataset = new LinkedHashMap<>();
-    for (Row r : result.rows()) {
+    for (Row r : a.rows()) {
       byDataset.computeIfAbsent(r.dataset(), k -> new ArrayList<>()).add(r);
     }
     List<Figure> figures = new ArrayList<>();
@@ -84,7 +40,7 @@ public final class SignalFiles {
                   "pre-activations",
                   Row::forward,
                   Row::forwardTheory,
-                  result));
+                  a.batch()));
           figures.add(
               figure(
                   dir,
@@ -94,7 +50,7 @@ public final class SignalFiles {
                   "gradients dL/dz",
                   Row::backward,
                   Row::backwardTheory,
-                  result));
+                  a.batch()));
         });
     return figures;
   }
@@ -107,7 +63,7 @@ public final class SignalFiles {
       String what,
       ToDoubleFunction<Row> measured,
       ToDoubleFunction<Row> theory,
-      SignalStudy.Result result) {
+      int batch) {
     Map<Integer, List<Row>> byDepth = new LinkedHashMap<>();
     for (Row r : rows) {
       byDepth.computeIfAbsent(r.depth(), k -> new ArrayList<>()).add(r);
@@ -138,7 +94,7 @@ public final class SignalFiles {
             "Mean square of the hidden "
                 + what
                 + " over units and the first "
-                + result.batch()
+                + batch
                 + " training points, averaged over "
                 + draws
                 + " initialisations, against hidden layer; one line per depth, the mean-field"
