@@ -53,13 +53,14 @@ final class SweepRunner {
     if (variants.stream().anyMatch(v -> !v.config().backend().equals(backendName))) {
       throw new UserError("backend cannot vary within a sweep; run one sweep per backend");
     }
-    var cuda = variants.get(0).config().cuda();
-    if (variants.stream().anyMatch(v -> !v.config().cuda().equals(cuda))) {
+    var options = variants.get(0).config().backendOptions();
+    if (variants.stream().anyMatch(v -> !v.config().backendOptions().equals(options))) {
       throw new UserError(
-          "cuda.graphs and cuda.kernel cannot vary within a sweep; run one sweep per setting");
+          "a backend's settings ("
+              + String.join(", ", BackendRegistry.standard().catalog().sections())
+              + " sections) cannot vary within a sweep; run one sweep per setting");
     }
-    Backend backend =
-        BackendRegistry.standard(cuda.graphs(), cuda.kernel()).select(backendName, err::println);
+    Backend backend = BackendRegistry.standard(options).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
     }
@@ -236,10 +237,7 @@ final class SweepRunner {
   private static Backend fallback(List<Variant> variants, Backend backend) {
     boolean wanted =
         variants.stream().anyMatch(v -> v.config().onFailure().equals(StudyConfig.ON_FAILURE_CPU));
-    if (!wanted || backend.name().equals("cpu")) {
-      return null;
-    }
-    return BackendRegistry.standard().select("cpu", s -> {});
+    return wanted ? BackendRegistry.standard().retryBackend(backend) : null;
   }
 
   private static void preflight(

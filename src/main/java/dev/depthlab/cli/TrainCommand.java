@@ -65,8 +65,7 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
     Studies.requireNamesFit(dir);
     Backend backend =
-        BackendRegistry.standard(cfg.cuda().graphs(), cfg.cuda().kernel())
-            .select(cfg.backend(), err::println);
+        BackendRegistry.standard(cfg.backendOptions()).select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
     ResourceCheck.requireFits(backend, cfg, false);
     Optional<Path> study = studyOf(dir);

@@ -1,5 +1,6 @@
 package dev.depthlab.config;
 
+import dev.depthlab.common.BackendCatalog;
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
@@ -81,12 +82,22 @@ public final class ConfigLoader {
    * {@code name:} key, gives the study its name (the file name without extension).
    */
   public static StudyConfig parse(String yamlText, String sourceName, List<String> overrides) {
+    return parse(yamlText, sourceName, overrides, BackendCatalog.standard());
+  }
+
+  /**
+   * As above, with the backend names and settings of {@code backends} (the standard ones: {@link
+   * BackendCatalog#standard()}).
+   */
+  public static StudyConfig parse(
+      String yamlText, String sourceName, List<String> overrides, BackendCatalog backends) {
     refuseMultirun(overrides);
+    ConfigSchema schema = ConfigSchema.of(backends);
     Origins origins = new Origins(sourceName);
     MappingNode root = root(yamlText, origins);
-    Overrides.apply(root, overrides, origins);
+    Overrides.apply(root, overrides, origins, schema);
     refuseTags(root, origins);
-    return new ConfigBinder(origins, baseName(sourceName)).bind(root);
+    return new ConfigBinder(origins, baseName(sourceName), schema).bind(root);
   }
 
   /** The seed protocol (nn-depth-study), which is also every missing key's value. */
