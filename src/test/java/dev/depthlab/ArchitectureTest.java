@@ -47,8 +47,21 @@ class ArchitectureTest {
     ALLOWED.put("cluster", Set.of("report", "sweep", "train", "config", "common"));
     ALLOWED.put("signal", Set.of("plot", "train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(
+        "runner",
+        Set.of(
+            "report",
+            "sweep",
+            "train",
+            "backend",
+            "backend.registry",
+            "config",
+            "model",
+            "data",
+            "common"));
+    ALLOWED.put(
         "cli",
         Set.of(
+            "runner",
             "report",
             "plot",
             "sweep",

@@ -1,4 +1,4 @@
-package dev.depthlab.cli;
+package dev.depthlab.runner;
 
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
@@ -23,9 +23,9 @@ import java.util.Locale;
  * Runs the variants of a sweep or a phase grid: backend, locks, resume, preflight, progress, then
  * each variant's report. Shared by {@code sweep} and {@code phase} so both behave alike.
  */
-final class SweepRunner {
+public final class SweepRunner {
   /** How the preflight's divergences are taken: they stop a sweep, a phase grid only notes them. */
-  enum OnDivergence {
+  public enum OnDivergence {
     STOP,
     REPORT
   }
@@ -33,7 +33,8 @@ final class SweepRunner {
   private SweepRunner() {}
 
   /** Checks what can be checked before anything is written; returns the backend to run on. */
-  static Backend prepare(List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
+  public static Backend prepare(
+      List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
     requireWritable(root);
     for (Variant v : variants) {
       Studies.requireNamesFit(v.dir());
@@ -73,7 +74,7 @@ final class SweepRunner {
    * Locks every variant, trains what is not finished and writes each variant's report. {@code
    * preflight} null: the default rule ({@link Preflight#wantedFor}).
    */
-  static void run(
+  public static void run(
       List<Variant> variants,
       Path root,
       Backend backend,
@@ -86,7 +87,7 @@ final class SweepRunner {
   }
 
   /** As above, only the runs of {@code shard} ({@link Shards}); null: every run. */
-  static void run(
+  public static void run(
       List<Variant> variants,
       Path root,
       Backend backend,
@@ -203,7 +204,7 @@ final class SweepRunner {
    * The folders a sweep of {@code variants} into {@code root} writes, for its {@link
    * dev.depthlab.sweep.WriterLock}: the root, then each variant's study folder.
    */
-  static List<Path> folders(List<Variant> variants, Path root) {
+  public static List<Path> folders(List<Variant> variants, Path root) {
     List<Path> dirs = new java.util.ArrayList<>(List.of(root));
     for (Variant v : variants) {
       dirs.add(v.dir());
