@@ -1,5 +1,6 @@
 package dev.depthlab.common;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +18,8 @@ public record BackendOptions(Map<String, Map<String, String>> sections) {
   public BackendOptions {
     Map<String, Map<String, String>> copy = new LinkedHashMap<>();
     sections.forEach(
-        (s, keys) -> copy.put(s, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys))));
-    sections = java.util.Collections.unmodifiableMap(copy);
+        (s, keys) -> copy.put(s, Collections.unmodifiableMap(new LinkedHashMap<>(keys))));
+    sections = Collections.unmodifiableMap(copy);
   }
 
   /** The value set for {@code option}, or its default. */

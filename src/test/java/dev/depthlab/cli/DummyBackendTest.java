@@ -134,6 +134,12 @@ class DummyBackendTest {
   }
 
   @Test
+  void aFailedGroupIsRetriedOnTheCpuWhateverTheBackend() {
+    assertEquals("cpu", REGISTRY.retryBackend(new DummyBackend("fast")).name());
+    assertEquals(null, REGISTRY.retryBackend(new CpuBackend()), "no retry of the cpu on itself");
+  }
+
+  @Test
   void backendsListsItWithItsSetting() {
     StringWriter s = new StringWriter();
     BackendsCommand.list(REGISTRY, new PrintWriter(s, true));
