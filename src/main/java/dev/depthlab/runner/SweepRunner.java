@@ -2,6 +2,7 @@ package dev.depthlab.runner;
 
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
+import dev.depthlab.common.BackendOption;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
@@ -16,6 +17,7 @@ import dev.depthlab.sweep.Variant;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,11 +57,16 @@ public final class SweepRunner {
       throw new UserError("backend cannot vary within a sweep; run one sweep per backend");
     }
     var options = variants.get(0).config().backendOptions();
-    if (variants.stream().anyMatch(v -> !v.config().backendOptions().equals(options))) {
+    List<String> varying = new ArrayList<>();
+    for (BackendOption o : BackendRegistry.standard().catalog().options()) {
+      if (variants.stream()
+          .anyMatch(v -> !v.config().backendOptions().value(o).equals(options.value(o)))) {
+        varying.add(o.path());
+      }
+    }
+    if (!varying.isEmpty()) {
       throw new UserError(
-          "a backend's settings ("
-              + String.join(", ", BackendRegistry.standard().catalog().sections())
-              + " sections) cannot vary within a sweep; run one sweep per setting");
+          String.join(" and ", varying) + " cannot vary within a sweep; run one sweep per setting");
     }
     Backend backend = BackendRegistry.standard(options).select(backendName, err::println);
     for (Variant v : variants) {
