@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
           + "32..4096 and replicas 1, 10, 50."
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--backend", description = "all (default), cpu, cuda or reference.")
+  @Option(
+      names = "--backend",
+      paramLabel = "BACKEND",
+      description = "all (default), or one backend of `depthlab backends`.")
   String backend = "all";
 
   @Option(names = "--grid", description = "seed (default) or full.")
