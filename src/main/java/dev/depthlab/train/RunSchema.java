@@ -267,55 +267,65 @@ public final class RunSchema {
     }
 
     public static final Column TRAIN_ACC =
-        c("train_acc", "train.RunSummary", "fraction 0..1", DECIMAL, "after the last epoch");
+        c(
+            "train_acc",
+            "train.Diagnostics.summarize",
+            "fraction 0..1",
+            DECIMAL,
+            "after the last epoch");
     public static final Column TEST_ACC =
-        c("test_acc", "train.RunSummary", "fraction 0..1", DECIMAL, "after the last epoch");
+        c(
+            "test_acc",
+            "train.Diagnostics.summarize",
+            "fraction 0..1",
+            DECIMAL,
+            "after the last epoch");
     public static final Column TRAIN_LOSS =
         c(
             "train_loss",
-            "train.RunSummary",
+            "train.Diagnostics.summarize",
             "nats (mean clipped BCE)",
             DECIMAL,
             "after the last epoch");
     public static final Column TEST_LOSS =
         c(
             "test_loss",
-            "train.RunSummary",
+            "train.Diagnostics.summarize",
             "nats (mean clipped BCE)",
             DECIMAL,
             "after the last epoch");
     public static final Column GRAD_NORM_MEAN =
         c(
             "grad_norm_mean",
-            "train.Diagnostics.gradStats",
+            "train.GradNormStats (Diagnostics.summarize)",
             "L2 norm of the weight gradient",
             DECIMAL,
             "mean over the window's epochs of epochs.csv's grad_norm_mean");
     public static final Column GRAD_NORM_STD =
         c(
             "grad_norm_std",
-            "train.Diagnostics.gradStats",
+            "train.GradNormStats (Diagnostics.summarize)",
             "L2 norm of the weight gradient",
             DECIMAL,
             "population std over the window's epochs of epochs.csv's grad_norm_mean");
     public static final Column GRAD_NORM_CV =
         c(
             "grad_norm_cv",
-            "train.Diagnostics.gradStats",
+            "train.GradNormStats (Diagnostics.summarize)",
             "ratio",
             DECIMAL,
             "grad_norm_std / grad_norm_mean");
     public static final Column GRAD_NORM_EPOCHS =
         c(
             "grad_norm_epochs",
-            "train.RunSummary (diagnostics.grad_stats)",
+            "train.GradNormStats (diagnostics.grad_stats)",
             "epochs",
             "{from, to}",
             "the window the three gradient statistics are over");
     public static final Column DEAD_FRACTION =
         c(
             "dead_fraction",
-            "train.RunSummary",
+            "train.Diagnostics.summarize",
             "fraction 0..1",
             "list, hidden layer 1 first",
             "each hidden layer's dead fraction after the last epoch");

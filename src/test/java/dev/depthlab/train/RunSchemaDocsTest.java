@@ -119,6 +119,34 @@ class RunSchemaDocsTest {
   }
 
   /**
+   * Each class (and method) a column's "computed in" names exists: the column says where to look.
+   */
+  @Test
+  void whereComputedNamesRealCode() {
+    Pattern code = Pattern.compile("\\b(train|report|model)\\.([A-Z]\\w+)(?:\\.([a-z]\\w+))?");
+    int named = 0;
+    for (RunSchema.Column c : RunSchema.all()) {
+      Matcher m = code.matcher(c.computedIn());
+      while (m.find()) {
+        String cls = "dev.depthlab." + m.group(1) + "." + m.group(2);
+        Class<?> k;
+        try {
+          k = Class.forName(cls);
+        } catch (ClassNotFoundException e) {
+          throw new AssertionError(c.key() + ": no class " + cls, e);
+        }
+        String method = m.group(3);
+        if (method != null) {
+          boolean has = Stream.of(k.getDeclaredMethods()).anyMatch(x -> x.getName().equals(method));
+          assertTrue(has, c.key() + ": " + cls + " has no method " + method);
+        }
+        named++;
+      }
+    }
+    assertTrue(named > 30, "most columns name their code: " + named);
+  }
+
+  /**
    * The epochs.csv header RunFolder writes, for depth 2, from the schema's order (hand-written).
    */
   @Test
