@@ -59,8 +59,22 @@ class ArchitectureTest {
             "data",
             "common"));
     ALLOWED.put(
+        "runner",
+        Set.of(
+            "signal",
+            "report",
+            "sweep",
+            "train",
+            "backend",
+            "backend.registry",
+            "config",
+            "model",
+            "data",
+            "common"));
+    ALLOWED.put(
         "cli",
         Set.of(
+            "runner",
             "report",
             "plot",
             "sweep",

@@ -1,5 +1,9 @@
 package dev.depthlab.backend;
 
+import dev.depthlab.common.BackendOption;
+import dev.depthlab.common.BackendOptions;
+import java.util.List;
+
 /**
  * A place where networks train: the CPU reference or a CUDA device. A backend creates {@link
  * Group}s; nothing above this package knows which device runs them.
@@ -18,7 +22,7 @@ public interface Backend {
    * Creates a group of replicas of one architecture and precision, uploads their data sets and
    * initial parameters; the data then stays where the backend computes.
    */
-  Group createGroup(GroupSpec spec, java.util.List<ReplicaSetup> replicas);
+  Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas);
 
   /**
    * Device launches (kernels and library calls) per training step of a group of {@code spec} in
@@ -27,5 +31,35 @@ public interface Backend {
    */
   default double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
     return Double.NaN;
+  }
+
+  /**
+   * The settings this backend declares for the study config, under the section named after it
+   * ({@code cuda.graphs}, ...): keys, values, defaults. Config validates them and carries them
+   * without knowing what they mean; {@link #configured} reads them. None by default.
+   */
+  default List<BackendOption> options() {
+    return List.of();
+  }
+
+  /** This backend with its settings as {@code options} says (values it declared, or defaults). */
+  default Backend configured(BackendOptions options) {
+    return this;
+  }
+
+  /**
+   * The rows {@code bench} times for this backend: itself by default; a backend with several paths
+   * worth comparing (CUDA: fused, layered, graphs) gives one backend per path, each named for it.
+   */
+  default List<Backend> benchRows() {
+    return List.of(this);
+  }
+
+  /**
+   * What {@code --backend auto} tells the user when it passes over this backend ({@code av} not
+   * usable) for the next one.
+   */
+  default String fallbackNotice(Availability av) {
+    return name() + " unavailable (" + av.reason() + "); using the next backend";
   }
 }

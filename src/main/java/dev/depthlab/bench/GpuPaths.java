@@ -7,47 +7,25 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The GPU paths as bench rows: the per-layer path step by step ({@link #STEPS}: every kernel and
- * cuBLAS call from the host, {@code cuda.graphs: off}) and as graphs ({@link #GRAPHS}: an epoch's
- * calls captured once and launched as one CUDA graph per epoch), and the fused path ({@link
- * #FUSED}: one kernel launch an epoch); for each timed point, the host calls per step and the
+ * The device rows of a bench (for CUDA its paths: {@code cuda-layered} step by step, {@code
+ * cuda-graphs}, {@code cuda-fused}, each a backend of its own, {@link
+ * dev.depthlab.backend.Backend#benchRows}) side by side: for each timed point, the host calls per
+ * step (the backend's own count, {@link dev.depthlab.backend.Backend#launchesPerStep}) and the
  * host's CPU microseconds per step of each.
  */
 public final class GpuPaths {
-  /** The row of the step-by-step per-layer path. */
-  public static final String STEPS = "cuda-layered";
-
-  /** The row of the fused path (one launch an epoch, {@code FusedEpoch}). */
-  public static final String FUSED = "cuda-fused";
-
-  /** The row of the graph path. */
-  public static final String GRAPHS = "cuda-graphs";
-
   private GpuPaths() {}
 
   /**
-   * Host calls (kernel launches, cuBLAS calls, graph launches) per step of a network of {@code
-   * depth} hidden layers, once the epoch's graph is captured: step by step {@code 5 (depth + 1) +
-   * 2} (CudaGroup's class comment, checked on the emulated device by EmulatedGraphsTest), with
-   * graphs one launch per epoch of {@link StepBench#STEPS_PER_EPOCH} steps.
-   */
-  public static double hostCallsPerStep(String row, int depth) {
-    return switch (row) {
-      case STEPS -> 5.0 * (depth + 1) + 2;
-      case GRAPHS, FUSED -> 1.0 / StepBench.STEPS_PER_EPOCH;
-      default -> throw new IllegalArgumentException("not a GPU path row: " + row);
-    };
-  }
-
-  /**
-   * One line per point timed on a GPU path row: its host calls per step and host CPU microseconds
-   * per step (and wall-clock, for scale), both paths side by side where both were timed.
+   * One line per point timed on a device row (one that runs off the host and counts its launches):
+   * its host calls per step and host CPU microseconds per step (and wall-clock, for scale), every
+   * device row timed at that point side by side.
    */
   public static List<String> lines(List<Timing> timings) {
     List<String> out = new ArrayList<>();
     List<Point> seen = new ArrayList<>();
     for (Timing t : timings) {
-      if (!isGpuPath(t.backend()) || seen.contains(t.point())) {
+      if (!isDevice(t) || seen.contains(t.point())) {
         continue;
       }
       Point p = t.point();
@@ -63,13 +41,13 @@ public final class GpuPaths {
                   p.batch(),
                   p.replicas()));
       for (Timing u : timings) {
-        if (isGpuPath(u.backend()) && u.point().equals(p)) {
+        if (isDevice(u) && u.point().equals(p)) {
           line.append(
               String.format(
                   Locale.ROOT,
                   "  %s %.2f calls/step, %.2f host us/step (%.2f us/step wall)",
                   u.backend(),
-                  hostCallsPerStep(u.backend(), p.depth()),
+                  u.launchesPerStep(),
                   u.cpuMicros(),
                   u.medianMicros()));
         }
@@ -79,7 +57,7 @@ public final class GpuPaths {
     return out;
   }
 
-  private static boolean isGpuPath(String row) {
-    return row.equals(STEPS) || row.equals(GRAPHS) || row.equals(FUSED);
+  private static boolean isDevice(Timing t) {
+    return !t.onHost() && !Double.isNaN(t.launchesPerStep());
   }
 }

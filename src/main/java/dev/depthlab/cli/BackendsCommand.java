@@ -4,7 +4,10 @@ import dev.depthlab.backend.Availability;
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.Traits;
 import dev.depthlab.backend.registry.BackendRegistry;
+import dev.depthlab.common.BackendOption;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -23,20 +26,39 @@ final class BackendsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    BackendRegistry reg = BackendRegistry.standard();
+    list(BackendRegistry.standard(), spec.commandLine().getOut());
+    return 0;
+  }
+
+  /**
+   * Each backend of {@code reg}: usable or not and why, its details, how a sweep schedules it and
+   * the settings it declares; then what {@code auto} picks.
+   */
+  static void list(BackendRegistry reg, PrintWriter out) {
     String auto = null;
     for (Backend b : reg.all()) {
       Availability av = b.availability();
       out.printf("%-9s %s%n", b.name(), av.usable() ? "available" : "unavailable: " + av.reason());
       av.details().forEach((k, v) -> out.printf("      %-16s %s%n", k, v));
       out.printf("      %-16s %s%n", "sweeps", sweeps(b.traits()));
+      if (!b.options().isEmpty()) {
+        out.printf("      %-16s %s%n", "settings", settings(b.options()));
+      }
       if (auto == null && av.usable()) {
         auto = b.name();
       }
     }
     out.println("auto  -> " + (auto == null ? "none" : auto));
-    return 0;
+  }
+
+  /** A backend's config settings, e.g. {@code cuda.graphs auto|on|off (default auto)}. */
+  static String settings(List<BackendOption> options) {
+    List<String> each = new ArrayList<>();
+    for (BackendOption o : options) {
+      each.add(
+          o.path() + " " + String.join("|", o.values()) + " (default " + o.defaultValue() + ")");
+    }
+    return String.join("; ", each);
   }
 
   /** How a sweep groups and schedules runs on a backend, in words. */

@@ -36,7 +36,10 @@ import picocli.CommandLine.Spec;
           + "32..4096 and replicas 1, 10, 50."
     })
 final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--backend", description = "all (default), cpu, cuda or reference.")
+  @Option(
+      names = "--backend",
+      paramLabel = "BACKEND",
+      description = "all (default), or one backend of `depthlab backends`.")
   String backend = "all";
 
   @Option(names = "--grid", description = "seed (default) or full.")
@@ -204,7 +207,9 @@ final class BenchCommand implements Callable<Integer> {
     return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
   }
 
-  /** The cuda backend with {@code cuda.graphs} set to {@code graphs}. */
+  /**
+   * The backends {@code --backend} names ({@code all}: every usable one), each as its bench rows.
+   */
   private List<Backend> chooseBackends(PrintWriter out) {
     List<Backend> chosen = new ArrayList<>();
     for (Backend b : BackendRegistry.standard().all()) {
@@ -214,7 +219,7 @@ final class BenchCommand implements Callable<Integer> {
       Availability av = b.availability();
       if (av.usable()) {
         // cuda: a row per GPU path (fused, layered step by step, layered as graphs)
-        chosen.addAll(BackendRegistry.benchRows(b));
+        chosen.addAll(b.benchRows());
       } else if (backend.equals(b.name())) {
         throw new UserError(b.name() + " backend unavailable: " + av.reason(), UserError.FAILURE);
       } else {
@@ -222,7 +227,10 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     if (chosen.isEmpty()) {
-      throw new UserError("--backend must be all, cpu, cuda or reference, got '" + backend + "'");
+      List<String> names = new ArrayList<>(BackendRegistry.names());
+      names.set(0, "all"); // bench times every backend, not auto's choice
+      throw new UserError(
+          "--backend must be one of " + String.join(", ", names) + ", got '" + backend + "'");
     }
     return chosen;
   }

@@ -8,10 +8,12 @@ import picocli.CommandLine.Option;
 public final class CommonOptions {
   @Option(
       names = "--backend",
-      paramLabel = "auto|cpu|cuda|reference",
+      paramLabel = "BACKEND",
+      completionCandidates = BackendNames.class,
       description =
-          "Backend to compute on (default: the config's, auto). reference is the plain fp64 "
-              + "network the others are checked against: slower, for checks.")
+          "Backend to compute on: ${COMPLETION-CANDIDATES} (default: the config's, auto)."
+              + " reference is the plain fp64 network the others are checked against: slower,"
+              + " for checks.")
   String backend;
 
   @Option(

@@ -6,6 +6,7 @@ import dev.depthlab.data.DataExport;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.Datasets;
 import dev.depthlab.data.Split;
+import dev.depthlab.runner.Studies;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -6,6 +6,7 @@ import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.model.OutputGradient;
+import dev.depthlab.runner.Studies;
 import dev.depthlab.train.GradcheckRun;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,10 +1,12 @@
 package dev.depthlab.cli;
 
 import dev.depthlab.backend.Backend;
-import dev.depthlab.common.UserError;
 import dev.depthlab.phase.Axis;
 import dev.depthlab.phase.PhaseDiagram;
 import dev.depthlab.phase.PhaseGrid;
+import dev.depthlab.runner.StopOnSignal;
+import dev.depthlab.runner.Studies;
+import dev.depthlab.runner.SweepRunner;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Variant;
 import java.io.PrintWriter;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
           + "phase.csv and heatmaps of final test accuracy, final train loss, fraction diverged "
           + "and fraction with a dead layer, per data set.",
       "An axis is key=a,b,c or key=lo:hi:log:n or key=lo:hi:lin:n. model.depths as an axis is "
-          + "the study's depth list; any other key makes one study folder per value."
+          + "the study's depth list; any other key makes one study folder per value.",
+      "Writes into --out DIR (default: results/<name>-phase/)."
     })
 final class PhaseCommand implements Callable<Integer> {
   @Parameters(
@@ -50,21 +53,11 @@ final class PhaseCommand implements Callable<Integer> {
       description = "The y axis, e.g. training.lr=1e-3:1:log:4.")
   String y;
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Output folder (default: results/<name>-phase/).")
-  Path out;
+  @Mixin OutOption out;
 
-  @Option(names = "--jobs", paramLabel = "N", description = "Threads, as for sweep.")
-  Integer jobs;
+  @Mixin JobsOption jobs;
 
-  @Option(
-      names = "--preflight",
-      description =
-          "A few epochs of every cell first; divergences are printed, never stop the grid "
-              + "(default: off, divergence is a result here).")
-  boolean preflight;
+  @Mixin PreflightOption preflight;
 
   @Mixin CommonOptions common;
 
@@ -74,16 +67,15 @@ final class PhaseCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (jobs != null && jobs < 1) {
-      throw new UserError("--jobs must be at least 1, got " + jobs);
-    }
+    Integer jobs = this.jobs.value();
     PhaseGrid grid = PhaseGrid.of(Axis.parse("--x", x), Axis.parse("--y", y), common.overrides());
     List<String> sets = grid.overrides();
     Path root =
-        out != null
-            ? out
-            : Path.of(
-                "results", Studies.load(config, "quick", Grid.firstOf(sets)).name() + "-phase");
+        out.or(
+            () ->
+                Path.of(
+                    "results",
+                    Studies.load(config, "quick", Grid.firstOf(sets)).name() + "-phase"));
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     grid.check(variants);
     Backend backend = SweepRunner.prepare(variants, root, jobs, err);
@@ -94,7 +86,7 @@ final class PhaseCommand implements Callable<Integer> {
           root,
           backend,
           jobs,
-          preflight,
+          Boolean.TRUE.equals(preflight.value()), // off unless asked: divergence is a result here
           SweepRunner.OnDivergence.REPORT,
           common.quiet,
           o);

@@ -1,6 +1,7 @@
 package dev.depthlab.cli;
 
 import dev.depthlab.report.StudyReport;
+import dev.depthlab.runner.StopOnSignal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

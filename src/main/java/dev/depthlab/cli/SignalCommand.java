@@ -5,6 +5,7 @@ import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalFigures;
+import dev.depthlab.runner.Studies;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
           + "pre-activations and of dL/dz beside the mean-field prediction (length map).",
       "Writes signal.csv, signal_map.csv and the figures signal-forward-<data set> and "
           + "signal-backward-<data set> (PNG, SVG). Computed on the host in fp64; "
-          + "--backend and --precision do not apply."
+          + "--backend and --precision do not apply.",
+      "Writes into --out DIR (default: results/<name>/signal/)."
     })
 final class SignalCommand implements Callable<Integer> {
   @Parameters(
@@ -48,8 +50,7 @@ final class SignalCommand implements Callable<Integer> {
       description = "Training points pushed through each network (default 256, all if fewer).")
   int batch = SignalStudy.DEFAULT_BATCH;
 
-  @Option(names = "--out", description = "Output folder (default: results/<name>/signal/).")
-  Path outDir;
+  @Mixin OutOption outDir;
 
   @Mixin CommonOptions common;
 
@@ -63,7 +64,7 @@ final class SignalCommand implements Callable<Integer> {
       throw new UserError("--draws must be in 1..10000 and --batch in 1..100000");
     }
     StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
-    Path dir = outDir != null ? outDir : Path.of("results", cfg.name(), "signal");
+    Path dir = outDir.or(() -> Path.of("results", cfg.name(), "signal"));
     SignalCsv.Analysis r = SignalStudy.run(cfg, draws, batch);
     out.printf(
         "%d draws (run seeds %d..), batch %d; %s, %s init, bias %s%n",

@@ -4,6 +4,7 @@ import dev.depthlab.cluster.SbatchScript;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
+import dev.depthlab.runner.Studies;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.Variant;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
       "Write an sbatch script that runs a study as a Slurm job array: task i runs shard i "
           + "of N (`depthlab sweep CONFIG --shard i/N`) into <out>/shards, logs in <out>/logs.",
       "Prints the command that submits it, and the `depthlab merge` to run when the array is "
-          + "done. See docs/cluster.md."
+          + "done. See docs/cluster.md.",
+      "--out DIR: the study folder the merge writes (default: results/<name>/); holds the script."
     })
 final class SlurmCommand implements Callable<Integer> {
   @Parameters(
@@ -90,11 +92,7 @@ final class SlurmCommand implements Callable<Integer> {
               + "installation); written as an absolute path.")
   Path launcher;
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Study folder the merge writes (default: results/<name>/); holds the script.")
-  Path out;
+  @Mixin OutOption out;
 
   @Mixin CommonOptions common;
 
@@ -106,7 +104,7 @@ final class SlurmCommand implements Callable<Integer> {
     List<String> sets = common.overrides();
     // the study must load (and every variant validate) before anything is written
     var first = Studies.load(config, "quick", Grid.firstOf(sets));
-    Path root = (out != null ? out : Path.of("results", first.name())).toAbsolutePath().normalize();
+    Path root = out.or(() -> Path.of("results", first.name())).toAbsolutePath().normalize();
     List<Variant> variants = Grid.variants(sets, root, ov -> Studies.load(config, "quick", ov));
     Path exe = resolveLauncher();
     Path cfg = config == null ? null : config.toAbsolutePath().normalize();

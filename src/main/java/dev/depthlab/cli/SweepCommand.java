@@ -1,9 +1,9 @@
 package dev.depthlab.cli;
 
 import dev.depthlab.backend.Backend;
-import dev.depthlab.common.UserError;
+import dev.depthlab.runner.Studies;
+import dev.depthlab.runner.SweepRunner;
 import dev.depthlab.sweep.Grid;
-import dev.depthlab.sweep.Preflight;
 import dev.depthlab.sweep.Shards;
 import dev.depthlab.sweep.Variant;
 import java.io.PrintWriter;
@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
           + "summary.csv and report.md.",
       "A --set key=a,b,c list makes a multirun: one study folder per combination, "
           + "<out>/<key>=<value>,...",
-      "Rerunning skips finished runs. A folder locked to another protocol hash is refused."
+      "Rerunning skips finished runs. A folder locked to another protocol hash is refused.",
+      "The study folder is --out DIR (default: results/<name>/)."
     })
 final class SweepCommand implements Callable<Integer> {
   @Parameters(
@@ -35,31 +36,11 @@ final class SweepCommand implements Callable<Integer> {
       description = "Study config (YAML); none runs the built-in quick study.")
   Path config;
 
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Study folder (default: results/<name>/).")
-  Path out;
+  @Mixin OutOption out;
 
-  @Option(
-      names = "--jobs",
-      paramLabel = "N",
-      description =
-          "Threads training groups in parallel (CPU: a run each; CUDA: a replica group "
-              + "each, on its own stream). Default: the cores, at most the backend's limit "
-              + "(`depthlab backends` lists it).")
-  Integer jobs;
+  @Mixin JobsOption jobs;
 
-  @Option(
-      names = "--preflight",
-      negatable = true,
-      description =
-          "A few epochs of every data set and depth first (default: on above "
-              + Preflight.AUTO_RUNS
-              + " runs or "
-              + Preflight.AUTO_STEPS
-              + " steps).")
-  Boolean preflight;
+  @Mixin PreflightOption preflight;
 
   @Option(names = "--force", description = "Sweep even when the preflight finds a divergence.")
   boolean force;
@@ -80,14 +61,10 @@ final class SweepCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (jobs != null && jobs < 1) {
-      throw new UserError("--jobs must be at least 1, got " + jobs);
-    }
+    Integer jobs = this.jobs.value();
     List<String> sets = common.overrides();
     Path root =
-        out != null
-            ? out
-            : Path.of("results", Studies.load(config, "quick", Grid.firstOf(sets)).name());
+        out.or(() -> Path.of("results", Studies.load(config, "quick", Grid.firstOf(sets)).name()));
     Shards.Shard part = shard == null ? null : Shards.Shard.parse(shard);
     if (part != null) {
       root = root.resolve(part.folderName());
@@ -100,7 +77,7 @@ final class SweepCommand implements Callable<Integer> {
           root,
           backend,
           jobs,
-          preflight,
+          preflight.value(),
           force ? SweepRunner.OnDivergence.REPORT : SweepRunner.OnDivergence.STOP,
           common.quiet,
           part,

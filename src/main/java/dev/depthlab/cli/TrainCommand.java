@@ -7,6 +7,7 @@ import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.report.RunFigures;
+import dev.depthlab.runner.Studies;
 import dev.depthlab.sweep.Grid;
 import dev.depthlab.sweep.ResourceCheck;
 import dev.depthlab.sweep.StudyLock;
@@ -31,7 +32,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train one run (one data set, depth and seed of a study) and write its folder.")
+    description = {
+      "Train one run (one data set, depth and seed of a study) and write its folder.",
+      "The run folder is --out DIR (default: results/<study>/runs/...). Inside a study folder (one"
+          + " above it holds study.yaml) only one of the study's runs, under its protocol, is"
+          + " written."
+    })
 final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Study config (YAML).")
   Path config;
@@ -45,12 +51,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Run seed, >= 0 (default: the study's first seed).")
   Long seed;
 
-  @Option(
-      names = "--out",
-      description =
-          "Run folder (default: results/<study>/runs/...). Inside a study folder (one above it"
-              + " holds study.yaml) only one of the study's runs, under its protocol, is written.")
-  Path out;
+  @Mixin OutOption out;
 
   @Mixin CommonOptions common;
 
@@ -62,11 +63,10 @@ final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     StudyConfig cfg = Studies.load(config, null, common.overrides());
     RunSpec run = new RunSpec(cfg, pickDataset(cfg), pickDepth(cfg), pickSeed(cfg));
-    Path dir = out != null ? out : Path.of("results", cfg.name()).resolve(run.relativeDir());
+    Path dir = out.or(() -> Path.of("results", cfg.name()).resolve(run.relativeDir()));
     Studies.requireNamesFit(dir);
     Backend backend =
-        BackendRegistry.standard(cfg.cuda().graphs(), cfg.cuda().kernel())
-            .select(cfg.backend(), err::println);
+        BackendRegistry.standard(cfg.backendOptions()).select(cfg.backend(), err::println);
     Studies.requirePrecision(backend, cfg);
     ResourceCheck.requireFits(backend, cfg, false);
     Optional<Path> study = studyOf(dir);

@@ -1,5 +1,7 @@
 package dev.depthlab.config;
 
+import dev.depthlab.common.BackendOption;
+import dev.depthlab.common.BackendOptions;
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
@@ -38,17 +40,19 @@ final class ConfigBinder {
   // YAML-style decimals; refuses what Double.parseDouble would also take: NaN, Infinity, 1d, 0x1p3
   private static final Pattern DECIMAL =
       Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-  // BackendRegistry.names(), which config cannot import (a test holds the two lists together)
-  private static final List<String> BACKENDS = List.of("auto", "cpu", "cuda", "reference");
-
   private final Origins origins;
   private final String derivedName;
+  private final ConfigSchema schema;
   private final StudyConfig d = ConfigLoader.defaults();
 
-  /** {@code derivedName}: the name a config without {@code name:} gets (its file name). */
-  ConfigBinder(Origins origins, String derivedName) {
+  /**
+   * {@code derivedName}: the name a config without {@code name:} gets (its file name); {@code
+   * schema}: the known keys, the backends' settings among them.
+   */
+  ConfigBinder(Origins origins, String derivedName, ConfigSchema schema) {
     this.origins = origins;
     this.derivedName = derivedName;
+    this.schema = schema;
   }
 
   StudyConfig bind(MappingNode root) {
@@ -65,11 +69,9 @@ final class ConfigBinder {
             training,
             seeds(top),
             precision(top),
-            choice(top, "backend", d.backend(), BACKENDS),
+            choice(top, "backend", d.backend(), schema.catalog().choices()),
             diagnostics(top.child("diagnostics"), training.epochs(), model),
-            new CudaConfig(
-                choice(top.child("cuda"), "graphs", d.cuda().graphs(), CudaConfig.GRAPHS),
-                choice(top.child("cuda"), "kernel", d.cuda().kernel(), CudaConfig.KERNELS)),
+            backendOptions(top),
             choice(
                 top,
                 "on_failure",
@@ -87,6 +89,28 @@ final class ConfigBinder {
               throw origins.error(nodeAt(root, v.path()), v.message());
             });
     return c;
+  }
+
+  /**
+   * The settings of each backend that declares some, checked against its declared values; a section
+   * is kept (whole) only when a value differs from its default ({@link BackendOptions}).
+   */
+  private BackendOptions backendOptions(Section top) {
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    for (String backend : schema.catalog().sections()) {
+      Section section = top.child(backend);
+      Map<String, String> values = new LinkedHashMap<>();
+      boolean changed = false;
+      for (BackendOption o : schema.catalog().optionsOf(backend)) {
+        String v = choice(section, o.key(), o.defaultValue(), o.values());
+        values.put(o.key(), v);
+        changed |= !v.equals(o.defaultValue());
+      }
+      if (changed) {
+        sections.put(backend, values);
+      }
+    }
+    return new BackendOptions(sections);
   }
 
   /**
@@ -623,9 +647,9 @@ final class ConfigBinder {
       for (NodeTuple t : node.getValue()) {
         Node keyNode = t.getKeyNode();
         String key = keyNode instanceof ScalarNode k ? k.getValue() : null;
-        if (key == null || !ConfigSchema.isKnown(path, key)) {
+        if (key == null || !schema.isKnown(path, key)) {
           String shown = key == null ? describe(keyNode) : "'" + path(key) + "'";
-          String hint = key == null ? "" : ConfigSchema.didYouMean(key, ConfigSchema.keys(path));
+          String hint = key == null ? "" : ConfigSchema.didYouMean(key, schema.keys(path));
           throw origins.error(keyNode, "unknown key " + shown + hint);
         }
         if (entries.put(key, t) != null) {

@@ -1,5 +1,7 @@
 package dev.depthlab.config;
 
+import dev.depthlab.common.BackendCatalog;
+import dev.depthlab.common.BackendOption;
 import dev.depthlab.common.UserError;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
@@ -58,6 +60,58 @@ public final class ConfigLoader {
     return parse(text, file.toString(), overrides);
   }
 
+  /**
+   * A study.yaml the tool wrote, read without asking the backends: its backend name and backend
+   * settings are taken as recorded (they were validated when the study was written). The report
+   * reads study folders this way, so it loads no backend class ({@code ReportReadsOnlyFilesTest}).
+   */
+  public static StudyConfig loadRecorded(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("cannot read " + file + ": " + e.getMessage());
+    }
+    return parseRecorded(text, file.toString());
+  }
+
+  /** As {@link #loadRecorded}, from the text of a study.yaml. */
+  public static StudyConfig parseRecorded(String yamlText, String sourceName) {
+    return parse(yamlText, sourceName, List.of(), recordedCatalog(yamlText));
+  }
+
+  /** The backend names and settings that {@code yamlText} records, each accepted as written. */
+  private static BackendCatalog recordedCatalog(String yamlText) {
+    Object doc;
+    try {
+      doc = new Yaml(new LoaderOptions()).load(yamlText);
+    } catch (YAMLException e) {
+      doc = null; // parse() reports the error with its line
+    }
+    List<String> names = new ArrayList<>();
+    List<BackendOption> options = new ArrayList<>();
+    if (doc instanceof java.util.Map<?, ?> top) {
+      Object backend = top.get("backend");
+      if (backend != null && !"auto".equals(String.valueOf(backend))) {
+        names.add(String.valueOf(backend));
+      }
+      List<String> study = ConfigSchema.topLevelKeys();
+      for (var e : top.entrySet()) {
+        String section = String.valueOf(e.getKey());
+        if (study.contains(section) || !(e.getValue() instanceof java.util.Map<?, ?> settings)) {
+          continue;
+        }
+        for (var kv : settings.entrySet()) {
+          String value = String.valueOf(kv.getValue());
+          options.add(
+              new BackendOption(
+                  section, String.valueOf(kv.getKey()), value, List.of(value), "as recorded"));
+        }
+      }
+    }
+    return new BackendCatalog(names, options);
+  }
+
   /** The built-in study {@code config/<name>.yaml} packed into the jar, e.g. {@code quick}. */
   public static StudyConfig builtIn(String name, List<String> overrides) {
     String source = "config/" + name + ".yaml";
@@ -81,12 +135,22 @@ public final class ConfigLoader {
    * {@code name:} key, gives the study its name (the file name without extension).
    */
   public static StudyConfig parse(String yamlText, String sourceName, List<String> overrides) {
+    return parse(yamlText, sourceName, overrides, BackendCatalog.standard());
+  }
+
+  /**
+   * As above, with the backend names and settings of {@code backends} (the standard ones: {@link
+   * BackendCatalog#standard()}).
+   */
+  public static StudyConfig parse(
+      String yamlText, String sourceName, List<String> overrides, BackendCatalog backends) {
     refuseMultirun(overrides);
+    ConfigSchema schema = ConfigSchema.of(backends);
     Origins origins = new Origins(sourceName);
     MappingNode root = root(yamlText, origins);
-    Overrides.apply(root, overrides, origins);
+    Overrides.apply(root, overrides, origins, schema);
     refuseTags(root, origins);
-    return new ConfigBinder(origins, baseName(sourceName)).bind(root);
+    return new ConfigBinder(origins, baseName(sourceName), schema).bind(root);
   }
 
   /** The seed protocol (nn-depth-study), which is also every missing key's value. */

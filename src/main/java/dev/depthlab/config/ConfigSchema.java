@@ -1,12 +1,18 @@
 package dev.depthlab.config;
 
+import dev.depthlab.common.BackendCatalog;
+import dev.depthlab.common.BackendOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The known keys of a study config, by section, in docs/config.md's order; and key suggestions. */
+/**
+ * The known keys of a study config, by section, in docs/config.md's order, followed by the sections
+ * the backends declare (their {@link BackendOption}s, from a {@link BackendCatalog}); and key
+ * suggestions.
+ */
 final class ConfigSchema {
   /** Section path ("" is the top level) to its keys, in the order {@link ConfigYaml} writes. */
   private static final Map<String, List<String>> SECTIONS = new LinkedHashMap<>();
@@ -23,8 +29,7 @@ final class ConfigSchema {
             "precision",
             "backend",
             "on_failure",
-            "diagnostics",
-            "cuda"));
+            "diagnostics"));
     SECTIONS.put("data", List.of("sets", "n_train", "test", "noise"));
     SECTIONS.put("data.test", List.of("n", "seed_offset", "fraction"));
     SECTIONS.put(
@@ -52,7 +57,6 @@ final class ConfigSchema {
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
     SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
     SECTIONS.put("diagnostics.signal", List.of("draws", "batch"));
-    SECTIONS.put("cuda", List.of("graphs", "kernel"));
   }
 
   /**
@@ -69,18 +73,46 @@ final class ConfigSchema {
           "data.test.n", List.of("fraction"),
           "data.test.seed_offset", List.of("fraction"));
 
-  private ConfigSchema() {}
+  /** This schema's sections: the study's own, then one per backend that declares settings. */
+  private final Map<String, List<String>> sections = new LinkedHashMap<>();
 
-  static boolean isSection(String path) {
-    return SECTIONS.containsKey(path);
+  private final BackendCatalog catalog;
+
+  private ConfigSchema(BackendCatalog catalog) {
+    this.catalog = catalog;
+    sections.putAll(SECTIONS);
+    List<String> top = new ArrayList<>(SECTIONS.get(""));
+    for (String backend : catalog.sections()) {
+      top.add(backend);
+      sections.put(backend, catalog.optionsOf(backend).stream().map(BackendOption::key).toList());
+    }
+    sections.put("", List.copyOf(top));
   }
 
-  static List<String> keys(String section) {
-    return SECTIONS.get(section);
+  /** The study's own top-level keys (without the backends' sections). */
+  static List<String> topLevelKeys() {
+    return SECTIONS.get("");
   }
 
-  static boolean isKnown(String section, String key) {
-    List<String> keys = SECTIONS.get(section);
+  /** The study's keys with the settings of the backends in {@code catalog}. */
+  static ConfigSchema of(BackendCatalog catalog) {
+    return new ConfigSchema(catalog);
+  }
+
+  BackendCatalog catalog() {
+    return catalog;
+  }
+
+  boolean isSection(String path) {
+    return sections.containsKey(path);
+  }
+
+  List<String> keys(String section) {
+    return sections.get(section);
+  }
+
+  boolean isKnown(String section, String key) {
+    List<String> keys = sections.get(section);
     return keys != null && keys.contains(key);
   }
 
@@ -94,9 +126,9 @@ final class ConfigSchema {
   }
 
   /** Every known key path, sections included, e.g. {@code model}, {@code model.width}. */
-  static List<String> allPaths() {
+  List<String> allPaths() {
     List<String> all = new ArrayList<>();
-    SECTIONS.forEach((section, keys) -> keys.forEach(k -> all.add(join(section, k))));
+    sections.forEach((section, keys) -> keys.forEach(k -> all.add(join(section, k))));
     return all;
   }
 

@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
  * Writes a resolved {@link StudyConfig} back as YAML (every key, docs/config.md's names and order)
  * and hashes its protocol.
  *
- * <p>The hash is SHA-256 over the canonical YAML of everything except {@code backend} and {@code
- * cuda} (how the CUDA backend runs, written only when not its default): which machine runs a study
- * is not part of its protocol, so a study may be resumed or extended on another backend and its
- * results still belong together. {@code precision} is hashed: fp32 and fp64 runs are different
- * experiments. The name is hashed too.
+ * <p>The hash is SHA-256 over the canonical YAML of everything except {@code backend} and the
+ * backends' own sections ({@code cuda:}: how a backend runs, each written only when not its
+ * default, {@link StudyConfig#backendOptions}): which machine runs a study is not part of its
+ * protocol, so a study may be resumed or extended on another backend and its results still belong
+ * together. {@code precision} is hashed: fp32 and fp64 runs are different experiments. The name is
+ * hashed too.
  *
  * <p>Keys added after results were first stored ({@code training.sampling}, {@code
  * training.output_gradient}, {@code diagnostics.grad_stats}, {@code diagnostics.step_weights},
@@ -105,10 +106,14 @@ public final class ConfigYaml {
       line(y, 2, "draws", Integer.toString(signal.draws()));
       line(y, 2, "batch", Integer.toString(signal.batch()));
     }
-    if (full && !c.cuda().equals(CudaConfig.DEFAULT)) { // how to run, not what: never hashed
-      y.append("cuda:\n");
-      line(y, 1, "graphs", c.cuda().graphs());
-      line(y, 1, "kernel", c.cuda().kernel());
+    if (full) { // how a backend runs, not what: never hashed; only sections off their defaults
+      c.backendOptions()
+          .sections()
+          .forEach(
+              (backend, keys) -> {
+                y.append(backend).append(":\n");
+                keys.forEach((k, v) -> line(y, 1, k, v));
+              });
     }
     return y.toString();
   }

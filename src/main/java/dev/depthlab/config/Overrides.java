@@ -177,26 +177,26 @@ public final class Overrides {
   }
 
   /** Applies single-valued overrides to {@code root} in order; a later one wins. */
-  static void apply(MappingNode root, List<String> sets, Origins origins) {
+  static void apply(MappingNode root, List<String> sets, Origins origins, ConfigSchema schema) {
     for (String raw : sets) {
-      apply(root, parse(raw), origins);
+      apply(root, parse(raw), origins, schema);
     }
   }
 
-  private static void apply(MappingNode root, Override o, Origins origins) {
+  private static void apply(MappingNode root, Override o, Origins origins, ConfigSchema schema) {
     String[] keys = o.path().split("\\.", -1);
     MappingNode map = root;
     String section = "";
     for (int i = 0; i < keys.length; i++) {
       boolean last = i == keys.length - 1;
       String path = ConfigSchema.join(section, keys[i]);
-      if (!ConfigSchema.isKnown(section, keys[i]) || !last && !ConfigSchema.isSection(path)) {
+      if (!schema.isKnown(section, keys[i]) || !last && !schema.isSection(path)) {
         throw Origins.overrideError(
             o.raw(),
             "unknown key '"
                 + o.path()
                 + "'"
-                + ConfigSchema.didYouMean(o.path(), ConfigSchema.allPaths()));
+                + ConfigSchema.didYouMean(o.path(), schema.allPaths()));
       }
       if (last) {
         set(map, keys[i], path, compose(o), o, origins);

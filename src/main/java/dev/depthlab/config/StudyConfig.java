@@ -1,12 +1,15 @@
 package dev.depthlab.config;
 
+import dev.depthlab.common.BackendOptions;
 import dev.depthlab.model.Precision;
 import java.util.List;
 
 /**
  * A whole study, resolved: what {@code config/*.yaml} holds after defaults and overrides. {@code
  * onFailure} ({@code on_failure}: {@code fail} or {@code cpu}) says whether a sweep retries a group
- * whose backend failed on the CPU; like the backend, it is not part of the protocol hash.
+ * whose backend failed on the CPU; like the backend, it is not part of the protocol hash. {@code
+ * backendOptions}: the backends' own settings ({@code cuda.graphs}, ...), carried opaquely and
+ * never hashed (how a backend runs, not what it computes).
  */
 public record StudyConfig(
     String name,
@@ -17,7 +20,7 @@ public record StudyConfig(
     Precision precision,
     String backend,
     DiagnosticsConfig diagnostics,
-    CudaConfig cuda,
+    BackendOptions backendOptions,
     String onFailure) {
 
   /** {@code on_failure: fail}: a failed group's runs are marked failed; a rerun retries them. */
@@ -30,7 +33,9 @@ public record StudyConfig(
     seeds = List.copyOf(seeds);
   }
 
-  /** With the CUDA backend's defaults ({@link CudaConfig#DEFAULT}) and {@code on_failure: fail}. */
+  /**
+   * With every backend on its defaults ({@link BackendOptions#NONE}) and {@code on_failure: fail}.
+   */
   public StudyConfig(
       String name,
       DataConfig data,
@@ -40,7 +45,7 @@ public record StudyConfig(
       Precision precision,
       String backend,
       DiagnosticsConfig diagnostics) {
-    this(name, data, model, training, seeds, precision, backend, diagnostics, CudaConfig.DEFAULT);
+    this(name, data, model, training, seeds, precision, backend, diagnostics, BackendOptions.NONE);
   }
 
   /** With {@code on_failure: fail}. */
@@ -53,13 +58,31 @@ public record StudyConfig(
       Precision precision,
       String backend,
       DiagnosticsConfig diagnostics,
-      CudaConfig cuda) {
+      BackendOptions backendOptions) {
     this(
-        name, data, model, training, seeds, precision, backend, diagnostics, cuda, ON_FAILURE_FAIL);
+        name,
+        data,
+        model,
+        training,
+        seeds,
+        precision,
+        backend,
+        diagnostics,
+        backendOptions,
+        ON_FAILURE_FAIL);
   }
 
   public StudyConfig withName(String n) {
     return new StudyConfig(
-        n, data, model, training, seeds, precision, backend, diagnostics, cuda, onFailure);
+        n,
+        data,
+        model,
+        training,
+        seeds,
+        precision,
+        backend,
+        diagnostics,
+        backendOptions,
+        onFailure);
   }
 }

@@ -3,6 +3,7 @@ package dev.depthlab.report;
 import dev.depthlab.common.MeanStd;
 import dev.depthlab.stats.Paired;
 import dev.depthlab.stats.Verdict;
+import dev.depthlab.train.RunSchema.Summary;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,19 +25,19 @@ final class Observations {
     if (total == 0) {
       return "No finished runs yet.";
     }
-    s.add(compared("Mean test accuracy on " + dataset, stat(stats, "test_acc")) + ".");
-    s.add(compared("Mean train accuracy", stat(stats, "train_acc")) + ".");
+    s.add(compared("Mean test accuracy on " + dataset, stat(stats, Summary.TEST_ACC.key())) + ".");
+    s.add(compared("Mean train accuracy", stat(stats, Summary.TRAIN_ACC.key())) + ".");
     s.add(
-        compared("The gradient-norm mean", stat(stats, "grad_norm_mean"))
+        compared("The gradient-norm mean", stat(stats, Summary.GRAD_NORM_MEAN.key()))
             + "; "
-            + lower(compared("its CV", stat(stats, "grad_norm_cv")))
+            + lower(compared("its CV", stat(stats, Summary.GRAD_NORM_CV.key())))
             + ".");
     s.add(
-        compared("The loss plateau epoch", stat(stats, "plateau_epoch"))
+        compared("The loss plateau epoch", stat(stats, Summary.PLATEAU_EPOCH.key()))
             + "; "
-            + lower(compared("the late-stage gain", stat(stats, "late_gain")))
+            + lower(compared("the late-stage gain", stat(stats, Summary.LATE_GAIN.key())))
             + "; "
-            + lower(compared("the oscillation", stat(stats, "loss_oscillation")))
+            + lower(compared("the oscillation", stat(stats, Summary.LOSS_OSCILLATION.key())))
             + ".");
     s.add(spikes(depths, byDepth));
     s.add(dead(depths, byDepth));

@@ -6,6 +6,7 @@ import dev.depthlab.plot.PaintedFigure;
 import dev.depthlab.plot.ProbabilityMap;
 import dev.depthlab.plot.SeriesChart;
 import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunSchema;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -88,15 +89,15 @@ public final class RunAnimations {
     if (Files.isRegularFile(stepsCsv)) {
       CsvColumns s = CsvColumns.read(stepsCsv);
       x = RunFigures.stepIndex(s.rows());
-      loss = s.get("loss");
-      acc = s.get("accuracy");
+      loss = s.get(RunSchema.Steps.LOSS.key());
+      acc = s.get(RunSchema.Steps.ACCURACY.key());
       xTitle = "step";
       accName = "batch accuracy";
     } else {
       CsvColumns e = CsvColumns.read(runDir.resolve(RunFolder.EPOCHS_CSV));
-      x = e.get("epoch");
-      loss = e.get("batch_loss");
-      acc = e.get("train_acc");
+      x = e.get(RunSchema.Epochs.EPOCH.key());
+      loss = e.get(RunSchema.Epochs.BATCH_LOSS.key());
+      acc = e.get(RunSchema.Epochs.TRAIN_ACC.key());
       xTitle = "epoch";
       accName = "train accuracy";
     }

@@ -13,6 +13,7 @@ import dev.depthlab.plot.PaintedFigure;
 import dev.depthlab.plot.ProbabilityMap;
 import dev.depthlab.plot.SeriesChart;
 import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ public final class RunFigures {
     String name = runName(runDir);
     List<Figure> figs = new ArrayList<>();
     CsvColumns epochs = CsvColumns.read(runDir.resolve(RunFolder.EPOCHS_CSV));
-    double[] e = epochs.get("epoch");
+    double[] e = epochs.get(RunSchema.Epochs.EPOCH.key());
     figs.add(lossPerEpoch(out, name, epochs, e));
     figs.add(accuracyPerEpoch(out, name, epochs, e));
     Path steps = runDir.resolve(RunFolder.STEPS_CSV);
@@ -65,7 +66,7 @@ public final class RunFigures {
                   "Each SGD step's batch loss (mean binary cross-entropy over the batch, before the"
                       + " step's update) against the step number over the whole run."),
               k,
-              s.get("loss"),
+              s.get(RunSchema.Steps.LOSS.key()),
               "batch loss (BCE)"));
       figs.add(
           steps(
@@ -76,7 +77,7 @@ public final class RunFigures {
                   "Each SGD step's accuracy on its own batch (threshold 0.5), before the step's"
                       + " update, against the step number over the whole run."),
               k,
-              s.get("accuracy"),
+              s.get(RunSchema.Steps.ACCURACY.key()),
               "batch accuracy (fraction)"));
     }
     Path weights = runDir.resolve(RunFolder.STEP_WEIGHTS_CSV);
@@ -107,9 +108,9 @@ public final class RunFigures {
   }
 
   private static Figure lossPerEpoch(Path out, String name, CsvColumns c, double[] e) {
-    double[] batch = c.get("batch_loss");
-    double[] train = c.get("train_loss");
-    double[] test = c.get("test_loss");
+    double[] batch = c.get(RunSchema.Epochs.BATCH_LOSS.key());
+    double[] train = c.get(RunSchema.Epochs.TRAIN_LOSS.key());
+    double[] test = c.get(RunSchema.Epochs.TEST_LOSS.key());
     XYChart chart = SeriesChart.of("Loss per epoch: " + name, "epoch", "loss (BCE)", WIDTH, HEIGHT);
     boolean log = SeriesChart.spansDecades(batch, train, test);
     chart.getStyler().setYAxisLogarithmic(log);
@@ -132,8 +133,8 @@ public final class RunFigures {
         SeriesChart.of(
             "Accuracy per epoch: " + name, "epoch", "accuracy (fraction)", WIDTH, HEIGHT);
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-    SeriesChart.line(chart, "train accuracy", e, c.get("train_acc"));
-    SeriesChart.line(chart, "test accuracy", e, c.get("test_acc"));
+    SeriesChart.line(chart, "train accuracy", e, c.get(RunSchema.Epochs.TRAIN_ACC.key()));
+    SeriesChart.line(chart, "test accuracy", e, c.get(RunSchema.Epochs.TEST_ACC.key()));
     return FigureFiles.write(
         chart,
         out,
@@ -234,7 +235,7 @@ public final class RunFigures {
     if (yaml == null || !Files.isRegularFile(yaml)) {
       return null;
     }
-    return ConfigLoader.load(yaml, List.of());
+    return ConfigLoader.loadRecorded(yaml);
   }
 
   /** The run's test set from the config and run.json's data set and seed; none without both. */

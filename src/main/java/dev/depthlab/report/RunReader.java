@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.depthlab.common.UserError;
 import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunSchema.Epochs;
+import dev.depthlab.train.RunSchema.Run;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ public final class RunReader {
     try {
       JsonNode j = JSON.readTree(runDir.resolve(RunFolder.RUN_JSON).toFile());
       JsonNode s = j.path("summary");
-      JsonNode deadNode = s.path("dead_fraction");
+      JsonNode deadNode = s.path(Run.DEAD_FRACTION.key());
       double[] dead = new double[deadNode.size()];
       for (int i = 0; i < dead.length; i++) {
         dead[i] = deadNode.get(i).asDouble(Double.NaN);
@@ -55,17 +57,17 @@ public final class RunReader {
           j.path("precision").asText(),
           j.path("status").asText(),
           j.path("epochs").asInt(),
-          s.path("train_acc").asDouble(Double.NaN),
-          s.path("test_acc").asDouble(Double.NaN),
-          s.path("train_loss").asDouble(Double.NaN),
-          s.path("test_loss").asDouble(Double.NaN),
-          s.path("grad_norm_mean").asDouble(Double.NaN),
-          s.path("grad_norm_std").asDouble(Double.NaN),
-          s.path("grad_norm_cv").asDouble(Double.NaN),
+          s.path(Run.TRAIN_ACC.key()).asDouble(Double.NaN),
+          s.path(Run.TEST_ACC.key()).asDouble(Double.NaN),
+          s.path(Run.TRAIN_LOSS.key()).asDouble(Double.NaN),
+          s.path(Run.TEST_LOSS.key()).asDouble(Double.NaN),
+          s.path(Run.GRAD_NORM_MEAN.key()).asDouble(Double.NaN),
+          s.path(Run.GRAD_NORM_STD.key()).asDouble(Double.NaN),
+          s.path(Run.GRAD_NORM_CV.key()).asDouble(Double.NaN),
           dead,
           j.path("timings").path("wall_s").asDouble(Double.NaN),
-          CurveMetrics.of(column(cols, "batch_loss")),
-          column(cols, "grad_norm_mean"),
+          CurveMetrics.of(column(cols, Epochs.BATCH_LOSS.key())),
+          column(cols, Epochs.GRAD_NORM_MEAN.key()),
           curves(cols, depth),
           sharpness(cols),
           j.path("status_epoch").asInt(0));
@@ -77,20 +79,20 @@ public final class RunReader {
 
   /** The sharpness column (NaN on epochs without an estimate), empty when the run has none. */
   private static double[] sharpness(Columns cols) {
-    double[] v = cols.get("sharpness");
+    double[] v = cols.get(Epochs.SHARPNESS.key());
     return v == null ? new double[0] : v.clone();
   }
 
   private static RunCurves curves(Columns cols, int depth) {
     double[][] layerGrad = new double[depth + 1][];
     for (int l = 0; l <= depth; l++) {
-      layerGrad[l] = column(cols, "grad_norm_l" + (l + 1) + "_mean");
+      layerGrad[l] = column(cols, Epochs.LAYER_GRAD_NORM_MEAN.of(l + 1));
     }
     double[][] dead = new double[depth][];
     for (int h = 0; h < depth; h++) {
-      dead[h] = column(cols, "dead_h" + (h + 1));
+      dead[h] = column(cols, Epochs.DEAD.of(h + 1));
     }
-    return new RunCurves(column(cols, "batch_loss"), layerGrad, dead);
+    return new RunCurves(column(cols, Epochs.BATCH_LOSS.key()), layerGrad, dead);
   }
 
   /** A column of an epochs.csv read by {@link #columns}; all NaN when the file lacks it. */

@@ -1,6 +1,7 @@
 package dev.depthlab.report;
 
 import dev.depthlab.stats.Margin;
+import dev.depthlab.train.RunSchema.Summary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -21,32 +22,62 @@ record SeedMetric(
   /** Every per-run number of the report's tables (the dead fractions, per layer, are not). */
   static final List<SeedMetric> ALL =
       List.of(
-          new SeedMetric("train_acc", "train accuracy", RunRecord::trainAcc, "%.4f", POINT),
-          new SeedMetric("test_acc", "test accuracy", RunRecord::testAcc, "%.4f", POINT),
-          new SeedMetric("train_loss", "train loss", RunRecord::trainLoss, "%.4g", TENTH),
-          new SeedMetric("test_loss", "test loss", RunRecord::testLoss, "%.4g", TENTH),
           new SeedMetric(
-              "grad_norm_mean", "gradient-norm mean", RunRecord::gradNormMean, "%.4g", TENTH),
+              Summary.TRAIN_ACC.key(), "train accuracy", RunRecord::trainAcc, "%.4f", POINT),
           new SeedMetric(
-              "grad_norm_std", "gradient-norm std", RunRecord::gradNormStd, "%.4g", TENTH),
-          new SeedMetric("grad_norm_cv", "gradient-norm CV", RunRecord::gradNormCv, "%.4f", TENTH),
-          new SeedMetric("loss_first", "first-epoch loss", r -> r.curve().first(), "%.4f", TENTH),
-          new SeedMetric("loss_last", "last-epoch loss", r -> r.curve().last(), "%.4f", TENTH),
-          new SeedMetric("loss_trend", "loss trend", r -> r.curve().trend(), "%.4f", SHARE),
+              Summary.TEST_ACC.key(), "test accuracy", RunRecord::testAcc, "%.4f", POINT),
           new SeedMetric(
-              "loss_oscillation", "oscillation", r -> r.curve().oscillation(), "%.3g", TENTH),
+              Summary.TRAIN_LOSS.key(), "train loss", RunRecord::trainLoss, "%.4g", TENTH),
+          new SeedMetric(Summary.TEST_LOSS.key(), "test loss", RunRecord::testLoss, "%.4g", TENTH),
           new SeedMetric(
-              "plateau_epoch", "loss plateau epoch", r -> r.curve().plateauEpoch(), "%.1f", TENTH),
-          new SeedMetric("late_gain", "late-stage gain", r -> r.curve().lateGain(), "%.4f", SHARE),
+              Summary.GRAD_NORM_MEAN.key(),
+              "gradient-norm mean",
+              RunRecord::gradNormMean,
+              "%.4g",
+              TENTH),
           new SeedMetric(
-              "spikes", "loss spikes", r -> r.curve().spikes(), "%.1f", Margin.absolute(1)));
+              Summary.GRAD_NORM_STD.key(),
+              "gradient-norm std",
+              RunRecord::gradNormStd,
+              "%.4g",
+              TENTH),
+          new SeedMetric(
+              Summary.GRAD_NORM_CV.key(), "gradient-norm CV", RunRecord::gradNormCv, "%.4f", TENTH),
+          new SeedMetric(
+              Summary.LOSS_FIRST.key(), "first-epoch loss", r -> r.curve().first(), "%.4f", TENTH),
+          new SeedMetric(
+              Summary.LOSS_LAST.key(), "last-epoch loss", r -> r.curve().last(), "%.4f", TENTH),
+          new SeedMetric(
+              Summary.LOSS_TREND.key(), "loss trend", r -> r.curve().trend(), "%.4f", SHARE),
+          new SeedMetric(
+              Summary.LOSS_OSCILLATION.key(),
+              "oscillation",
+              r -> r.curve().oscillation(),
+              "%.3g",
+              TENTH),
+          new SeedMetric(
+              Summary.PLATEAU_EPOCH.key(),
+              "loss plateau epoch",
+              r -> r.curve().plateauEpoch(),
+              "%.1f",
+              TENTH),
+          new SeedMetric(
+              Summary.LATE_GAIN.key(), "late-stage gain", r -> r.curve().lateGain(), "%.4f", SHARE),
+          new SeedMetric(
+              Summary.SPIKES.key(),
+              "loss spikes",
+              r -> r.curve().spikes(),
+              "%.1f",
+              Margin.absolute(1)));
 
   /** The last sharpness estimate, a metric only of studies that estimate it. */
   static final SeedMetric SHARPNESS =
-      new SeedMetric("sharpness_last", "last sharpness", RunRecord::sharpnessLast, "%.4g", TENTH);
+      new SeedMetric(
+          Summary.SHARPNESS_LAST.key(), "last sharpness", RunRecord::sharpnessLast, "%.4g", TENTH);
 
   /** The metrics report.md tabulates; stats_depth.csv and stats_pairs.csv hold them all. */
-  static final List<String> HEADLINE = List.of("test_acc", "train_loss", "grad_norm_mean");
+  static final List<String> HEADLINE =
+      List.of(Summary.TEST_ACC.key(), Summary.TRAIN_LOSS.key(), Summary.GRAD_NORM_MEAN.key());
 
   /** {@link #ALL}, then {@link #SHARPNESS} when some run of {@code byDepth} estimated it. */
   static List<SeedMetric> of(List<List<RunRecord>> byDepth) {
@@ -64,7 +95,11 @@ record SeedMetric(
     boolean sharpness =
         metrics.stream().anyMatch(m -> m.metric().column().equals(SHARPNESS.column()));
     return sharpness
-        ? List.of("test_acc", "train_loss", "grad_norm_mean", SHARPNESS.column())
+        ? List.of(
+            Summary.TEST_ACC.key(),
+            Summary.TRAIN_LOSS.key(),
+            Summary.GRAD_NORM_MEAN.key(),
+            SHARPNESS.column())
         : HEADLINE;
   }
 

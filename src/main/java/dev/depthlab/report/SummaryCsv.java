@@ -3,6 +3,7 @@ package dev.depthlab.report;
 import dev.depthlab.common.CsvFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.train.RunFolder;
+import dev.depthlab.train.RunSchema.Summary;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -36,39 +37,17 @@ public final class SummaryCsv {
    * stay as they were.
    */
   public static List<String> header(int maxDepth, boolean sharpness, boolean statusEpoch) {
-    List<String> h =
-        new ArrayList<>(
-            List.of(
-                "dataset",
-                "depth",
-                "seed",
-                "backend",
-                "precision",
-                "status",
-                "epochs",
-                "train_acc",
-                "test_acc",
-                "train_loss",
-                "test_loss",
-                "grad_norm_mean",
-                "grad_norm_std",
-                "grad_norm_cv",
-                "loss_first",
-                "loss_last",
-                "loss_trend",
-                "loss_oscillation",
-                "plateau_epoch",
-                "late_gain",
-                "spikes"));
+    List<String> h = new ArrayList<>();
+    Summary.LEADING.forEach(c -> h.add(c.key()));
     for (int l = 1; l <= maxDepth; l++) {
-      h.add("dead_h" + l);
+      h.add(Summary.DEAD.of(l));
     }
-    h.add("wall_s");
+    h.add(Summary.WALL_S.key());
     if (sharpness) {
-      h.add("sharpness_last");
+      h.add(Summary.SHARPNESS_LAST.key());
     }
     if (statusEpoch) {
-      h.add("status_epoch");
+      h.add(Summary.STATUS_EPOCH.key());
     }
     return h;
   }
@@ -138,39 +117,39 @@ public final class SummaryCsv {
   static List<RunRecord> read(Path file, String configHash) {
     List<RunRecord> runs = new ArrayList<>();
     for (CSVRecord r : records(file)) {
-      int depth = Integer.parseInt(r.get("depth"));
+      int depth = Integer.parseInt(r.get(Summary.DEPTH.key()));
       double[] dead = new double[depth];
       for (int l = 0; l < depth; l++) {
-        String v = r.isMapped("dead_h" + (l + 1)) ? r.get("dead_h" + (l + 1)) : "";
+        String v = r.isMapped(Summary.DEAD.of(l + 1)) ? r.get(Summary.DEAD.of(l + 1)) : "";
         dead[l] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
       }
       runs.add(
           new RunRecord(
-              r.get("dataset"),
+              r.get(Summary.DATASET.key()),
               depth,
-              Long.parseLong(r.get("seed")),
+              Long.parseLong(r.get(Summary.SEED.key())),
               configHash,
-              r.get("backend"),
-              r.get("precision"),
-              r.get("status"),
-              Integer.parseInt(r.get("epochs")),
-              d(r, "train_acc"),
-              d(r, "test_acc"),
-              d(r, "train_loss"),
-              d(r, "test_loss"),
-              d(r, "grad_norm_mean"),
-              d(r, "grad_norm_std"),
-              d(r, "grad_norm_cv"),
+              r.get(Summary.BACKEND.key()),
+              r.get(Summary.PRECISION.key()),
+              r.get(Summary.STATUS.key()),
+              Integer.parseInt(r.get(Summary.EPOCHS.key())),
+              d(r, Summary.TRAIN_ACC.key()),
+              d(r, Summary.TEST_ACC.key()),
+              d(r, Summary.TRAIN_LOSS.key()),
+              d(r, Summary.TEST_LOSS.key()),
+              d(r, Summary.GRAD_NORM_MEAN.key()),
+              d(r, Summary.GRAD_NORM_STD.key()),
+              d(r, Summary.GRAD_NORM_CV.key()),
               dead,
-              d(r, "wall_s"),
+              d(r, Summary.WALL_S.key()),
               new CurveMetrics(
-                  d(r, "loss_first"),
-                  d(r, "loss_last"),
-                  d(r, "loss_trend"),
-                  d(r, "loss_oscillation"),
-                  Integer.parseInt(r.get("plateau_epoch")),
-                  d(r, "late_gain"),
-                  Integer.parseInt(r.get("spikes"))),
+                  d(r, Summary.LOSS_FIRST.key()),
+                  d(r, Summary.LOSS_LAST.key()),
+                  d(r, Summary.LOSS_TREND.key()),
+                  d(r, Summary.LOSS_OSCILLATION.key()),
+                  Integer.parseInt(r.get(Summary.PLATEAU_EPOCH.key())),
+                  d(r, Summary.LATE_GAIN.key()),
+                  Integer.parseInt(r.get(Summary.SPIKES.key()))),
               new double[0],
               null,
               sharpnessLast(r),
@@ -195,18 +174,19 @@ public final class SummaryCsv {
 
   /** A one-element series holding sharpness_last, or none when the column is absent or empty. */
   private static double[] sharpnessLast(CSVRecord r) {
-    if (!r.isMapped("sharpness_last") || r.get("sharpness_last").isEmpty()) {
+    if (!r.isMapped(Summary.SHARPNESS_LAST.key())
+        || r.get(Summary.SHARPNESS_LAST.key()).isEmpty()) {
       return new double[0];
     }
-    return new double[] {d(r, "sharpness_last")};
+    return new double[] {d(r, Summary.SHARPNESS_LAST.key())};
   }
 
   /** The status_epoch column, 0 when it is absent or empty. */
   private static int statusEpoch(CSVRecord r) {
-    if (!r.isMapped("status_epoch") || r.get("status_epoch").isEmpty()) {
+    if (!r.isMapped(Summary.STATUS_EPOCH.key()) || r.get(Summary.STATUS_EPOCH.key()).isEmpty()) {
       return 0;
     }
-    return Integer.parseInt(r.get("status_epoch"));
+    return Integer.parseInt(r.get(Summary.STATUS_EPOCH.key()));
   }
 
   private static double d(CSVRecord r, String column) {

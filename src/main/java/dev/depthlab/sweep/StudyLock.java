@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -86,7 +85,7 @@ public final class StudyLock {
 
   /** The config study.yaml holds and its hash, refused when the body does not match the line. */
   private static Stored verified(Path file, String text) {
-    StudyConfig cfg = ConfigLoader.parse(text, file.toString(), List.of());
+    StudyConfig cfg = ConfigLoader.parseRecorded(text, file.toString());
     String actual = ConfigYaml.hash(cfg);
     String[] lines = text.split("\n", -1);
     for (int i = 0; i < lines.length; i++) {

@@ -207,18 +207,18 @@ public final class RunFolder {
       root.put("status_epoch", s.statusEpoch());
     }
     ObjectNode sum = root.putObject("summary");
-    sum.put("train_acc", s.trainAccuracy());
-    sum.put("test_acc", s.testAccuracy());
-    sum.put("train_loss", s.trainLoss());
-    sum.put("test_loss", s.testLoss());
-    sum.put("grad_norm_mean", s.gradNormMean());
-    sum.put("grad_norm_std", s.gradNormStd());
-    sum.put("grad_norm_cv", s.gradNormCv());
+    sum.put(RunSchema.Run.TRAIN_ACC.key(), s.trainAccuracy());
+    sum.put(RunSchema.Run.TEST_ACC.key(), s.testAccuracy());
+    sum.put(RunSchema.Run.TRAIN_LOSS.key(), s.trainLoss());
+    sum.put(RunSchema.Run.TEST_LOSS.key(), s.testLoss());
+    sum.put(RunSchema.Run.GRAD_NORM_MEAN.key(), s.gradNormMean());
+    sum.put(RunSchema.Run.GRAD_NORM_STD.key(), s.gradNormStd());
+    sum.put(RunSchema.Run.GRAD_NORM_CV.key(), s.gradNormCv());
     // the epochs the three gradient statistics are over (diagnostics.grad_stats)
-    sum.putObject("grad_norm_epochs")
+    sum.putObject(RunSchema.Run.GRAD_NORM_EPOCHS.key())
         .put("from", s.gradNorm().fromEpoch())
         .put("to", s.gradNorm().toEpoch());
-    ArrayNode dead = sum.putArray("dead_fraction");
+    ArrayNode dead = sum.putArray(RunSchema.Run.DEAD_FRACTION.key());
     for (double d : s.finalDeadFraction()) {
       dead.add(d);
     }
@@ -226,32 +226,22 @@ public final class RunFolder {
   }
 
   /**
-   * The epochs.csv header for a network: layers are 1-based, l{L} is the output layer; a last
-   * column {@code sharpness} when the run estimates it.
+   * The epochs.csv header for a network ({@link RunSchema.Epochs}): layers are 1-based, l{L} is the
+   * output layer; a last column {@code sharpness} when the run estimates it.
    */
   public static List<String> epochHeader(NetworkSpec net, boolean sharpness) {
-    List<String> h =
-        new ArrayList<>(
-            List.of(
-                "epoch",
-                "batch_loss",
-                "grad_norm_mean",
-                "grad_norm_std",
-                "train_loss",
-                "train_acc",
-                "test_loss",
-                "test_acc"));
+    List<String> h = new ArrayList<>();
+    RunSchema.Epochs.LEADING.forEach(c -> h.add(c.key()));
     for (int l = 1; l <= net.layers(); l++) {
-      h.add("grad_norm_l" + l + "_mean");
-      h.add("grad_norm_l" + l + "_std");
-      h.add("weight_norm_l" + l);
-      h.add("update_ratio_l" + l);
+      for (RunSchema.Column c : RunSchema.Epochs.PER_WEIGHT_LAYER) {
+        h.add(c.of(l));
+      }
     }
     for (int hdn = 1; hdn <= net.depth(); hdn++) {
-      h.add("dead_h" + hdn);
+      h.add(RunSchema.Epochs.DEAD.of(hdn));
     }
     if (sharpness) {
-      h.add("sharpness");
+      h.add(RunSchema.Epochs.SHARPNESS.key());
     }
     return h;
   }
@@ -294,7 +284,7 @@ public final class RunFolder {
   private static void writeSteps(Path file, List<StepRecord> steps) {
     CsvFiles.write(
         file,
-        List.of("epoch", "step", "loss", "grad_norm", "accuracy"),
+        RunSchema.Steps.ALL.stream().map(RunSchema.Column::key).toList(),
         p -> {
           for (StepRecord s : steps) {
             p.printRecord(s.epoch(), s.step(), num(s.loss()), num(s.gradNorm()), num(s.accuracy()));
@@ -310,7 +300,7 @@ public final class RunFolder {
       Path file, List<WeightRecord> records, int layer, int fanOut) {
     CsvFiles.write(
         file,
-        List.of("step", "epoch", "epoch_step", "layer", "param", "row", "col", "value"),
+        RunSchema.StepWeights.ALL.stream().map(RunSchema.Column::key).toList(),
         p -> {
           for (WeightRecord w : records) {
             double[] v = w.values();

@@ -11,6 +11,7 @@ import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.Traits;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
+import dev.depthlab.runner.Studies;
 import dev.depthlab.sweep.ResourceCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;

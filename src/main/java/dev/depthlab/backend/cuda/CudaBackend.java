@@ -6,6 +6,8 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.Traits;
+import dev.depthlab.common.BackendOption;
+import dev.depthlab.common.BackendOptions;
 import dev.depthlab.common.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +149,56 @@ public final class CudaBackend implements Backend {
     this.graphs = graphs;
     this.kernel = kernel;
     this.named = named;
+  }
+
+  /** {@code cuda.graphs}: whether a group runs each epoch's per-layer calls as one CUDA graph. */
+  public static final BackendOption GRAPHS =
+      new BackendOption(
+          "cuda",
+          "graphs",
+          "auto",
+          List.of("auto", "on", "off"),
+          "run each epoch's per-layer calls as one captured CUDA graph (the same bits)");
+
+  /** {@code cuda.kernel}: the fused small-network kernel or the per-layer path. */
+  public static final BackendOption KERNEL =
+      new BackendOption(
+          "cuda",
+          "kernel",
+          "auto",
+          List.of("auto", "fused", "layered"),
+          "the fused small-network kernel or the per-layer path (the same sums up to rounding)");
+
+  @Override
+  public List<BackendOption> options() {
+    return List.of(GRAPHS, KERNEL);
+  }
+
+  /** This backend with {@code cuda.graphs} and {@code cuda.kernel} as {@code options} say. */
+  @Override
+  public CudaBackend configured(BackendOptions options) {
+    return new CudaBackend(
+        probe,
+        device,
+        Graphs.of(options.value(GRAPHS)),
+        KernelPath.of(options.value(KERNEL)),
+        named);
+  }
+
+  /**
+   * {@code bench}'s rows: once per GPU path ({@code cuda-fused}, {@code cuda-layered} step by step,
+   * {@code cuda-graphs}: layered as one graph an epoch).
+   */
+  @Override
+  public List<Backend> benchRows() {
+    CudaBackend layered = onPath(KernelPath.LAYERED);
+    return List.of(
+        onPath(KernelPath.FUSED), layered.withGraphs(Graphs.OFF), layered.withGraphs(Graphs.ON));
+  }
+
+  @Override
+  public String fallbackNotice(Availability av) {
+    return fallbackNotice(av, driverPresent());
   }
 
   /** This backend with graphs as {@code mode} says (same probe, device and kernel path). */

@@ -279,7 +279,7 @@ final class CudaGroup implements Group {
     this.mean = net.reduction() == Reduction.MEAN ? 1 : 0;
     this.maxBatch = spec.maxBatch();
     this.maxSteps = spec.maxStepsPerEpoch();
-    this.diagWidth = 2 + layers;
+    this.diagWidth = DiagRow.width(layers);
     this.traceSize = spec.traceSize();
     this.traced = new int[spec.traceSlots()];
     int hidden = 0;

@@ -9,13 +9,20 @@ import dev.depthlab.backend.Traits;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.backend.cuda.CudaBackend;
 import dev.depthlab.backend.reference.ReferenceBackend;
+import dev.depthlab.common.BackendCatalog;
+import dev.depthlab.common.BackendOption;
+import dev.depthlab.common.BackendOptions;
 import dev.depthlab.common.UserError;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** The known backends, and the choice behind {@code --backend auto|cpu|cuda|reference}. */
+/**
+ * The known backends, and the choice behind {@code --backend auto|cpu|cuda|reference}: the only
+ * place that names them.
+ */
 public final class BackendRegistry {
   private final List<Backend> backends;
 
@@ -25,43 +32,51 @@ public final class BackendRegistry {
 
   /**
    * cuda first (preferred by {@code auto}), then cpu, then the plain reference: cpu is always
-   * usable, so {@code auto} never reaches the reference, which only runs when named.
+   * usable, so {@code auto} never reaches the reference, which only runs when named. The one place
+   * that names the backends.
    */
   public static BackendRegistry standard() {
-    return standard("auto", "auto");
+    return new BackendRegistry(
+        List.of(new CudaBackend(), new CpuBackend(), new ReferenceBackend()));
   }
 
-  /**
-   * {@link #standard()} with the CUDA backend's graphs and kernel path as config's {@code
-   * cuda.graphs} and {@code cuda.kernel} say.
-   */
-  public static BackendRegistry standard(String cudaGraphs, String cudaKernel) {
-    return new BackendRegistry(
-        List.of(
-            new CudaBackend(
-                CudaBackend.Graphs.of(cudaGraphs), CudaBackend.KernelPath.of(cudaKernel)),
-            new CpuBackend(),
-            new ReferenceBackend()));
+  /** {@link #standard()} with each backend's settings as a config's {@code options} say. */
+  public static BackendRegistry standard(BackendOptions options) {
+    return standard().configured(options);
+  }
+
+  /** These backends, each with its settings as {@code options} say ({@link Backend#configured}). */
+  public BackendRegistry configured(BackendOptions options) {
+    return new BackendRegistry(backends.stream().map(b -> b.configured(options)).toList());
   }
 
   public List<Backend> all() {
     return backends;
   }
 
+  /** What the study config must know of these backends: their names and declared settings. */
+  public BackendCatalog catalog() {
+    List<BackendOption> options = new ArrayList<>();
+    backends.forEach(b -> options.addAll(b.options()));
+    return new BackendCatalog(backends.stream().map(Backend::name).toList(), options);
+  }
+
   /**
-   * The rows {@code bench} times for a backend: the CUDA backend once per GPU path ({@code
-   * cuda-fused}, {@code cuda-layered} step by step, {@code cuda-graphs}: layered as one graph an
-   * epoch), any other backend as itself.
+   * The backend a group that failed on {@code failed} is retried on ({@code on_failure: cpu}): the
+   * CPU backend, always usable; null when {@code failed} is the CPU backend itself.
    */
-  public static List<Backend> benchRows(Backend b) {
-    if (b instanceof CudaBackend c) {
-      CudaBackend layered = c.onPath(CudaBackend.KernelPath.LAYERED);
-      return List.of(
-          c.onPath(CudaBackend.KernelPath.FUSED),
-          layered.withGraphs(CudaBackend.Graphs.OFF),
-          layered.withGraphs(CudaBackend.Graphs.ON));
+  public Backend retryBackend(Backend failed) {
+    return failed.name().equals(RETRY) ? null : select(RETRY, s -> {});
+  }
+
+  private static final String RETRY = "cpu";
+
+  /** The standard catalog for config ({@link BackendCatalog#standard}, via META-INF/services). */
+  public static final class StandardCatalog implements BackendCatalog.Source {
+    @Override
+    public BackendCatalog catalog() {
+      return standard().catalog();
     }
-    return List.of(b);
   }
 
   /**
@@ -97,14 +112,19 @@ public final class BackendRegistry {
     public double launchesPerStep(GroupSpec spec, int stepsPerEpoch) {
       return chosen.launchesPerStep(spec, stepsPerEpoch);
     }
+
+    @Override
+    public List<BackendOption> options() {
+      return chosen.options();
+    }
   }
 
   /**
    * The values {@code --backend} and the config's {@code backend:} accept: {@code auto} and the
-   * name of every backend of {@link #standard} (a test holds the two lists together).
+   * name of every backend of {@link #standard}, sorted.
    */
   public static List<String> names() {
-    return List.of("auto", "cpu", "cuda", "reference");
+    return standard().catalog().choices();
   }
 
   /**
@@ -114,17 +134,14 @@ public final class BackendRegistry {
    */
   public Backend select(String name, Consumer<String> notice) {
     if ("auto".equals(name)) {
-      List<String> passedOver = new java.util.ArrayList<>();
+      List<String> passedOver = new ArrayList<>();
       for (Backend b : backends) {
         Availability av = b.availability();
         if (av.usable()) {
           return passedOver.isEmpty() ? b : new PassedOver(b, String.join("; ", passedOver));
         }
         passedOver.add(b.name() + ": " + av.reason());
-        notice.accept(
-            b instanceof CudaBackend
-                ? CudaBackend.fallbackNotice(av, CudaBackend.driverPresent())
-                : b.name() + " unavailable (" + av.reason() + "); using the next backend");
+        notice.accept(b.fallbackNotice(av));
       }
       throw new UserError("no usable backend", UserError.FAILURE);
     }
@@ -138,6 +155,6 @@ public final class BackendRegistry {
       }
     }
     throw new UserError(
-        "unknown backend '" + name + "' (known: " + String.join(", ", names()) + ")");
+        "unknown backend '" + name + "' (known: " + String.join(", ", catalog().choices()) + ")");
   }
 }

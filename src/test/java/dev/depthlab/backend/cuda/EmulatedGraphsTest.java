@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.StepLog;
-import dev.depthlab.bench.GpuPaths;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Precision;
@@ -35,11 +34,13 @@ class EmulatedGraphsTest extends GraphChecks {
     Case c = new Case(Activation.TANH, Reduction.SUM, 3, 8, 2, Precision.FP32, -1);
     NetworkSpec net = NetworkSpec.of(2, c.depth(), c.width(), c.act(), 0.01, c.red(), 1e-8);
     int steps = 3;
-    // CudaGroup's class comment; bench prints the same arithmetic (GpuPaths)
+    // CudaGroup's class comment; bench prints the backend's count (CudaBackend.launchesPerStep)
     int perStep = 5 * (c.depth() + 1) + 2;
-    assertEquals(perStep, GpuPaths.hostCallsPerStep(GpuPaths.STEPS, c.depth()));
+    GroupSpec gs = new GroupSpec(net, c.precision(), BATCH, steps);
+    CudaBackend stepByStep =
+        new CudaBackend(CudaBackend.Graphs.OFF, CudaBackend.KernelPath.LAYERED);
+    assertEquals(perStep, stepByStep.launchesPerStep(gs, steps));
     try (EmulatedDevice dev = NativeTools.emulatedDevice(EmulatedDevice.ThreadOrder.FORWARD, 0)) {
-      GroupSpec gs = new GroupSpec(net, c.precision(), BATCH, steps);
       for (CudaBackend.Graphs mode : CudaBackend.Graphs.values()) {
         try (CudaGroup g = group(dev, mode, gs, c)) {
           long calls0 = dev.launches() + dev.gemms();

@@ -16,7 +16,6 @@ import dev.depthlab.backend.registry.BackendRegistry;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.ConfigYaml;
-import dev.depthlab.config.CudaConfig;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
@@ -151,12 +150,9 @@ class FusedPathChoiceTest {
    */
   @Test
   void benchHasARowPerGpuPath() {
-    List<String> names =
-        BackendRegistry.benchRows(new CudaBackend()).stream().map(b -> b.name()).toList();
+    List<String> names = new CudaBackend().benchRows().stream().map(b -> b.name()).toList();
     assertEquals(List.of("cuda-fused", "cuda-layered", "cuda-graphs"), names);
-    assertEquals(
-        List.of("cpu"),
-        BackendRegistry.benchRows(new CpuBackend()).stream().map(b -> b.name()).toList());
+    assertEquals(List.of("cpu"), new CpuBackend().benchRows().stream().map(b -> b.name()).toList());
     assertEquals("cuda", new CudaBackend().name());
   }
 
@@ -173,7 +169,16 @@ class FusedPathChoiceTest {
     StudyConfig fused =
         ConfigLoader.load(
             Path.of("config/quick.yaml"), List.of("cuda.kernel=fused", "cuda.graphs=off"));
-    assertEquals(new CudaConfig("off", "fused"), fused.cuda());
+    assertEquals(
+        Map.of("cuda", Map.of("graphs", "off", "kernel", "fused")),
+        fused.backendOptions().sections());
+    // the registry hands the settings to the backend: graphs off, and fused (one launch an epoch)
+    CudaBackend configured =
+        (CudaBackend) BackendRegistry.standard(fused.backendOptions()).all().get(0);
+    assertEquals(CudaBackend.Graphs.OFF, configured.graphs());
+    NetworkSpec small = NetworkSpec.of(2, 2, 16, Activation.RELU, 0, Reduction.SUM, 1e-8);
+    assertEquals(
+        1.0 / 7, configured.launchesPerStep(new GroupSpec(small, Precision.FP64, 32, 7), 7));
     assertEquals(
         ConfigYaml.hash(ConfigLoader.load(Path.of("config/quick.yaml"), List.of())),
         ConfigYaml.hash(fused),

@@ -1,4 +1,4 @@
-package dev.depthlab.cli;
+package dev.depthlab.runner;
 
 import dev.depthlab.sweep.Stop;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import sun.misc.SignalHandler;
  * sun.misc.Signal} (module jdk.unsupported, on every JDK 17 without flags) replaces the JVM's own
  * handlers only while the sweep trains; {@link #close} puts them back.
  */
-final class StopOnSignal implements AutoCloseable {
+public final class StopOnSignal implements AutoCloseable {
   private static final List<String> SIGNALS = List.of("INT", "TERM");
 
   private final Stop stop;
@@ -49,7 +49,7 @@ final class StopOnSignal implements AutoCloseable {
   }
 
   /** Installs the handlers for {@code stop}; one line on stderr at a second signal. */
-  static StopOnSignal install(Stop stop) {
+  public static StopOnSignal install(Stop stop) {
     return new StopOnSignal(stop);
   }
 
@@ -59,7 +59,7 @@ final class StopOnSignal implements AutoCloseable {
    * becomes {@code stoppedLine} with exit 130 (SIGINT) or 143 (SIGTERM), as a stopped training
    * stage does; a second signal ends the process at once.
    */
-  static <T> T stage(String stoppedLine, java.util.function.Function<Stop, T> work) {
+  public static <T> T stage(String stoppedLine, java.util.function.Function<Stop, T> work) {
     Stop stop = new Stop(Stop.DEFAULT_GRACE_SECONDS);
     try (StopOnSignal signals = install(stop)) {
       T result;
@@ -77,12 +77,12 @@ final class StopOnSignal implements AutoCloseable {
   }
 
   /** Whether a signal asked the sweep to stop. */
-  boolean stopped() {
+  public boolean stopped() {
     return stop.requested();
   }
 
   /** The exit code for the first signal received (130 for SIGINT, 143 for SIGTERM). */
-  int exitCode() {
+  public int exitCode() {
     return exitCode;
   }
 

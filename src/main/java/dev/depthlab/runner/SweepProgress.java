@@ -1,4 +1,4 @@
-package dev.depthlab.cli;
+package dev.depthlab.runner;
 
 import dev.depthlab.sweep.Sweep;
 import dev.depthlab.train.RunResult;

@@ -1,4 +1,4 @@
-package dev.depthlab.cli;
+package dev.depthlab.runner;
 
 import java.util.Locale;
 import java.util.function.LongSupplier;

@@ -1,4 +1,4 @@
-package dev.depthlab.cli;
+package dev.depthlab.runner;
 
 import dev.depthlab.backend.Backend;
 import dev.depthlab.common.UserError;
@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Loads a study config for a command and checks what the config loader leaves to others. */
-final class Studies {
+public final class Studies {
   private Studies() {}
 
   /** The config at {@code path}, or the built-in {@code fallback} study when path is null. */
-  static StudyConfig load(Path path, String fallback, List<String> overrides) {
+  public static StudyConfig load(Path path, String fallback, List<String> overrides) {
     StudyConfig cfg =
         path == null
             ? ConfigLoader.builtIn(fallback, overrides)
@@ -39,17 +39,17 @@ final class Studies {
   }
 
   /** The longest file name most file systems take, in bytes (Linux NAME_MAX). */
-  static final int NAME_MAX = 255;
+  public static final int NAME_MAX = 255;
 
   /** The longest path, in bytes, left for the files under a folder (Linux PATH_MAX is 4096). */
-  static final int PATH_MAX = 3800;
+  public static final int PATH_MAX = 3800;
 
   /**
    * Refuses (exit 2), before anything is written, a folder whose path the file system would refuse
    * ("File name too long"): a name of more than {@value #NAME_MAX} bytes, or a path of more than
    * {@value #PATH_MAX} bytes (the rest of PATH_MAX is left for the files depthlab writes in it).
    */
-  static void requireNamesFit(Path dir) {
+  public static void requireNamesFit(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     for (Path name : abs) {
       int bytes = name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
@@ -83,7 +83,7 @@ final class Studies {
    * Refuses (exit 2), before anything is written, a study whose precision the backend does not
    * compute in (the reference backend: fp64 only).
    */
-  static void requirePrecision(Backend backend, StudyConfig cfg) {
+  public static void requirePrecision(Backend backend, StudyConfig cfg) {
     if (!backend.traits().supports(cfg.precision())) {
       throw new UserError(
           "the "

@@ -1,7 +1,8 @@
-package dev.depthlab.cli;
+package dev.depthlab.runner;
 
 import dev.depthlab.backend.Backend;
 import dev.depthlab.backend.registry.BackendRegistry;
+import dev.depthlab.common.BackendOption;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
@@ -17,6 +18,7 @@ import dev.depthlab.sweep.Variant;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,9 +26,9 @@ import java.util.Locale;
  * Runs the variants of a sweep or a phase grid: backend, locks, resume, preflight, progress, then
  * each variant's report. Shared by {@code sweep} and {@code phase} so both behave alike.
  */
-final class SweepRunner {
+public final class SweepRunner {
   /** How the preflight's divergences are taken: they stop a sweep, a phase grid only notes them. */
-  enum OnDivergence {
+  public enum OnDivergence {
     STOP,
     REPORT
   }
@@ -34,7 +36,8 @@ final class SweepRunner {
   private SweepRunner() {}
 
   /** Checks what can be checked before anything is written; returns the backend to run on. */
-  static Backend prepare(List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
+  public static Backend prepare(
+      List<Variant> variants, Path root, Integer jobsOption, PrintWriter err) {
     requireWritable(root);
     for (Variant v : variants) {
       Studies.requireNamesFit(v.dir());
@@ -54,13 +57,19 @@ final class SweepRunner {
     if (variants.stream().anyMatch(v -> !v.config().backend().equals(backendName))) {
       throw new UserError("backend cannot vary within a sweep; run one sweep per backend");
     }
-    var cuda = variants.get(0).config().cuda();
-    if (variants.stream().anyMatch(v -> !v.config().cuda().equals(cuda))) {
-      throw new UserError(
-          "cuda.graphs and cuda.kernel cannot vary within a sweep; run one sweep per setting");
+    var options = variants.get(0).config().backendOptions();
+    List<String> varying = new ArrayList<>();
+    for (BackendOption o : BackendRegistry.standard().catalog().options()) {
+      if (variants.stream()
+          .anyMatch(v -> !v.config().backendOptions().value(o).equals(options.value(o)))) {
+        varying.add(o.path());
+      }
     }
-    Backend backend =
-        BackendRegistry.standard(cuda.graphs(), cuda.kernel()).select(backendName, err::println);
+    if (!varying.isEmpty()) {
+      throw new UserError(
+          String.join(" and ", varying) + " cannot vary within a sweep; run one sweep per setting");
+    }
+    Backend backend = BackendRegistry.standard(options).select(backendName, err::println);
     for (Variant v : variants) {
       Studies.requirePrecision(backend, v.config());
     }
@@ -73,7 +82,7 @@ final class SweepRunner {
    * Locks every variant, trains what is not finished and writes each variant's report. {@code
    * preflight} null: the default rule ({@link Preflight#wantedFor}).
    */
-  static void run(
+  public static void run(
       List<Variant> variants,
       Path root,
       Backend backend,
@@ -86,7 +95,7 @@ final class SweepRunner {
   }
 
   /** As above, only the runs of {@code shard} ({@link Shards}); null: every run. */
-  static void run(
+  public static void run(
       List<Variant> variants,
       Path root,
       Backend backend,
@@ -210,7 +219,7 @@ final class SweepRunner {
    * The folders a sweep of {@code variants} into {@code root} writes, for its {@link
    * dev.depthlab.sweep.WriterLock}: the root, then each variant's study folder.
    */
-  static List<Path> folders(List<Variant> variants, Path root) {
+  public static List<Path> folders(List<Variant> variants, Path root) {
     List<Path> dirs = new java.util.ArrayList<>(List.of(root));
     for (Variant v : variants) {
       dirs.add(v.dir());
@@ -244,10 +253,7 @@ final class SweepRunner {
   private static Backend fallback(List<Variant> variants, Backend backend) {
     boolean wanted =
         variants.stream().anyMatch(v -> v.config().onFailure().equals(StudyConfig.ON_FAILURE_CPU));
-    if (!wanted || backend.name().equals("cpu")) {
-      return null;
-    }
-    return BackendRegistry.standard().select("cpu", s -> {});
+    return wanted ? BackendRegistry.standard().retryBackend(backend) : null;
   }
 
   private static void preflight(
