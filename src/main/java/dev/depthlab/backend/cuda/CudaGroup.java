@@ -73,7 +73,7 @@ import java.util.List;
  *
  * With graphs on ({@link CudaBackend.Graphs}), {@link #step} enqueues nothing: it checks its
  * arguments and notes (step, offset, count, learning rate, trace record). {@link #endEpoch} then
- * runs the epoch's steps as one CUDA graph ({@link Device#beginCapture}): the first epoch captures
+ * runs the epoch's steps as one CUDA graph ({@link Lane#beginCapture}): the first epoch captures
  * them, exactly the calls the step-by-step path enqueues, in the same order, and every later epoch
  * whose steps match (the same offsets, counts, learning rates and trace records, the same order
  * buffer) launches the captured graph again: one host call per epoch instead of {@code (5 L + 2)}
@@ -105,7 +105,10 @@ final class CudaGroup implements Group {
   private static final int EVAL_TEST = 2;
   private static final int EVAL_DEAD = 4;
 
-  private final Device dev;
+  private final Device device;
+
+  /** The group's own queue on {@link #device}: every copy, GEMM, launch and graph. */
+  private final Lane lane;
 
   /**
    * Whether an epoch's steps run as one graph (see the class comment). Turned off for the rest of
@@ -357,16 +360,17 @@ final class CudaGroup implements Group {
     elements("the test inputs", replicas, Math.max(nTest, 1), sizes[0]);
     elements("the step diagnostics", replicas, maxSteps, diagWidth);
 
-    this.dev = device.openLane();
-    this.calls = new CudaKernelCalls(dev, spec.precision());
+    this.device = device;
+    this.lane = device.openLane();
+    this.calls = new CudaKernelCalls(lane, spec.precision());
     try {
       if (this.graphs) {
-        dev.useOwnGemmWorkspace(); // before any capture (Device#useOwnGemmWorkspace)
+        lane.useOwnGemmWorkspace(); // before any capture (Lane#useOwnGemmWorkspace)
       }
       params = alloc((long) paramCount * elem);
       grads = alloc((long) paramCount * elem);
       normTable = alloc(4L * table.length);
-      dev.copyIn(normTable, table);
+      lane.copyIn(normTable, table);
       normPartial = alloc(8L * normChunks);
 
       a = new long[layers];
@@ -411,7 +415,7 @@ final class CudaGroup implements Group {
       fused =
           fusedPath
               ? new FusedEpoch(
-                  dev,
+                  lane,
                   spec,
                   replicas,
                   params,
@@ -460,7 +464,7 @@ final class CudaGroup implements Group {
   }
 
   private long alloc(long bytes) {
-    long p = dev.alloc(Math.max(bytes, 8));
+    long p = device.alloc(Math.max(bytes, 8));
     owned.add(p);
     return p;
   }
@@ -470,23 +474,23 @@ final class CudaGroup implements Group {
       return;
     }
     if (fp64) {
-      dev.copyIn(dst, v);
+      lane.copyIn(dst, v);
     } else {
       float[] f = new float[v.length];
       for (int k = 0; k < v.length; k++) {
         f[k] = (float) v[k];
       }
-      dev.copyIn(dst, f);
+      lane.copyIn(dst, f);
     }
   }
 
   private double[] download(long src, int n) {
     double[] out = new double[n];
     if (fp64) {
-      dev.copyOut(src, out);
+      lane.copyOut(src, out);
     } else {
       float[] f = new float[n];
-      dev.copyOut(src, f);
+      lane.copyOut(src, f);
       for (int k = 0; k < n; k++) {
         out[k] = f[k];
       }
@@ -524,14 +528,15 @@ final class CudaGroup implements Group {
     }
     if (packed.length > orderCapacity) {
       if (order != 0) {
-        dev.free(order);
+        lane.synchronize(); // steps of an epoch never ended may still read it (enqueueNoted)
+        device.free(order);
         owned.remove(Long.valueOf(order));
       }
       order = alloc(4L * packed.length);
       orderCapacity = packed.length;
     }
     orderStride = stride;
-    dev.copyIn(order, packed); // the epoch's only host-to-device copy
+    lane.copyIn(order, packed); // the epoch's only host-to-device copy
     steps = 0;
     tracedCount = 0;
     inEpoch = true;
@@ -589,8 +594,7 @@ final class CudaGroup implements Group {
   private record NotedStep(int index, int offset, int count, long lrBits, int record) {}
 
   /** A captured epoch and the steps (with the order buffer and its stride) it was captured from. */
-  private record EpochGraph(
-      long order, int orderStride, List<NotedStep> steps, Device.Graph graph) {
+  private record EpochGraph(long order, int orderStride, List<NotedStep> steps, Lane.Graph graph) {
     boolean holds(long order, int orderStride, List<NotedStep> steps) {
       return this.order == order && this.orderStride == orderStride && this.steps.equals(steps);
     }
@@ -629,7 +633,7 @@ final class CudaGroup implements Group {
         epochGraph.graph().close();
         epochGraph = null;
       }
-      Device.Graph graph;
+      Lane.Graph graph;
       try {
         graph = capture(epoch);
       } catch (RuntimeException e) {
@@ -657,26 +661,26 @@ final class CudaGroup implements Group {
    * scratch (its GEMMs and kernels write only buffers the graph rewrites before reading, and the
    * step diagnostics into the scratch row), so cuBLAS has initialised outside any capture.
    */
-  private Device.Graph capture(List<NotedStep> epoch) {
+  private Lane.Graph capture(List<NotedStep> epoch) {
     if (!warmedUp) {
       NotedStep s = epoch.get(0);
       batch(order, orderStride, s.offset(), s.count(), scratchDiag, diagWidth);
       warmedUp = true;
     }
-    dev.beginCapture();
+    lane.beginCapture();
     try {
       for (NotedStep s : epoch) {
         enqueueStep(s);
       }
     } catch (RuntimeException | Error e) {
       try {
-        dev.endCapture().close();
+        lane.endCapture().close();
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw e;
     }
-    return dev.endCapture();
+    return lane.endCapture();
   }
 
   /** Graphs captured so far (0 with graphs off). */
@@ -714,7 +718,7 @@ final class CudaGroup implements Group {
     launchNoted();
     inEpoch = false;
     double[] all = new double[replicas * maxSteps * diagWidth];
-    dev.copyOut(diag, all); // the epoch's only device-to-host copy (with no layer traced)
+    lane.copyOut(diag, all); // the epoch's only device-to-host copy (with no layer traced)
     double[] loss = new double[replicas * steps];
     double[] gradSq = new double[replicas * steps * layers];
     double[] accuracy = new double[replicas * steps];
@@ -924,13 +928,13 @@ final class CudaGroup implements Group {
     for (int r = 0; r < replicas; r++) {
       System.arraycopy(indices[r], 0, packed, r * count, count);
     }
-    long idx = dev.alloc(4L * packed.length);
+    long idx = device.alloc(4L * packed.length);
     try {
-      dev.copyIn(idx, packed);
+      lane.copyIn(idx, packed);
       batch(idx, count, 0, count, scratchDiag, diagWidth);
       double[] g = download(grads, paramCount);
       double[] d = new double[replicas * diagWidth];
-      dev.copyOut(scratchDiag, d);
+      lane.copyOut(scratchDiag, d);
       double[][][] gw = new double[replicas][layers][];
       double[][][] gb = new double[replicas][layers][];
       double[] loss = new double[replicas];
@@ -945,7 +949,7 @@ final class CudaGroup implements Group {
       }
       return new Gradients(gw, gb, loss);
     } finally {
-      dev.free(idx);
+      device.free(idx);
     }
   }
 
@@ -961,7 +965,7 @@ final class CudaGroup implements Group {
           alive, nTrain, CHUNK, hiddenUnits, evalOut + 8L * EVAL_DEAD, evalWidth, replicas);
     }
     double[] all = new double[replicas * evalWidth];
-    dev.copyOut(evalOut, all); // the evaluation's only copy
+    lane.copyOut(evalOut, all); // the evaluation's only copy
     double[] trL = new double[replicas];
     double[] trA = new double[replicas];
     double[] teL = new double[replicas];
@@ -1208,7 +1212,7 @@ final class CudaGroup implements Group {
     RuntimeException failure = null;
     noted.clear(); // steps of an epoch never ended: nothing will read what they write
     try {
-      dev.synchronize();
+      lane.synchronize();
     } catch (RuntimeException e) {
       failure = e;
     }
@@ -1222,14 +1226,14 @@ final class CudaGroup implements Group {
     }
     for (long p : owned) {
       try {
-        dev.free(p);
+        device.free(p);
       } catch (RuntimeException e) {
         failure = keep(failure, e);
       }
     }
     owned.clear();
     try {
-      dev.close();
+      lane.close();
     } catch (RuntimeException e) {
       failure = keep(failure, e);
     }

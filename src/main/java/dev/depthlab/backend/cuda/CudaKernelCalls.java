@@ -9,7 +9,7 @@ import dev.depthlab.model.Precision;
  * each launch's grid (one thread per output element, {@link #BLOCK} per block) worked out here,
  * next to its argument list, rather than at every call.
  *
- * <p>The kernels of a training step are <em>prepared</em> once per group ({@link Device#prepare}):
+ * <p>The kernels of a training step are <em>prepared</em> once per group ({@link Lane#prepare}):
  * their methods bind every argument that stays fixed and return a small handle whose {@code run}
  * sets only what changes from step to step (rows, sample indices, a diagnostics slot, the learning
  * rate) and enqueues, with no boxing or marshalling per step. The evaluation's kernels are plain
@@ -19,11 +19,11 @@ final class CudaKernelCalls {
   /** Threads per block of every launch. */
   static final int BLOCK = 128;
 
-  private final Device lane;
+  private final Lane lane;
   private final Precision precision;
   private final String suffix;
 
-  CudaKernelCalls(Device lane, Precision precision) {
+  CudaKernelCalls(Lane lane, Precision precision) {
     this.lane = lane;
     this.precision = precision;
     this.suffix = precision == Precision.FP64 ? "_f64" : "_f32";
@@ -69,7 +69,7 @@ final class CudaKernelCalls {
     return (int) (((long) rows + chunk - 1) / chunk);
   }
 
-  private Device.Launcher prepare(String kernel, Object... args) {
+  private Lane.Launcher prepare(String kernel, Object... args) {
     return lane.prepare(kernel + suffix, BLOCK, args);
   }
 
@@ -169,10 +169,10 @@ final class CudaKernelCalls {
     private static final int ORDER_STRIDE = 3;
     private static final int OFFSET = 4;
     private static final int COUNT = 5;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int replicas;
 
-    private Gather(Device.Launcher launch, int replicas) {
+    private Gather(Lane.Launcher launch, int replicas) {
       this.launch = launch;
       this.replicas = replicas;
     }
@@ -207,10 +207,10 @@ final class CudaKernelCalls {
   /** A prepared bias_act. */
   static final class BiasAct {
     private static final int ROWS = 3;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int threadsPerRow;
 
-    private BiasAct(Device.Launcher launch, int threadsPerRow) {
+    private BiasAct(Lane.Launcher launch, int threadsPerRow) {
       this.launch = launch;
       this.threadsPerRow = threadsPerRow;
     }
@@ -247,10 +247,10 @@ final class CudaKernelCalls {
   /** A prepared output_grad. */
   static final class OutputGrad {
     private static final int ROWS = 5;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int replicas;
 
-    private OutputGrad(Device.Launcher launch, int replicas) {
+    private OutputGrad(Lane.Launcher launch, int replicas) {
       this.launch = launch;
       this.replicas = replicas;
     }
@@ -285,10 +285,10 @@ final class CudaKernelCalls {
   /** A prepared act_backward_db. */
   static final class ActBackwardDb {
     private static final int ROWS = 4;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int threads;
 
-    private ActBackwardDb(Device.Launcher launch, int threads) {
+    private ActBackwardDb(Lane.Launcher launch, int threads) {
       this.launch = launch;
       this.threads = threads;
     }
@@ -311,10 +311,10 @@ final class CudaKernelCalls {
 
   /** A prepared launch whose arguments never change. */
   static final class Launch {
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int threads;
 
-    private Launch(Device.Launcher launch, int threads) {
+    private Launch(Lane.Launcher launch, int threads) {
       this.launch = launch;
       this.threads = threads;
     }
@@ -365,10 +365,10 @@ final class CudaKernelCalls {
     private static final int ROWS = 3;
     private static final int DIAG = 9;
     private static final int DIAG_STRIDE = 10;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int threads;
 
-    private StepSums(Device.Launcher launch, int threads) {
+    private StepSums(Lane.Launcher launch, int threads) {
       this.launch = launch;
       this.threads = threads;
     }
@@ -393,10 +393,10 @@ final class CudaKernelCalls {
   /** A prepared sgd_update. */
   static final class SgdUpdate {
     private static final int LR = 3;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int n;
 
-    private SgdUpdate(Device.Launcher launch, int n) {
+    private SgdUpdate(Lane.Launcher launch, int n) {
       this.launch = launch;
       this.n = n;
     }
@@ -421,10 +421,10 @@ final class CudaKernelCalls {
   /** A prepared copy_layer. */
   static final class CopyLayer {
     private static final int DST = 5;
-    private final Device.Launcher launch;
+    private final Lane.Launcher launch;
     private final int threads;
 
-    private CopyLayer(Device.Launcher launch, int threads) {
+    private CopyLayer(Lane.Launcher launch, int threads) {
       this.launch = launch;
       this.threads = threads;
     }
