@@ -1,0 +1,231 @@
+package dev.depthlab.backend.cuda;
+
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.model.OutputGradient;
+
+/**
+ * A training step on the layered path: forward, loss and backward of one batch for all replicas
+ * ({@link #batch}), the SGD update and the traced layer's copy, as kernel launches and GEMMs on the
+ * group's lane (5 L + 2 calls a step, see {@link CudaGroup}). The step's kernels are prepared once
+ * per group with the arguments that never change (see {@link CudaKernelCalls}); a batch sets only
+ * the sample indices, the row count, the diagnostics slot and the learning rate, so a step neither
+ * boxes nor marshals arguments.
+ */
+final class LayeredStep {
+  private final CudaKernelCalls calls;
+  private final GroupLayout layout;
+  private final GroupBuffers buf;
+  private final GroupMemory mem;
+  private final int traceSize;
+
+  private final CudaKernelCalls.Gather gather;
+  private final CudaKernelCalls.BiasAct[] biasAct;
+  private final CudaKernelCalls.OutputGrad output;
+  private final CudaKernelCalls.ActBackwardDb[] actBackward;
+  private final CudaKernelCalls.Launch chunkNorms;
+  private final CudaKernelCalls.StepSums stepSums;
+  private final CudaKernelCalls.SgdUpdate update;
+
+  /** copy_layer of the traced layer; null when the group traces none. */
+  private final CudaKernelCalls.CopyLayer trace;
+
+  /** The training batch's views of the forward pass. */
+  private final Forward.Views views;
+
+  /**
+   * One step as {@link CudaGroup#step} was asked for it: {@code index} within the epoch (its
+   * diagnostics slot), the samples {@code order[r][offset, offset + count)}, the learning rate's
+   * bits, and the trace record it writes (-1: none).
+   */
+  record Noted(int index, int offset, int count, long lrBits, int record) {}
+
+  LayeredStep(
+      CudaKernelCalls calls,
+      GroupLayout layout,
+      GroupBuffers buf,
+      GroupMemory mem,
+      GroupSpec spec) {
+    this.calls = calls;
+    this.layout = layout;
+    this.buf = buf;
+    this.mem = mem;
+    this.traceSize = spec.traceSize();
+    int[] sizes = layout.sizes;
+    int layers = layout.layers;
+    int replicas = layout.replicas;
+    int maxBatch = layout.maxBatch;
+    int f = sizes[0];
+    int top = layers - 1;
+    gather =
+        calls.gather(
+            buf.trainX,
+            buf.trainY,
+            f,
+            layout.nTrain * f,
+            layout.nTrain,
+            buf.a[0],
+            maxBatch * f,
+            buf.yBatch,
+            maxBatch,
+            replicas);
+    biasAct = new CudaKernelCalls.BiasAct[layers - 1];
+    for (int l = 0; l < top; l++) {
+      int out = sizes[l + 1];
+      biasAct[l] =
+          calls.biasAct(
+              buf.z[l],
+              buf.biases(l),
+              buf.a[l + 1],
+              out,
+              maxBatch * out,
+              out,
+              maxBatch * out,
+              layout.act,
+              layout.slope,
+              replicas);
+    }
+    output =
+        calls.outputGrad(
+            buf.z[top],
+            buf.biases(top),
+            buf.yBatch,
+            buf.dz[top],
+            buf.lossRows,
+            maxBatch,
+            1,
+            layout.clipEps,
+            layout.mean,
+            replicas,
+            layout.net.outputGradient() == OutputGradient.CHAINED ? 1 : 0);
+    actBackward = new CudaKernelCalls.ActBackwardDb[layers];
+    for (int l = 1; l < layers; l++) {
+      int in = sizes[l];
+      actBackward[l] =
+          calls.actBackwardDb(
+              buf.dz[l - 1],
+              buf.z[l - 1],
+              buf.a[l],
+              buf.biasGradients(l - 1),
+              in,
+              maxBatch * in,
+              in,
+              layout.act,
+              layout.slope,
+              replicas);
+    }
+    chunkNorms =
+        calls.gradNormChunks(
+            buf.grads, buf.normTable, layers, CudaGroup.CHUNK, buf.normPartial, layout.normChunks);
+    stepSums =
+        calls.stepSums(
+            buf.lossRows,
+            buf.dz[top],
+            maxBatch,
+            buf.biasGradients(top),
+            sizes[layers],
+            buf.normPartial,
+            buf.normTable,
+            layers,
+            replicas,
+            buf.z[top],
+            buf.yBatch);
+    update = calls.sgdUpdate(buf.params, buf.grads, layout.paramCount);
+    int tl = spec.traceLayer();
+    trace =
+        tl < 0
+            ? null
+            : calls.copyLayer(
+                buf.params,
+                layout.wOff[tl],
+                sizes[tl] * sizes[tl + 1],
+                layout.bOff[tl],
+                sizes[tl + 1],
+                replicas);
+    views =
+        new Forward.Views() {
+          @Override
+          public Strided input(int l) {
+            return buf.batch(buf.a[l], sizes[l]);
+          }
+
+          @Override
+          public Strided z(int l) {
+            return buf.batch(buf.z[l], sizes[l + 1]);
+          }
+
+          @Override
+          public long weights(int l) {
+            return buf.weights(l);
+          }
+        };
+  }
+
+  /**
+   * Enqueues one step's calls on the samples of {@code order} (stride {@code orderStride}): its
+   * batch with the diagnostics row in the step's slot, the update and, if it traces, the copy of
+   * the layer.
+   */
+  void enqueue(long order, int orderStride, Noted s) {
+    long slot = buf.diag + 8L * s.index() * layout.diagWidth;
+    batch(order, orderStride, s.offset(), s.count(), slot, layout.maxSteps * layout.diagWidth);
+    update.run(Double.longBitsToDouble(s.lrBits()));
+    if (s.record() >= 0) {
+      trace.run(mem.el(buf.trace, (long) s.record() * layout.replicas * traceSize));
+    }
+  }
+
+  /**
+   * Forward, loss and backward of one batch for all replicas, leaving the gradients in {@code
+   * grads} and the diagnostics row (loss, squared weight-gradient norms) in {@code diagSlot}; the
+   * caller adds the update. Only enqueues work; see {@link CudaGroup} for the count.
+   */
+  void batch(long idx, int idxStride, int offset, int count, long diagSlot, int diagStride) {
+    gather.run(idx, idxStride, offset, count);
+    int[] sizes = layout.sizes;
+    int replicas = layout.replicas;
+    Forward.run(
+        calls,
+        sizes,
+        count,
+        replicas,
+        views,
+        (l, top) -> {
+          if (top) {
+            output.run(count);
+          } else {
+            biasAct[l].run(count);
+          }
+        });
+    for (int l = layout.layers - 1; l >= 0; l--) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      Strided dz = buf.batch(buf.dz[l], out);
+      Strided a = buf.batch(buf.a[l], in);
+      calls.weightGradient(
+          dz.base(),
+          a.base(),
+          buf.weightGradients(l),
+          count,
+          in,
+          out,
+          dz.stride(),
+          a.stride(),
+          replicas);
+      if (l > 0) {
+        calls.inputGradient(
+            buf.weights(l),
+            dz.base(),
+            buf.dz[l - 1],
+            count,
+            in,
+            out,
+            dz.stride(),
+            a.stride(),
+            replicas);
+        actBackward[l].run(count);
+      }
+    }
+    chunkNorms.run();
+    stepSums.run(count, diagSlot, diagStride);
+  }
+}
