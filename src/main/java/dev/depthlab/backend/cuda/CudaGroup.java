@@ -6,7 +6,6 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
-import dev.depthlab.common.UserError;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.Arrays;
@@ -15,24 +14,8 @@ import java.util.List;
 /**
  * R replicas on a {@link Device}: parameters, gradients, activations, data and diagnostics all live
  * in device memory, replica r's block of each buffer at r times the buffer's per-replica stride.
- *
- * <h2>Row-major on a column-major BLAS</h2>
- *
- * Every matrix here is row-major, as on the CPU: activations {@code [rows x units]}, weights {@code
- * [fanIn x fanOut]} ({@link Parameters}). cuBLAS is column-major. A row-major {@code [m x n]}
- * matrix with row length n is, byte for byte, the column-major {@code [n x m]} matrix (its
- * transpose) with leading dimension n. So each product {@code C = A B} is issued as {@code C^T =
- * B^T A^T}: operands swap places, and a transpose of a row-major operand becomes no transpose. The
- * three products of a layer (a = input, z = pre-activation, W = weights, rows = batch):
- *
- * <pre>
- *   forward   Z  = A  W    ->  gemm(N, N, m=out, n=rows, k=in,   W,  ld out;  A,  ld in;  Z,  ld out)
- *   weights   dW = A^T dZ  ->  gemm(N, T, m=out, n=in,   k=rows, dZ, ld out;  A,  ld in;  dW, ld out)
- *   inputs    dA = dZ W^T  ->  gemm(T, N, m=in,  n=rows, k=out,  W,  ld out;  dZ, ld out; dA, ld in)
- * </pre>
- *
- * each one strided-batched over the R replicas ({@link CudaKernelCalls#forward}, {@link
- * CudaKernelCalls#weightGradient}, {@link CudaKernelCalls#inputGradient}).
+ * Every matrix is row-major, as on the CPU, on cuBLAS's column-major contract (see {@link
+ * CudaKernelCalls}).
  *
  * <h2>Calls per training step</h2>
  *
@@ -54,32 +37,6 @@ import java.util.List;
  * in {@code endEpoch} when the epoch traced a layer: its records). Only the first epoch allocates
  * (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls.
  *
- * <h2>Deterministic sums</h2>
- *
- * Kernels never use atomics or shared memory (the emulator runs threads one after another, without
- * barriers). A sum over many elements (a layer's squared gradient, a set's loss, accuracy and
- * active units) takes two launches: one thread per chunk of {@link #CHUNK} consecutive elements
- * sums its chunk in order into a partial, then one thread per result sums the partials in order.
- * Sums over a training batch's rows (bias gradients, the batch loss) stay one thread per replica
- * and unit, over at most maxBatch rows. The order depends only on the shapes, so the same inputs
- * give the same bits on every run.
- *
- * <h2>Graphs</h2>
- *
- * With graphs on ({@link CudaBackend.Graphs}), {@link #step} enqueues nothing: it checks its
- * arguments and notes (step, offset, count, learning rate, trace record). {@link #endEpoch} then
- * runs the epoch's steps as one CUDA graph ({@link Lane#beginCapture}): the first epoch captures
- * them, exactly the calls the step-by-step path enqueues, in the same order, and every later epoch
- * whose steps match (the same offsets, counts, learning rates and trace records, the same order
- * buffer) launches the captured graph again: one host call per epoch instead of {@code (5 L + 2)}
- * per step. What varies between epochs, the sample order, is read from device memory (the order
- * buffer {@link #beginEpoch} fills) when the graph runs, never baked into it; the offsets,
- * diagnostic slots and learning rate are the same every epoch of a run (the learning rate is a
- * constant of the study; a different one only makes the next epoch capture anew). A call that needs
- * the epoch's steps done before it ({@link #gradients}, {@link #evaluate}, ... inside an epoch)
- * first enqueues the steps noted so far one by one. The same kernels run in the same order on the
- * same bytes, so both paths give the same bits.
- *
  * <h2>Lanes</h2>
  *
  * A group opens its own lane on the device ({@link Device#openLane}: on the GPU a non-blocking CUDA
@@ -91,9 +48,11 @@ import java.util.List;
  *
  * {@link GroupLayout} (the host-side shape and the parameter layout), {@link GroupMemory} (its
  * allocations and copies), {@link GroupBuffers} (the training buffers), {@link LayeredStep} (a
- * step's kernels and GEMMs), {@link EpochGraphs} (epochs as graphs), {@link Evaluator}, {@link
- * Predictor}, and {@link FusedEpoch} (the fused path); the forward pass over the layers is written
- * once, in {@link Forward}. This class holds the epoch's state and the {@link Group} contract.
+ * step's kernels and GEMMs), {@link EpochGraphs} (with graphs on, {@link #step} only notes its
+ * arguments and {@link #endEpoch} runs the epoch's steps as one CUDA graph, captured once), {@link
+ * Evaluator}, {@link Predictor}, and {@link FusedEpoch} (the fused path); the forward pass over the
+ * layers is written once, in {@link Forward}. This class holds the epoch's state and the {@link
+ * Group} contract.
  */
 final class CudaGroup implements Group {
   /** Elements per chunk of the two-pass sums (see the class comment). */
@@ -198,31 +157,6 @@ final class CudaGroup implements Group {
    */
   static int diagWidth(int layers) {
     return 2 + layers;
-  }
-
-  /**
-   * The product of {@code factors}: the elements of a device buffer (or an index into one), in
-   * exact arithmetic. The kernels index every buffer with 32-bit ints (kernels/common.cuh), so a
-   * buffer of more than {@link Integer#MAX_VALUE} elements is refused here, by name, before
-   * anything is allocated or launched, instead of wrapping into a wrong index.
-   */
-  static int elements(String what, long... factors) {
-    long n = 1;
-    for (long f : factors) {
-      n = f < 0 ? -1 : Math.multiplyExact(n, f);
-      if (n < 0 || n > Integer.MAX_VALUE) {
-        throw new UserError(
-            "cuda: "
-                + what
-                + " would hold "
-                + (n < 0 ? "a negative number of" : "more than " + Integer.MAX_VALUE)
-                + " elements "
-                + java.util.Arrays.toString(factors)
-                + ", past the 32-bit indices of the CUDA kernels: use fewer replicas, a smaller"
-                + " batch or data set, or narrower layers (or --backend cpu)");
-      }
-    }
-    return (int) n;
   }
 
   @Override
@@ -363,21 +297,7 @@ final class CudaGroup implements Group {
       }
     }
     int n = tracedCount;
-    double[] records = new double[replicas * n * traceSize];
-    if (n > 0) {
-      // one more copy, only when the epoch traced a layer: [slot][r][size] to [r][slot][size]
-      double[] slotMajor = mem.download(buf.trace, n * replicas * traceSize);
-      for (int k = 0; k < n; k++) {
-        for (int r = 0; r < replicas; r++) {
-          System.arraycopy(
-              slotMajor,
-              (k * replicas + r) * traceSize,
-              records,
-              (r * n + k) * traceSize,
-              traceSize);
-        }
-      }
-    }
+    double[] records = buf.traceRecords(n, traceSize);
     return new StepLog(
         replicas, steps, layout.layers, loss, gradSq, accuracy, Arrays.copyOf(traced, n), records);
   }
@@ -386,36 +306,7 @@ final class CudaGroup implements Group {
   public Gradients gradients(int[][] indices) {
     checkOpen();
     enqueueNoted();
-    int[] sizesTrain = new int[replicas];
-    Arrays.fill(sizesTrain, layout.nTrain);
-    int count = Group.checkBatches(indices, layout.maxBatch, sizesTrain);
-    int[] packed = new int[replicas * count];
-    for (int r = 0; r < replicas; r++) {
-      System.arraycopy(indices[r], 0, packed, r * count, count);
-    }
-    long idx = mem.alloc(4L * packed.length);
-    try {
-      lane.copyIn(idx, packed);
-      layered.batch(idx, count, 0, count, buf.scratchDiag, layout.diagWidth);
-      double[] g = mem.download(buf.grads, layout.paramCount);
-      double[] d = new double[replicas * layout.diagWidth];
-      lane.copyOut(buf.scratchDiag, d);
-      double[][][] gw = new double[replicas][layout.layers][];
-      double[][][] gb = new double[replicas][layout.layers][];
-      double[] loss = new double[replicas];
-      for (int r = 0; r < replicas; r++) {
-        for (int l = 0; l < layout.layers; l++) {
-          int wn = layout.sizes[l] * layout.sizes[l + 1];
-          int bn = layout.sizes[l + 1];
-          gw[r][l] = Arrays.copyOfRange(g, layout.wOff[l] + r * wn, layout.wOff[l] + (r + 1) * wn);
-          gb[r][l] = Arrays.copyOfRange(g, layout.bOff[l] + r * bn, layout.bOff[l] + (r + 1) * bn);
-        }
-        loss[r] = d[r * layout.diagWidth];
-      }
-      return new Gradients(gw, gb, loss);
-    } finally {
-      mem.free(idx);
-    }
+    return layered.gradients(indices);
   }
 
   @Override

@@ -14,6 +14,35 @@ import dev.depthlab.model.Precision;
  * sets only what changes from step to step (rows, sample indices, a diagnostics slot, the learning
  * rate) and enqueues, with no boxing or marshalling per step. The evaluation's kernels are plain
  * calls that enqueue at once.
+ *
+ * <h2>Row-major on a column-major BLAS</h2>
+ *
+ * Every matrix here is row-major, as on the CPU: activations {@code [rows x units]}, weights {@code
+ * [fanIn x fanOut]} ({@link dev.depthlab.model.Parameters}). cuBLAS is column-major. A row-major
+ * {@code [m x n]} matrix with row length n is, byte for byte, the column-major {@code [n x m]}
+ * matrix (its transpose) with leading dimension n. So each product {@code C = A B} is issued as
+ * {@code C^T = B^T A^T}: operands swap places, and a transpose of a row-major operand becomes no
+ * transpose. The three products of a layer (a = input, z = pre-activation, W = weights, rows =
+ * batch):
+ *
+ * <pre>
+ *   forward   Z  = A  W    ->  gemm(N, N, m=out, n=rows, k=in,   W,  ld out;  A,  ld in;  Z,  ld out)
+ *   weights   dW = A^T dZ  ->  gemm(N, T, m=out, n=in,   k=rows, dZ, ld out;  A,  ld in;  dW, ld out)
+ *   inputs    dA = dZ W^T  ->  gemm(T, N, m=in,  n=rows, k=out,  W,  ld out;  dZ, ld out; dA, ld in)
+ * </pre>
+ *
+ * each one strided-batched over the R replicas ({@link #forward}, {@link #weightGradient}, {@link
+ * #inputGradient}).
+ *
+ * <h2>Deterministic sums</h2>
+ *
+ * Kernels never use atomics or shared memory (the emulator runs threads one after another, without
+ * barriers). A sum over many elements (a layer's squared gradient, a set's loss, accuracy and
+ * active units) takes two launches: one thread per chunk of {@link CudaGroup#CHUNK} consecutive
+ * elements sums its chunk in order into a partial, then one thread per result sums the partials in
+ * order. Sums over a training batch's rows (bias gradients, the batch loss) stay one thread per
+ * replica and unit, over at most maxBatch rows. The order depends only on the shapes, so the same
+ * inputs give the same bits on every run.
  */
 final class CudaKernelCalls {
   /** Threads per block of every launch. */
@@ -145,7 +174,7 @@ final class CudaKernelCalls {
   // ---- train.cu ---------------------------------------------------------------------------------
 
   /** gather: a batch's inputs and labels from the sample indices; see {@link Gather#run}. */
-  Gather gather(
+  PreparedLaunches.Gather gather(
       long x,
       long y,
       int features,
@@ -156,39 +185,15 @@ final class CudaKernelCalls {
       long yb,
       int ybStride,
       int replicas) {
-    return new Gather(
+    return new PreparedLaunches.Gather(
         prepare(
             "gather", x, y, 0L, 0, 0, 0, features, xStride, yStride, a0, aStride, yb, ybStride,
             replicas),
         replicas);
   }
 
-  /** A prepared gather. */
-  static final class Gather {
-    private static final int ORDER = 2;
-    private static final int ORDER_STRIDE = 3;
-    private static final int OFFSET = 4;
-    private static final int COUNT = 5;
-    private final Lane.Launcher launch;
-    private final int replicas;
-
-    private Gather(Lane.Launcher launch, int replicas) {
-      this.launch = launch;
-      this.replicas = replicas;
-    }
-
-    /** Samples {@code order[r * orderStride + offset ..][0, count)}; one thread per (r, sample). */
-    void run(long order, int orderStride, int offset, int count) {
-      launch.setPointer(ORDER, order);
-      launch.setInt(ORDER_STRIDE, orderStride);
-      launch.setInt(OFFSET, offset);
-      launch.setInt(COUNT, count);
-      launch.enqueue(grid(threads(replicas, count)));
-    }
-  }
-
   /** bias_act: z += b, a = act(z) over a hidden layer's rows; see {@link BiasAct#run}. */
-  BiasAct biasAct(
+  PreparedLaunches.BiasAct biasAct(
       long z,
       long b,
       long a,
@@ -199,34 +204,16 @@ final class CudaKernelCalls {
       int act,
       double slope,
       int replicas) {
-    return new BiasAct(
+    return new PreparedLaunches.BiasAct(
         prepare("bias_act", z, b, a, 0, units, zStride, bStride, aStride, act, slope, replicas),
         threads(replicas, units));
-  }
-
-  /** A prepared bias_act. */
-  static final class BiasAct {
-    private static final int ROWS = 3;
-    private final Lane.Launcher launch;
-    private final int threadsPerRow;
-
-    private BiasAct(Lane.Launcher launch, int threadsPerRow) {
-      this.launch = launch;
-      this.threadsPerRow = threadsPerRow;
-    }
-
-    /** The first {@code rows} rows; one thread per (r, row, unit). */
-    void run(int rows) {
-      launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threads(threadsPerRow, rows)));
-    }
   }
 
   /**
    * output_grad: the output layer of a batch (bias, sigmoid, each sample's loss, dL/dz); see {@link
    * OutputGrad#run}. {@code mean} and {@code chained} are 0 or 1.
    */
-  OutputGrad outputGrad(
+  PreparedLaunches.OutputGrad outputGrad(
       long z,
       long b,
       long y,
@@ -238,35 +225,17 @@ final class CudaKernelCalls {
       int mean,
       int replicas,
       int chained) {
-    return new OutputGrad(
+    return new PreparedLaunches.OutputGrad(
         prepare(
             "output_grad", z, b, y, dz, loss, 0, stride, bStride, clipEps, mean, replicas, chained),
         replicas);
-  }
-
-  /** A prepared output_grad. */
-  static final class OutputGrad {
-    private static final int ROWS = 5;
-    private final Lane.Launcher launch;
-    private final int replicas;
-
-    private OutputGrad(Lane.Launcher launch, int replicas) {
-      this.launch = launch;
-      this.replicas = replicas;
-    }
-
-    /** The first {@code rows} rows; one thread per (r, row). */
-    void run(int rows) {
-      launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threads(replicas, rows)));
-    }
   }
 
   /**
    * act_backward_db: dz *= act'(z) of a hidden layer and its bias gradient db; see {@link
    * ActBackwardDb#run}.
    */
-  ActBackwardDb actBackwardDb(
+  PreparedLaunches.ActBackwardDb actBackwardDb(
       long dz,
       long z,
       long a,
@@ -277,58 +246,26 @@ final class CudaKernelCalls {
       int act,
       double slope,
       int replicas) {
-    return new ActBackwardDb(
+    return new PreparedLaunches.ActBackwardDb(
         prepare("act_backward_db", dz, z, a, db, 0, units, zStride, bStride, act, slope, replicas),
         threads(replicas, units));
-  }
-
-  /** A prepared act_backward_db. */
-  static final class ActBackwardDb {
-    private static final int ROWS = 4;
-    private final Lane.Launcher launch;
-    private final int threads;
-
-    private ActBackwardDb(Lane.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    /** Over the first {@code rows} rows; one thread per (r, unit). */
-    void run(int rows) {
-      launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threads));
-    }
   }
 
   /**
    * grad_norm_chunks: pass 1 of the squared weight-gradient norms, one thread per chunk of {@code
    * table} (see train.cu); nothing changes between steps, so {@link Launch#run} takes nothing.
    */
-  Launch gradNormChunks(long g, long table, int layers, int chunk, long partial, int chunks) {
-    return new Launch(
+  PreparedLaunches.Launch gradNormChunks(
+      long g, long table, int layers, int chunk, long partial, int chunks) {
+    return new PreparedLaunches.Launch(
         prepare("grad_norm_chunks", g, table, layers, chunk, partial, chunks), chunks);
-  }
-
-  /** A prepared launch whose arguments never change. */
-  static final class Launch {
-    private final Lane.Launcher launch;
-    private final int threads;
-
-    private Launch(Lane.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    void run() {
-      launch.enqueue(grid(threads));
-    }
   }
 
   /**
    * step_sums: pass 2, a step's diagnostics row per replica (loss, squared norms, batch accuracy)
    * and the output bias gradient; see {@link StepSums#run}.
    */
-  StepSums stepSums(
+  PreparedLaunches.StepSums stepSums(
       long loss,
       long dzOut,
       int stride,
@@ -340,7 +277,7 @@ final class CudaKernelCalls {
       int replicas,
       long zOut,
       long yb) {
-    return new StepSums(
+    return new PreparedLaunches.StepSums(
         prepare(
             "step_sums",
             loss,
@@ -360,80 +297,19 @@ final class CudaKernelCalls {
         threads(replicas, 1 + layers));
   }
 
-  /** A prepared step_sums. */
-  static final class StepSums {
-    private static final int ROWS = 3;
-    private static final int DIAG = 9;
-    private static final int DIAG_STRIDE = 10;
-    private final Lane.Launcher launch;
-    private final int threads;
-
-    private StepSums(Lane.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    /**
-     * Over the first {@code rows} rows, into replica r's row at {@code diag + r * diagStride}
-     * doubles; one thread per (r, column).
-     */
-    void run(int rows, long diag, int diagStride) {
-      launch.setInt(ROWS, rows);
-      launch.setPointer(DIAG, diag);
-      launch.setInt(DIAG_STRIDE, diagStride);
-      launch.enqueue(grid(threads));
-    }
-  }
-
   /** sgd_update: p -= lr g over {@code n} elements; see {@link SgdUpdate#run}. */
-  SgdUpdate sgdUpdate(long p, long g, int n) {
-    return new SgdUpdate(prepare("sgd_update", p, g, n, 0.0), n);
-  }
-
-  /** A prepared sgd_update. */
-  static final class SgdUpdate {
-    private static final int LR = 3;
-    private final Lane.Launcher launch;
-    private final int n;
-
-    private SgdUpdate(Lane.Launcher launch, int n) {
-      this.launch = launch;
-      this.n = n;
-    }
-
-    /** One thread per element. */
-    void run(double lr) {
-      launch.setDouble(LR, lr);
-      launch.enqueue(grid(n));
-    }
+  PreparedLaunches.SgdUpdate sgdUpdate(long p, long g, int n) {
+    return new PreparedLaunches.SgdUpdate(prepare("sgd_update", p, g, n, 0.0), n);
   }
 
   /**
    * copy_layer: every replica's weights and biases of one layer (offsets in elements of {@code p})
    * into a trace record; see {@link CopyLayer#run}.
    */
-  CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
-    return new CopyLayer(
+  PreparedLaunches.CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
+    return new PreparedLaunches.CopyLayer(
         prepare("copy_layer", p, wOff, wn, bOff, bn, 0L, replicas),
         threads(replicas, Math.addExact(wn, bn)));
-  }
-
-  /** A prepared copy_layer. */
-  static final class CopyLayer {
-    private static final int DST = 5;
-    private final Lane.Launcher launch;
-    private final int threads;
-
-    private CopyLayer(Lane.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    /** Into {@code dst}, [R][wn + bn]; one thread per (r, element). */
-    void run(long dst) {
-      launch.setPointer(DST, dst);
-      launch.enqueue(grid(threads));
-    }
   }
 
   // ---- eval.cu ----------------------------------------------------------------------------------

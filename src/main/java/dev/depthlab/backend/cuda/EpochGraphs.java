@@ -4,10 +4,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A group's epochs as CUDA graphs (see {@link CudaGroup}'s "Graphs"): the steps of an epoch are
- * noted, then run as one graph launch: the last epoch's graph when it holds the same steps (and
- * order buffer), else a new capture. Off for the rest of the group's life when a capture fails: the
- * epoch then runs step by step, with a warning.
+ * With graphs on ({@link CudaBackend.Graphs}), {@link CudaGroup#step} enqueues nothing: it checks
+ * its arguments and notes (step, offset, count, learning rate, trace record). {@link
+ * CudaGroup#endEpoch} then runs the epoch's steps as one CUDA graph ({@link Lane#beginCapture}):
+ * the first epoch captures them, exactly the calls the step-by-step path enqueues, in the same
+ * order, and every later epoch whose steps match (the same offsets, counts, learning rates and
+ * trace records, the same order buffer) launches the captured graph again: one host call per epoch
+ * instead of {@code (5 L + 2)} per step. What varies between epochs, the sample order, is read from
+ * device memory (the order buffer {@link CudaGroup#beginEpoch} fills) when the graph runs, never
+ * baked into it; the offsets, diagnostic slots and learning rate are the same every epoch of a run
+ * (the learning rate is a constant of the study; a different one only makes the next epoch capture
+ * anew). A call that needs the epoch's steps done before it ({@link CudaGroup#gradients}, {@link
+ * CudaGroup#evaluate}, ... inside an epoch) first enqueues the steps noted so far one by one. The
+ * same kernels run in the same order on the same bytes, so both paths give the same bits.
+ *
+ * <p>Off for the rest of the group's life when a capture fails: the epoch then runs step by step,
+ * with a warning.
  */
 final class EpochGraphs {
   private final Lane lane;

@@ -132,4 +132,22 @@ final class GroupBuffers {
   Strided batch(long base, int units) {
     return new Strided(base, (long) layout.maxBatch * units);
   }
+
+  /**
+   * The epoch's {@code n} trace records of {@code size} elements, as [R][n][size] (stored
+   * [n][R][size]): one copy, only when the epoch traced a layer.
+   */
+  double[] traceRecords(int n, int size) {
+    int replicas = layout.replicas;
+    double[] records = new double[replicas * n * size];
+    if (n > 0) {
+      double[] slotMajor = mem.download(trace, n * replicas * size);
+      for (int k = 0; k < n; k++) {
+        for (int r = 0; r < replicas; r++) {
+          System.arraycopy(slotMajor, (k * replicas + r) * size, records, (r * n + k) * size, size);
+        }
+      }
+    }
+    return records;
+  }
 }

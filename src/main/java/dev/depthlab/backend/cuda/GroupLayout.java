@@ -2,6 +2,7 @@ package dev.depthlab.backend.cuda;
 
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
+import dev.depthlab.common.UserError;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
@@ -13,7 +14,7 @@ import java.util.List;
  * The host-side shape of a group, before anything is allocated: its network and replicas, where
  * each layer's weights and biases lie in the parameter buffer (per layer W of all R, then b of all
  * R), the squared-norm chunk table, and the data sizes; every buffer's elements checked against the
- * kernels' 32-bit indices ({@link CudaGroup#elements}).
+ * kernels' 32-bit indices ({@link #elements}).
  */
 final class GroupLayout {
   final NetworkSpec net;
@@ -110,17 +111,11 @@ final class GroupLayout {
     int off = 0;
     int chunks = 0;
     for (int l = 0; l < layers; l++) {
-      int wn = CudaGroup.elements("layer " + l + "'s weights", sizes[l], sizes[l + 1]);
+      int wn = elements("layer " + l + "'s weights", sizes[l], sizes[l + 1]);
       wOff[l] = off;
-      off =
-          CudaGroup.elements(
-              "the parameters", 1, off + (long) CudaGroup.elements("weights", replicas, wn));
+      off = elements("the parameters", 1, off + (long) elements("weights", replicas, wn));
       bOff[l] = off;
-      off =
-          CudaGroup.elements(
-              "the parameters",
-              1,
-              off + (long) CudaGroup.elements("biases", replicas, sizes[l + 1]));
+      off = elements("the parameters", 1, off + (long) elements("biases", replicas, sizes[l + 1]));
       int perReplica = (wn + CudaGroup.CHUNK - 1) / CudaGroup.CHUNK;
       normTable[4 * l] = chunks;
       normTable[4 * l + 1] = perReplica;
@@ -134,14 +129,14 @@ final class GroupLayout {
     // every buffer's elements fit the kernels' 32-bit indices (kernels/common.cuh), before any
     // allocation: the batch rows, the data sets, the diagnostics, the evaluation
     for (int l = 0; l < layers; l++) {
-      CudaGroup.elements("layer " + l + "'s batch activations", replicas, maxBatch, sizes[l]);
-      CudaGroup.elements("layer " + l + "'s batch outputs", replicas, maxBatch, sizes[l + 1]);
-      CudaGroup.elements(
+      elements("layer " + l + "'s batch activations", replicas, maxBatch, sizes[l]);
+      elements("layer " + l + "'s batch outputs", replicas, maxBatch, sizes[l + 1]);
+      elements(
           "layer " + l + "'s evaluation outputs", replicas, Math.max(nTrain, nTest), sizes[l + 1]);
     }
-    CudaGroup.elements("the training inputs", replicas, nTrain, sizes[0]);
-    CudaGroup.elements("the test inputs", replicas, Math.max(nTest, 1), sizes[0]);
-    CudaGroup.elements("the step diagnostics", replicas, maxSteps, diagWidth);
+    elements("the training inputs", replicas, nTrain, sizes[0]);
+    elements("the test inputs", replicas, Math.max(nTest, 1), sizes[0]);
+    elements("the step diagnostics", replicas, maxSteps, diagWidth);
   }
 
   /** Refuses parameters of another shape than the network's. */
@@ -178,5 +173,30 @@ final class GroupLayout {
       out.add(p);
     }
     return out;
+  }
+
+  /**
+   * The product of {@code factors}: the elements of a device buffer (or an index into one), in
+   * exact arithmetic. The kernels index every buffer with 32-bit ints (kernels/common.cuh), so a
+   * buffer of more than {@link Integer#MAX_VALUE} elements is refused here, by name, before
+   * anything is allocated or launched, instead of wrapping into a wrong index.
+   */
+  static int elements(String what, long... factors) {
+    long n = 1;
+    for (long f : factors) {
+      n = f < 0 ? -1 : Math.multiplyExact(n, f);
+      if (n < 0 || n > Integer.MAX_VALUE) {
+        throw new UserError(
+            "cuda: "
+                + what
+                + " would hold "
+                + (n < 0 ? "a negative number of" : "more than " + Integer.MAX_VALUE)
+                + " elements "
+                + java.util.Arrays.toString(factors)
+                + ", past the 32-bit indices of the CUDA kernels: use fewer replicas, a smaller"
+                + " batch or data set, or narrower layers (or --backend cpu)");
+      }
+    }
+    return (int) n;
   }
 }

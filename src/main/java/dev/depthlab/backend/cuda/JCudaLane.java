@@ -40,7 +40,7 @@ import jcuda.runtime.cudaStream_t;
  */
 final class JCudaLane implements Lane {
   private final JCudaDevice device;
-  private final CUstream stream = new CUstream();
+  final CUstream stream = new CUstream();
   final cublasHandle cublas = new cublasHandle();
   private volatile boolean closed;
 
@@ -71,7 +71,7 @@ final class JCudaLane implements Lane {
   }
 
   /** Checks the lane is open and binds the context to the calling thread. */
-  private void enter() {
+  void enter() {
     if (closed) {
       throw new IllegalStateException("lane is closed");
     }
@@ -92,7 +92,7 @@ final class JCudaLane implements Lane {
     }
   }
 
-  private void enqueued() {
+  void enqueued() {
     if (captured >= 0) {
       captured++;
     }
@@ -327,79 +327,7 @@ final class JCudaLane implements Lane {
     if (sharedBytes > SharedMemoryOptIn.WITHOUT_OPT_IN) {
       device.optIn(kernel, sharedBytes);
     }
-    return new JCudaLauncher(kernel, fn, block, sharedBytes, args);
-  }
-
-  /**
-   * A prepared launch: one small Java array per argument and the {@code kernelParams} pointer array
-   * over them, built once; a setter writes into an argument's array, and {@code cuLaunchKernel}
-   * copies the current values when it enqueues.
-   */
-  private final class JCudaLauncher implements Launcher {
-    private final String kernel;
-    private final CUfunction fn;
-    private final int block;
-    private final int sharedBytes;
-    private final Object[] values;
-    private final Pointer params;
-
-    JCudaLauncher(String kernel, CUfunction fn, int block, int sharedBytes, Object[] args) {
-      this.kernel = kernel;
-      this.fn = fn;
-      this.block = block;
-      this.sharedBytes = sharedBytes;
-      values = new Object[args.length];
-      Pointer[] slots = new Pointer[args.length];
-      for (int i = 0; i < args.length; i++) {
-        Object o = args[i];
-        if (o instanceof Long p) {
-          long[] v = {p}; // a device pointer parameter is its address
-          values[i] = v;
-          slots[i] = Pointer.to(v);
-        } else if (o instanceof Integer n) {
-          int[] v = {n};
-          values[i] = v;
-          slots[i] = Pointer.to(v);
-        } else if (o instanceof Double d) {
-          double[] v = {d};
-          values[i] = v;
-          slots[i] = Pointer.to(v);
-        } else {
-          throw new IllegalArgumentException("kernel argument " + i + " of " + kernel + ": " + o);
-        }
-      }
-      params = Pointer.to(slots);
-    }
-
-    private <T> T slot(int i, Class<T> type) {
-      if (!type.isInstance(values[i])) {
-        throw new IllegalArgumentException(
-            kernel + ": argument " + i + " is not a " + type.getComponentType());
-      }
-      return type.cast(values[i]);
-    }
-
-    @Override
-    public void setInt(int slot, int value) {
-      slot(slot, int[].class)[0] = value;
-    }
-
-    @Override
-    public void setPointer(int slot, long pointer) {
-      slot(slot, long[].class)[0] = pointer;
-    }
-
-    @Override
-    public void setDouble(int slot, double value) {
-      slot(slot, double[].class)[0] = value;
-    }
-
-    @Override
-    public void enqueue(int grid) {
-      enter();
-      JCudaDriver.cuLaunchKernel(fn, grid, 1, 1, block, 1, 1, sharedBytes, stream, params, null);
-      enqueued();
-    }
+    return new JCudaLauncher(this, kernel, fn, block, sharedBytes, args);
   }
 
   @Override

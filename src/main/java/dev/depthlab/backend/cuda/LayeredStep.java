@@ -1,7 +1,10 @@
 package dev.depthlab.backend.cuda;
 
+import dev.depthlab.backend.Gradients;
+import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.model.OutputGradient;
+import java.util.Arrays;
 
 /**
  * A training step on the layered path: forward, loss and backward of one batch for all replicas
@@ -18,16 +21,16 @@ final class LayeredStep {
   private final GroupMemory mem;
   private final int traceSize;
 
-  private final CudaKernelCalls.Gather gather;
-  private final CudaKernelCalls.BiasAct[] biasAct;
-  private final CudaKernelCalls.OutputGrad output;
-  private final CudaKernelCalls.ActBackwardDb[] actBackward;
-  private final CudaKernelCalls.Launch chunkNorms;
-  private final CudaKernelCalls.StepSums stepSums;
-  private final CudaKernelCalls.SgdUpdate update;
+  private final PreparedLaunches.Gather gather;
+  private final PreparedLaunches.BiasAct[] biasAct;
+  private final PreparedLaunches.OutputGrad output;
+  private final PreparedLaunches.ActBackwardDb[] actBackward;
+  private final PreparedLaunches.Launch chunkNorms;
+  private final PreparedLaunches.StepSums stepSums;
+  private final PreparedLaunches.SgdUpdate update;
 
   /** copy_layer of the traced layer; null when the group traces none. */
-  private final CudaKernelCalls.CopyLayer trace;
+  private final PreparedLaunches.CopyLayer trace;
 
   /** The training batch's views of the forward pass. */
   private final Forward.Views views;
@@ -68,7 +71,7 @@ final class LayeredStep {
             buf.yBatch,
             maxBatch,
             replicas);
-    biasAct = new CudaKernelCalls.BiasAct[layers - 1];
+    biasAct = new PreparedLaunches.BiasAct[layers - 1];
     for (int l = 0; l < top; l++) {
       int out = sizes[l + 1];
       biasAct[l] =
@@ -97,7 +100,7 @@ final class LayeredStep {
             layout.mean,
             replicas,
             layout.net.outputGradient() == OutputGradient.CHAINED ? 1 : 0);
-    actBackward = new CudaKernelCalls.ActBackwardDb[layers];
+    actBackward = new PreparedLaunches.ActBackwardDb[layers];
     for (int l = 1; l < layers; l++) {
       int in = sizes[l];
       actBackward[l] =
@@ -227,5 +230,44 @@ final class LayeredStep {
     }
     chunkNorms.run();
     stepSums.run(count, diagSlot, diagStride);
+  }
+
+  /**
+   * The gradients of one batch per replica ({@code indices[r]}, equal sizes) without an update: the
+   * indices in a buffer of their own (one copy), the batch into the scratch diagnostics row, then
+   * the gradient buffer and the row read back.
+   */
+  Gradients gradients(int[][] indices) {
+    int replicas = layout.replicas;
+    int[] sizesTrain = new int[replicas];
+    Arrays.fill(sizesTrain, layout.nTrain);
+    int count = Group.checkBatches(indices, layout.maxBatch, sizesTrain);
+    int[] packed = new int[replicas * count];
+    for (int r = 0; r < replicas; r++) {
+      System.arraycopy(indices[r], 0, packed, r * count, count);
+    }
+    long idx = mem.alloc(4L * packed.length);
+    try {
+      mem.lane().copyIn(idx, packed);
+      batch(idx, count, 0, count, buf.scratchDiag, layout.diagWidth);
+      double[] g = mem.download(buf.grads, layout.paramCount);
+      double[] d = new double[replicas * layout.diagWidth];
+      mem.lane().copyOut(buf.scratchDiag, d);
+      double[][][] gw = new double[replicas][layout.layers][];
+      double[][][] gb = new double[replicas][layout.layers][];
+      double[] loss = new double[replicas];
+      for (int r = 0; r < replicas; r++) {
+        for (int l = 0; l < layout.layers; l++) {
+          int wn = layout.sizes[l] * layout.sizes[l + 1];
+          int bn = layout.sizes[l + 1];
+          gw[r][l] = Arrays.copyOfRange(g, layout.wOff[l] + r * wn, layout.wOff[l] + (r + 1) * wn);
+          gb[r][l] = Arrays.copyOfRange(g, layout.bOff[l] + r * bn, layout.bOff[l] + (r + 1) * bn);
+        }
+        loss[r] = d[r * layout.diagWidth];
+      }
+      return new Gradients(gw, gb, loss);
+    } finally {
+      mem.free(idx);
+    }
   }
 }
