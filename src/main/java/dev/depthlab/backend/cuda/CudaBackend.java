@@ -304,4 +304,15 @@ public final class CudaBackend implements Backend {
     }
     return device.get();
   }
+
+  /** Each kernel of train.cu and eval.cu alone, both precisions ({@link KernelBench}). */
+  @Override
+  public boolean hasKernels() {
+    return true;
+  }
+
+  @Override
+  public List<String> kernelBench(double seconds) {
+    return KernelBench.run(device(), seconds).stream().map(KernelBench.Row::line).toList();
+  }
 }
