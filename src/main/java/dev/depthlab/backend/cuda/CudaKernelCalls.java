@@ -111,47 +111,50 @@ final class CudaKernelCalls {
     lane.gemm(layout, 1.0, a, b, 0.0, c, precision);
   }
 
-  /** Forward, Z = A W: A [rows x in] (blocks aStride apart), W [in x out], into Z [rows x out]. */
-  void forward(
-      long w, long a, long z, int rows, int in, int out, long aStride, long zStride, int replicas) {
+  /** Forward, Z = A W: A [rows x in], W [in x out], into Z [rows x out]. */
+  void forward(long w, Strided a, Strided z, int rows, int in, int out, int replicas) {
     gemm(
         new Gemm(
-            false, false, out, rows, in, out, (long) in * out, in, aStride, out, zStride, replicas),
+            false,
+            false,
+            out,
+            rows,
+            in,
+            out,
+            (long) in * out,
+            in,
+            a.stride(),
+            out,
+            z.stride(),
+            replicas),
         w,
-        a,
-        z);
+        a.base(),
+        z.base());
   }
 
   /** Weight gradient, dW = A^T dZ: dZ [rows x out], A [rows x in], into dW [in x out]. */
-  void weightGradient(
-      long dz,
-      long a,
-      long dw,
-      int rows,
-      int in,
-      int out,
-      long dzStride,
-      long aStride,
-      int replicas) {
+  void weightGradient(Strided dz, Strided a, long dw, int rows, int in, int out, int replicas) {
     gemm(
         new Gemm(
-            false, true, out, in, rows, out, dzStride, in, aStride, out, (long) in * out, replicas),
-        dz,
-        a,
+            false,
+            true,
+            out,
+            in,
+            rows,
+            out,
+            dz.stride(),
+            in,
+            a.stride(),
+            out,
+            (long) in * out,
+            replicas),
+        dz.base(),
+        a.base(),
         dw);
   }
 
   /** Input gradient, dA = dZ W^T: W [in x out], dZ [rows x out], into dA [rows x in]. */
-  void inputGradient(
-      long w,
-      long dz,
-      long da,
-      int rows,
-      int in,
-      int out,
-      long dzStride,
-      long daStride,
-      int replicas) {
+  void inputGradient(long w, Strided dz, Strided da, int rows, int in, int out, int replicas) {
     gemm(
         new Gemm(
             true,
@@ -162,50 +165,58 @@ final class CudaKernelCalls {
             out,
             (long) in * out,
             out,
-            dzStride,
+            dz.stride(),
             in,
-            daStride,
+            da.stride(),
             replicas),
         w,
-        dz,
-        da);
+        dz.base(),
+        da.base());
+  }
+
+  /** A hidden activation as the kernels take it: its code (DL_RELU 0, ...) and leaky slope. */
+  record Act(int code, double slope) {}
+
+  /** A stride the kernels take as a 32-bit int (GroupLayout checked every buffer fits). */
+  private static int ints(Strided v) {
+    return Math.toIntExact(v.stride());
   }
 
   // ---- train.cu ---------------------------------------------------------------------------------
 
-  /** gather: a batch's inputs and labels from the sample indices; see {@link Gather#run}. */
+  /**
+   * gather: a batch's inputs and labels from the sample indices; see {@link
+   * PreparedLaunches.Gather#run}.
+   */
   PreparedLaunches.Gather gather(
-      long x,
-      long y,
-      int features,
-      int xStride,
-      int yStride,
-      long a0,
-      int aStride,
-      long yb,
-      int ybStride,
-      int replicas) {
+      Strided x, Strided y, int features, Strided a0, Strided yb, int replicas) {
     return new PreparedLaunches.Gather(
         prepare(
-            "gather", x, y, 0L, 0, 0, 0, features, xStride, yStride, a0, aStride, yb, ybStride,
-            replicas),
+            "gather", x.base(), y.base(), 0L, 0, 0, 0, features, ints(x), ints(y), a0.base(),
+            ints(a0), yb.base(), ints(yb), replicas),
         replicas);
   }
 
-  /** bias_act: z += b, a = act(z) over a hidden layer's rows; see {@link BiasAct#run}. */
+  /**
+   * bias_act: z += b, a = act(z) over a hidden layer's rows; see {@link
+   * PreparedLaunches.BiasAct#run}.
+   */
   PreparedLaunches.BiasAct biasAct(
-      long z,
-      long b,
-      long a,
-      int units,
-      int zStride,
-      int bStride,
-      int aStride,
-      int act,
-      double slope,
-      int replicas) {
+      Strided z, Strided b, Strided a, int units, Act act, int replicas) {
     return new PreparedLaunches.BiasAct(
-        prepare("bias_act", z, b, a, 0, units, zStride, bStride, aStride, act, slope, replicas),
+        prepare(
+            "bias_act",
+            z.base(),
+            b.base(),
+            a.base(),
+            0,
+            units,
+            ints(z),
+            ints(b),
+            ints(a),
+            act.code(),
+            act.slope(),
+            replicas),
         threads(replicas, units));
   }
 
@@ -232,28 +243,32 @@ final class CudaKernelCalls {
   }
 
   /**
-   * act_backward_db: dz *= act'(z) of a hidden layer and its bias gradient db; see {@link
-   * ActBackwardDb#run}.
+   * act_backward_db: dz *= act'(z) of a hidden layer and its bias gradient db (z and a strided as
+   * dz); see {@link PreparedLaunches.ActBackwardDb#run}.
    */
   PreparedLaunches.ActBackwardDb actBackwardDb(
-      long dz,
-      long z,
-      long a,
-      long db,
-      int units,
-      int zStride,
-      int bStride,
-      int act,
-      double slope,
-      int replicas) {
+      Strided dz, long z, long a, Strided db, int units, Act act, int replicas) {
     return new PreparedLaunches.ActBackwardDb(
-        prepare("act_backward_db", dz, z, a, db, 0, units, zStride, bStride, act, slope, replicas),
+        prepare(
+            "act_backward_db",
+            dz.base(),
+            z,
+            a,
+            db.base(),
+            0,
+            units,
+            ints(dz),
+            ints(db),
+            act.code(),
+            act.slope(),
+            replicas),
         threads(replicas, units));
   }
 
   /**
    * grad_norm_chunks: pass 1 of the squared weight-gradient norms, one thread per chunk of {@code
-   * table} (see train.cu); nothing changes between steps, so {@link Launch#run} takes nothing.
+   * table} (see train.cu); nothing changes between steps, so {@link PreparedLaunches.Launch#run}
+   * takes nothing.
    */
   PreparedLaunches.Launch gradNormChunks(
       long g, long table, int layers, int chunk, long partial, int chunks) {
@@ -263,7 +278,7 @@ final class CudaKernelCalls {
 
   /**
    * step_sums: pass 2, a step's diagnostics row per replica (loss, squared norms, batch accuracy)
-   * and the output bias gradient; see {@link StepSums#run}.
+   * and the output bias gradient; see {@link PreparedLaunches.StepSums#run}.
    */
   PreparedLaunches.StepSums stepSums(
       long loss,
@@ -297,14 +312,14 @@ final class CudaKernelCalls {
         threads(replicas, 1 + layers));
   }
 
-  /** sgd_update: p -= lr g over {@code n} elements; see {@link SgdUpdate#run}. */
+  /** sgd_update: p -= lr g over {@code n} elements; see {@link PreparedLaunches.SgdUpdate#run}. */
   PreparedLaunches.SgdUpdate sgdUpdate(long p, long g, int n) {
     return new PreparedLaunches.SgdUpdate(prepare("sgd_update", p, g, n, 0.0), n);
   }
 
   /**
    * copy_layer: every replica's weights and biases of one layer (offsets in elements of {@code p})
-   * into a trace record; see {@link CopyLayer#run}.
+   * into a trace record; see {@link PreparedLaunches.CopyLayer#run}.
    */
   PreparedLaunches.CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
     return new PreparedLaunches.CopyLayer(

@@ -171,15 +171,11 @@ final class Evaluator {
           if (n > 0) {
             calls
                 .biasAct(
-                    evalZ[l],
-                    buf.biases(l),
-                    evalA[l + 1],
+                    new Strided(evalZ[l], (long) rows * units),
+                    new Strided(buf.biases(l), units),
+                    new Strided(evalA[l + 1], (long) rows * units),
                     units,
-                    rows * units,
-                    units,
-                    rows * units,
-                    layout.act,
-                    layout.slope,
+                    layout.activation(),
                     replicas)
                 .run(n);
           }

@@ -35,18 +35,8 @@ final class Forward {
     int layers = sizes.length - 1;
     for (int l = 0; l < layers; l++) {
       if (rows > 0) {
-        Strided in = views.input(l);
-        Strided z = views.z(l);
         calls.forward(
-            views.weights(l),
-            in.base(),
-            z.base(),
-            rows,
-            sizes[l],
-            sizes[l + 1],
-            in.stride(),
-            z.stride(),
-            replicas);
+            views.weights(l), views.input(l), views.z(l), rows, sizes[l], sizes[l + 1], replicas);
       }
       after.layer(l, l == layers - 1);
     }

@@ -139,6 +139,11 @@ final class GroupLayout {
     elements("the step diagnostics", replicas, maxSteps, diagWidth);
   }
 
+  /** The hidden activation as the kernels take it. */
+  CudaKernelCalls.Act activation() {
+    return new CudaKernelCalls.Act(act, slope);
+  }
+
   /** Refuses parameters of another shape than the network's. */
   void checkShape(Parameters p) {
     for (int l = 0; l < layers; l++) {

@@ -61,30 +61,22 @@ final class LayeredStep {
     int top = layers - 1;
     gather =
         calls.gather(
-            buf.trainX,
-            buf.trainY,
+            new Strided(buf.trainX, layout.nTrain * f),
+            new Strided(buf.trainY, layout.nTrain),
             f,
-            layout.nTrain * f,
-            layout.nTrain,
-            buf.a[0],
-            maxBatch * f,
-            buf.yBatch,
-            maxBatch,
+            buf.batch(buf.a[0], f),
+            buf.batch(buf.yBatch, 1),
             replicas);
     biasAct = new PreparedLaunches.BiasAct[layers - 1];
     for (int l = 0; l < top; l++) {
       int out = sizes[l + 1];
       biasAct[l] =
           calls.biasAct(
-              buf.z[l],
-              buf.biases(l),
-              buf.a[l + 1],
+              buf.batch(buf.z[l], out),
+              new Strided(buf.biases(l), out),
+              buf.batch(buf.a[l + 1], out),
               out,
-              maxBatch * out,
-              out,
-              maxBatch * out,
-              layout.act,
-              layout.slope,
+              layout.activation(),
               replicas);
     }
     output =
@@ -105,15 +97,12 @@ final class LayeredStep {
       int in = sizes[l];
       actBackward[l] =
           calls.actBackwardDb(
-              buf.dz[l - 1],
+              buf.batch(buf.dz[l - 1], in),
               buf.z[l - 1],
               buf.a[l],
-              buf.biasGradients(l - 1),
+              new Strided(buf.biasGradients(l - 1), in),
               in,
-              maxBatch * in,
-              in,
-              layout.act,
-              layout.slope,
+              layout.activation(),
               replicas);
     }
     chunkNorms =
@@ -204,27 +193,10 @@ final class LayeredStep {
       int out = sizes[l + 1];
       Strided dz = buf.batch(buf.dz[l], out);
       Strided a = buf.batch(buf.a[l], in);
-      calls.weightGradient(
-          dz.base(),
-          a.base(),
-          buf.weightGradients(l),
-          count,
-          in,
-          out,
-          dz.stride(),
-          a.stride(),
-          replicas);
+      calls.weightGradient(dz, a, buf.weightGradients(l), count, in, out, replicas);
       if (l > 0) {
         calls.inputGradient(
-            buf.weights(l),
-            dz.base(),
-            buf.dz[l - 1],
-            count,
-            in,
-            out,
-            dz.stride(),
-            a.stride(),
-            replicas);
+            buf.weights(l), dz, buf.batch(buf.dz[l - 1], in), count, in, out, replicas);
         actBackward[l].run(count);
       }
     }

@@ -71,15 +71,11 @@ final class Predictor {
             } else {
               calls
                   .biasAct(
-                      z[l],
-                      b,
-                      a[l + 1],
+                      new Strided(z[l], (long) rows * units),
+                      new Strided(b, units),
+                      new Strided(a[l + 1], (long) rows * units),
                       units,
-                      rows * units,
-                      units,
-                      rows * units,
-                      layout.act,
-                      layout.slope,
+                      layout.activation(),
                       1)
                   .run(rows);
             }
