@@ -177,6 +177,12 @@ final class CudaKernelCalls {
   /** A hidden activation as the kernels take it: its code (DL_RELU 0, ...) and leaky slope. */
   record Act(int code, double slope) {}
 
+  /**
+   * The output layer's loss rule: predictions clipped to [clipEps, 1 - clipEps], a mean (gradients
+   * scaled by 1 / rows) or a sum, and the seed's chained gradient or p - y.
+   */
+  record Loss(double clipEps, boolean mean, boolean chained) {}
+
   /** A stride the kernels take as a 32-bit int (GroupLayout checked every buffer fits). */
   private static int ints(Strided v) {
     return Math.toIntExact(v.stride());
@@ -222,23 +228,25 @@ final class CudaKernelCalls {
 
   /**
    * output_grad: the output layer of a batch (bias, sigmoid, each sample's loss, dL/dz); see {@link
-   * OutputGrad#run}. {@code mean} and {@code chained} are 0 or 1.
+   * OutputGrad#run}. y, dz and loss are strided as z.
    */
   PreparedLaunches.OutputGrad outputGrad(
-      long z,
-      long b,
-      long y,
-      long dz,
-      long loss,
-      int stride,
-      int bStride,
-      double clipEps,
-      int mean,
-      int replicas,
-      int chained) {
+      Strided z, Strided b, long y, long dz, long loss, Loss rule, int replicas) {
     return new PreparedLaunches.OutputGrad(
         prepare(
-            "output_grad", z, b, y, dz, loss, 0, stride, bStride, clipEps, mean, replicas, chained),
+            "output_grad",
+            z.base(),
+            b.base(),
+            y,
+            dz,
+            loss,
+            0,
+            ints(z),
+            ints(b),
+            rule.clipEps(),
+            rule.mean() ? 1 : 0,
+            replicas,
+            rule.chained() ? 1 : 0),
         replicas);
   }
 
@@ -278,29 +286,28 @@ final class CudaKernelCalls {
 
   /**
    * step_sums: pass 2, a step's diagnostics row per replica (loss, squared norms, batch accuracy)
-   * and the output bias gradient; see {@link PreparedLaunches.StepSums#run}.
+   * and the output bias gradient; see {@link PreparedLaunches.StepSums#run}. dzOut, zOut and yb are
+   * strided as loss.
    */
   PreparedLaunches.StepSums stepSums(
-      long loss,
+      Strided loss,
       long dzOut,
-      int stride,
-      long dbOut,
-      int bStride,
+      long zOut,
+      long yb,
+      Strided dbOut,
       long partial,
       long table,
       int layers,
-      int replicas,
-      long zOut,
-      long yb) {
+      int replicas) {
     return new PreparedLaunches.StepSums(
         prepare(
             "step_sums",
-            loss,
+            loss.base(),
             dzOut,
-            stride,
+            ints(loss),
             0,
-            dbOut,
-            bStride,
+            dbOut.base(),
+            ints(dbOut),
             partial,
             table,
             layers,
@@ -334,26 +341,23 @@ final class CudaKernelCalls {
    * chunk} rows).
    */
   void evalOutputChunks(
-      long z,
-      long b,
-      long y,
+      Strided z,
+      Strided b,
+      Strided y,
       int rows,
-      int zStride,
-      int yStride,
-      int bStride,
       double clipEps,
       int chunk,
       long partial,
       int replicas) {
     prepare(
             "eval_output_chunks",
-            z,
-            b,
-            y,
+            z.base(),
+            b.base(),
+            y.base(),
             rows,
-            zStride,
-            yStride,
-            bStride,
+            ints(z),
+            ints(y),
+            ints(b),
             clipEps,
             chunk,
             partial,
@@ -370,16 +374,18 @@ final class CudaKernelCalls {
    * alive_chunks: pass 1 of one hidden layer's dead units, one thread per (r, chunk of rows, unit).
    */
   void aliveChunks(
-      long z,
-      int rows,
-      int units,
-      int zStride,
-      int act,
-      int chunk,
-      long alive,
-      int aliveStride,
-      int replicas) {
-    prepare("alive_chunks", z, rows, units, zStride, act, chunk, alive, aliveStride, replicas)
+      Strided z, int rows, int units, int act, int chunk, Strided alive, int replicas) {
+    prepare(
+            "alive_chunks",
+            z.base(),
+            rows,
+            units,
+            ints(z),
+            act,
+            chunk,
+            alive.base(),
+            ints(alive),
+            replicas)
         .enqueue(grid(threads(replicas, chunks(rows, chunk), units)));
   }
 

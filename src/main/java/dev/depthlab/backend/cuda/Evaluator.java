@@ -154,13 +154,10 @@ final class Evaluator {
           int units = sizes[l + 1];
           if (top) {
             calls.evalOutputChunks(
-                evalZ[l],
-                buf.biases(l),
-                y,
+                new Strided(evalZ[l], rows),
+                new Strided(buf.biases(l), 1),
+                new Strided(y, n),
                 n,
-                rows,
-                n,
-                1,
                 layout.clipEps,
                 CudaGroup.CHUNK,
                 partial,
@@ -185,14 +182,12 @@ final class Evaluator {
               deadOffset += sizes[h];
             }
             calls.aliveChunks(
-                evalZ[l],
+                new Strided(evalZ[l], (long) rows * units),
                 n,
                 units,
-                rows * units,
                 layout.act,
                 CudaGroup.CHUNK,
-                alive + 4L * deadOffset * chunks(n),
-                layout.hiddenUnits * chunks(n),
+                new Strided(alive + 4L * deadOffset * chunks(n), layout.hiddenUnits * chunks(n)),
                 replicas);
           }
         });

@@ -81,17 +81,16 @@ final class LayeredStep {
     }
     output =
         calls.outputGrad(
-            buf.z[top],
-            buf.biases(top),
+            buf.batch(buf.z[top], 1),
+            new Strided(buf.biases(top), 1),
             buf.yBatch,
             buf.dz[top],
             buf.lossRows,
-            maxBatch,
-            1,
-            layout.clipEps,
-            layout.mean,
-            replicas,
-            layout.net.outputGradient() == OutputGradient.CHAINED ? 1 : 0);
+            new CudaKernelCalls.Loss(
+                layout.clipEps,
+                layout.mean == 1,
+                layout.net.outputGradient() == OutputGradient.CHAINED),
+            replicas);
     actBackward = new PreparedLaunches.ActBackwardDb[layers];
     for (int l = 1; l < layers; l++) {
       int in = sizes[l];
@@ -110,17 +109,15 @@ final class LayeredStep {
             buf.grads, buf.normTable, layers, CudaGroup.CHUNK, buf.normPartial, layout.normChunks);
     stepSums =
         calls.stepSums(
-            buf.lossRows,
+            buf.batch(buf.lossRows, 1),
             buf.dz[top],
-            maxBatch,
-            buf.biasGradients(top),
-            sizes[layers],
+            buf.z[top],
+            buf.yBatch,
+            new Strided(buf.biasGradients(top), sizes[layers]),
             buf.normPartial,
             buf.normTable,
             layers,
-            replicas,
-            buf.z[top],
-            buf.yBatch);
+            replicas);
     update = calls.sgdUpdate(buf.params, buf.grads, layout.paramCount);
     int tl = spec.traceLayer();
     trace =
