@@ -149,4 +149,46 @@ class ArchitectureTest {
   void noPackageCycles() {
     slices().matching("dev.depthlab.(**)").should().beFreeOfCycles().check(MAIN);
   }
+
+  /** About 400 lines, formatted: the rooms of backend.cuda stay split by job (issue 25). */
+  static final int MAX_CUDA_LINES = 420;
+
+  @Test
+  void noCudaClassOutgrowsItsRoom() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/depthlab/backend/cuda");
+    TreeSet<String> over = new TreeSet<>();
+    int files = 0;
+    try (var paths = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) paths::iterator) {
+        if (f.toString().endsWith(".java")) {
+          files++;
+          long lines = java.nio.file.Files.readAllLines(f).size();
+          if (lines > MAX_CUDA_LINES) {
+            over.add(f.getFileName() + " (" + lines + " lines)");
+          }
+        }
+      }
+    }
+    if (files < 10) {
+      throw new AssertionError("expected the backend.cuda sources in " + dir.toAbsolutePath());
+    }
+    if (!over.isEmpty()) {
+      throw new AssertionError(
+          "backend.cuda classes above " + MAX_CUDA_LINES + " lines: split them by job: " + over);
+    }
+  }
+
+  /** A device holds memory, kernels and properties; a lane its queue's work (issue 25). */
+  @Test
+  void deviceAndLaneAreSeparate() {
+    Set<String> device = new TreeSet<>();
+    for (java.lang.reflect.Method m : dev.depthlab.backend.cuda.Device.class.getMethods()) {
+      device.add(m.getName());
+    }
+    for (java.lang.reflect.Method m : dev.depthlab.backend.cuda.Lane.class.getMethods()) {
+      if (!m.getName().equals("close") && device.contains(m.getName())) {
+        throw new AssertionError("Device and Lane both declare " + m.getName());
+      }
+    }
+  }
 }

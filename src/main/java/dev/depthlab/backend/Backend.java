@@ -62,4 +62,21 @@ public interface Backend {
   default String fallbackNotice(Availability av) {
     return name() + " unavailable (" + av.reason() + "); using the next backend";
   }
+
+  /**
+   * Whether the backend has device kernels of its own for {@code bench --kernels} to time ({@link
+   * #kernelBench}); false for the host backends.
+   */
+  default boolean hasKernels() {
+    return false;
+  }
+
+  /**
+   * The rows of {@code bench --kernels}: each of the backend's own device kernels timed alone,
+   * about {@code seconds} in all. Called only when the backend is available and {@link
+   * #hasKernels}.
+   */
+  default java.util.List<String> kernelBench(double seconds) {
+    return java.util.List.of();
+  }
 }

@@ -77,6 +77,13 @@ final class BenchCommand implements Callable<Integer> {
               + "/proc/cpuinfo.")
   Double peakGflops;
 
+  @Option(
+      names = "--kernels",
+      description =
+          "Time each device kernel alone (a row per kernel and precision) instead of the step"
+              + " grid; skipped, with the reason, where no backend with kernels is available.")
+  boolean kernels;
+
   @Option(names = "--csv", description = "CSV output (default results/bench/bench.csv).")
   Path csv = Path.of("results", "bench", "bench.csv");
 
@@ -101,6 +108,9 @@ final class BenchCommand implements Callable<Integer> {
     BenchGrid shapes = base.withOverrides(depths, widths, batches, replicas, ps);
     if (seconds <= 0) {
       throw new UserError("--seconds must be > 0, got " + seconds);
+    }
+    if (kernels) {
+      return kernelRows(out);
     }
     CorePeak peak = peakGflops == null ? CorePeak.detect() : CorePeak.given(peakGflops);
     List<Backend> chosen = chooseBackends(out);
@@ -233,5 +243,27 @@ final class BenchCommand implements Callable<Integer> {
           "--backend must be one of " + String.join(", ", names) + ", got '" + backend + "'");
     }
     return chosen;
+  }
+
+  /** {@code --kernels}: each available backend's kernels alone, or why there are none. */
+  private int kernelRows(PrintWriter out) {
+    boolean any = false;
+    for (Backend b : BackendRegistry.standard().all()) {
+      if (!b.hasKernels() || (!backend.equals("all") && !backend.equals(b.name()))) {
+        continue;
+      }
+      any = true;
+      Availability av = b.availability();
+      if (!av.usable()) {
+        out.println(b.name() + " kernels: skipped: " + av.reason());
+        continue;
+      }
+      out.println(b.name() + " kernels, each alone (" + seconds + " s in all):");
+      b.kernelBench(seconds).forEach(out::println);
+    }
+    if (!any) {
+      out.println("bench --kernels: no backend with device kernels among '" + backend + "'");
+    }
+    return 0;
   }
 }

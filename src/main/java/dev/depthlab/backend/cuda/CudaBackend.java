@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * The NVIDIA GPU backend: groups of replicas trained in lockstep on a {@link Device}, one
  * strided-batched cuBLAS GEMM per layer product for all replicas (see {@link CudaGroup}), or, for
  * small networks, one fused kernel launch per epoch ({@link FusedEpoch}). With no arguments it uses
- * the real GPU ({@link JCudaDevice#shared}, opened by the availability probe); tests pass a device
+ * the real GPU ({@link JCudaProbe#shared}, opened by the availability probe); tests pass a device
  * of their own (the emulated device of src/test), or a probe of their own.
  */
 public final class CudaBackend implements Backend {
@@ -104,7 +104,7 @@ public final class CudaBackend implements Backend {
    * The real GPU, with graphs and the kernel path as {@code cuda.graphs}, {@code cuda.kernel} say.
    */
   public CudaBackend(Graphs graphs, KernelPath kernel) {
-    this(JCudaDevice::probe, JCudaDevice::shared, graphs, kernel, false);
+    this(JCudaProbe::probe, JCudaProbe::shared, graphs, kernel, false);
   }
 
   /**
@@ -247,7 +247,7 @@ public final class CudaBackend implements Backend {
     try {
       return probe.get();
     } catch (RuntimeException | LinkageError e) {
-      return Availability.unusable("CUDA probe failed: " + JCudaDevice.firstLine(e));
+      return Availability.unusable("CUDA probe failed: " + JCudaProbe.firstLine(e));
     }
   }
 
@@ -355,5 +355,16 @@ public final class CudaBackend implements Backend {
       throw new UserError("cuda: " + av.reason(), UserError.FAILURE);
     }
     return device.get();
+  }
+
+  /** Each kernel of train.cu and eval.cu alone, both precisions ({@link KernelBench}). */
+  @Override
+  public boolean hasKernels() {
+    return true;
+  }
+
+  @Override
+  public List<String> kernelBench(double seconds) {
+    return KernelBench.run(device(), seconds).stream().map(KernelBench.Row::line).toList();
   }
 }

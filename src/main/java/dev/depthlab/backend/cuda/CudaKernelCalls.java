@@ -9,21 +9,50 @@ import dev.depthlab.model.Precision;
  * each launch's grid (one thread per output element, {@link #BLOCK} per block) worked out here,
  * next to its argument list, rather than at every call.
  *
- * <p>The kernels of a training step are <em>prepared</em> once per group ({@link Device#prepare}):
+ * <p>The kernels of a training step are <em>prepared</em> once per group ({@link Lane#prepare}):
  * their methods bind every argument that stays fixed and return a small handle whose {@code run}
  * sets only what changes from step to step (rows, sample indices, a diagnostics slot, the learning
  * rate) and enqueues, with no boxing or marshalling per step. The evaluation's kernels are plain
  * calls that enqueue at once.
+ *
+ * <h2>Row-major on a column-major BLAS</h2>
+ *
+ * Every matrix here is row-major, as on the CPU: activations {@code [rows x units]}, weights {@code
+ * [fanIn x fanOut]} ({@link dev.depthlab.model.Parameters}). cuBLAS is column-major. A row-major
+ * {@code [m x n]} matrix with row length n is, byte for byte, the column-major {@code [n x m]}
+ * matrix (its transpose) with leading dimension n. So each product {@code C = A B} is issued as
+ * {@code C^T = B^T A^T}: operands swap places, and a transpose of a row-major operand becomes no
+ * transpose. The three products of a layer (a = input, z = pre-activation, W = weights, rows =
+ * batch):
+ *
+ * <pre>
+ *   forward   Z  = A  W    ->  gemm(N, N, m=out, n=rows, k=in,   W,  ld out;  A,  ld in;  Z,  ld out)
+ *   weights   dW = A^T dZ  ->  gemm(N, T, m=out, n=in,   k=rows, dZ, ld out;  A,  ld in;  dW, ld out)
+ *   inputs    dA = dZ W^T  ->  gemm(T, N, m=in,  n=rows, k=out,  W,  ld out;  dZ, ld out; dA, ld in)
+ * </pre>
+ *
+ * each one strided-batched over the R replicas ({@link #forward}, {@link #weightGradient}, {@link
+ * #inputGradient}).
+ *
+ * <h2>Deterministic sums</h2>
+ *
+ * The layered kernels use no atomics or shared memory (shared memory is FusedEpoch's, with its
+ * barriers). A sum over many elements (a layer's squared gradient, a set's loss, accuracy and
+ * active units) takes two launches: one thread per chunk of {@link CudaGroup#CHUNK} consecutive
+ * elements sums its chunk in order into a partial, then one thread per result sums the partials in
+ * order. Sums over a training batch's rows (bias gradients, the batch loss) stay one thread per
+ * replica and unit, over at most maxBatch rows. The order depends only on the shapes, so the same
+ * inputs give the same bits on every run.
  */
 final class CudaKernelCalls {
   /** Threads per block of every launch. */
   static final int BLOCK = 128;
 
-  private final Device lane;
+  private final Lane lane;
   private final Precision precision;
   private final String suffix;
 
-  CudaKernelCalls(Device lane, Precision precision) {
+  CudaKernelCalls(Lane lane, Precision precision) {
     this.lane = lane;
     this.precision = precision;
     this.suffix = precision == Precision.FP64 ? "_f64" : "_f32";
@@ -69,7 +98,7 @@ final class CudaKernelCalls {
     return (int) (((long) rows + chunk - 1) / chunk);
   }
 
-  private Device.Launcher prepare(String kernel, Object... args) {
+  private Lane.Launcher prepare(String kernel, Object... args) {
     return lane.prepare(kernel + suffix, BLOCK, args);
   }
 
@@ -82,47 +111,50 @@ final class CudaKernelCalls {
     lane.gemm(layout, 1.0, a, b, 0.0, c, precision);
   }
 
-  /** Forward, Z = A W: A [rows x in] (blocks aStride apart), W [in x out], into Z [rows x out]. */
-  void forward(
-      long w, long a, long z, int rows, int in, int out, long aStride, long zStride, int replicas) {
+  /** Forward, Z = A W: A [rows x in], W [in x out], into Z [rows x out]. */
+  void forward(long w, Strided a, Strided z, int rows, int in, int out, int replicas) {
     gemm(
         new Gemm(
-            false, false, out, rows, in, out, (long) in * out, in, aStride, out, zStride, replicas),
+            false,
+            false,
+            out,
+            rows,
+            in,
+            out,
+            (long) in * out,
+            in,
+            a.stride(),
+            out,
+            z.stride(),
+            replicas),
         w,
-        a,
-        z);
+        a.base(),
+        z.base());
   }
 
   /** Weight gradient, dW = A^T dZ: dZ [rows x out], A [rows x in], into dW [in x out]. */
-  void weightGradient(
-      long dz,
-      long a,
-      long dw,
-      int rows,
-      int in,
-      int out,
-      long dzStride,
-      long aStride,
-      int replicas) {
+  void weightGradient(Strided dz, Strided a, long dw, int rows, int in, int out, int replicas) {
     gemm(
         new Gemm(
-            false, true, out, in, rows, out, dzStride, in, aStride, out, (long) in * out, replicas),
-        dz,
-        a,
+            false,
+            true,
+            out,
+            in,
+            rows,
+            out,
+            dz.stride(),
+            in,
+            a.stride(),
+            out,
+            (long) in * out,
+            replicas),
+        dz.base(),
+        a.base(),
         dw);
   }
 
   /** Input gradient, dA = dZ W^T: W [in x out], dZ [rows x out], into dA [rows x in]. */
-  void inputGradient(
-      long w,
-      long dz,
-      long da,
-      int rows,
-      int in,
-      int out,
-      long dzStride,
-      long daStride,
-      int replicas) {
+  void inputGradient(long w, Strided dz, Strided da, int rows, int in, int out, int replicas) {
     gemm(
         new Gemm(
             true,
@@ -133,222 +165,149 @@ final class CudaKernelCalls {
             out,
             (long) in * out,
             out,
-            dzStride,
+            dz.stride(),
             in,
-            daStride,
+            da.stride(),
             replicas),
         w,
-        dz,
-        da);
+        dz.base(),
+        da.base());
+  }
+
+  /** A hidden activation as the kernels take it: its code (DL_RELU 0, ...) and leaky slope. */
+  record Act(int code, double slope) {}
+
+  /**
+   * The output layer's loss rule: predictions clipped to [clipEps, 1 - clipEps], a mean (gradients
+   * scaled by 1 / rows) or a sum, and the seed's chained gradient or p - y.
+   */
+  record Loss(double clipEps, boolean mean, boolean chained) {}
+
+  /** A stride the kernels take as a 32-bit int (GroupLayout checked every buffer fits). */
+  private static int ints(Strided v) {
+    return Math.toIntExact(v.stride());
   }
 
   // ---- train.cu ---------------------------------------------------------------------------------
 
-  /** gather: a batch's inputs and labels from the sample indices; see {@link Gather#run}. */
-  Gather gather(
-      long x,
-      long y,
-      int features,
-      int xStride,
-      int yStride,
-      long a0,
-      int aStride,
-      long yb,
-      int ybStride,
-      int replicas) {
-    return new Gather(
+  /**
+   * gather: a batch's inputs and labels from the sample indices; see {@link
+   * PreparedLaunches.Gather#run}.
+   */
+  PreparedLaunches.Gather gather(
+      Strided x, Strided y, int features, Strided a0, Strided yb, int replicas) {
+    return new PreparedLaunches.Gather(
         prepare(
-            "gather", x, y, 0L, 0, 0, 0, features, xStride, yStride, a0, aStride, yb, ybStride,
-            replicas),
+            "gather", x.base(), y.base(), 0L, 0, 0, 0, features, ints(x), ints(y), a0.base(),
+            ints(a0), yb.base(), ints(yb), replicas),
         replicas);
   }
 
-  /** A prepared gather. */
-  static final class Gather {
-    private static final int ORDER = 2;
-    private static final int ORDER_STRIDE = 3;
-    private static final int OFFSET = 4;
-    private static final int COUNT = 5;
-    private final Device.Launcher launch;
-    private final int replicas;
-
-    private Gather(Device.Launcher launch, int replicas) {
-      this.launch = launch;
-      this.replicas = replicas;
-    }
-
-    /** Samples {@code order[r * orderStride + offset ..][0, count)}; one thread per (r, sample). */
-    void run(long order, int orderStride, int offset, int count) {
-      launch.setPointer(ORDER, order);
-      launch.setInt(ORDER_STRIDE, orderStride);
-      launch.setInt(OFFSET, offset);
-      launch.setInt(COUNT, count);
-      launch.enqueue(grid(threads(replicas, count)));
-    }
-  }
-
-  /** bias_act: z += b, a = act(z) over a hidden layer's rows; see {@link BiasAct#run}. */
-  BiasAct biasAct(
-      long z,
-      long b,
-      long a,
-      int units,
-      int zStride,
-      int bStride,
-      int aStride,
-      int act,
-      double slope,
-      int replicas) {
-    return new BiasAct(
-        prepare("bias_act", z, b, a, 0, units, zStride, bStride, aStride, act, slope, replicas),
+  /**
+   * bias_act: z += b, a = act(z) over a hidden layer's rows; see {@link
+   * PreparedLaunches.BiasAct#run}.
+   */
+  PreparedLaunches.BiasAct biasAct(
+      Strided z, Strided b, Strided a, int units, Act act, int replicas) {
+    return new PreparedLaunches.BiasAct(
+        prepare(
+            "bias_act",
+            z.base(),
+            b.base(),
+            a.base(),
+            0,
+            units,
+            ints(z),
+            ints(b),
+            ints(a),
+            act.code(),
+            act.slope(),
+            replicas),
         threads(replicas, units));
-  }
-
-  /** A prepared bias_act. */
-  static final class BiasAct {
-    private static final int ROWS = 3;
-    private final Device.Launcher launch;
-    private final int threadsPerRow;
-
-    private BiasAct(Device.Launcher launch, int threadsPerRow) {
-      this.launch = launch;
-      this.threadsPerRow = threadsPerRow;
-    }
-
-    /** The first {@code rows} rows; one thread per (r, row, unit). */
-    void run(int rows) {
-      launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threads(threadsPerRow, rows)));
-    }
   }
 
   /**
    * output_grad: the output layer of a batch (bias, sigmoid, each sample's loss, dL/dz); see {@link
-   * OutputGrad#run}. {@code mean} and {@code chained} are 0 or 1.
+   * OutputGrad#run}. y, dz and loss are strided as z.
    */
-  OutputGrad outputGrad(
-      long z,
-      long b,
-      long y,
-      long dz,
-      long loss,
-      int stride,
-      int bStride,
-      double clipEps,
-      int mean,
-      int replicas,
-      int chained) {
-    return new OutputGrad(
+  PreparedLaunches.OutputGrad outputGrad(
+      Strided z, Strided b, long y, long dz, long loss, Loss rule, int replicas) {
+    return new PreparedLaunches.OutputGrad(
         prepare(
-            "output_grad", z, b, y, dz, loss, 0, stride, bStride, clipEps, mean, replicas, chained),
+            "output_grad",
+            z.base(),
+            b.base(),
+            y,
+            dz,
+            loss,
+            0,
+            ints(z),
+            ints(b),
+            rule.clipEps(),
+            rule.mean() ? 1 : 0,
+            replicas,
+            rule.chained() ? 1 : 0),
         replicas);
   }
 
-  /** A prepared output_grad. */
-  static final class OutputGrad {
-    private static final int ROWS = 5;
-    private final Device.Launcher launch;
-    private final int replicas;
-
-    private OutputGrad(Device.Launcher launch, int replicas) {
-      this.launch = launch;
-      this.replicas = replicas;
-    }
-
-    /** The first {@code rows} rows; one thread per (r, row). */
-    void run(int rows) {
-      launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threads(replicas, rows)));
-    }
-  }
-
   /**
-   * act_backward_db: dz *= act'(z) of a hidden layer and its bias gradient db; see {@link
-   * ActBackwardDb#run}.
+   * act_backward_db: dz *= act'(z) of a hidden layer and its bias gradient db (z and a strided as
+   * dz); see {@link PreparedLaunches.ActBackwardDb#run}.
    */
-  ActBackwardDb actBackwardDb(
-      long dz,
-      long z,
-      long a,
-      long db,
-      int units,
-      int zStride,
-      int bStride,
-      int act,
-      double slope,
-      int replicas) {
-    return new ActBackwardDb(
-        prepare("act_backward_db", dz, z, a, db, 0, units, zStride, bStride, act, slope, replicas),
+  PreparedLaunches.ActBackwardDb actBackwardDb(
+      Strided dz, long z, long a, Strided db, int units, Act act, int replicas) {
+    return new PreparedLaunches.ActBackwardDb(
+        prepare(
+            "act_backward_db",
+            dz.base(),
+            z,
+            a,
+            db.base(),
+            0,
+            units,
+            ints(dz),
+            ints(db),
+            act.code(),
+            act.slope(),
+            replicas),
         threads(replicas, units));
-  }
-
-  /** A prepared act_backward_db. */
-  static final class ActBackwardDb {
-    private static final int ROWS = 4;
-    private final Device.Launcher launch;
-    private final int threads;
-
-    private ActBackwardDb(Device.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    /** Over the first {@code rows} rows; one thread per (r, unit). */
-    void run(int rows) {
-      launch.setInt(ROWS, rows);
-      launch.enqueue(grid(threads));
-    }
   }
 
   /**
    * grad_norm_chunks: pass 1 of the squared weight-gradient norms, one thread per chunk of {@code
-   * table} (see train.cu); nothing changes between steps, so {@link Launch#run} takes nothing.
+   * table} (see train.cu); nothing changes between steps, so {@link PreparedLaunches.Launch#run}
+   * takes nothing.
    */
-  Launch gradNormChunks(long g, long table, int layers, int chunk, long partial, int chunks) {
-    return new Launch(
+  PreparedLaunches.Launch gradNormChunks(
+      long g, long table, int layers, int chunk, long partial, int chunks) {
+    return new PreparedLaunches.Launch(
         prepare("grad_norm_chunks", g, table, layers, chunk, partial, chunks), chunks);
-  }
-
-  /** A prepared launch whose arguments never change. */
-  static final class Launch {
-    private final Device.Launcher launch;
-    private final int threads;
-
-    private Launch(Device.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    void run() {
-      launch.enqueue(grid(threads));
-    }
   }
 
   /**
    * step_sums: pass 2, a step's diagnostics row per replica (loss, squared norms, batch accuracy)
-   * and the output bias gradient; see {@link StepSums#run}.
+   * and the output bias gradient; see {@link PreparedLaunches.StepSums#run}. dzOut, zOut and yb are
+   * strided as loss.
    */
-  StepSums stepSums(
-      long loss,
+  PreparedLaunches.StepSums stepSums(
+      Strided loss,
       long dzOut,
-      int stride,
-      long dbOut,
-      int bStride,
+      long zOut,
+      long yb,
+      Strided dbOut,
       long partial,
       long table,
       int layers,
-      int replicas,
-      long zOut,
-      long yb) {
-    return new StepSums(
+      int replicas) {
+    return new PreparedLaunches.StepSums(
         prepare(
             "step_sums",
-            loss,
+            loss.base(),
             dzOut,
-            stride,
+            ints(loss),
             0,
-            dbOut,
-            bStride,
+            dbOut.base(),
+            ints(dbOut),
             partial,
             table,
             layers,
@@ -360,80 +319,19 @@ final class CudaKernelCalls {
         threads(replicas, 1 + layers));
   }
 
-  /** A prepared step_sums. */
-  static final class StepSums {
-    private static final int ROWS = 3;
-    private static final int DIAG = 9;
-    private static final int DIAG_STRIDE = 10;
-    private final Device.Launcher launch;
-    private final int threads;
-
-    private StepSums(Device.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    /**
-     * Over the first {@code rows} rows, into replica r's row at {@code diag + r * diagStride}
-     * doubles; one thread per (r, column).
-     */
-    void run(int rows, long diag, int diagStride) {
-      launch.setInt(ROWS, rows);
-      launch.setPointer(DIAG, diag);
-      launch.setInt(DIAG_STRIDE, diagStride);
-      launch.enqueue(grid(threads));
-    }
-  }
-
-  /** sgd_update: p -= lr g over {@code n} elements; see {@link SgdUpdate#run}. */
-  SgdUpdate sgdUpdate(long p, long g, int n) {
-    return new SgdUpdate(prepare("sgd_update", p, g, n, 0.0), n);
-  }
-
-  /** A prepared sgd_update. */
-  static final class SgdUpdate {
-    private static final int LR = 3;
-    private final Device.Launcher launch;
-    private final int n;
-
-    private SgdUpdate(Device.Launcher launch, int n) {
-      this.launch = launch;
-      this.n = n;
-    }
-
-    /** One thread per element. */
-    void run(double lr) {
-      launch.setDouble(LR, lr);
-      launch.enqueue(grid(n));
-    }
+  /** sgd_update: p -= lr g over {@code n} elements; see {@link PreparedLaunches.SgdUpdate#run}. */
+  PreparedLaunches.SgdUpdate sgdUpdate(long p, long g, int n) {
+    return new PreparedLaunches.SgdUpdate(prepare("sgd_update", p, g, n, 0.0), n);
   }
 
   /**
    * copy_layer: every replica's weights and biases of one layer (offsets in elements of {@code p})
-   * into a trace record; see {@link CopyLayer#run}.
+   * into a trace record; see {@link PreparedLaunches.CopyLayer#run}.
    */
-  CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
-    return new CopyLayer(
+  PreparedLaunches.CopyLayer copyLayer(long p, int wOff, int wn, int bOff, int bn, int replicas) {
+    return new PreparedLaunches.CopyLayer(
         prepare("copy_layer", p, wOff, wn, bOff, bn, 0L, replicas),
         threads(replicas, Math.addExact(wn, bn)));
-  }
-
-  /** A prepared copy_layer. */
-  static final class CopyLayer {
-    private static final int DST = 5;
-    private final Device.Launcher launch;
-    private final int threads;
-
-    private CopyLayer(Device.Launcher launch, int threads) {
-      this.launch = launch;
-      this.threads = threads;
-    }
-
-    /** Into {@code dst}, [R][wn + bn]; one thread per (r, element). */
-    void run(long dst) {
-      launch.setPointer(DST, dst);
-      launch.enqueue(grid(threads));
-    }
   }
 
   // ---- eval.cu ----------------------------------------------------------------------------------
@@ -443,26 +341,23 @@ final class CudaKernelCalls {
    * chunk} rows).
    */
   void evalOutputChunks(
-      long z,
-      long b,
-      long y,
+      Strided z,
+      Strided b,
+      Strided y,
       int rows,
-      int zStride,
-      int yStride,
-      int bStride,
       double clipEps,
       int chunk,
       long partial,
       int replicas) {
     prepare(
             "eval_output_chunks",
-            z,
-            b,
-            y,
+            z.base(),
+            b.base(),
+            y.base(),
             rows,
-            zStride,
-            yStride,
-            bStride,
+            ints(z),
+            ints(y),
+            ints(b),
             clipEps,
             chunk,
             partial,
@@ -479,16 +374,18 @@ final class CudaKernelCalls {
    * alive_chunks: pass 1 of one hidden layer's dead units, one thread per (r, chunk of rows, unit).
    */
   void aliveChunks(
-      long z,
-      int rows,
-      int units,
-      int zStride,
-      int act,
-      int chunk,
-      long alive,
-      int aliveStride,
-      int replicas) {
-    prepare("alive_chunks", z, rows, units, zStride, act, chunk, alive, aliveStride, replicas)
+      Strided z, int rows, int units, int act, int chunk, Strided alive, int replicas) {
+    prepare(
+            "alive_chunks",
+            z.base(),
+            rows,
+            units,
+            ints(z),
+            act,
+            chunk,
+            alive.base(),
+            ints(alive),
+            replicas)
         .enqueue(grid(threads(replicas, chunks(rows, chunk), units)));
   }
 

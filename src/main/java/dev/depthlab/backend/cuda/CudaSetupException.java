@@ -1,8 +1,8 @@
 package dev.depthlab.backend.cuda;
 
 /**
- * One step of opening the GPU failed (see {@link JCudaDevice#STEPS}); the message is one line
- * saying what failed and, where known, how to fix it.
+ * One step of opening the GPU failed (see {@link JCudaProbe#STEPS}); the message is one line saying
+ * what failed and, where known, how to fix it.
  */
 final class CudaSetupException extends Exception {
   private final String step;
@@ -17,7 +17,7 @@ final class CudaSetupException extends Exception {
     this.step = step;
   }
 
-  /** Which of {@link JCudaDevice#STEPS} failed. */
+  /** Which of {@link JCudaProbe#STEPS} failed. */
   String step() {
     return step;
   }

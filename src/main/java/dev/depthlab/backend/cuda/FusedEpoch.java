@@ -41,16 +41,16 @@ final class FusedEpoch {
   private static final int ARG_ORDER_STRIDE = 7;
   private static final int ARG_STEPS = 8;
 
-  private final Device dev;
+  private final Lane dev;
   private final int replicas;
-  private final Device.Launcher launch;
+  private final Lane.Launcher launch;
   private final long stepTable;
   private final double[] steps;
   private int count;
 
   /** Prepares the launch; {@code alloc} allocates group-owned device memory. */
   FusedEpoch(
-      Device dev,
+      Lane dev,
       GroupSpec spec,
       int replicas,
       long params,

@@ -110,11 +110,12 @@ abstract class ConcurrentGroupsChecks {
     assertEquals(liveBefore, dev.liveAllocations());
     assertThrows(IllegalStateException.class, () -> g.beginEpoch(new int[2][4]));
 
-    Device lane = dev.openLane();
-    long p = lane.alloc(64);
-    lane.free(p);
+    Lane lane = dev.openLane();
+    long p = dev.alloc(64);
+    lane.copyIn(p, new double[] {1});
     lane.close();
-    assertThrows(IllegalStateException.class, () -> lane.alloc(8));
+    assertThrows(IllegalStateException.class, lane::synchronize);
+    dev.free(p);
     assertEquals(liveBefore, dev.liveAllocations());
   }
 }

@@ -85,23 +85,22 @@ final class CountingDevice implements Device {
   }
 
   private final Device inner;
-  private final Counts counts;
+  private final Counts counts = new Counts();
 
   /** Whether graph capture is forwarded; without, this is a device that has no graphs. */
   private final boolean graphs;
 
   CountingDevice(Device inner) {
-    this(inner, new Counts(), false);
+    this(inner, false);
   }
 
   /** Forwarding graph capture too (see {@link Counts#failNextCapture}). */
   static CountingDevice withGraphs(Device inner) {
-    return new CountingDevice(inner, new Counts(), true);
+    return new CountingDevice(inner, true);
   }
 
-  private CountingDevice(Device inner, Counts counts, boolean graphs) {
+  private CountingDevice(Device inner, boolean graphs) {
     this.inner = inner;
-    this.counts = counts;
     this.graphs = graphs;
   }
 
@@ -137,124 +136,139 @@ final class CountingDevice implements Device {
   }
 
   @Override
-  public void copyIn(long dst, double[] src) {
-    counts.copiesIn.incrementAndGet();
-    inner.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyIn(long dst, float[] src) {
-    counts.copiesIn.incrementAndGet();
-    inner.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyIn(long dst, int[] src) {
-    counts.copiesIn.incrementAndGet();
-    inner.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyOut(long src, double[] dst) {
-    counts.copiesOut.incrementAndGet();
-    inner.copyOut(src, dst);
-  }
-
-  @Override
-  public void copyOut(long src, float[] dst) {
-    counts.copiesOut.incrementAndGet();
-    inner.copyOut(src, dst);
-  }
-
-  @Override
-  public void gemm(
-      Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
-    counts.gemms.incrementAndGet();
-    inner.gemm(layout, alpha, a, b, beta, c, precision);
-  }
-
-  @Override
-  public Launcher prepare(String name, int block, Object... args) {
-    return counted(inner.prepare(name, block, args));
-  }
-
-  @Override
-  public Launcher prepareWithSharedMemory(String name, int block, int sharedBytes, Object... args) {
-    return counted(inner.prepareWithSharedMemory(name, block, sharedBytes, args));
-  }
-
-  private Launcher counted(Launcher l) {
-    return new Launcher() {
-      @Override
-      public void setInt(int slot, int value) {
-        l.setInt(slot, value);
-      }
-
-      @Override
-      public void setPointer(int slot, long pointer) {
-        l.setPointer(slot, pointer);
-      }
-
-      @Override
-      public void setDouble(int slot, double value) {
-        l.setDouble(slot, value);
-      }
-
-      @Override
-      public void enqueue(int grid) {
-        counts.launches.incrementAndGet();
-        l.enqueue(grid);
-      }
-    };
-  }
-
-  @Override
-  public void synchronize() {
-    counts.synchronizes.incrementAndGet();
-    inner.synchronize();
-    if (counts.faultNextSynchronize.getAndSet(false)) {
-      throw new IllegalStateException("simulated kernel fault surfacing at synchronize");
-    }
-  }
-
-  @Override
-  public Device openLane() {
-    return new CountingDevice(inner.openLane(), counts, graphs);
-  }
-
-  @Override
   public boolean supportsGraphs() {
     return graphs && inner.supportsGraphs();
   }
 
   @Override
-  public void useOwnGemmWorkspace() {
-    inner.useOwnGemmWorkspace();
-  }
-
-  @Override
-  public void beginCapture() {
-    if (!graphs) {
-      Device.super.beginCapture(); // refuses, as a device without graphs does
-    }
-    inner.beginCapture();
-  }
-
-  @Override
-  public Graph endCapture() {
-    if (!graphs) {
-      return Device.super.endCapture();
-    }
-    Graph g = inner.endCapture();
-    if (counts.failNextCapture.getAndSet(false)) {
-      g.close();
-      throw new IllegalStateException("simulated cuGraphInstantiate failure");
-    }
-    return g;
+  public Lane openLane() {
+    return new CountingLane(inner.openLane());
   }
 
   @Override
   public void close() {
     inner.close();
+  }
+
+  /** A lane of the inner device, counted into the device's {@link Counts}. */
+  private final class CountingLane implements Lane {
+    private final Lane inner;
+
+    CountingLane(Lane inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void copyIn(long dst, double[] src) {
+      counts.copiesIn.incrementAndGet();
+      inner.copyIn(dst, src);
+    }
+
+    @Override
+    public void copyIn(long dst, float[] src) {
+      counts.copiesIn.incrementAndGet();
+      inner.copyIn(dst, src);
+    }
+
+    @Override
+    public void copyIn(long dst, int[] src) {
+      counts.copiesIn.incrementAndGet();
+      inner.copyIn(dst, src);
+    }
+
+    @Override
+    public void copyOut(long src, double[] dst) {
+      counts.copiesOut.incrementAndGet();
+      inner.copyOut(src, dst);
+    }
+
+    @Override
+    public void copyOut(long src, float[] dst) {
+      counts.copiesOut.incrementAndGet();
+      inner.copyOut(src, dst);
+    }
+
+    @Override
+    public void gemm(
+        Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
+      counts.gemms.incrementAndGet();
+      inner.gemm(layout, alpha, a, b, beta, c, precision);
+    }
+
+    @Override
+    public Launcher prepare(String name, int block, Object... args) {
+      return counted(inner.prepare(name, block, args));
+    }
+
+    @Override
+    public Launcher prepareWithSharedMemory(
+        String name, int block, int sharedBytes, Object... args) {
+      return counted(inner.prepareWithSharedMemory(name, block, sharedBytes, args));
+    }
+
+    private Launcher counted(Launcher l) {
+      return new Launcher() {
+        @Override
+        public void setInt(int slot, int value) {
+          l.setInt(slot, value);
+        }
+
+        @Override
+        public void setPointer(int slot, long pointer) {
+          l.setPointer(slot, pointer);
+        }
+
+        @Override
+        public void setDouble(int slot, double value) {
+          l.setDouble(slot, value);
+        }
+
+        @Override
+        public void enqueue(int grid) {
+          counts.launches.incrementAndGet();
+          l.enqueue(grid);
+        }
+      };
+    }
+
+    @Override
+    public void synchronize() {
+      counts.synchronizes.incrementAndGet();
+      inner.synchronize();
+      if (counts.faultNextSynchronize.getAndSet(false)) {
+        throw new IllegalStateException("simulated kernel fault surfacing at synchronize");
+      }
+    }
+
+    @Override
+    public void useOwnGemmWorkspace() {
+      inner.useOwnGemmWorkspace();
+    }
+
+    @Override
+    public void beginCapture() {
+      if (!graphs) {
+        Lane.super.beginCapture(); // refuses, as a device without graphs does
+      }
+      inner.beginCapture();
+    }
+
+    @Override
+    public Graph endCapture() {
+      if (!graphs) {
+        return Lane.super.endCapture();
+      }
+      Graph g = inner.endCapture();
+      if (counts.failNextCapture.getAndSet(false)) {
+        g.close();
+        throw new IllegalStateException("simulated cuGraphInstantiate failure");
+      }
+      return g;
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
   }
 }

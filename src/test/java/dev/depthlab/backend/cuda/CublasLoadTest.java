@@ -33,7 +33,7 @@ class CublasLoadTest {
       Assumptions.abort(reason);
     }
     CudaLibraries.preload(dirs);
-    JCudaDevice.openCublas(dirs);
+    JCudaProbe.openCublas(dirs);
     // the natives JCublas loaded linked against the very files found, not others elsewhere
     assertEquals(
         cublas.get().getParent(),

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 /** Availability and fallback of the CUDA backend (its call budget: {@link CudaRoundTripsTest}). */
 class CudaBackendTest {
   /**
-   * Whatever step of opening the GPU fails (the real probe runs all of {@link JCudaDevice#STEPS}
-   * and answers unusable with the failing step's reason; here a probe that answers so), {@code
-   * auto} falls back to the CPU with the reason, {@code --backend cuda} fails with it (exit 1), and
-   * the device is never opened.
+   * Whatever step of opening the GPU fails (the real probe runs all of {@link JCudaProbe#STEPS} and
+   * answers unusable with the failing step's reason; here a probe that answers so), {@code auto}
+   * falls back to the CPU with the reason, {@code --backend cuda} fails with it (exit 1), and the
+   * device is never opened.
    */
   @Test
   void aFailedProbeMakesAutoFallBackToTheCpu() {
@@ -122,7 +122,7 @@ class CudaBackendTest {
 
   /**
    * Where this machine has a usable GPU: the real probe went through every step of {@link
-   * JCudaDevice#STEPS} (the kernels compiled or came from the PTX cache) and the device allocates.
+   * JCudaProbe#STEPS} (the kernels compiled or came from the PTX cache) and the device allocates.
    * Skipped, with the probe's reason, elsewhere.
    */
   @Test
@@ -152,7 +152,7 @@ class CudaBackendTest {
     }
     assertFalse(av.reason().isBlank());
     assertFalse(av.reason().contains("\n"), "one line: " + av.reason());
-    assertThrows(IllegalStateException.class, JCudaDevice::shared);
+    assertThrows(IllegalStateException.class, JCudaProbe::shared);
     UserError e = assertThrows(UserError.class, cuda::device);
     assertEquals(UserError.FAILURE, e.exitCode());
     assertEquals("cuda: " + av.reason(), e.getMessage());

@@ -164,7 +164,7 @@ class CudaLibrariesTest {
   void theProbeLoadsLibrariesFromOutsideTheLinkerPathAndChecksTheBuiltins() throws Exception {
     // runs only where the driver step fails (as here), so every answer below is known exactly
     NativeTools.require("gcc");
-    if (JCudaDevice.probe().usable()) {
+    if (JCudaProbe.probe().usable()) {
       System.out.println("SKIPPED fake-library probe: this machine has a usable GPU");
       org.junit.jupiter.api.Assumptions.abort("a real GPU is usable here");
     }

@@ -38,17 +38,17 @@ class CudaOverflowTest {
 
   @Test
   void bufferElementsAreExactAndRefusedPastTheKernelsIndices() {
-    assertEquals(Integer.MAX_VALUE, CudaGroup.elements("x", Integer.MAX_VALUE));
+    assertEquals(Integer.MAX_VALUE, GroupLayout.elements("x", Integer.MAX_VALUE));
     UserError e =
-        assertThrows(UserError.class, () -> CudaGroup.elements("the batch", 1, 32768, 65536));
+        assertThrows(UserError.class, () -> GroupLayout.elements("the batch", 1, 32768, 65536));
     assertTrue(
         e.getMessage().startsWith("cuda: the batch would hold more than 2147483647 elements"),
         e.getMessage());
     // refused at the first partial product past the limit, so no product reaches Long.MAX_VALUE
     assertThrows(
         UserError.class,
-        () -> CudaGroup.elements("x", Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE));
-    assertThrows(UserError.class, () -> CudaGroup.elements("x", 4, -1));
+        () -> GroupLayout.elements("x", Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE));
+    assertThrows(UserError.class, () -> GroupLayout.elements("x", 4, -1));
   }
 
   /**

@@ -49,10 +49,12 @@ class EmulatedBarriersTest {
         v[i] = 1000 + i;
       }
       long p = dev.alloc(8L * n);
-      dev.copyIn(p, v);
-      dev.prepareWithSharedMemory("test_block_reverse_f64", BLOCK, 8 * BLOCK, p).enqueue(GRID);
+      dev.root().copyIn(p, v);
+      dev.root()
+          .prepareWithSharedMemory("test_block_reverse_f64", BLOCK, 8 * BLOCK, p)
+          .enqueue(GRID);
       double[] got = new double[n];
-      dev.copyOut(p, got);
+      dev.root().copyOut(p, got);
       double[] want = new double[n];
       for (int b = 0; b < GRID; b++) {
         for (int t = 0; t < BLOCK; t++) {
@@ -72,8 +74,9 @@ class EmulatedBarriersTest {
           assertThrows(
               IllegalArgumentException.class,
               () ->
-                  dev.prepareWithSharedMemory(
-                      "test_block_reverse_f64", BLOCK, EmulatedDevice.MAX_SHARED + 1, p));
+                  dev.root()
+                      .prepareWithSharedMemory(
+                          "test_block_reverse_f64", BLOCK, EmulatedDevice.MAX_SHARED + 1, p));
       assertTrue(e.getMessage().contains("bytes of shared memory"), e.getMessage());
     }
   }
@@ -84,8 +87,8 @@ class EmulatedBarriersTest {
   void aDivergentSyncthreadsFailsLoudly(ThreadOrder order) {
     try (EmulatedDevice dev = NativeTools.emulatedDevice(order, 5)) {
       long p = dev.alloc(8L * BLOCK);
-      dev.launch("fault_divergent_sync_f64", 2, BLOCK, p);
-      IllegalStateException e = assertThrows(IllegalStateException.class, dev::synchronize);
+      dev.root().launch("fault_divergent_sync_f64", 2, BLOCK, p);
+      IllegalStateException e = assertThrows(IllegalStateException.class, dev.root()::synchronize);
       String msg = e.getMessage();
       assertAll(
           () -> assertTrue(msg.contains("fault_divergent_sync_f64"), msg),

@@ -39,30 +39,32 @@ import java.util.concurrent.atomic.AtomicReference;
  *       live allocation. All refused at the call, with {@link IllegalArgumentException}.
  *   <li><b>Asynchronous lanes</b>: GEMMs and launches only enqueue. A lane's queue runs on a worker
  *       thread of its own, and only when that lane reaches a sync point ({@code copyIn}, {@code
- *       copyOut}, {@code alloc}, {@code free}, {@code synchronize}, {@code close}); the device's
- *       {@link #synchronize} drains every lane. Holding the work until then makes a missing
- *       synchronisation fail every time rather than by bad luck: whoever reads memory that another
- *       lane wrote without synchronising sees the old bytes. A failure of deferred work is thrown
- *       ({@link IllegalStateException}, naming the kernel) at that lane's next sync point; the
- *       lane's remaining queued work is dropped, as after a GPU fault.
- *   <li><b>Graphs</b>: {@link #beginCapture} records a lane's GEMMs and launches (with their
- *       argument values at that moment) instead of queueing them; the graph {@link #endCapture}
+ *       copyOut}, {@code synchronize}, {@code close}); {@link #synchronizeAll} drains every lane.
+ *       The device's {@code free} waits for no lane: a lane's pending work that uses freed memory
+ *       fails when it runs. Holding the work until then makes a missing synchronisation fail every
+ *       time rather than by bad luck: whoever reads memory that another lane wrote without
+ *       synchronising sees the old bytes. A failure of deferred work is thrown ({@link
+ *       IllegalStateException}, naming the kernel) at that lane's next sync point; the lane's
+ *       remaining queued work is dropped, as after a GPU fault.
+ *   <li><b>Graphs</b>: {@link Lane#beginCapture} records a lane's GEMMs and launches (with their
+ *       argument values at that moment) instead of queueing them; the graph {@link Lane#endCapture}
  *       returns queues the same work again at each launch, reading memory as it is then. A sync
- *       point of a capturing lane ({@code copyIn}, {@code copyOut}, {@code alloc}, {@code free},
- *       {@code synchronize}, {@code close}) is an {@link IllegalStateException}, as a real stream
- *       capture forbids it; a graph whose memory was freed fails when its work runs.
+ *       point of a capturing lane ({@code copyIn}, {@code copyOut}, {@code synchronize}, {@code
+ *       close}), and the device's {@code alloc} and {@code free} on the capturing thread, are an
+ *       {@link IllegalStateException}, as a real stream capture in thread-local mode forbids them;
+ *       a graph whose memory was freed fails when its work runs.
  *   <li><b>Thread order</b>: a launch runs its blocks and threads {@link ThreadOrder#FORWARD
  *       forward}, {@link ThreadOrder#REVERSE in reverse} or {@link ThreadOrder#SHUFFLED shuffled};
  *       a race-free kernel gives the same bits in every order.
  *   <li><b>Barriers and shared memory</b>: the kernels of a file that calls {@code __syncthreads}
  *       (kernels/fused.cu) run block by block, a block's threads as fibers that meet at each
  *       barrier, in the launch's thread order; a divergent {@code __syncthreads} fails the launch.
- *       Dynamic shared memory ({@link #prepareWithSharedMemory}, at most {@link #MAX_SHARED} bytes,
- *       refused at the call beyond) is filled with 0xFF (NaN) before each block, as a GPU leaves it
- *       undefined (native/shim.h).
+ *       Dynamic shared memory ({@link Lane#prepareWithSharedMemory}, at most {@link #MAX_SHARED}
+ *       bytes, refused at the call beyond) is filled with 0xFF (NaN) before each block, as a GPU
+ *       leaves it undefined (native/shim.h).
  *   <li><b>cuBLAS in a capture</b>: a GEMM enqueued while its lane captures is refused unless the
- *       lane has its own workspace ({@link #useOwnGemmWorkspace}, cublasSetWorkspace) and has run a
- *       GEMM uncaptured before (cuBLAS allocates and initialises lazily otherwise).
+ *       lane has its own workspace ({@link Lane#useOwnGemmWorkspace}, cublasSetWorkspace) and has
+ *       run a GEMM uncaptured before (cuBLAS allocates and initialises lazily otherwise).
  *   <li><b>Per-function attributes</b>: each kernel keeps its own dynamic shared-memory limit
  *       ({@code CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES}, 48 KiB until raised), set through
  *       the backend's own {@link SharedMemoryOptIn} when a launch past 48 KiB is prepared, or
@@ -108,7 +110,7 @@ public final class EmulatedDevice implements Device {
   private static final Map<String, Kernel> KERNELS = new ConcurrentHashMap<>();
 
   private final ConcurrentSkipListMap<Long, Allocation> allocations = new ConcurrentSkipListMap<>();
-  private final Set<Lane> lanes = ConcurrentHashMap.newKeySet();
+  private final Set<EmulatedLane> lanes = ConcurrentHashMap.newKeySet();
   private final AtomicLong launches = new AtomicLong();
   private final AtomicLong gemms = new AtomicLong();
   private final AtomicLong graphLaunches = new AtomicLong();
@@ -127,7 +129,7 @@ public final class EmulatedDevice implements Device {
   private final ThreadOrder order;
   private final long seed;
   private final String threadPrefix;
-  private final Lane root;
+  private final EmulatedLane root;
   private volatile boolean closed;
 
   /** Loads the emulator library (once per JVM) from {@code library}; launches run forward. */
@@ -154,7 +156,7 @@ public final class EmulatedDevice implements Device {
     this.order = order;
     this.seed = seed;
     this.threadPrefix = "emulated-device-" + DEVICES.incrementAndGet() + " ";
-    this.root = new Lane("root lane");
+    this.root = new EmulatedLane("root lane");
   }
 
   static native long address(ByteBuffer direct);
@@ -263,65 +265,63 @@ public final class EmulatedDevice implements Device {
     return allocations.size();
   }
 
+  /**
+   * A zero-filled allocation of {@code bytes}. Refused on a thread whose lane is capturing, as a
+   * real capture in thread-local mode refuses {@code cuMemAlloc} there.
+   */
   @Override
   public long alloc(long bytes) {
-    return root.alloc(bytes);
+    checkOpen("alloc");
+    Allocation a = new Allocation(bytes);
+    allocations.put(a.base, a);
+    return a.base;
   }
 
+  /**
+   * Frees at once, without waiting for any lane: a lane's pending work that still uses the memory
+   * fails when it runs (see {@link Device#free}).
+   */
   @Override
   public void free(long ptr) {
-    root.free(ptr);
+    checkOpen("free");
+    Allocation a = allocations.remove(ptr);
+    if (a == null) {
+      throw new IllegalArgumentException("not an allocation: 0x" + Long.toHexString(ptr));
+    }
+    a.freed = true;
   }
 
-  @Override
-  public void copyIn(long dst, double[] src) {
-    root.copyIn(dst, src);
+  private void checkOpen(String what) {
+    if (closed) {
+      throw new IllegalStateException("device is closed");
+    }
+    EmulatedLane capturing = capturingHere.get();
+    if (capturing != null) {
+      capturing.notCapturing(what);
+    }
   }
 
-  @Override
-  public void copyIn(long dst, float[] src) {
-    root.copyIn(dst, src);
-  }
+  /**
+   * The lane each thread is capturing on, if any: a capture in thread-local mode ({@code
+   * cuStreamBeginCapture}'s mode in JCudaLane) forbids that thread's allocations and frees.
+   */
+  private final ThreadLocal<EmulatedLane> capturingHere = new ThreadLocal<>();
 
-  @Override
-  public void copyIn(long dst, int[] src) {
-    root.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyOut(long src, double[] dst) {
-    root.copyOut(src, dst);
-  }
-
-  @Override
-  public void copyOut(long src, float[] dst) {
-    root.copyOut(src, dst);
-  }
-
-  @Override
-  public void gemm(
-      Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
-    root.gemm(layout, alpha, a, b, beta, c, precision);
-  }
-
-  @Override
-  public Launcher prepare(String name, int block, Object... args) {
-    return root.prepare(name, block, args);
-  }
-
-  @Override
-  public Launcher prepareWithSharedMemory(String name, int block, int sharedBytes, Object... args) {
-    return root.prepareWithSharedMemory(name, block, sharedBytes, args);
+  /**
+   * The device's own lane, open as long as the device: for tests that run kernels and copies
+   * without a lane of their own.
+   */
+  Lane root() {
+    return root;
   }
 
   /**
    * Drains every lane (side by side, as a GPU runs streams) and the root; throws the root's
    * failure. Another lane's failure stays with that lane, for its owner's next sync point.
    */
-  @Override
-  public void synchronize() {
+  void synchronizeAll() {
     List<Future<?>> running = new ArrayList<>();
-    for (Lane lane : lanes) {
+    for (EmulatedLane lane : lanes) {
       running.add(lane.drain());
     }
     for (Future<?> f : running) {
@@ -336,26 +336,11 @@ public final class EmulatedDevice implements Device {
   }
 
   @Override
-  public void beginCapture() {
-    root.beginCapture();
-  }
-
-  @Override
-  public void useOwnGemmWorkspace() {
-    root.useOwnGemmWorkspace();
-  }
-
-  @Override
-  public Graph endCapture() {
-    return root.endCapture();
-  }
-
-  @Override
-  public Device openLane() {
+  public Lane openLane() {
     if (closed) {
       throw new IllegalStateException("device is closed");
     }
-    Lane lane = new Lane("lane " + laneIds.incrementAndGet());
+    EmulatedLane lane = new EmulatedLane("lane " + laneIds.incrementAndGet());
     lanes.add(lane);
     return lane;
   }
@@ -365,7 +350,7 @@ public final class EmulatedDevice implements Device {
   public void close() {
     closed = true;
     RuntimeException first = null;
-    for (Lane lane : List.copyOf(lanes)) {
+    for (EmulatedLane lane : List.copyOf(lanes)) {
       try {
         lane.close();
       } catch (RuntimeException e) {
@@ -753,7 +738,7 @@ public final class EmulatedDevice implements Device {
    * of this lane (or the device's synchronize) hands it to the lane's worker thread and waits for
    * it.
    */
-  private final class Lane implements Device {
+  private final class EmulatedLane implements Lane {
     private final String label;
 
     /** Enqueued and not yet handed to the worker; guarded by this. */
@@ -779,7 +764,7 @@ public final class EmulatedDevice implements Device {
 
     private volatile boolean closed;
 
-    Lane(String label) {
+    EmulatedLane(String label) {
       this.label = label;
     }
 
@@ -845,18 +830,13 @@ public final class EmulatedDevice implements Device {
     }
 
     /** Refuses a sync point while capturing, as a real stream capture does. */
-    private void notCapturing(String what) {
+    void notCapturing(String what) {
       synchronized (this) {
         if (capture != null) {
           throw new IllegalStateException(
               label + ": " + what + " inside a stream capture (a sync point)");
         }
       }
-    }
-
-    @Override
-    public boolean supportsGraphs() {
-      return true;
     }
 
     @Override
@@ -870,7 +850,7 @@ public final class EmulatedDevice implements Device {
 
     /**
      * A GEMM in a capture needs the lane's own workspace and an earlier uncaptured GEMM (see {@link
-     * Device#useOwnGemmWorkspace}); cuBLAS would otherwise allocate, or initialise, inside it.
+     * Lane#useOwnGemmWorkspace}); cuBLAS would otherwise allocate, or initialise, inside it.
      */
     private void checkGemmCapture() {
       synchronized (this) {
@@ -898,6 +878,7 @@ public final class EmulatedDevice implements Device {
           throw new IllegalStateException(label + " is already capturing");
         }
         capture = new ArrayList<>();
+        capturingHere.set(this);
       }
     }
 
@@ -911,6 +892,7 @@ public final class EmulatedDevice implements Device {
         }
         work = List.copyOf(capture);
         capture = null;
+        capturingHere.remove();
       }
       return new LaneGraph(work);
     }
@@ -931,7 +913,7 @@ public final class EmulatedDevice implements Device {
           throw new IllegalStateException("graph is released");
         }
         graphLaunches.incrementAndGet();
-        synchronized (Lane.this) {
+        synchronized (EmulatedLane.this) {
           (capture != null ? capture : pending).addAll(work);
         }
       }
@@ -945,43 +927,6 @@ public final class EmulatedDevice implements Device {
       public void close() {
         released = true;
       }
-    }
-
-    @Override
-    public String name() {
-      return EmulatedDevice.this.name();
-    }
-
-    @Override
-    public Map<String, String> details() {
-      return EmulatedDevice.this.details();
-    }
-
-    @Override
-    public long alloc(long bytes) {
-      checkOpen();
-      notCapturing("alloc");
-      sync();
-      Allocation a = new Allocation(bytes);
-      allocations.put(a.base, a);
-      return a.base;
-    }
-
-    @Override
-    public void free(long ptr) {
-      checkOpen();
-      notCapturing("free");
-      sync();
-      Allocation a = allocations.remove(ptr);
-      if (a == null) {
-        throw new IllegalArgumentException("not an allocation: 0x" + Long.toHexString(ptr));
-      }
-      a.freed = true;
-    }
-
-    @Override
-    public int liveAllocations() {
-      return EmulatedDevice.this.liveAllocations();
     }
 
     private ByteBuffer hostAccess(long ptr, long bytes, String what) {
@@ -1176,7 +1121,7 @@ public final class EmulatedDevice implements Device {
                   + ": CUDA_ERROR_INVALID_VALUE");
         }
         long launchSeed;
-        synchronized (Lane.this) {
+        synchronized (EmulatedLane.this) {
           launchSeed = seed + 0x9E3779B97F4A7C15L * ++launchCount;
         }
         long[] now = slots.clone();
@@ -1198,7 +1143,7 @@ public final class EmulatedDevice implements Device {
           }
         }
         launches.incrementAndGet();
-        Lane.this.enqueue(l);
+        EmulatedLane.this.enqueue(l);
       }
     }
 
@@ -1207,11 +1152,6 @@ public final class EmulatedDevice implements Device {
       checkOpen();
       notCapturing("synchronize");
       sync();
-    }
-
-    @Override
-    public Device openLane() {
-      return EmulatedDevice.this.openLane();
     }
 
     /** Waits for the queue (throwing its failure, if any) and stops the worker thread. */

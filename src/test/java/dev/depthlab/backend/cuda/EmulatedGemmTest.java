@@ -62,19 +62,20 @@ class EmulatedGemmTest {
         long pa = dev.alloc(8L * a.length);
         long pb = dev.alloc(8L * b.length);
         long pc = dev.alloc(8L * c.length);
-        dev.copyIn(pa, a);
-        dev.copyIn(pb, b);
-        dev.copyIn(pc, c);
-        dev.gemm(
-            new Gemm(ta, tb, m, n, k, lda, sa, ldb, sb, ldc, sc, batch),
-            alpha,
-            pa,
-            pb,
-            beta,
-            pc,
-            Precision.FP64);
+        dev.root().copyIn(pa, a);
+        dev.root().copyIn(pb, b);
+        dev.root().copyIn(pc, c);
+        dev.root()
+            .gemm(
+                new Gemm(ta, tb, m, n, k, lda, sa, ldb, sb, ldc, sc, batch),
+                alpha,
+                pa,
+                pb,
+                beta,
+                pc,
+                Precision.FP64);
         double[] got = new double[c.length];
-        dev.copyOut(pc, got);
+        dev.root().copyOut(pc, got);
         for (long ptr : new long[] {pa, pb, pc}) {
           dev.free(ptr);
         }
@@ -95,25 +96,33 @@ class EmulatedGemmTest {
     long a = dev.alloc(8);
     long b = dev.alloc(8);
     long c = dev.alloc(8);
-    dev.copyIn(a, new double[] {2});
-    dev.copyIn(b, new double[] {3});
-    dev.copyIn(c, new double[] {Double.NaN});
-    dev.gemm(
-        new Gemm(false, false, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 1.0, a, b, 0.0, c, Precision.FP64);
+    dev.root().copyIn(a, new double[] {2});
+    dev.root().copyIn(b, new double[] {3});
+    dev.root().copyIn(c, new double[] {Double.NaN});
+    dev.root()
+        .gemm(
+            new Gemm(false, false, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            1.0,
+            a,
+            b,
+            0.0,
+            c,
+            Precision.FP64);
     double[] out = new double[1];
-    dev.copyOut(c, out);
+    dev.root().copyOut(c, out);
     assertEquals(6.0, out[0]);
     assertThrows(
         IllegalArgumentException.class,
         () ->
-            dev.gemm(
-                new Gemm(false, false, 2, 1, 1, 1, 1, 1, 1, 2, 2, 1),
-                1.0,
-                a,
-                b,
-                0.0,
-                c,
-                Precision.FP64),
+            dev.root()
+                .gemm(
+                    new Gemm(false, false, 2, 1, 1, 1, 1, 1, 1, 2, 2, 1),
+                    1.0,
+                    a,
+                    b,
+                    0.0,
+                    c,
+                    Precision.FP64),
         "lda < m must be rejected");
     dev.free(a);
     dev.free(b);

@@ -98,19 +98,20 @@ class EmulatedGraphsTest extends GraphChecks {
   /** A graph launched after one of its buffers was freed fails, naming it, when it runs. */
   @Test
   void aGraphOverFreedMemoryFailsWhenItRuns() {
-    Device lane = device().openLane();
-    long p = lane.alloc(24);
-    long g = lane.alloc(24);
-    Device.Launcher update = lane.prepare("sgd_update_f64", 128, p, g, 3, 0.5);
+    Device dev = device();
+    Lane lane = dev.openLane();
+    long p = dev.alloc(24);
+    long g = dev.alloc(24);
+    Lane.Launcher update = lane.prepare("sgd_update_f64", 128, p, g, 3, 0.5);
     lane.beginCapture();
     update.enqueue(1);
-    Device.Graph graph = lane.endCapture();
-    lane.free(g);
+    Lane.Graph graph = lane.endCapture();
+    dev.free(g);
     graph.launch();
     IllegalStateException e = assertThrows(IllegalStateException.class, lane::synchronize);
     assertTrue(e.getMessage().contains("freed"), e.getMessage());
     graph.close();
-    lane.free(p);
+    dev.free(p);
     lane.close();
   }
 
@@ -121,10 +122,11 @@ class EmulatedGraphsTest extends GraphChecks {
    */
   @Test
   void aCapturedGemmNeedsTheLanesOwnWorkspaceAndAnUncapturedGemmFirst() {
-    Device lane = device().openLane();
-    long a = lane.alloc(32);
-    long b = lane.alloc(32);
-    long c = lane.alloc(32);
+    Device dev = device();
+    Lane lane = dev.openLane();
+    long a = dev.alloc(32);
+    long b = dev.alloc(32);
+    long c = dev.alloc(32);
     lane.copyIn(a, new double[] {1, 2, 3, 4}); // column-major [[1, 3], [2, 4]]
     lane.copyIn(b, new double[] {1, 0, 0, 2}); // diag(1, 2)
     Gemm g = new Gemm(false, false, 2, 2, 2, 2, 4, 2, 4, 2, 4, 1);
@@ -146,15 +148,15 @@ class EmulatedGraphsTest extends GraphChecks {
     lane.copyIn(c, new double[4]);
     lane.beginCapture();
     lane.gemm(g, 1.0, a, b, 0.0, c, Precision.FP64);
-    Device.Graph graph = lane.endCapture();
+    Lane.Graph graph = lane.endCapture();
     graph.launch();
     double[] out = new double[4];
     lane.copyOut(c, out);
     assertArrayEquals(new double[] {1, 2, 6, 8}, out, "A diag(1, 2), column-major");
     graph.close();
-    lane.free(a);
-    lane.free(b);
-    lane.free(c);
+    dev.free(a);
+    dev.free(b);
+    dev.free(c);
     lane.close();
   }
 }

@@ -53,7 +53,6 @@ class EmulatedMemoryEstimateTest {
                   t.peak.accumulateAndGet(t.live.addAndGet(bytes), Math::max);
                 }
                 case "free" -> t.live.addAndGet(-t.sizes.remove((Long) args[0]));
-                case "openLane" -> result = tracking((Device) result, t);
                 default -> {}
               }
               return result;

@@ -42,7 +42,7 @@ class EmulatorChecksTest {
     return a;
   }
 
-  private static double[] read(Device lane, long ptr, int n) {
+  private static double[] read(Lane lane, long ptr, int n) {
     double[] out = new double[n];
     lane.copyOut(ptr, out);
     return out;
@@ -59,11 +59,11 @@ class EmulatorChecksTest {
   @Test
   void aPreparedLaunchEnqueuesTheValuesOfTheMoment() {
     EmulatedDevice dev = NativeTools.emulatedDevice();
-    Device lane = dev.openLane();
-    long a = lane.alloc(8L * N);
-    long b = lane.alloc(8L * N);
+    Lane lane = dev.openLane();
+    long a = dev.alloc(8L * N);
+    long b = dev.alloc(8L * N);
     try {
-      Device.Launcher fill = lane.prepare("test_fill_f64", 64, a, N, 1.0);
+      Lane.Launcher fill = lane.prepare("test_fill_f64", 64, a, N, 1.0);
       fill.enqueue(1);
       fill.setDouble(2, 2.0);
       fill.setPointer(0, b);
@@ -81,8 +81,8 @@ class EmulatorChecksTest {
       assertTrue(e.getMessage().contains("test_fill_f64"), e.getMessage());
       assertOneLine(e.getMessage());
     } finally {
-      lane.free(a);
-      lane.free(b);
+      dev.free(a);
+      dev.free(b);
       lane.close();
     }
   }
@@ -96,7 +96,7 @@ class EmulatorChecksTest {
         IllegalArgumentException e =
             assertThrows(
                 IllegalArgumentException.class,
-                () -> dev.launch("test_fill_f64", 2, block, v, N, 1.0),
+                () -> dev.root().launch("test_fill_f64", 2, block, v, N, 1.0),
                 "block " + block);
         assertTrue(e.getMessage().contains("test_fill_f64"), e.getMessage());
         System.out.println("refused: " + e.getMessage());
@@ -107,14 +107,14 @@ class EmulatorChecksTest {
         IllegalArgumentException e =
             assertThrows(
                 IllegalArgumentException.class,
-                () -> dev.launch("test_fill_f64", grid, 128, v, N, 1.0),
+                () -> dev.root().launch("test_fill_f64", grid, 128, v, N, 1.0),
                 "grid " + grid);
         assertTrue(e.getMessage().contains("test_fill_f64"), e.getMessage());
         assertOneLine(e.getMessage());
       }
       for (int block : new int[] {32, 128, 1024}) {
-        dev.launch("test_fill_f64", (N + block - 1) / block, block, v, N, (double) block);
-        assertArrayEquals(filled(block), read(dev, v, N), "block " + block + " runs");
+        dev.root().launch("test_fill_f64", (N + block - 1) / block, block, v, N, (double) block);
+        assertArrayEquals(filled(block), read(dev.root(), v, N), "block " + block + " runs");
       }
     } finally {
       dev.free(v);
@@ -127,17 +127,19 @@ class EmulatorChecksTest {
     long v = dev.alloc(8L * N);
     try {
       assertThrows(
-          IllegalArgumentException.class, () -> dev.launch("no_such_kernel_f64", 1, 32, v, N));
+          IllegalArgumentException.class,
+          () -> dev.root().launch("no_such_kernel_f64", 1, 32, v, N));
       IllegalArgumentException types =
           assertThrows(
-              IllegalArgumentException.class, () -> dev.launch("test_fill_f64", 1, 32, v, N, 1));
+              IllegalArgumentException.class,
+              () -> dev.root().launch("test_fill_f64", 1, 32, v, N, 1));
       assertTrue(types.getMessage().contains("takes (pid), got (pii)"), types.getMessage());
       // past the end, inside the guard before the start, null, and a made-up address
       for (long p : new long[] {v + 8L * N, v - 8, 0L, 12345L}) {
         IllegalArgumentException e =
             assertThrows(
                 IllegalArgumentException.class,
-                () -> dev.launch("test_fill_f64", 1, 32, p, N, 1.0),
+                () -> dev.root().launch("test_fill_f64", 1, 32, p, N, 1.0),
                 "pointer 0x" + Long.toHexString(p));
         System.out.println("refused: " + e.getMessage());
         assertTrue(
@@ -146,24 +148,32 @@ class EmulatorChecksTest {
             e.getMessage());
       }
       // copies are checked against the size asked for, not against the guards behind it
-      assertThrows(IllegalArgumentException.class, () -> dev.copyOut(v, new double[N + 1]));
-      assertThrows(IllegalArgumentException.class, () -> dev.copyIn(v + 8, new double[N]));
-      assertThrows(IllegalArgumentException.class, () -> dev.copyOut(v - 8, new double[1]));
+      assertThrows(IllegalArgumentException.class, () -> dev.root().copyOut(v, new double[N + 1]));
+      assertThrows(IllegalArgumentException.class, () -> dev.root().copyIn(v + 8, new double[N]));
+      assertThrows(IllegalArgumentException.class, () -> dev.root().copyOut(v - 8, new double[1]));
       // and so is a GEMM: C = A B (1 x N) written one element further on than fits
       assertThrows(
           IllegalArgumentException.class,
           () ->
-              dev.gemm(
-                  new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1),
-                  1.0,
-                  v,
-                  v,
-                  0.0,
-                  v + 8,
-                  Precision.FP64));
-      dev.gemm(
-          new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1), 1.0, v, v, 0.0, v, Precision.FP64);
-      dev.synchronize();
+              dev.root()
+                  .gemm(
+                      new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1),
+                      1.0,
+                      v,
+                      v,
+                      0.0,
+                      v + 8,
+                      Precision.FP64));
+      dev.root()
+          .gemm(
+              new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1),
+              1.0,
+              v,
+              v,
+              0.0,
+              v,
+              Precision.FP64);
+      dev.synchronizeAll();
     } finally {
       dev.free(v);
     }
@@ -172,10 +182,10 @@ class EmulatorChecksTest {
   @Test
   void anotherLaneSeesNewDataOnlyAfterTheWriterSynchronizes() {
     try (EmulatedDevice dev = NativeTools.emulatedDevice(ThreadOrder.FORWARD, 0)) {
-      Device writer = dev.openLane();
-      Device reader = dev.openLane();
-      long buf = writer.alloc(8L * N);
-      long out = reader.alloc(8L * N);
+      Lane writer = dev.openLane();
+      Lane reader = dev.openLane();
+      long buf = dev.alloc(8L * N);
+      long out = dev.alloc(8L * N);
 
       long launchesBefore = dev.launches();
       writer.launch("test_fill_f64", 2, 32, buf, N, 7.0);
@@ -193,7 +203,7 @@ class EmulatorChecksTest {
       assertArrayEquals(filled(9), read(writer, buf, N), "a host read on the writer's lane");
 
       // a GEMM only enqueues too: C = A B with A = 2 (1 x 1), B = buf's first row (1 x N)
-      long a = writer.alloc(8);
+      long a = dev.alloc(8);
       writer.copyIn(a, new double[] {2});
       writer.gemm(
           new Gemm(false, false, 1, N, 1, 1, 1, 1, N, 1, N, 1),
@@ -206,12 +216,12 @@ class EmulatorChecksTest {
       assertArrayEquals(filled(9), read(reader, buf, N), "a GEMM on another lane, no sync");
 
       // the device's synchronize waits for every lane
-      dev.synchronize();
+      dev.synchronizeAll();
       assertArrayEquals(filled(18), read(reader, buf, N), "after the device's synchronize");
 
-      writer.free(a);
-      writer.free(buf);
-      reader.free(out);
+      dev.free(a);
+      dev.free(buf);
+      dev.free(out);
       writer.close();
       reader.close();
       assertEquals(0, dev.liveAllocations());
@@ -226,9 +236,9 @@ class EmulatorChecksTest {
         v[k] = k + 1;
       }
       long p = dev.alloc(8L * N);
-      dev.copyIn(p, v);
-      dev.launch("fault_race_f64", 2, 32, p, N);
-      return read(dev, p, N);
+      dev.root().copyIn(p, v);
+      dev.root().launch("fault_race_f64", 2, 32, p, N);
+      return read(dev.root(), p, N);
     }
   }
 
@@ -248,9 +258,9 @@ class EmulatorChecksTest {
   @Test
   void anOutOfBoundsWriteIsReportedAtTheNextSyncWithKernelArgumentAndOffset() {
     try (EmulatedDevice dev = NativeTools.emulatedDevice(ThreadOrder.FORWARD, 0)) {
-      Device lane = dev.openLane();
-      long v = lane.alloc(8L * N);
-      long w = lane.alloc(8L * N);
+      Lane lane = dev.openLane();
+      long v = dev.alloc(8L * N);
+      long w = dev.alloc(8L * N);
       lane.launch("fault_write_past_f64", 3, 32, v, N); // enqueued: nothing ran yet
       lane.launch("test_fill_f64", 2, 32, w, N, 5.0); // queued after the fault: dropped
       IllegalStateException e = assertThrows(IllegalStateException.class, lane::synchronize);
@@ -265,7 +275,7 @@ class EmulatorChecksTest {
       // the lane goes on working; a pointer into the middle is reported with its offset
       lane.launch("test_fill_f64", 2, 32, w, N, 5.0);
       assertArrayEquals(filled(5), read(lane, w, N));
-      long f = lane.alloc(4L * N);
+      long f = dev.alloc(4L * N);
       lane.launch("fault_write_past_f32", 1, 32, f + 4L * (N - 16), 16);
       IllegalStateException e32 =
           assertThrows(IllegalStateException.class, () -> lane.copyOut(f, new float[N]));
@@ -276,9 +286,9 @@ class EmulatorChecksTest {
       assertTrue(
           e32.getMessage().contains("guard bytes " + 4 * N + ".." + (4 * N + 3)), e32.getMessage());
 
-      lane.free(v);
-      lane.free(w);
-      lane.free(f);
+      dev.free(v);
+      dev.free(w);
+      dev.free(f);
       lane.close();
     }
   }
@@ -297,13 +307,13 @@ class EmulatorChecksTest {
     long p32 = dev.alloc(4L * N);
     long out32 = dev.alloc(4L * N);
     try {
-      dev.copyIn(p, in);
-      dev.copyIn(p32, in32);
-      dev.launch("fault_read_past_f64", 2, 32, p, out, N);
-      dev.launch("fault_read_past_f32", 2, 32, p32, out32, N);
-      double[] got = read(dev, out, N);
+      dev.root().copyIn(p, in);
+      dev.root().copyIn(p32, in32);
+      dev.root().launch("fault_read_past_f64", 2, 32, p, out, N);
+      dev.root().launch("fault_read_past_f32", 2, 32, p32, out32, N);
+      double[] got = read(dev.root(), out, N);
       float[] got32 = new float[N];
-      dev.copyOut(out32, got32);
+      dev.root().copyOut(out32, got32);
       assertArrayEquals(Arrays.copyOfRange(in, 1, N), Arrays.copyOf(got, N - 1));
       assertTrue(Double.isNaN(got[N - 1]), "fp64 read past the end: " + got[N - 1]);
       assertTrue(Float.isNaN(got32[N - 1]), "fp32 read past the end: " + got32[N - 1]);
@@ -317,10 +327,10 @@ class EmulatorChecksTest {
   @Test
   void workOnMemoryFreedBeforeItRanIsReported() {
     try (EmulatedDevice dev = NativeTools.emulatedDevice(ThreadOrder.FORWARD, 0)) {
-      Device lane = dev.openLane();
+      Lane lane = dev.openLane();
       long v = dev.alloc(8L * N);
       lane.launch("test_fill_f64", 2, 32, v, N, 1.0);
-      dev.free(v); // the root lane's free does not wait for the other lane
+      dev.free(v); // the device's free waits for no lane
       IllegalStateException e = assertThrows(IllegalStateException.class, lane::close);
       System.out.println("reported: " + e.getMessage());
       assertTrue(
@@ -333,22 +343,23 @@ class EmulatorChecksTest {
   void laneWorkersAreDaemonsAndStopWithTheirLanes() throws InterruptedException {
     List<Thread> workers;
     try (EmulatedDevice dev = NativeTools.emulatedDevice(ThreadOrder.FORWARD, 0)) {
-      List<Device> lanes = new ArrayList<>();
+      List<Lane> lanes = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        Device lane = dev.openLane();
-        long v = lane.alloc(8L * N);
+        Lane lane = dev.openLane();
+        long v = dev.alloc(8L * N);
         lane.launch("test_fill_f64", 2, 32, v, N, (double) i);
-        lane.free(v); // a sync point: the lane's worker has run
+        lane.synchronize(); // the lane's worker has run
+        dev.free(v);
         lanes.add(lane);
       }
-      dev.launch("test_fill_f64", 1, 32, dev.alloc(8L * N), N, 1.0);
-      dev.synchronize();
+      dev.root().launch("test_fill_f64", 1, 32, dev.alloc(8L * N), N, 1.0);
+      dev.synchronizeAll();
       workers = workers(dev.threadPrefix());
       assertEquals(4, workers.size(), "one worker per lane and the root: " + workers);
       for (Thread t : workers) {
         assertTrue(t.isDaemon(), t.getName());
       }
-      for (Device lane : lanes) {
+      for (Lane lane : lanes) {
         lane.close();
       }
     }
@@ -390,8 +401,8 @@ class EmulatorChecksTest {
     // the emulator has them (the build script compiles native/faults/ in) ...
     try (EmulatedDevice dev = NativeTools.emulatedDevice(ThreadOrder.FORWARD, 0)) {
       long v = dev.alloc(8);
-      dev.launch("fault_race_f32", 1, 32, v, 1);
-      dev.synchronize();
+      dev.root().launch("fault_race_f32", 1, 32, v, 1);
+      dev.synchronizeAll();
     }
     // ... while kernels/ and the NVRTC program (the jar's copy of it) do not
     try (Stream<Path> files = Files.list(Path.of("kernels"))) {

@@ -95,82 +95,96 @@ final class FaultyDevice implements Device {
   }
 
   @Override
-  public void copyIn(long dst, double[] src) {
-    maybeThrow(null);
-    inner.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyIn(long dst, float[] src) {
-    maybeThrow(null);
-    inner.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyIn(long dst, int[] src) {
-    maybeThrow(null);
-    inner.copyIn(dst, src);
-  }
-
-  @Override
-  public void copyOut(long src, double[] dst) {
-    maybeThrow(null);
-    inner.copyOut(src, dst);
-  }
-
-  @Override
-  public void copyOut(long src, float[] dst) {
-    maybeThrow(null);
-    inner.copyOut(src, dst);
-  }
-
-  @Override
-  public void gemm(
-      Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
-    maybeThrow(null);
-    inner.gemm(layout, alpha, a, b, beta, c, precision);
-  }
-
-  @Override
-  public Launcher prepare(String name, int block, Object... args) {
-    Launcher l = inner.prepare(name, block, args);
-    return new Launcher() {
-      @Override
-      public void setInt(int slot, int value) {
-        l.setInt(slot, value);
-      }
-
-      @Override
-      public void setPointer(int slot, long pointer) {
-        l.setPointer(slot, pointer);
-      }
-
-      @Override
-      public void setDouble(int slot, double value) {
-        l.setDouble(slot, value);
-      }
-
-      @Override
-      public void enqueue(int grid) {
-        maybeThrow(Fault.LAUNCH);
-        l.enqueue(grid);
-      }
-    };
-  }
-
-  @Override
-  public void synchronize() {
-    maybeThrow(Fault.SYNCHRONIZE);
-    inner.synchronize();
-  }
-
-  @Override
-  public Device openLane() {
-    return new FaultyDevice(inner.openLane(), state);
+  public Lane openLane() {
+    return new FaultyLane(inner.openLane());
   }
 
   @Override
   public void close() {
     inner.close(); // closing waits and releases, as on a lost device: never throws here
+  }
+
+  /** A lane of the inner device that throws as the device's {@link State} says. */
+  private final class FaultyLane implements Lane {
+    private final Lane inner;
+
+    FaultyLane(Lane inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void copyIn(long dst, double[] src) {
+      maybeThrow(null);
+      inner.copyIn(dst, src);
+    }
+
+    @Override
+    public void copyIn(long dst, float[] src) {
+      maybeThrow(null);
+      inner.copyIn(dst, src);
+    }
+
+    @Override
+    public void copyIn(long dst, int[] src) {
+      maybeThrow(null);
+      inner.copyIn(dst, src);
+    }
+
+    @Override
+    public void copyOut(long src, double[] dst) {
+      maybeThrow(null);
+      inner.copyOut(src, dst);
+    }
+
+    @Override
+    public void copyOut(long src, float[] dst) {
+      maybeThrow(null);
+      inner.copyOut(src, dst);
+    }
+
+    @Override
+    public void gemm(
+        Gemm layout, double alpha, long a, long b, double beta, long c, Precision precision) {
+      maybeThrow(null);
+      inner.gemm(layout, alpha, a, b, beta, c, precision);
+    }
+
+    @Override
+    public Launcher prepare(String name, int block, Object... args) {
+      Launcher l = inner.prepare(name, block, args);
+      return new Launcher() {
+        @Override
+        public void setInt(int slot, int value) {
+          l.setInt(slot, value);
+        }
+
+        @Override
+        public void setPointer(int slot, long pointer) {
+          l.setPointer(slot, pointer);
+        }
+
+        @Override
+        public void setDouble(int slot, double value) {
+          l.setDouble(slot, value);
+        }
+
+        @Override
+        public void enqueue(int grid) {
+          maybeThrow(Fault.LAUNCH);
+          l.enqueue(grid);
+        }
+      };
+    }
+
+    @Override
+    public void synchronize() {
+      maybeThrow(Fault.SYNCHRONIZE);
+      inner.synchronize();
+    }
+
+    @Override
+    public void close() {
+      inner.close(); // closing waits and releases, as on a lost device: never throws here
+    }
   }
 }

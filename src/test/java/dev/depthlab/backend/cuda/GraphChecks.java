@@ -222,8 +222,9 @@ abstract class GraphChecks {
   /** What a real stream capture forbids fails at the call, and the lane works again after it. */
   @Test
   void aCaptureRefusesEverySyncPoint() {
-    Device lane = device().openLane();
-    long buf = lane.alloc(64);
+    Device dev = device();
+    Lane lane = dev.openLane();
+    long buf = dev.alloc(64);
     lane.beginCapture();
     List<Runnable> syncPoints =
         List.of(
@@ -232,8 +233,8 @@ abstract class GraphChecks {
             () -> lane.copyIn(buf, new int[] {1}),
             () -> lane.copyOut(buf, new double[1]),
             () -> lane.copyOut(buf, new float[1]),
-            () -> lane.alloc(8),
-            () -> lane.free(buf),
+            () -> dev.alloc(8),
+            () -> dev.free(buf),
             lane::synchronize,
             lane::close,
             lane::beginCapture);
@@ -244,7 +245,7 @@ abstract class GraphChecks {
     lane.endCapture().close();
     assertThrows(IllegalStateException.class, lane::endCapture);
     lane.copyIn(buf, new double[] {2});
-    lane.free(buf);
+    dev.free(buf);
     lane.close();
   }
 
@@ -254,15 +255,16 @@ abstract class GraphChecks {
    */
   @Test
   void aGraphKeepsCaptureTimeArgumentsAndReadsMemoryWhenItRuns() {
-    Device lane = device().openLane();
-    long p = lane.alloc(24);
-    long g = lane.alloc(24);
+    Device dev = device();
+    Lane lane = dev.openLane();
+    long p = dev.alloc(24);
+    long g = dev.alloc(24);
     lane.copyIn(p, new double[] {1, 2, 3});
     lane.copyIn(g, new double[] {1, 1, 1});
-    Device.Launcher update = lane.prepare("sgd_update_f64", 128, p, g, 3, 0.5);
+    Lane.Launcher update = lane.prepare("sgd_update_f64", 128, p, g, 3, 0.5);
     lane.beginCapture();
     update.enqueue(1);
-    Device.Graph graph = lane.endCapture();
+    Lane.Graph graph = lane.endCapture();
     update.setDouble(3, 100.0);
     assertEquals(1, graph.nodes());
     double[] out = new double[3];
@@ -278,8 +280,8 @@ abstract class GraphChecks {
     assertArrayEquals(new double[] {-1, 0, 1}, out, "the launch reads g as it is now");
     graph.close();
     assertThrows(IllegalStateException.class, graph::launch);
-    lane.free(g);
-    lane.free(p);
+    dev.free(g);
+    dev.free(p);
     lane.close();
   }
 }

@@ -39,7 +39,7 @@ class NvrtcCompileTest {
       // the probe's own steps: preload by full path, then NVRTC and its builtins
       CudaLibraries.preload(dirs);
       Map<String, String> learned = new LinkedHashMap<>();
-      JCudaDevice.openNvrtc(learned, dirs);
+      JCudaProbe.openNvrtc(learned, dirs);
       version = learned.get("nvrtc");
       System.out.println("NvrtcCompileTest: " + learned);
       return version;
@@ -65,14 +65,14 @@ class NvrtcCompileTest {
   @MethodSource("architectures")
   void theRuntimeProgramCompilesToCubinForEveryTargetedArchitecture(int arch) throws Exception {
     String v = nvrtcVersion();
-    int[] supported = JCudaDevice.supportedArchs();
+    int[] supported = NvrtcCompiler.supportedArchs();
     CudaKernels.Target target = CudaKernels.target(arch, supported);
     assertEquals(
         new CudaKernels.Target(arch, true),
         target,
         "NVRTC " + v + " knows sm_" + arch + " " + Arrays.toString(supported) + ": CUBIN");
     Map<String, String> sources = CudaKernels.sources();
-    byte[] cubin = JCudaDevice.compile(sources, target.options(), v);
+    byte[] cubin = NvrtcCompiler.compile(sources, target.options(), v);
     ByteBuffer elf = ByteBuffer.wrap(cubin).order(ByteOrder.LITTLE_ENDIAN);
     assertArrayEquals(
         new byte[] {0x7f, 'E', 'L', 'F'}, Arrays.copyOf(cubin, 4), "a CUBIN is an ELF file");
@@ -92,7 +92,7 @@ class NvrtcCompileTest {
   void theRuntimeProgramCompilesToPtx(int arch) throws Exception {
     String v = nvrtcVersion();
     Map<String, String> sources = CudaKernels.sources();
-    byte[] image = JCudaDevice.compile(sources, CudaKernels.options(arch), v);
+    byte[] image = NvrtcCompiler.compile(sources, CudaKernels.options(arch), v);
     assertEquals(0, image[image.length - 1], "PTX handed to the driver ends with its NUL");
     String ptx = new String(image, 0, image.length - 1, StandardCharsets.UTF_8);
     assertTrue(ptx.contains(".target sm_" + arch), "PTX for compute_" + arch);
@@ -108,7 +108,7 @@ class NvrtcCompileTest {
   @Test
   void aDeviceNvrtcDoesNotKnowGetsPtxForTheNewestArchitectureBelowIt() {
     String v = nvrtcVersion();
-    int[] supported = JCudaDevice.supportedArchs();
+    int[] supported = NvrtcCompiler.supportedArchs();
     int newest = Arrays.stream(supported).max().orElseThrow();
     CudaKernels.Target t = CudaKernels.target(newest + 10, supported);
     assertEquals(new CudaKernels.Target(newest, false), t, "NVRTC " + v);

@@ -11,7 +11,7 @@ public final class ProbeMain {
   private ProbeMain() {}
 
   public static void main(String[] args) {
-    Availability av = JCudaDevice.probe();
+    Availability av = JCudaProbe.probe();
     System.out.println(av.usable() ? "usable" : "unusable: " + av.reason());
     av.details().forEach((k, v) -> System.out.println(k + "=" + v));
   }

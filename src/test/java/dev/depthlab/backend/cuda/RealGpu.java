@@ -14,9 +14,9 @@ final class RealGpu {
 
   private RealGpu() {}
 
-  /** {@link JCudaDevice#shared()}, or aborts the calling test with the reason. */
+  /** {@link JCudaProbe#shared()}, or aborts the calling test with the reason. */
   static Device require(Class<?> test) {
-    Availability av = JCudaDevice.probe();
+    Availability av = JCudaProbe.probe();
     String who = test.getSimpleName();
     if (!av.usable()) {
       String reason = "no usable CUDA device: " + av.reason();
@@ -25,7 +25,7 @@ final class RealGpu {
       }
       Assumptions.abort(reason);
     }
-    Device gpu = JCudaDevice.shared();
+    Device gpu = JCudaProbe.shared();
     if (told.add(who)) {
       System.out.println(who + " on " + gpu.details());
     }
