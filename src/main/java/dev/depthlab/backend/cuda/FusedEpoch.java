@@ -72,16 +72,15 @@ final class FusedEpoch {
     this.dev = dev;
     this.replicas = replicas;
     int maxSteps = spec.maxStepsPerEpoch();
-    int[] table = new int[3 * layers + 1];
-    System.arraycopy(sizes, 0, table, 0, layers + 1);
-    System.arraycopy(wOff, 0, table, layers + 1, layers);
-    System.arraycopy(bOff, 0, table, 2 * layers + 1, layers);
+    boolean weightsShared = weightsFit(spec);
+    FusedLayout layout =
+        FusedLayout.of(sizes, spec.maxBatch(), spec.precision(), weightsShared, wOff, bOff);
+    int[] table = layout.table();
     long tableBuf = alloc.applyAsLong(4L * table.length);
     dev.copyIn(tableBuf, table);
     steps = new double[4 * maxSteps];
     stepTable = alloc.applyAsLong(8L * steps.length);
-    boolean weightsShared = weightsFit(spec);
-    int shared = sharedBytes(spec, weightsShared);
+    int shared = layout.bytes();
     String kernel = spec.precision() == Precision.FP64 ? "fused_epoch_f64" : "fused_epoch_f32";
     launch =
         dev.prepareWithSharedMemory(
@@ -180,22 +179,15 @@ final class FusedEpoch {
   }
 
   /**
-   * Bytes of shared memory of one block, the layout of kernels/fused.cu: 2 doubles per batch row
-   * (loss and correctness), then in the precision's type the parameters (with {@code weights}), the
-   * gradients, each layer's input and pre-activation rows, and the labels.
+   * Bytes of shared memory of one block, the layout of kernels/fused.cu ({@link FusedLayout}): 2
+   * doubles per batch row (loss and correctness), the layout table, then in the precision's type
+   * the parameters (with {@code weights}, rows padded), the gradients, each layer's input and
+   * pre-activation rows, and the labels.
    */
   static int sharedBytes(GroupSpec spec, boolean weights) {
-    int[] sizes = spec.net().sizes();
-    long batch = spec.maxBatch();
-    long params = 0;
-    long rows = 0;
-    for (int l = 0; l + 1 < sizes.length; l++) {
-      params += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
-      rows += batch * (sizes[l] + sizes[l + 1]);
-    }
-    long elements = (weights ? 2 : 1) * params + rows + batch;
-    long bytes = 16 * batch + elements * (spec.precision() == Precision.FP64 ? 8 : 4);
-    return (int) Math.min(bytes, Integer.MAX_VALUE);
+    return FusedLayout.of(
+            spec.net().sizes(), spec.maxBatch(), spec.precision(), weights, null, null)
+        .bytes();
   }
 
   /** Starts an epoch's record. */
