@@ -33,6 +33,57 @@
 #define DL_FL_WG 10     // W's offset in the parameter buffer
 #define DL_FL_BG 11     // b's offset in the parameter buffer
 
+// A layer's field of the layout table in shared memory (`tab` in scope), and layer l's W and b
+// wherever they live (`sm`, `params`, `r`, `in`, `out` in scope); W's rows are ws apart.
+#define DL_LAY(l, f) DL_SMEM(layout, tab + DL_FUSED_HEADER + DL_FUSED_FIELDS * (l) + (f))
+#define DL_W(l) (WS ? sm + DL_LAY(l, DL_FL_W) : params + DL_LAY(l, DL_FL_WG) + (long)r * in * out)
+#define DL_B(l) (WS ? sm + DL_LAY(l, DL_FL_B) : params + DL_LAY(l, DL_FL_BG) + (long)r * out)
+
+// Copies the layout table into shared memory (after the per-row loss and correctness) and
+// returns it there; the caller waits at a barrier before reading it.
+__device__ __forceinline__ int* dl_fused_table(unsigned char* smem, const int* table, int layers,
+                                               int maxBatch) {
+  int* tab = reinterpret_cast<int*>(smem + 16 * maxBatch);
+  for (int k = threadIdx.x; k < DL_FUSED_HEADER + DL_FUSED_FIELDS * layers; k += blockDim.x) {
+    DL_SMEM(layout_copy, tab + k) = table[k];
+  }
+  return tab;
+}
+
+// The forward pass of the `count` rows of layer 0's input rows: z = b + sum_i a_i W_ij, i in
+// order, one FMA each; a' = act(z) on the hidden layers; a barrier after each layer.
+template <typename T, bool WS>
+__device__ void fused_forward(T* params, const int* tab, T* sm, int layers, int count, int act,
+                              T sl) {
+  const int r = blockIdx.x;
+  const int tid = threadIdx.x;
+  const int nt = blockDim.x;
+  const int top = layers - 1;
+  for (int l = 0; l < layers; l++) {
+    const int in = DL_LAY(l, DL_FL_IN);
+    const int out = DL_LAY(l, DL_FL_OUT);
+    const int ws = WS ? DL_LAY(l, DL_FL_WS) : out;
+    const int as = DL_LAY(l, DL_FL_AS);
+    const T* al = sm + DL_LAY(l, DL_FL_A);
+    const T* wl = DL_W(l);
+    const T* bl = DL_B(l);
+    T* zl = sm + DL_LAY(l, DL_FL_Z);
+    const int asNext = l < top ? DL_LAY(l + 1, DL_FL_AS) : 0;
+    T* aNext = l < top ? sm + DL_LAY(l + 1, DL_FL_A) : zl;
+    for (int e = tid; e < count * out; e += nt) {
+      const int s = e / out;
+      const int j = e % out;
+      T acc = DL_PARAM(fwd_b, bl + j);
+      for (int i = 0; i < in; i++) {
+        acc = dl_fma(DL_SMEM(fwd_a, al + s * as + i), DL_PARAM(fwd_w, wl + i * ws + j), acc);
+      }
+      DL_SMEM(fwd_z, zl + e) = acc;
+      if (l < top) DL_SMEM(fwd_act, aNext + s * asNext + j) = dl_activate(acc, act, sl);
+    }
+    __syncthreads();
+  }
+}
+
 // Replica blockIdx.x's epoch. params: the group's parameter buffer (per layer W of every replica,
 // then b of every replica). table: the layout above. x, y: every replica's training set (nTrain
 // rows each). order: the epoch's sample orders, orderStride per replica. steps[4 s ..]: step s's
@@ -59,17 +110,10 @@ __device__ void fused_run(T* params, const int* table, int layers, const T* x, c
   // the parameters (WS), the gradients, each layer's input and pre-activation rows, the labels.
   double* lossRow = reinterpret_cast<double*>(smem);
   double* okRow = lossRow + maxBatch;
-  int* tab = reinterpret_cast<int*>(okRow + maxBatch);
-  for (int k = tid; k < DL_FUSED_HEADER + DL_FUSED_FIELDS * layers; k += nt) {
-    DL_SMEM(layout_copy, tab + k) = table[k];
-  }
+  const int* tab = dl_fused_table(smem, table, layers, maxBatch);
   __syncthreads();
-#define DL_LAY(l, f) DL_SMEM(layout, tab + DL_FUSED_HEADER + DL_FUSED_FIELDS * (l) + (f))
   T* sm = reinterpret_cast<T*>(smem + DL_SMEM(layout, tab + DL_FH_TBYTES));
   T* yb = sm + DL_SMEM(layout, tab + DL_FH_Y);
-  // layer l's W and b, wherever they live; W's rows are ws apart
-#define DL_W(l) (WS ? sm + DL_LAY(l, DL_FL_W) : params + DL_LAY(l, DL_FL_WG) + (long)r * in * out)
-#define DL_B(l) (WS ? sm + DL_LAY(l, DL_FL_B) : params + DL_LAY(l, DL_FL_BG) + (long)r * out)
 
   if (WS) {
     for (int l = 0; l < layers; l++) {
@@ -106,30 +150,7 @@ __device__ void fused_run(T* params, const int* table, int layers, const T* x, c
     for (int s = tid; s < count; s += nt) DL_SMEM(gather_y, yb + s) = yr[ord[s]];
     __syncthreads();
 
-    // forward: z = b + sum_i a_i W_ij, i in order; a' = act(z) on the hidden layers
-    for (int l = 0; l < layers; l++) {
-      const int in = DL_LAY(l, DL_FL_IN);
-      const int out = DL_LAY(l, DL_FL_OUT);
-      const int ws = WS ? DL_LAY(l, DL_FL_WS) : out;
-      const int as = DL_LAY(l, DL_FL_AS);
-      const T* al = sm + DL_LAY(l, DL_FL_A);
-      const T* wl = DL_W(l);
-      const T* bl = DL_B(l);
-      T* zl = sm + DL_LAY(l, DL_FL_Z);
-      const int asNext = l < top ? DL_LAY(l + 1, DL_FL_AS) : 0;
-      T* aNext = l < top ? sm + DL_LAY(l + 1, DL_FL_A) : zl;
-      for (int e = tid; e < count * out; e += nt) {
-        const int s = e / out;
-        const int j = e % out;
-        T acc = DL_PARAM(fwd_b, bl + j);
-        for (int i = 0; i < in; i++) {
-          acc = dl_fma(DL_SMEM(fwd_a, al + s * as + i), DL_PARAM(fwd_w, wl + i * ws + j), acc);
-        }
-        DL_SMEM(fwd_z, zl + e) = acc;
-        if (l < top) DL_SMEM(fwd_act, aNext + s * asNext + j) = dl_activate(acc, act, sl);
-      }
-      __syncthreads();
-    }
+    fused_forward<T, WS>(params, tab, sm, layers, count, act, sl);
 
     // output: each sample's loss, correctness and dL/dz (over its z), as output_grad
     T* zTop = sm + DL_LAY(top, DL_FL_Z);
@@ -256,9 +277,6 @@ __device__ void fused_run(T* params, const int* table, int layers, const T* x, c
       for (int e = tid; e < out; e += nt) bg[e] = DL_SMEM(store_b, b + e);
     }
   }
-#undef DL_W
-#undef DL_B
-#undef DL_LAY
 }
 
 // The entry point: the layout's weightsShared picks the instantiation, so each one's parameter
@@ -280,6 +298,102 @@ __device__ void fused_epoch(T* params, const int* table, int layers, const T* x,
   }
 }
 
+// Replica blockIdx.x's evaluation (Group.evaluate), as the CPU computes it (CpuNet64 and
+// CpuNet32 evaluate): the test set's, then the training set's rows in batches of maxBatch, each
+// row's forward pass as a training step's (fused_forward), its loss and correctness; the losses
+// summed over the rows in order in double, by one thread. out[r * outStride + ...]: 0, 1 the
+// training set's mean loss and accuracy, 2, 3 the test set's (NaN for an empty set), then per
+// hidden unit (the hidden layers' units in order) 1 when it is inactive on every training row, else
+// 0. The parameters are read from the parameter buffer (where the epoch's launch left them); the
+// layout is the epoch's (`table`, the same shared memory), whose activation rows it uses.
+template <typename T>
+__device__ void fused_eval(T* params, const int* table, int layers, const T* x, const T* y,
+                           int nTrain, const T* tx, const T* ty, int nTest, double* out,
+                           int outStride, int maxBatch, int act, double slope,
+                           double clipEps) {
+  DL_DYNAMIC_SHARED(smem);
+  const int r = blockIdx.x;
+  const int tid = threadIdx.x;
+  const int nt = blockDim.x;
+  const int top = layers - 1;
+  const T sl = (T)slope;
+  const T eps = (T)clipEps;
+  double* lossRow = reinterpret_cast<double*>(smem);
+  double* okRow = lossRow + maxBatch;
+  const int* tab = dl_fused_table(smem, table, layers, maxBatch);
+  __syncthreads();
+  T* sm = reinterpret_cast<T*>(smem + DL_SMEM(layout, tab + DL_FH_TBYTES));
+  T* yb = sm + DL_SMEM(layout, tab + DL_FH_Y);
+  const int f = DL_LAY(0, DL_FL_IN);
+  const int as0 = DL_LAY(0, DL_FL_AS);
+  T* a0 = sm + DL_LAY(0, DL_FL_A);
+  double* o = out + (long)r * outStride;
+  int hiddenUnits = 0;
+  for (int l = 0; l < top; l++) hiddenUnits += DL_LAY(l, DL_FL_OUT);
+  for (int u = tid; u < hiddenUnits; u += nt) o[4 + u] = 1.0;
+
+  for (int set = 0; set < 2; set++) {
+    const bool train = set == 1;
+    const int n = train ? nTrain : nTest;
+    const T* xs = train ? x + (long)r * nTrain * f : tx + (long)r * nTest * f;
+    const T* ys = train ? y + (long)r * nTrain : ty + (long)r * nTest;
+    double lossSum = 0.0;  // thread 0's
+    int correct = 0;
+    for (int start = 0; start < n; start += maxBatch) {
+      const int count = n - start < maxBatch ? n - start : maxBatch;
+      for (int e = tid; e < count * f; e += nt) {
+        DL_SMEM(eval_x, a0 + (e / f) * as0 + e % f) = xs[(long)start * f + e];
+      }
+      for (int s = tid; s < count; s += nt) DL_SMEM(eval_y, yb + s) = ys[start + s];
+      __syncthreads();
+      fused_forward<T, false>(params, tab, sm, layers, count, act, sl);
+      T* zTop = sm + DL_LAY(top, DL_FL_Z);
+      for (int s = tid; s < count; s += nt) {
+        const T p = dl_sigmoid(DL_SMEM(eval_z, zTop + s));
+        const T label = DL_SMEM(eval_label, yb + s);
+        DL_SMEM(eval_loss, lossRow + s) = (double)dl_bce(p, label, eps);
+        DL_SMEM(eval_ok, okRow + s) = (double)dl_correct(p, label);
+      }
+      if (train) {
+        // each hidden unit's owner marks it alive when a row activates it
+        for (int u = tid; u < hiddenUnits; u += nt) {
+          int l = 0;
+          int j = u;
+          while (j >= DL_LAY(l, DL_FL_OUT)) {
+            j -= DL_LAY(l, DL_FL_OUT);
+            l++;
+          }
+          const int out = DL_LAY(l, DL_FL_OUT);
+          const T* z = sm + DL_LAY(l, DL_FL_Z);
+          bool any = false;
+          for (int s = 0; s < count; s++) {
+            if (!dl_inactive((double)DL_SMEM(eval_dead, z + s * out + j), act)) any = true;
+          }
+          if (any) o[4 + u] = 0.0;
+        }
+      }
+      __syncthreads();
+      if (tid == 0) {
+        for (int s = 0; s < count; s++) {
+          lossSum += DL_SMEM(eval_sum_loss, lossRow + s);
+          correct += (int)DL_SMEM(eval_sum_ok, okRow + s);
+        }
+      }
+      __syncthreads();
+    }
+    if (tid == 0) {
+      const int slot = train ? 0 : 2;
+      const double nan = __hiloint2double(0x7ff80000, 0);  // Java's Double.NaN, as the CPU's
+      o[slot] = n == 0 ? nan : lossSum / n;
+      o[slot + 1] = n == 0 ? nan : (double)correct / n;
+    }
+  }
+}
+
+#undef DL_W
+#undef DL_B
+#undef DL_LAY
+
 DL_ENTRY(fused_epoch,
          (T * params, const int* table, int layers, const T* x, const T* y, int nTrain,
           const int* order, int orderStride, const double* steps, int nSteps, double* diag,
@@ -288,3 +402,9 @@ DL_ENTRY(fused_epoch,
          (params, table, layers, x, y, nTrain, order, orderStride, steps, nSteps, diag, maxSteps,
           maxBatch, act, slope, clipEps, mean, chained, weightsShared, trace, traceLayer,
           replicas))
+DL_ENTRY(fused_eval,
+         (T * params, const int* table, int layers, const T* x, const T* y, int nTrain,
+          const T* tx, const T* ty, int nTest, double* out, int outStride, int maxBatch, int act,
+          double slope, double clipEps),
+         (params, table, layers, x, y, nTrain, tx, ty, nTest, out, outStride, maxBatch, act, slope,
+          clipEps))

@@ -420,6 +420,9 @@ final class CudaGroup implements Group {
                   trainX,
                   trainY,
                   nTrain,
+                  testX,
+                  testY,
+                  nTest,
                   diag,
                   trace,
                   this::alloc)
@@ -954,11 +957,15 @@ final class CudaGroup implements Group {
     checkOpen();
     enqueueNoted();
     ensureEvalBuffers();
-    evalSet(testX, testY, nTest, EVAL_TEST, false);
-    evalSet(trainX, trainY, nTrain, EVAL_TRAIN, true);
-    if (hiddenUnits > 0) {
-      calls.deadFlags(
-          alive, nTrain, CHUNK, hiddenUnits, evalOut + 8L * EVAL_DEAD, evalWidth, replicas);
+    if (fused != null) {
+      fused.evaluate(evalOut, evalWidth); // one launch, the same columns
+    } else {
+      evalSet(testX, testY, nTest, EVAL_TEST, false);
+      evalSet(trainX, trainY, nTrain, EVAL_TRAIN, true);
+      if (hiddenUnits > 0) {
+        calls.deadFlags(
+            alive, nTrain, CHUNK, hiddenUnits, evalOut + 8L * EVAL_DEAD, evalWidth, replicas);
+      }
     }
     double[] all = new double[replicas * evalWidth];
     dev.copyOut(evalOut, all); // the evaluation's only copy

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.StepLog;
@@ -50,19 +51,19 @@ abstract class FusedParityChecks {
   abstract Device device();
 
   /**
-   * Whether the training itself (every step's loss, batch accuracy and squared gradient norms, the
-   * trace records, the final parameters) must equal the comparand's raw bits, beside the tolerance:
-   * the fused kernel follows the arithmetic contract operation for operation (docs/arithmetic.md).
-   * The evaluation runs on the layered path, with its own sums, and keeps the tolerance.
+   * Whether the whole run (every step's loss, batch accuracy and squared gradient norms, the trace
+   * records, each epoch's evaluation, the final parameters) must equal the comparand's raw bits,
+   * beside the tolerance: the fused kernels (fused_epoch, fused_eval) follow the arithmetic
+   * contract operation for operation, in the CPU's sum orders (docs/arithmetic.md).
    */
-  boolean trainingBitForBit() {
+  boolean bitForBit() {
     return false;
   }
 
-  /** {@link ParityChecks#check}, and with {@link #trainingBitForBit} the raw bits too. */
+  /** {@link ParityChecks#check}, and with {@link #bitForBit} the raw bits too. */
   private double compare(
       List<Executable> failures, String what, double[] got, double[] ref, double tol) {
-    if (trainingBitForBit()) {
+    if (bitForBit()) {
       for (int k = 0; k < Math.min(got.length, ref.length); k++) {
         long a = Double.doubleToRawLongBits(got[k]);
         long b = Double.doubleToRawLongBits(ref[k]);
@@ -116,7 +117,7 @@ abstract class FusedParityChecks {
     GroupSpec gs = groupSpec(spec, p);
     assertTrue(FusedEpoch.qualifies(gs), spec + " qualifies for the fused path");
     List<Executable> failures = new ArrayList<>();
-    double worst = trajectory(failures, gs, replicas, Rng.mix(99L + spec.layers()));
+    double worst = trajectory(failures, gs, replicas, Rng.mix(99L + spec.layers()), device());
     System.out.printf(
         "fused trajectory %s %s R=%d (weights %s) on %s: max relative error %.3g%n",
         p.key(),
@@ -134,15 +135,16 @@ abstract class FusedParityChecks {
     return new GroupSpec(spec, p, BATCH, steps, true, spec.layers() / 2, 3);
   }
 
-  private double trajectory(
-      List<Executable> failures, GroupSpec gs, int replicas, long shuffleSeed) {
+  /** The trajectory of {@code gs} on {@code dev} against the comparand; the worst relative error. */
+  double trajectory(
+      List<Executable> failures, GroupSpec gs, int replicas, long shuffleSeed, Device dev) {
     NetworkSpec spec = gs.net();
     int steps = gs.maxStepsPerEpoch();
     Precision p = gs.precision();
     double lr = lr(spec.reduction());
     double tol = tolerance(p);
     double worst = 0;
-    CudaBackend fused = new CudaBackend(device(), CudaBackend.KernelPath.FUSED);
+    CudaBackend fused = new CudaBackend(dev, CudaBackend.KernelPath.FUSED);
     try (Group ref = COMPARAND.createGroup(gs, setups(spec, 0, replicas));
         Group gpu = fused.createGroup(gs, setups(spec, 0, replicas))) {
       Rng shuffle = new Rng(shuffleSeed);
@@ -178,7 +180,7 @@ abstract class FusedParityChecks {
                 a.accuracy(r, s),
                 b.accuracy(r, s),
                 count,
-                p == Precision.FP64 || trainingBitForBit() ? 0 : 1);
+                p == Precision.FP64 || bitForBit() ? 0 : 1);
           }
           worst = Math.max(worst, compare(failures, who + " step losses", la, lb, tol));
           for (int l = 0; l < spec.layers(); l++) {
@@ -203,9 +205,25 @@ abstract class FusedParityChecks {
                         failures, who + " trace record " + k, a.traced(r, k), b.traced(r, k), tol));
           }
         }
-        double[] ta = gpu.evaluate().trainLoss();
-        double[] tb = ref.evaluate().trainLoss();
-        worst = Math.max(worst, check(failures, "epoch " + e + " train losses", ta, tb, tol));
+        Evaluation ea = gpu.evaluate();
+        Evaluation eb = ref.evaluate();
+        String ev = "epoch " + e + " evaluation ";
+        worst =
+            Math.max(
+                worst, compare(failures, ev + "train losses", ea.trainLoss(), eb.trainLoss(), tol));
+        worst =
+            Math.max(
+                worst, compare(failures, ev + "test losses", ea.testLoss(), eb.testLoss(), tol));
+        compare(failures, ev + "train accuracies", ea.trainAccuracy(), eb.trainAccuracy(), 0);
+        compare(failures, ev + "test accuracies", ea.testAccuracy(), eb.testAccuracy(), 0);
+        for (int r = 0; r < replicas; r++) {
+          compare(
+              failures,
+              ev + "replica " + r + " dead fractions",
+              ea.deadFraction()[r],
+              eb.deadFraction()[r],
+              0);
+        }
       }
       for (int r = 0; r < replicas; r++) {
         Parameters pa = gpu.parameters(r);
