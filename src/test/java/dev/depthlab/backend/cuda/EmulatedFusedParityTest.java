@@ -57,7 +57,8 @@ class EmulatedFusedParityTest extends FusedParityChecks {
       out.add(
           Arguments.of(
               order,
-              new NetworkSpec(new int[] {5, 7, 16, 3, 1}, Activation.RELU, 0.01, Reduction.MEAN, 1e-8),
+              new NetworkSpec(
+                  new int[] {5, 7, 16, 3, 1}, Activation.RELU, 0.01, Reduction.MEAN, 1e-8),
               Precision.FP32,
               1));
       out.add(

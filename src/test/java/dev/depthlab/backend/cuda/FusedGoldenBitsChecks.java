@@ -8,10 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The arithmetic contract's portable bits on the fused path ({@link GoldenBitsTest}'s small
- * studies trained with {@code cuda.kernel: fused}): data, initial weights, every step's and
- * epoch's metrics (the evaluation included) and the final parameters must be exactly the committed
- * bits the CPU gives, the first differing value named otherwise.
+ * The arithmetic contract's portable bits on the fused path ({@link GoldenBitsTest}'s small studies
+ * trained with {@code cuda.kernel: fused}): data, initial weights, every step's and epoch's metrics
+ * (the evaluation included) and the final parameters must be exactly the committed bits the CPU
+ * gives, the first differing value named otherwise.
  */
 abstract class FusedGoldenBitsChecks {
   abstract Device device();

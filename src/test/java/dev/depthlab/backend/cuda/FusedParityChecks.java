@@ -135,7 +135,9 @@ abstract class FusedParityChecks {
     return new GroupSpec(spec, p, BATCH, steps, true, spec.layers() / 2, 3);
   }
 
-  /** The trajectory of {@code gs} on {@code dev} against the comparand; the worst relative error. */
+  /**
+   * The trajectory of {@code gs} on {@code dev} against the comparand; the worst relative error.
+   */
   double trajectory(
       List<Executable> failures, GroupSpec gs, int replicas, long shuffleSeed, Device dev) {
     NetworkSpec spec = gs.net();

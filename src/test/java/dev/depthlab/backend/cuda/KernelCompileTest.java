@@ -126,13 +126,17 @@ class KernelCompileTest {
             framed.add(k + " (" + v + " B)");
           }
         });
-    List<String> local = localAccesses(Files.readString(c.ptx()), "fused_epoch_f64");
-    local.addAll(localAccesses(Files.readString(c.ptx()), "fused_epoch_f32"));
+    String ptx = Files.readString(c.ptx());
+    List<String> local = new ArrayList<>();
+    for (String fused : List.of("fused_epoch", "fused_eval")) {
+      local.addAll(localAccesses(ptx, fused + "_f64"));
+      local.addAll(localAccesses(ptx, fused + "_f32"));
+    }
     System.out.printf(
         "ptxas sm_%d: stack frames %s, fused local accesses %s%n", arch, framed, local);
     assertAll(
         () -> assertTrue(framed.isEmpty(), "stack frames on sm_" + arch + ": " + framed),
-        () -> assertTrue(local.isEmpty(), "local memory in the fused kernel: " + local));
+        () -> assertTrue(local.isEmpty(), "local memory in the fused kernels: " + local));
   }
 
   /** Both checks see a kernel that indexes a per-thread array at run time. */
