@@ -28,8 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what it holds the fused kernel to: a probe kernel's bank conflicts equal the bank rule computed
  * here, an access outside the block's shared memory fails the launch, and every access site of
  * kernels/fused.cu is at most 2-way conflicted at the seed study's shapes (2-16xd-1, d = 1, 4, 8,
- * batch 32), fp64 and fp32, with a full and a partial batch. The per-step counts it prints are the
- * cost model's figures (docs/gpu.md).
+ * batch 32), fp64 and fp32, with a full and a partial batch, and in the fused evaluation. The
+ * per-step counts it prints are the cost model's figures (docs/gpu.md).
  */
 class EmulatedSharedAccessTest {
   private static final int BLOCK = 128;
@@ -173,14 +173,16 @@ class EmulatedSharedAccessTest {
       SharedAccessCounts.Kernel two =
           epoch(g, order, new int[][] {{0, 32}, {24, 32}}).kernel(kernel);
       SharedAccessCounts.Kernel partial = epoch(g, order, new int[][] {{0, 24}}).kernel(kernel);
+      String evalKernel = "fused_eval_" + suffix(p);
+      SharedAccessCounts.Kernel eval = SharedAccessCounts.during(g::evaluate).kernel(evalKernel);
       List<Executable> checks = new ArrayList<>();
-      for (SharedAccessCounts.Kernel k : List.of(one, two, partial)) {
+      for (SharedAccessCounts.Kernel k : List.of(one, two, partial, eval)) {
         for (SharedAccessCounts.Site s : k.sites()) {
           checks.add(
               () ->
                   assertTrue(
                       s.maxDegree() <= MAX_DEGREE,
-                      kernel
+                      k.name()
                           + " depth "
                           + depth
                           + ": "
@@ -219,6 +221,17 @@ class EmulatedSharedAccessTest {
           barriersPerStep,
           worst,
           conflicted);
+      System.out.printf(
+          "fused_eval %s depth %d, one evaluation (%d + %d rows in batches of 32): %d shared warp"
+              + " requests, %d wavefronts (%d at best), %d barriers%n",
+          p.key(),
+          depth,
+          ParityChecks.N_TEST,
+          ParityChecks.N_TRAIN,
+          eval.requests(),
+          eval.wavefronts(),
+          ideal(eval),
+          eval.barriers());
       checks.add(() -> assertEquals(2L * depth + 5, barriersPerStep, "barriers per step"));
       assertAll(checks);
     }
