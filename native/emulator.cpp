@@ -103,7 +103,7 @@ void runThread(const Entry& e, void** argv, uint64_t block, uint64_t linear) {
 
 constexpr size_t kFiberStack = 128 * 1024;
 
-enum class FiberState { kReady, kAtBarrier, kDone };
+enum class FiberState { kReady, kAtBarrier, kAtWarpSync, kDone };
 
 struct Fiber {
   ucontext_t ctx;
@@ -226,6 +226,7 @@ struct BlockRun {
   std::vector<uint32_t> occurrence; // [thread * sites + site]: accesses since the last barrier
   uint32_t occurrenceSites = 0;
   KernelCounts counts;              // this block's, merged into gCounts at its end
+  std::vector<unsigned long long> lanes;  // a shuffle's values, one per thread (shim.h)
 };
 
 thread_local BlockRun tlBlock;
@@ -308,6 +309,41 @@ std::string runBlockAsFibers(const Entry& e, void** argv, unsigned blk, unsigned
       failure = b.failure;
       break;
     }
+    // warps whose every thread waits at one __syncwarp go on; a warp with some threads there and
+    // others returned or at another barrier is a divergent __syncwarp
+    bool released = false;
+    for (unsigned w = 0; w < n && failure.empty(); w += kWarp) {
+      const unsigned end = std::min(n, w + kWarp);
+      const Fiber* at = nullptr;
+      unsigned atWarp = 0;
+      for (unsigned t = w; t < end; t++) {
+        if (b.fibers[t].state == FiberState::kAtWarpSync) {
+          atWarp++;
+          if (at == nullptr) at = &b.fibers[t];
+        }
+      }
+      if (atWarp == 0) continue;
+      for (unsigned t = w; t < end; t++) {
+        const Fiber& f = b.fibers[t];
+        if (f.state != FiberState::kAtWarpSync || f.line != at->line ||
+            std::strcmp(f.file, at->file) != 0) {
+          failure = "divergent __syncwarp in block " + std::to_string(blk) + ": thread " +
+                    std::to_string(t) +
+                    (f.state == FiberState::kDone
+                         ? std::string(" returned")
+                         : std::string(" waits at ") + f.file + ":" + std::to_string(f.line)) +
+                    ", thread " + std::to_string(at - b.fibers.data()) + " at __syncwarp " +
+                    at->file + ":" + std::to_string(at->line);
+          break;
+        }
+      }
+      if (failure.empty()) {
+        for (unsigned t = w; t < end; t++) b.fibers[t].state = FiberState::kReady;
+        released = true;
+      }
+    }
+    if (!failure.empty()) break;
+    if (released) continue;
     unsigned waiting = 0;
     unsigned done = 0;
     const Fiber* first = nullptr;
@@ -386,6 +422,43 @@ void dl_shim_syncthreads(const char* file, int line) {
 }
 
 unsigned char* dl_shim_dynamic_shared() { return tlBlock.shared.data(); }
+
+void dl_shim_syncwarp(unsigned mask, const char* file, int line) {
+  BlockRun& b = tlBlock;
+  if (!b.active) {
+    std::fprintf(stderr, "emulator: __syncwarp outside a block-synchronous kernel at %s:%d\n",
+                 file, line);
+    std::abort();
+  }
+  Fiber& f = b.fibers[b.current];
+  if (mask != 0xffffffffu) {
+    // only whole warps are modelled; a partial mask fails the launch
+    b.failure = std::string("__syncwarp or __shfl_xor_sync with mask ") + std::to_string(mask) +
+                " at " + file + ":" + std::to_string(line) +
+                " (the emulator models whole warps only: 0xffffffff)";
+    f.state = FiberState::kDone;
+    swapcontext(&f.ctx, &b.scheduler);
+    std::abort();
+  }
+  f.state = FiberState::kAtWarpSync;
+  f.file = file;
+  f.line = line;
+  swapcontext(&f.ctx, &b.scheduler);
+}
+
+unsigned long long dl_shim_shfl_xor(unsigned mask, unsigned long long bits, int laneMask,
+                                    const char* file, int line) {
+  BlockRun& b = tlBlock;
+  if (b.lanes.size() < b.fibers.size()) b.lanes.resize(b.fibers.size());
+  const unsigned t = b.current;
+  b.lanes[t] = bits;
+  dl_shim_syncwarp(mask, file, line);  // every lane has put its value
+  const unsigned lane = (t % kWarp) ^ (static_cast<unsigned>(laneMask) & (kWarp - 1));
+  const unsigned from = (t / kWarp) * kWarp + lane;
+  const unsigned long long got = b.lanes[from];
+  dl_shim_syncwarp(mask, file, line);  // every lane has read before the next shuffle writes
+  return got;
+}
 
 int dl_shim_site(const char* name, const char* file, int line) {
   const char* slash = std::strrchr(file, '/');

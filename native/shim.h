@@ -40,6 +40,26 @@ unsigned char* dl_shim_dynamic_shared();
 #define __syncthreads() dl_shim_syncthreads(__FILE__, __LINE__)
 #define DL_DYNAMIC_SHARED(name) unsigned char* name = dl_shim_dynamic_shared()
 
+// Warp-level rendezvous: __syncwarp waits until every thread of the caller's warp (32 consecutive
+// threads) waits at the same __syncwarp, as the block's barrier does for the block (a warp with
+// threads returned or elsewhere fails the launch); __shfl_xor_sync(mask, v, m) gives lane l the v
+// of lane l ^ m, through two such rendezvous. Whole warps only (mask 0xffffffff).
+void dl_shim_syncwarp(unsigned mask, const char* file, int line);
+unsigned long long dl_shim_shfl_xor(unsigned mask, unsigned long long bits, int laneMask,
+                                    const char* file, int line);
+template <typename T>
+inline T dl_shim_shfl(unsigned mask, T v, int laneMask, const char* file, int line) {
+  static_assert(sizeof(T) <= 8, "a shuffle moves at most 8 bytes");
+  unsigned long long bits = 0;
+  std::memcpy(&bits, &v, sizeof(T));
+  bits = dl_shim_shfl_xor(mask, bits, laneMask, file, line);
+  T out;
+  std::memcpy(&out, &bits, sizeof(T));
+  return out;
+}
+#define __syncwarp(mask) dl_shim_syncwarp((mask), __FILE__, __LINE__)
+#define __shfl_xor_sync(mask, v, laneMask) dl_shim_shfl((mask), (v), (laneMask), __FILE__, __LINE__)
+
 // Shared-memory accesses (kernels/common.cuh's DL_SMEM and DL_PARAM). Every access through
 // DL_SMEM must lie inside the block's dynamic shared memory, else the launch fails naming the
 // site; while counting is on (EmulatedDevice.countSharedAccesses) each one is also recorded as

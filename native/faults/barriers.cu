@@ -61,3 +61,26 @@ __device__ void fault_shared_outside(T* v, int n) {
 
 DL_ENTRY(test_bank_stride, (T * v, int stride, int n), (v, stride, n))
 DL_ENTRY(fault_shared_outside, (T * v, int n), (v, n))
+
+// Warp shuffles for EmulatedWarpSyncTest: each warp's lanes add their values v[t] (small
+// integers, so every order gives the same sum) by a butterfly of __shfl_xor_sync (lane masks 16,
+// 8, 4, 2, 1); every lane ends with its warp's sum, written back to v[t] after a __syncwarp.
+template <typename T>
+__device__ void test_warp_xor_sum(T* v) {
+  const long t = (long)blockIdx.x * blockDim.x + threadIdx.x;
+  T x = v[t];
+  for (int m = 16; m >= 1; m >>= 1) x = x + __shfl_xor_sync(0xffffffffu, x, m);
+  __syncwarp(0xffffffffu);
+  v[t] = x;
+}
+
+// FAULT (divergent __syncwarp): the odd lanes return before their warp's rendezvous.
+template <typename T>
+__device__ void fault_divergent_syncwarp(T* v) {
+  if (threadIdx.x % 2 == 1) return;
+  __syncwarp(0xffffffffu);
+  v[blockIdx.x * blockDim.x + threadIdx.x] = T(1);
+}
+
+DL_ENTRY(test_warp_xor_sum, (T * v), (v))
+DL_ENTRY(fault_divergent_syncwarp, (T * v), (v))
