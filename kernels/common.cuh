@@ -16,9 +16,10 @@ __device__ __forceinline__ double dl_fma(double a, double b, double c) { return 
 // StrictMath.exp and StrictMath.log, which the CPU paths call (docs/arithmetic.md). Compiled with
 // --fmad=false (device) and -ffp-contract=off (emulator), so nothing here is contracted.
 __device__ __forceinline__ double dl_exp(double x) {
-  const double halF[2] = {0.5, -0.5};
-  const double ln2HI[2] = {6.93147180369123816490e-01, -6.93147180369123816490e-01};
-  const double ln2LO[2] = {1.90821492927058770002e-10, -1.90821492927058770002e-10};
+  // fdlibm's halF[2], ln2HI[2] and ln2LO[2], indexed by the sign: selects instead of arrays, so
+  // that nothing lives in local memory (an indexed local array does, KernelCompileTest)
+  const double ln2HI0 = 6.93147180369123816490e-01;
+  const double ln2LO0 = 1.90821492927058770002e-10;
   const double huge = 1.0e+300;
   const double twom1000 = 9.33263618503218878990e-302;
   const double o_threshold = 7.09782712893383973096e+02;
@@ -46,14 +47,14 @@ __device__ __forceinline__ double dl_exp(double x) {
   }
   if (hx > 0x3fd62e42) {
     if (hx < 0x3FF0A2B2) {
-      hi = x - ln2HI[xsb];
-      lo = ln2LO[xsb];
+      hi = x - (xsb == 0 ? ln2HI0 : -ln2HI0);
+      lo = xsb == 0 ? ln2LO0 : -ln2LO0;
       k = 1 - xsb - xsb;
     } else {
-      k = (int)(invln2 * x + halF[xsb]);
+      k = (int)(invln2 * x + (xsb == 0 ? 0.5 : -0.5));
       t = k;
-      hi = x - t * ln2HI[0];
-      lo = t * ln2LO[0];
+      hi = x - t * ln2HI0;
+      lo = t * ln2LO0;
     }
     x = hi - lo;
   } else if (hx < 0x3e300000) {
@@ -308,6 +309,16 @@ __device__ __forceinline__ bool dl_inactive(double z, int act) {
 // emulator's shim.h defines its own.
 #ifndef DL_DYNAMIC_SHARED
 #define DL_DYNAMIC_SHARED(name) extern __shared__ __align__(16) unsigned char name[]
+#endif
+
+// One access to shared memory, as an lvalue: `DL_SMEM(site, p) = v` stores, `DL_SMEM(site, p)`
+// loads. On a GPU it is `*p`; the host emulator's shim.h records it under the site's name to
+// count the bank conflicts of each warp request, and refuses an access outside the block's
+// dynamic shared memory. DL_PARAM is the same for a pointer that may also be global memory (the
+// fused kernel's parameters when they stay there).
+#ifndef DL_SMEM
+#define DL_SMEM(site, p) (*(p))
+#define DL_PARAM(site, p) (*(p))
 #endif
 
 // A thread's index in its 1-D grid. 32 bits suffice: the host refuses a launch of more than

@@ -32,9 +32,9 @@ mkdir -p "$gen"
 for f in "$root"/kernels/*.cu "$here"/faults/*.cu; do
   echo "#include \"$f\"" >> "$gen/kernels.inc.tmp"
   # every DL_ENTRY(name, ...) defines name_f32 and name_f64; the kernels of a file that calls
-  # __syncthreads run a block's threads as fibers (emulator.cpp)
+  # __syncthreads, __syncwarp or a warp shuffle run a block's threads as fibers (emulator.cpp)
   sync=false
-  if grep -q '__syncthreads' "$f"; then sync=true; fi
+  if grep -qE '__syncthreads|__syncwarp|__shfl_' "$f"; then sync=true; fi
   for n in $(grep -o 'DL_ENTRY([a-z0-9_]*' "$f" | sed 's/DL_ENTRY(//'); do
     echo "DL_HOST_ENTRY(dl_f32_${n}, ${n}_f32, ${n}, ${sync})" >> "$gen/entries.inc.tmp"
     echo "DL_HOST_ENTRY(dl_f64_${n}, ${n}_f64, ${n}, ${sync})" >> "$gen/entries.inc.tmp"

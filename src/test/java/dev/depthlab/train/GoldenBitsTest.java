@@ -42,12 +42,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>After a deliberate change of the arithmetic, rewrite the file with {@code
  * DEPTHLAB_GOLDEN_WRITE=1 ./mvnw -B -o test -Dtest=GoldenBitsTest} and say why in the commit.
  */
-class GoldenBitsTest {
+public class GoldenBitsTest {
   static final String RESOURCE = "golden/arithmetic-bits.txt";
   static final Path SOURCE = Path.of("src/test/resources", RESOURCE);
 
   /** A study: the config text and the precision it runs in. */
-  record Study(String name, String activation, String precision) {
+  public record Study(String name, String activation, String precision) {
     StudyConfig config() {
       return ConfigLoader.parse(
           """
@@ -64,7 +64,7 @@ class GoldenBitsTest {
     }
   }
 
-  static final List<Study> STUDIES =
+  public static final List<Study> STUDIES =
       List.of(
           new Study("relu-fp64", "relu", "fp64"),
           new Study("tanh-fp64", "tanh", "fp64"),
@@ -82,7 +82,7 @@ class GoldenBitsTest {
   }
 
   /** Every array of one study, in a fixed order, named. */
-  static Map<String, double[]> compute(Study study, Backend backend) {
+  public static Map<String, double[]> compute(Study study, Backend backend) {
     StudyConfig cfg = study.config();
     RunSpec run = new RunSpec(cfg, DatasetSpec.of("circle"), 3, cfg.seeds().get(0));
     Map<String, double[]> out = new LinkedHashMap<>();
@@ -146,6 +146,15 @@ class GoldenBitsTest {
       write(study, got);
       return;
     }
+    assertCommittedBits(study, backendName, got);
+  }
+
+  /**
+   * Fails unless {@code got} (of {@link #compute}) holds exactly the committed arrays and bits of
+   * {@code study}, naming the first differing value; {@code where} says what computed them.
+   */
+  public static void assertCommittedBits(Study study, String where, Map<String, double[]> got)
+      throws IOException {
     Map<String, String[]> expected = read().get(study.name());
     assertTrue(expected != null, "no golden bits for " + study.name() + " in " + RESOURCE);
     assertEquals(
@@ -162,7 +171,7 @@ class GoldenBitsTest {
       // the committed values are the ones hashed (no hand edit of one without the other)
       assertEquals(want[0], sha256(committed), RESOURCE + ": " + study.name() + " " + e.getKey());
       if (!sha256(have).equals(want[0])) {
-        fail(firstDifference(study.name() + " on " + backendName, e.getKey(), want, have));
+        fail(firstDifference(study.name() + " on " + where, e.getKey(), want, have));
       }
     }
   }

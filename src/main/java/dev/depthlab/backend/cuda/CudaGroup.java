@@ -122,7 +122,6 @@ final class CudaGroup implements Group {
       buf = new GroupBuffers(mem, layout, spec, setups);
       layered = new LayeredStep(calls, layout, buf, mem, spec);
       epochs = new EpochGraphs(lane, layered, buf.scratchDiag, layout.diagWidth, useGraphs);
-      evaluator = new Evaluator(calls, layout, buf, mem);
       predictor = new Predictor(calls, layout, buf, mem);
       fused =
           fusedPath
@@ -136,10 +135,14 @@ final class CudaGroup implements Group {
                   buf.trainX,
                   buf.trainY,
                   layout.nTrain,
+                  buf.testX,
+                  buf.testY,
+                  layout.nTest,
                   buf.diag,
                   buf.trace,
                   mem::alloc)
               : null;
+      evaluator = new Evaluator(calls, layout, buf, mem, fused);
     } catch (RuntimeException | Error e) {
       try {
         release();

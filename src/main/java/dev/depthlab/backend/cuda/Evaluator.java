@@ -7,7 +7,8 @@ import dev.depthlab.backend.Evaluation;
  * data itself is layer 0's input), each set's mean loss and accuracy by two-pass chunk sums, and
  * the dead units of every hidden layer on the training set; everything lands in one result buffer,
  * read in one copy. Its buffers are allocated by the first evaluation. An evaluation enqueues 5 L +
- * 2 calls.
+ * 2 calls; on the fused path one launch ({@link FusedEpoch#evaluate}: the training step's forward
+ * code, the CPU's sums in order) fills the same result columns.
  */
 final class Evaluator {
   /** evalOut's columns: train loss and accuracy, test loss and accuracy, then dead-unit flags. */
@@ -21,6 +22,9 @@ final class Evaluator {
   private final GroupBuffers buf;
   private final GroupMemory mem;
   private final int width;
+
+  /** The fused path's evaluation (one launch, the same columns), or null: the layered calls. */
+  private final FusedEpoch fused;
 
   /** The sets' pre-activations and activations, for max(nTrain, nTest) rows per replica. */
   private long[] evalZ;
@@ -36,8 +40,14 @@ final class Evaluator {
   /** [R][width] doubles: everything {@link #evaluate} returns, read in one copy. */
   private long out;
 
-  Evaluator(CudaKernelCalls calls, GroupLayout layout, GroupBuffers buf, GroupMemory mem) {
+  Evaluator(
+      CudaKernelCalls calls,
+      GroupLayout layout,
+      GroupBuffers buf,
+      GroupMemory mem,
+      FusedEpoch fused) {
     this.calls = calls;
+    this.fused = fused;
     this.layout = layout;
     this.buf = buf;
     this.mem = mem;
@@ -56,17 +66,21 @@ final class Evaluator {
   Evaluation evaluate() {
     ensureBuffers();
     int replicas = layout.replicas;
-    evalSet(buf.testX, buf.testY, layout.nTest, EVAL_TEST, false);
-    evalSet(buf.trainX, buf.trainY, layout.nTrain, EVAL_TRAIN, true);
-    if (layout.hiddenUnits > 0) {
-      calls.deadFlags(
-          alive,
-          layout.nTrain,
-          CudaGroup.CHUNK,
-          layout.hiddenUnits,
-          out + 8L * EVAL_DEAD,
-          width,
-          replicas);
+    if (fused != null) {
+      fused.evaluate(out, width); // one launch, the same columns
+    } else {
+      evalSet(buf.testX, buf.testY, layout.nTest, EVAL_TEST, false);
+      evalSet(buf.trainX, buf.trainY, layout.nTrain, EVAL_TRAIN, true);
+      if (layout.hiddenUnits > 0) {
+        calls.deadFlags(
+            alive,
+            layout.nTrain,
+            CudaGroup.CHUNK,
+            layout.hiddenUnits,
+            out + 8L * EVAL_DEAD,
+            width,
+            replicas);
+      }
     }
     double[] all = new double[replicas * width];
     mem.lane().copyOut(out, all); // the evaluation's only copy

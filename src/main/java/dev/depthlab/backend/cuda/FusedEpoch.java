@@ -12,8 +12,9 @@ import java.util.function.LongUnaryOperator;
  * The fused path of a {@link CudaGroup}: the epoch's steps are recorded on the host and run at
  * {@link CudaGroup#endEpoch} as one launch of {@code fused_epoch} (kernels/fused.cu), one thread
  * block of {@link #THREADS} threads per replica, on the group's own buffers (parameters, data,
- * sample order, diagnostics and trace records keep the layered path's layouts, so evaluation,
- * gradients, predictions and parameter copies stay the layered path's code).
+ * sample order, diagnostics and trace records keep the layered path's layouts, so gradients,
+ * predictions and parameter copies stay the layered path's code). The evaluation is one launch of
+ * {@code fused_eval} ({@link #evaluate}), on the same layout.
  *
  * <p>A shape qualifies ({@link #qualifies}) when every hidden layer has at most {@link #MAX_WIDTH}
  * units, there are at most {@link #MAX_LAYERS} weight layers, and one replica's activations and
@@ -40,10 +41,13 @@ final class FusedEpoch {
   private static final int ARG_ORDER = 6;
   private static final int ARG_ORDER_STRIDE = 7;
   private static final int ARG_STEPS = 8;
+  private static final int ARG_EVAL_OUT = 9;
+  private static final int ARG_EVAL_STRIDE = 10;
 
   private final Lane dev;
   private final int replicas;
   private final Lane.Launcher launch;
+  private final Lane.Launcher evalLaunch;
   private final long stepTable;
   private final double[] steps;
   private int count;
@@ -59,6 +63,9 @@ final class FusedEpoch {
       long trainX,
       long trainY,
       int nTrain,
+      long testX,
+      long testY,
+      int nTest,
       long diag,
       long trace,
       LongUnaryOperator alloc) {
@@ -72,16 +79,15 @@ final class FusedEpoch {
     this.dev = dev;
     this.replicas = replicas;
     int maxSteps = spec.maxStepsPerEpoch();
-    int[] table = new int[3 * layers + 1];
-    System.arraycopy(sizes, 0, table, 0, layers + 1);
-    System.arraycopy(wOff, 0, table, layers + 1, layers);
-    System.arraycopy(bOff, 0, table, 2 * layers + 1, layers);
+    boolean weightsShared = weightsFit(spec);
+    FusedLayout layout =
+        FusedLayout.of(sizes, spec.maxBatch(), spec.precision(), weightsShared, wOff, bOff);
+    int[] table = layout.table();
     long tableBuf = alloc.applyAsLong(4L * table.length);
     dev.copyIn(tableBuf, table);
     steps = new double[4 * maxSteps];
     stepTable = alloc.applyAsLong(8L * steps.length);
-    boolean weightsShared = weightsFit(spec);
-    int shared = sharedBytes(spec, weightsShared);
+    int shared = layout.bytes();
     String kernel = spec.precision() == Precision.FP64 ? "fused_epoch_f64" : "fused_epoch_f32";
     launch =
         dev.prepareWithSharedMemory(
@@ -110,6 +116,26 @@ final class FusedEpoch {
             trace == 0 ? diag : trace, // never written without a traced layer
             Math.max(spec.traceLayer(), 0),
             replicas);
+    evalLaunch =
+        dev.prepareWithSharedMemory(
+            spec.precision() == Precision.FP64 ? "fused_eval_f64" : "fused_eval_f32",
+            THREADS,
+            shared,
+            params,
+            tableBuf,
+            layers,
+            trainX,
+            trainY,
+            nTrain,
+            testX,
+            testY,
+            nTest,
+            diag, // out: set per evaluation
+            1,
+            spec.maxBatch(),
+            net.activation().ordinal(),
+            net.leakySlope(),
+            net.clipEps());
   }
 
   /**
@@ -180,22 +206,27 @@ final class FusedEpoch {
   }
 
   /**
-   * Bytes of shared memory of one block, the layout of kernels/fused.cu: 2 doubles per batch row
-   * (loss and correctness), then in the precision's type the parameters (with {@code weights}), the
-   * gradients, each layer's input and pre-activation rows, and the labels.
+   * Bytes of shared memory of one block, the layout of kernels/fused.cu ({@link FusedLayout}): 2
+   * doubles per batch row (loss and correctness), the layout table, then in the precision's type
+   * the parameters (with {@code weights}, rows padded), the gradients, each layer's input and
+   * pre-activation rows, and the labels.
    */
   static int sharedBytes(GroupSpec spec, boolean weights) {
-    int[] sizes = spec.net().sizes();
-    long batch = spec.maxBatch();
-    long params = 0;
-    long rows = 0;
-    for (int l = 0; l + 1 < sizes.length; l++) {
-      params += (long) sizes[l] * sizes[l + 1] + sizes[l + 1];
-      rows += batch * (sizes[l] + sizes[l + 1]);
-    }
-    long elements = (weights ? 2 : 1) * params + rows + batch;
-    long bytes = 16 * batch + elements * (spec.precision() == Precision.FP64 ? 8 : 4);
-    return (int) Math.min(bytes, Integer.MAX_VALUE);
+    return FusedLayout.of(
+            spec.net().sizes(), spec.maxBatch(), spec.precision(), weights, null, null)
+        .bytes();
+  }
+
+  /**
+   * Enqueues the evaluation ({@link dev.depthlab.backend.Group#evaluate}) as one launch of {@code
+   * fused_eval}: per replica r, at {@code out + 8 * r * width}: the training set's mean loss and
+   * accuracy, the test set's, then 1 or 0 per hidden unit (inactive on every training row or not),
+   * the layered path's evaluation layout, computed as the CPU computes it.
+   */
+  void evaluate(long out, int width) {
+    evalLaunch.setPointer(ARG_EVAL_OUT, out);
+    evalLaunch.setInt(ARG_EVAL_STRIDE, width);
+    evalLaunch.enqueue(replicas);
   }
 
   /** Starts an epoch's record. */

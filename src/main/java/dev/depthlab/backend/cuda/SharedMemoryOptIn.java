@@ -10,8 +10,8 @@ import java.util.Map;
  *
  * <p>The attribute belongs to the function, not to a group or a stream, and {@code cuLaunchKernel}
  * checks every launch against its value at that moment. Set to each group's own size, the last
- * group to prepare would win: a depth-6 fp64 group (73,488 bytes) prepared after a depth-8 one
- * (98,576 bytes) would lower the limit, and every later depth-8 launch would fail with {@code
+ * group to prepare would win: a depth-6 fp64 group (75,032 bytes) prepared after a depth-8 one
+ * (100,488 bytes) would lower the limit, and every later depth-8 launch would fail with {@code
  * CUDA_ERROR_INVALID_VALUE}. So a function's limit only ever rises, to the largest size any group
  * has asked for, and reading and setting it happen under one lock (this object's).
  */

@@ -174,6 +174,16 @@ public final class EmulatedDevice implements Device {
   private static native void launch(
       int kernel, int grid, int block, int sharedBytes, long[] args, int order, long seed);
 
+  /**
+   * Turns the library's shared-memory accounting on (clearing what it counted before) or off: while
+   * on, every DL_SMEM access of a block-synchronous kernel is recorded and each warp request's bank
+   * conflicts counted ({@link SharedAccessCounts}). Global to the library: one test at a time.
+   */
+  static native void countSharedAccesses(boolean on);
+
+  /** What the accounting counted since it was turned on, as native/emulator.cpp prints it. */
+  static native String sharedAccessCounts();
+
   /** The most dynamic shared memory a block may ask for: an H100's opt-in maximum (227 KiB). */
   static final int MAX_SHARED = 227 * 1024;
 

@@ -1,6 +1,20 @@
 package dev.depthlab.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+
+import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.common.Rng;
+import dev.depthlab.model.Activation;
+import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Precision;
+import dev.depthlab.model.Reduction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fused path's parity checks on the emulated device: kernels/fused.cu itself, its barriers and
@@ -13,13 +27,60 @@ class EmulatedFusedParityTest extends FusedParityChecks {
   }
 
   /**
-   * Tighter than the layered path's ({@link ParityChecks#trajTol}), since the fused kernel sums in
-   * the CPU's order with the CPU's FMAs and StrictMath's exp, log and tanh (docs/arithmetic.md);
-   * what remains is the evaluation's own sums. Measured at the time of writing: at most 4.4e-16
-   * fp64 (7.1e-15 while the kernels' tanh was the C library's) and 8.8e-8 fp32 over 20 epochs.
+   * On the emulator the whole run is the CPU's bit for bit (fp64 and fp32): training and evaluation
+   * both run in the fused kernels, with the CPU's operations in the CPU's order and fdlibm's
+   * functions (docs/arithmetic.md).
    */
   @Override
+  boolean bitForBit() {
+    return true;
+  }
+
+  /** No difference at all (the bits are compared too). */
+  @Override
   double tolerance(Precision p) {
-    return p == Precision.FP64 ? 1e-13 : 1e-6;
+    return 0;
+  }
+
+  /**
+   * The other thread orders (each block's threads and the blocks reversed, or shuffled anew every
+   * round) on one case of each kind: the seed study's deepest net in fp64 (R = 3), a mixed-width
+   * net in fp32, and the 64-wide net whose parameters stay in global memory; bit for bit as above.
+   */
+  static Stream<Arguments> orderCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (EmulatedDevice.ThreadOrder order :
+        List.of(EmulatedDevice.ThreadOrder.REVERSE, EmulatedDevice.ThreadOrder.SHUFFLED)) {
+      out.add(
+          Arguments.of(
+              order, ParityChecks.spec(Activation.TANH, 8, Reduction.SUM), Precision.FP64, 3));
+      out.add(
+          Arguments.of(
+              order,
+              new NetworkSpec(
+                  new int[] {5, 7, 16, 3, 1}, Activation.RELU, 0.01, Reduction.MEAN, 1e-8),
+              Precision.FP32,
+              1));
+      out.add(
+          Arguments.of(
+              order,
+              new NetworkSpec(
+                  new int[] {8, 64, 64, 1}, Activation.LEAKY_RELU, 0.01, Reduction.SUM, 1e-8),
+              Precision.FP64,
+              1));
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2} R={3}")
+  @MethodSource("orderCases")
+  void fusedTrajectoriesMatchTheComparandInEveryThreadOrder(
+      EmulatedDevice.ThreadOrder order, NetworkSpec spec, Precision p, int replicas) {
+    GroupSpec gs = groupSpec(spec, p);
+    List<Executable> failures = new ArrayList<>();
+    try (EmulatedDevice dev = NativeTools.emulatedDevice(order, 17)) {
+      trajectory(failures, gs, replicas, Rng.mix(99L + spec.layers()), dev);
+    }
+    assertAll(failures);
   }
 }

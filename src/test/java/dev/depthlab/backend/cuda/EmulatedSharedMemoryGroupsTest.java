@@ -26,10 +26,10 @@ class EmulatedSharedMemoryGroupsTest extends SharedMemoryGroupsChecks {
     try (EmulatedDevice dev = NativeTools.emulatedDevice(EmulatedDevice.ThreadOrder.FORWARD, 0L)) {
       String kernel = "fused_epoch_f64";
       assertEquals(SharedMemoryOptIn.WITHOUT_OPT_IN, dev.maxDynamicShared(kernel));
-      dev.setMaxDynamicShared(kernel, 98_576);
-      assertEquals(98_576, dev.maxDynamicShared(kernel));
-      dev.setMaxDynamicShared(kernel, 73_488); // an attribute may be lowered, as on a GPU
-      assertEquals(73_488, dev.maxDynamicShared(kernel));
+      dev.setMaxDynamicShared(kernel, 100_488);
+      assertEquals(100_488, dev.maxDynamicShared(kernel));
+      dev.setMaxDynamicShared(kernel, 75_032); // an attribute may be lowered, as on a GPU
+      assertEquals(75_032, dev.maxDynamicShared(kernel));
       IllegalArgumentException tooMuch =
           assertThrows(
               IllegalArgumentException.class,
@@ -45,19 +45,20 @@ class EmulatedSharedMemoryGroupsTest extends SharedMemoryGroupsChecks {
       try (var big = create(dev, 8);
           var small = create(dev, 6)) {
         int want = FusedEpoch.sharedBytes(groupSpec(8), true);
-        assertEquals(98_576, want, "the seed study's fp64 depth 8 at batch 32");
-        assertEquals(73_488, FusedEpoch.sharedBytes(groupSpec(6), true));
+        assertEquals(100_488, want, "the seed study's fp64 depth 8 at batch 32");
+        assertEquals(75_032, FusedEpoch.sharedBytes(groupSpec(6), true));
         assertEquals(want, dev.maxDynamicShared("fused_epoch_f64"));
       }
       // a launch above a lowered limit (what the old code did) fails at enqueue
-      dev.setMaxDynamicShared("fused_epoch_f64", 73_488);
+      dev.setMaxDynamicShared("fused_epoch_f64", 75_032);
       try (var big = create(dev, 8)) {
-        // the policy remembers it raised the limit to 98,576, so it does not set it again here;
+        // the policy remembers it raised the limit to 100,488, so it does not set it again here;
         // the launch meets the lowered attribute and is refused, as cuLaunchKernel refuses it
         IllegalArgumentException e =
             assertThrows(IllegalArgumentException.class, () -> train(big, 8, null));
         assertTrue(
-            e.getMessage().contains("CUDA_ERROR_INVALID_VALUE") && e.getMessage().contains("98576"),
+            e.getMessage().contains("CUDA_ERROR_INVALID_VALUE")
+                && e.getMessage().contains("100488"),
             e.getMessage());
       }
     }

@@ -90,18 +90,21 @@ class FusedPathChoiceTest {
   }
 
   /**
-   * The seed study's fp64 depth-8 net at batch 32 keeps everything in shared memory: 16 B x 32 + 8
-   * B x (2 x 1969 parameters + 32 x 259 activation columns + 32 labels) = 98,576 bytes, by hand
-   * from kernels/fused.cu's layout; the same at batch 16 without the parameters is 8 x (1969 + 16 x
-   * 259 + 16) + 16 x 16 = 49,288.
+   * The seed study's fp64 depth-8 net at batch 32 keeps everything in shared memory, by hand from
+   * {@link FusedLayout}: 16 B x 32 (loss, correctness) + 4 B x (4 + 12 x 9) table entries + 8 B x
+   * (2 x 1969 parameters + 114 W-row pads (one per row of an even-width layer: 2 + 7 x 16) + 37
+   * pads staggering the weight gradients (29 before layer 0, then 1 before each of the 8 others) +
+   * 32 x 259 activation columns + 32 input-row pads (the output layer's 16-wide input rows padded
+   * to 17) + 32 labels) = 512 + 448 + 99,528 = 100,488 bytes; the same at batch 16 without the
+   * parameters: 256 + 448 + 8 x (1969 + 8 stagger pads + 16 x 260 + 16) = 49,928.
    */
   @Test
   void sharedMemoryLayoutSizes() {
     NetworkSpec net = ParityChecks.spec(Activation.RELU, 8, Reduction.SUM);
     GroupSpec b32 = new GroupSpec(net, Precision.FP64, 32, 63);
     GroupSpec b16 = new GroupSpec(net, Precision.FP64, 16, 63);
-    assertEquals(98_576, FusedEpoch.sharedBytes(b32, true));
-    assertEquals(49_288, FusedEpoch.sharedBytes(b16, false));
+    assertEquals(100_488, FusedEpoch.sharedBytes(b32, true));
+    assertEquals(49_928, FusedEpoch.sharedBytes(b16, false));
     assertTrue(FusedEpoch.weightsFit(b32));
   }
 

@@ -1,5 +1,6 @@
 package dev.depthlab.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -24,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The kernels compile for real GPUs: every kernels/*.cu with nvcc (warnings as errors), and the
  * very program and option list that {@link JCudaDevice} hands NVRTC at run time, compiled by nvcc
- * to PTX and assembled by ptxas for sm_80 and sm_90 without register spills.
+ * to PTX and assembled by ptxas for sm_80 and sm_90 without register spills, without a stack frame,
+ * and (the fused kernel) without local memory.
  */
 class KernelCompileTest {
   @TempDir Path tmp;
@@ -97,6 +99,122 @@ class KernelCompileTest {
     List<String> spilling = spilling(spills);
     System.out.printf("ptxas sm_%d: %d kernels, spills: %s%n", arch, spills.size(), spilling);
     assertTrue(spilling.isEmpty(), "register spills on sm_" + arch + ": " + spilling);
+  }
+
+  /**
+   * No kernel keeps a stack frame (`ptxas -v`: 0 bytes stack), and the fused kernel's PTX has no
+   * local-memory access at all: a per-thread array indexed at run time (the fused kernel's former
+   * per-layer pointer arrays, fdlibm's sign-indexed constants) lives in local memory, which the hot
+   * loops would then read through the cache on every use.
+   */
+  @ParameterizedTest(name = "compute_{0}")
+  @ValueSource(ints = {80, 90})
+  void noKernelHasAStackFrameAndTheFusedKernelNoLocalMemory(int arch) throws IOException {
+    NativeTools.require("nvcc");
+    NativeTools.require("ptxas");
+    Compiled c = nvcc(CudaKernels.options(arch), "frames.ptx");
+    assertEquals(0, c.rc(), c.output());
+    Map<String, Integer> frames = stackFrames(c.ptx(), arch);
+    assertEquals(
+        new TreeSet<>(CudaKernels.entryPoints(CudaKernels.sources())),
+        new TreeSet<>(frames.keySet()),
+        "ptxas reports a stack frame for every entry point");
+    List<String> framed = new ArrayList<>();
+    frames.forEach(
+        (k, v) -> {
+          if (v != 0) {
+            framed.add(k + " (" + v + " B)");
+          }
+        });
+    String ptx = Files.readString(c.ptx());
+    List<String> local = new ArrayList<>();
+    for (String fused : List.of("fused_epoch", "fused_eval")) {
+      local.addAll(localAccesses(ptx, fused + "_f64"));
+      local.addAll(localAccesses(ptx, fused + "_f32"));
+    }
+    System.out.printf(
+        "ptxas sm_%d: stack frames %s, fused local accesses %s%n", arch, framed, local);
+    assertAll(
+        () -> assertTrue(framed.isEmpty(), "stack frames on sm_" + arch + ": " + framed),
+        () -> assertTrue(local.isEmpty(), "local memory in the fused kernels: " + local));
+  }
+
+  /** Both checks see a kernel that indexes a per-thread array at run time. */
+  @Test
+  void theFrameAndLocalChecksSeeALocalArray() throws IOException {
+    NativeTools.require("nvcc");
+    NativeTools.require("ptxas");
+    Path src = tmp.resolve("local.cu");
+    Files.writeString(
+        src,
+        "extern \"C\" __global__ void local_array(double* v, int k) {\n"
+            + "  double a[8];\n"
+            + "  for (int i = 0; i < 8; i++) a[i] = v[i];\n"
+            + "  v[0] = a[k & 7];\n"
+            + "}\n");
+    Path ptx = tmp.resolve("local.ptx");
+    StringBuilder out = new StringBuilder();
+    int rc =
+        NativeTools.run(
+            out,
+            "nvcc",
+            "--gpu-architecture=compute_90",
+            "-ptx",
+            src.toString(),
+            "-o",
+            ptx.toString());
+    assertEquals(0, rc, out.toString());
+    Map<String, Integer> frames = stackFrames(ptx, 90);
+    List<String> local = localAccesses(Files.readString(ptx), "local_array");
+    System.out.println("a local array: stack frame " + frames + ", local accesses " + local);
+    assertAll(
+        () -> assertTrue(frames.get("local_array") > 0, "no stack frame seen: " + frames),
+        () -> assertFalse(local.isEmpty(), "no local access seen"));
+  }
+
+  private static final Pattern FRAME = Pattern.compile("(\\d+) bytes stack frame");
+
+  /** Kernel name to its stack frame in bytes, from {@code ptxas -v}. */
+  private Map<String, Integer> stackFrames(Path ptx, int arch) {
+    StringBuilder out = new StringBuilder();
+    int rc =
+        NativeTools.run(
+            out,
+            "ptxas",
+            "-arch=sm_" + arch,
+            "-v",
+            ptx.toString(),
+            "-o",
+            tmp.resolve("frames.cubin").toString());
+    assertEquals(0, rc, "ptxas failed:\n" + out);
+    Map<String, Integer> frames = new java.util.TreeMap<>();
+    String current = null;
+    for (String line : out.toString().split("\n")) {
+      Matcher e = ENTRY.matcher(line);
+      if (e.find()) {
+        current = e.group(1);
+      }
+      Matcher f = FRAME.matcher(line);
+      if (f.find() && current != null) {
+        frames.put(current, Integer.parseInt(f.group(1)));
+      }
+    }
+    return frames;
+  }
+
+  /** The lines of entry {@code entry}'s PTX body that load or store local memory. */
+  private static List<String> localAccesses(String ptx, String entry) {
+    int start = ptx.indexOf(".entry " + entry + "(");
+    assertTrue(start >= 0, "PTX lacks entry point " + entry);
+    int end = ptx.indexOf("\n}", start);
+    List<String> out = new ArrayList<>();
+    for (String line : ptx.substring(start, end).split("\n")) {
+      String t = line.trim();
+      if (t.startsWith("ld.local") || t.startsWith("st.local") || t.contains("__local_depot")) {
+        out.add(entry + ": " + t);
+      }
+    }
+    return out;
   }
 
   /** The option bug of the first GPU contact (`--gpu-arch=`) fails the same compile. */
