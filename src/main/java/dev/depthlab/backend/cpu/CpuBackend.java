@@ -6,6 +6,8 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.Traits;
+import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.model.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +34,21 @@ public final class CpuBackend implements Backend {
     d.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     d.put("memory", (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap");
     d.put("path", CpuKernels.name());
+    d.put("lanes", CpuKernels.lanesName());
     return Availability.usable(d);
   }
 
   @Override
   public Traits traits() {
     return Traits.host();
+  }
+
+  /**
+   * Narrow fp64 networks on the vector path: their seeds train in SIMD lanes ({@link LaneNet64}).
+   */
+  @Override
+  public boolean seedsTogether(NetworkSpec net, Precision precision) {
+    return CpuGroup.lanes(net, precision, 2);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.ArrayList;
@@ -13,9 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another. A
- * step records its diagnostics (loss, batch accuracy, squared weight-gradient norms) and, on traced
- * steps, copies the traced layer; {@link #endEpoch} hands them over.
+ * A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another, or,
+ * for narrow networks on the vector path ({@link #lanes}), trained in blocks of SIMD lanes ({@link
+ * LaneNet64}, the same bits per replica) whose parameters are copied back to the nets before
+ * anything reads them. A step records its diagnostics (loss, batch accuracy, squared
+ * weight-gradient norms) and, on traced steps, copies the traced layer; {@link #endEpoch} hands
+ * them over.
  */
 final class CpuGroup implements Group {
   private final GroupSpec spec;
@@ -39,6 +43,14 @@ final class CpuGroup implements Group {
   private int tracedCount;
   private final double[] trace;
 
+  /**
+   * The lane blocks (replicas {@code k * lanes ..} in block k), or null when the replicas step one
+   * by one; while {@link #netsStale}, the blocks hold the current parameters and the nets do not.
+   */
+  private final LaneNet64[] blocks;
+
+  private boolean netsStale;
+
   CpuGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
     this.spec = spec;
     this.layers = spec.net().layers();
@@ -56,6 +68,47 @@ final class CpuGroup implements Group {
     accuracy = new double[nets.length * spec.maxStepsPerEpoch()];
     traced = new int[spec.traceSlots()];
     trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
+    if (lanes(spec.net(), spec.precision(), nets.length)) {
+      int width = LaneNet64.lanes();
+      blocks = new LaneNet64[(nets.length + width - 1) / width];
+      for (int k = 0; k < blocks.length; k++) {
+        int from = k * width;
+        blocks[k] =
+            new LaneNet64(
+                spec.net(),
+                spec.maxBatch(),
+                replicas.subList(from, Math.min(nets.length, from + width)));
+      }
+    } else {
+      blocks = null;
+    }
+  }
+
+  /**
+   * Whether a group of {@code replicas} of {@code net} in {@code precision} trains with replicas in
+   * lanes: on the vector path, in fp64, at least two replicas, every layer narrow ({@link
+   * LaneNet64#serves}). Narrow layers are where the per-replica step spends its time outside
+   * full-vector products.
+   */
+  static boolean lanes(NetworkSpec net, Precision precision, int replicas) {
+    return CpuKernels.vector()
+        && precision == Precision.FP64
+        && replicas >= 2
+        && LaneNet64.serves(net);
+  }
+
+  /** Copies the lane blocks' parameters to the nets when the blocks have moved on. */
+  private void syncNets() {
+    if (!netsStale) {
+      return;
+    }
+    int width = LaneNet64.lanes();
+    Parameters p = Parameters.zeros(spec.net());
+    for (int r = 0; r < nets.length; r++) {
+      blocks[r / width].store(r % width, p);
+      nets[r].load(p);
+    }
+    netsStale = false;
   }
 
   @Override
@@ -78,6 +131,10 @@ final class CpuGroup implements Group {
     lifeSteps++;
     boolean traceNow = spec.traceLayer() >= 0 && lifeSteps % spec.traceEvery() == 0;
     int size = spec.traceSize();
+    if (blocks != null) {
+      stepLanes(offset, count, lr, traceNow, size);
+      return;
+    }
     for (int r = 0; r < nets.length; r++) {
       int slot = r * cap + steps;
       loss[slot] = nets[r].step(order[r], offset, count, lr, gradSq, slot * layers);
@@ -88,6 +145,42 @@ final class CpuGroup implements Group {
       }
     }
     if (traceNow) {
+      traced[tracedCount++] = steps;
+    }
+    steps++;
+  }
+
+  /** {@link #step} on the lane blocks: the same records, replica by replica. */
+  private void stepLanes(int offset, int count, double lr, boolean traceNow, int size) {
+    int cap = spec.maxStepsPerEpoch();
+    int width = LaneNet64.lanes();
+    for (int k = 0; k < blocks.length; k++) {
+      int from = k * width;
+      int[][] blockOrder =
+          java.util.Arrays.copyOfRange(order, from, Math.min(nets.length, from + width));
+      blocks[k].step(
+          blockOrder,
+          offset,
+          count,
+          lr,
+          loss,
+          from * cap + steps,
+          cap,
+          gradSq,
+          (from * cap + steps) * layers,
+          cap * layers);
+    }
+    netsStale = true;
+    for (int r = 0; r < nets.length; r++) {
+      int slot = r * cap + steps;
+      accuracy[slot] =
+          spec.stepAccuracy() ? blocks[r / width].batchAccuracy(r % width, count) : Double.NaN;
+    }
+    if (traceNow) {
+      syncNets();
+      for (int r = 0; r < nets.length; r++) {
+        nets[r].copyLayer(spec.traceLayer(), trace, (r * traced.length + tracedCount) * size);
+      }
       traced[tracedCount++] = steps;
     }
     steps++;
@@ -115,6 +208,7 @@ final class CpuGroup implements Group {
   @Override
   public Gradients gradients(int[][] indices) {
     Group.checkBatches(indices, spec.maxBatch(), nTrain);
+    syncNets();
     int rN = nets.length;
     double[][][] gw = new double[rN][][];
     double[][][] gb = new double[rN][][];
@@ -137,6 +231,7 @@ final class CpuGroup implements Group {
     double[] teA = new double[rN];
     double[][] dead = new double[rN][spec.net().depth()];
     double[] out = new double[4];
+    syncNets();
     for (int r = 0; r < rN; r++) {
       nets[r].evaluate(out, dead[r]);
       trL[r] = out[0];
@@ -158,6 +253,7 @@ final class CpuGroup implements Group {
 
   @Override
   public Parameters parameters(int replica) {
+    syncNets();
     Parameters p = Parameters.zeros(spec.net());
     nets[replica].parameters(p);
     return p;
@@ -179,13 +275,18 @@ final class CpuGroup implements Group {
         }
       }
       nets[r].load(p);
+      if (blocks != null) {
+        blocks[r / LaneNet64.lanes()].load(r % LaneNet64.lanes(), p);
+      }
     }
+    netsStale = false;
   }
 
   @Override
   public double[] predict(int replica, double[] inputs) {
     int n = Group.checkPredict(replica, inputs, nets.length, spec.net().inputs());
     double[] out = new double[n];
+    syncNets();
     nets[replica].predict(inputs, n, out);
     return out;
   }

@@ -22,6 +22,18 @@ final class CpuKernels {
     return VECTOR;
   }
 
+  /** The replicas-in-lanes path in words, for {@code depthlab backends} and {@code bench}. */
+  static String lanesName() {
+    if (!VECTOR) {
+      return "off (needs the vector path): replicas step one by one";
+    }
+    return "replicas in "
+        + LaneNet64.lanes()
+        + " fp64 lanes for networks at most "
+        + LaneNet64.MAX_WIDTH
+        + " wide and groups of 2+ seeds; else one by one";
+  }
+
   /** The active path in words, for {@code depthlab backends}. */
   static String name() {
     if (VECTOR) {
