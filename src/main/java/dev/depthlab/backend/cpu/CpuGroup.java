@@ -45,11 +45,19 @@ final class CpuGroup implements Group {
 
   /**
    * The lane blocks (replicas {@code k * lanes ..} in block k), or null when the replicas step one
-   * by one; while {@link #netsStale}, the blocks hold the current parameters and the nets do not.
+   * by one. A last block is padded only when it fills half its lanes or more; fewer replicas left
+   * over step one by one (a padded lane costs as much as a used one). While {@link #netsStale}, the
+   * blocks hold the current parameters and the nets do not.
    */
   private final LaneNet64[] blocks;
 
+  /** Replicas {@code 0 .. inLanes} train in the blocks, the rest one by one. */
+  private final int inLanes;
+
   private boolean netsStale;
+
+  /** This epoch's order split by block: blockOrder[k] lists block k's replicas' orders. */
+  private int[][][] blockOrder;
 
   CpuGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
     this.spec = spec;
@@ -70,17 +78,20 @@ final class CpuGroup implements Group {
     trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
     if (lanes(spec.net(), spec.precision(), nets.length)) {
       int width = LaneNet64.lanes();
-      blocks = new LaneNet64[(nets.length + width - 1) / width];
+      int rest = nets.length % width;
+      inLanes = 2 * rest >= width ? nets.length : nets.length - rest;
+      blocks = new LaneNet64[(inLanes + width - 1) / width];
       for (int k = 0; k < blocks.length; k++) {
         int from = k * width;
         blocks[k] =
             new LaneNet64(
                 spec.net(),
                 spec.maxBatch(),
-                replicas.subList(from, Math.min(nets.length, from + width)));
+                replicas.subList(from, Math.min(inLanes, from + width)));
       }
     } else {
       blocks = null;
+      inLanes = 0;
     }
   }
 
@@ -104,7 +115,7 @@ final class CpuGroup implements Group {
     }
     int width = LaneNet64.lanes();
     Parameters p = Parameters.zeros(spec.net());
-    for (int r = 0; r < nets.length; r++) {
+    for (int r = 0; r < inLanes; r++) {
       blocks[r / width].store(r % width, p);
       nets[r].load(p);
     }
@@ -118,6 +129,13 @@ final class CpuGroup implements Group {
           "order has " + order.length + " replicas, group has " + nets.length);
     }
     this.order = order;
+    if (blocks != null) {
+      int width = LaneNet64.lanes();
+      blockOrder = new int[blocks.length][][];
+      for (int k = 0; k < blocks.length; k++) {
+        blockOrder[k] = Arrays.copyOfRange(order, k * width, Math.min(inLanes, (k + 1) * width));
+      }
+    }
     this.steps = 0;
     this.tracedCount = 0;
   }
@@ -132,10 +150,9 @@ final class CpuGroup implements Group {
     boolean traceNow = spec.traceLayer() >= 0 && lifeSteps % spec.traceEvery() == 0;
     int size = spec.traceSize();
     if (blocks != null) {
-      stepLanes(offset, count, lr, traceNow, size);
-      return;
+      stepLanes(offset, count, lr);
     }
-    for (int r = 0; r < nets.length; r++) {
+    for (int r = inLanes; r < nets.length; r++) {
       int slot = r * cap + steps;
       loss[slot] = nets[r].step(order[r], offset, count, lr, gradSq, slot * layers);
       // a second sigmoid per sample: about 3% of a depth-1 step, so only when asked
@@ -145,21 +162,23 @@ final class CpuGroup implements Group {
       }
     }
     if (traceNow) {
+      syncNets();
+      for (int r = 0; r < inLanes; r++) {
+        nets[r].copyLayer(spec.traceLayer(), trace, (r * traced.length + tracedCount) * size);
+      }
       traced[tracedCount++] = steps;
     }
     steps++;
   }
 
-  /** {@link #step} on the lane blocks: the same records, replica by replica. */
-  private void stepLanes(int offset, int count, double lr, boolean traceNow, int size) {
+  /** {@link #step}'s records of the replicas in lanes (traces aside). */
+  private void stepLanes(int offset, int count, double lr) {
     int cap = spec.maxStepsPerEpoch();
     int width = LaneNet64.lanes();
     for (int k = 0; k < blocks.length; k++) {
       int from = k * width;
-      int[][] blockOrder =
-          java.util.Arrays.copyOfRange(order, from, Math.min(nets.length, from + width));
       blocks[k].step(
-          blockOrder,
+          blockOrder[k],
           offset,
           count,
           lr,
@@ -171,19 +190,10 @@ final class CpuGroup implements Group {
           cap * layers);
     }
     netsStale = true;
-    for (int r = 0; r < nets.length; r++) {
-      int slot = r * cap + steps;
-      accuracy[slot] =
+    for (int r = 0; r < inLanes; r++) {
+      accuracy[r * cap + steps] =
           spec.stepAccuracy() ? blocks[r / width].batchAccuracy(r % width, count) : Double.NaN;
     }
-    if (traceNow) {
-      syncNets();
-      for (int r = 0; r < nets.length; r++) {
-        nets[r].copyLayer(spec.traceLayer(), trace, (r * traced.length + tracedCount) * size);
-      }
-      traced[tracedCount++] = steps;
-    }
-    steps++;
   }
 
   @Override
@@ -275,7 +285,7 @@ final class CpuGroup implements Group {
         }
       }
       nets[r].load(p);
-      if (blocks != null) {
+      if (r < inLanes) {
         blocks[r / LaneNet64.lanes()].load(r % LaneNet64.lanes(), p);
       }
     }

@@ -99,14 +99,21 @@ final class LaneNet64 {
     a = new double[layers][];
     z = new double[layers][];
     dz = new double[layers][];
+    // Eight replicas' buffers are eight times one replica's; a deep step's working set would leave
+    // the L2 cache. So buffers that die early are shared: the hidden pre-activations (the backward
+    // pass reads a = act(z) instead, except LeakyReLU's) and dz, ping-pong between two layers.
+    int widest = net.maxWidth() * maxBatch * L;
+    double[] zShared = new double[widest];
+    double[][] dzShared = {new double[widest], new double[widest]};
     for (int l = 0; l < layers; l++) {
       w[l] = new double[sizes[l] * sizes[l + 1] * L];
       b[l] = new double[sizes[l + 1] * L];
       dw[l] = new double[sizes[l] * sizes[l + 1] * L];
       db[l] = new double[sizes[l + 1] * L];
       a[l] = new double[maxBatch * sizes[l] * L];
-      z[l] = new double[maxBatch * sizes[l + 1] * L];
-      dz[l] = new double[maxBatch * sizes[l + 1] * L];
+      boolean keepZ = l == layers - 1 || act == Activation.LEAKY_RELU;
+      z[l] = keepZ ? new double[maxBatch * sizes[l + 1] * L] : zShared;
+      dz[l] = dzShared[(layers - 1 - l) % 2];
     }
     y = new double[maxBatch * L];
     trainX = new double[L][];
@@ -305,7 +312,10 @@ final class LaneNet64 {
     }
   }
 
-  /** dz[h] holds dL/da of hidden layer h; multiplies it by act'(z[h]) as {@link CpuNet64} does. */
+  /**
+   * dz[h] holds dL/da of hidden layer h; multiplies it by act'(z[h]) as {@link CpuNet64} does (ReLU
+   * and tanh from a = act(z), LeakyReLU from z).
+   */
   private void activationBackward(int h, int n) {
     double[] g = dz[h];
     double[] zh = z[h];

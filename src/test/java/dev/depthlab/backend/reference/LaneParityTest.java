@@ -22,21 +22,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  * its own SIMD lane) held to the plain reference bit for bit, replica by replica, through the
  * {@link dev.depthlab.backend.Group} contract: a 20-step trajectory (every step's loss, squared
  * gradient norms, batch accuracy and traced layer, the parameters after it), evaluation and
- * predictions after training. Ten replicas: a full block of eight lanes and a block of two (the
- * other lanes padding). Every activation x reduction x output gradient x depth 1..8, hidden widths
- * cycling 16, 3, 32, 5. In the scalar-cpu-path execution the same cases hold the fallback (replicas
- * one by one) to the reference.
+ * predictions after training. Ten replicas (a block of eight lanes, two one by one) and thirteen (a
+ * block of eight, a block of five padded to eight). Every activation x reduction x output gradient
+ * x depth 1..8, hidden widths cycling 16, 3, 32, 5. In the scalar-cpu-path execution the same cases
+ * hold the fallback (replicas one by one) to the reference.
  */
 class LaneParityTest {
-  static final int REPLICAS = 10;
-
   static Stream<Arguments> cases() {
     List<Arguments> out = new ArrayList<>();
     for (Activation act : Activation.values()) {
       for (Reduction red : Reduction.values()) {
         for (OutputGradient rule : OutputGradient.values()) {
           for (int depth = 1; depth <= 8; depth++) {
-            out.add(Arguments.of(act, red, rule, depth));
+            for (int replicas : new int[] {10, 13}) {
+              out.add(Arguments.of(act, red, rule, depth, replicas));
+            }
           }
         }
       }
@@ -60,11 +60,11 @@ class LaneParityTest {
     assertEquals(false, new CpuBackend().seedsTogether(wide, Precision.FP64), "a 40-wide layer");
   }
 
-  @ParameterizedTest(name = "{0} {1} {2} depth {3}")
+  @ParameterizedTest(name = "{0} {1} {2} depth {3}, {4} replicas")
   @MethodSource("cases")
-  void tenReplicasAreBitIdenticalToTheReference(
-      Activation act, Reduction red, OutputGradient rule, int depth) {
-    ParityCase c = ParityCase.narrow(act, red, rule, depth, 5, REPLICAS);
+  void everyReplicaIsBitIdenticalToTheReference(
+      Activation act, Reduction red, OutputGradient rule, int depth, int replicas) {
+    ParityCase c = ParityCase.narrow(act, red, rule, depth, 5, replicas);
     var ref = ReferenceParityTest.trajectory(new ReferenceBackend(), c);
     var cpu = ReferenceParityTest.trajectory(new CpuBackend(), c);
     Bits bits = new Bits("lanes, " + c);
@@ -74,7 +74,7 @@ class LaneParityTest {
       StepLog b = cpu.logs().get(e);
       assertEquals(a.steps(), b.steps(), "steps of epoch " + e);
       assertEquals(a.traced().length, b.traced().length, "traced steps of epoch " + e);
-      for (int r = 0; r < REPLICAS; r++) {
+      for (int r = 0; r < replicas; r++) {
         for (int s = 0; s < a.steps(); s++) {
           String at = "epoch " + e + " step " + s + " replica " + r;
           bits.same(at + " loss", a.loss(r, s), b.loss(r, s));
@@ -96,7 +96,7 @@ class LaneParityTest {
     }
     ReferenceParityTest.sameParameters(bits, "after 20 steps", ref.params(), cpu.params());
     ReferenceParityTest.sameEvaluation(bits, "after 20 steps", ref.finalEval(), cpu.finalEval());
-    for (int r = 0; r < REPLICAS; r++) {
+    for (int r = 0; r < replicas; r++) {
       bits.same("replica " + r + " trained grid point", ref.finalGrid()[r], cpu.finalGrid()[r]);
     }
     bits.check();
