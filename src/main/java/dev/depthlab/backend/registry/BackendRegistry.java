@@ -89,6 +89,12 @@ public final class BackendRegistry {
     }
 
     @Override
+    public boolean seedsTogether(
+        dev.depthlab.model.NetworkSpec net, dev.depthlab.model.Precision precision) {
+      return chosen.seedsTogether(net, precision);
+    }
+
+    @Override
     public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
       return chosen.createGroup(spec, replicas);
     }

@@ -56,6 +56,11 @@ class LaneParityTest {
     assertEquals(
         path.startsWith("vector"), new CpuBackend().seedsTogether(net, Precision.FP64), "fp64");
     assertEquals(false, new CpuBackend().seedsTogether(net, Precision.FP32), "fp32 not in lanes");
+    // what a sweep asks: auto passes over CUDA here (no GPU) and must keep the CPU's answer
+    var auto =
+        dev.depthlab.backend.registry.BackendRegistry.standard().select("auto", notice -> {});
+    assertEquals("cpu", auto.name());
+    assertEquals(path.startsWith("vector"), auto.seedsTogether(net, Precision.FP64), "auto");
     var wide = ParityCase.network(Activation.RELU, Reduction.SUM, OutputGradient.FUSED, 3);
     assertEquals(false, new CpuBackend().seedsTogether(wide, Precision.FP64), "a 40-wide layer");
   }
