@@ -31,6 +31,14 @@ public interface Backend {
   Group createGroup(GroupSpec spec, java.util.List<ReplicaSetup> replicas);
 
   /**
+   * How many times slower than the assumed rate of its kind (host or device) this backend runs
+   * here, for time estimates: 1, or more where it knows (the CPU backend without FMA in hardware).
+   */
+  default double slowdown() {
+    return 1.0;
+  }
+
+  /**
    * Device launches (kernels and library calls) per training step of a group of {@code spec} in
    * epochs of {@code stepsPerEpoch} steps, for {@code bench}; NaN for a backend that launches
    * nothing (the host backends).

@@ -17,6 +17,26 @@ import java.util.Map;
  * so a run's numbers never depend on how many threads a sweep uses.
  */
 public final class CpuBackend implements Backend {
+  private final Fma fma;
+
+  public CpuBackend() {
+    this(Fma.here());
+  }
+
+  /** With {@code fma} as this JVM's answer (tests inject one). */
+  CpuBackend(Fma fma) {
+    this.fma = fma;
+  }
+
+  /**
+   * A software {@code Math.fma} (no FMA in hardware) makes every step thousands of times slower;
+   * the estimates of a study's time include it.
+   */
+  @Override
+  public double slowdown() {
+    return fma.slowdown();
+  }
+
   @Override
   public String name() {
     return "cpu";
@@ -35,6 +55,7 @@ public final class CpuBackend implements Backend {
     d.put("memory", (Runtime.getRuntime().maxMemory() >> 20) + " MiB heap");
     d.put("path", CpuKernels.name());
     d.put("lanes", CpuKernels.lanesName());
+    d.put("fma", fma.describe());
     return Availability.usable(d);
   }
 

@@ -29,9 +29,9 @@ final class CpuKernels {
     }
     return "replicas in "
         + LaneNet64.lanes()
-        + " fp64 lanes for networks at most "
+        + " fp64 lanes: where every layer is at most "
         + LaneNet64.MAX_WIDTH
-        + " wide and groups of 2+ seeds; else one by one";
+        + " wide, a sweep trains the seeds of a data set and depth as one group (else as below)";
   }
 
   /** The active path in words, for {@code depthlab backends}. */

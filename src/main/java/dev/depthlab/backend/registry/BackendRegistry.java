@@ -89,6 +89,11 @@ public final class BackendRegistry {
     }
 
     @Override
+    public double slowdown() {
+      return chosen.slowdown();
+    }
+
+    @Override
     public boolean seedsTogether(
         dev.depthlab.model.NetworkSpec net, dev.depthlab.model.Precision precision) {
       return chosen.seedsTogether(net, precision);
