@@ -241,32 +241,8 @@ final class CpuGroup implements Group {
     double[] teA = new double[rN];
     double[][] dead = new double[rN][spec.net().depth()];
     double[] out = new double[4];
-    boolean[] done = new boolean[rN];
-    if (blocks != null) {
-      // LaneNet64 only where blocks exist: the scalar path's JVM cannot load it
-      int width = LaneNet64.lanes();
-      for (int k = 0; k < blocks.length; k++) {
-        if (!blocks[k].evaluates()) {
-          continue;
-        }
-        int from = k * width;
-        int n = Math.min(inLanes, from + width) - from;
-        double[][] o = new double[width][4];
-        blocks[k].evaluate(o, Arrays.copyOfRange(dead, from, from + n));
-        for (int i = 0; i < n; i++) {
-          trL[from + i] = o[i][0];
-          trA[from + i] = o[i][1];
-          teL[from + i] = o[i][2];
-          teA[from + i] = o[i][3];
-          done[from + i] = true;
-        }
-      }
-    }
+    syncNets();
     for (int r = 0; r < rN; r++) {
-      if (done[r]) {
-        continue;
-      }
-      syncNets();
       nets[r].evaluate(out, dead[r]);
       trL[r] = out[0];
       trA[r] = out[1];

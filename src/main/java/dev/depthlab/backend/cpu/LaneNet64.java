@@ -65,21 +65,6 @@ final class LaneNet64 {
 
   private final double[][] trainY;
 
-  private final double[][] testX;
-  private final double[][] testY;
-
-  /** Whether every lane's train and test sets are as large as lane 0's: then they evaluate here. */
-  private final boolean evaluates;
-
-  /** The evaluation pass's buffers (sample-major, lanes innermost), {@link #EVAL_ROWS} samples. */
-  private final double[] evCur;
-
-  private final double[] evNext;
-  private final double[] evZ;
-
-  /** Samples per chunk of the evaluation pass (any size gives the same sums, sample by sample). */
-  private static final int EVAL_ROWS = 64;
-
   /** Per-lane scratch: the loss sums and squared norms read out of the vectors. */
   private final double[] lossSum = new double[L];
 
@@ -133,23 +118,12 @@ final class LaneNet64 {
     y = new double[maxBatch * L];
     trainX = new double[L][];
     trainY = new double[L][];
-    testX = new double[L][];
-    testY = new double[L][];
-    boolean sameSizes = true;
     for (int lane = 0; lane < L; lane++) {
       ReplicaSetup r = replicas.get(lane < used ? lane : 0);
       trainX[lane] = r.train().x();
       trainY[lane] = r.train().y();
-      testX[lane] = r.test().x();
-      testY[lane] = r.test().y();
-      sameSizes &= trainY[lane].length == trainY[0].length && testY[lane].length == testY[0].length;
       load(lane, r.initial());
     }
-    evaluates = sameSizes;
-    int ev = sameSizes ? EVAL_ROWS * net.maxWidth() * L : 0;
-    evCur = new double[ev];
-    evNext = new double[ev];
-    evZ = new double[ev];
   }
 
   /** Lane {@code lane}'s parameters become {@code p}. */
@@ -242,99 +216,6 @@ final class LaneNet64 {
       correct += CpuNet.correct(p, y[s * L + lane]);
     }
     return (double) correct / count;
-  }
-
-  /** Whether {@link #evaluate} serves this block (its replicas' data sets have equal sizes). */
-  boolean evaluates() {
-    return evaluates;
-  }
-
-  /**
-   * {@link CpuNet#evaluate} of every used lane: {@code out[lane]} = [trainLoss, trainAcc, testLoss,
-   * testAcc], {@code deadFraction[lane][h]} per hidden layer over the training set; the same
-   * forward sums as the per-replica pass, and per lane the same sums over samples in index order.
-   */
-  void evaluate(double[][] out, double[][] deadFraction) {
-    int hidden = layers - 1;
-    boolean[][][] alive = new boolean[L][hidden][];
-    for (int lane = 0; lane < L; lane++) {
-      for (int h = 0; h < hidden; h++) {
-        alive[lane][h] = new boolean[sizes[h + 1]];
-      }
-    }
-    evalSet(testX, testY, out, 2, null);
-    evalSet(trainX, trainY, out, 0, alive);
-    for (int lane = 0; lane < used; lane++) {
-      for (int h = 0; h < hidden; h++) {
-        int dead = 0;
-        for (boolean v : alive[lane][h]) {
-          dead += v ? 0 : 1;
-        }
-        deadFraction[lane][h] = (double) dead / alive[lane][h].length;
-      }
-    }
-  }
-
-  private void evalSet(
-      double[][] x, double[][] labels, double[][] out, int slot, boolean[][][] alive) {
-    int n = labels[0].length;
-    int f = sizes[0];
-    double[] lossSums = new double[L];
-    int[] correct = new int[L];
-    for (int start = 0; start < n; start += EVAL_ROWS) {
-      int rows = Math.min(EVAL_ROWS, n - start);
-      double[] cur = evCur;
-      double[] next = evNext;
-      for (int lane = 0; lane < L; lane++) {
-        double[] xl = x[lane];
-        for (int k = 0; k < rows * f; k++) {
-          cur[k * L + lane] = xl[start * f + k];
-        }
-      }
-      for (int l = 0; l < layers; l++) {
-        int in = sizes[l];
-        int outW = sizes[l + 1];
-        gemm(cur, in, 1, w[l], outW, 1, b[l], evZ, rows, outW, in);
-        if (l < layers - 1) {
-          activationForward(evZ, next, rows * outW * L);
-          if (alive != null) {
-            markAlive(alive, l, outW, rows);
-          }
-          double[] t = cur;
-          cur = next;
-          next = t;
-        }
-      }
-      for (int lane = 0; lane < L; lane++) {
-        double[] lab = labels[lane];
-        double sum = lossSums[lane];
-        int c = correct[lane];
-        for (int s = 0; s < rows; s++) {
-          double p = 1.0 / (1.0 + StrictMath.exp(-evZ[s * L + lane]));
-          double label = lab[start + s];
-          sum += bce(p, label);
-          c += CpuNet.correct(p, label);
-        }
-        lossSums[lane] = sum;
-        correct[lane] = c;
-      }
-    }
-    for (int lane = 0; lane < used; lane++) {
-      out[lane][slot] = n == 0 ? Double.NaN : lossSums[lane] / n;
-      out[lane][slot + 1] = n == 0 ? Double.NaN : (double) correct[lane] / n;
-    }
-  }
-
-  /** Marks hidden layer l's units active on any of the chunk's rows, lane by lane. */
-  private void markAlive(boolean[][][] alive, int l, int outW, int rows) {
-    for (int lane = 0; lane < used; lane++) {
-      boolean[] a = alive[lane][l];
-      for (int j = 0; j < outW; j++) {
-        for (int s = 0; s < rows && !a[j]; s++) {
-          a[j] = !act.inactive(evZ[(s * outW + j) * L + lane]);
-        }
-      }
-    }
   }
 
   private void gather(int[][] orders, int offset, int count) {

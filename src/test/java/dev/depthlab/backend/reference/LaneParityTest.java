@@ -21,12 +21,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The CPU backend's replicas in lanes (fp64 groups of narrow networks: every replica of a block in
  * its own SIMD lane) held to the plain reference bit for bit, replica by replica, through the
  * {@link dev.depthlab.backend.Group} contract: a 20-step trajectory (every step's loss, squared
- * gradient norms, batch accuracy and traced layer, the parameters after it), evaluation (in lanes
- * too) before and after training and predictions after it. Ten replicas (a block of eight lanes,
- * two one by one) and thirteen (a block of eight, a block of five padded to eight). Every
- * activation x reduction x output gradient x depth 1..8, hidden widths cycling 16, 3, 32, 5. In the
- * scalar-cpu-path execution the same cases hold the fallback (replicas one by one) to the
- * reference.
+ * gradient norms, batch accuracy and traced layer, the parameters after it), evaluation before and
+ * after training and predictions after it. Ten replicas (a block of eight lanes, two one by one)
+ * and thirteen (a block of eight, a block of five padded to eight). Every activation x reduction x
+ * output gradient x depth 1..8, hidden widths cycling 16, 3, 32, 5. In the scalar-cpu-path
+ * execution the same cases hold the fallback (replicas one by one) to the reference.
  */
 class LaneParityTest {
   static Stream<Arguments> cases() {
