@@ -2,6 +2,8 @@
 # Times the seed-style NumPy SGD step (tools/numpy_step.py) and `depthlab bench --backend cpu`
 # side by side, shape by shape (alternating, in one run), both pinned to one core, and prints a
 # markdown table with the ratio NumPy / depthlab (> 1: depthlab is faster) and the machine line.
+# depthlab runs one replica a group (--replicas 1) and, for narrow fp64 shapes, also a group of 8
+# replicas in SIMD lanes (how a sweep trains a study's seeds), reported per replica.
 #
 #   tools/compare-numpy.sh [--seconds S] [--quick]
 #
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
       shift 2
       ;;
     --quick) quick=1; shift ;;
-    -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare-numpy: unknown option '$1' (use --seconds S, --quick)" >&2; exit 2 ;;
   esac
 done
@@ -76,7 +78,22 @@ for shape in "${shapes[@]}"; do
       exit 1
     fi
     ratio="$(awk -v a="$np_us" -v b="$dl_us" 'BEGIN { printf "%.2f", a / b }')"
-    row="| depth $depth, width $width, batch $batch | $prec | $np_us | $dl_us | ${ratio}x |"
+    # replicas in lanes (narrow fp64 networks, as a sweep groups a study's seeds): a group of
+    # eight, its step per replica
+    lanes="-"
+    lratio="-"
+    if [ "$prec" = fp64 ] && [ "$width" -le 32 ]; then
+      lanes="$("${pin[@]}" ./depthlab bench \
+        --backend cpu --depths "$depth" --widths "$width" --batches "$batch" --replicas 8 \
+        --precision "$prec" --seconds "$seconds" --cpu-max-gflop 100 --csv "$tmp/bench.csv" |
+        awk '$1 == "cpu" && $2 != "" { print $8; exit }')"
+      if ! [[ "$lanes" =~ $num ]]; then
+        echo "compare-numpy: no lanes timing for depth $depth width $width batch $batch" >&2
+        exit 1
+      fi
+      lratio="$(awk -v a="$np_us" -v b="$lanes" 'BEGIN { printf "%.2fx", a / b }')"
+    fi
+    row="| depth $depth, width $width, batch $batch | $prec | $np_us | $dl_us | ${ratio}x | $lanes | $lratio |"
     echo "$row" >&2
     rows+=("$row")
   done
@@ -98,8 +115,8 @@ java_line="$("$java_bin" -version 2>&1 | head -1)"
 cpu_path="$(./depthlab backends 2>/dev/null | awk '$1 == "path" { $1 = ""; sub(/^ /, ""); print; exit }')"
 
 echo
-echo "| shape | precision | NumPy us/step | depthlab us/step | NumPy / depthlab |"
-echo "| --- | --- | ---: | ---: | ---: |"
+echo "| shape | precision | NumPy us/step | depthlab us/step | NumPy / depthlab | lanes us/step/replica | NumPy / lanes |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 echo
 echo "machine: ${cpu:-unknown CPU}, $(getconf _NPROCESSORS_ONLN) cores, one $pinned; $numpy_line, 1 BLAS thread;" \

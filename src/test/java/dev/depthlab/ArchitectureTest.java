@@ -37,7 +37,7 @@ class ArchitectureTest {
     ALLOWED.put("backend.reference", Set.of("backend", "model", "data", "common"));
     ALLOWED.put(
         "backend.registry",
-        Set.of("backend", "backend.cpu", "backend.cuda", "backend.reference", "common"));
+        Set.of("backend", "backend.cpu", "backend.cuda", "backend.reference", "model", "common"));
     ALLOWED.put("train", Set.of("backend", "config", "model", "data", "common"));
     ALLOWED.put("sweep", Set.of("train", "backend", "config", "model", "data", "common"));
     ALLOWED.put(

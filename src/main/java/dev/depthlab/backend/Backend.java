@@ -19,10 +19,28 @@ public interface Backend {
   Traits traits();
 
   /**
+   * Whether the seeds of one (variant, data set, depth) of network {@code net} in {@code precision}
+   * train as one group: {@link Traits#seedsTogether}, unless the backend groups some shapes only
+   * (the CPU backend: narrow fp64 networks, whose replicas train in SIMD lanes).
+   */
+  default boolean seedsTogether(
+      dev.depthlab.model.NetworkSpec net, dev.depthlab.model.Precision precision) {
+    return traits().seedsTogether();
+  }
+
+  /**
    * Creates a group of replicas of one architecture and precision, uploads their data sets and
    * initial parameters; the data then stays where the backend computes.
    */
   Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas);
+
+  /**
+   * How many times slower than the assumed rate of its kind (host or device) this backend runs
+   * here, for time estimates: 1, or more where it knows (the CPU backend without FMA in hardware).
+   */
+  default double slowdown() {
+    return 1.0;
+  }
 
   /**
    * Device launches (kernels and library calls) per training step of a group of {@code spec} in

@@ -191,6 +191,16 @@ final class BenchCommand implements Callable<Integer> {
             + ", java "
             + System.getProperty("java.version")
             + "; the CPU backend runs each group on one thread");
+    for (Backend b : chosen) {
+      // the host paths that ran (the CPU's kernels, replicas in lanes, hardware FMA), as backends
+      // prints them
+      var d = b.availability().details();
+      for (String key : List.of("path", "lanes", "fma")) {
+        if (d.containsKey(key)) {
+          out.println("host " + key + " (" + b.name() + "): " + d.get(key));
+        }
+      }
+    }
     Crossover c = Crossover.of(all);
     switch (c.outcome()) {
       case NOT_COMPARED ->

@@ -101,7 +101,7 @@ public final class Preflight {
         backend.traits().onHost()
             ? ResourceCheck.HOST_FLOPS * Math.max(1, threads)
             : ResourceCheck.DEVICE_FLOPS;
-    return flops / rate;
+    return flops / rate * backend.slowdown();
   }
 
   /** Told after each epoch of each check: epochs done and the total, over every check. */

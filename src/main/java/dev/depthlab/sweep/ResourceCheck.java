@@ -68,17 +68,18 @@ public final class ResourceCheck {
                     Runtime.getRuntime().availableProcessors(), backend.traits().maxDefaultJobs())
             : DEVICE_FLOPS;
     double flops = wholeStudy ? e.studyFlops() : e.runFlops();
+    rate /= backend.slowdown(); // a CPU without FMA in hardware, for example
     double seconds = flops / rate;
     if (seconds > MAX_DAYS * 86400) {
       throw new UserError(
           String.format(
               Locale.ROOT,
-              "%s would take about %s (%.2g FLOP at an assumed %.0f GFLOP/s on %s), beyond"
+              "%s would take about %s (%.2g FLOP at an assumed %s GFLOP/s on %s), beyond"
                   + " depthlab's limit of %.0f days; lower training.epochs, data.n_train or %s",
               wholeStudy ? "the study" : "the run",
               ResourceEstimate.duration(seconds),
               flops,
-              rate / 1e9,
+              String.format(Locale.ROOT, rate >= 1e9 ? "%.0f" : "%.2g", rate / 1e9),
               backend.name(),
               MAX_DAYS,
               e.keyToLower(c).startsWith("model.") ? e.keyToLower(c) : "model.width"));

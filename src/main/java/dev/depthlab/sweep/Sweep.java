@@ -202,15 +202,16 @@ public final class Sweep {
    * of one (variant, data set, depth) together, or one run a group.
    */
   static List<List<Job>> groups(List<Job> todo, Backend backend) {
-    if (!backend.traits().seedsTogether()) {
-      return todo.stream().map(List::of).toList();
-    }
-    Map<String, List<Job>> byKey = new LinkedHashMap<>();
+    Map<Object, List<Job>> byKey = new LinkedHashMap<>();
     for (Job j : todo) {
+      if (!backend.seedsTogether(j.spec().net(), j.spec().config().precision())) {
+        byKey.put(j, new ArrayList<>(List.of(j))); // a group of its own
+        continue;
+      }
       String key = j.variant().label() + "|" + j.spec().dataset().label() + "|" + j.spec().depth();
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(j);
     }
-    return List.copyOf(byKey.values());
+    return byKey.values().stream().map(List::copyOf).toList();
   }
 
   /**

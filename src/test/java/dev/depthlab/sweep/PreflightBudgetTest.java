@@ -72,6 +72,46 @@ class PreflightBudgetTest {
     assertEquals(flops / (2 * ResourceCheck.HOST_FLOPS), Preflight.seconds(plan, HOST, 2, epochs));
   }
 
+  /**
+   * A backend that says it runs slower than assumed (the CPU without FMA in hardware) gets the
+   * factor in the preflight's estimate, and so fewer preflight epochs.
+   */
+  @Test
+  void aSlowdownScalesTheEstimate() {
+    Backend slow =
+        new Backend() {
+          @Override
+          public String name() {
+            return "slow";
+          }
+
+          @Override
+          public Availability availability() {
+            return HOST.availability();
+          }
+
+          @Override
+          public Traits traits() {
+            return Traits.host();
+          }
+
+          @Override
+          public double slowdown() {
+            return 2500;
+          }
+
+          @Override
+          public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
+            throw new AssertionError("nothing trains here");
+          }
+        };
+    Sweep.Plan plan = plan("training.epochs=200", "data.n_train=2000", "model.depths=[4]");
+    double at = Preflight.seconds(plan, HOST, 2, 10);
+    assertEquals(2500 * at, Preflight.seconds(plan, slow, 2, 10), 1e-9 * 2500 * at);
+    assertEquals(Preflight.epochsFor(200), Preflight.epochsWithin(plan, HOST, 2));
+    assertTrue(Preflight.epochsWithin(plan, slow, 2) < Preflight.epochsFor(200), "cut to budget");
+  }
+
   /** Where even 3 epochs exceed the budget, 3 it is (fewer give no verdict on a trend). */
   @Test
   void threeEpochsAtLeast() {

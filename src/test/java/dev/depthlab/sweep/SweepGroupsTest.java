@@ -45,7 +45,18 @@ class SweepGroupsTest {
     return jobs;
   }
 
-  private record Stub(Traits traits) implements Backend {
+  private static class Stub implements Backend {
+    private final Traits traits;
+
+    Stub(Traits traits) {
+      this.traits = traits;
+    }
+
+    @Override
+    public Traits traits() {
+      return traits;
+    }
+
     @Override
     public String name() {
       return "stub";
@@ -93,6 +104,33 @@ class SweepGroupsTest {
     for (int i = 0; i < todo.size(); i++) {
       assertEquals(List.of(todo.get(i)), groups.get(i));
     }
+  }
+
+  @Test
+  void aBackendThatGroupsSomeShapesGroupsThoseAndLeavesTheRestSingleInPlanOrder() {
+    // like the CPU backend's replicas in lanes: narrow fp64 networks together, others one by one
+    Backend shallowTogether =
+        new Stub(Traits.host()) {
+          @Override
+          public boolean seedsTogether(
+              dev.depthlab.model.NetworkSpec net, dev.depthlab.model.Precision precision) {
+            return net.depth() == 1;
+          }
+        };
+    List<Sweep.Job> todo = todo();
+    List<List<Sweep.Job>> groups = Sweep.groups(todo, shallowTogether);
+    // per variant and data set: one group of 3 seeds at depth 1, then 3 single runs at depth 3
+    assertEquals(2 * 2 * (1 + 3), groups.size());
+    List<Sweep.Job> flat = new ArrayList<>();
+    for (List<Sweep.Job> g : groups) {
+      int depth = g.get(0).spec().depth();
+      assertEquals(depth == 1 ? 3 : 1, g.size(), g.get(0).name());
+      for (Sweep.Job j : g) {
+        assertEquals(depth, j.spec().depth());
+      }
+      flat.addAll(g);
+    }
+    assertEquals(todo, flat, "every run once, in plan order");
   }
 
   @Test

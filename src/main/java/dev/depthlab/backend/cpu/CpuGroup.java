@@ -6,6 +6,7 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.ArrayList;
@@ -13,9 +14,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another. A
- * step records its diagnostics (loss, batch accuracy, squared weight-gradient norms) and, on traced
- * steps, copies the traced layer; {@link #endEpoch} hands them over.
+ * A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another, or,
+ * for narrow networks on the vector path ({@link #lanes}), trained in blocks of SIMD lanes ({@link
+ * LaneNet64}, the same bits per replica) whose parameters are copied back to the nets before
+ * anything reads them. A step records its diagnostics (loss, batch accuracy, squared
+ * weight-gradient norms) and, on traced steps, copies the traced layer; {@link #endEpoch} hands
+ * them over.
  */
 final class CpuGroup implements Group {
   private final GroupSpec spec;
@@ -39,6 +43,22 @@ final class CpuGroup implements Group {
   private int tracedCount;
   private final double[] trace;
 
+  /**
+   * The lane blocks (replicas {@code k * lanes ..} in block k), or null when the replicas step one
+   * by one. A last block is padded only when it fills half its lanes or more; fewer replicas left
+   * over step one by one (a padded lane costs as much as a used one). While {@link #netsStale}, the
+   * blocks hold the current parameters and the nets do not.
+   */
+  private final LaneNet64[] blocks;
+
+  /** Replicas {@code 0 .. inLanes} train in the blocks, the rest one by one. */
+  private final int inLanes;
+
+  private boolean netsStale;
+
+  /** This epoch's order split by block: blockOrder[k] lists block k's replicas' orders. */
+  private int[][][] blockOrder;
+
   CpuGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
     this.spec = spec;
     this.layers = spec.net().layers();
@@ -56,6 +76,50 @@ final class CpuGroup implements Group {
     accuracy = new double[nets.length * spec.maxStepsPerEpoch()];
     traced = new int[spec.traceSlots()];
     trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
+    if (lanes(spec.net(), spec.precision(), nets.length)) {
+      int width = LaneNet64.lanes();
+      int rest = nets.length % width;
+      inLanes = 2 * rest >= width ? nets.length : nets.length - rest;
+      blocks = new LaneNet64[(inLanes + width - 1) / width];
+      for (int k = 0; k < blocks.length; k++) {
+        int from = k * width;
+        blocks[k] =
+            new LaneNet64(
+                spec.net(),
+                spec.maxBatch(),
+                replicas.subList(from, Math.min(inLanes, from + width)));
+      }
+    } else {
+      blocks = null;
+      inLanes = 0;
+    }
+  }
+
+  /**
+   * Whether a group of {@code replicas} of {@code net} in {@code precision} trains with replicas in
+   * lanes: on the vector path, in fp64, at least two replicas, every layer narrow ({@link
+   * LaneNet64#serves}). Narrow layers are where the per-replica step spends its time outside
+   * full-vector products.
+   */
+  static boolean lanes(NetworkSpec net, Precision precision, int replicas) {
+    return CpuKernels.vector()
+        && precision == Precision.FP64
+        && replicas >= 2
+        && LaneNet64.serves(net);
+  }
+
+  /** Copies the lane blocks' parameters to the nets when the blocks have moved on. */
+  private void syncNets() {
+    if (!netsStale) {
+      return;
+    }
+    int width = LaneNet64.lanes();
+    Parameters p = Parameters.zeros(spec.net());
+    for (int r = 0; r < inLanes; r++) {
+      blocks[r / width].store(r % width, p);
+      nets[r].load(p);
+    }
+    netsStale = false;
   }
 
   @Override
@@ -65,6 +129,13 @@ final class CpuGroup implements Group {
           "order has " + order.length + " replicas, group has " + nets.length);
     }
     this.order = order;
+    if (blocks != null) {
+      int width = LaneNet64.lanes();
+      blockOrder = new int[blocks.length][][];
+      for (int k = 0; k < blocks.length; k++) {
+        blockOrder[k] = Arrays.copyOfRange(order, k * width, Math.min(inLanes, (k + 1) * width));
+      }
+    }
     this.steps = 0;
     this.tracedCount = 0;
   }
@@ -78,7 +149,10 @@ final class CpuGroup implements Group {
     lifeSteps++;
     boolean traceNow = spec.traceLayer() >= 0 && lifeSteps % spec.traceEvery() == 0;
     int size = spec.traceSize();
-    for (int r = 0; r < nets.length; r++) {
+    if (blocks != null) {
+      stepLanes(offset, count, lr);
+    }
+    for (int r = inLanes; r < nets.length; r++) {
       int slot = r * cap + steps;
       loss[slot] = nets[r].step(order[r], offset, count, lr, gradSq, slot * layers);
       // a second sigmoid per sample: about 3% of a depth-1 step, so only when asked
@@ -88,9 +162,38 @@ final class CpuGroup implements Group {
       }
     }
     if (traceNow) {
+      syncNets();
+      for (int r = 0; r < inLanes; r++) {
+        nets[r].copyLayer(spec.traceLayer(), trace, (r * traced.length + tracedCount) * size);
+      }
       traced[tracedCount++] = steps;
     }
     steps++;
+  }
+
+  /** {@link #step}'s records of the replicas in lanes (traces aside). */
+  private void stepLanes(int offset, int count, double lr) {
+    int cap = spec.maxStepsPerEpoch();
+    int width = LaneNet64.lanes();
+    for (int k = 0; k < blocks.length; k++) {
+      int from = k * width;
+      blocks[k].step(
+          blockOrder[k],
+          offset,
+          count,
+          lr,
+          loss,
+          from * cap + steps,
+          cap,
+          gradSq,
+          (from * cap + steps) * layers,
+          cap * layers);
+    }
+    netsStale = true;
+    for (int r = 0; r < inLanes; r++) {
+      accuracy[r * cap + steps] =
+          spec.stepAccuracy() ? blocks[r / width].batchAccuracy(r % width, count) : Double.NaN;
+    }
   }
 
   @Override
@@ -115,6 +218,7 @@ final class CpuGroup implements Group {
   @Override
   public Gradients gradients(int[][] indices) {
     Group.checkBatches(indices, spec.maxBatch(), nTrain);
+    syncNets();
     int rN = nets.length;
     double[][][] gw = new double[rN][][];
     double[][][] gb = new double[rN][][];
@@ -137,6 +241,7 @@ final class CpuGroup implements Group {
     double[] teA = new double[rN];
     double[][] dead = new double[rN][spec.net().depth()];
     double[] out = new double[4];
+    syncNets();
     for (int r = 0; r < rN; r++) {
       nets[r].evaluate(out, dead[r]);
       trL[r] = out[0];
@@ -158,6 +263,7 @@ final class CpuGroup implements Group {
 
   @Override
   public Parameters parameters(int replica) {
+    syncNets();
     Parameters p = Parameters.zeros(spec.net());
     nets[replica].parameters(p);
     return p;
@@ -179,13 +285,18 @@ final class CpuGroup implements Group {
         }
       }
       nets[r].load(p);
+      if (r < inLanes) {
+        blocks[r / LaneNet64.lanes()].load(r % LaneNet64.lanes(), p);
+      }
     }
+    netsStale = false;
   }
 
   @Override
   public double[] predict(int replica, double[] inputs) {
     int n = Group.checkPredict(replica, inputs, nets.length, spec.net().inputs());
     double[] out = new double[n];
+    syncNets();
     nets[replica].predict(inputs, n, out);
     return out;
   }

@@ -22,6 +22,18 @@ final class CpuKernels {
     return VECTOR;
   }
 
+  /** The replicas-in-lanes path in words, for {@code depthlab backends} and {@code bench}. */
+  static String lanesName() {
+    if (!VECTOR) {
+      return "off (needs the vector path): replicas step one by one";
+    }
+    return "replicas in "
+        + LaneNet64.lanes()
+        + " fp64 lanes: where every layer is at most "
+        + LaneNet64.MAX_WIDTH
+        + " wide, a sweep trains the seeds of a data set and depth as one group (else as below)";
+  }
+
   /** The active path in words, for {@code depthlab backends}. */
   static String name() {
     if (VECTOR) {

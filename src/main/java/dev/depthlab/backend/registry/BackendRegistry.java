@@ -104,6 +104,17 @@ public final class BackendRegistry {
     }
 
     @Override
+    public double slowdown() {
+      return chosen.slowdown();
+    }
+
+    @Override
+    public boolean seedsTogether(
+        dev.depthlab.model.NetworkSpec net, dev.depthlab.model.Precision precision) {
+      return chosen.seedsTogether(net, precision);
+    }
+
+    @Override
     public Group createGroup(GroupSpec spec, List<ReplicaSetup> replicas) {
       return chosen.createGroup(spec, replicas);
     }

@@ -51,15 +51,39 @@ record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
     return make(act, red, rule, depth, salt, Init.HE_NORMAL);
   }
 
+  /**
+   * A narrow case for the CPU's replicas in lanes: hidden layers cycling 16, 3, 32 and 5 wide (two
+   * vectors, scalars, the widest lane network, an odd tail), {@code replicas} replicas.
+   */
+  static ParityCase narrow(
+      Activation act, Reduction red, OutputGradient rule, int depth, long salt, int replicas) {
+    int[] sizes = new int[depth + 2];
+    sizes[0] = 2;
+    int[] widths = {16, 3, 32, 5};
+    for (int h = 1; h <= depth; h++) {
+      sizes[h] = widths[(h - 1) % widths.length];
+    }
+    sizes[depth + 1] = 1;
+    NetworkSpec net = new NetworkSpec(sizes, act, 0.01, red, 1e-8, rule);
+    return make(net, salt, Init.HE_NORMAL, replicas);
+  }
+
   /** With weights drawn by {@code init} instead of He normal. */
   static ParityCase make(
       Activation act, Reduction red, OutputGradient rule, int depth, long salt, Init init) {
-    NetworkSpec net = network(act, red, rule, depth);
+    return make(network(act, red, rule, depth), salt, init, REPLICAS);
+  }
+
+  private static ParityCase make(NetworkSpec net, long salt, Init init, int replicas) {
     long seed =
-        salt * 1000 + act.ordinal() * 100 + red.ordinal() * 20 + rule.ordinal() * 10 + depth;
+        salt * 1000
+            + net.activation().ordinal() * 100
+            + net.reduction().ordinal() * 20
+            + net.outputGradient().ordinal() * 10
+            + net.depth();
     Rng rng = new Rng(seed);
     List<ReplicaSetup> setups = new ArrayList<>();
-    for (int r = 0; r < REPLICAS; r++) {
+    for (int r = 0; r < replicas; r++) {
       setups.add(
           new ReplicaSetup(
               Initializer.draw(net, init, 0.05, rng),
@@ -91,7 +115,7 @@ record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
   /** A batch of 8 per replica with repeated samples. */
   int[][] batchWithRepeats() {
     Rng rng = new Rng(seed + 7);
-    int[][] batch = new int[REPLICAS][BATCH];
+    int[][] batch = new int[setups.size()][BATCH];
     for (int[] b : batch) {
       for (int k = 0; k < BATCH; k++) {
         b[k] = rng.nextInt(N_TRAIN);
@@ -104,7 +128,7 @@ record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
   /** The two epochs: 7 steps over a permutation (last batch 2), 13 random batches (last 5). */
   List<Epoch> epochs() {
     Rng rng = new Rng(seed + 11);
-    int[][] perm = new int[REPLICAS][N_TRAIN];
+    int[][] perm = new int[setups.size()][N_TRAIN];
     for (int[] p : perm) {
       for (int i = 0; i < N_TRAIN; i++) {
         p[i] = i;
@@ -116,7 +140,7 @@ record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
       permSteps.add(new int[] {off, Math.min(BATCH, N_TRAIN - off)});
     }
     int randomLength = 12 * BATCH + 5;
-    int[][] random = new int[REPLICAS][randomLength];
+    int[][] random = new int[setups.size()][randomLength];
     for (int[] o : random) {
       for (int i = 0; i < randomLength; i++) {
         o[i] = rng.nextInt(N_TRAIN);

@@ -167,7 +167,7 @@ class ReferenceParityTest {
   }
 
   private static double[][] grids(Group g) {
-    double[][] out = new double[ParityCase.REPLICAS][];
+    double[][] out = new double[g.allParameters().size()][];
     for (int r = 0; r < out.length; r++) {
       out[r] = g.predict(r, ParityCase.grid());
     }
