@@ -66,13 +66,15 @@ final class SignalCommand implements Callable<Integer> {
     Path dir = outDir != null ? outDir : Path.of("results", cfg.name(), "signal");
     SignalCsv.Analysis r = SignalStudy.run(cfg, draws, batch);
     out.printf(
-        "%d draws (run seeds %d..), batch %d; %s, %s init, bias %s%n",
+        "%d draws (run seeds %d..), batch %d; %s, %s init, %s%n",
         draws,
         r.firstSeed(),
         r.batch(),
         cfg.model().activation().key(),
         cfg.model().init().key(),
-        cfg.model().biasInit());
+        cfg.model().init().parametrised()
+            ? "sigma_w " + cfg.model().sigmaW() + ", sigma_b " + cfg.model().sigmaB()
+            : "bias " + cfg.model().biasInit());
     out.printf(
         "length map: sigma_w^2 = %.4g, fixed point q* = %.6g, chi_1 there = %.6g%n",
         r.sigmaW2(), r.fixedPoint(), r.chi());

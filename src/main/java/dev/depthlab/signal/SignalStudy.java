@@ -6,7 +6,7 @@ import dev.depthlab.common.MeanStd;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.data.DatasetSpec;
-import dev.depthlab.model.Init;
+import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.report.SignalCsv;
@@ -73,20 +73,16 @@ public final class SignalStudy {
           sets.add(setup.train());
         }
         used = Math.min(batch, sets.get(0).size());
-        rows.addAll(
-            rows(
-                ds.label(),
-                measure(net, cfg.model().init(), cfg.model().biasInit(), params, sets, used)));
+        rows.addAll(rows(ds.label(), measure(net, cfg.model().initScheme(), params, sets, used)));
       }
     }
     NetworkSpec first = new RunSpec(cfg, cfg.data().sets().get(0), 1, 0).net();
     int width = first.fanOut(0);
-    Init init = cfg.model().init();
+    Initializer.Scheme init = cfg.model().initScheme();
     double sw2 = width * square(init.std(width, width));
-    MeanField mf =
-        new MeanField(cfg.model().activation(), cfg.model().leakySlope(), cfg.model().biasInit());
+    MeanField mf = MeanField.of(cfg.model().activation(), cfg.model().leakySlope(), init);
     double qStar = mf.fixedPoint(sw2);
-    double vStar = qStar - square(cfg.model().biasInit());
+    double vStar = qStar - square(init.biasMean());
     double chi = sw2 * mf.meanSquareDerivative(vStar);
     return new Analysis(List.copyOf(rows), draws, seeds.get(0), used, sw2, qStar, chi);
   }
@@ -118,8 +114,7 @@ public final class SignalStudy {
   /** Measures one network shape over the draws' parameters, each on its own data's first points. */
   static Measured measure(
       NetworkSpec net,
-      Init init,
-      double biasInit,
+      Initializer.Scheme init,
       List<Parameters> params,
       List<DataSet> sets,
       int batch) {
@@ -132,7 +127,8 @@ public final class SignalStudy {
       var[l] = square(init.std(net.fanIn(l), net.fanOut(l)));
       sw2[l] = net.fanIn(l) * var[l];
     }
-    MeanField mf = new MeanField(net.activation(), net.leakySlope(), biasInit);
+    MeanField mf = MeanField.of(net.activation(), net.leakySlope(), init);
+    double b2 = square(init.biasMean());
     int[] units = new int[depth];
     for (int h = 0; h < depth; h++) {
       units[h] = net.fanOut(h);
@@ -158,11 +154,11 @@ public final class SignalStudy {
           double x = set.x()[s * net.inputs() + i];
           m += x * x;
         }
-        double v = sw2[0] * m / net.inputs();
+        double v = sw2[0] * m / net.inputs() + mf.biasVariance();
         for (int h = 0; h < depth; h++) {
-          fwdT[d][h] += biasInit * biasInit + v;
+          fwdT[d][h] += b2 + v;
           dphi2[h] = mf.meanSquareDerivative(v);
-          v = sw2[h + 1] * mf.meanSquareActivation(v);
+          v = mf.next(sw2[h + 1], v);
         }
         // backwards from this sample's measured output gradient
         double g = square(pass.dz(layers - 1)[0]);

@@ -47,7 +47,8 @@ class SignalStudyTest {
       params.add(Initializer.draw(net, init, 0.0, rng));
       sets.add(set);
     }
-    return SignalStudy.measure(net, init, 0.0, params, sets, BATCH);
+    return SignalStudy.measure(
+        net, new Initializer.Scheme(init, 0.0, 1.0, 0.0), params, sets, BATCH);
   }
 
   /** Measured mean over draws within {@code k} standard errors (plus {@code rel}) of theory. */
