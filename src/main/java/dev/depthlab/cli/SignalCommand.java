@@ -9,6 +9,7 @@ import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,20 +80,44 @@ final class SignalCommand implements Callable<Integer> {
         "length map: sigma_w^2 = %.4g, fixed point q* = %.6g, chi_1 there = %.6g%n",
         r.sigmaW2(), r.fixedPoint(), r.chi());
     out.printf(
-        "%-14s %-6s %-12s %-12s %-12s %-12s%n",
-        "dataset", "depth", "fwd last", "fwd theory", "bwd layer 1", "bwd theory");
+        "correlation map: c* = %.6g, chi_c = %.6g; depth scales xi_q = %.4g, xi_c = %.4g%n",
+        r.cStar(), r.chiC(), r.xiQ(), r.xiC());
+    out.printf(
+        "%-14s %-6s %-12s %-24s %-12s %-12s %-12s %-24s %-10s%n",
+        "dataset",
+        "depth",
+        "fwd last",
+        "median [q1, q3]",
+        "fwd theory",
+        "bwd layer 1",
+        "bwd theory",
+        "corr last median [q1,q3]",
+        "theory");
     SignalCsv.Row first = null;
     for (SignalCsv.Row row : r.rows()) {
       first = row.layer() == 1 ? row : first;
       if (row.layer() == row.depth()) {
         out.printf(
-            "%-14s %-6d %-12.4e %-12.4e %-12.4e %-12.4e%n",
+            "%-14s %-6d %-12.4e %-24s %-12.4e %-12.4e %-12.4e %-24s %-10.4f%n",
             row.dataset(),
             row.depth(),
             row.forward(),
+            String.format(
+                Locale.ROOT,
+                "%.3e [%.3e, %.3e]",
+                row.forwardSpread().median(),
+                row.forwardSpread().q1(),
+                row.forwardSpread().q3()),
             row.forwardTheory(),
             first.backward(),
-            first.backwardTheory());
+            first.backwardTheory(),
+            String.format(
+                Locale.ROOT,
+                "%.4f [%.4f, %.4f]",
+                row.corrSpread().median(),
+                row.corrSpread().q1(),
+                row.corrSpread().q3()),
+            row.corrTheory());
       }
     }
     SignalCsv.write(dir, r);

@@ -237,9 +237,10 @@ public final class MeanField {
 
   /**
    * The fixed points, slopes and depth scales at {@code sigmaW2}. c* is 1 where chi_1 <= 1 (the
-   * ordered phase); otherwise (chaos) the root of {@code f(c) = c} below 1, by bisection between
-   * the correlation of independent Gaussian parts ({@code b^2 / q*}, where f(c) >= c) and {@code 1
-   * - 1e-9} (where f(c) < c as f'(1) = chi_1 > 1). NaN scales where q* is infinite.
+   * ordered phase, or within {@link #CRITICAL} of the critical line); otherwise (chaos) the root of
+   * {@code f(c) = c} below 1, by bisection between the correlation of independent Gaussian parts
+   * ({@code b^2 / q*}, where f(c) >= c) and {@code 1 - 1e-9} (where f(c) < c as f'(1) = chi_1 > 1).
+   * NaN scales where q* is infinite.
    */
   public Point point(double sigmaW2) {
     double q = fixedPoint(sigmaW2);
@@ -251,7 +252,7 @@ public final class MeanField {
     double chi1 = sigmaW2 * meanSquareDerivative(v);
     double cStar = 1.0;
     double chiC = chi1;
-    if (chi1 > 1.0 && v > 0) {
+    if (chi1 > 1.0 + CRITICAL && v > 0) {
       double lo = b2 / q;
       double hi = 1.0 - 1e-9;
       for (int k = 0; k < 60 && hi - lo > 1e-13; k++) {
@@ -269,10 +270,19 @@ public final class MeanField {
     return new Point(sigmaW2, q, chi1, cStar, chiC, depthScale(slopeQ), depthScale(chiC));
   }
 
+  /**
+   * Slopes within this of 1 count as 1 (critical): He init's sigma_w^2 = 16 * (sqrt(2/16))^2 is 2
+   * only to rounding.
+   */
+  static final double CRITICAL = 1e-12;
+
   /** {@code -1 / ln(slope)}: infinite at slope 1, NaN above (no decay to a fixed point). */
   static double depthScale(double slope) {
-    if (slope >= 1.0) {
-      return slope == 1.0 ? Double.POSITIVE_INFINITY : Double.NaN;
+    if (Math.abs(slope - 1.0) <= CRITICAL) {
+      return Double.POSITIVE_INFINITY;
+    }
+    if (slope > 1.0) {
+      return Double.NaN;
     }
     return -1.0 / Math.log(slope);
   }
