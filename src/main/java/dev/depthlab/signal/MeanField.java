@@ -240,12 +240,15 @@ public final class MeanField {
    * ordered phase, or within {@link #CRITICAL} of the critical line); otherwise (chaos) the root of
    * {@code f(c) = c} below 1, by bisection between the correlation of independent Gaussian parts
    * ({@code b^2 / q*}, where f(c) >= c) and {@code 1 - 1e-9} (where f(c) < c as f'(1) = chi_1 > 1).
-   * NaN scales where q* is infinite.
+   * NaN scales where q* is infinite (and NaN chi_1, except for ReLU/LeakyReLU with b = 0, whose
+   * chi_1 does not depend on q*).
    */
   public Point point(double sigmaW2) {
     double q = fixedPoint(sigmaW2);
     if (!Double.isFinite(q)) {
-      return new Point(sigmaW2, q, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      // ReLU/LeakyReLU with b = 0: chi_1 does not depend on q*, so it is still defined
+      double chi1 = closedForm() ? sigmaW2 * meanSquareDerivative(1.0) : Double.NaN;
+      return new Point(sigmaW2, q, chi1, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
     double b2 = bias * bias;
     double v = q - b2;
