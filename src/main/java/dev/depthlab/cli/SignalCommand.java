@@ -5,6 +5,7 @@ import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalFigures;
+import dev.depthlab.signal.JacobianStudy;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -120,9 +121,34 @@ final class SignalCommand implements Callable<Integer> {
             row.corrTheory());
       }
     }
+    List<JacobianStudy.Row> jac = JacobianStudy.run(cfg, draws);
+    if (!jac.isEmpty()) {
+      out.printf(
+          "hidden-stack Jacobian at init (first point of each draw): %-14s %-6s %-12s %-12s %-12s %-10s%n",
+          "dataset", "depth", "sv max", "sv min", "max/min", "mean sv^2");
+      for (JacobianStudy.Row j : jac) {
+        out.printf(
+            "%-14s %-6d %-12.4g %-12.4g %-12.4g %-10.4g%n",
+            j.dataset(),
+            j.depth(),
+            j.svMax().median(),
+            j.svMin().median(),
+            j.ratio().median(),
+            j.meanSquare());
+      }
+    }
     SignalCsv.write(dir, r);
+    JacobianStudy.write(dir, jac);
     List<Figure> figures = SignalFigures.draw(dir, r);
-    out.println("wrote " + dir.resolve(SignalCsv.CSV) + " and " + SignalCsv.MAP_CSV);
+    out.println(
+        "wrote "
+            + dir.resolve(SignalCsv.CSV)
+            + ", "
+            + SignalCsv.MAP_CSV
+            + ", "
+            + JacobianStudy.FILE
+            + " and "
+            + JacobianStudy.HIST_FILE);
     for (Figure f : figures) {
       out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
     }

@@ -87,7 +87,8 @@ public final class SignalCsv {
       double h = (x.length - 1) * p;
       int lo = (int) Math.floor(h);
       int hi = Math.min(lo + 1, x.length - 1);
-      return x[lo] + (h - lo) * (x[hi] - x[lo]);
+      // equal neighbours (infinite ones included) are the quantile, without inf - inf
+      return x[hi] == x[lo] ? x[lo] : x[lo] + (h - lo) * (x[hi] - x[lo]);
     }
   }
 

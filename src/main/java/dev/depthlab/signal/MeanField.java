@@ -314,6 +314,11 @@ public final class MeanField {
     }
   }
 
+  /** The activation's derivative, as the backends compute it. */
+  double derivative(double z) {
+    return phiPrime(z);
+  }
+
   private double phiPrime(double z) {
     switch (activation) {
       case RELU:

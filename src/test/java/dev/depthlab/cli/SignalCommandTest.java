@@ -59,7 +59,16 @@ class SignalCommandTest {
         () -> assertTrue(r.out().contains("fixed point q* = 1.00000"), r.out()),
         // ReLU + He: chi_1 = 1, c* = 1, xi_c infinite (the critical line)
         () -> assertTrue(r.out().contains("c* = 1.00000, chi_c = 1.00000"), r.out()),
-        () -> assertTrue(r.out().contains("xi_c = Infinity"), r.out()));
+        () -> assertTrue(r.out().contains("xi_c = Infinity"), r.out()),
+        // the Jacobian spectrum: depth 3 only (depth 1 has no hidden-to-hidden stack), per set
+        () -> {
+          List<String> jac = Files.readAllLines(out.resolve("signal_jacobian.csv"));
+          assertEquals(3, jac.size(), "header + 2 data sets x depth 3: " + jac);
+          assertTrue(jac.get(1).startsWith("circle,3,3,"), jac.get(1));
+          // 14 bins per row: below 1e-4, 12 half-decades, 1e2 and above
+          assertEquals(
+              1 + 2 * 14, Files.readAllLines(out.resolve("signal_jacobian_hist.csv")).size());
+        });
   }
 
   private void assertRefused(String expected, String... args) {
