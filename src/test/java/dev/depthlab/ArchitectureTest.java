@@ -43,7 +43,9 @@ class ArchitectureTest {
     ALLOWED.put(
         "report", Set.of("stats", "plot", "sweep", "train", "config", "model", "data", "common"));
     ALLOWED.put("bench", Set.of("plot", "train", "backend", "model", "data", "common"));
-    ALLOWED.put("phase", Set.of("report", "plot", "sweep", "train", "config", "data", "common"));
+    ALLOWED.put(
+        "phase",
+        Set.of("signal", "model", "report", "plot", "sweep", "train", "config", "data", "common"));
     ALLOWED.put("cluster", Set.of("signal", "report", "sweep", "train", "config", "common"));
     // signal reads the reference network's own per-layer numbers (ReferenceTrace), by name: it is
     // a host analysis of the reference, not a choice of device

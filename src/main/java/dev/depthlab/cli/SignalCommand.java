@@ -6,10 +6,12 @@ import dev.depthlab.plot.Figure;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalFigures;
 import dev.depthlab.runner.Studies;
+import dev.depthlab.signal.JacobianStudy;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,36 +69,87 @@ final class SignalCommand implements Callable<Integer> {
     Path dir = outDir.or(() -> Path.of("results", cfg.name(), "signal"));
     SignalCsv.Analysis r = SignalStudy.run(cfg, draws, batch);
     out.printf(
-        "%d draws (run seeds %d..), batch %d; %s, %s init, bias %s%n",
+        "%d draws (run seeds %d..), batch %d; %s, %s init, %s%n",
         draws,
         r.firstSeed(),
         r.batch(),
         cfg.model().activation().key(),
         cfg.model().init().key(),
-        cfg.model().biasInit());
+        cfg.model().init().parametrised()
+            ? "sigma_w " + cfg.model().sigmaW() + ", sigma_b " + cfg.model().sigmaB()
+            : "bias " + cfg.model().biasInit());
     out.printf(
         "length map: sigma_w^2 = %.4g, fixed point q* = %.6g, chi_1 there = %.6g%n",
         r.sigmaW2(), r.fixedPoint(), r.chi());
     out.printf(
-        "%-14s %-6s %-12s %-12s %-12s %-12s%n",
-        "dataset", "depth", "fwd last", "fwd theory", "bwd layer 1", "bwd theory");
+        "correlation map: c* = %.6g, chi_c = %.6g; depth scales xi_q = %.4g, xi_c = %.4g%n",
+        r.cStar(), r.chiC(), r.xiQ(), r.xiC());
+    out.printf(
+        "%-14s %-6s %-12s %-24s %-12s %-12s %-12s %-24s %-10s%n",
+        "dataset",
+        "depth",
+        "fwd last",
+        "median [q1, q3]",
+        "fwd theory",
+        "bwd layer 1",
+        "bwd theory",
+        "corr last median [q1,q3]",
+        "theory");
     SignalCsv.Row first = null;
     for (SignalCsv.Row row : r.rows()) {
       first = row.layer() == 1 ? row : first;
       if (row.layer() == row.depth()) {
         out.printf(
-            "%-14s %-6d %-12.4e %-12.4e %-12.4e %-12.4e%n",
+            "%-14s %-6d %-12.4e %-24s %-12.4e %-12.4e %-12.4e %-24s %-10.4f%n",
             row.dataset(),
             row.depth(),
             row.forward(),
+            String.format(
+                Locale.ROOT,
+                "%.3e [%.3e, %.3e]",
+                row.forwardSpread().median(),
+                row.forwardSpread().q1(),
+                row.forwardSpread().q3()),
             row.forwardTheory(),
             first.backward(),
-            first.backwardTheory());
+            first.backwardTheory(),
+            String.format(
+                Locale.ROOT,
+                "%.4f [%.4f, %.4f]",
+                row.corrSpread().median(),
+                row.corrSpread().q1(),
+                row.corrSpread().q3()),
+            row.corrTheory());
+      }
+    }
+    List<JacobianStudy.Row> jac = JacobianStudy.run(cfg, draws);
+    if (!jac.isEmpty()) {
+      out.printf(
+          "hidden-stack Jacobian at init (first point of each draw): %-14s %-6s %-12s %-12s %-12s %-10s%n",
+          "dataset", "depth", "sv max", "sv min", "max/min", "mean sv^2");
+      for (JacobianStudy.Row j : jac) {
+        out.printf(
+            "%-14s %-6d %-12.4g %-12.4g %-12.4g %-10.4g%n",
+            j.dataset(),
+            j.depth(),
+            j.svMax().median(),
+            j.svMin().median(),
+            j.ratio().median(),
+            j.meanSquare());
       }
     }
     SignalCsv.write(dir, r);
+    JacobianStudy.write(dir, jac);
     List<Figure> figures = SignalFigures.draw(dir, r);
-    out.println("wrote " + dir.resolve(SignalCsv.CSV) + " and " + SignalCsv.MAP_CSV);
+    out.println(
+        "wrote "
+            + dir.resolve(SignalCsv.CSV)
+            + ", "
+            + SignalCsv.MAP_CSV
+            + ", "
+            + JacobianStudy.FILE
+            + " and "
+            + JacobianStudy.HIST_FILE);
     for (Figure f : figures) {
       out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
     }

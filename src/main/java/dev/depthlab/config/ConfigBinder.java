@@ -80,6 +80,8 @@ final class ConfigBinder {
     if (c.precision() == Precision.FP32) {
       requireFp32(root, "model.bias_init", c.model().biasInit());
       requireFp32(root, "model.leaky_slope", c.model().leakySlope());
+      requireFp32(root, "model.sigma_w", c.model().sigmaW());
+      requireFp32(root, "model.sigma_b", c.model().sigmaB());
       requireFp32(root, "training.lr", c.training().lr());
       requireFp32(root, "training.clip_eps", c.training().clipEps());
     }
@@ -251,6 +253,29 @@ final class ConfigBinder {
     double slope = number(s, "leaky_slope", m.leakySlope(), v -> v >= 0, "must be >= 0");
     Init init = enumChoice(s, "init", m.init(), Init.values());
     double biasInit = number(s, "bias_init", m.biasInit(), v -> true, "");
+    double sigmaW = number(s, "sigma_w", m.sigmaW(), v -> v > 0, "must be > 0");
+    double sigmaB = number(s, "sigma_b", m.sigmaB(), v -> v >= 0, "must be >= 0");
+    if (init.parametrised()) {
+      if (biasInit != 0.0) {
+        throw origins.error(
+            s.keyNode("bias_init"),
+            s.path("bias_init")
+                + ": init "
+                + init.key()
+                + " draws biases from N(0, sigma_b^2): give model.sigma_b instead");
+      }
+    } else {
+      for (String key : List.of("sigma_w", "sigma_b")) {
+        if (s.has(key)) {
+          throw origins.error(
+              s.keyNode(key),
+              s.path(key)
+                  + ": read only by init gaussian or orthogonal, not "
+                  + init.key()
+                  + " (set model.init)");
+        }
+      }
+    }
     if (s.has("layers")) {
       for (String other : List.of("depths", "width")) {
         if (s.has(other)) {
@@ -260,14 +285,16 @@ final class ConfigBinder {
         }
       }
       List<Integer> layers = layers(s.value("layers"), s.path("layers"));
-      return new ModelConfig(List.of(), 0, layers, activation, slope, init, biasInit);
+      return new ModelConfig(
+          List.of(), 0, layers, activation, slope, init, biasInit, sigmaW, sigmaB);
     }
     List<Integer> depths = m.depths();
     if (s.has("depths")) {
       depths = intList(s.value("depths"), s.path("depths"), v -> v >= 0, "must be >= 0");
     }
     int width = intValue(s, "width", m.width(), v -> v >= 1, "must be >= 1");
-    return new ModelConfig(depths, width, List.of(), activation, slope, init, biasInit);
+    return new ModelConfig(
+        depths, width, List.of(), activation, slope, init, biasInit, sigmaW, sigmaB);
   }
 
   private List<Integer> layers(Node n, String path) {

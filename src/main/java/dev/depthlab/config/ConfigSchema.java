@@ -34,7 +34,16 @@ final class ConfigSchema {
     SECTIONS.put("data.test", List.of("n", "seed_offset", "fraction"));
     SECTIONS.put(
         "model",
-        List.of("depths", "width", "layers", "activation", "leaky_slope", "init", "bias_init"));
+        List.of(
+            "depths",
+            "width",
+            "layers",
+            "activation",
+            "leaky_slope",
+            "init",
+            "bias_init",
+            "sigma_w",
+            "sigma_b"));
     SECTIONS.put(
         "training",
         List.of(

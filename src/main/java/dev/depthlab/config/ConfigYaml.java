@@ -171,6 +171,10 @@ public final class ConfigYaml {
     line(y, 1, "leaky_slope", num(m.leakySlope()));
     line(y, 1, "init", m.init().key());
     line(y, 1, "bias_init", num(m.biasInit()));
+    if (m.init().parametrised()) { // later keys, as sampling: the named inits keep their hashes
+      line(y, 1, "sigma_w", num(m.sigmaW()));
+      line(y, 1, "sigma_b", num(m.sigmaB()));
+    }
   }
 
   private static void training(StringBuilder y, TrainingConfig t) {

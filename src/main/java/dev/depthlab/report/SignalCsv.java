@@ -41,9 +41,56 @@ public final class SignalCsv {
           "backward_var_std",
           "backward_var_theory");
 
+  /**
+   * Columns written after {@link #COLUMNS} since the analysis reports the spread over draws and the
+   * correlation map; read when present, NaN in a folder written before them.
+   */
+  public static final List<String> SPREAD_COLUMNS =
+      List.of(
+          "forward_var_median",
+          "forward_var_q1",
+          "forward_var_q3",
+          "backward_var_median",
+          "backward_var_q1",
+          "backward_var_q3",
+          "corr",
+          "corr_median",
+          "corr_q1",
+          "corr_q3",
+          "corr_theory");
+
   /** The columns of signal_map.csv, in order. */
   public static final List<String> MAP_COLUMNS =
       List.of("draws", "first_seed", "batch", "sigma_w2", "fixed_point", "chi_1");
+
+  /** Later columns of signal_map.csv (the correlation map and depth scales), as SPREAD_COLUMNS. */
+  public static final List<String> SCALE_COLUMNS = List.of("c_star", "chi_c", "xi_q", "xi_c");
+
+  /**
+   * The median and quartiles of a value over draws: NumPy's default (linear interpolation between
+   * order statistics, {@code numpy.quantile(x, [0.25, 0.5, 0.75])}); NaN for no values.
+   */
+  public record Spread(double q1, double median, double q3) {
+    public static final Spread NONE = new Spread(Double.NaN, Double.NaN, Double.NaN);
+
+    public static Spread of(double[] values) {
+      if (values.length == 0) {
+        return NONE;
+      }
+      double[] x = values.clone();
+      java.util.Arrays.sort(x);
+      return new Spread(quantile(x, 0.25), quantile(x, 0.5), quantile(x, 0.75));
+    }
+
+    /** The p-quantile of sorted {@code x}. */
+    static double quantile(double[] x, double p) {
+      double h = (x.length - 1) * p;
+      int lo = (int) Math.floor(h);
+      int hi = Math.min(lo + 1, x.length - 1);
+      // equal neighbours (infinite ones included) are the quantile, without inf - inf
+      return x[hi] == x[lo] ? x[lo] : x[lo] + (h - lo) * (x[hi] - x[lo]);
+    }
+  }
 
   private SignalCsv() {}
 
@@ -64,7 +111,45 @@ public final class SignalCsv {
       double forwardTheory,
       double backward,
       double backwardStd,
-      double backwardTheory) {}
+      double backwardTheory,
+      Spread forwardSpread,
+      Spread backwardSpread,
+      double corr,
+      Spread corrSpread,
+      double corrTheory) {
+
+    /** A row without the spread and correlation columns (NaN). */
+    public Row(
+        String dataset,
+        int depth,
+        int layer,
+        int units,
+        int draws,
+        double forward,
+        double forwardStd,
+        double forwardTheory,
+        double backward,
+        double backwardStd,
+        double backwardTheory) {
+      this(
+          dataset,
+          depth,
+          layer,
+          units,
+          draws,
+          forward,
+          forwardStd,
+          forwardTheory,
+          backward,
+          backwardStd,
+          backwardTheory,
+          Spread.NONE,
+          Spread.NONE,
+          Double.NaN,
+          Spread.NONE,
+          Double.NaN);
+    }
+  }
 
   /**
    * A whole analysis: the rows (data set, then depth, then layer), the draws per network shape, the
@@ -78,13 +163,47 @@ public final class SignalCsv {
       int batch,
       double sigmaW2,
       double fixedPoint,
-      double chi) {}
+      double chi,
+      double cStar,
+      double chiC,
+      double xiQ,
+      double xiC) {
+
+    /** Without the correlation map's numbers (NaN). */
+    public Analysis(
+        List<Row> rows,
+        int draws,
+        long firstSeed,
+        int batch,
+        double sigmaW2,
+        double fixedPoint,
+        double chi) {
+      this(
+          rows,
+          draws,
+          firstSeed,
+          batch,
+          sigmaW2,
+          fixedPoint,
+          chi,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN);
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
 
   /** Writes both files into {@code dir}, each atomically. */
   public static void write(Path dir, Analysis a) {
     CsvFiles.write(
         dir.resolve(CSV),
-        COLUMNS,
+        concat(COLUMNS, SPREAD_COLUMNS),
         p -> {
           for (Row r : a.rows()) {
             p.printRecord(
@@ -98,12 +217,23 @@ public final class SignalCsv {
                 CsvFiles.num(r.forwardTheory()),
                 CsvFiles.num(r.backward()),
                 CsvFiles.num(r.backwardStd()),
-                CsvFiles.num(r.backwardTheory()));
+                CsvFiles.num(r.backwardTheory()),
+                CsvFiles.num(r.forwardSpread().median()),
+                CsvFiles.num(r.forwardSpread().q1()),
+                CsvFiles.num(r.forwardSpread().q3()),
+                CsvFiles.num(r.backwardSpread().median()),
+                CsvFiles.num(r.backwardSpread().q1()),
+                CsvFiles.num(r.backwardSpread().q3()),
+                CsvFiles.num(r.corr()),
+                CsvFiles.num(r.corrSpread().median()),
+                CsvFiles.num(r.corrSpread().q1()),
+                CsvFiles.num(r.corrSpread().q3()),
+                CsvFiles.num(r.corrTheory()));
           }
         });
     CsvFiles.write(
         dir.resolve(MAP_CSV),
-        MAP_COLUMNS,
+        concat(MAP_COLUMNS, SCALE_COLUMNS),
         p ->
             p.printRecord(
                 a.draws(),
@@ -111,7 +241,11 @@ public final class SignalCsv {
                 a.batch(),
                 CsvFiles.num(a.sigmaW2()),
                 CsvFiles.num(a.fixedPoint()),
-                CsvFiles.num(a.chi())));
+                CsvFiles.num(a.chi()),
+                CsvFiles.num(a.cStar()),
+                CsvFiles.num(a.chiC()),
+                CsvFiles.num(a.xiQ()),
+                CsvFiles.num(a.xiC())));
   }
 
   /**
@@ -149,7 +283,19 @@ public final class SignalCsv {
               Double.parseDouble(r.get("forward_var_theory")),
               Double.parseDouble(r.get("backward_var")),
               Double.parseDouble(r.get("backward_var_std")),
-              Double.parseDouble(r.get("backward_var_theory"))));
+              Double.parseDouble(r.get("backward_var_theory")),
+              new Spread(
+                  optional(r, "forward_var_q1"),
+                  optional(r, "forward_var_median"),
+                  optional(r, "forward_var_q3")),
+              new Spread(
+                  optional(r, "backward_var_q1"),
+                  optional(r, "backward_var_median"),
+                  optional(r, "backward_var_q3")),
+              optional(r, "corr"),
+              new Spread(
+                  optional(r, "corr_q1"), optional(r, "corr_median"), optional(r, "corr_q3")),
+              optional(r, "corr_theory")));
     }
     List<CSVRecord> m = records(map, MAP_COLUMNS);
     if (m.size() != 1 || rows.isEmpty()) {
@@ -166,7 +312,16 @@ public final class SignalCsv {
         Integer.parseInt(r.get("batch")),
         Double.parseDouble(r.get("sigma_w2")),
         Double.parseDouble(r.get("fixed_point")),
-        Double.parseDouble(r.get("chi_1")));
+        Double.parseDouble(r.get("chi_1")),
+        optional(r, "c_star"),
+        optional(r, "chi_c"),
+        optional(r, "xi_q"),
+        optional(r, "xi_c"));
+  }
+
+  /** A later column's number, NaN where the file predates it. */
+  private static double optional(CSVRecord r, String column) {
+    return r.isMapped(column) ? Double.parseDouble(r.get(column)) : Double.NaN;
   }
 
   /**

@@ -6,12 +6,13 @@ import dev.depthlab.common.MeanStd;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DataSet;
 import dev.depthlab.data.DatasetSpec;
-import dev.depthlab.model.Init;
+import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalCsv.Analysis;
 import dev.depthlab.report.SignalCsv.Row;
+import dev.depthlab.report.SignalCsv.Spread;
 import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.Trainer;
 import java.nio.file.Path;
@@ -73,22 +74,27 @@ public final class SignalStudy {
           sets.add(setup.train());
         }
         used = Math.min(batch, sets.get(0).size());
-        rows.addAll(
-            rows(
-                ds.label(),
-                measure(net, cfg.model().init(), cfg.model().biasInit(), params, sets, used)));
+        rows.addAll(rows(ds.label(), measure(net, cfg.model().initScheme(), params, sets, used)));
       }
     }
     NetworkSpec first = new RunSpec(cfg, cfg.data().sets().get(0), 1, 0).net();
     int width = first.fanOut(0);
-    Init init = cfg.model().init();
+    Initializer.Scheme init = cfg.model().initScheme();
     double sw2 = width * square(init.std(width, width));
-    MeanField mf =
-        new MeanField(cfg.model().activation(), cfg.model().leakySlope(), cfg.model().biasInit());
-    double qStar = mf.fixedPoint(sw2);
-    double vStar = qStar - square(cfg.model().biasInit());
-    double chi = sw2 * mf.meanSquareDerivative(vStar);
-    return new Analysis(List.copyOf(rows), draws, seeds.get(0), used, sw2, qStar, chi);
+    MeanField mf = MeanField.of(cfg.model().activation(), cfg.model().leakySlope(), init);
+    MeanField.Point p = mf.point(sw2);
+    return new Analysis(
+        List.copyOf(rows),
+        draws,
+        seeds.get(0),
+        used,
+        sw2,
+        p.qStar(),
+        p.chi1(),
+        p.cStar(),
+        p.chiC(),
+        p.xiQ(),
+        p.xiC());
   }
 
   /** The run seeds of {@code n} draws: {@code seeds} in order, then max + 1, max + 2, .... */
@@ -113,13 +119,14 @@ public final class SignalStudy {
       double[][] forward,
       double[][] backward,
       double[][] forwardTheory,
-      double[][] backwardTheory) {}
+      double[][] backwardTheory,
+      double[][] corr,
+      double[][] corrTheory) {}
 
   /** Measures one network shape over the draws' parameters, each on its own data's first points. */
   static Measured measure(
       NetworkSpec net,
-      Init init,
-      double biasInit,
+      Initializer.Scheme init,
       List<Parameters> params,
       List<DataSet> sets,
       int batch) {
@@ -132,7 +139,8 @@ public final class SignalStudy {
       var[l] = square(init.std(net.fanIn(l), net.fanOut(l)));
       sw2[l] = net.fanIn(l) * var[l];
     }
-    MeanField mf = new MeanField(net.activation(), net.leakySlope(), biasInit);
+    MeanField mf = MeanField.of(net.activation(), net.leakySlope(), init);
+    double b2 = square(init.biasMean());
     int[] units = new int[depth];
     for (int h = 0; h < depth; h++) {
       units[h] = net.fanOut(h);
@@ -142,6 +150,9 @@ public final class SignalStudy {
     double[][] fwdT = new double[draws][depth];
     double[][] bwdT = new double[draws][depth];
     double[] dphi2 = new double[depth];
+    double[][] corr = new double[draws][depth];
+    double[][] corrT = new double[draws][depth];
+    double[][] first = new double[depth][];
     for (int d = 0; d < draws; d++) {
       DataSet set = sets.get(d);
       ReferenceTrace pass = new ReferenceTrace(net, new ReplicaSetup(params.get(d), set, set));
@@ -151,6 +162,14 @@ public final class SignalStudy {
         for (int h = 0; h < depth; h++) {
           fwd[d][h] += meanSquare(pass.z(h));
           bwd[d][h] += meanSquare(pass.dz(h));
+          if (s == 0) {
+            first[h] = pass.z(h).clone();
+          } else if (s == 1) {
+            corr[d][h] = correlation(first[h], pass.z(h));
+          }
+        }
+        if (s == 1) {
+          correlationTheory(net, set, sw2, mf, init.biasMean(), corrT[d]);
         }
         // the length map for this input: v^1 = sigma_w^2 * mean_i x_i^2 (exact in expectation)
         double m = 0.0;
@@ -158,11 +177,11 @@ public final class SignalStudy {
           double x = set.x()[s * net.inputs() + i];
           m += x * x;
         }
-        double v = sw2[0] * m / net.inputs();
+        double v = sw2[0] * m / net.inputs() + mf.biasVariance();
         for (int h = 0; h < depth; h++) {
-          fwdT[d][h] += biasInit * biasInit + v;
+          fwdT[d][h] += b2 + v;
           dphi2[h] = mf.meanSquareDerivative(v);
-          v = sw2[h + 1] * mf.meanSquareActivation(v);
+          v = mf.next(sw2[h + 1], v);
         }
         // backwards from this sample's measured output gradient
         double g = square(pass.dz(layers - 1)[0]);
@@ -178,7 +197,61 @@ public final class SignalStudy {
         bwdT[d][h] /= n;
       }
     }
-    return new Measured(units, fwd, bwd, fwdT, bwdT);
+    if (Math.min(batch, sets.get(0).size()) < 2) {
+      for (double[] row : corr) {
+        java.util.Arrays.fill(row, Double.NaN);
+      }
+      for (double[] row : corrT) {
+        java.util.Arrays.fill(row, Double.NaN);
+      }
+    }
+    return new Measured(units, fwd, bwd, fwdT, bwdT, corr, corrT);
+  }
+
+  /**
+   * {@code sum a_j b_j / sqrt(sum a_j^2 sum b_j^2)}: the pre-activations' uncentred correlation.
+   */
+  static double correlation(double[] a, double[] b) {
+    double ab = 0.0;
+    double aa = 0.0;
+    double bb = 0.0;
+    for (int j = 0; j < a.length; j++) {
+      ab += a[j] * b[j];
+      aa += a[j] * a[j];
+      bb += b[j] * b[j];
+    }
+    return ab / Math.sqrt(aa * bb);
+  }
+
+  /**
+   * The theory's correlation of the first two points' pre-activations per hidden layer: their
+   * variances and covariance from the inputs, then the length and covariance maps ({@link
+   * MeanField#nextCovariance}), {@code c = (b^2 + v12) / sqrt((b^2 + v1)(b^2 + v2))}.
+   */
+  private static void correlationTheory(
+      NetworkSpec net, DataSet set, double[] sw2, MeanField mf, double b, double[] out) {
+    int in = net.inputs();
+    double aa = 0.0;
+    double bb = 0.0;
+    double ab = 0.0;
+    for (int i = 0; i < in; i++) {
+      double x = set.x()[i];
+      double y = set.x()[in + i];
+      aa += x * x;
+      bb += y * y;
+      ab += x * y;
+    }
+    double v1 = sw2[0] * aa / in + mf.biasVariance();
+    double v2 = sw2[0] * bb / in + mf.biasVariance();
+    double v12 = sw2[0] * ab / in + mf.biasVariance();
+    for (int h = 0; h < out.length; h++) {
+      out[h] = (b * b + v12) / Math.sqrt((b * b + v1) * (b * b + v2));
+      double n1 = mf.next(sw2[h + 1], v1);
+      double n2 = mf.next(sw2[h + 1], v2);
+      v12 = mf.nextCovariance(sw2[h + 1], v1, v2, v12);
+      v1 = n1;
+      v2 = n2;
+    }
   }
 
   private static List<Row> rows(String dataset, Measured m) {
@@ -188,6 +261,7 @@ public final class SignalStudy {
     for (int h = 0; h < depth; h++) {
       MeanStd f = MeanStd.of(column(m.forward(), h));
       MeanStd b = MeanStd.of(column(m.backward(), h));
+      double[] c = column(m.corr(), h);
       out.add(
           new Row(
               dataset,
@@ -200,7 +274,12 @@ public final class SignalStudy {
               MeanStd.of(column(m.forwardTheory(), h)).mean(),
               b.mean(),
               b.std(),
-              MeanStd.of(column(m.backwardTheory(), h)).mean()));
+              MeanStd.of(column(m.backwardTheory(), h)).mean(),
+              Spread.of(column(m.forward(), h)),
+              Spread.of(column(m.backward(), h)),
+              MeanStd.of(c).mean(),
+              Spread.of(c),
+              MeanStd.of(column(m.corrTheory(), h)).mean()));
     }
     return out;
   }

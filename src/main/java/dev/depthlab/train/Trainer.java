@@ -267,8 +267,7 @@ public final class Trainer {
     Split split =
         Datasets.forRun(run.dataset(), data.nTrain(), data.test(), data.noise(), run.seed());
     var m = cfg.model();
-    Parameters init =
-        Initializer.draw(run.net(), m.init(), m.biasInit(), Seeds.INIT.rng(run.seed()));
+    Parameters init = Initializer.draw(run.net(), m.initScheme(), Seeds.INIT.rng(run.seed()));
     return new ReplicaSetup(init, split.train(), split.test());
   }
 }

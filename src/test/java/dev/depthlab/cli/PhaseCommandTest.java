@@ -242,4 +242,37 @@ class PhaseCommandTest {
         List.of("4", "4", "8", "8"), table.stream().map(c -> c.get("model.width")).toList());
     assertTrue(Files.isRegularFile(out.resolve("model.width=8/study.yaml")));
   }
+
+  @Test
+  void sigmaWByDepthOfAGaussianInitWritesTheTheoryAndItsFigure() throws IOException {
+    CliTestSupport.Outcome r =
+        CliTestSupport.run(
+            "phase",
+            config.toString(),
+            "--x",
+            "model.sigma_w=0.5,1.5",
+            "--y",
+            "model.depths=1,2",
+            "--set",
+            "model.activation=tanh",
+            "--set",
+            "model.init=gaussian",
+            "--set",
+            "model.sigma_b=0.1",
+            "--out",
+            out.toString(),
+            "--quiet");
+    assertEquals(0, r.code(), r.err());
+    List<CSVRecord> t = csv(out.resolve("phase_theory.csv"));
+    assertAll(
+        () -> assertEquals(4, t.size(), "2 sigma_w x 2 depths"),
+        () -> assertEquals("0.5", t.get(0).get("sigma_w")),
+        () -> assertEquals("1", t.get(0).get("depth")),
+        () -> assertTrue(Double.parseDouble(t.get(0).get("chi_1")) < 1, "sigma_w 0.5 is ordered"),
+        () -> assertTrue(Double.parseDouble(t.get(1).get("chi_1")) > 1, "sigma_w 1.5 is chaotic"),
+        () ->
+            assertTrue(
+                Files.size(out.resolve("phase-figures/phase-circle-order-chaos.png")) > 0,
+                "the overlay figure"));
+  }
 }

@@ -34,18 +34,41 @@ class SignalCommandTest {
     assertEquals(0, r.code(), r.err());
     List<String> lines = Files.readAllLines(out.resolve("signal.csv"));
     assertAll(
-        () -> assertEquals(String.join(",", SignalCsv.COLUMNS), lines.get(0)),
+        () ->
+            assertEquals(
+                String.join(",", SignalCsv.COLUMNS)
+                    + ","
+                    + String.join(",", SignalCsv.SPREAD_COLUMNS),
+                lines.get(0)),
         () -> assertEquals(1 + 2 * (1 + 3), lines.size(), "two data sets x (1 + 3) layers"),
         () -> assertTrue(lines.get(1).startsWith("circle,1,1,16,3,"), lines.get(1)),
         () -> assertTrue(lines.get(4).startsWith("circle,3,3,16,3,"), lines.get(4)),
-        () -> assertEquals(SignalCsv.COLUMNS.size(), lines.get(4).split(",").length),
+        () ->
+            assertEquals(
+                SignalCsv.COLUMNS.size() + SignalCsv.SPREAD_COLUMNS.size(),
+                lines.get(4).split(",").length),
         () -> assertTrue(Files.size(out.resolve("signal-forward-circle.png")) > 0),
         () ->
             assertEquals(
-                List.of(String.join(",", SignalCsv.MAP_COLUMNS)),
+                List.of(
+                    String.join(",", SignalCsv.MAP_COLUMNS)
+                        + ","
+                        + String.join(",", SignalCsv.SCALE_COLUMNS)),
                 Files.readAllLines(out.resolve(SignalCsv.MAP_CSV)).subList(0, 1)),
         () -> assertTrue(Files.exists(out.resolve("signal-backward-nested_rings.svg"))),
-        () -> assertTrue(r.out().contains("fixed point q* = 1.00000"), r.out()));
+        () -> assertTrue(r.out().contains("fixed point q* = 1.00000"), r.out()),
+        // ReLU + He: chi_1 = 1, c* = 1, xi_c infinite (the critical line)
+        () -> assertTrue(r.out().contains("c* = 1.00000, chi_c = 1.00000"), r.out()),
+        () -> assertTrue(r.out().contains("xi_c = Infinity"), r.out()),
+        // the Jacobian spectrum: depth 3 only (depth 1 has no hidden-to-hidden stack), per set
+        () -> {
+          List<String> jac = Files.readAllLines(out.resolve("signal_jacobian.csv"));
+          assertEquals(3, jac.size(), "header + 2 data sets x depth 3: " + jac);
+          assertTrue(jac.get(1).startsWith("circle,3,3,"), jac.get(1));
+          // 14 bins per row: below 1e-4, 12 half-decades, 1e2 and above
+          assertEquals(
+              1 + 2 * 14, Files.readAllLines(out.resolve("signal_jacobian_hist.csv")).size());
+        });
   }
 
   private void assertRefused(String expected, String... args) {

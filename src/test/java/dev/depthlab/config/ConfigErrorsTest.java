@@ -101,7 +101,7 @@ class ConfigErrorsTest {
         "model:|  activation: gelu; 2; model.activation: must be one of relu, leaky_relu, tanh, got"
             + " 'gelu'",
         "model:|  init: zeros; 2; model.init: must be one of he_normal, xavier_normal,"
-            + " lecun_normal, got 'zeros'",
+            + " lecun_normal, gaussian, orthogonal, got 'zeros'",
         "model: 5; 1; model: expected a map of keys, got '5'",
         // data
         "data:|  n_train: 1; 2; data.n_train: must be >= 2, got 1",
