@@ -279,13 +279,27 @@ public final class StudyFigures {
             rows,
             v,
             0,
-            1),
+            HeatMap.fittedMax(max(v), 1),
+            "dead fraction"),
         new Figure(
             "dead-units-heatmap-" + set,
             "Dead-unit fraction by depth and layer (" + set + ")",
             "Fraction of each hidden layer's units inactive on every training sample after the last"
-                + " epoch, mean over seeds; empty cells: layers that depth does not have."
+                + " epoch, mean over seeds; empty cells: layers that depth does not have; the"
+                + " colour scale runs from 0 to a round number at or above the largest value."
                 + n));
+  }
+
+  private static double max(double[][] v) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double[] row : v) {
+      for (double x : row) {
+        if (Double.isFinite(x)) {
+          m = Math.max(m, x);
+        }
+      }
+    }
+    return m;
   }
 
   /** A curve per depth of {@code series} per epoch: mean and std over the depth's ok runs. */
