@@ -16,10 +16,12 @@ import java.util.TreeMap;
 import java.util.function.ToIntFunction;
 
 /**
- * The figures of a benchmark, beside its CSV: median time per step against width (always), and
- * against batch, depth and replicas when the grid varies them; one line per backend and precision
- * on log-log axes, so where a device line crosses below the host line is visible. The other shape
- * parameters are held at their most measured value (the largest on a tie), named in the caption.
+ * The figures of a benchmark, beside its CSV: median time per step against each of width, batch,
+ * depth and replicas that the grid varies (against width alone, one point a line, when it varies
+ * none), so every figure but that last one draws lines, not single dots; one line per backend and
+ * precision on log-log axes, so where a device line crosses below the host line is visible. The
+ * other shape parameters are held at their most measured value (the largest on a tie), named in the
+ * caption.
  */
 public final class BenchFigure {
   private BenchFigure() {}
@@ -45,10 +47,13 @@ public final class BenchFigure {
     for (Axis axis : AXES) {
       long distinct =
           timings.stream().mapToInt(t -> axis.of().applyAsInt(t.point())).distinct().count();
-      if (distinct < 2 && !axis.key().equals("width")) {
-        continue;
+      if (distinct >= 2) {
+        out.add(drawAgainst(dir, stem, axis, timings));
       }
-      out.add(drawAgainst(dir, stem, axis, timings));
+    }
+    if (out.isEmpty()) {
+      // one shape measured: still a figure, its points the backends side by side
+      out.add(drawAgainst(dir, stem, AXES.get(0), timings));
     }
     return out;
   }

@@ -14,8 +14,14 @@ import java.util.function.ToDoubleFunction;
 public final class PhaseFigures {
   private PhaseFigures() {}
 
+  /** A heat map's quantity; {@code label}: its colour bar's (short: it stands above the bar). */
   private record Quantity(
-      String stem, String title, ToDoubleFunction<PhaseTable.Cell> value, double min, double max) {}
+      String stem,
+      String title,
+      ToDoubleFunction<PhaseTable.Cell> value,
+      double min,
+      double max,
+      String label) {}
 
   /** Draws every heatmap of {@code cells} into {@code dir} (PNG and SVG); returns them in order. */
   public static List<Figure> write(Path dir, PhaseGrid grid, List<PhaseTable.Cell> cells) {
@@ -39,25 +45,29 @@ public final class PhaseFigures {
                   "final test accuracy (runs that stayed finite)",
                   PhaseTable.Cell::testAcc,
                   0.5,
-                  1.0),
+                  1.0,
+                  "test acc."),
               new Quantity(
                   "train_loss",
                   "final train loss (runs that stayed finite)",
                   PhaseTable.Cell::trainLoss,
                   0.0,
-                  maxLoss > 0 ? maxLoss : 1.0),
+                  maxLoss > 0 ? maxLoss : 1.0,
+                  "train loss"),
               new Quantity(
                   "diverged",
                   "fraction of runs diverged",
                   PhaseTable.Cell::divergedFraction,
                   0.0,
-                  1.0),
+                  1.0,
+                  "diverged"),
               new Quantity(
                   "dead_layer",
                   "fraction of runs with a fully dead hidden layer",
                   PhaseTable.Cell::deadLayerFraction,
                   0.0,
-                  1.0));
+                  1.0,
+                  "dead layer"));
       for (Quantity q : quantities) {
         figures.add(draw(dir, grid, e.getKey(), e.getValue(), q));
       }
@@ -97,7 +107,8 @@ public final class PhaseFigures {
             grid.y().values(),
             v,
             q.min(),
-            q.max());
+            q.max(),
+            q.label());
     return FigureFiles.write(chart, dir, figure);
   }
 }

@@ -5,43 +5,30 @@ import java.util.List;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Points joined by lines with a vertical error bar (+- spread) at each, one colour per series:
- * accuracy or gradient statistics against depth, mean +- std over seeds. A second set of series may
- * go on a right-hand axis of its own (a quantity of another unit or scale).
+ * accuracy or gradient statistics against depth, mean +- std over seeds. One y axis only: two
+ * quantities of different scales get a chart each, since a second axis lets the reader compare
+ * lines whose heights mean different things.
  */
 public final class ErrorBarChart {
   private ErrorBarChart() {}
 
-  /** The chart of {@code left} on the left axis, {@code right} (may be empty) on the right. */
-  public static XYChart draw(
-      String title,
-      String xLabel,
-      String leftLabel,
-      List<Curve> left,
-      String rightLabel,
-      List<Curve> right) {
-    XYChart c = ChartStyle.xy(title, xLabel, leftLabel);
+  /** The chart of {@code curves} against x. */
+  public static XYChart draw(String title, String xLabel, String yLabel, List<Curve> curves) {
+    XYChart c = ChartStyle.xy(title, xLabel, yLabel);
     c.getStyler().setErrorBarsColorSeriesColor(true);
     ChartStyle.integerXTicks(c);
     int colour = 0;
-    for (Curve cv : left) {
-      add(c, cv, ChartStyle.category(colour++), 0);
-    }
-    if (!right.isEmpty()) {
-      c.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-      c.setYAxisGroupTitle(1, rightLabel);
-      for (Curve cv : right) {
-        add(c, cv, ChartStyle.category(colour++), 1);
-      }
+    for (Curve cv : curves) {
+      add(c, cv, ChartStyle.category(colour++));
     }
     return c;
   }
 
-  private static void add(XYChart c, Curve cv, Color colour, int axis) {
+  private static void add(XYChart c, Curve cv, Color colour) {
     int n = 0;
     for (int k = 0; k < cv.y().length; k++) {
       if (Double.isFinite(cv.y()[k])) {
@@ -70,6 +57,5 @@ public final class ErrorBarChart {
     s.setLineColor(colour);
     s.setMarkerColor(colour);
     s.setLineStyle(ChartStyle.line());
-    s.setYAxisGroup(axis);
   }
 }

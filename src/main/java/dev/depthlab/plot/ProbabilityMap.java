@@ -14,8 +14,8 @@ import java.awt.image.BufferedImage;
 /**
  * A classifier's predicted probability over a square, drawn as a heat map on a diverging scale
  * (blue = class 0, white = 0.5, red = class 1) with the 0.5 contour as a black line, and labelled
- * points on top (class 0 dark blue, class 1 dark red, white-rimmed so they read over either
- * colour).
+ * points on top (class 0 dark blue, class 1 dark red, each with a white rim and a thin near-black
+ * outline around it: the rim reads on the dark ends of the scale, the outline on its pale middle).
  */
 public final class ProbabilityMap {
   /** Class 0 at p = 0 and class 1 at p = 1: the ends of the scale, and the points' colours. */
@@ -26,6 +26,9 @@ public final class ProbabilityMap {
   // the points a shade darker than the scale's ends, so a point reads on a map of its own class
   private static final Color POINT0 = new Color(8, 48, 107);
   private static final Color POINT1 = new Color(103, 0, 13);
+
+  /** The points' outer outline: neutral near-black, so it reads on the scale's white middle. */
+  static final Color OUTLINE = new Color(20, 20, 20);
 
   private ProbabilityMap() {}
 
@@ -103,6 +106,11 @@ public final class ProbabilityMap {
       g.fill(dot);
       g.setColor(Color.WHITE);
       g.draw(dot);
+      double r = radius + 0.6;
+      g.setColor(OUTLINE);
+      g.setStroke(new BasicStroke(0.7f));
+      g.draw(new Ellipse2D.Double(px - r, py - r, 2 * r, 2 * r));
+      g.setStroke(new BasicStroke(0.6f));
     }
     g.setColor(Color.DARK_GRAY);
     g.setStroke(new BasicStroke(1f));

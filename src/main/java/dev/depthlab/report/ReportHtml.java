@@ -25,9 +25,10 @@ import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
- * Writes a study folder's report.html: one self-contained page (no network, no script) with every
- * table of report.md, every figure embedded as a PNG data URI with its caption, the study config
- * and the runs' provenance. Built from the folder's files alone, like report.md.
+ * Writes a study folder's report.html: one self-contained page (no network) with every table of
+ * report.md, every figure embedded as a PNG data URI with its caption, interactive charts of the
+ * runs' numbers ({@link InteractiveCharts}), the study config and the runs' provenance. Built from
+ * the folder's files alone, like report.md.
  */
 public final class ReportHtml {
   public static final String FILE = "report.html";
@@ -41,10 +42,13 @@ public final class ReportHtml {
   private static final List<Extension> MARKDOWN = List.of(TablesExtension.create());
 
   /**
-   * The page forbids every fetch but inline styles and data: images, so a browser proves it needs
-   * no network: anything else is blocked and reported (the browser test listens for that).
+   * The page forbids every fetch but inline styles, data: images and the one inline script whose
+   * hash it names, so a browser proves it needs no network: anything else is blocked and reported
+   * (the browser test listens for that).
    */
-  static final String CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+  static final String CSP =
+      "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src "
+          + InteractiveCharts.scriptHash();
 
   private static final String CSS =
       """
@@ -53,7 +57,7 @@ public final class ReportHtml {
       h1{font-size:1.6rem;margin:.5rem 0}
       h2{font-size:1.3rem;border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
       h3{font-size:1.05rem;margin-top:1.5rem}
-      nav{font-size:.95rem}nav a{margin-right:1rem}
+      nav{font-size:.95rem;display:flex;flex-wrap:wrap}nav a{margin-right:1rem}
       table{border-collapse:collapse;display:block;max-width:100%;overflow-x:auto;
         margin:.5rem 0 1rem;font-variant-numeric:tabular-nums}
       th,td{border:1px solid #ddd;padding:.25rem .55rem;white-space:nowrap}
@@ -66,7 +70,8 @@ public final class ReportHtml {
       dd{margin:0;overflow-wrap:anywhere}
       @media (max-width:40rem){body{padding:.6rem;font-size:15px}dl{grid-template-columns:1fr}
         dd{margin-bottom:.4rem}}
-      """;
+      """
+          + InteractiveCharts.STYLE;
 
   private ReportHtml() {}
 
@@ -76,11 +81,21 @@ public final class ReportHtml {
    * figures/}); returns its path.
    */
   public static Path write(Path studyDir, String hash, List<Path> runDirs, List<Figure> figures) {
+    List<RunRecord> runs = new ArrayList<>();
+    for (Path d : runDirs) {
+      runs.add(RunReader.read(d));
+    }
+    return write(studyDir, hash, runDirs, figures, runs);
+  }
+
+  /** As {@link #write(Path, String, List, List)} with the runs already read ({@code runs}). */
+  static Path write(
+      Path studyDir, String hash, List<Path> runDirs, List<Figure> figures, List<RunRecord> runs) {
     String md = read(studyDir.resolve(StudyReport.REPORT_MD));
     String yaml = read(studyDir.resolve(StudyLock.FILE));
     ReportHtmlProvenance prov = ReportHtmlProvenance.read(runDirs);
     Path target = studyDir.resolve(FILE);
-    AtomicFiles.writeString(target, page(studyDir, md, yaml, hash, prov, figures));
+    AtomicFiles.writeString(target, page(studyDir, md, yaml, hash, prov, figures, runs));
     return target;
   }
 
@@ -88,9 +103,11 @@ public final class ReportHtml {
    * Rewrites the lead (findings and the four figures it shows) and the tables section of {@code
    * studyDir}'s report.html from its report.md, and puts {@code statsFigures} (already drawn under
    * {@code figures/}) into the figures section in place of the old ones of their kinds, leaving the
-   * other figures, provenance and config sections as they are (for folders without run folders).
+   * other figures, provenance and config sections as they are (for folders without run folders);
+   * the interactive charts are drawn again from {@code runs} (read from summary.csv), with the
+   * page's CSP and style sheet of this version.
    */
-  static void rewriteTables(Path studyDir, List<Figure> statsFigures) {
+  static void rewriteTables(Path studyDir, List<Figure> statsFigures, List<RunRecord> runs) {
     Path target = studyDir.resolve(FILE);
     String html = read(target);
     String open = "<main>\n";
@@ -117,16 +134,34 @@ public final class ReportHtml {
           kept, java.util.regex.Matcher.quoteReplacement(cap.group().replace("+-", "\u00b1")));
     }
     cap.appendTail(kept);
-    rest = kept.toString();
+    rest =
+        kept.toString()
+            .replaceAll("(?s)<section id=\"" + InteractiveCharts.ID + "\">.*?</section>\n", "");
+    String prov = "<section id=\"provenance\">";
+    int p = rest.indexOf(prov);
+    if (p < 0) {
+      throw new UserError(target + " has no provenance section to put the charts before");
+    }
+    rest = rest.substring(0, p) + InteractiveCharts.section(runs) + rest.substring(p);
     StringBuilder figs = new StringBuilder();
     figureList(figs, dir, statsFigures, "fig-", StatsFigures.lead(statsFigures));
-    String head = html.substring(0, a).replaceFirst("<nav>.*?</nav>", NAV);
+    String head =
+        html.substring(0, a)
+            .replaceFirst("<nav>.*?</nav>", java.util.regex.Matcher.quoteReplacement(NAV))
+            .replaceFirst(
+                "Content-Security-Policy\" content=\"[^\"]*\"",
+                java.util.regex.Matcher.quoteReplacement(
+                    "Content-Security-Policy\" content=\"" + CSP + "\""))
+            .replaceFirst(
+                "(?s)<style>\n.*?</style>",
+                java.util.regex.Matcher.quoteReplacement("<style>\n" + CSS + "</style>"));
     AtomicFiles.writeString(target, head + open + lead + close + figs + rest);
   }
 
   private static final String NAV =
       "<nav><a href=\"#findings\">Findings</a><a href=\"#tables\">Tables</a>"
-          + "<a href=\"#figures\">Figures</a><a href=\"#provenance\">Provenance</a>"
+          + "<a href=\"#figures\">Figures</a><a href=\"#curves\">Charts</a>"
+          + "<a href=\"#provenance\">Provenance</a>"
           + "<a href=\"#config\">Config</a></nav>";
 
   /**
@@ -169,7 +204,8 @@ public final class ReportHtml {
       String yaml,
       String hash,
       ReportHtmlProvenance prov,
-      List<Figure> figures) {
+      List<Figure> figures,
+      List<RunRecord> runs) {
     Node doc = Parser.builder().extensions(MARKDOWN).build().parse(md);
     String title = firstHeading(doc, studyDir.getFileName().toString());
     StringBuilder h = new StringBuilder(64 * 1024);
@@ -187,6 +223,7 @@ public final class ReportHtml {
         .append("\n<main>\n");
     lead(h, md, studyDir.resolve(FIGURES_DIR), StatsFigures.lead(figures));
     figures(h, studyDir.resolve(FIGURES_DIR), figures);
+    h.append(InteractiveCharts.section(runs));
     provenance(h, hash, prov);
     h.append("<section id=\"config\">\n<h2>Study config (study.yaml)</h2>\n<pre><code>")
         .append(esc(yaml))

@@ -37,20 +37,23 @@ public final class RunAnimations {
     List<BoundaryCsv.Snapshot> snaps = BoundaryCsv.read(runDir);
     if (!snaps.isEmpty()) {
       List<BufferedImage> frames = new ArrayList<>();
+      boolean atChance = snaps.stream().allMatch(s -> oneClass(s.grid()));
+      String title =
+          "Decision boundary: "
+              + name
+              + (atChance ? " (stayed at chance: one class everywhere)" : "");
       for (int i : frameIndices(snaps.size())) {
         BoundaryCsv.Snapshot s = snaps.get(i);
         frames.add(
             PaintedFigure.image(
-                boundaryPainter("Decision boundary: " + name, s, points),
-                MapGrid.width(1),
-                MapGrid.height(1)));
+                boundaryPainter(title, s, points), MapGrid.width(1), MapGrid.height(1)));
       }
       Path gif = out.resolve(BOUNDARY_GIF);
       AnimatedGif.write(frames, 250, 2000, gif);
       written.add(gif);
     }
     Path gif = out.resolve(TRAINING_GIF);
-    AnimatedGif.write(trainingFrames(runDir, name), 100, 2000, gif);
+    AnimatedGif.write(trainingFrames(runDir, name), 125, 2000, gif);
     written.add(gif);
     return written;
   }
@@ -59,8 +62,45 @@ public final class RunAnimations {
   static PaintedFigure.Painter boundaryPainter(
       String title, BoundaryCsv.Snapshot s, ProbabilityMap.Points points) {
     MapGrid.Panel[][] panel = {{MapGrid.Panel.of(s.grid(), points)}};
-    String when = s.epoch() == 0 ? "before training" : "after epoch " + s.epoch();
+    String when =
+        (s.epoch() == 0 ? "before training" : "after epoch " + s.epoch())
+            + (oneClass(s.grid()) ? ": one class everywhere" : "");
     return MapGrid.painter(title, List.of(""), List.of(when), panel, "x1", "x2");
+  }
+
+  /**
+   * Whether the network predicts one class over the whole square (every grid value on one side of
+   * 0.5): a classifier at chance, whose boundary frames all look alike, so the frame says so.
+   */
+  static boolean oneClass(ProbabilityMap.Grid grid) {
+    boolean below = false;
+    boolean above = false;
+    for (double p : grid.p()) {
+      below |= p < 0.5;
+      above |= p >= 0.5;
+    }
+    return !(below && above);
+  }
+
+  /** training.gif's frames: few enough for a small file and a loop of about six seconds. */
+  static final int TRAINING_FRAMES = 48;
+
+  /**
+   * The last point each training.gif frame draws up to: {@code TRAINING_FRAMES} (or n - 1) of them
+   * evenly spread, the first at least at point 1, so the first frame shows a line (a frame of one
+   * point drew empty axes), the last at n - 1.
+   */
+  static List<Integer> trainingEnds(int n) {
+    List<Integer> ends = new ArrayList<>();
+    if (n < 2) {
+      ends.add(Math.max(0, n - 1));
+      return ends;
+    }
+    int f = Math.min(TRAINING_FRAMES, n - 1);
+    for (int k = 1; k <= f; k++) {
+      ends.add((int) Math.round((double) k * (n - 1) / f));
+    }
+    return ends;
   }
 
   /** Indices 0..n-1, or MAX_FRAMES of them evenly spread, first and last included. */
@@ -106,10 +146,10 @@ public final class RunAnimations {
     Range lossRange = logLoss ? Range.ofLog(loss) : Range.of(loss);
     Range accRange = Range.of(acc);
     List<BufferedImage> frames = new ArrayList<>();
-    for (int end : frameIndices(x.length)) {
+    for (int end : trainingEnds(x.length)) {
       int n = end + 1;
-      XYChart l = SeriesChart.of("Loss: " + name, xTitle, "batch loss (BCE)", 440, 320);
-      XYChart a = SeriesChart.of("Accuracy: " + name, xTitle, accName + " (fraction)", 440, 320);
+      XYChart l = SeriesChart.of("Loss: " + name, xTitle, "batch loss (BCE)", 400, 290);
+      XYChart a = SeriesChart.of("Accuracy: " + name, xTitle, accName + " (fraction)", 400, 290);
       for (XYChart c : List.of(l, a)) {
         c.getStyler().setLegendVisible(false);
         c.getStyler().setXAxisMin(x[0]);

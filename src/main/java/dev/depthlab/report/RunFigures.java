@@ -6,6 +6,7 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
+import dev.depthlab.plot.ChartStyle;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
 import dev.depthlab.plot.MapGrid;
@@ -14,6 +15,7 @@ import dev.depthlab.plot.ProbabilityMap;
 import dev.depthlab.plot.SeriesChart;
 import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSchema;
+import java.awt.BasicStroke;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,6 +157,34 @@ public final class RunFigures {
 
   /** One line per parameter of the traced layer (w[row,col], then b[col]) against the step. */
   private static Figure weights(Path out, String name, Path file) {
+    XYChart chart = weightsChart(name, file);
+    int layer = (int) CsvColumns.read(file).get("layer")[0];
+    return FigureFiles.write(
+        chart,
+        out,
+        new Figure(
+            "weights",
+            chart.getTitle(),
+            "Every weight w[input unit, unit] and bias b[unit] of weight layer "
+                + layer
+                + " against the step (step 0: the initial values), from step_weights.csv: the"
+                + " nn_scratch weight-evolution plot. One colour per unit; solid, dashed,"
+                + " dash-dot... for its weights from input 0, 1, 2..., dotted for its bias. Flat"
+                + " lines are parameters that stopped moving."));
+  }
+
+  /** Dash patterns of a unit's weights from input 0, 1, 2, ... (solid first). */
+  private static final float[][] DASHES = {
+    null, {8, 5}, {10, 4, 2, 4}, {3, 3}, {14, 4, 2, 4, 2, 4}
+  };
+
+  /**
+   * The weight-evolution chart of step_weights.csv: every parameter of the traced layer against the
+   * step, the lines of unit k in colour k (a palette of distinct colours, not XChart's cycle) and
+   * told apart within the unit by their dash: solid, dashed, dash-dot... for the weights from input
+   * 0, 1, 2..., dotted and thin for the bias.
+   */
+  static XYChart weightsChart(String name, Path file) {
     CsvColumns c = CsvColumns.read(file);
     double[] step = c.get("step");
     double[] row = c.get("row");
@@ -163,12 +193,13 @@ public final class RunFigures {
     List<String> raw = readParamColumn(file);
     int layer = (int) c.get("layer")[0];
     Map<String, List<double[]>> lines = new LinkedHashMap<>();
+    Map<String, int[]> unitAndInput = new LinkedHashMap<>();
     for (int i = 0; i < c.rows(); i++) {
+      boolean bias = raw.get(i).equals("b");
       String key =
-          raw.get(i).equals("b")
-              ? "b[" + (int) col[i] + "]"
-              : "w[" + (int) row[i] + "," + (int) col[i] + "]";
+          bias ? "b[" + (int) col[i] + "]" : "w[" + (int) row[i] + "," + (int) col[i] + "]";
       lines.computeIfAbsent(key, x -> new ArrayList<>()).add(new double[] {step[i], value[i]});
+      unitAndInput.putIfAbsent(key, new int[] {(int) col[i], bias ? -1 : (int) row[i]});
     }
     XYChart chart =
         SeriesChart.of(
@@ -186,19 +217,26 @@ public final class RunFigures {
         x[i] = pts.get(i)[0];
         y[i] = pts.get(i)[1];
       }
-      SeriesChart.line(chart, entry.getKey(), x, y);
+      if (SeriesChart.line(chart, entry.getKey(), x, y)) {
+        int[] ui = unitAndInput.get(entry.getKey());
+        var s = chart.getSeriesMap().get(entry.getKey());
+        s.setLineColor(ChartStyle.category(ui[0]));
+        s.setLineStyle(
+            ui[1] < 0
+                ? new BasicStroke(
+                    1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 1, new float[] {1, 4}, 0)
+                : DASHES[ui[1] % DASHES.length] == null
+                    ? ChartStyle.line()
+                    : new BasicStroke(
+                        2f,
+                        BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_ROUND,
+                        1,
+                        DASHES[ui[1] % DASHES.length],
+                        0));
+      }
     }
-    return FigureFiles.write(
-        chart,
-        out,
-        new Figure(
-            "weights",
-            chart.getTitle(),
-            "Every weight w[input unit, unit] and bias b[unit] of weight layer "
-                + layer
-                + " against the step (step 0: the initial values), from step_weights.csv: the"
-                + " nn_scratch weight-evolution plot. Flat lines are parameters that stopped"
-                + " moving."));
+    return chart;
   }
 
   /** The param column (w or b) of step_weights.csv: text, not a number. */

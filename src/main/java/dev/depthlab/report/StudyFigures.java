@@ -123,37 +123,46 @@ public final class StudyFigures {
         write(
             out,
             ErrorBarChart.draw(
-                "Gradient-norm mean and CV against depth, " + set,
+                "Gradient-norm mean against depth, " + set,
                 "depth (hidden layers)",
                 "gradient-norm mean over epochs",
-                List.of(
-                    perDepth(cov, depths, "gradient-norm mean (left)", RunRecord::gradNormMean)),
-                "CV over epochs (std / mean)",
-                List.of(perDepth(cov, depths, "CV (right)", RunRecord::gradNormCv))),
+                List.of(perDepth(cov, depths, "gradient-norm mean", RunRecord::gradNormMean))),
             new Figure(
                 "gradnorm-vs-depth-" + set,
-                "Gradient-norm mean and CV against depth (" + set + ")",
-                "Each run's mean (left axis) and coefficient of variation (right axis) of its"
-                    + " per-epoch gradient norm over its statistics window; points: mean over seeds,"
-                    + " bars: +- one std over seeds."
+                "Gradient-norm mean against depth (" + set + ")",
+                "Each run's mean of its per-epoch gradient norm over its statistics window; points:"
+                    + " mean over seeds, bars: +- one std over seeds. Its coefficient of variation"
+                    + " has a chart of its own (gradnorm-cv-vs-depth), not a second axis here."
                     + n)));
     f.add(
         write(
             out,
             ErrorBarChart.draw(
-                "Accuracy against depth, " + set,
+                "Gradient-norm CV against depth, " + set,
                 "depth (hidden layers)",
-                "accuracy after the last epoch (fraction)",
+                "CV over epochs (std / mean)",
+                List.of(perDepth(cov, depths, "gradient-norm CV", RunRecord::gradNormCv))),
+            new Figure(
+                "gradnorm-cv-vs-depth-" + set,
+                "Gradient-norm CV against depth (" + set + ")",
+                "Each run's coefficient of variation (std / mean) of its per-epoch gradient norm"
+                    + " over its statistics window; points: mean over seeds, bars: +- one std over"
+                    + " seeds."
+                    + n)));
+    f.add(
+        write(
+            out,
+            accuracyChart(
+                "Accuracy against depth, " + set,
                 List.of(
                     perDepth(cov, depths, "train", RunRecord::trainAcc),
-                    perDepth(cov, depths, "test", RunRecord::testAcc)),
-                "",
-                List.of()),
+                    perDepth(cov, depths, "test", RunRecord::testAcc))),
             new Figure(
                 "accuracy-vs-depth-" + set,
                 "Train and test accuracy against depth (" + set + ")",
                 "Accuracy after the last epoch (threshold 0.5); points: mean over seeds, bars: +- one"
-                    + " std over seeds."
+                    + " std over seeds. "
+                    + ACCURACY_AXIS
                     + n)));
     XYChart perLayer =
         BandChart.draw(
@@ -279,13 +288,52 @@ public final class StudyFigures {
             rows,
             v,
             0,
-            1),
+            HeatMap.fittedMax(max(v), 1),
+            "dead fraction"),
         new Figure(
             "dead-units-heatmap-" + set,
             "Dead-unit fraction by depth and layer (" + set + ")",
             "Fraction of each hidden layer's units inactive on every training sample after the last"
-                + " epoch, mean over seeds; empty cells: layers that depth does not have."
+                + " epoch, mean over seeds; empty cells: layers that depth does not have; the"
+                + " colour scale runs from 0 to a round number at or above the largest value."
                 + n));
+  }
+
+  /** The rule of every accuracy-against-depth axis, as its caption states it. */
+  static final String ACCURACY_AXIS =
+      "The y axis runs from 0.5 (chance on two balanced classes) to 1, lower only when a bar"
+          + " reaches below 0.5, so a gap of a few points looks as small as it is; the statistics"
+          + " figures (interval-, paired-) show the differences with their intervals.";
+
+  /** Accuracy against depth on the fixed axis of {@link #ACCURACY_AXIS}. */
+  static XYChart accuracyChart(String title, List<Curve> curves) {
+    XYChart c =
+        ErrorBarChart.draw(
+            title, "depth (hidden layers)", "accuracy after the last epoch (fraction)", curves);
+    double lo = 0.5;
+    for (Curve cv : curves) {
+      for (int k = 0; k < cv.y().length; k++) {
+        double s = cv.spread() == null || !Double.isFinite(cv.spread()[k]) ? 0 : cv.spread()[k];
+        if (Double.isFinite(cv.y()[k])) {
+          lo = Math.min(lo, Math.floor((cv.y()[k] - s) * 10) / 10);
+        }
+      }
+    }
+    c.getStyler().setYAxisMin(Math.max(0, lo));
+    c.getStyler().setYAxisMax(1.0);
+    return c;
+  }
+
+  private static double max(double[][] v) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double[] row : v) {
+      for (double x : row) {
+        if (Double.isFinite(x)) {
+          m = Math.max(m, x);
+        }
+      }
+    }
+    return m;
   }
 
   /** A curve per depth of {@code series} per epoch: mean and std over the depth's ok runs. */

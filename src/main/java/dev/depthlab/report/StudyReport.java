@@ -146,7 +146,7 @@ public final class StudyReport {
     figures.addAll(drawFigures(dir, cfg, runs, stop));
     figures.addAll(signalFigures);
     stop.check();
-    Path html = ReportHtml.write(dir, hash, runDirs, figures);
+    Path html = ReportHtml.write(dir, hash, runDirs, figures, runs);
     return new Built(report, html, runs.size(), planned.size(), foreign, figures);
   }
 
@@ -178,7 +178,7 @@ public final class StudyReport {
     if (Files.isRegularFile(dir.resolve(ReportHtml.FILE))) {
       // the statistics figures need only the per-seed values, so they are redrawn here too
       ReportHtml.rewriteTables(
-          dir, StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
+          dir, StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs), runs);
     }
     return runs.size();
   }

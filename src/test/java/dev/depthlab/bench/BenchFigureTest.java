@@ -68,14 +68,22 @@ class BenchFigureTest {
   }
 
   @Test
-  void theSeedGridVariesDepthOnly() {
+  void theSeedGridVariesDepthOnly() throws IOException {
     List<Timing> t = new ArrayList<>();
     for (int d : List.of(1, 2, 4)) {
       t.add(new Timing("cpu", true, new Point(d, 16, 32, 1, Precision.FP32), 10, 9, 10));
     }
+    // one width: no width figure of one dot per line, the depth figure with its line
     assertEquals(
-        List.of("bench-width", "bench-depth"),
+        List.of("bench-depth"),
         BenchFigure.draw(tmp.resolve("bench.csv"), t).stream().map(Figure::name).toList());
+    assertEquals(3, segments(tmp.resolve("bench-depth.svg"), ChartStyle.category(0)));
+    // one shape measured at all: a width figure still, the only one
+    assertEquals(
+        List.of("bench-width"),
+        BenchFigure.draw(tmp.resolve("bench.csv"), t.subList(0, 1)).stream()
+            .map(Figure::name)
+            .toList());
     assertEquals(List.of(), BenchFigure.draw(tmp.resolve("bench.csv"), List.of()));
   }
 }

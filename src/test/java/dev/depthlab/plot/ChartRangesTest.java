@@ -91,7 +91,7 @@ class ChartRangesTest {
   void aHeatMapLeavesNotANumberCellsEmpty() {
     double[][] v = {{0.1, Double.NaN, 0.3}, {0.4, 0.5, Double.NaN}};
     HeatMapChart c =
-        HeatMap.draw("t", "lr", List.of("a", "b", "c"), "depth", List.of("1", "2"), v, 0, 1);
+        HeatMap.draw("t", "lr", List.of("a", "b", "c"), "depth", List.of("1", "2"), v, 0, 1, "v");
     List<? extends Number[]> cells = c.getSeriesMap().get("value").getHeatData();
     Number[] middle = cells.get(3);
     assertAll(

@@ -11,8 +11,10 @@ import dev.depthlab.common.UserError;
 import dev.depthlab.common.Version;
 import dev.depthlab.plot.Figure;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -176,7 +178,21 @@ class ReportHtmlTest {
   }
 
   @Test
-  void nothingIsFetchedFromOutsideThePage() {
+  void nothingIsFetchedFromOutsideThePage() throws Exception {
+    // the one script (uPlot and charts.js, read from the jar) and the charts' data, checked
+    // apart: the script runs only because the CSP names its hash, computed here again
+    String script = "<script>" + InteractiveCharts.SCRIPT + "</script>";
+    assertEquals(1, html.split(Pattern.quote(script), -1).length - 1, "the charts' script");
+    String sha =
+        Base64.getEncoder()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(InteractiveCharts.SCRIPT.getBytes(StandardCharsets.UTF_8)));
+    assertTrue(ReportHtml.CSP.endsWith("script-src 'sha256-" + sha + "'"), ReportHtml.CSP);
+    String html =
+        ReportHtmlTest.html
+            .replace(script, "")
+            .replaceFirst("(?s)<script type=\"application/json\" id=\"dl-data\">.*?</script>", "");
     List<String> refs = new ArrayList<>();
     Matcher m = Pattern.compile("(src|href)=\"([^\"]*)\"").matcher(html);
     while (m.find()) {

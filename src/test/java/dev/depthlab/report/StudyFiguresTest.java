@@ -1,10 +1,12 @@
 package dev.depthlab.report;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.ChartStyle;
+import dev.depthlab.plot.Curve;
 import dev.depthlab.plot.Figure;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
 
 /**
  * The study figures read back as data: the SVG's series lines against the runs they were drawn
@@ -34,6 +37,7 @@ class StudyFiguresTest {
           "loss-log-",
           "gradnorm-",
           "gradnorm-vs-depth-",
+          "gradnorm-cv-vs-depth-",
           "accuracy-vs-depth-",
           "gradnorm-per-layer-",
           "dead-units-heatmap-",
@@ -65,11 +69,11 @@ class StudyFiguresTest {
       }
     }
     StudyReport.Built b = StudyReport.write(tmp);
-    // the 9 of StatsFigures, the 8 of StudyFigures, then the data set's decision boundaries
+    // the 9 of StatsFigures, the 9 of StudyFigures, then the data set's decision boundaries
     // (BoundaryFigures)
-    assertEquals(18, b.figures().size());
+    assertEquals(19, b.figures().size());
     assertEquals("interval-test-acc-circle", b.figures().get(0).name());
-    assertEquals("boundary-circle", b.figures().get(17).name());
+    assertEquals("boundary-circle", b.figures().get(18).name());
     Map<String, Integer> lines = lineSegments(tmp.resolve("figures/loss-circle.svg"));
     // each depth's colour: epochs - 1 segments of its line, and 1 in the legend
     assertEquals(3, lines.size(), lines.toString());
@@ -142,9 +146,9 @@ class StudyFiguresTest {
       FakeStudy.run(tmp, "nested_rings", 4, s, epochs, "diverged");
     }
     List<Figure> figs = StudyReport.write(tmp).figures();
-    // 9 statistics figures per data set (3 kinds x 3 headline metrics), then 8 per data set, and
+    // 9 statistics figures per data set (3 kinds x 3 headline metrics), then 9 per data set, and
     // a boundary figure each
-    assertEquals(36, figs.size(), "9 + 8 per data set, and a boundary figure each");
+    assertEquals(38, figs.size(), "9 + 9 per data set, and a boundary figure each");
     for (String set : List.of("circle", "nested_rings")) {
       for (String kind : StatsFigures.KINDS) {
         for (String m : List.of("test-acc", "train-loss", "grad-norm-mean")) {
@@ -183,5 +187,21 @@ class StudyFiguresTest {
         Files.list(tmp.resolve("figures"))
             .noneMatch(p -> p.getFileName().toString().startsWith(".")),
         "no temporary file left behind");
+  }
+
+  @Test
+  void accuracyAxesRunFromChanceToOneUnlessABarReachesBelow() {
+    Curve high = new Curve("test", new double[] {1, 2}, new double[] {0.96, 0.995}, null);
+    Curve low =
+        new Curve("test", new double[] {1, 2}, new double[] {0.62, 0.9}, new double[] {0.2, 0});
+    XYChart a = StudyFigures.accuracyChart("t", List.of(high));
+    XYChart b = StudyFigures.accuracyChart("t", List.of(low));
+    assertAll(
+        // 0.96 to 0.995 is not zoomed in on: the axis keeps chance and the ceiling
+        () -> assertEquals(0.5, a.getStyler().getYAxisMin()),
+        () -> assertEquals(1.0, a.getStyler().getYAxisMax()),
+        // 0.62 - 0.2 = 0.42: the tenth below, 0.4
+        () -> assertEquals(0.4, b.getStyler().getYAxisMin(), 1e-12),
+        () -> assertEquals(1.0, b.getStyler().getYAxisMax()));
   }
 }
