@@ -2,12 +2,15 @@ package dev.depthlab.plot;
 
 /**
  * A figure written to a folder as {@code <name>.png} and {@code <name>.svg}: its file stem, a short
- * title, and the caption a reader sees under it (what it shows, and what is missing from it).
+ * title, and the caption a reader sees under it (what it shows, and what is missing from it). The
+ * stem is a plain file name: letters, digits, {@code _ - .} (a data set's label may carry a number
+ * such as {@code circle-radius-0.8} or {@code 1.0E-5}), never a separator or {@code ..}.
  */
 public record Figure(String name, String title, String caption) {
   public Figure {
-    if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
-      throw new IllegalArgumentException("figure name must be [a-z0-9_-], got '" + name + "'");
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*") || name.contains("..")) {
+      throw new IllegalArgumentException(
+          "figure name must be letters, digits and _ - . (no ..), got '" + name + "'");
     }
   }
 }

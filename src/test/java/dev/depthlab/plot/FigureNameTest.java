@@ -1,0 +1,28 @@
+package dev.depthlab.plot;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Figure names are file stems: a data set label with a number in it is one, a path is not. */
+class FigureNameTest {
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "loss-circle",
+        "interval-test-acc-circle-radius-0.8",
+        "loss-circle-noise-1.0E-5",
+        "dead-units-heatmap-spiral_2"
+      })
+  void aDataSetLabelWithANumberNamesAFigure(String name) {
+    assertDoesNotThrow(() -> new Figure(name, "t", "c"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "-loss", ".hidden", "a/b", "a..b", "..", "a b", "a\\b"})
+  void aPathOrAnEmptyNameIsRefused(String name) {
+    assertThrows(IllegalArgumentException.class, () -> new Figure(name, "t", "c"));
+  }
+}
