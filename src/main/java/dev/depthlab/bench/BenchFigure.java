@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
@@ -129,15 +128,10 @@ public final class BenchFigure {
   }
 
   /**
-   * A figure stem from a CSV file name: lower case, [a-z0-9_-] only, "bench" when nothing is left.
+   * A figure stem from a CSV file name without its extension ({@link Figure#stem}), "bench" when
+   * nothing is left.
    */
   static String stem(String fileName) {
-    String s =
-        fileName
-            .replaceFirst("\\.[^.]*$", "")
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^a-z0-9_-]", "-");
-    s = s.replaceFirst("^[^a-z0-9]+", "");
-    return s.isEmpty() ? "bench" : s;
+    return Figure.stem(fileName.replaceFirst("\\.[^.]*$", ""), "bench");
   }
 }

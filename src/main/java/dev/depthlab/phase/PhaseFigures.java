@@ -86,7 +86,7 @@ public final class PhaseFigures {
     for (PhaseTable.Cell c : cells) {
       v[c.yi()][c.xi()] = c.runs() > 0 ? q.value().applyAsDouble(c) : Double.NaN;
     }
-    String name = "phase-" + dataset.toLowerCase().replaceAll("[^a-z0-9_-]", "-") + "-" + q.stem();
+    String name = "phase-" + Figure.stem(dataset, "data") + "-" + q.stem();
     String title = dataset + ": " + q.title();
     Figure figure =
         new Figure(

@@ -31,8 +31,7 @@ final class TheoryOverlay {
       String dataset,
       List<PhaseTable.Cell> cells,
       List<PhaseTheory.Point> theory) {
-    String name =
-        "phase-" + dataset.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-") + "-order-chaos";
+    String name = "phase-" + Figure.stem(dataset, "data") + "-order-chaos";
     boolean depthAxis = grid.y().key().equals(PhaseGrid.DEPTHS);
     String title = dataset + ": final test accuracy, theory overlaid";
     Figure figure =

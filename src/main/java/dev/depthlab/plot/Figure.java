@@ -13,4 +13,16 @@ public record Figure(String name, String title, String caption) {
           "figure name must be letters, digits and _ - . (no ..), got '" + name + "'");
     }
   }
+
+  /**
+   * A part of a figure name made from free text (a data set label, a file name): lower case, every
+   * character a name may not hold as {@code -}, no {@code ..}, starting with a letter or digit;
+   * {@code ifEmpty} when nothing is left. A data set label such as {@code circle-radius-0.8} stays
+   * as it is, so every figure of a data set carries the same label.
+   */
+  public static String stem(String text, String ifEmpty) {
+    String s = text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_.-]", "-");
+    s = s.replaceAll("\\.{2,}", ".").replaceFirst("^[^a-z0-9]+", "");
+    return s.isEmpty() ? ifEmpty : s;
+  }
 }

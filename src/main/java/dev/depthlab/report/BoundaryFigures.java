@@ -77,7 +77,7 @@ public final class BoundaryFigures {
     }
     Figure fig =
         new Figure(
-            "boundary-" + label.replaceAll("[^a-z0-9_-]", "_"),
+            "boundary-" + Figure.stem(label, "data"),
             "Decision boundaries: " + label,
             "Predicted probability of class 1 after the last epoch (blue 0, white 0.5, red 1; black"
                 + " line p = 0.5) over the input square, for each depth (rows) and the first "

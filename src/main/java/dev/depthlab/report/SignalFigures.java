@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -119,10 +118,8 @@ public final class SignalFigures {
         f);
   }
 
-  /** A figure-name stem from a data set label: lower case, [a-z0-9_-] only. */
+  /** A figure-name stem from a data set label ({@link Figure#stem}). */
   static String stem(String label) {
-    String s = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
-    s = s.replaceFirst("^[^a-z0-9]+", "");
-    return s.isEmpty() ? "data" : s;
+    return Figure.stem(label, "data");
   }
 }
