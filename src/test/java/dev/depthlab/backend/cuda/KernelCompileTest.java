@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and (the fused kernel) without local memory.
  */
 class KernelCompileTest {
-  @TempDir Path tmp;
+  @TempDir static Path tmp;
 
   @Test
   void everyKernelCompilesWithNvccWithoutWarnings() {
@@ -75,6 +75,29 @@ class KernelCompileTest {
 
   private record Compiled(int rc, String output, Path ptx) {}
 
+  /** The runtime program as nvcc's PTX and `ptxas -v`'s report on it, for one architecture. */
+  private record Assembled(Compiled compiled, String ptxas) {}
+
+  private static final Map<Integer, Assembled> ASSEMBLED = new java.util.HashMap<>();
+
+  /**
+   * The runtime program with the runtime options, compiled and assembled once per architecture for
+   * every check of this class (the spill, stack-frame and local-memory checks read one report).
+   */
+  private Assembled assembled(int arch) throws IOException {
+    synchronized (ASSEMBLED) {
+      Assembled a = ASSEMBLED.get(arch);
+      if (a == null) {
+        List<String> options = CudaKernels.options(arch);
+        Compiled c = nvcc(options, "kernels-" + arch + ".ptx");
+        assertEquals(0, c.rc(), "nvcc " + options + " failed:\n" + c.output());
+        a = new Assembled(c, ptxas(c.ptx(), arch, null));
+        ASSEMBLED.put(arch, a);
+      }
+      return a;
+    }
+  }
+
   /**
    * The option list of {@link CudaKernels#options} is what NVRTC receives; nvcc shares those
    * options (same spelling, same meaning), so a misspelt one fails here as it would on a GPU.
@@ -84,14 +107,12 @@ class KernelCompileTest {
   void theRuntimeProgramAndOptionsCompileAndAssembleWithoutSpills(int arch) throws IOException {
     NativeTools.require("nvcc");
     NativeTools.require("ptxas");
-    List<String> options = CudaKernels.options(arch);
-    Compiled c = nvcc(options, "kernels.ptx");
-    assertEquals(0, c.rc(), "nvcc " + options + " failed:\n" + c.output());
-    String ptx = Files.readString(c.ptx());
+    Assembled a = assembled(arch);
+    String ptx = Files.readString(a.compiled().ptx());
     for (String entry : CudaKernels.entryPoints(CudaKernels.sources())) {
       assertTrue(ptx.contains(".entry " + entry + "("), "PTX lacks entry point " + entry);
     }
-    Map<String, int[]> spills = ptxasSpills(c.ptx(), arch, null);
+    Map<String, int[]> spills = spills(a.ptxas());
     assertEquals(
         new TreeSet<>(CudaKernels.entryPoints(CudaKernels.sources())),
         new TreeSet<>(spills.keySet()),
@@ -112,9 +133,8 @@ class KernelCompileTest {
   void noKernelHasAStackFrameAndTheFusedKernelNoLocalMemory(int arch) throws IOException {
     NativeTools.require("nvcc");
     NativeTools.require("ptxas");
-    Compiled c = nvcc(CudaKernels.options(arch), "frames.ptx");
-    assertEquals(0, c.rc(), c.output());
-    Map<String, Integer> frames = stackFrames(c.ptx(), arch);
+    Assembled a = assembled(arch);
+    Map<String, Integer> frames = stackFrames(a.ptxas());
     assertEquals(
         new TreeSet<>(CudaKernels.entryPoints(CudaKernels.sources())),
         new TreeSet<>(frames.keySet()),
@@ -126,7 +146,7 @@ class KernelCompileTest {
             framed.add(k + " (" + v + " B)");
           }
         });
-    String ptx = Files.readString(c.ptx());
+    String ptx = Files.readString(a.compiled().ptx());
     List<String> local = new ArrayList<>();
     for (String fused : List.of("fused_epoch", "fused_eval")) {
       local.addAll(localAccesses(ptx, fused + "_f64"));
@@ -164,7 +184,7 @@ class KernelCompileTest {
             "-o",
             ptx.toString());
     assertEquals(0, rc, out.toString());
-    Map<String, Integer> frames = stackFrames(ptx, 90);
+    Map<String, Integer> frames = stackFrames(ptxas(ptx, 90, null));
     List<String> local = localAccesses(Files.readString(ptx), "local_array");
     System.out.println("a local array: stack frame " + frames + ", local accesses " + local);
     assertAll(
@@ -174,22 +194,11 @@ class KernelCompileTest {
 
   private static final Pattern FRAME = Pattern.compile("(\\d+) bytes stack frame");
 
-  /** Kernel name to its stack frame in bytes, from {@code ptxas -v}. */
-  private Map<String, Integer> stackFrames(Path ptx, int arch) {
-    StringBuilder out = new StringBuilder();
-    int rc =
-        NativeTools.run(
-            out,
-            "ptxas",
-            "-arch=sm_" + arch,
-            "-v",
-            ptx.toString(),
-            "-o",
-            tmp.resolve("frames.cubin").toString());
-    assertEquals(0, rc, "ptxas failed:\n" + out);
+  /** Kernel name to its stack frame in bytes, from {@code ptxas -v}'s report. */
+  private static Map<String, Integer> stackFrames(String ptxas) {
     Map<String, Integer> frames = new java.util.TreeMap<>();
     String current = null;
-    for (String line : out.toString().split("\n")) {
+    for (String line : ptxas.split("\n")) {
       Matcher e = ENTRY.matcher(line);
       if (e.find()) {
         current = e.group(1);
@@ -233,9 +242,7 @@ class KernelCompileTest {
   void theSpillCheckSeesSpillsUnderARegisterLimit() throws IOException {
     NativeTools.require("nvcc");
     NativeTools.require("ptxas");
-    Compiled c = nvcc(CudaKernels.options(80), "limited.ptx");
-    assertEquals(0, c.rc(), c.output());
-    List<String> spilling = spilling(ptxasSpills(c.ptx(), 80, 24));
+    List<String> spilling = spilling(spills(ptxas(assembled(80).compiled().ptx(), 80, 24)));
     System.out.println("ptxas sm_80 -maxrregcount 24 spills: " + spilling);
     assertFalse(spilling.isEmpty(), "no spills found even with 24 registers per thread");
   }
@@ -244,8 +251,8 @@ class KernelCompileTest {
   private static final Pattern SPILL =
       Pattern.compile("(\\d+) bytes spill stores, (\\d+) bytes spill loads");
 
-  /** Kernel name to {spill store bytes, spill load bytes}, from {@code ptxas -v}. */
-  private Map<String, int[]> ptxasSpills(Path ptx, int arch, Integer maxRegisters) {
+  /** {@code ptxas -v} on {@code ptx} for {@code arch}: its report (the run must succeed). */
+  private static String ptxas(Path ptx, int arch, Integer maxRegisters) {
     List<String> cmd = new ArrayList<>(List.of("ptxas", "-arch=sm_" + arch, "-v"));
     if (maxRegisters != null) {
       cmd.addAll(List.of("-maxrregcount", maxRegisters.toString()));
@@ -254,9 +261,14 @@ class KernelCompileTest {
     StringBuilder out = new StringBuilder();
     int rc = NativeTools.run(out, cmd.toArray(new String[0]));
     assertEquals(0, rc, "ptxas failed:\n" + out);
+    return out.toString();
+  }
+
+  /** Kernel name to {spill store bytes, spill load bytes}, from {@code ptxas -v}'s report. */
+  private static Map<String, int[]> spills(String ptxas) {
     Map<String, int[]> spills = new java.util.TreeMap<>();
     String current = null;
-    for (String line : out.toString().split("\n")) {
+    for (String line : ptxas.split("\n")) {
       Matcher e = ENTRY.matcher(line);
       if (e.find()) {
         current = e.group(1);
