@@ -260,7 +260,8 @@ __device__ void fused_run(T* params, const int* table, int layers, const T* x, c
       continue;
     }
     const int* ord = order + (long)r * orderStride + offset;
-    double* dg = diag + ((long)r * maxSteps + row++) * diagWidth;
+    double* dg = diag + ((long)r * maxSteps + row) * diagWidth;
+    row++;
 
     // the batch's inputs and labels (gather)
     for (int e = tid; e < count * f; e += nt) {

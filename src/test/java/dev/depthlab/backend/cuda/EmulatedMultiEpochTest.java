@@ -16,11 +16,20 @@ import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.backend.StepLog;
 import dev.depthlab.backend.cpu.CpuBackend;
 import dev.depthlab.common.Rng;
+import dev.depthlab.config.ConfigLoader;
+import dev.depthlab.config.StudyConfig;
+import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.Activation;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
+import dev.depthlab.train.EpochRecord;
+import dev.depthlab.train.RunResult;
+import dev.depthlab.train.RunSpec;
+import dev.depthlab.train.TrainListener;
+import dev.depthlab.train.Trainer;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -207,5 +216,123 @@ class EmulatedMultiEpochTest {
         }
       }
     }
+  }
+
+  private static List<RunSpec> runs(String diagnostics, int epochs) {
+    StudyConfig cfg =
+        ConfigLoader.parse(
+            """
+            name: t
+            data: {sets: [circle], n_train: 56, test: {n: 32, seed_offset: 100}}
+            model: {depths: [2], width: 16}
+            training: {epochs: %d, batch_size: 16, lr: 0.01}
+            seeds: [0, 1, 2]
+            diagnostics: %s
+            """
+                .formatted(epochs, diagnostics),
+            "test.yaml",
+            List.of("precision=fp64"));
+    List<RunSpec> runs = new ArrayList<>();
+    for (long s : cfg.seeds()) {
+      runs.add(new RunSpec(cfg, DatasetSpec.of("circle"), 2, s));
+    }
+    return runs;
+  }
+
+  /** Every record component's raw bits, each epoch and the final parameters, as text. */
+  private static List<String> fingerprint(List<RunResult> results) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (RunResult r : results) {
+      for (EpochRecord e : r.epochs()) {
+        StringBuilder sb = new StringBuilder();
+        for (RecordComponent c : EpochRecord.class.getRecordComponents()) {
+          Object v = c.getAccessor().invoke(e);
+          sb.append(c.getName()).append('=');
+          if (v instanceof Double d) {
+            sb.append(Long.toHexString(Double.doubleToRawLongBits(d)));
+          } else if (v instanceof double[] a) {
+            for (double x : a) {
+              sb.append(Long.toHexString(Double.doubleToRawLongBits(x))).append(',');
+            }
+          } else {
+            sb.append(v);
+          }
+          sb.append(' ');
+        }
+        out.add(sb.toString());
+      }
+      for (double[] w : r.finalParameters().weights()) {
+        for (double x : w) {
+          out.add(Long.toHexString(Double.doubleToRawLongBits(x)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The training loop on the fused path (launches of {@link FusedEpochs#MAX_EPOCHS} epochs, cut
+   * where a snapshot needs the host, diagnostics every 2nd epoch) records every epoch with the CPU
+   * backend's bits; without snapshots its epochs wait for the device once per launch (one copy out,
+   * nothing else that blocks): at most one host round trip per epoch.
+   */
+  @Test
+  void theTrainerRunsLaunchesOfSeveralEpochsWithTheCpuBits() throws Exception {
+    List<RunSpec> runs = runs("{every: 2, snapshots: {every: 7, grid: 8}}", 23);
+    List<String> cpu = fingerprint(Trainer.train(new CpuBackend(), runs, TrainListener.NONE));
+    CudaBackend fused = new CudaBackend(NativeTools.emulatedDevice(), CudaBackend.KernelPath.FUSED);
+    assertEquals(cpu, fingerprint(Trainer.train(fused, runs, TrainListener.NONE)));
+
+    CountingDevice dev = new CountingDevice(NativeTools.emulatedDevice());
+    int epochs = 25;
+    long[] blocking = new long[epochs + 1];
+    Trainer.train(
+        new CudaBackend(dev, CudaBackend.KernelPath.FUSED),
+        runs("{every: 1}", epochs),
+        new TrainListener() {
+          @Override
+          public void onEpochDone(int epoch, int of) {
+            blocking[epoch] = dev.counts().blocking() - dev.counts().copiesIn.get();
+          }
+        });
+    // epochs 2..25: the launches of epochs 11..20 and 21..25, one copy out each
+    assertEquals(2L, blocking[epochs] - blocking[1], "waits for the device in epochs 2.." + epochs);
+  }
+
+  /**
+   * A stop (a listener that throws at an epoch's end, as Sweep's Stop.Dropped) ends the group at a
+   * launch's end with its memory freed; a rerun gives the uninterrupted run's bits.
+   */
+  @Test
+  void aStopEndsTheGroupCleanlyAndARerunIsUnchanged() throws Exception {
+    EmulatedDevice emulated = NativeTools.emulatedDevice();
+    int live = emulated.liveAllocations();
+    CudaBackend fused = new CudaBackend(emulated, CudaBackend.KernelPath.FUSED);
+    List<RunSpec> runs = runs("{every: 1}", 14);
+    class Stopped extends RuntimeException {}
+    List<Integer> seen = new ArrayList<>();
+    try {
+      Trainer.train(
+          fused,
+          runs,
+          new TrainListener() {
+            @Override
+            public void onEpochDone(int epoch, int of) {
+              seen.add(epoch);
+              if (epoch == 3) {
+                throw new Stopped();
+              }
+            }
+          });
+      fail("the stop did not end the training");
+    } catch (Stopped expected) {
+      // the group closed on the way out
+    }
+    assertEquals(List.of(1, 2, 3), seen, "epochs seen before the stop");
+    assertEquals(live, emulated.liveAllocations(), "allocations left behind by the stopped group");
+    assertEquals(
+        fingerprint(Trainer.train(new CpuBackend(), runs, TrainListener.NONE)),
+        fingerprint(Trainer.train(fused, runs, TrainListener.NONE)),
+        "the rerun");
   }
 }
