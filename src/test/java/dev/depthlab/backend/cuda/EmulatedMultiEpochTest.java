@@ -90,14 +90,25 @@ class EmulatedMultiEpochTest {
   @MethodSource("cases")
   void launchesOfSeveralEpochsGiveTheCpuBits(
       NetworkSpec spec, Precision p, int replicas, EmulatedDevice.ThreadOrder order) {
+    try (EmulatedDevice dev = NativeTools.emulatedDevice(order, 7L)) {
+      assertAll(againstTheCpu(dev, spec, p, replicas, order.toString()));
+    }
+  }
+
+  /**
+   * Two launches of {@link #K} epochs of {@code spec} on {@code dev}'s fused path beside the CPU
+   * backend's epoch-by-epoch calls; the raw-bit differences (tools/gpu-first-contact.sh quotes the
+   * printed line of {@code GpuMultiEpochTest}).
+   */
+  static List<Executable> againstTheCpu(
+      Device dev, NetworkSpec spec, Precision p, int replicas, String label) {
     GroupSpec gs = groupSpec(spec, p);
     assertTrue(FusedEpoch.qualifies(gs), spec + " qualifies");
     boolean shared = FusedEpoch.weightsFit(gs);
     assertEquals(spec.sizes()[1] < 64, shared, "parameters in shared memory for " + spec);
     double lr = ParityChecks.lr(spec.reduction());
     List<Executable> failures = new ArrayList<>();
-    try (EmulatedDevice dev = NativeTools.emulatedDevice(order, 7L);
-        Group cpu = new CpuBackend().createGroup(gs, ParityChecks.setups(spec, 0, replicas));
+    try (Group cpu = new CpuBackend().createGroup(gs, ParityChecks.setups(spec, 0, replicas));
         Group gpu =
             new CudaBackend(dev, CudaBackend.KernelPath.FUSED)
                 .createGroup(gs, ParityChecks.setups(spec, 0, replicas))) {
@@ -108,20 +119,21 @@ class EmulatedMultiEpochTest {
         List<EpochRun> a = gpu.trainEpochs(o, BATCH, lr, DIAGNOSE[launch]);
         List<EpochRun> b = cpu.trainEpochs(o, BATCH, lr, DIAGNOSE[launch]);
         for (int e = 0; e < K; e++) {
-          String where = order + " launch " + launch + " epoch " + e;
+          String where = label + " launch " + launch + " epoch " + e;
           compare(failures, where, a.get(e), b.get(e), replicas, spec.layers());
         }
       }
       List<Parameters> pa = gpu.allParameters();
       List<Parameters> pb = cpu.allParameters();
       for (int r = 0; r < replicas; r++) {
-        params(failures, order + " final replica " + r, pa.get(r), pb.get(r));
+        params(failures, label + " final replica " + r, pa.get(r), pb.get(r));
       }
     }
     System.out.printf(
-        "multi-epoch launches %s %s R=%d (weights %s) %s: %d differences from the CPU's bits%n",
-        p.key(), spec, replicas, shared ? "shared" : "global", order, failures.size());
-    assertAll(failures);
+        "multi-epoch launches %s %s R=%d (weights %s) on %s %s: %d differences from the CPU's"
+            + " bits%n",
+        p.key(), spec, replicas, shared ? "shared" : "global", dev.name(), label, failures.size());
+    return failures;
   }
 
   private static void compare(
@@ -218,7 +230,7 @@ class EmulatedMultiEpochTest {
     }
   }
 
-  private static List<RunSpec> runs(String diagnostics, int epochs) {
+  static List<RunSpec> runs(String diagnostics, int epochs) {
     StudyConfig cfg =
         ConfigLoader.parse(
             """
@@ -240,7 +252,7 @@ class EmulatedMultiEpochTest {
   }
 
   /** Every record component's raw bits, each epoch and the final parameters, as text. */
-  private static List<String> fingerprint(List<RunResult> results) throws Exception {
+  static List<String> fingerprint(List<RunResult> results) throws Exception {
     List<String> out = new ArrayList<>();
     for (RunResult r : results) {
       for (EpochRecord e : r.epochs()) {
