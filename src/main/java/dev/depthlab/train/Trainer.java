@@ -26,7 +26,8 @@ import java.util.List;
  * schedule (typically the seeds of one data set and depth), driven in lockstep on a backend. The
  * host draws the data, the initial parameters and every epoch's sample order ({@link EpochOrders}),
  * so the work is the same on every backend; the backend reports per-step diagnostics once per
- * epoch.
+ * epoch, or once per launch where it runs several epochs at once ({@link Group#epochsPerLaunch},
+ * {@link Group#trainEpochs}: the orders drawn ahead in the same sequence, the records the same).
  */
 public final class Trainer {
   private Trainer() {}

@@ -151,4 +151,54 @@ class FusedCountsTest {
         "the layered path has no counts");
     assertEquals(2 * DEPTHS.length, FusedCounts.all().size(), "rows of " + FusedCounts.RESOURCE);
   }
+
+  /**
+   * A launch of several epochs with the evaluation and parameter copies inside (the sites of
+   * fused_evaluate and fused_snapshot reading the parameters from shared memory) keeps every site
+   * of fused_epoch at most 2-way conflicted, at the seed shapes of depths 1, 4 and 8 in both
+   * precisions.
+   */
+  @Test
+  void aLaunchOfSeveralEpochsIsAtMostTwoWayConflicted() {
+    List<Executable> checks = new ArrayList<>();
+    for (int depth : new int[] {1, 4, 8}) {
+      for (Precision p : Precision.values()) {
+        NetworkSpec spec = ParityChecks.spec(Activation.RELU, depth, Reduction.SUM);
+        GroupSpec gs = new GroupSpec(spec, p, FusedCounts.BATCH, 2, true, -1, 0);
+        String kernel = "fused_epoch_" + (p == Precision.FP64 ? "f64" : "f32");
+        try (EmulatedDevice dev =
+                NativeTools.emulatedDevice(EmulatedDevice.ThreadOrder.FORWARD, 0);
+            Group g =
+                new CudaBackend(dev, CudaBackend.KernelPath.FUSED)
+                    .createGroup(gs, ParityChecks.setups(spec, 0, 1))) {
+          int[][][] orders = new int[2][1][ParityChecks.N_TRAIN];
+          for (int[][] o : orders) {
+            for (int k = 0; k < ParityChecks.N_TRAIN; k++) {
+              o[0][k] = (k * 17) % ParityChecks.N_TRAIN;
+            }
+          }
+          SharedAccessCounts.Kernel k =
+              SharedAccessCounts.during(
+                      () ->
+                          g.trainEpochs(
+                              orders, FusedCounts.BATCH, 1e-3, new boolean[] {true, true}))
+                  .kernel(kernel);
+          List<String> names = new ArrayList<>();
+          for (SharedAccessCounts.Site site : k.sites()) {
+            names.add(site.name());
+            String where = p.key() + " depth " + depth + ": " + site;
+            checks.add(() -> assertTrue(site.maxDegree() <= 2, where));
+          }
+          for (String inside : List.of("eval_z", "eval_dead", "snap_w", "snap_b")) {
+            checks.add(
+                () ->
+                    assertTrue(
+                        names.contains(inside),
+                        p.key() + " depth " + depth + ": no site " + inside + " in " + names));
+          }
+        }
+      }
+    }
+    assertAll(checks);
+  }
 }
