@@ -84,12 +84,120 @@ __device__ void fused_forward(T* params, const int* tab, T* sm, int layers, int 
   }
 }
 
+// Replica blockIdx.x's evaluation (Group.evaluate) into o, as the CPU computes it (CpuNet64 and
+// CpuNet32 evaluate): the test set's, then the training set's rows in batches of maxBatch, each
+// row's forward pass as a training step's (fused_forward), its loss and correctness; the losses
+// summed over the rows in order in double, by one thread. o[...]: 0, 1 the
+// training set's mean loss and accuracy, 2, 3 the test set's (NaN for an empty set), then per
+// hidden unit (the hidden layers' units in order) 1 when it is inactive on every training row, else
+// 0. The parameters are read where WS says (fused_eval: the parameter buffer, where the epoch's
+// launch left them; fused_run: where the training keeps them); the layout is the epoch's (`tab`,
+// the same shared memory), whose activation rows it uses. Ends at a barrier.
+template <typename T, bool WS>
+__device__ void fused_evaluate(T* params, const int* tab, T* sm, double* lossRow, double* okRow,
+                               int layers, const T* x, const T* y, int nTrain, const T* tx,
+                               const T* ty, int nTest, double* o, int maxBatch, int act, T sl,
+                               T eps) {
+  const int r = blockIdx.x;
+  const int tid = threadIdx.x;
+  const int nt = blockDim.x;
+  const int top = layers - 1;
+  T* yb = sm + DL_SMEM(layout, tab + DL_FH_Y);
+  const int f = DL_LAY(0, DL_FL_IN);
+  const int as0 = DL_LAY(0, DL_FL_AS);
+  T* a0 = sm + DL_LAY(0, DL_FL_A);
+  int hiddenUnits = 0;
+  for (int l = 0; l < top; l++) hiddenUnits += DL_LAY(l, DL_FL_OUT);
+  for (int u = tid; u < hiddenUnits; u += nt) o[4 + u] = 1.0;
+
+  for (int set = 0; set < 2; set++) {
+    const bool train = set == 1;
+    const int n = train ? nTrain : nTest;
+    const T* xs = train ? x + (long)r * nTrain * f : tx + (long)r * nTest * f;
+    const T* ys = train ? y + (long)r * nTrain : ty + (long)r * nTest;
+    double lossSum = 0.0;  // thread 0's
+    int correct = 0;
+    for (int start = 0; start < n; start += maxBatch) {
+      const int count = n - start < maxBatch ? n - start : maxBatch;
+      for (int e = tid; e < count * f; e += nt) {
+        DL_SMEM(eval_x, a0 + (e / f) * as0 + e % f) = xs[(long)start * f + e];
+      }
+      for (int s = tid; s < count; s += nt) DL_SMEM(eval_y, yb + s) = ys[start + s];
+      __syncthreads();
+      fused_forward<T, WS>(params, tab, sm, layers, count, act, sl);
+      T* zTop = sm + DL_LAY(top, DL_FL_Z);
+      for (int s = tid; s < count; s += nt) {
+        const T p = dl_sigmoid(DL_SMEM(eval_z, zTop + s));
+        const T label = DL_SMEM(eval_label, yb + s);
+        DL_SMEM(eval_loss, lossRow + s) = (double)dl_bce(p, label, eps);
+        DL_SMEM(eval_ok, okRow + s) = (double)dl_correct(p, label);
+      }
+      if (train) {
+        // each hidden unit's owner marks it alive when a row activates it
+        for (int u = tid; u < hiddenUnits; u += nt) {
+          int l = 0;
+          int j = u;
+          while (j >= DL_LAY(l, DL_FL_OUT)) {
+            j -= DL_LAY(l, DL_FL_OUT);
+            l++;
+          }
+          const int out = DL_LAY(l, DL_FL_OUT);
+          const T* z = sm + DL_LAY(l, DL_FL_Z);
+          bool any = false;
+          for (int s = 0; s < count; s++) {
+            if (!dl_inactive((double)DL_SMEM(eval_dead, z + s * out + j), act)) any = true;
+          }
+          if (any) o[4 + u] = 0.0;
+        }
+      }
+      __syncthreads();
+      if (tid == 0) {
+        for (int s = 0; s < count; s++) {
+          lossSum += DL_SMEM(eval_sum_loss, lossRow + s);
+          correct += (int)DL_SMEM(eval_sum_ok, okRow + s);
+        }
+      }
+      __syncthreads();
+    }
+    if (tid == 0) {
+      const int slot = train ? 0 : 2;
+      const double nan = __hiloint2double(0x7ff80000, 0);  // Java's Double.NaN, as the CPU's
+      o[slot] = n == 0 ? nan : lossSum / n;
+      o[slot + 1] = n == 0 ? nan : (double)correct / n;
+    }
+  }
+}
+
+// A copy of replica blockIdx.x's parameters, wherever they live, into `snap` (in double, exact
+// for both precisions) at their offsets in the parameter buffer: the layout allParameters reads.
+template <typename T, bool WS>
+__device__ void fused_snapshot(T* params, const int* tab, T* sm, int layers, double* snap) {
+  const int r = blockIdx.x;
+  for (int l = 0; l < layers; l++) {
+    const int in = DL_LAY(l, DL_FL_IN);
+    const int out = DL_LAY(l, DL_FL_OUT);
+    const int ws = WS ? DL_LAY(l, DL_FL_WS) : out;
+    const T* wl = DL_W(l);
+    const T* bl = DL_B(l);
+    double* sw = snap + DL_LAY(l, DL_FL_WG) + (long)r * in * out;
+    double* sb = snap + DL_LAY(l, DL_FL_BG) + (long)r * out;
+    for (int e = threadIdx.x; e < in * out; e += blockDim.x) {
+      sw[e] = (double)DL_PARAM(snap_w, wl + (e / out) * ws + e % out);
+    }
+    for (int e = threadIdx.x; e < out; e += blockDim.x) sb[e] = (double)DL_PARAM(snap_b, bl + e);
+  }
+}
+
 // Replica blockIdx.x's epoch. params: the group's parameter buffer (per layer W of every replica,
 // then b of every replica). table: the layout above. x, y: every replica's training set (nTrain
-// rows each). order: the epoch's sample orders, orderStride per replica. steps[4 s ..]: step s's
-// offset in the order, its row count, its trace slot (-1: none) and its learning rate.
-// diag[(r * maxSteps + s) * (layers + 2)]: step s's mean loss, each layer's squared
-// weight-gradient norm, the batch accuracy (as step_sums). trace[(slot * replicas + r) * (W + b
+// rows each). order: the launch's sample orders, orderStride per replica (several epochs' orders
+// one after another when the launch runs several). steps[4 s ..]: step s's offset in the order,
+// its row count, its trace slot (-1: none) and its learning rate; a row count of 0 marks the end
+// of a diagnosed epoch of a launch of several: the block evaluates (fused_evaluate, test set tx,
+// ty) into evalOut[(slot * replicas + r) * evalStride ..] and copies its parameters into
+// snap[slot * paramCount ..] (fused_snapshot). diag[(r * maxSteps + k) * (layers + 2)]: the k-th
+// training step's mean loss, each layer's squared weight-gradient norm, the batch accuracy (as
+// step_sums). trace[(slot * replicas + r) * (W + b
 // of traceLayer)]: the traced layer after the update (as copy_layer). WS: the parameters live in
 // shared memory for the launch (loaded at its start, written back at its end); otherwise the
 // block reads and updates them in place in global memory.
@@ -98,7 +206,8 @@ __device__ void fused_run(T* params, const int* table, int layers, const T* x, c
                           int nTrain, const int* order, int orderStride, const double* steps,
                           int nSteps, double* diag, int maxSteps, int maxBatch, int act,
                           double slope, double clipEps, int mean, int chained, T* trace,
-                          int traceLayer, int replicas) {
+                          int traceLayer, int replicas, const T* tx, const T* ty, int nTest,
+                          double* evalOut, int evalStride, double* snap, int paramCount) {
   DL_DYNAMIC_SHARED(smem);
   const int r = blockIdx.x;
   const int tid = threadIdx.x;
@@ -135,13 +244,24 @@ __device__ void fused_run(T* params, const int* table, int layers, const T* x, c
   const T* xr = x + (long)r * nTrain * f;
   const T* yr = y + (long)r * nTrain;
   const int diagWidth = layers + 2;
+  int row = 0;  // the diagnostics row of the next training step
   for (int st = 0; st < nSteps; st++) {
     const int offset = (int)steps[4 * st];
     const int count = (int)steps[4 * st + 1];
     const int slot = (int)steps[4 * st + 2];
     const T lr = (T)steps[4 * st + 3];
+    if (count == 0) {
+      // an epoch's end in a launch of several epochs: its evaluation into evaluation slot `slot`
+      // and a copy of the parameters (in double) into snapshot slot `slot`
+      fused_evaluate<T, WS>(params, tab, sm, lossRow, okRow, layers, x, y, nTrain, tx, ty, nTest,
+                            evalOut + ((long)slot * replicas + r) * evalStride, maxBatch, act, sl,
+                            (T)clipEps);
+      fused_snapshot<T, WS>(params, tab, sm, layers, snap + (long)slot * paramCount);
+      continue;
+    }
     const int* ord = order + (long)r * orderStride + offset;
-    double* dg = diag + ((long)r * maxSteps + st) * diagWidth;
+    double* dg = diag + ((long)r * maxSteps + row) * diagWidth;
+    row++;
 
     // the batch's inputs and labels (gather)
     for (int e = tid; e < count * f; e += nt) {
@@ -286,108 +406,37 @@ __device__ void fused_epoch(T* params, const int* table, int layers, const T* x,
                             int nTrain, const int* order, int orderStride, const double* steps,
                             int nSteps, double* diag, int maxSteps, int maxBatch, int act,
                             double slope, double clipEps, int mean, int chained, int weightsShared,
-                            T* trace, int traceLayer, int replicas) {
+                            T* trace, int traceLayer, int replicas, const T* tx, const T* ty,
+                            int nTest, double* evalOut, int evalStride, double* snap,
+                            int paramCount) {
   if (weightsShared) {
     fused_run<T, true>(params, table, layers, x, y, nTrain, order, orderStride, steps, nSteps,
                        diag, maxSteps, maxBatch, act, slope, clipEps, mean, chained, trace,
-                       traceLayer, replicas);
+                       traceLayer, replicas, tx, ty, nTest, evalOut, evalStride, snap,
+                       paramCount);
   } else {
     fused_run<T, false>(params, table, layers, x, y, nTrain, order, orderStride, steps, nSteps,
                         diag, maxSteps, maxBatch, act, slope, clipEps, mean, chained, trace,
-                        traceLayer, replicas);
+                        traceLayer, replicas, tx, ty, nTest, evalOut, evalStride, snap,
+                        paramCount);
   }
 }
 
-// Replica blockIdx.x's evaluation (Group.evaluate), as the CPU computes it (CpuNet64 and
-// CpuNet32 evaluate): the test set's, then the training set's rows in batches of maxBatch, each
-// row's forward pass as a training step's (fused_forward), its loss and correctness; the losses
-// summed over the rows in order in double, by one thread. out[r * outStride + ...]: 0, 1 the
-// training set's mean loss and accuracy, 2, 3 the test set's (NaN for an empty set), then per
-// hidden unit (the hidden layers' units in order) 1 when it is inactive on every training row, else
-// 0. The parameters are read from the parameter buffer (where the epoch's launch left them); the
-// layout is the epoch's (`table`, the same shared memory), whose activation rows it uses.
+// The evaluation as its own launch (FusedEpoch.evaluate): out[r * outStride ..] as above.
 template <typename T>
 __device__ void fused_eval(T* params, const int* table, int layers, const T* x, const T* y,
                            int nTrain, const T* tx, const T* ty, int nTest, double* out,
                            int outStride, int maxBatch, int act, double slope,
                            double clipEps) {
   DL_DYNAMIC_SHARED(smem);
-  const int r = blockIdx.x;
-  const int tid = threadIdx.x;
-  const int nt = blockDim.x;
-  const int top = layers - 1;
-  const T sl = (T)slope;
-  const T eps = (T)clipEps;
   double* lossRow = reinterpret_cast<double*>(smem);
   double* okRow = lossRow + maxBatch;
   const int* tab = dl_fused_table(smem, table, layers, maxBatch);
   __syncthreads();
   T* sm = reinterpret_cast<T*>(smem + DL_SMEM(layout, tab + DL_FH_TBYTES));
-  T* yb = sm + DL_SMEM(layout, tab + DL_FH_Y);
-  const int f = DL_LAY(0, DL_FL_IN);
-  const int as0 = DL_LAY(0, DL_FL_AS);
-  T* a0 = sm + DL_LAY(0, DL_FL_A);
-  double* o = out + (long)r * outStride;
-  int hiddenUnits = 0;
-  for (int l = 0; l < top; l++) hiddenUnits += DL_LAY(l, DL_FL_OUT);
-  for (int u = tid; u < hiddenUnits; u += nt) o[4 + u] = 1.0;
-
-  for (int set = 0; set < 2; set++) {
-    const bool train = set == 1;
-    const int n = train ? nTrain : nTest;
-    const T* xs = train ? x + (long)r * nTrain * f : tx + (long)r * nTest * f;
-    const T* ys = train ? y + (long)r * nTrain : ty + (long)r * nTest;
-    double lossSum = 0.0;  // thread 0's
-    int correct = 0;
-    for (int start = 0; start < n; start += maxBatch) {
-      const int count = n - start < maxBatch ? n - start : maxBatch;
-      for (int e = tid; e < count * f; e += nt) {
-        DL_SMEM(eval_x, a0 + (e / f) * as0 + e % f) = xs[(long)start * f + e];
-      }
-      for (int s = tid; s < count; s += nt) DL_SMEM(eval_y, yb + s) = ys[start + s];
-      __syncthreads();
-      fused_forward<T, false>(params, tab, sm, layers, count, act, sl);
-      T* zTop = sm + DL_LAY(top, DL_FL_Z);
-      for (int s = tid; s < count; s += nt) {
-        const T p = dl_sigmoid(DL_SMEM(eval_z, zTop + s));
-        const T label = DL_SMEM(eval_label, yb + s);
-        DL_SMEM(eval_loss, lossRow + s) = (double)dl_bce(p, label, eps);
-        DL_SMEM(eval_ok, okRow + s) = (double)dl_correct(p, label);
-      }
-      if (train) {
-        // each hidden unit's owner marks it alive when a row activates it
-        for (int u = tid; u < hiddenUnits; u += nt) {
-          int l = 0;
-          int j = u;
-          while (j >= DL_LAY(l, DL_FL_OUT)) {
-            j -= DL_LAY(l, DL_FL_OUT);
-            l++;
-          }
-          const int out = DL_LAY(l, DL_FL_OUT);
-          const T* z = sm + DL_LAY(l, DL_FL_Z);
-          bool any = false;
-          for (int s = 0; s < count; s++) {
-            if (!dl_inactive((double)DL_SMEM(eval_dead, z + s * out + j), act)) any = true;
-          }
-          if (any) o[4 + u] = 0.0;
-        }
-      }
-      __syncthreads();
-      if (tid == 0) {
-        for (int s = 0; s < count; s++) {
-          lossSum += DL_SMEM(eval_sum_loss, lossRow + s);
-          correct += (int)DL_SMEM(eval_sum_ok, okRow + s);
-        }
-      }
-      __syncthreads();
-    }
-    if (tid == 0) {
-      const int slot = train ? 0 : 2;
-      const double nan = __hiloint2double(0x7ff80000, 0);  // Java's Double.NaN, as the CPU's
-      o[slot] = n == 0 ? nan : lossSum / n;
-      o[slot + 1] = n == 0 ? nan : (double)correct / n;
-    }
-  }
+  fused_evaluate<T, false>(params, tab, sm, lossRow, okRow, layers, x, y, nTrain, tx, ty, nTest,
+                           out + (long)blockIdx.x * outStride, maxBatch, act, (T)slope,
+                           (T)clipEps);
 }
 
 #undef DL_W
@@ -398,10 +447,11 @@ DL_ENTRY(fused_epoch,
          (T * params, const int* table, int layers, const T* x, const T* y, int nTrain,
           const int* order, int orderStride, const double* steps, int nSteps, double* diag,
           int maxSteps, int maxBatch, int act, double slope, double clipEps, int mean,
-          int chained, int weightsShared, T* trace, int traceLayer, int replicas),
+          int chained, int weightsShared, T* trace, int traceLayer, int replicas, const T* tx,
+          const T* ty, int nTest, double* evalOut, int evalStride, double* snap, int paramCount),
          (params, table, layers, x, y, nTrain, order, orderStride, steps, nSteps, diag, maxSteps,
           maxBatch, act, slope, clipEps, mean, chained, weightsShared, trace, traceLayer,
-          replicas))
+          replicas, tx, ty, nTest, evalOut, evalStride, snap, paramCount))
 DL_ENTRY(fused_eval,
          (T * params, const int* table, int layers, const T* x, const T* y, int nTrain,
           const T* tx, const T* ty, int nTest, double* out, int outStride, int maxBatch, int act,

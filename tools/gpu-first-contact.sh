@@ -25,7 +25,9 @@
 #   parity      ./mvnw test -Dtest='Gpu*Test': the parity tests on the device (GpuGraphsTest:
 #               the CUDA-graph path bit for bit against the step-by-step path;
 #               GpuFusedGoldenBitsTest: GoldenBitsTest's small studies on the fused path, which
-#               must give the CPU's committed bits, so CPU == fused GPU shows here)
+#               must give the CPU's committed bits, so CPU == fused GPU shows here;
+#               GpuMultiEpochTest: launches of several epochs on the fused path, with the
+#               evaluation inside, give the CPU's raw bits, directly and through the Trainer)
 #   gradcheck   ./depthlab gradcheck: cuda's gradients vs finite differences and vs the cpu
 #   sweep-cuda  the seed study on cuda (default: 50 epochs; --full: 1000)
 #   sweep-cpu   default only: the same 50-epoch study on the cpu, to compare with
@@ -484,8 +486,8 @@ step_parity() {
   local counts="$tests tests: $passed passed, $failures failed, $errors errors, $skipped skipped"
   para "\`./mvnw -B test -Dtest='Gpu*Test'\`: exit $rc; $n surefire report(s) (copied to" \
     "\`surefire-reports/\`): $counts."
-  lines 'max relative error|graphs vs step by step|fused golden bits|GpuParityTest|Tests run:|<<< FAIL|ERROR\]' \
-    "$logs/parity.log" 100 | block
+  lines 'max relative error|graphs vs step by step|fused golden bits|multi-epoch|GpuParityTest|Tests run:|<<< FAIL|ERROR\]' \
+    "$logs/parity.log" 120 | block
   reason=$(first 'SKIPPED GpuParityTest' "$logs/parity.log" | sed 's/.*: no usable/no usable/')
   if [ "$n" -eq 0 ]; then
     record parity FAIL "$(since "$t0")" "no Gpu*Test report: $(failure "$rc" "$logs/parity.log")"
@@ -605,12 +607,13 @@ step_bench() {
     bench_table "$csv" >>"$body"
     echo >>"$body"
   fi
-  lines 'left out|skipped|GPU vs CPU|crossover|machine:|GPU paths|calls/step' "$logs/bench.log" 80 |
+  lines 'left out|skipped|GPU vs CPU|crossover|machine:|GPU paths|calls/step|emulator counts' "$logs/bench.log" 90 |
     block
   para "The model to compare the \`cuda-fused\` rows with (docs/gpu.md, \"Measured counts per" \
-    "step\", an estimate from the emulator's counts): a fused fp64 step needs at least 1,043, 11,683" \
-    "and 25,574 shared-memory wavefronts at depths 1, 4 and 8 (one block per replica, R blocks side" \
-    "by side), about 0.6, 6.7 and 15 us at 1.75 GHz."
+    "step\", an estimate from the emulator's counts, which bench prints under each counted point" \
+    "as \"emulator counts\"): a fused fp64 step needs at least 1,043, 11,683 and 25,574" \
+    "shared-memory wavefronts at depths 1, 4 and 8 (one block per replica, R blocks side by side)," \
+    "about 0.6, 6.7 and 14.6 us at 1.75 GHz."
   if [ "$rc" -ne 0 ]; then
     record bench FAIL "$(since "$t0")" "$(failure "$rc" "$logs/bench.log")"
   elif [ "${cuda_rows:-0}" -eq 0 ]; then

@@ -52,6 +52,15 @@ public interface Backend {
   }
 
   /**
+   * What an emulator counted per training step and replica of this backend's kernel for a group of
+   * {@code spec} (shared-memory requests and wavefronts, FMA warp instructions, barriers), one line
+   * for {@code bench}; null where nothing was counted.
+   */
+  default String countsPerStep(GroupSpec spec) {
+    return null;
+  }
+
+  /**
    * The settings this backend declares for the study config, under the section named after it
    * ({@code cuda.graphs}, ...): keys, values, defaults. Config validates them and carries them
    * without knowing what they mean; {@link #configured} reads them. None by default.

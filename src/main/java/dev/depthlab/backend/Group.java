@@ -32,6 +32,42 @@ public interface Group extends AutoCloseable {
   StepLog endEpoch();
 
   /**
+   * How many epochs one {@link #trainEpochs} call runs to advantage: a device that runs several
+   * epochs in one launch says how many (more than 1); 1 when it gains nothing over the single epoch
+   * calls.
+   */
+  default int epochsPerLaunch() {
+    return 1;
+  }
+
+  /**
+   * Trains {@code orders.length} epochs, {@code orders[e]} epoch e's orders as for {@link
+   * #beginEpoch}, each in steps of {@code batch} samples (the last the rest) at rate {@code lr};
+   * after epoch e, with {@code diagnose[e]}, evaluates and reads the parameters. Every result is
+   * the bits of the single-epoch calls ({@link #beginEpoch}, {@link #step}, {@link #endEpoch},
+   * {@link #evaluate}, {@link #allParameters}), which this default makes, epoch by epoch; a device
+   * may run them all in one launch and read every result back in one copy.
+   */
+  default List<EpochRun> trainEpochs(int[][][] orders, int batch, double lr, boolean[] diagnose) {
+    if (diagnose.length != orders.length) {
+      throw new IllegalArgumentException(
+          diagnose.length + " diagnose flags for " + orders.length + " epochs");
+    }
+    List<EpochRun> runs = new java.util.ArrayList<>(orders.length);
+    for (int e = 0; e < orders.length; e++) {
+      beginEpoch(orders[e]);
+      int n = orders[e].length == 0 ? 0 : orders[e][0].length;
+      for (int offset = 0; offset < n; offset += batch) {
+        step(offset, Math.min(batch, n - offset), lr);
+      }
+      StepLog log = endEpoch();
+      Evaluation eval = diagnose[e] ? evaluate() : null;
+      runs.add(new EpochRun(log, eval, diagnose[e] ? allParameters() : null));
+    }
+    return runs;
+  }
+
+  /**
    * Gradients of the batch objective (per the spec's reduction) on training samples {@code
    * indices[r]} of each replica, without updating anything. The batch rule of every backend: one
    * index list per replica, all of the same length, between 1 and the group's max batch, each index

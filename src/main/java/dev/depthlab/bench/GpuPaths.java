@@ -11,7 +11,8 @@ import java.util.Locale;
  * cuda-graphs}, {@code cuda-fused}, each a backend of its own, {@link
  * dev.depthlab.backend.Backend#benchRows}) side by side: for each timed point, the host calls per
  * step (the backend's own count, {@link dev.depthlab.backend.Backend#launchesPerStep}) and the
- * host's CPU microseconds per step of each.
+ * host's CPU microseconds per step of each, and where an emulator counted the kernel at that shape
+ * ({@link dev.depthlab.backend.Backend#countsPerStep}) a line of its counts.
  */
 public final class GpuPaths {
   private GpuPaths() {}
@@ -53,6 +54,11 @@ public final class GpuPaths {
         }
       }
       out.add(line.toString());
+      for (Timing u : timings) {
+        if (isDevice(u) && u.point().equals(p) && u.counts() != null) {
+          out.add("    " + u.backend() + " kernel, emulator counts: " + u.counts());
+        }
+      }
     }
     return out;
   }

@@ -49,8 +49,9 @@ public final class StepBench {
   /**
    * A measured point: median and min wall-clock microseconds per lockstep step, and the median CPU
    * time of the calling thread per step (robust when other processes share the cores; for a GPU it
-   * counts only the host's work, its host microseconds per step), and the backend's device launches
-   * per step ({@link Backend#launchesPerStep}; NaN on the host).
+   * counts only the host's work, its host microseconds per step), the backend's device launches per
+   * step ({@link Backend#launchesPerStep}; NaN on the host) and its kernel's counts per step
+   * ({@link Backend#countsPerStep}; null where none were counted).
    */
   public record Timing(
       String backend,
@@ -59,7 +60,8 @@ public final class StepBench {
       double medianMicros,
       double minMicros,
       double cpuMicros,
-      double launchesPerStep) {
+      double launchesPerStep,
+      String counts) {
     /** A timing without a launch count (host backends). */
     public Timing(
         String backend,
@@ -69,6 +71,18 @@ public final class StepBench {
         double minMicros,
         double cpuMicros) {
       this(backend, onHost, point, medianMicros, minMicros, cpuMicros, Double.NaN);
+    }
+
+    /** A timing without counts ({@link Backend#countsPerStep}: null). */
+    public Timing(
+        String backend,
+        boolean onHost,
+        Point point,
+        double medianMicros,
+        double minMicros,
+        double cpuMicros,
+        double launchesPerStep) {
+      this(backend, onHost, point, medianMicros, minMicros, cpuMicros, launchesPerStep, null);
     }
 
     public double microsPerReplica() {
@@ -196,7 +210,8 @@ public final class StepBench {
           rounds[ROUNDS / 2],
           rounds[0],
           cpu[ROUNDS / 2],
-          backend.launchesPerStep(spec, STEPS_PER_EPOCH));
+          backend.launchesPerStep(spec, STEPS_PER_EPOCH),
+          backend.countsPerStep(spec));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.depthlab.train;
 
 import dev.depthlab.backend.Backend;
+import dev.depthlab.backend.EpochRun;
 import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
@@ -17,6 +18,7 @@ import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,7 +26,8 @@ import java.util.List;
  * schedule (typically the seeds of one data set and depth), driven in lockstep on a backend. The
  * host draws the data, the initial parameters and every epoch's sample order ({@link EpochOrders}),
  * so the work is the same on every backend; the backend reports per-step diagnostics once per
- * epoch.
+ * epoch, or once per launch where it runs several epochs at once ({@link Group#epochsPerLaunch},
+ * {@link Group#trainEpochs}: the orders drawn ahead in the same sequence, the records the same).
  */
 public final class Trainer {
   private Trainer() {}
@@ -86,7 +89,6 @@ public final class Trainer {
       health[r] = new RunHealth();
     }
     double gradNormLimit = cfg.training().gradNormLimit();
-    int[][] order = new int[rN][n];
 
     GroupSpec groupSpec =
         new GroupSpec(
@@ -107,18 +109,31 @@ public final class Trainer {
       if (snapshots.every() > 0) {
         snapshot(group, 0, grids, listener);
       }
+      int perLaunch = Math.max(1, group.epochsPerLaunch());
+      int[][][] ahead = new int[perLaunch][rN][n];
+      List<EpochRun> launched = List.of();
+      int launchStart = 1; // the first epoch of `launched`
       for (int epoch = 1; epoch <= epochs; epoch++) {
-        for (int r = 0; r < rN; r++) {
-          orders[r].next(order[r]);
+        if (epoch - launchStart >= launched.size()) {
+          // the next launch: epochs up to the group's count per launch, ending where the host
+          // must look at the trained network (sharpness, a snapshot); orders drawn ahead, in the
+          // same sequence as one at a time
+          int k = launchLength(epoch, Math.min(perLaunch, epochs - epoch + 1), sharp, snapshots);
+          boolean[] diagnose = new boolean[k];
+          for (int e = 0; e < k; e++) {
+            for (int r = 0; r < rN; r++) {
+              orders[r].next(ahead[e][r]);
+            }
+            diagnose[e] = (epoch + e) % every == 0 || epoch + e == epochs;
+          }
+          launched = group.trainEpochs(Arrays.copyOf(ahead, k), batch, lr, diagnose);
+          launchStart = epoch;
         }
-        group.beginEpoch(order);
-        for (int offset = 0; offset < n; offset += batch) {
-          group.step(offset, Math.min(batch, n - offset), lr);
-        }
-        StepLog log = group.endEpoch();
+        EpochRun run = launched.get(epoch - launchStart);
+        StepLog log = run.log();
         boolean diagnose = epoch % every == 0 || epoch == epochs;
-        Evaluation eval = diagnose ? group.evaluate() : null;
-        List<Parameters> params = diagnose ? group.allParameters() : null;
+        Evaluation eval = run.evaluation();
+        List<Parameters> params = run.parameters();
         double[] sharpness = new double[rN];
         java.util.Arrays.fill(sharpness, Double.NaN);
         if (sharp.at(epoch, epochs)) {
@@ -177,6 +192,25 @@ public final class Trainer {
       }
       return results;
     }
+  }
+
+  /**
+   * Epochs of the launch that starts at {@code epoch}: at most {@code most}, and it ends at the
+   * first epoch after which the host probes the sharpness or takes a snapshot.
+   */
+  private static int launchLength(
+      int epoch,
+      int most,
+      DiagnosticsConfig.Sharpness sharp,
+      DiagnosticsConfig.Snapshots snapshots) {
+    int epochs = Integer.MAX_VALUE; // at(e, epochs) also asks for the last epoch: `most` ends there
+    for (int k = 1; k < most; k++) {
+      int e = epoch + k - 1;
+      if (sharp.at(e, epochs) || snapshots.at(e, epochs)) {
+        return k;
+      }
+    }
+    return most;
   }
 
   /**

@@ -58,4 +58,21 @@ class GpuPathsTest {
                 + "  cuda-fused 0.02 calls/step, 2.50 host us/step (30.00 us/step wall)"),
         GpuPaths.lines(t));
   }
+
+  /** A device row with its kernel's counts gets one line of them under its point's line. */
+  @Test
+  void aRowWithCountsPrintsThemUnderItsPoint() {
+    Point q = new Point(1, 16, 32, 10, Precision.FP32);
+    List<Timing> t =
+        List.of(
+            new Timing("cuda-layered", false, q, 100, 95, 90, 12),
+            new Timing("cuda-fused", false, q, 30, 28, 2.5, 0.02, "fp32 depth 1: counts"));
+    assertEquals(
+        List.of(
+            "fp32 depth 1 width 16 batch 32 R 10:"
+                + "  cuda-layered 12.00 calls/step, 90.00 host us/step (100.00 us/step wall)"
+                + "  cuda-fused 0.02 calls/step, 2.50 host us/step (30.00 us/step wall)",
+            "    cuda-fused kernel, emulator counts: fp32 depth 1: counts"),
+        GpuPaths.lines(t));
+  }
 }

@@ -241,6 +241,16 @@ public final class CudaBackend implements Backend {
     return oneLaunch ? 1.0 / stepsPerEpoch : 5.0 * spec.net().layers() + 2;
   }
 
+  /** On the fused path at a counted shape, the emulator's counts ({@link FusedCounts}). */
+  @Override
+  public String countsPerStep(GroupSpec spec) {
+    if (kernel == KernelPath.LAYERED || !FusedEpoch.qualifies(spec)) {
+      return null;
+    }
+    FusedCounts.Row r = FusedCounts.at(spec);
+    return r == null ? null : r.line();
+  }
+
   /** The probe's answer: usable only when every step a run needs has succeeded. */
   @Override
   public Availability availability() {
@@ -365,6 +375,10 @@ public final class CudaBackend implements Backend {
 
   @Override
   public List<String> kernelBench(double seconds) {
-    return KernelBench.run(device(), seconds).stream().map(KernelBench.Row::line).toList();
+    List<String> rows = new java.util.ArrayList<>();
+    KernelBench.run(device(), seconds).forEach(r -> rows.add(r.line()));
+    rows.add("fused_epoch, counted on the emulator per step and replica (2-16xd-1, batch 32):");
+    FusedCounts.all().forEach(r -> rows.add("  " + r.line()));
+    return rows;
   }
 }

@@ -1,5 +1,6 @@
 package dev.depthlab.backend.cuda;
 
+import dev.depthlab.backend.EpochRun;
 import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
@@ -35,7 +36,8 @@ import java.util.List;
  * buffer (loss and accuracy on both sets and the dead-unit flags of every replica), and {@link
  * #allParameters}, which reads the one parameter buffer: 4 copies (2 without diagnostics; one more
  * in {@code endEpoch} when the epoch traced a layer: its records). Only the first epoch allocates
- * (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls.
+ * (the order and evaluation buffers). An evaluation enqueues 5 L + 2 calls. The fused path's {@link
+ * #trainEpochs} copies once in and once out per launch of several epochs ({@link FusedEpochs}).
  *
  * <h2>Lanes</h2>
  *
@@ -50,9 +52,9 @@ import java.util.List;
  * allocations and copies), {@link GroupBuffers} (the training buffers), {@link LayeredStep} (a
  * step's kernels and GEMMs), {@link EpochGraphs} (with graphs on, {@link #step} only notes its
  * arguments and {@link #endEpoch} runs the epoch's steps as one CUDA graph, captured once), {@link
- * Evaluator}, {@link Predictor}, and {@link FusedEpoch} (the fused path); the forward pass over the
- * layers is written once, in {@link Forward}. This class holds the epoch's state and the {@link
- * Group} contract.
+ * Evaluator}, {@link Predictor}, {@link FusedEpoch} (the fused path) and {@link FusedEpochs} (its
+ * launches of several epochs); the forward pass over the layers is written once, in {@link
+ * Forward}. This class holds the epoch's state and the {@link Group} contract.
  */
 final class CudaGroup implements Group {
   /** Elements per chunk of the two-pass sums (see the class comment). */
@@ -77,6 +79,9 @@ final class CudaGroup implements Group {
 
   /** The fused path's epoch launch (see {@link FusedEpoch}); null on the layered path. */
   private FusedEpoch fused;
+
+  /** The fused path's launches of several epochs; null on the layered path or with a trace. */
+  private FusedEpochs multi;
 
   private final int traceSize;
   private final int[] traced;
@@ -140,9 +145,14 @@ final class CudaGroup implements Group {
                   layout.nTest,
                   buf.diag,
                   buf.trace,
+                  layout.paramCount,
                   mem::alloc)
               : null;
       evaluator = new Evaluator(calls, layout, buf, mem, fused);
+      multi =
+          fused != null && traceSize == 0
+              ? new FusedEpochs(fused, layout, mem, spec.stepAccuracy())
+              : null;
     } catch (RuntimeException | Error e) {
       try {
         release();
@@ -278,22 +288,33 @@ final class CudaGroup implements Group {
     inEpoch = false;
     double[] all = new double[replicas * layout.maxSteps * layout.diagWidth];
     lane.copyOut(buf.diag, all); // the epoch's only device-to-host copy (with no layer traced)
-    double[] loss = new double[replicas * steps];
-    double[] gradSq = new double[replicas * steps * layout.layers];
-    double[] accuracy = new double[replicas * steps];
-    for (int r = 0; r < replicas; r++) {
-      for (int s = 0; s < steps; s++) {
-        int src = (r * layout.maxSteps + s) * layout.diagWidth;
-        loss[r * steps + s] = all[src];
-        System.arraycopy(all, src + 1, gradSq, (r * steps + s) * layout.layers, layout.layers);
-        // computed on the device in any case (step_sums: free); reported as asked, as on the CPU
-        accuracy[r * steps + s] = spec.stepAccuracy() ? all[src + 1 + layout.layers] : Double.NaN;
-      }
+    return DiagRow.read(
+        all,
+        0,
+        layout.maxSteps,
+        replicas,
+        steps,
+        layout.layers,
+        spec.stepAccuracy(),
+        Arrays.copyOf(traced, tracedCount),
+        buf.traceRecords(tracedCount, traceSize));
+  }
+
+  /** Without a traced layer the fused path runs several epochs a launch ({@link FusedEpochs}). */
+  @Override
+  public int epochsPerLaunch() {
+    return multi == null ? 1 : FusedEpochs.MAX_EPOCHS;
+  }
+
+  @Override
+  public List<EpochRun> trainEpochs(int[][][] orders, int batch, double lr, boolean[] diagnose) {
+    checkOpen();
+    if (multi == null || orders.length < 2) {
+      return Group.super.trainEpochs(orders, batch, lr, diagnose);
     }
-    int n = tracedCount;
-    double[] records = buf.traceRecords(n, traceSize);
-    return new StepLog(
-        replicas, steps, layout.layers, loss, gradSq, accuracy, Arrays.copyOf(traced, n), records);
+    enqueueNoted();
+    inEpoch = false;
+    return multi.run(orders, batch, lr, diagnose);
   }
 
   @Override

@@ -27,4 +27,37 @@ final class DiagRow {
   static int width(int layers) {
     return layers + 2;
   }
+
+  /**
+   * The step log of {@code steps} steps read from rows of this layout: replica r's step s at row
+   * {@code r * rowsPerReplica + s} of {@code all} from element {@code from}; the batch accuracy
+   * kept only with {@code stepAccuracy} (NaN otherwise, as on the CPU), the traced layer's records
+   * as given.
+   */
+  static dev.depthlab.backend.StepLog read(
+      double[] all,
+      int from,
+      int rowsPerReplica,
+      int replicas,
+      int steps,
+      int layers,
+      boolean stepAccuracy,
+      int[] traced,
+      double[] records) {
+    int width = width(layers);
+    double[] loss = new double[replicas * steps];
+    double[] gradSq = new double[replicas * steps * layers];
+    double[] accuracy = new double[replicas * steps];
+    for (int r = 0; r < replicas; r++) {
+      for (int s = 0; s < steps; s++) {
+        int src = from + (r * rowsPerReplica + s) * width;
+        loss[r * steps + s] = all[src + LOSS];
+        System.arraycopy(all, src + gradSq(0), gradSq, (r * steps + s) * layers, layers);
+        // computed on the device in any case (step_sums: free); reported as asked, as on the CPU
+        accuracy[r * steps + s] = stepAccuracy ? all[src + accuracy(layers)] : Double.NaN;
+      }
+    }
+    return new dev.depthlab.backend.StepLog(
+        replicas, steps, layers, loss, gradSq, accuracy, traced, records);
+  }
 }

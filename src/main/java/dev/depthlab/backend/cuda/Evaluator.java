@@ -51,7 +51,7 @@ final class Evaluator {
     this.layout = layout;
     this.buf = buf;
     this.mem = mem;
-    this.width = EVAL_DEAD + layout.hiddenUnits;
+    this.width = width(layout);
   }
 
   private static int chunks(int rows) {
@@ -84,6 +84,18 @@ final class Evaluator {
     }
     double[] all = new double[replicas * width];
     mem.lane().copyOut(out, all); // the evaluation's only copy
+    return read(all, 0, layout);
+  }
+
+  /** Columns of the result rows for {@code layout}: 4, then one per hidden unit. */
+  static int width(GroupLayout layout) {
+    return EVAL_DEAD + layout.hiddenUnits;
+  }
+
+  /** The evaluation in result rows of {@link #width} columns, replica r's at {@code from + r w}. */
+  static Evaluation read(double[] all, int from, GroupLayout layout) {
+    int replicas = layout.replicas;
+    int width = width(layout);
     double[] trL = new double[replicas];
     double[] trA = new double[replicas];
     double[] teL = new double[replicas];
@@ -91,7 +103,7 @@ final class Evaluator {
     int depth = layout.net.depth();
     double[][] deadFraction = new double[replicas][depth];
     for (int r = 0; r < replicas; r++) {
-      int row = r * width;
+      int row = from + r * width;
       trL[r] = all[row + EVAL_TRAIN];
       trA[r] = all[row + EVAL_TRAIN + 1];
       teL[r] = all[row + EVAL_TEST];

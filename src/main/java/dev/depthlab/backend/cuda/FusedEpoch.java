@@ -41,6 +41,11 @@ final class FusedEpoch {
   private static final int ARG_ORDER = 6;
   private static final int ARG_ORDER_STRIDE = 7;
   private static final int ARG_STEPS = 8;
+  private static final int ARG_DIAG = 10;
+  private static final int ARG_MAX_STEPS = 11;
+  private static final int ARG_EPOCH_EVAL = 25;
+  private static final int ARG_EPOCH_EVAL_STRIDE = 26;
+  private static final int ARG_SNAPSHOT = 27;
   private static final int ARG_EVAL_OUT = 9;
   private static final int ARG_EVAL_STRIDE = 10;
 
@@ -49,6 +54,8 @@ final class FusedEpoch {
   private final Lane.Launcher launch;
   private final Lane.Launcher evalLaunch;
   private final long stepTable;
+  private final long diag;
+  private final int maxSteps;
   private final double[] steps;
   private int count;
 
@@ -68,6 +75,7 @@ final class FusedEpoch {
       int nTest,
       long diag,
       long trace,
+      int paramCount,
       LongUnaryOperator alloc) {
     String why = whyNot(spec);
     if (why != null) {
@@ -78,7 +86,8 @@ final class FusedEpoch {
     int[] sizes = net.sizes();
     this.dev = dev;
     this.replicas = replicas;
-    int maxSteps = spec.maxStepsPerEpoch();
+    this.maxSteps = spec.maxStepsPerEpoch();
+    this.diag = diag;
     boolean weightsShared = weightsFit(spec);
     FusedLayout layout =
         FusedLayout.of(sizes, spec.maxBatch(), spec.precision(), weightsShared, wOff, bOff);
@@ -115,7 +124,14 @@ final class FusedEpoch {
             weightsShared ? 1 : 0,
             trace == 0 ? diag : trace, // never written without a traced layer
             Math.max(spec.traceLayer(), 0),
-            replicas);
+            replicas,
+            testX,
+            testY,
+            nTest,
+            diag, // evaluations and parameter copies: set per launch of several epochs
+            0,
+            diag,
+            paramCount);
     evalLaunch =
         dev.prepareWithSharedMemory(
             spec.precision() == Precision.FP64 ? "fused_eval_f64" : "fused_eval_f32",
@@ -249,11 +265,42 @@ final class FusedEpoch {
       return;
     }
     dev.copyIn(stepTable, steps);
+    launch.setPointer(ARG_DIAG, diag);
+    launch.setInt(ARG_MAX_STEPS, maxSteps);
     launch.setPointer(ARG_ORDER, order);
     launch.setInt(ARG_ORDER_STRIDE, orderStride);
     launch.setInt(ARG_STEPS + 1, count);
     launch.setPointer(ARG_STEPS, stepTable);
     launch.enqueue(replicas);
     count = 0;
+  }
+
+  /**
+   * Enqueues one launch of several epochs ({@link FusedEpochs}): {@code rows} rows of the step
+   * table at {@code table} (already uploaded), over the orders at {@code order}; the k-th training
+   * step's diagnostics row at {@code diagOut + 8 * (r * diagRows + k) * width}, evaluation slot q
+   * at {@code evalOut + 8 * (q * R + r) * evalWidth}, parameter copy q at {@code snapshots + 8 * q
+   * * paramCount}.
+   */
+  void runEpochs(
+      long order,
+      int orderStride,
+      long table,
+      int rows,
+      long diagOut,
+      int diagRows,
+      long evalOut,
+      int evalWidth,
+      long snapshots) {
+    launch.setPointer(ARG_ORDER, order);
+    launch.setInt(ARG_ORDER_STRIDE, orderStride);
+    launch.setPointer(ARG_STEPS, table);
+    launch.setInt(ARG_STEPS + 1, rows);
+    launch.setPointer(ARG_DIAG, diagOut);
+    launch.setInt(ARG_MAX_STEPS, diagRows);
+    launch.setPointer(ARG_EPOCH_EVAL, evalOut);
+    launch.setInt(ARG_EPOCH_EVAL_STRIDE, evalWidth);
+    launch.setPointer(ARG_SNAPSHOT, snapshots);
+    launch.enqueue(replicas);
   }
 }

@@ -73,7 +73,7 @@ class DiagRowKernelsTest {
     String f = "fused.cu";
     String src = source(f);
     String width = find(src, f, "const int diagWidth = ([^;]+);");
-    find(src, f, "(dg) = diag \\+ \\(\\(long\\)r \\* maxSteps \\+ st\\) \\* diagWidth;");
+    find(src, f, "(dg) = diag \\+ \\(\\(long\\)r \\* maxSteps \\+ row\\) \\* diagWidth;");
     String loss = find(src, f, "dg\\[([^\\]]+)\\]\\s*=\\s*lossSum / count;");
     String acc = find(src, f, "dg\\[([^\\]]+)\\]\\s*=\\s*correct / count;");
     String grad = find(src, f, "dg\\[([^\\]]+)\\]\\s*=\\s*sq;");
