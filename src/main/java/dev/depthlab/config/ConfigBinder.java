@@ -426,8 +426,8 @@ final class ConfigBinder {
 
   /**
    * {@code sharpness: {every: K, iterations: N}}; absent or empty: off. {@code every} is required
-   * when the section is there; 1000 iterations (2000 full-gradient passes an estimate) bound the
-   * cost.
+   * when the section is there; 1000 Lanczos steps (1001 full-set Hessian-vector products an
+   * estimate) bound the cost.
    */
   private DiagnosticsConfig.Sharpness sharpness(Section s, int epochs) {
     if (!s.has("every") && !s.has("iterations")) {
