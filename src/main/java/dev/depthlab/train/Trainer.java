@@ -109,7 +109,13 @@ public final class Trainer {
       }
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
-          orders[r].next(order[r]);
+          if (cfg.training().fullBatch()) {
+            for (int i = 0; i < n; i++) {
+              order[r][i] = i; // gradient descent: the whole set in index order, every step
+            }
+          } else {
+            orders[r].next(order[r]);
+          }
         }
         group.beginEpoch(order);
         for (int offset = 0; offset < n; offset += batch) {
