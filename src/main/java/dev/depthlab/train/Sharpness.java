@@ -120,7 +120,6 @@ public final class Sharpness {
     new Rng(seed).shuffle(perm);
     double[] total = new double[replicas];
     int[] count = new int[replicas];
-    List<Parameters> theta = group.allParameters();
     for (int k = 0; k < batches; k++) {
       int[][] idx = new int[replicas][];
       for (int r = 0; r < replicas; r++) {
@@ -151,7 +150,8 @@ public final class Sharpness {
 
   /**
    * H v of each replica's full objective: {@link Group#hessianTimes} over the training samples in
-   * index order, in batches of the group's max batch, each weighted as in {@link #fullGradient}.
+   * index order, in batches of the group's max batch, each weighted by its share of the objective:
+   * count/n for {@code mean}, B/n for {@code sum} (B the run's batch size).
    */
   double[][] fullProduct(double[][] v) {
     List<Parameters> shape = group.allParameters();
