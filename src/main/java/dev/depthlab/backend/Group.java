@@ -76,6 +76,19 @@ public interface Group extends AutoCloseable {
    */
   Gradients gradients(int[][] indices);
 
+  /**
+   * The product {@code H v} of each replica's batch-objective Hessian (per the spec's reduction, on
+   * training samples {@code indices[r]}, at the current parameters) with direction {@code
+   * v.get(r)}, shaped like the network, in the layout of {@link #gradients}; {@code loss[r]} is the
+   * batch's mean loss. Exact, by Pearlmutter's R-operator in fp64 ({@link RPass}) at the group's
+   * parameters (an fp32 group's, widened); the same batch rule as {@link #gradients}. Nothing is
+   * updated.
+   */
+  default Gradients hessianTimes(int[][] indices, List<Parameters> v) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " offers no Hessian-vector products");
+  }
+
   /** Loss, accuracy and dead units of every replica on its full train and test sets. */
   Evaluation evaluate();
 

@@ -335,10 +335,30 @@ final class ConfigBinder {
     } else {
       batchSize = intValue(s, "batch_size", t.batchSize(), v -> v >= 1, "must be >= 1");
     }
+    boolean fullBatch = bool(s, "full_batch", t.fullBatch());
+    if (fullBatch) {
+      for (String other : List.of("batch_size", "batch_fraction")) {
+        if (s.has(other)) {
+          throw origins.error(
+              s.keyNode(other),
+              s.path(other) + ": cannot be combined with " + s.path("full_batch") + ": true");
+        }
+      }
+      batchSize = 0;
+      batchFraction = 1.0;
+    }
     double lr = number(s, "lr", t.lr(), v -> v > 0, "must be > 0");
     Reduction reduction = enumChoice(s, "reduction", t.reduction(), Reduction.values());
     double clip = number(s, "clip_eps", t.clipEps(), v -> v >= 0 && v < 0.5, "must be in [0, 0.5)");
     Sampling sampling = enumChoice(s, "sampling", t.sampling(), Sampling.values());
+    if (fullBatch && sampling != Sampling.EPOCH_SHUFFLE) {
+      throw origins.error(
+          s.keyNode("sampling"),
+          s.path("sampling")
+              + ": "
+              + sampling.key()
+              + " draws batches; full_batch takes every sample");
+    }
     OutputGradient outputGradient =
         enumChoice(s, "output_gradient", t.outputGradient(), OutputGradient.values());
     double limit =
@@ -349,7 +369,16 @@ final class ConfigBinder {
             v -> v > 0 && Double.isFinite(v),
             "must be > 0");
     return new TrainingConfig(
-        epochs, batchSize, batchFraction, lr, reduction, clip, sampling, outputGradient, limit);
+        epochs,
+        batchSize,
+        batchFraction,
+        lr,
+        reduction,
+        clip,
+        sampling,
+        outputGradient,
+        limit,
+        fullBatch);
   }
 
   private List<Long> seeds(Section top) {
@@ -377,6 +406,19 @@ final class ConfigBinder {
 
   private Precision precision(Section top) {
     return enumChoice(top, "precision", d.precision(), Precision.values());
+  }
+
+  /** A true/false key of {@code s}; {@code def} when absent. */
+  private boolean bool(Section s, String key, boolean def) {
+    if (!s.has(key)) {
+      return def;
+    }
+    Node n = s.value(key);
+    String v = string(n, s.path(key), "true or false").toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw origins.error(n, s.path(key) + ": expected true or false, got " + describe(n));
+    }
+    return v.equals("true");
   }
 
   private DiagnosticsConfig diagnostics(Section s, int epochs, ModelConfig model) {
@@ -426,8 +468,8 @@ final class ConfigBinder {
 
   /**
    * {@code sharpness: {every: K, iterations: N}}; absent or empty: off. {@code every} is required
-   * when the section is there; 1000 iterations (2000 full-gradient passes an estimate) bound the
-   * cost.
+   * when the section is there; 1000 Lanczos steps (1001 full-set Hessian-vector products an
+   * estimate) bound the cost.
    */
   private DiagnosticsConfig.Sharpness sharpness(Section s, int epochs) {
     if (!s.has("every") && !s.has("iterations")) {

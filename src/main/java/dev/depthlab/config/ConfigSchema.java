@@ -50,6 +50,7 @@ final class ConfigSchema {
             "epochs",
             "batch_size",
             "batch_fraction",
+            "full_batch",
             "sampling",
             "lr",
             "reduction",
@@ -76,8 +77,9 @@ final class ConfigSchema {
       Map.of(
           "model.depths", List.of("layers"),
           "model.layers", List.of("depths", "width"),
-          "training.batch_size", List.of("batch_fraction"),
-          "training.batch_fraction", List.of("batch_size"),
+          "training.batch_size", List.of("batch_fraction", "full_batch"),
+          "training.batch_fraction", List.of("batch_size", "full_batch"),
+          "training.full_batch", List.of("batch_size", "batch_fraction"),
           "data.test.fraction", List.of("n", "seed_offset"),
           "data.test.n", List.of("fraction"),
           "data.test.seed_offset", List.of("fraction"));

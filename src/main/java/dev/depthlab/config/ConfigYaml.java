@@ -180,7 +180,9 @@ public final class ConfigYaml {
   private static void training(StringBuilder y, TrainingConfig t) {
     y.append("training:\n");
     line(y, 1, "epochs", Integer.toString(t.epochs()));
-    if (t.batchSize() > 0) {
+    if (t.fullBatch()) {
+      line(y, 1, "full_batch", "true"); // a later key, as sampling: in place of the batch size
+    } else if (t.batchSize() > 0) {
       line(y, 1, "batch_size", Integer.toString(t.batchSize()));
     } else {
       line(y, 1, "batch_fraction", num(t.batchFraction()));

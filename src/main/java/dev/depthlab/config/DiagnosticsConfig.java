@@ -94,8 +94,8 @@ public record DiagnosticsConfig(
 
   /**
    * {@code diagnostics.sharpness}: the top Hessian eigenvalue of the training objective after every
-   * {@code every}-th epoch (and after the last), by {@code iterations} power iterations ({@code
-   * every} 0: off).
+   * {@code every}-th epoch (and after the last), by at most {@code iterations} Lanczos steps on
+   * exact Hessian-vector products, with the batch sharpness beside it ({@code every} 0: off).
    */
   public record Sharpness(int every, int iterations) {
     public static final Sharpness OFF = new Sharpness(0, 0);

@@ -89,10 +89,10 @@ public record ResourceEstimate(
     DiagnosticsConfig d = c.diagnostics();
 
     // the backend's w, b, dw, db and the transposed weights; the host's initial, previous and
-    // current parameters (fp64); the sharpness estimate's vectors when on
+    // current parameters (fp64); the sharpness estimate's vectors when on (its Lanczos basis)
     double paramBytes = (2 * params + weights) * elem + 3 * params * 8;
     if (d.sharpness().on()) {
-      paramBytes += 6 * params * 8;
+      paramBytes += (d.sharpness().iterations() + 6) * params * 8;
     }
     // a, z, dz of a batch; the non-zero indices of a and dz (int); the evaluation chunks
     double actBytes =

@@ -8,7 +8,9 @@ import dev.depthlab.model.Reduction;
  * 1], of the training set, floored, at least one sample) is in use; the other is 0. {@code
  * sampling} says how each step's batch is drawn, {@code outputGradient} which rule gives the output
  * layer's gradient. {@code gradNormLimit} is the health bound: a run with a step's gradient norm
- * above it is {@code exploded} ({@code training.health.grad_norm_limit}).
+ * above it is {@code exploded} ({@code training.health.grad_norm_limit}). {@code fullBatch} ({@code
+ * training.full_batch}): gradient descent, every step the whole training set in index order (then
+ * batchSize is 0 and batchFraction 1).
  */
 public record TrainingConfig(
     int epochs,
@@ -19,7 +21,32 @@ public record TrainingConfig(
     double clipEps,
     Sampling sampling,
     OutputGradient outputGradient,
-    double gradNormLimit) {
+    double gradNormLimit,
+    boolean fullBatch) {
+
+  /** Mini-batch settings ({@code fullBatch} false). */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      double batchFraction,
+      double lr,
+      Reduction reduction,
+      double clipEps,
+      Sampling sampling,
+      OutputGradient outputGradient,
+      double gradNormLimit) {
+    this(
+        epochs,
+        batchSize,
+        batchFraction,
+        lr,
+        reduction,
+        clipEps,
+        sampling,
+        outputGradient,
+        gradNormLimit,
+        false);
+  }
 
   /** The default {@code training.health.grad_norm_limit}: far above any healthy run's norms. */
   public static final double DEFAULT_GRAD_NORM_LIMIT = 1e6;
@@ -79,7 +106,8 @@ public record TrainingConfig(
         clipEps,
         sampling,
         outputGradient,
-        gradNormLimit);
+        gradNormLimit,
+        fullBatch);
   }
 
   /**
@@ -87,6 +115,9 @@ public record TrainingConfig(
    * nn_scratch seed's {@code int(len(X_train) * batch_perc)} does (480 * 0.084 = 40.32 gives 40).
    */
   public int batchFor(int nTrain) {
+    if (fullBatch) {
+      return nTrain;
+    }
     if (batchSize > 0) {
       return Math.min(batchSize, nTrain);
     }

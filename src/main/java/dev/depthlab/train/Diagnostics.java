@@ -19,7 +19,10 @@ final class Diagnostics {
       Evaluation eval,
       Parameters now,
       Parameters previous,
-      double sharpness) {
+      Sharpness.Estimate curvature) {
+    double sharpness = curvature == null ? Double.NaN : curvature.sharpness()[r];
+    double residual = curvature == null ? Double.NaN : curvature.residual()[r];
+    double batchSharp = curvature == null ? Double.NaN : curvature.batch()[r];
     int steps = log.steps();
     int layers = log.layers();
     double[] global = new double[steps];
@@ -59,7 +62,9 @@ final class Diagnostics {
           none,
           none,
           none,
-          sharpness);
+          sharpness,
+          residual,
+          batchSharp);
     }
     double[] weightNorm = new double[layers];
     double[] updateRatio = new double[layers];
@@ -90,7 +95,9 @@ final class Diagnostics {
         weightNorm,
         updateRatio,
         eval.deadFraction()[r].clone(),
-        sharpness);
+        sharpness,
+        residual,
+        batchSharp);
   }
 
   static List<StepRecord> stepRecords(int epoch, StepLog log, int r) {

@@ -17,7 +17,9 @@ package dev.depthlab.train;
  *       sample.
  *   <li>{@code sharpness}: the top eigenvalue of the training objective's Hessian at the end of the
  *       epoch ({@link Sharpness}), on the epochs {@code diagnostics.sharpness} asks for; NaN
- *       otherwise.
+ *       otherwise. {@code sharpnessResidual}: its Lanczos residual |H y - lambda y|; {@code
+ *       batchSharpness}: the mean minibatch Rayleigh quotient along the minibatch gradient; both on
+ *       the same epochs.
  * </ul>
  */
 public record EpochRecord(
@@ -35,4 +37,6 @@ public record EpochRecord(
     double[] weightNorm,
     double[] updateRatio,
     double[] deadFraction,
-    double sharpness) {}
+    double sharpness,
+    double sharpnessResidual,
+    double batchSharpness) {}

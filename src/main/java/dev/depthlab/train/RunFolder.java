@@ -227,7 +227,8 @@ public final class RunFolder {
 
   /**
    * The epochs.csv header for a network ({@link RunSchema.Epochs}): layers are 1-based, l{L} is the
-   * output layer; a last column {@code sharpness} when the run estimates it.
+   * output layer; last columns {@code sharpness}, {@code sharpness_residual} and {@code
+   * batch_sharpness} when the run estimates them.
    */
   public static List<String> epochHeader(NetworkSpec net, boolean sharpness) {
     List<String> h = new ArrayList<>();
@@ -242,6 +243,8 @@ public final class RunFolder {
     }
     if (sharpness) {
       h.add(RunSchema.Epochs.SHARPNESS.key());
+      h.add(RunSchema.Epochs.SHARPNESS_RESIDUAL.key());
+      h.add(RunSchema.Epochs.BATCH_SHARPNESS.key());
     }
     return h;
   }
@@ -275,6 +278,8 @@ public final class RunFolder {
             }
             if (sharpness) {
               row.add(Double.isNaN(e.sharpness()) ? "" : num(e.sharpness()));
+              row.add(Double.isNaN(e.sharpnessResidual()) ? "" : num(e.sharpnessResidual()));
+              row.add(Double.isNaN(e.batchSharpness()) ? "" : num(e.batchSharpness()));
             }
             p.printRecord(row);
           }

@@ -154,7 +154,22 @@ public final class RunSchema {
             "train.Sharpness",
             "curvature (top Hessian eigenvalue)",
             DECIMAL,
-            "last column, only with diagnostics.sharpness; empty on epochs without an estimate");
+            "only with diagnostics.sharpness (the last three columns); empty on epochs without an"
+                + " estimate");
+    public static final Column SHARPNESS_RESIDUAL =
+        c(
+            "sharpness_residual",
+            "train.Sharpness (Lanczos)",
+            "curvature (|H y - lambda y|, |y| = 1)",
+            DECIMAL,
+            "the Lanczos residual of sharpness; same epochs");
+    public static final Column BATCH_SHARPNESS =
+        c(
+            "batch_sharpness",
+            "train.Sharpness",
+            "curvature (mean minibatch g.Hg/|g|^2)",
+            DECIMAL,
+            "the SGD gauge beside sharpness (Andreyev and Beneventano 2024); same epochs");
 
     /** The columns before the per-layer ones, in file order. */
     public static final List<Column> LEADING =
@@ -188,7 +203,9 @@ public final class RunSchema {
             WEIGHT_NORM,
             UPDATE_RATIO,
             DEAD,
-            SHARPNESS);
+            SHARPNESS,
+            SHARPNESS_RESIDUAL,
+            BATCH_SHARPNESS);
   }
 
   /** The columns of steps.csv ({@code diagnostics.steps}), in file order. */

@@ -3,18 +3,19 @@ package dev.depthlab.train;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
 import dev.depthlab.common.Rng;
-import dev.depthlab.model.Activation;
 import dev.depthlab.model.Parameters;
-import dev.depthlab.model.Precision;
 import dev.depthlab.model.Reduction;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The sharpness of each replica's training objective: the top eigenvalue of its Hessian at the
- * current parameters, by power iteration on Hessian-vector products taken as central differences of
- * full-training-set gradients through the {@link Group} contract, so every backend computes it the
- * same way. The parameters are put back bit for bit afterwards.
+ * current parameters, by the Lanczos iteration ({@link Lanczos}) on exact Hessian-vector products
+ * ({@link Group#hessianTimes}, Pearlmutter's R-operator) over the full training set, stopped when
+ * the Ritz pair's residual {@code |H y - lambda y|} is at most {@link #TOLERANCE} {@code |lambda|},
+ * and reported with that residual. Beside it, the batch sharpness (Andreyev and Beneventano 2024):
+ * the mean over minibatches of the Rayleigh quotient of the minibatch Hessian along the minibatch
+ * gradient. Nothing moves the parameters.
  *
  * <p>The objective is the one an SGD step of the run descends, averaged over the training set: for
  * reduction {@code mean} the mean per-sample loss, for {@code sum} the training batch size times it
@@ -23,236 +24,161 @@ import java.util.List;
  */
 public final class Sharpness {
   /**
-   * The finite-difference step, relative to the parameter norm: {@code eps = H * max(1, |theta|)}
-   * with {@code |v| = 1}. Near the cube root of the unit roundoff, where the central difference's
-   * truncation error (order eps^2) meets its rounding error (order u / eps).
+   * The Lanczos stop, relative: a Ritz value theta with residual r = |H y - theta y| (|y| = 1) has
+   * an eigenvalue of H within r of it (H symmetric), so the reported sharpness is within 0.1% of an
+   * eigenvalue once it stops for this reason.
    */
-  static final double H_FP64 = 1e-5;
+  public static final double TOLERANCE = 1e-3;
 
-  static final double H_FP32 = 3e-3;
-
-  /**
-   * The fp64 step for piecewise-linear activations (ReLU, leaky ReLU), about the square root of the
-   * unit roundoff. A probe that moves a pre-activation across 0 adds a gradient jump divided by 2
-   * eps to H v, whatever eps is; only its probability shrinks with eps (about eps per unit and
-   * sample). At 1e-5 a seed-study network (2000 samples x 16 units x depth) sees a few crossings
-   * per product; at 1e-8 about one in a thousand products does, and the rounding error u / eps is
-   * still about 1e-8 relative. There is no truncation error to balance: within a linear region the
-   * gradient is smooth.
-   */
-  static final double H_KINKED_FP64 = 1e-8;
-
-  /** The seed of the power iteration's start vector, the same for every run and epoch. */
+  /** The seed of the Lanczos start vector and of the batch sharpness's batches, fixed for runs. */
   public static final long START_SEED = 0x5AA4L;
 
   private final Group group;
   private final int replicas;
   private final int nTrain;
   private final int maxBatch;
+  private final int trainBatch;
   private final boolean sum;
   private final double scale;
-  private final double h;
+
+  /** One estimate per replica: the sharpness, its Lanczos residual and steps, batch sharpness. */
+  public record Estimate(double[] sharpness, double[] residual, int[] steps, double[] batch) {}
 
   /**
    * For {@code group} of {@code replicas} replicas with {@code nTrain} training samples each,
-   * gradients taken over batches of at most {@code maxBatch} (the group's), {@code trainBatch} the
-   * run's SGD batch size (the scale of a {@code sum} objective).
+   * products taken over batches of at most {@code maxBatch} (the group's), {@code trainBatch} the
+   * run's SGD batch size (the scale of a {@code sum} objective, and the batch sharpness's batches).
    */
   public Sharpness(
-      Group group,
-      int replicas,
-      int nTrain,
-      int maxBatch,
-      int trainBatch,
-      Reduction reduction,
-      Precision precision) {
-    this(group, replicas, nTrain, maxBatch, trainBatch, reduction, precision, Activation.TANH);
-  }
-
-  /**
-   * As above, with the step chosen for {@code activation}: {@link #H_KINKED_FP64} for ReLU and
-   * leaky ReLU in fp64 (fp32 has no step both small enough to miss the kinks and large enough to
-   * beat its rounding, so it keeps {@link #H_FP32}).
-   */
-  public Sharpness(
-      Group group,
-      int replicas,
-      int nTrain,
-      int maxBatch,
-      int trainBatch,
-      Reduction reduction,
-      Precision precision,
-      Activation activation) {
-    this(
-        group,
-        replicas,
-        nTrain,
-        maxBatch,
-        trainBatch,
-        reduction,
-        precision == Precision.FP64
-            ? (activation == Activation.TANH ? H_FP64 : H_KINKED_FP64)
-            : H_FP32);
-  }
-
-  /** With the finite-difference step {@code h} given (tests compare steps). */
-  Sharpness(
-      Group group,
-      int replicas,
-      int nTrain,
-      int maxBatch,
-      int trainBatch,
-      Reduction reduction,
-      double h) {
+      Group group, int replicas, int nTrain, int maxBatch, int trainBatch, Reduction reduction) {
     this.group = group;
     this.replicas = replicas;
     this.nTrain = nTrain;
     this.maxBatch = maxBatch;
+    this.trainBatch = trainBatch;
     this.sum = reduction == Reduction.SUM;
     this.scale = sum ? trainBatch : 1.0;
-    this.h = h;
   }
 
-  /**
-   * Each replica's top Hessian eigenvalue after {@code iterations} power iterations from a start
-   * vector drawn from {@code seed} (the same for every replica): 2 full-gradient passes per
-   * iteration. When the iteration settles on a negative eigenvalue (its magnitude beat the top
-   * one's), a second round on the Hessian shifted by it finds the top: 4 passes per iteration then.
-   */
-  public double[] estimate(int iterations, long seed) {
-    List<Parameters> theta = group.allParameters();
-    int size = flatten(theta.get(0)).length;
-    double[][] base = new double[replicas][];
-    double[] eps = new double[replicas];
-    for (int r = 0; r < replicas; r++) {
-      base[r] = flatten(theta.get(r));
-      eps[r] = h * Math.max(1.0, norm(base[r]));
-    }
+  /** Each replica's top Hessian eigenvalue ({@link #measure}'s sharpness). */
+  public double[] estimate(int maxSteps, long seed) {
+    Lanczos.Result res = top(1, maxSteps, seed);
     double[] out = new double[replicas];
-    try {
-      double[] none = new double[replicas];
-      double[] lambda = powerIteration(theta, base, eps, none, iterations, seed, size);
-      double[] shift = new double[replicas];
-      boolean again = false;
-      for (int r = 0; r < replicas; r++) {
-        out[r] = lambda[r];
-        if (lambda[r] < 0) {
-          shift[r] = lambda[r];
-          again = true;
-        }
-      }
-      if (again) {
-        double[] shifted = powerIteration(theta, base, eps, shift, iterations, seed, size);
-        for (int r = 0; r < replicas; r++) {
-          if (shift[r] < 0) {
-            out[r] = shifted[r] + shift[r];
-          }
-        }
-      }
-    } finally {
-      group.setParameters(theta);
+    for (int r = 0; r < replicas; r++) {
+      out[r] = res.values()[r][0];
     }
     return out;
   }
 
-  /** Power iteration on H - shift I, per replica; returns the last Rayleigh quotients. */
-  private double[] powerIteration(
-      List<Parameters> theta,
-      double[][] base,
-      double[] eps,
-      double[] shift,
-      int iterations,
-      long seed,
-      int size) {
+  /**
+   * The sharpness with its residual and steps (at most {@code maxSteps} Lanczos steps from a start
+   * vector drawn from {@code seed}, one full-training-set product each, plus one for the residual),
+   * and the batch sharpness (two batch passes per batch: about two more full passes).
+   */
+  public Estimate measure(int maxSteps, long seed) {
+    Lanczos.Result res = top(1, maxSteps, seed);
+    double[] s = new double[replicas];
+    double[] r = new double[replicas];
+    for (int k = 0; k < replicas; k++) {
+      s[k] = res.values()[k][0];
+      r[k] = res.residuals()[k][0];
+    }
+    return new Estimate(s, r, res.steps(), batchSharpness(seed));
+  }
+
+  /** The top {@code k} eigenpairs of each replica's objective Hessian, with their residuals. */
+  Lanczos.Result top(int k, int maxSteps, long seed) {
+    return top(k, maxSteps, seed, TOLERANCE);
+  }
+
+  /** As above, stopped at relative residual {@code tol} (tests ask for more than TOLERANCE). */
+  Lanczos.Result top(int k, int maxSteps, long seed, double tol) {
+    int size = flatten(group.parameters(0)).length;
     Rng rng = new Rng(seed);
     double[] start = new double[size];
-    for (int k = 0; k < size; k++) {
-      start[k] = rng.nextGaussian();
+    for (int i = 0; i < size; i++) {
+      start[i] = rng.nextGaussian();
     }
-    scaleTo(start, 1.0 / norm(start));
-    double[][] v = new double[replicas][];
-    for (int r = 0; r < replicas; r++) {
-      v[r] = start.clone();
-    }
-    double[] lambda = new double[replicas];
-    for (int it = 0; it < iterations; it++) {
-      double[][] hv = hessianTimes(theta, base, eps, v);
-      for (int r = 0; r < replicas; r++) {
-        double[] w = hv[r];
-        for (int k = 0; k < size; k++) {
-          w[k] -= shift[r] * v[r][k];
-        }
-        lambda[r] = dot(v[r], w);
-        double n = norm(w);
-        if (n > 0 && Double.isFinite(n)) {
-          scaleTo(w, 1.0 / n);
-          v[r] = w;
-        }
-      }
-    }
-    return lambda;
-  }
-
-  /** H v per replica: (g(theta + eps v) - g(theta - eps v)) / (2 eps). */
-  private double[][] hessianTimes(
-      List<Parameters> theta, double[][] base, double[] eps, double[][] v) {
-    double[][] plus = gradientAt(theta, base, eps, v, 1);
-    double[][] minus = gradientAt(theta, base, eps, v, -1);
-    for (int r = 0; r < replicas; r++) {
-      double inv = 1.0 / (2 * eps[r]);
-      for (int k = 0; k < plus[r].length; k++) {
-        plus[r][k] = (plus[r][k] - minus[r][k]) * inv;
-      }
-    }
-    return plus;
-  }
-
-  /** Each replica's full objective gradient at theta + sign * eps * v, flattened. */
-  private double[][] gradientAt(
-      List<Parameters> theta, double[][] base, double[] eps, double[][] v, int sign) {
-    List<Parameters> moved = new ArrayList<>(replicas);
-    for (int r = 0; r < replicas; r++) {
-      double[] x = new double[base[r].length];
-      for (int k = 0; k < x.length; k++) {
-        x[k] = base[r][k] + sign * eps[r] * v[r][k];
-      }
-      moved.add(unflatten(x, theta.get(r)));
-    }
-    group.setParameters(moved);
-    return fullGradient();
+    return Lanczos.top(this::fullProduct, replicas, size, k, maxSteps, tol, start);
   }
 
   /**
-   * The objective's gradient over the whole training set at the group's current parameters, per
-   * replica, flattened: batches of samples in index order, each batch's gradient weighted by its
-   * share of the set (its size for {@code mean}, one for {@code sum}).
+   * The batch sharpness of each replica: the mean over the training set's batches of {@code g_B .
+   * H_B g_B / |g_B|^2}, g_B and H_B the gradient and Hessian of the SGD step's batch objective. The
+   * batches are those of one epoch's shuffle of the training set by {@code seed} (a permutation
+   * drawn per call, the same for every replica), cut into {@code floor(n / B)} batches of the run's
+   * batch size B (a shorter rest is left out: its objective has another scale). A batch whose
+   * gradient is exactly zero is skipped.
    */
-  double[][] fullGradient() {
-    double[][] total = null;
-    for (int start = 0; start < nTrain; start += maxBatch) {
-      int count = Math.min(maxBatch, nTrain - start);
-      int[][] idx = new int[replicas][count];
+  public double[] batchSharpness(long seed) {
+    int b = Math.min(trainBatch, maxBatch);
+    int batches = nTrain / b;
+    int[] perm = new int[nTrain];
+    for (int i = 0; i < nTrain; i++) {
+      perm[i] = i;
+    }
+    new Rng(seed).shuffle(perm);
+    double[] total = new double[replicas];
+    int[] count = new int[replicas];
+    for (int k = 0; k < batches; k++) {
+      int[][] idx = new int[replicas][];
       for (int r = 0; r < replicas; r++) {
-        for (int s = 0; s < count; s++) {
-          idx[r][s] = start + s;
-        }
+        idx[r] = java.util.Arrays.copyOfRange(perm, k * b, (k + 1) * b);
       }
       Gradients g = group.gradients(idx);
-      double weight = sum ? scale / nTrain : (double) count / nTrain;
-      if (total == null) {
-        total = new double[replicas][];
-      }
+      List<Parameters> dirs = new ArrayList<>(replicas);
       for (int r = 0; r < replicas; r++) {
-        double[] flat = flatten(new Parameters(g.weights()[r], g.biases()[r]));
-        if (total[r] == null) {
-          total[r] = new double[flat.length];
-        }
-        for (int k = 0; k < flat.length; k++) {
-          total[r][k] = Math.fma(weight, flat[k], total[r][k]);
+        dirs.add(new Parameters(g.weights()[r], g.biases()[r]));
+      }
+      Gradients hg = group.hessianTimes(idx, dirs);
+      for (int r = 0; r < replicas; r++) {
+        double[] gv = flatten(dirs.get(r));
+        double gg = Lanczos.dot(gv, gv);
+        if (gg > 0 || Double.isNaN(gg)) {
+          double[] hv = flatten(new Parameters(hg.weights()[r], hg.biases()[r]));
+          total[r] += Lanczos.dot(gv, hv) / gg;
+          count[r]++;
         }
       }
     }
+    double[] out = new double[replicas];
+    for (int r = 0; r < replicas; r++) {
+      out[r] = count[r] == 0 ? Double.NaN : total[r] / count[r];
+    }
+    return out;
+  }
+
+  /**
+   * H v of each replica's full objective: {@link Group#hessianTimes} over the training samples in
+   * index order, in batches of the group's max batch, each weighted by its share of the objective:
+   * count/n for {@code mean}, B/n for {@code sum} (B the run's batch size).
+   */
+  double[][] fullProduct(double[][] v) {
+    List<Parameters> shape = group.allParameters();
+    List<Parameters> dirs = new ArrayList<>(replicas);
+    for (int r = 0; r < replicas; r++) {
+      dirs.add(unflatten(v[r], shape.get(r)));
+    }
+    double[][] total = new double[replicas][v[0].length];
+    for (int start = 0; start < nTrain; start += maxBatch) {
+      int count = Math.min(maxBatch, nTrain - start);
+      Gradients h = group.hessianTimes(batch(start, count), dirs);
+      double weight = sum ? scale / nTrain : (double) count / nTrain;
+      for (int r = 0; r < replicas; r++) {
+        Lanczos.axpy(weight, flatten(new Parameters(h.weights()[r], h.biases()[r])), total[r]);
+      }
+    }
     return total;
+  }
+
+  private int[][] batch(int start, int count) {
+    int[][] idx = new int[replicas][count];
+    for (int r = 0; r < replicas; r++) {
+      for (int s = 0; s < count; s++) {
+        idx[r][s] = start + s;
+      }
+    }
+    return idx;
   }
 
   /** Weights then biases of every layer, in layer order, as one vector. */
@@ -283,23 +209,5 @@ public final class Sharpness {
       off += p.biases()[l].length;
     }
     return p;
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s = 0;
-    for (int k = 0; k < a.length; k++) {
-      s = Math.fma(a[k], b[k], s);
-    }
-    return s;
-  }
-
-  private static double norm(double[] a) {
-    return Math.sqrt(dot(a, a));
-  }
-
-  private static void scaleTo(double[] a, double f) {
-    for (int k = 0; k < a.length; k++) {
-      a[k] *= f;
-    }
   }
 }

@@ -122,7 +122,13 @@ public final class Trainer {
           boolean[] diagnose = new boolean[k];
           for (int e = 0; e < k; e++) {
             for (int r = 0; r < rN; r++) {
-              orders[r].next(ahead[e][r]);
+              if (cfg.training().fullBatch()) {
+                for (int i = 0; i < n; i++) {
+                  ahead[e][r][i] = i; // gradient descent: the whole set in index order, every step
+                }
+              } else {
+                orders[r].next(ahead[e][r]);
+              }
             }
             diagnose[e] = (epoch + e) % every == 0 || epoch + e == epochs;
           }
@@ -134,26 +140,17 @@ public final class Trainer {
         boolean diagnose = epoch % every == 0 || epoch == epochs;
         Evaluation eval = run.evaluation();
         List<Parameters> params = run.parameters();
-        double[] sharpness = new double[rN];
-        java.util.Arrays.fill(sharpness, Double.NaN);
+        Sharpness.Estimate curvature = null;
         if (sharp.at(epoch, epochs)) {
-          // probes the loss around the trained point and puts it back bit for bit
-          sharpness =
-              new Sharpness(
-                      group,
-                      rN,
-                      n,
-                      batch,
-                      batch,
-                      net.reduction(),
-                      cfg.precision(),
-                      net.activation())
-                  .estimate(sharp.iterations(), Sharpness.START_SEED);
+          // reads the trained point; moves nothing
+          curvature =
+              new Sharpness(group, rN, n, batch, batch, net.reduction())
+                  .measure(sharp.iterations(), Sharpness.START_SEED);
         }
         for (int r = 0; r < rN; r++) {
           Parameters now = diagnose ? params.get(r) : null;
           EpochRecord rec =
-              Diagnostics.epochRecord(epoch, log, r, eval, now, previous.get(r), sharpness[r]);
+              Diagnostics.epochRecord(epoch, log, r, eval, now, previous.get(r), curvature);
           if (diagnose) {
             previous.set(r, now);
           }

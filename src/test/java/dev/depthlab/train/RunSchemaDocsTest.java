@@ -176,7 +176,9 @@ class RunSchemaDocsTest {
             "update_ratio_l3",
             "dead_h1",
             "dead_h2",
-            "sharpness"),
+            "sharpness",
+            "sharpness_residual",
+            "batch_sharpness"),
         RunFolder.epochHeader(net, true));
   }
 

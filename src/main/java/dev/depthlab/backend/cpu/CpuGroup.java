@@ -4,8 +4,10 @@ import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.RPass;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.data.DataSet;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
@@ -33,6 +35,9 @@ final class CpuGroup implements Group {
 
   /** Each replica's training-set size, for {@link Group#checkBatches}. */
   private final int[] nTrain;
+
+  /** Each replica's training set, for the Hessian-vector products ({@link RPass}). */
+  private final List<DataSet> train = new ArrayList<>();
 
   /** Steps taken over the group's life, for the trace interval (see {@link GroupSpec}). */
   private long lifeSteps;
@@ -70,6 +75,7 @@ final class CpuGroup implements Group {
               ? new CpuNet64(spec.net(), spec.maxBatch(), replicas.get(r))
               : new CpuNet32(spec.net(), spec.maxBatch(), replicas.get(r));
       nTrain[r] = replicas.get(r).train().size();
+      train.add(replicas.get(r).train());
     }
     loss = new double[nets.length * spec.maxStepsPerEpoch()];
     gradSq = new double[nets.length * spec.maxStepsPerEpoch() * layers];
@@ -230,6 +236,12 @@ final class CpuGroup implements Group {
       lossOut[r] = nets[r].gradients(indices[r], gw[r], gb[r]);
     }
     return new Gradients(gw, gb, lossOut);
+  }
+
+  @Override
+  public Gradients hessianTimes(int[][] indices, List<Parameters> v) {
+    Group.checkBatches(indices, spec.maxBatch(), nTrain);
+    return RPass.times(spec.net(), allParameters(), train, indices, v);
   }
 
   @Override

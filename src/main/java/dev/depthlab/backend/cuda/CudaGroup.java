@@ -5,8 +5,10 @@ import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.RPass;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.Arrays;
@@ -64,6 +66,10 @@ final class CudaGroup implements Group {
   static final int PREDICT_CHUNK = 1024;
 
   private final GroupSpec spec;
+
+  /** Each replica's training set on the host, for the Hessian-vector products ({@link RPass}). */
+  private final List<DataSet> train;
+
   private final GroupLayout layout;
   private final int replicas;
 
@@ -113,6 +119,7 @@ final class CudaGroup implements Group {
     }
     boolean useGraphs = graphs && !fusedPath; // the fused path launches once an epoch already
     this.spec = spec;
+    this.train = setups.stream().map(ReplicaSetup::train).toList();
     this.layout = new GroupLayout(spec, setups);
     this.replicas = layout.replicas;
     this.traceSize = spec.traceSize();
@@ -322,6 +329,15 @@ final class CudaGroup implements Group {
     checkOpen();
     enqueueNoted();
     return layered.gradients(indices);
+  }
+
+  /** On the host: the device's parameters read back, then {@link RPass} (no device R-pass yet). */
+  @Override
+  public Gradients hessianTimes(int[][] indices, List<Parameters> v) {
+    int[] n = new int[replicas];
+    Arrays.fill(n, layout.nTrain);
+    Group.checkBatches(indices, spec.maxBatch(), n);
+    return RPass.times(spec.net(), allParameters(), train, indices, v);
   }
 
   @Override

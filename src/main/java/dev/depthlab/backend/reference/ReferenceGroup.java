@@ -4,8 +4,10 @@ import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
+import dev.depthlab.backend.RPass;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
+import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Parameters;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ final class ReferenceGroup implements Group {
   private final GroupSpec spec;
   private final ReferenceNet[] nets;
   private final int[] nTrain;
+  private final List<DataSet> train = new ArrayList<>();
 
   private int[][] order;
 
@@ -43,6 +46,7 @@ final class ReferenceGroup implements Group {
     for (int r = 0; r < nets.length; r++) {
       nets[r] = new ReferenceNet(spec.net(), replicas.get(r));
       nTrain[r] = replicas.get(r).train().size();
+      train.add(replicas.get(r).train());
     }
   }
 
@@ -131,6 +135,12 @@ final class ReferenceGroup implements Group {
       nets[r].copyGradients(gw[r], gb[r]);
     }
     return new Gradients(gw, gb, lossOut);
+  }
+
+  @Override
+  public Gradients hessianTimes(int[][] indices, List<Parameters> v) {
+    Group.checkBatches(indices, spec.maxBatch(), nTrain);
+    return RPass.times(spec.net(), allParameters(), train, indices, v);
   }
 
   @Override
