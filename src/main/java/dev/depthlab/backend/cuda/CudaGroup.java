@@ -135,26 +135,7 @@ final class CudaGroup implements Group {
       layered = new LayeredStep(calls, layout, buf, mem, spec);
       epochs = new EpochGraphs(lane, layered, buf.scratchDiag, layout.diagWidth, useGraphs);
       predictor = new Predictor(calls, layout, buf, mem);
-      fused =
-          fusedPath
-              ? new FusedEpoch(
-                  lane,
-                  spec,
-                  replicas,
-                  buf.params,
-                  layout.wOff,
-                  layout.bOff,
-                  buf.trainX,
-                  buf.trainY,
-                  layout.nTrain,
-                  buf.testX,
-                  buf.testY,
-                  layout.nTest,
-                  buf.diag,
-                  buf.trace,
-                  layout.paramCount,
-                  mem::alloc)
-              : null;
+      fused = fusedPath ? new FusedEpoch(lane, spec, layout, buf, mem::alloc) : null;
       evaluator = new Evaluator(calls, layout, buf, mem, fused);
       multi =
           fused != null && traceSize == 0

@@ -59,24 +59,25 @@ final class FusedEpoch {
   private final double[] steps;
   private int count;
 
-  /** Prepares the launch; {@code alloc} allocates group-owned device memory. */
+  /**
+   * Prepares the launch of a group of this layout over its buffers; {@code alloc} allocates
+   * group-owned device memory.
+   */
   FusedEpoch(
-      Lane dev,
-      GroupSpec spec,
-      int replicas,
-      long params,
-      int[] wOff,
-      int[] bOff,
-      long trainX,
-      long trainY,
-      int nTrain,
-      long testX,
-      long testY,
-      int nTest,
-      long diag,
-      long trace,
-      int paramCount,
-      LongUnaryOperator alloc) {
+      Lane dev, GroupSpec spec, GroupLayout group, GroupBuffers buf, LongUnaryOperator alloc) {
+    int replicas = group.replicas;
+    long params = buf.params;
+    int[] wOff = group.wOff;
+    int[] bOff = group.bOff;
+    long trainX = buf.trainX;
+    long trainY = buf.trainY;
+    int nTrain = group.nTrain;
+    long testX = buf.testX;
+    long testY = buf.testY;
+    int nTest = group.nTest;
+    long diag = buf.diag;
+    long trace = buf.trace;
+    int paramCount = group.paramCount;
     String why = whyNot(spec);
     if (why != null) {
       throw new IllegalArgumentException("the fused path does not fit " + spec.net() + ": " + why);
