@@ -124,7 +124,8 @@ public final class StudyReport {
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
     Path report = dir.resolve(REPORT_MD);
-    String md = ReportMarkdown.text(cfg, hash, runs, planned.size(), failed);
+    String md =
+        ReportMarkdown.text(StudyTitle.of(dir, cfg), cfg, hash, runs, planned.size(), failed);
     List<Figure> signalFigures = List.of();
     if (cfg.diagnostics().signal().on()) {
       // the sweep measured it (package signal) and wrote its files: read, never recomputed here
