@@ -123,6 +123,7 @@ public final class StudyReport {
     stop.check();
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
+    LongTables.write(dir, runs, runDirs, StudyTitle.variantLabel(dir, cfg));
     Path report = dir.resolve(REPORT_MD);
     String md =
         ReportMarkdown.text(StudyTitle.of(dir, cfg), cfg, hash, runs, planned.size(), failed);

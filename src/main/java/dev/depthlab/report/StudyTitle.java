@@ -28,6 +28,13 @@ final class StudyTitle {
     return "Study " + cfg.name() + ": " + String.join(", ", parts);
   }
 
+  /** The variant's folder name when {@code dir} is named as a variant of {@code cfg}, else "". */
+  static String variantLabel(Path dir, StudyConfig cfg) {
+    return variantValues(dir, cfg).isEmpty()
+        ? ""
+        : dir.toAbsolutePath().normalize().getFileName().toString();
+  }
+
   /**
    * The {key, value} pairs of a variant's folder name, in order; empty when {@code dir} is not
    * named as a variant of {@code cfg}.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,12 @@ class StudyIndexTest {
             assertTrue(
                 page.contains(
                     "<title>depthlab: Study idx: training.lr=0.05, model.width=6</title>")));
+    // the variant's long-format table names it on every row
+    List<String> tidy = Files.readAllLines(variant.resolve("epochs_long.csv"));
+    assertTrue(tidy.get(0).startsWith("dataset,depth,seed,variant,epoch,"), tidy.get(0));
+    assertEquals(1 + 2 * 2, tidy.size(), "2 seeds x 2 epochs");
+    assertTrue(
+        tidy.get(1).startsWith("circle,1,0,\"training.lr=0.05,model.width=6\",1,"), tidy.get(1));
     // rebuilt by report ROOT, from the folder's files
     Files.delete(root.resolve("index.md"));
     var r = CliTestSupport.run("report", root.toString());
