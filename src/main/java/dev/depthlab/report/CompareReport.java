@@ -138,24 +138,19 @@ public final class CompareReport {
             + " value minus A's with its 95% interval: the paired t interval of the mean"
             + " difference over the shared seeds, or Welch's t interval of the difference of the"
             + " means. The rows are A's data sets and depths that another study also has.\n");
-    String set = null;
-    String metric = null;
-    for (Row r : rows) {
-      if (!r.dataset().equals(set)) {
-        set = r.dataset();
-        metric = null;
-        md.append("\n## ").append(set).append('\n');
-      }
-      if (!r.metric().equals(metric)) {
-        metric = r.metric();
-        md.append("\n### ").append(label(metric)).append(" (`").append(metric).append("`)\n\n");
+    List<String> sets = new ArrayList<>();
+    rows.forEach(r -> sets.add(r.dataset()));
+    for (String set : sets.stream().distinct().toList()) {
+      md.append("\n## ").append(set).append('\n');
+      for (String[] m : StudyCompare.METRICS) {
+        md.append("\n### ").append(m[1]).append(" (`").append(m[0]).append("`)\n\n");
         md.append("| depth | ").append(String.join(" | ", letters));
         for (Study s : studies.subList(1, studies.size())) {
           md.append(" | ").append(s.letter()).append(" - A [95% interval]");
         }
         md.append(" |\n| --- |").append(" --- |".repeat(2 * studies.size() - 1)).append('\n');
         for (Row q : rows) {
-          if (q.dataset().equals(set) && q.metric().equals(metric)) {
+          if (q.dataset().equals(set) && q.metric().equals(m[0])) {
             tableRow(md, q);
           }
         }
@@ -217,15 +212,6 @@ public final class CompareReport {
             }
           }
         });
-  }
-
-  static String label(String metric) {
-    for (String[] m : StudyCompare.METRICS) {
-      if (m[0].equals(metric)) {
-        return m[1];
-      }
-    }
-    return metric;
   }
 
   private static String counts(Study s, java.util.function.Function<RunRecord, String> key) {

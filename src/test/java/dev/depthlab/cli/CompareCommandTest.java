@@ -79,6 +79,15 @@ class CompareCommandTest {
   }
 
   @Test
+  void eachMetricIsOneTableWithARowPerDepth() throws IOException {
+    String md = Files.readString(out.resolve("compare.md"));
+    String head = "### test accuracy (`test_acc`)\n";
+    assertEquals(1, md.split(java.util.regex.Pattern.quote(head), -1).length - 1, md);
+    String table = md.substring(md.indexOf(head), md.indexOf("### train accuracy"));
+    assertTrue(table.contains("\n| 1 | ") && table.contains("\n| 2 | "), table);
+  }
+
+  @Test
   void saysWhichDesignEachComparisonUses() throws IOException {
     String md = Files.readString(out.resolve("compare.md"));
     assertTrue(md.contains("B against A: paired by seed (the 3 shared seeds [0, 1, 2])"), md);
