@@ -52,7 +52,7 @@ final class CompareHtml {
             + "below them each headline value per run, a line per seed across the studies (a"
             + " seed shared by two studies joins its two values) and the mean in black.";
     h.append(InteractiveCharts.section(intro, json(studies, rows)));
-    h.append("<section id=\"provenance\">\n<h2>Provenance: each study.yaml as recorded</h2>\n");
+    h.append("<section id=\"provenance\">\n<h2>Each study.yaml as recorded</h2>\n");
     for (Study s : studies) {
       h.append("<details>\n<summary>")
           .append(s.letter())

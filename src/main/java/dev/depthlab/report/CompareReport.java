@@ -156,7 +156,39 @@ public final class CompareReport {
         }
       }
     }
+    md.append("\n## Provenance\n\n");
+    for (Study s : studies) {
+      List<String> extra = recorded(s);
+      md.append("- ")
+          .append(s.letter())
+          .append(": `")
+          .append(s.dir().resolve(StudyLock.FILE))
+          .append("`, protocol hash `")
+          .append(s.hash())
+          .append('`')
+          .append(
+              extra.isEmpty()
+                  ? "; it records the resolved config and its hash, nothing more"
+                  : "; it also records: " + String.join("; ", extra))
+          .append(".\n");
+    }
     return md.toString();
+  }
+
+  /**
+   * The comment lines of a study's study.yaml beyond the standard header and its hash line (what a
+   * writer recorded there besides the protocol: a command line, a source revision), as written.
+   */
+  private static List<String> recorded(Study s) {
+    List<String> standard =
+        s.yaml().isEmpty() ? List.of() : StudyLock.text(s.config()).lines().toList();
+    List<String> out = new ArrayList<>();
+    for (String line : s.yaml().lines().toList()) {
+      if (line.startsWith("#") && !line.startsWith("# hash: ") && !standard.contains(line)) {
+        out.add("`" + line.substring(1).strip().replace("`", "'") + "`");
+      }
+    }
+    return out;
   }
 
   private static void tableRow(StringBuilder md, Row r) {

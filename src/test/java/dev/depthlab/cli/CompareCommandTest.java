@@ -75,7 +75,9 @@ class CompareCommandTest {
         () -> assertTrue(md.contains("| `training.lr` | `0.01` | `0.2` | `0.01` |"), md),
         () -> assertTrue(md.contains("| `data.n_train` | `64` | `64` | `80` |"), md),
         () -> assertFalse(md.contains("`model.width`"), "model.width is the same in all three"),
-        () -> assertFalse(md.contains("| `name` |"), "name only names the folder"));
+        () -> assertFalse(md.contains("| `name` |"), "name only names the folder"),
+        () ->
+            assertTrue(md.contains("- A: `" + a.resolve("study.yaml") + "`, protocol hash `"), md));
   }
 
   @Test
