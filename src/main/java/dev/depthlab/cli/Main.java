@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       PhaseCommand.class,
       SlurmCommand.class,
       MergeCommand.class,
+      CompareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

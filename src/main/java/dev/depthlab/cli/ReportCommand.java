@@ -1,5 +1,6 @@
 package dev.depthlab.cli;
 
+import dev.depthlab.report.StudyIndex;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.runner.StopOnSignal;
 import java.io.PrintWriter;
@@ -66,6 +67,10 @@ final class ReportCommand implements Callable<Integer> {
           b.planned(),
           b.foreign() > 0 ? "; " + b.foreign() + " of another protocol hash left out" : "");
       o.printf("page: %s%n", b.html());
+    }
+    if (!studies.equals(List.of(dir))) {
+      // a multirun or phase folder: its index over the variants
+      o.printf("index: %s%n", StudyIndex.write(dir));
     }
     return 0;
   }

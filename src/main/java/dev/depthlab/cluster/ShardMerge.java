@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
+import dev.depthlab.report.StudyIndex;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Grid;
@@ -245,6 +246,10 @@ public final class ShardMerge {
         SignalStudy.writeInto(target, StudyLock.read(target));
         reports.add(StudyReport.write(target));
       }
+    }
+    if (!reports.isEmpty() && variants.stream().anyMatch(v -> !v.label().isEmpty())) {
+      // a multirun's variants: the index over them, as the sweep writes it
+      StudyIndex.write(out);
     }
     return new Result(
         List.copyOf(outStudies),

@@ -2,6 +2,7 @@ package dev.depthlab.phase;
 
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.plot.Figure;
+import dev.depthlab.report.StudyIndex;
 import dev.depthlab.sweep.Variant;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,6 +49,8 @@ public final class PhaseDiagram {
         figures.add(TheoryOverlay.write(root.resolve(FIGURES), grid, set, mine, theory.get()));
       }
     }
+    // the index (written by the sweep before these files existed) now links them
+    StudyIndex.write(root);
     return new Built(csv, cells, figures);
   }
 }

@@ -73,22 +73,33 @@ final class InteractiveCharts {
    */
   static String section(List<RunRecord> runs) {
     boolean curves = runs.stream().anyMatch(r -> r.curves() != null);
-    StringBuilder h = new StringBuilder(1 << 16);
-    h.append("<section id=\"")
-        .append(ID)
-        .append("\">\n<h2>Interactive charts</h2>\n<p>Drawn in this page from the study's own ")
-        .append("numbers (no network). Hover for values, drag to zoom, double-click to zoom out, ")
-        .append("click a legend entry to hide or show its line.")
-        .append(
-            curves
+    String intro =
+        "Drawn in this page from the study's own numbers (no network). Hover for values, drag to"
+            + " zoom, double-click to zoom out, click a legend entry to hide or show its line."
+            + (curves
                 ? " Per-epoch curves: mean over seeds or one seed, with smoothing (an exponential"
                     + " moving average) and a log scale."
                 : " This folder keeps no run folders, so only the per-run values are shown, not"
                     + " the per-epoch curves.")
-        .append(" Diverged runs are left out.</p>\n<div id=\"dl-charts\"></div>\n")
+            + " Diverged runs are left out.";
+    return section(intro, json(runs));
+  }
+
+  /**
+   * The section with {@code intro} (HTML) under its heading and {@code json} as the charts' data: a
+   * "sets" list as {@link #json} writes it, whose "depths" may also be strings (each names a line:
+   * "depth " and the string), and a "finalMetrics" list.
+   */
+  static String section(String intro, String json) {
+    StringBuilder h = new StringBuilder(1 << 16);
+    h.append("<section id=\"")
+        .append(ID)
+        .append("\">\n<h2>Interactive charts</h2>\n<p>")
+        .append(intro)
+        .append("</p>\n<div id=\"dl-charts\"></div>\n")
         .append("<script type=\"application/json\" id=\"dl-data\">")
         // "</" could end the element early; "<\/" is the same JSON string
-        .append(json(runs).replace("</", "<\\/"))
+        .append(json.replace("</", "<\\/"))
         .append("</script>\n<script>")
         .append(SCRIPT)
         .append("</script>\n</section>\n");
@@ -221,7 +232,7 @@ final class InteractiveCharts {
   }
 
   /** Five significant digits (what a hover shows, and a page a tenth the size), null for NaN. */
-  private static void number(JsonGenerator g, double v) throws IOException {
+  static void number(JsonGenerator g, double v) throws IOException {
     if (!Double.isFinite(v)) {
       g.writeNull();
     } else {

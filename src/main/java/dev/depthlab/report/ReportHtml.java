@@ -50,7 +50,7 @@ public final class ReportHtml {
       "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src "
           + InteractiveCharts.scriptHash();
 
-  private static final String CSS =
+  static final String CSS =
       """
       body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;
         max-width:75rem;margin:0 auto;padding:1rem;color:#222;background:#fff}
@@ -188,7 +188,7 @@ public final class ReportHtml {
   }
 
   /** Markdown as HTML; raw HTML in it is escaped, not passed through; +- as the plus-minus sign. */
-  private static String render(String md) {
+  static String render(String md) {
     Node doc = Parser.builder().extensions(MARKDOWN).build().parse(md);
     return HtmlRenderer.builder()
         .extensions(MARKDOWN)

@@ -25,13 +25,19 @@ final class ReportMarkdown {
   private ReportMarkdown() {}
 
   /**
-   * report.md for the finished {@code runs} of {@code planned}; {@code failed}: one line per run
-   * whose backend failed ("name: reason"), listed after the counts.
+   * report.md, headed {@code title} ({@link StudyTitle}), for the finished {@code runs} of {@code
+   * planned}; {@code failed}: one line per run whose backend failed ("name: reason"), listed after
+   * the counts.
    */
   static String text(
-      StudyConfig cfg, String hash, List<RunRecord> runs, int planned, List<String> failed) {
+      String title,
+      StudyConfig cfg,
+      String hash,
+      List<RunRecord> runs,
+      int planned,
+      List<String> failed) {
     StringBuilder md = new StringBuilder();
-    md.append("# Study ").append(cfg.name()).append("\n\n");
+    md.append("# ").append(title).append("\n\n");
     md.append(protocol(cfg, hash)).append("\n\n");
     String reach = reach(cfg);
     if (!reach.isEmpty()) {

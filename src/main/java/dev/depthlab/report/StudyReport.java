@@ -123,8 +123,10 @@ public final class StudyReport {
     stop.check();
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
+    LongTables.write(dir, runs, runDirs, StudyTitle.variantLabel(dir, cfg));
     Path report = dir.resolve(REPORT_MD);
-    String md = ReportMarkdown.text(cfg, hash, runs, planned.size(), failed);
+    String md =
+        ReportMarkdown.text(StudyTitle.of(dir, cfg), cfg, hash, runs, planned.size(), failed);
     List<Figure> signalFigures = List.of();
     if (cfg.diagnostics().signal().on()) {
       // the sweep measured it (package signal) and wrote its files: read, never recomputed here

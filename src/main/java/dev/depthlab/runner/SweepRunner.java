@@ -6,6 +6,7 @@ import dev.depthlab.common.BackendOption;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
+import dev.depthlab.report.StudyIndex;
 import dev.depthlab.report.StudyReport;
 import dev.depthlab.signal.SignalStudy;
 import dev.depthlab.sweep.Preflight;
@@ -197,6 +198,9 @@ public final class SweepRunner {
                 });
         o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
         o.printf("page: %s%n", b.html());
+      }
+      if (multirun) {
+        o.printf("index: %s%n", StudyIndex.write(root));
       }
     } else {
       // a shard holds part of the study: its report is the merged study's (depthlab merge)

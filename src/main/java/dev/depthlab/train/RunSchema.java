@@ -483,6 +483,37 @@ public final class RunSchema {
             STATUS_EPOCH);
   }
 
+  /**
+   * The long-format tables at a study's root, written by the report: every run's epochs.csv rows
+   * ({@code epochs_long.csv}) and steps.csv rows ({@code steps_long.csv}, when some run has one),
+   * each row led by these columns; the rest are the run file's own columns by the names above.
+   */
+  public static final class Tidy {
+    private Tidy() {}
+
+    public static final String EPOCHS_FILE = "epochs_long.csv";
+    public static final String STEPS_FILE = "steps_long.csv";
+
+    private static Column c(String key, String unit, String format, String meaning) {
+      return new Column(EPOCHS_FILE, key, "report.LongTables (run.json)", unit, format, meaning);
+    }
+
+    public static final Column DATASET = c("dataset", "label", TEXT, "the run's data set");
+    public static final Column DEPTH = c("depth", "hidden layers", INTEGER, "the run's depth");
+    public static final Column SEED = c("seed", "seed", INTEGER, "the run's seed");
+    public static final Column VARIANT =
+        c(
+            "variant",
+            "key=value,...",
+            TEXT,
+            "only in a multirun's variant: its values, as its folder is named");
+
+    /**
+     * The columns before the run file's own, in file order ({@code variant} only for a variant).
+     */
+    public static final List<Column> ALL = List.of(DATASET, DEPTH, SEED, VARIANT);
+  }
+
   /** Every column and metric of the table, file by file. */
   public static List<Column> all() {
     List<Column> all = new java.util.ArrayList<>();
@@ -491,6 +522,7 @@ public final class RunSchema {
     all.addAll(StepWeights.ALL);
     all.addAll(Run.ALL);
     all.addAll(Summary.ALL);
+    all.addAll(Tidy.ALL);
     return all;
   }
 }

@@ -48,12 +48,13 @@ class SharedOptionsTest {
   void eachSharedOptionIsOneMixinOnTheCommandsThatWriteOrTrainMany() {
     var all = options();
     assertEquals(
-        List.of("merge", "phase", "signal", "slurm", "sweep", "train"), takers(all, "--out"));
+        List.of("compare", "merge", "phase", "signal", "slurm", "sweep", "train"),
+        takers(all, "--out"));
     assertEquals(List.of("phase", "sweep"), takers(all, "--jobs"));
     assertEquals(List.of("phase", "sweep"), takers(all, "--preflight"));
     // merge's --out is required (the joined study has no default): its own option, not the mixin
     String outHelp = String.join(" ", all.get("sweep").get("--out").description());
-    for (String cmd : List.of("phase", "signal", "slurm", "train")) {
+    for (String cmd : List.of("compare", "phase", "signal", "slurm", "train")) {
       assertEquals(outHelp, String.join(" ", all.get(cmd).get("--out").description()), cmd);
     }
     OptionSpec jobs = all.get("sweep").get("--jobs");
