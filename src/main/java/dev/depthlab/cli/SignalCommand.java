@@ -3,6 +3,7 @@ package dev.depthlab.cli;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
+import dev.depthlab.report.JacobianFigures;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalFigures;
 import dev.depthlab.runner.Studies;
@@ -10,8 +11,11 @@ import dev.depthlab.signal.JacobianStudy;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +35,9 @@ import picocli.CommandLine.Spec;
           + "networks as its runs do, push a batch of the first training points forward and "
           + "the loss gradient back, and write per hidden layer the mean square of the "
           + "pre-activations and of dL/dz beside the mean-field prediction (length map).",
-      "Writes signal.csv, signal_map.csv and the figures signal-forward-<data set> and "
-          + "signal-backward-<data set> (PNG, SVG). Computed on the host in fp64; "
+      "Writes signal.csv, signal_map.csv, signal_jacobian.csv, signal_jacobian_hist.csv and the "
+          + "figures signal-forward-<data set>, signal-backward-<data set> and "
+          + "signal-jacobian-<data set> (PNG, SVG). Computed on the host in fp64; "
           + "--backend and --precision do not apply.",
       "Writes into --out DIR (default: results/<name>/signal/)."
     })
@@ -140,7 +145,12 @@ final class SignalCommand implements Callable<Integer> {
     }
     SignalCsv.write(dir, r);
     JacobianStudy.write(dir, jac);
-    List<Figure> figures = SignalFigures.draw(dir, r);
+    List<Figure> figures = new java.util.ArrayList<>(SignalFigures.draw(dir, r));
+    Map<String, Map<Integer, double[]>> hist = new LinkedHashMap<>();
+    for (JacobianStudy.Row j : jac) {
+      hist.computeIfAbsent(j.dataset(), k -> new TreeMap<>()).put(j.depth(), j.histogram());
+    }
+    hist.forEach((set, h) -> figures.add(JacobianFigures.drawSignal(dir, set, h, draws)));
     out.println(
         "wrote "
             + dir.resolve(SignalCsv.CSV)

@@ -217,7 +217,10 @@ public final class StudyReport {
    */
   private static List<Figure> drawFigures(
       Path dir, StudyConfig cfg, List<RunRecord> runs, Stop stop) {
-    List<Callable<List<Figure>>> study = StudyFigures.perSet(dir, cfg, runs);
+    List<Callable<List<Figure>>> study = new ArrayList<>(StudyFigures.perSet(dir, cfg, runs));
+    for (Callable<Figure> j : JacobianFigures.perSet(dir, cfg, runs)) {
+      study.add(() -> List.of(j.call()));
+    }
     List<Callable<List<Figure>>> tasks = new ArrayList<>();
     for (Callable<Figure> b : BoundaryFigures.perSet(dir, cfg, runs)) {
       tasks.add(

@@ -64,6 +64,10 @@ public final class Trainer {
     int traceLayer = traced.on() ? traced.layer() - 1 : -1;
     DiagnosticsConfig.Snapshots snapshots = cfg.diagnostics().snapshots();
     DiagnosticsConfig.Sharpness sharp = cfg.diagnostics().sharpness();
+    DiagnosticsConfig.Jacobian jac =
+        JacobianSnapshot.applies(net)
+            ? cfg.diagnostics().jacobian()
+            : DiagnosticsConfig.Jacobian.OFF;
     // a boundary is a picture of the input plane: only data with two features has one
     BoundaryGrid[] grids = new BoundaryGrid[runs.size()];
     for (int r = 0; r < runs.size(); r++) {
@@ -106,6 +110,14 @@ public final class Trainer {
       }
       if (snapshots.every() > 0) {
         snapshot(group, 0, grids, listener);
+      }
+      if (jac.on()) {
+        for (int r = 0; r < rN; r++) {
+          listener.onJacobian(
+              r,
+              JacobianSnapshot.of(
+                  0, net, setups.get(r).initial(), setups.get(r).train(), jac.probes()));
+        }
       }
       for (int epoch = 1; epoch <= epochs; epoch++) {
         for (int r = 0; r < rN; r++) {
@@ -157,6 +169,14 @@ public final class Trainer {
         // its predict copies are not the epoch's (CudaRoundTripsTest counts those)
         if (snapshots.at(epoch, epochs)) {
           snapshot(group, epoch, grids, listener);
+        }
+        if (jac.at(epoch, epochs)) { // an observation too: on the host, from the parameters
+          List<Parameters> now = params != null ? params : group.allParameters();
+          for (int r = 0; r < rN; r++) {
+            listener.onJacobian(
+                r,
+                JacobianSnapshot.of(epoch, net, now.get(r), setups.get(r).train(), jac.probes()));
+          }
         }
       }
       double wall = (System.nanoTime() - start) / 1e9;
