@@ -3,10 +3,12 @@ package dev.depthlab.cli;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
+import dev.depthlab.report.BornDeadFigure;
 import dev.depthlab.report.JacobianFigures;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalFigures;
 import dev.depthlab.runner.Studies;
+import dev.depthlab.signal.BornDead;
 import dev.depthlab.signal.JacobianStudy;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
@@ -57,6 +59,22 @@ final class SignalCommand implements Callable<Integer> {
       description = "Training points pushed through each network (default 256, all if fewer).")
   int batch = SignalStudy.DEFAULT_BATCH;
 
+  @Option(
+      names = "--born-dead",
+      paramLabel = "DRAWS",
+      description =
+          "Instead: over DRAWS initialisations per data set, depth and width, the fraction of "
+              + "networks born with a hidden layer dead on the whole training set, beside "
+              + "1 - (1 - 2^-N)^L (born_dead.csv, born-dead-<data set>).")
+  int bornDead;
+
+  @Option(
+      names = "--widths",
+      split = ",",
+      paramLabel = "N",
+      description = "With --born-dead: the widths (default: the config's model.width).")
+  List<Integer> widths;
+
   @Mixin OutOption outDir;
 
   @Mixin CommonOptions common;
@@ -72,6 +90,9 @@ final class SignalCommand implements Callable<Integer> {
     }
     StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
     Path dir = outDir.or(() -> Path.of("results", cfg.name(), "signal"));
+    if (bornDead != 0) {
+      return bornDead(out, cfg, dir);
+    }
     SignalCsv.Analysis r = SignalStudy.run(cfg, draws, batch);
     out.printf(
         "%d draws (run seeds %d..), batch %d; %s, %s init, %s%n",
@@ -163,6 +184,40 @@ final class SignalCommand implements Callable<Integer> {
     for (Figure f : figures) {
       out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
     }
+    return 0;
+  }
+
+  private int bornDead(PrintWriter out, StudyConfig cfg, Path dir) {
+    List<Integer> ws = widths == null ? List.of(cfg.model().width()) : widths;
+    if (bornDead < 1 || bornDead > 100_000 || ws.stream().anyMatch(w -> w < 1 || w > 4096)) {
+      throw new UserError("--born-dead must be in 1..100000 and --widths in 1..4096");
+    }
+    List<BornDead.Row> rows = BornDead.run(cfg, ws, bornDead);
+    out.printf(
+        "%-14s %-6s %-6s %-22s %-14s %-12s%n",
+        "dataset", "depth", "width", "born dead (set) +- se", "one point", "1-(1-2^-N)^L");
+    Map<String, Map<Integer, Map<Integer, double[]>>> bySet = new LinkedHashMap<>();
+    for (BornDead.Row r : rows) {
+      out.printf(
+          "%-14s %-6d %-6d %-22s %-14.4f %-12.4f%n",
+          r.dataset(),
+          r.depth(),
+          r.width(),
+          String.format(Locale.ROOT, "%.4f +- %.4f", r.fraction(), r.fractionSe()),
+          r.pointFraction(),
+          r.theory());
+      bySet
+          .computeIfAbsent(r.dataset(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.width(), k -> new TreeMap<>())
+          .put(r.depth(), new double[] {r.fraction(), r.theory()});
+    }
+    BornDead.write(dir, rows);
+    out.println("wrote " + dir.resolve(BornDead.FILE));
+    bySet.forEach(
+        (set, byWidth) -> {
+          Figure f = BornDeadFigure.draw(dir, set, BornDeadFigure.lines(byWidth), bornDead);
+          out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
+        });
     return 0;
   }
 }

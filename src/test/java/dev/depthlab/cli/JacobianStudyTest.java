@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.depthlab.signal.BornDead;
 import dev.depthlab.train.JacobianCsv;
 import dev.depthlab.train.JacobianSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,5 +86,40 @@ class JacobianStudyTest {
         () -> assertTrue(Files.size(out.resolve("signal-jacobian-circle.png")) > 0),
         () -> assertTrue(Files.exists(out.resolve("signal-jacobian-nested_rings.svg"))),
         () -> assertTrue(r.out().contains("signal-jacobian-circle.png"), r.out()));
+  }
+
+  @Test
+  void signalBornDeadWritesTheTableAndItsFigure() throws Exception {
+    Path out = tmp.resolve("dead");
+    CliTestSupport.Outcome r =
+        CliTestSupport.run(
+            "signal",
+            "config/quick.yaml",
+            "--born-dead",
+            "400",
+            "--widths",
+            "2,4",
+            "--set",
+            "model.depths=[1,3]",
+            "--set",
+            "data.sets=[circle]",
+            "--out",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<CSVRecord> rows = SweepCommandTest.csv(out.resolve(BornDead.FILE));
+    assertEquals(4, rows.size(), "two depths x two widths");
+    for (CSVRecord row : rows) {
+      int n = Integer.parseInt(row.get("draws"));
+      double point = Double.parseDouble(row.get("point_fraction"));
+      double theory = Double.parseDouble(row.get("point_theory"));
+      double set = Double.parseDouble(row.get("fraction"));
+      double se = Math.sqrt(theory * (1 - theory) / n);
+      assertEquals(400, n);
+      assertEquals(theory, point, 4 * se, "one point against 1 - (1 - 2^-N)^L: " + row);
+      assertTrue(set <= point, "dead on the whole set implies dead at its first point: " + row);
+    }
+    assertTrue(Files.exists(out.resolve("born-dead-circle.png")));
+    assertEquals(
+        2, CliTestSupport.run("signal", "--born-dead", "5", "--widths", "0").code(), "bad width");
   }
 }
