@@ -7,14 +7,17 @@ import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
 import dev.depthlab.plot.LineChart;
 import dev.depthlab.plot.TheoryChart;
+import dev.depthlab.sweep.Grid;
 import dev.depthlab.train.JacobianCsv;
 import dev.depthlab.train.JacobianSnapshot;
+import dev.depthlab.train.RunSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.knowm.xchart.XYChart;
 
 /**
  * Histograms of the hidden stack's Jacobian singular values (dynamical isometry): the report's
@@ -74,12 +77,17 @@ public final class JacobianFigures {
       return out;
     }
     for (DatasetSpec set : cfg.data().sets()) {
-      out.add(() -> drawSet(studyDir, set.label(), runs));
+      List<RunSpec> planned =
+          Grid.runs(cfg).stream().filter(r -> r.dataset().label().equals(set.label())).toList();
+      out.add(() -> drawSet(studyDir, set.label(), planned, runs));
     }
     return out;
   }
 
-  private static Figure drawSet(Path studyDir, String set, List<RunRecord> runs) {
+  private static Figure drawSet(
+      Path studyDir, String set, List<RunSpec> planned, List<RunRecord> runs) {
+    FigureCoverage cov =
+        FigureCoverage.of(planned, runs.stream().filter(r -> r.dataset().equals(set)).toList());
     Map<Integer, List<Double>> init = new TreeMap<>();
     Map<Integer, List<Double>> last = new TreeMap<>();
     Map<Integer, Integer> lastEpoch = new TreeMap<>();
@@ -121,10 +129,11 @@ public final class JacobianFigures {
                 + " seeds and probe points: a line per depth after the last snapshot, dashed at"
                 + " initialisation. Half-decade bins; the end points are the tails below 1e-4"
                 + " (ReLU's exact zeros fall there) and from 1e2. A narrow peak at 0 is dynamical"
-                + " isometry. Uses "
+                + " isometry. "
                 + used
-                + " runs with a jacobian.csv; networks of one hidden layer have none.");
-    return FigureFiles.write(
+                + " runs have a jacobian.csv (networks of one hidden layer have none). "
+                + cov.sentence());
+    XYChart c =
         TheoryChart.draw(
             set + ": Jacobian singular values",
             "log10 singular value",
@@ -132,9 +141,15 @@ public final class JacobianFigures {
             measured,
             dashed,
             "at initialisation",
-            false),
-        studyDir.resolve(ReportHtml.FIGURES_DIR),
-        f);
+            false);
+    wholeDecades(c);
+    return FigureFiles.write(c, studyDir.resolve(ReportHtml.FIGURES_DIR), f);
+  }
+
+  /** The x axis from a decade below the lower tail to one above the upper: ticks on decades. */
+  private static void wholeDecades(XYChart c) {
+    c.getStyler().setXAxisMin(Math.floor(LO - STEP));
+    c.getStyler().setXAxisMax(Math.ceil(HI + STEP));
   }
 
   private static void pool(List<Double> into, JacobianSnapshot s) {
@@ -162,15 +177,15 @@ public final class JacobianFigures {
                 + draws
                 + " draws at each draw's first training point, a line per depth. Half-decade bins;"
                 + " the end points are the tails below 1e-4 (exact zeros included) and from 1e2.");
-    return FigureFiles.write(
+    XYChart c =
         LineChart.draw(
             set + ": Jacobian singular values at initialisation (" + draws + " draws)",
             "log10 singular value",
             "fraction of singular values",
             curves,
             false,
-            false),
-        dir,
-        f);
+            false);
+    wholeDecades(c);
+    return FigureFiles.write(c, dir, f);
   }
 }

@@ -55,7 +55,13 @@ class JacobianStudyTest {
         () ->
             assertTrue(
                 Files.readString(study.resolve("report.html")).contains("jacobian-spectrum-circle"),
-                "report.html shows it"));
+                "report.html shows it"),
+        () ->
+            assertEquals(
+                "dataset,depth,seed,event,epoch,step,layer,size,window_from,aligned",
+                Files.readAllLines(study.resolve("deaths_spikes.csv")).get(0),
+                "every study: the deaths against the spikes"),
+        () -> assertTrue(Files.exists(study.resolve("figures/deaths-spikes-circle.png"))));
   }
 
   @Test
