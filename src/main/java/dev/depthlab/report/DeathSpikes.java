@@ -283,4 +283,67 @@ final class DeathSpikes {
     s.setMarker(marker);
     s.setMarkerColor(colour);
   }
+
+  /**
+   * A run's {@code deaths-spikes} figure ({@code depthlab train}): its loss series against the
+   * point (step or epoch) number, spikes crossed on it, each death a triangle at the top at the
+   * last point of its diagnostic epoch.
+   */
+  static Figure drawRun(Path out, String name, Path runDir) {
+    Run run = read(runDir);
+    Series s = run.series();
+    List<Event> ev = events(run);
+    double[] x = RunFigures.stepIndex(s.loss().length);
+    double top = Double.NEGATIVE_INFINITY;
+    for (double v : s.loss()) {
+      top = Double.isFinite(v) ? Math.max(top, v) : top;
+    }
+    List<Double> sx = new ArrayList<>();
+    List<Double> sy = new ArrayList<>();
+    List<Double> dx = new ArrayList<>();
+    List<Double> dy = new ArrayList<>();
+    int aligned = 0;
+    int deaths = 0;
+    for (int i : CurveMetrics.spikeIndices(s.loss())) {
+      sx.add(x[i]);
+      sy.add(s.loss()[i]);
+    }
+    for (Event e : ev) {
+      if (e.kind().equals(DEATH)) {
+        deaths++;
+        aligned += e.aligned() > 0 ? 1 : 0;
+        int last = 0;
+        for (int i = 0; i < s.epoch().length; i++) {
+          last = s.epoch()[i] <= e.epoch() ? i : last;
+        }
+        dx.add(x[last]);
+        dy.add(top);
+      }
+    }
+    boolean perStep = s.step().length > 0 && s.step()[0] != 0;
+    XYChart c =
+        ChartStyle.xy(
+            "Unit deaths and loss spikes: " + name, perStep ? "step" : "epoch", "batch loss (BCE)");
+    XYSeries line = c.addSeries("loss", x, s.loss());
+    line.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
+    line.setMarker(SeriesMarkers.NONE);
+    line.setLineColor(Color.GRAY);
+    scatter(c, "loss spikes", sx, sy, Color.BLACK, SeriesMarkers.CROSS);
+    scatter(c, "unit deaths", dx, dy, new Color(200, 30, 30), SeriesMarkers.TRIANGLE_DOWN);
+    Figure f =
+        new Figure(
+            "deaths-spikes",
+            "Unit deaths against loss spikes: " + name,
+            String.format(
+                java.util.Locale.ROOT,
+                "The batch loss per %s with its spikes (crosses) and, at the top, the unit deaths"
+                    + " (triangles at the end of the diagnostic epoch where a hidden layer's dead"
+                    + " fraction had risen); %d of %d deaths have a spike in their window, %.1f"
+                    + " would by chance.",
+                perStep ? "step" : "epoch",
+                aligned,
+                deaths,
+                chance(run, ev)));
+    return FigureFiles.write(c, out, f);
+  }
 }
