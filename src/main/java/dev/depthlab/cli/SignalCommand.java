@@ -3,15 +3,21 @@ package dev.depthlab.cli;
 import dev.depthlab.common.UserError;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.plot.Figure;
+import dev.depthlab.report.BornDeadFigure;
+import dev.depthlab.report.JacobianFigures;
 import dev.depthlab.report.SignalCsv;
 import dev.depthlab.report.SignalFigures;
 import dev.depthlab.runner.Studies;
+import dev.depthlab.signal.BornDead;
 import dev.depthlab.signal.JacobianStudy;
 import dev.depthlab.signal.SignalStudy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +37,9 @@ import picocli.CommandLine.Spec;
           + "networks as its runs do, push a batch of the first training points forward and "
           + "the loss gradient back, and write per hidden layer the mean square of the "
           + "pre-activations and of dL/dz beside the mean-field prediction (length map).",
-      "Writes signal.csv, signal_map.csv and the figures signal-forward-<data set> and "
-          + "signal-backward-<data set> (PNG, SVG). Computed on the host in fp64; "
+      "Writes signal.csv, signal_map.csv, signal_jacobian.csv, signal_jacobian_hist.csv and the "
+          + "figures signal-forward-<data set>, signal-backward-<data set> and "
+          + "signal-jacobian-<data set> (PNG, SVG). Computed on the host in fp64; "
           + "--backend and --precision do not apply.",
       "Writes into --out DIR (default: results/<name>/signal/)."
     })
@@ -52,6 +59,22 @@ final class SignalCommand implements Callable<Integer> {
       description = "Training points pushed through each network (default 256, all if fewer).")
   int batch = SignalStudy.DEFAULT_BATCH;
 
+  @Option(
+      names = "--born-dead",
+      paramLabel = "DRAWS",
+      description =
+          "Instead: over DRAWS initialisations per data set, depth and width, the fraction of "
+              + "networks born with a hidden layer dead on the whole training set, beside "
+              + "1 - (1 - 2^-N)^L (born_dead.csv, born-dead-<data set>).")
+  int bornDead;
+
+  @Option(
+      names = "--widths",
+      split = ",",
+      paramLabel = "N",
+      description = "With --born-dead: the widths (default: the config's model.width).")
+  List<Integer> widths;
+
   @Mixin OutOption outDir;
 
   @Mixin CommonOptions common;
@@ -67,6 +90,9 @@ final class SignalCommand implements Callable<Integer> {
     }
     StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
     Path dir = outDir.or(() -> Path.of("results", cfg.name(), "signal"));
+    if (bornDead != 0) {
+      return bornDead(out, cfg, dir);
+    }
     SignalCsv.Analysis r = SignalStudy.run(cfg, draws, batch);
     out.printf(
         "%d draws (run seeds %d..), batch %d; %s, %s init, %s%n",
@@ -140,7 +166,12 @@ final class SignalCommand implements Callable<Integer> {
     }
     SignalCsv.write(dir, r);
     JacobianStudy.write(dir, jac);
-    List<Figure> figures = SignalFigures.draw(dir, r);
+    List<Figure> figures = new java.util.ArrayList<>(SignalFigures.draw(dir, r));
+    Map<String, Map<Integer, double[]>> hist = new LinkedHashMap<>();
+    for (JacobianStudy.Row j : jac) {
+      hist.computeIfAbsent(j.dataset(), k -> new TreeMap<>()).put(j.depth(), j.histogram());
+    }
+    hist.forEach((set, h) -> figures.add(JacobianFigures.drawSignal(dir, set, h, draws)));
     out.println(
         "wrote "
             + dir.resolve(SignalCsv.CSV)
@@ -153,6 +184,40 @@ final class SignalCommand implements Callable<Integer> {
     for (Figure f : figures) {
       out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
     }
+    return 0;
+  }
+
+  private int bornDead(PrintWriter out, StudyConfig cfg, Path dir) {
+    List<Integer> ws = widths == null ? List.of(cfg.model().width()) : widths;
+    if (bornDead < 1 || bornDead > 100_000 || ws.stream().anyMatch(w -> w < 1 || w > 4096)) {
+      throw new UserError("--born-dead must be in 1..100000 and --widths in 1..4096");
+    }
+    List<BornDead.Row> rows = BornDead.run(cfg, ws, bornDead);
+    out.printf(
+        "%-14s %-6s %-6s %-22s %-14s %-12s%n",
+        "dataset", "depth", "width", "born dead (set) +- se", "one point", "1-(1-2^-N)^L");
+    Map<String, Map<Integer, Map<Integer, double[]>>> bySet = new LinkedHashMap<>();
+    for (BornDead.Row r : rows) {
+      out.printf(
+          "%-14s %-6d %-6d %-22s %-14.4f %-12.4f%n",
+          r.dataset(),
+          r.depth(),
+          r.width(),
+          String.format(Locale.ROOT, "%.4f +- %.4f", r.fraction(), r.fractionSe()),
+          r.pointFraction(),
+          r.theory());
+      bySet
+          .computeIfAbsent(r.dataset(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(r.width(), k -> new TreeMap<>())
+          .put(r.depth(), new double[] {r.fraction(), r.theory()});
+    }
+    BornDead.write(dir, rows);
+    out.println("wrote " + dir.resolve(BornDead.FILE));
+    bySet.forEach(
+        (set, byWidth) -> {
+          Figure f = BornDeadFigure.draw(dir, set, BornDeadFigure.lines(byWidth), bornDead);
+          out.println("wrote " + dir.resolve(f.name() + ".png") + " (and .svg)");
+        });
     return 0;
   }
 }

@@ -440,7 +440,31 @@ final class ConfigBinder {
         stepWeights(s, model),
         snapshots(s.child("snapshots"), epochs),
         sharpness(s.child("sharpness"), epochs),
-        signal(s.child("signal")));
+        signal(s.child("signal")),
+        jacobian(s.child("jacobian"), epochs));
+  }
+
+  /**
+   * {@code jacobian: {every: K, probes: P}}; absent or empty: off. {@code every} is required when
+   * the section is there; 256 probe points bound the cost (one n x n Jacobian and its SVD each).
+   */
+  private DiagnosticsConfig.Jacobian jacobian(Section s, int epochs) {
+    if (!s.has("every") && !s.has("probes")) {
+      return DiagnosticsConfig.Jacobian.OFF;
+    }
+    if (!s.has("every")) {
+      throw origins.error(
+          s.keyNode("probes"), s.path("probes") + ": needs " + s.path("every") + " beside it");
+    }
+    int every = intValue(s, "every", 0, v -> v >= 1 && v <= epochs, "must be in 1.." + epochs);
+    int probes =
+        intValue(
+            s,
+            "probes",
+            DiagnosticsConfig.Jacobian.DEFAULT_PROBES,
+            v -> v >= 1 && v <= 256,
+            "must be in 1..256");
+    return new DiagnosticsConfig.Jacobian(every, probes);
   }
 
   /**

@@ -61,11 +61,19 @@ final class ConfigSchema {
     SECTIONS.put(
         "diagnostics",
         List.of(
-            "every", "steps", "grad_stats", "step_weights", "snapshots", "sharpness", "signal"));
+            "every",
+            "steps",
+            "grad_stats",
+            "step_weights",
+            "snapshots",
+            "sharpness",
+            "signal",
+            "jacobian"));
     SECTIONS.put("diagnostics.grad_stats", List.of("from_epoch", "published"));
     SECTIONS.put("diagnostics.step_weights", List.of("layer", "every"));
     SECTIONS.put("diagnostics.snapshots", List.of("every", "grid"));
     SECTIONS.put("diagnostics.sharpness", List.of("every", "iterations"));
+    SECTIONS.put("diagnostics.jacobian", List.of("every", "probes"));
     SECTIONS.put("diagnostics.signal", List.of("draws", "batch"));
   }
 

@@ -106,6 +106,12 @@ public final class ConfigYaml {
       line(y, 2, "draws", Integer.toString(signal.draws()));
       line(y, 2, "batch", Integer.toString(signal.batch()));
     }
+    DiagnosticsConfig.Jacobian jac = c.diagnostics().jacobian();
+    if (jac.on()) { // a later key: written only when on
+      y.append("  jacobian:\n");
+      line(y, 2, "every", Integer.toString(jac.every()));
+      line(y, 2, "probes", Integer.toString(jac.probes()));
+    }
     if (full) { // how a backend runs, not what: never hashed; only sections off their defaults
       c.backendOptions()
           .sections()

@@ -7,7 +7,8 @@ package dev.depthlab.config;
  * step_weights.csv, how often ({@link StepWeights#OFF}: none), and when the decision boundary is
  * recorded to boundary.csv ({@code snapshots}), and how often the sharpness (the top eigenvalue of
  * the training loss's Hessian) is estimated ({@code sharpness}), and whether the sweep measures
- * signal propagation at initialisation for the report ({@code signal}).
+ * signal propagation at initialisation for the report ({@code signal}), and how often the singular
+ * values of the hidden stack's input-output Jacobian are recorded ({@code jacobian}).
  */
 public record DiagnosticsConfig(
     int every,
@@ -16,7 +17,20 @@ public record DiagnosticsConfig(
     StepWeights stepWeights,
     Snapshots snapshots,
     Sharpness sharpness,
-    Signal signal) {
+    Signal signal,
+    Jacobian jacobian) {
+
+  /** Without the Jacobian spectra. */
+  public DiagnosticsConfig(
+      int every,
+      boolean steps,
+      GradStats gradStats,
+      StepWeights stepWeights,
+      Snapshots snapshots,
+      Sharpness sharpness,
+      Signal signal) {
+    this(every, steps, gradStats, stepWeights, snapshots, sharpness, signal, Jacobian.OFF);
+  }
 
   /** Without the signal-propagation analysis. */
   public DiagnosticsConfig(
@@ -123,6 +137,25 @@ public record DiagnosticsConfig(
 
     public boolean on() {
       return draws > 0;
+    }
+  }
+
+  /**
+   * {@code diagnostics.jacobian}: the singular values of the hidden stack's input-output Jacobian
+   * at the first {@code probes} training points, before the first epoch and after every {@code
+   * every}-th epoch and the last ({@code every} 0: off). Training is unaffected.
+   */
+  public record Jacobian(int every, int probes) {
+    public static final Jacobian OFF = new Jacobian(0, 0);
+    public static final int DEFAULT_PROBES = 16;
+
+    public boolean on() {
+      return every > 0;
+    }
+
+    /** True when the spectra are recorded after {@code epoch} (0: before training). */
+    public boolean at(int epoch, int epochs) {
+      return on() && (epoch % every == 0 || epoch == epochs);
     }
   }
 }

@@ -116,6 +116,10 @@ public record ResourceEstimate(
     double grid = d.snapshots().grid();
     double snapshots = d.snapshots().every() == 0 ? 1 : epochs / d.snapshots().every() + 2;
     diagBytes += snapshots * (HEADER + 40 + grid * grid * 8);
+    if (d.jacobian().on()) { // jacobian.csv: per snapshot and probe, a layer of singular values
+      double jac = epochs / d.jacobian().every() + 2;
+      diagBytes += jac * d.jacobian().probes() * (HEADER + widest * 8);
+    }
 
     // CUDA (CudaGroup's allocations): parameters and gradients, a batch's a, z, dz and labels,
     // both data sets, an epoch's sample order, the evaluation of a whole set at once (z of every

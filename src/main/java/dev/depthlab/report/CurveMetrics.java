@@ -1,6 +1,8 @@
 package dev.depthlab.report;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The loss curve of one run as numbers (the seed's qualitative reading of its curves, measured).
@@ -95,7 +97,16 @@ public record CurveMetrics(
   }
 
   static int spikes(double[] loss) {
-    int count = 0;
+    return spikeIndices(loss).size();
+  }
+
+  /**
+   * The 0-based indices of {@code loss} that are spikes by the rule above (the up to {@value
+   * #SPIKE_LOOKBACK} values before, at least {@value #SPIKE_MIN_HISTORY}): one rule for the
+   * loss-curve count and for the spikes set against unit deaths ({@link DeathSpikes}).
+   */
+  static List<Integer> spikeIndices(double[] loss) {
+    List<Integer> out = new ArrayList<>();
     for (int e = SPIKE_MIN_HISTORY; e < loss.length; e++) {
       double[] prev = Arrays.copyOfRange(loss, Math.max(0, e - SPIKE_LOOKBACK), e);
       double m = median(prev);
@@ -106,10 +117,15 @@ public record CurveMetrics(
       double mad = median(dev);
       double excess = loss[e] - m;
       if (excess > SPIKE_MADS * mad && excess > SPIKE_RELATIVE * Math.abs(m)) {
-        count++;
+        out.add(e);
       }
     }
-    return count;
+    return out;
+  }
+
+  /** loss[e] over the median of the up to {@value #SPIKE_LOOKBACK} values before it. */
+  static double overMedian(double[] loss, int e) {
+    return loss[e] / median(Arrays.copyOfRange(loss, Math.max(0, e - SPIKE_LOOKBACK), e));
   }
 
   static double median(double[] v) {

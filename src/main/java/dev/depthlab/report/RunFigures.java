@@ -29,7 +29,8 @@ import org.knowm.xchart.XYChart;
  * One run's pictures, from its folder alone, into {@code <run>/figures/}: loss and accuracy per
  * epoch; with steps.csv, loss and batch accuracy per step; with step_weights.csv, the traced
  * layer's parameters per step (nn_scratch's weight-evolution plot); with boundary.csv, the final
- * decision boundary; and the two animations ({@link RunAnimations}).
+ * decision boundary; unit deaths against loss spikes ({@link DeathSpikes}); and the two animations
+ * ({@link RunAnimations}).
  */
 public final class RunFigures {
   static final int WIDTH = 800;
@@ -105,6 +106,7 @@ public final class RunFigures {
               out,
               fig));
     }
+    figs.add(DeathSpikes.drawRun(out, name, runDir));
     RunAnimations.write(runDir, name, points);
     return figs;
   }

@@ -124,6 +124,8 @@ public final class StudyReport {
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
     LongTables.write(dir, runs, runDirs, StudyTitle.variantLabel(dir, cfg));
+    List<DeathSpikes.RunEvents> deaths = DeathSpikes.of(dir, runs);
+    DeathSpikes.write(dir, deaths);
     Path report = dir.resolve(REPORT_MD);
     String md =
         ReportMarkdown.text(StudyTitle.of(dir, cfg), cfg, hash, runs, planned.size(), failed);
@@ -145,7 +147,7 @@ public final class StudyReport {
     List<Figure> figures =
         new ArrayList<>(StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
     stop.check();
-    figures.addAll(drawFigures(dir, cfg, runs, stop));
+    figures.addAll(drawFigures(dir, cfg, runs, deaths, stop));
     figures.addAll(signalFigures);
     stop.check();
     Path html = ReportHtml.write(dir, hash, runDirs, figures, runs);
@@ -218,8 +220,21 @@ public final class StudyReport {
    * side; the boundary maps start first, being the largest tasks, so no core idles at the end.
    */
   private static List<Figure> drawFigures(
-      Path dir, StudyConfig cfg, List<RunRecord> runs, Stop stop) {
-    List<Callable<List<Figure>>> study = StudyFigures.perSet(dir, cfg, runs);
+      Path dir,
+      StudyConfig cfg,
+      List<RunRecord> runs,
+      List<DeathSpikes.RunEvents> deaths,
+      Stop stop) {
+    List<Callable<List<Figure>>> study = new ArrayList<>(StudyFigures.perSet(dir, cfg, runs));
+    for (Callable<Figure> j : JacobianFigures.perSet(dir, cfg, runs)) {
+      study.add(() -> List.of(j.call()));
+    }
+    for (var set : cfg.data().sets()) {
+      Path figures = dir.resolve(ReportHtml.FIGURES_DIR);
+      List<RunSpec> planned =
+          Grid.runs(cfg).stream().filter(r -> r.dataset().label().equals(set.label())).toList();
+      study.add(() -> List.of(DeathSpikes.draw(figures, set.label(), planned, deaths)));
+    }
     List<Callable<List<Figure>>> tasks = new ArrayList<>();
     for (Callable<Figure> b : BoundaryFigures.perSet(dir, cfg, runs)) {
       tasks.add(

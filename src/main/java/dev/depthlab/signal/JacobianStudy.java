@@ -6,7 +6,9 @@ import dev.depthlab.common.CsvFiles;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.NetworkSpec;
+import dev.depthlab.report.JacobianFigures;
 import dev.depthlab.report.SignalCsv.Spread;
+import dev.depthlab.train.JacobianSpectrum;
 import dev.depthlab.train.RunSpec;
 import dev.depthlab.train.Trainer;
 import java.nio.file.Path;
@@ -24,10 +26,10 @@ public final class JacobianStudy {
   public static final String HIST_FILE = "signal_jacobian_hist.csv";
 
   /** Histogram bins of log10(singular value): [LO, LO + STEP), ..., [HI - STEP, HI), plus tails. */
-  static final double LO = -4.0;
+  static final double LO = JacobianFigures.LO;
 
-  static final double HI = 2.0;
-  static final double STEP = 0.5;
+  static final double HI = JacobianFigures.HI;
+  static final double STEP = JacobianFigures.STEP;
 
   private JacobianStudy() {}
 
@@ -56,7 +58,7 @@ public final class JacobianStudy {
         double[] ratio = new double[draws];
         double sq = 0.0;
         int count = 0;
-        int bins = (int) Math.round((HI - LO) / STEP) + 2;
+        int bins = JacobianFigures.BINS;
         double[] hist = new double[bins];
         for (int d = 0; d < draws; d++) {
           RunSpec run = new RunSpec(cfg, ds, depth, seeds.get(d));
@@ -97,17 +99,9 @@ public final class JacobianStudy {
     return rows;
   }
 
-  /** 0: below 10^LO; then the bins; last: 10^HI and above (and a zero singular value: bin 0). */
+  /** 0: below 10^LO; then the bins; last: 10^HI and above (the report's one binning). */
   static int bin(double s) {
-    double e = Math.log10(s);
-    int bins = (int) Math.round((HI - LO) / STEP);
-    if (!(e >= LO)) {
-      return 0;
-    }
-    if (e >= HI) {
-      return bins + 1;
-    }
-    return 1 + (int) Math.floor((e - LO) / STEP);
+    return JacobianFigures.bin(s);
   }
 
   /** Writes both files into {@code dir}. */

@@ -17,11 +17,11 @@ import java.util.List;
 /**
  * A run's folder: run.json (identity, seeds, backend, timings, status, summary, and the size and
  * SHA-256 of every other file, {@link RunCheck}), epochs.csv (one row per epoch), boundary.csv
- * (decision-boundary snapshots, 2-D data) and, when asked, steps.csv and step_weights.csv. Every
- * file is written whole or not at all; run.json goes last, so a folder whose run.json holds a final
- * status ({@link RunSummary#STATUSES}) is complete. A run whose backend failed gets a run.json with
- * status {@code failed} and the reason ({@link #writeFailed}), and counts as unfinished: a rerun
- * retries it.
+ * (decision-boundary snapshots, 2-D data) and, when asked, steps.csv, step_weights.csv and
+ * jacobian.csv. Every file is written whole or not at all; run.json goes last, so a folder whose
+ * run.json holds a final status ({@link RunSummary#STATUSES}) is complete. A run whose backend
+ * failed gets a run.json with status {@code failed} and the reason ({@link #writeFailed}), and
+ * counts as unfinished: a rerun retries it.
  */
 public final class RunFolder {
   public static final String RUN_JSON = "run.json";
@@ -29,6 +29,7 @@ public final class RunFolder {
   public static final String STEPS_CSV = "steps.csv";
   public static final String STEP_WEIGHTS_CSV = "step_weights.csv";
   public static final String BOUNDARY_CSV = "boundary.csv";
+  public static final String JACOBIAN_CSV = "jacobian.csv";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -65,6 +66,24 @@ public final class RunFolder {
       List<WeightRecord> weights,
       List<BoundarySnapshot> boundary,
       Provenance prov) {
+    write(dir, result, steps, weights, boundary, null, prov);
+  }
+
+  /**
+   * With {@code jacobian} (null or empty: none), the run's Jacobian spectra ({@link JacobianCsv}).
+   */
+  public static void write(
+      Path dir,
+      RunResult result,
+      List<StepRecord> steps,
+      List<WeightRecord> weights,
+      List<BoundarySnapshot> boundary,
+      List<JacobianSnapshot> jacobian,
+      Provenance prov) {
+    boolean withJacobian = jacobian != null && !jacobian.isEmpty();
+    if (withJacobian) {
+      JacobianCsv.write(dir.resolve(JACOBIAN_CSV), jacobian);
+    }
     NetworkSpec net = result.spec().net();
     writeEpochs(
         dir.resolve(EPOCHS_CSV),
@@ -91,9 +110,11 @@ public final class RunFolder {
     }
     // what a reader verifies before the run counts (RunCheck): each file's size and checksum
     ObjectNode files = json.putObject(RunCheck.FILES);
-    for (String name : List.of(EPOCHS_CSV, STEPS_CSV, STEP_WEIGHTS_CSV, BOUNDARY_CSV)) {
+    for (String name :
+        List.of(EPOCHS_CSV, STEPS_CSV, STEP_WEIGHTS_CSV, BOUNDARY_CSV, JACOBIAN_CSV)) {
       boolean written =
           name.equals(EPOCHS_CSV)
+              || (name.equals(JACOBIAN_CSV) && withJacobian)
               || (name.equals(STEPS_CSV) && steps != null)
               || (name.equals(STEP_WEIGHTS_CSV) && weights != null)
               || (name.equals(BOUNDARY_CSV) && boundary != null && !boundary.isEmpty());

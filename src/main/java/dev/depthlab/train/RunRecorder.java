@@ -42,8 +42,8 @@ public final class RunRecorder {
 
   /**
    * Trains {@code runs} as one group ({@link Trainer#train}) and writes run r's folder to {@code
-   * dirs.get(r)}, with boundary.csv (2-D data), steps.csv and step_weights.csv when the runs'
-   * diagnostics ask for them; results in the order of {@code runs}.
+   * dirs.get(r)}, with boundary.csv (2-D data), steps.csv, step_weights.csv and jacobian.csv when
+   * the runs' diagnostics ask for them; results in the order of {@code runs}.
    */
   public List<RunResult> trainAndRecord(List<RunSpec> runs, List<Path> dirs, Listener listener) {
     if (runs.size() != dirs.size()) {
@@ -59,8 +59,10 @@ public final class RunRecorder {
     List<List<StepRecord>> steps = new ArrayList<>();
     List<List<WeightRecord>> weights = new ArrayList<>();
     List<List<BoundarySnapshot>> boundaries = new ArrayList<>();
+    List<List<JacobianSnapshot>> jacobians = new ArrayList<>();
     for (int r = 0; r < runs.size(); r++) {
       boundaries.add(new ArrayList<>());
+      jacobians.add(new ArrayList<>());
       steps.add(logSteps ? new ArrayList<>() : null);
       weights.add(logWeights ? new ArrayList<>() : null);
     }
@@ -93,6 +95,12 @@ public final class RunRecorder {
               }
 
               @Override
+              public void onJacobian(int replica, JacobianSnapshot snapshot) {
+                jacobians.get(replica).add(snapshot);
+                listener.onJacobian(replica, snapshot);
+              }
+
+              @Override
               public void onEpochDone(int epoch, int epochs) {
                 listener.onEpochDone(epoch, epochs);
               }
@@ -105,6 +113,7 @@ public final class RunRecorder {
           steps.get(r),
           weights.get(r),
           boundaries.get(r),
+          jacobians.get(r),
           new RunFolder.Provenance(
               ConfigYaml.hash(runs.get(r).config()),
               backend.name(),

@@ -273,6 +273,31 @@ public final class RunSchema {
         List.of(STEP, EPOCH, EPOCH_STEP, LAYER, PARAM, ROW, COL, VALUE);
   }
 
+  /** The columns of jacobian.csv ({@code diagnostics.jacobian}; {@link JacobianCsv}), in order. */
+  public static final class Jacobian {
+    private Jacobian() {}
+
+    private static Column c(String key, String unit, String format, String meaning) {
+      return new Column(
+          RunFolder.JACOBIAN_CSV, key, "train.JacobianSnapshot", unit, format, meaning);
+    }
+
+    public static final Column EPOCH =
+        c("epoch", "epoch", INTEGER, "after this epoch; 0: at initialisation");
+    public static final Column PROBE =
+        c("probe", "training point", INTEGER, "the probe: the run's p-th training point, 1-based");
+    public static final Column RANK =
+        c("rank", "index", INTEGER, "1 is the largest singular value");
+    public static final Column SV =
+        c(
+            "sv",
+            "singular value of d a_L / d a_1",
+            DECIMAL,
+            "the hidden stack's input-output Jacobian at the probe, fp64 on the host");
+
+    public static final List<Column> ALL = List.of(EPOCH, PROBE, RANK, SV);
+  }
+
   /** The keys of run.json's {@code summary} object. */
   public static final class Run {
     private Run() {}
@@ -520,6 +545,7 @@ public final class RunSchema {
     all.addAll(Epochs.ALL);
     all.addAll(Steps.ALL);
     all.addAll(StepWeights.ALL);
+    all.addAll(Jacobian.ALL);
     all.addAll(Run.ALL);
     all.addAll(Summary.ALL);
     all.addAll(Tidy.ALL);

@@ -21,6 +21,12 @@ public interface TrainListener {
    */
   default void onBoundary(int replica, BoundarySnapshot snapshot) {}
 
+  /**
+   * The hidden stack's Jacobian spectra of replica r ({@code diagnostics.jacobian}, networks of two
+   * hidden layers or more): before the first epoch, after every interval and after the last.
+   */
+  default void onJacobian(int replica, JacobianSnapshot snapshot) {}
+
   /** Once per epoch after every replica's onEpoch; {@code epoch} is 1-based. */
   default void onEpochDone(int epoch, int epochs) {}
 

@@ -67,6 +67,10 @@ public final class Trainer {
     int traceLayer = traced.on() ? traced.layer() - 1 : -1;
     DiagnosticsConfig.Snapshots snapshots = cfg.diagnostics().snapshots();
     DiagnosticsConfig.Sharpness sharp = cfg.diagnostics().sharpness();
+    DiagnosticsConfig.Jacobian jac =
+        JacobianSnapshot.applies(net)
+            ? cfg.diagnostics().jacobian()
+            : DiagnosticsConfig.Jacobian.OFF;
     // a boundary is a picture of the input plane: only data with two features has one
     BoundaryGrid[] grids = new BoundaryGrid[runs.size()];
     for (int r = 0; r < runs.size(); r++) {
@@ -109,6 +113,14 @@ public final class Trainer {
       if (snapshots.every() > 0) {
         snapshot(group, 0, grids, listener);
       }
+      if (jac.on()) {
+        for (int r = 0; r < rN; r++) {
+          listener.onJacobian(
+              r,
+              JacobianSnapshot.of(
+                  0, net, setups.get(r).initial(), setups.get(r).train(), jac.probes()));
+        }
+      }
       int perLaunch = Math.max(1, group.epochsPerLaunch());
       int[][][] ahead = new int[perLaunch][rN][n];
       List<EpochRun> launched = List.of();
@@ -116,9 +128,11 @@ public final class Trainer {
       for (int epoch = 1; epoch <= epochs; epoch++) {
         if (epoch - launchStart >= launched.size()) {
           // the next launch: epochs up to the group's count per launch, ending where the host
-          // must look at the trained network (sharpness, a snapshot); orders drawn ahead, in the
+          // must look at the trained network (sharpness, a snapshot, a Jacobian); orders drawn
+          // ahead, in the
           // same sequence as one at a time
-          int k = launchLength(epoch, Math.min(perLaunch, epochs - epoch + 1), sharp, snapshots);
+          int k =
+              launchLength(epoch, Math.min(perLaunch, epochs - epoch + 1), sharp, snapshots, jac);
           boolean[] diagnose = new boolean[k];
           for (int e = 0; e < k; e++) {
             for (int r = 0; r < rN; r++) {
@@ -170,6 +184,14 @@ public final class Trainer {
         if (snapshots.at(epoch, epochs)) {
           snapshot(group, epoch, grids, listener);
         }
+        if (jac.at(epoch, epochs)) { // an observation too: on the host, from the parameters
+          List<Parameters> now = params != null ? params : group.allParameters();
+          for (int r = 0; r < rN; r++) {
+            listener.onJacobian(
+                r,
+                JacobianSnapshot.of(epoch, net, now.get(r), setups.get(r).train(), jac.probes()));
+          }
+        }
       }
       double wall = (System.nanoTime() - start) / 1e9;
       for (int r = 0; r < rN; r++) {
@@ -193,17 +215,18 @@ public final class Trainer {
 
   /**
    * Epochs of the launch that starts at {@code epoch}: at most {@code most}, and it ends at the
-   * first epoch after which the host probes the sharpness or takes a snapshot.
+   * first epoch after which the host probes the sharpness, takes a snapshot or a Jacobian.
    */
   private static int launchLength(
       int epoch,
       int most,
       DiagnosticsConfig.Sharpness sharp,
-      DiagnosticsConfig.Snapshots snapshots) {
+      DiagnosticsConfig.Snapshots snapshots,
+      DiagnosticsConfig.Jacobian jac) {
     int epochs = Integer.MAX_VALUE; // at(e, epochs) also asks for the last epoch: `most` ends there
     for (int k = 1; k < most; k++) {
       int e = epoch + k - 1;
-      if (sharp.at(e, epochs) || snapshots.at(e, epochs)) {
+      if (sharp.at(e, epochs) || snapshots.at(e, epochs) || jac.at(e, epochs)) {
         return k;
       }
     }

@@ -27,7 +27,7 @@ class TrainFiguresTest {
         () -> assertTrue(Files.size(figs.resolve("boundary.gif")) > 0),
         () -> assertTrue(Files.size(figs.resolve("training.gif")) > 0),
         () -> assertTrue(Files.size(figs.resolve("step-loss.png")) > 0),
-        () -> assertTrue(r.out().contains("drew 6 figures"), r.out()));
+        () -> assertTrue(r.out().contains("drew 7 figures"), r.out()));
   }
 
   @Test

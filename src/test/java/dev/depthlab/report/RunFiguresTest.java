@@ -52,7 +52,14 @@ class RunFiguresTest {
     Gifs boundary = Gifs.read(out.resolve(RunAnimations.BOUNDARY_GIF));
     Gifs training = Gifs.read(out.resolve(RunAnimations.TRAINING_GIF));
     assertEquals(
-        List.of("loss", "accuracy", "step-loss", "step-accuracy", "weights", "boundary"),
+        List.of(
+            "loss",
+            "accuracy",
+            "step-loss",
+            "step-accuracy",
+            "weights",
+            "boundary",
+            "deaths-spikes"),
         figs.stream().map(Figure::name).toList());
     assertAll(
         () -> assertEquals(6, snapshots, "before training and after each of 5 epochs"),
@@ -92,7 +99,8 @@ class RunFiguresTest {
         .trainAndRecord(List.of(run), List.of(dir), new RunRecorder.Listener() {});
     Files.delete(dir.resolve(RunFolder.BOUNDARY_CSV));
     List<Figure> figs = RunFigures.draw(dir);
-    assertEquals(List.of("loss", "accuracy"), figs.stream().map(Figure::name).toList());
+    assertEquals(
+        List.of("loss", "accuracy", "deaths-spikes"), figs.stream().map(Figure::name).toList());
     assertFalse(Files.exists(dir.resolve("figures").resolve(RunAnimations.BOUNDARY_GIF)));
     // 5 epochs: frames ending at epochs 2..5 (epoch 1 alone would be empty axes)
     assertEquals(

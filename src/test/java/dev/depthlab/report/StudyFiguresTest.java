@@ -69,11 +69,12 @@ class StudyFiguresTest {
       }
     }
     StudyReport.Built b = StudyReport.write(tmp);
-    // the 9 of StatsFigures, the 9 of StudyFigures, then the data set's decision boundaries
-    // (BoundaryFigures)
-    assertEquals(19, b.figures().size());
+    // the 9 of StatsFigures, the 9 of StudyFigures, the deaths against the spikes (DeathSpikes),
+    // then the data set's decision boundaries (BoundaryFigures)
+    assertEquals(20, b.figures().size());
     assertEquals("interval-test-acc-circle", b.figures().get(0).name());
-    assertEquals("boundary-circle", b.figures().get(18).name());
+    assertEquals("deaths-spikes-circle", b.figures().get(18).name());
+    assertEquals("boundary-circle", b.figures().get(19).name());
     Map<String, Integer> lines = lineSegments(tmp.resolve("figures/loss-circle.svg"));
     // each depth's colour: epochs - 1 segments of its line, and 1 in the legend
     assertEquals(3, lines.size(), lines.toString());
@@ -146,9 +147,9 @@ class StudyFiguresTest {
       FakeStudy.run(tmp, "nested_rings", 4, s, epochs, "diverged");
     }
     List<Figure> figs = StudyReport.write(tmp).figures();
-    // 9 statistics figures per data set (3 kinds x 3 headline metrics), then 9 per data set, and
-    // a boundary figure each
-    assertEquals(38, figs.size(), "9 + 9 per data set, and a boundary figure each");
+    // 9 statistics figures per data set (3 kinds x 3 headline metrics), then 9 per data set, the
+    // deaths against the spikes and a boundary figure each
+    assertEquals(40, figs.size(), "9 + 9 + 1 per data set, and a boundary figure each");
     for (String set : List.of("circle", "nested_rings")) {
       for (String kind : StatsFigures.KINDS) {
         for (String m : List.of("test-acc", "train-loss", "grad-norm-mean")) {

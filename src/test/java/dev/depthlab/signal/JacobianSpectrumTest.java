@@ -15,6 +15,7 @@ import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Reduction;
+import dev.depthlab.train.JacobianSpectrum;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -87,6 +87,11 @@ class RunSchemaDocsTest {
                 "docs/metrics.md, step_weights.csv"),
         () ->
             assertEquals(
+                keys(RunSchema.Jacobian.ALL),
+                tableAfter(metrics, "Per Jacobian snapshot (`jacobian.csv`"),
+                "docs/metrics.md, jacobian.csv"),
+        () ->
+            assertEquals(
                 keys(RunSchema.Summary.ALL),
                 tableAfter(report, "## summary.csv"),
                 "docs/report.md, summary.csv"));

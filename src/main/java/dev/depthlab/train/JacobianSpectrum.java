@@ -1,4 +1,4 @@
-package dev.depthlab.signal;
+package dev.depthlab.train;
 
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
@@ -9,7 +9,8 @@ import dev.depthlab.model.Parameters;
  * a_1}, the last hidden layer's activations against the first's, an n x n matrix between equal
  * widths, {@code J = prod_{l=2..L} W_l D_l} in the row-vector convention of {@link Parameters}
  * ({@code D_l = diag(phi'(z_l))}); and its singular values, as square roots of the eigenvalues of
- * {@code J^T J} by cyclic Jacobi rotations.
+ * {@code J^T J} by cyclic Jacobi rotations. Used at initialisation by {@code signal} and during
+ * training by the run diagnostic {@code diagnostics.jacobian} ({@link JacobianProbe}).
  */
 public final class JacobianSpectrum {
   private JacobianSpectrum() {}
@@ -25,7 +26,6 @@ public final class JacobianSpectrum {
     for (int i = 0; i < n1; i++) {
       j[i][i] = 1.0;
     }
-    MeanField act = new MeanField(net.activation(), net.leakySlope(), 0.0);
     for (int l = 1; l < net.depth(); l++) {
       int in = net.fanIn(l);
       int out = net.fanOut(l);
@@ -42,12 +42,63 @@ public final class JacobianSpectrum {
           }
         }
         for (int c = 0; c < out; c++) {
-          next[r][c] *= act.derivative(z[l][c]);
+          next[r][c] *= derivative(net, z[l][c]);
         }
       }
       j = next;
     }
     return j;
+  }
+
+  /**
+   * The pre-activations {@code z[h]} of hidden layers h = 0..depth-1 at input {@code x}: {@code z =
+   * a W + b}, {@code a = phi(z)}, in fp64 on the host from the parameters as given.
+   */
+  public static double[][] preActivations(NetworkSpec net, Parameters p, double[] x) {
+    double[][] z = new double[net.depth()][];
+    double[] a = x;
+    for (int l = 0; l < net.depth(); l++) {
+      int in = net.fanIn(l);
+      int out = net.fanOut(l);
+      double[] w = p.weights()[l];
+      double[] zl = p.biases()[l].clone();
+      for (int i = 0; i < in; i++) {
+        for (int c = 0; c < out; c++) {
+          zl[c] += a[i] * w[i * out + c];
+        }
+      }
+      z[l] = zl;
+      a = new double[out];
+      for (int c = 0; c < out; c++) {
+        a[c] = phi(net, zl[c]);
+      }
+    }
+    return z;
+  }
+
+  /** The hidden activation of {@code net} at {@code z} (tanh: StrictMath's). */
+  static double phi(NetworkSpec net, double z) {
+    switch (net.activation()) {
+      case RELU:
+        return z > 0.0 ? z : 0.0;
+      case LEAKY_RELU:
+        return z > 0.0 ? z : net.leakySlope() * z;
+      default:
+        return StrictMath.tanh(z);
+    }
+  }
+
+  /** phi' at {@code z}; ReLU's and LeakyReLU's at 0 taken from the left, as the backends do. */
+  static double derivative(NetworkSpec net, double z) {
+    switch (net.activation()) {
+      case RELU:
+        return z > 0.0 ? 1.0 : 0.0;
+      case LEAKY_RELU:
+        return z > 0.0 ? 1.0 : net.leakySlope();
+      default:
+        double t = StrictMath.tanh(z);
+        return 1.0 - t * t;
+    }
   }
 
   /** The singular values of the m x n matrix {@code a}, largest first (n of them). */
