@@ -38,7 +38,7 @@ final class DataCommand implements Callable<Integer> {
       description = "Write <dataset>-seed-<s>.csv (x1,x2,label,split) per data set into DIR.")
   Path export;
 
-  @Mixin CommonOptions common;
+  @Mixin SetOption common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 

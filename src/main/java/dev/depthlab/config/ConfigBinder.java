@@ -718,6 +718,9 @@ final class ConfigBinder {
         if (key == null || !schema.isKnown(path, key)) {
           String shown = key == null ? describe(keyNode) : "'" + path(key) + "'";
           String hint = key == null ? "" : ConfigSchema.didYouMean(key, schema.keys(path));
+          if (key != null && hint.isEmpty()) {
+            hint = schema.suggestPath(path(key)); // a leaf name in another section: lr
+          }
           throw origins.error(keyNode, "unknown key " + shown + hint);
         }
         if (entries.put(key, t) != null) {
