@@ -53,6 +53,7 @@ public final class Main implements Runnable {
     ImageIO.setUseCache(false);
     CommandLine cmd = new CommandLine(new Main());
     HelpWrap.install(cmd);
+    dev.depthlab.common.Invocation.recordArgs(args); // for run.json and study.yaml
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler(

@@ -58,6 +58,11 @@ public final class ConfigYaml {
     }
   }
 
+  /** The text the hash is taken of: the protocol without backend (see the class comment). */
+  public static String protocolYaml(StudyConfig c) {
+    return write(c, false);
+  }
+
   /** The first 16 hex characters of {@link #hash}: for folder names, tables and logs. */
   public static String shortHash(StudyConfig c) {
     return hash(c).substring(0, 16);
