@@ -95,7 +95,9 @@ public final class StudyLock {
             dir
                 + " holds a study with protocol hash "
                 + shorten(ConfigYaml.hash(stored))
-                + " and this config differs in "
+                + "; this config (hash "
+                + shorten(ConfigYaml.hash(wanted))
+                + ") differs in "
                 + (changes.isEmpty() ? "its hash only" : what)
                 + "; write it elsewhere with --out "
                 + elsewhere
