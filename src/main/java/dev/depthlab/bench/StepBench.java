@@ -105,6 +105,20 @@ public final class StepBench {
      * point's precision, or it is a host backend that would take too long on it.
      */
     void onSkipped(String backend, Point point, String why);
+
+    /**
+     * The rounds of a timed point disagree by more than {@link #UNSTEADY} (slowest over fastest,
+     * less one): the machine was busy or the code not yet warm; called after {@link #onTimed}.
+     */
+    default void onUnsteady(Timing timing, double slowestMicros) {}
+  }
+
+  /** The spread of a point's rounds ((slowest - fastest) / fastest) that earns a warning. */
+  public static final double UNSTEADY = 0.20;
+
+  /** Whether rounds from {@code fastest} to {@code slowest} us/step disagree by over 20%. */
+  public static boolean unsteady(double fastest, double slowest) {
+    return slowest > fastest * (1 + UNSTEADY);
   }
 
   /**
@@ -121,7 +135,7 @@ public final class StepBench {
       GridListener listener) {
     List<Timing> all = new ArrayList<>();
     for (Backend b : backends) {
-      boolean first = true;
+      java.util.Set<dev.depthlab.model.Precision> warm = new java.util.HashSet<>();
       for (Point pt : grid.points()) {
         if (!b.traits().supports(pt.precision())) {
           listener.onSkipped(
@@ -139,23 +153,29 @@ public final class StepBench {
                   hostMaxGflop));
           continue;
         }
-        // a backend's first point also waits for the JIT to compile its kernels: on a pinned core
-        // the compiler threads share that core, and C2 takes a while over Vector API code
+        // a backend's first point in each precision also waits for the JIT to compile that
+        // precision's kernels (fp32 and fp64 are separate code): on a pinned core the compiler
+        // threads share that core, and C2 takes a while over Vector API code. Every other point
+        // is warmed too, for up to half a second, before its rounds are timed.
         double warmup =
-            first
+            !warm.contains(pt.precision())
                 ? Math.min(FIRST_WARMUP_SECONDS, 10 * secondsPerPoint)
                 : Math.min(0.5, secondsPerPoint);
         Timing t;
+        double[] slowest = new double[1];
         try {
-          t = time(b, pt, secondsPerPoint, warmup);
+          t = time(b, pt, secondsPerPoint, warmup, slowest);
         } catch (UserError e) {
           // a backend that cannot take the shape (cuda-fused past its widths): a row that says so
           listener.onSkipped(b.name(), pt, e.getMessage());
           continue;
         }
-        first = false;
+        warm.add(pt.precision());
         all.add(t);
         listener.onTimed(t);
+        if (unsteady(t.minMicros(), slowest[0])) {
+          listener.onUnsteady(t, slowest[0]);
+        }
       }
     }
     return all;
@@ -166,11 +186,17 @@ public final class StepBench {
 
   /** Times one point on one backend, after a warm-up of at most half a second. */
   public static Timing time(Backend backend, Point pt, double secondsPerPoint) {
-    return time(backend, pt, secondsPerPoint, Math.min(0.5, secondsPerPoint));
+    return time(backend, pt, secondsPerPoint, Math.min(0.5, secondsPerPoint), new double[1]);
   }
 
   /** Times one point on one backend after a warm-up of {@code warmupSeconds}. */
   static Timing time(Backend backend, Point pt, double secondsPerPoint, double warmupSeconds) {
+    return time(backend, pt, secondsPerPoint, warmupSeconds, new double[1]);
+  }
+
+  /** As above; {@code slowest[0]} receives the slowest round's microseconds per step. */
+  static Timing time(
+      Backend backend, Point pt, double secondsPerPoint, double warmupSeconds, double[] slowest) {
     NetworkSpec net =
         NetworkSpec.of(2, pt.depth(), pt.width(), Activation.RELU, 0.01, Reduction.SUM, 1e-8);
     int n = pt.batch() * 4;
@@ -203,6 +229,7 @@ public final class StepBench {
       }
       Arrays.sort(rounds);
       Arrays.sort(cpu);
+      slowest[0] = rounds[ROUNDS - 1];
       return new Timing(
           backend.name(),
           backend.traits().onHost(),

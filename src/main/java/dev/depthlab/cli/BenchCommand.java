@@ -161,6 +161,19 @@ final class BenchCommand implements Callable<Integer> {
               }
 
               @Override
+              public void onUnsteady(Timing t, double slowest) {
+                out.printf(
+                    Locale.ROOT,
+                    "  warning: the rounds of this point disagree by %.0f%% (%.2f to %.2f us/step):"
+                        + " the machine was busy or the code not warm; rerun it, or raise"
+                        + " --seconds%n",
+                    100 * (slowest / t.minMicros() - 1),
+                    t.minMicros(),
+                    slowest);
+                out.flush();
+              }
+
+              @Override
               public void onSkipped(String backend, Point pt, String why) {
                 out.printf(
                     Locale.ROOT,

@@ -1,5 +1,7 @@
 package dev.depthlab.cli;
 
+import dev.depthlab.common.UserError;
+import dev.depthlab.config.DidYouMean;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -33,9 +35,26 @@ public final class CommonOptions {
       description = "Plain log lines only, no progress bar.")
   boolean quiet;
 
-  /** The --set overrides, with --backend and --precision folded in as overrides too. */
+  /**
+   * The --set overrides, with --backend and --precision folded in as overrides too; a value those
+   * two do not take is refused here, quoting the option as typed (not as a --set).
+   */
   List<String> overrides() {
     List<String> all = new ArrayList<>(sets);
+    List<String> backends = dev.depthlab.common.BackendCatalog.standard().choices();
+    if (backend != null && !backends.contains(backend)) {
+      throw new UserError(
+          "--backend "
+              + backend
+              + ": must be one of "
+              + String.join(", ", backends)
+              + (backend.equalsIgnoreCase("gpu") && backends.contains("cuda")
+                  ? " (did you mean 'cuda'?)"
+                  : DidYouMean.of(backend, backends)));
+    }
+    if (precision != null && !List.of("fp32", "fp64").contains(precision)) {
+      throw new UserError("--precision " + precision + ": must be fp32 or fp64");
+    }
     if (backend != null) {
       all.add("backend=" + backend);
     }

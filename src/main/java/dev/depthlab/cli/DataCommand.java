@@ -38,7 +38,7 @@ final class DataCommand implements Callable<Integer> {
       description = "Write <dataset>-seed-<s>.csv (x1,x2,label,split) per data set into DIR.")
   Path export;
 
-  @Mixin CommonOptions common;
+  @Mixin SetOption common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,9 +51,15 @@ final class DataCommand implements Callable<Integer> {
     for (DatasetSpec d : data.sets()) {
       Split split = Datasets.forRun(d, data.nTrain(), data.test(), data.noise(), s);
       out.printf("%s (seed %d)%n  %s%n", d.label(), s, Datasets.rule(d));
-      out.printf(
-          "  expected positive fraction %.4f (noise %s)%n",
-          Datasets.expectedPositiveFraction(d, data.noise()), data.noise());
+      if (d.csv() != null) {
+        out.printf(
+            "  %d features; positive fraction in the file %.4f (the same rows for every seed)%n",
+            d.inputs(), Datasets.expectedPositiveFraction(d, data.noise()));
+      } else {
+        out.printf(
+            "  expected positive fraction %.4f (noise %s)%n",
+            Datasets.expectedPositiveFraction(d, data.noise()), data.noise());
+      }
       out.println("  train: " + ClassBalance.of(split.train()).describe());
       out.println("  test:  " + ClassBalance.of(split.test()).describe());
       if (export != null) {

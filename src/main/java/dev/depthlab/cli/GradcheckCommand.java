@@ -40,7 +40,7 @@ final class GradcheckCommand implements Callable<Integer> {
       index = "0",
       arity = "0..1",
       paramLabel = "CONFIG",
-      description = "Study config (default: the built-in seed-study).")
+      description = "Study config (default: the built-in quick study, as every command).")
   Path config;
 
   @Option(names = "--seeds", description = "How many of the study's seeds to check (default 3).")
@@ -56,7 +56,7 @@ final class GradcheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
+    StudyConfig cfg = Studies.load(config, "quick", common.overrides());
     if (seeds < 1 || batch < 1) {
       throw new UserError("--seeds and --batch must be >= 1");
     }

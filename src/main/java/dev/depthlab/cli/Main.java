@@ -53,6 +53,8 @@ public final class Main implements Runnable {
     // temporary folder of a process killed while drawing
     ImageIO.setUseCache(false);
     CommandLine cmd = new CommandLine(new Main());
+    HelpWrap.install(cmd);
+    dev.depthlab.common.Invocation.recordArgs(args); // for run.json and study.yaml
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler(
@@ -75,14 +77,35 @@ public final class Main implements Runnable {
         });
     cmd.setParameterExceptionHandler(
         (ex, a) -> {
+          String unknownCommand = unknownCommand(ex);
           err.println(
               "depthlab: "
-                  + ex.getMessage()
+                  + (unknownCommand != null ? unknownCommand : ex.getMessage())
                   + " (see '"
                   + ex.getCommandLine().getCommandSpec().qualifiedName()
                   + " --help')");
           return UserError.USAGE;
         });
     return cmd.execute(args);
+  }
+
+  /**
+   * "unknown command 'swep' (did you mean 'sweep'?)" when the first word after {@code depthlab} is
+   * no command; null for any other parameter error.
+   */
+  static String unknownCommand(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u)
+        || ex.getCommandLine().getCommandSpec().parent() != null
+        || u.getUnmatched().isEmpty()
+        || u.getUnmatched().get(0).startsWith("-")) {
+      return null;
+    }
+    String typed = u.getUnmatched().get(0);
+    var names = ex.getCommandLine().getSubcommands().keySet();
+    String hint = dev.depthlab.config.DidYouMean.of(typed, names);
+    return "unknown command '"
+        + typed
+        + "'"
+        + (hint.isEmpty() ? "; commands: " + String.join(", ", names) : hint);
   }
 }

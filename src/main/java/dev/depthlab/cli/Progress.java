@@ -1,5 +1,6 @@
 package dev.depthlab.cli;
 
+import dev.depthlab.runner.BarLayout;
 import dev.depthlab.train.EpochRecord;
 import java.io.PrintWriter;
 import me.tongfei.progressbar.ProgressBar;
@@ -23,6 +24,9 @@ final class Progress implements AutoCloseable {
     this.out = out;
     this.total = total;
     this.every = Math.max(1, total / 20);
+    if (bar != null) { // the message's room from the first frame: the bar keeps one width
+      bar.setExtraMessage(BarLayout.fit("", BarLayout.messageWidth(BarLayout.width(), 48)));
+    }
   }
 
   static Progress open(String task, int total, boolean quiet, PrintWriter out) {
@@ -34,7 +38,7 @@ final class Progress implements AutoCloseable {
                 .setInitialMax(total)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUnit(" ep", 1)
-                .showSpeed()
+                .setMaxRenderedLength(BarLayout.width())
                 .build()
             : null;
     return new Progress(bar, out, total);
@@ -48,7 +52,8 @@ final class Progress implements AutoCloseable {
         String.format("loss %.4f acc %.4f |g| %.3g", r.batchLoss(), lastAcc, r.gradNormMean());
     if (bar != null) {
       bar.stepTo(r.epoch());
-      bar.setExtraMessage(msg);
+      // "train  42% [===   ] 420/1000 ep (0:00:03 / 0:00:04) " takes about 48 columns
+      bar.setExtraMessage(BarLayout.fit(msg, BarLayout.messageWidth(BarLayout.width(), 48)));
     } else if (r.epoch() % every == 0 || r.epoch() == total) {
       double el = (System.nanoTime() - start) / 1e9;
       double eta = el / r.epoch() * (total - r.epoch());

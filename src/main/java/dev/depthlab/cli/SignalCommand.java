@@ -39,16 +39,15 @@ import picocli.CommandLine.Spec;
           + "pre-activations and of dL/dz beside the mean-field prediction (length map).",
       "Writes signal.csv, signal_map.csv, signal_jacobian.csv, signal_jacobian_hist.csv and the "
           + "figures signal-forward-<data set>, signal-backward-<data set> and "
-          + "signal-jacobian-<data set> (PNG, SVG). Computed on the host in fp64; "
-          + "--backend and --precision do not apply.",
-      "Writes into --out DIR (default: results/<name>/signal/)."
+          + "signal-jacobian-<data set> (PNG, SVG). Computed on the host in fp64.",
+      "Writes into --out DIR (default: results/<name>-signal/, beside the study folder, never into it)."
     })
 final class SignalCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       arity = "0..1",
       paramLabel = "CONFIG",
-      description = "Study config (default: the built-in seed-study).")
+      description = "Study config (default: the built-in quick study, as every command).")
   Path config;
 
   @Option(names = "--draws", description = "Initialisations per data set and depth (default 50).")
@@ -77,9 +76,14 @@ final class SignalCommand implements Callable<Integer> {
 
   @Mixin OutOption outDir;
 
-  @Mixin CommonOptions common;
+  @Mixin SetOption common;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Without --out: results/<name>-signal, beside the study folder, never inside a study. */
+  static Path defaultDir(StudyConfig cfg) {
+    return Path.of("results", cfg.name() + "-signal");
+  }
 
   @Override
   public Integer call() {
@@ -88,8 +92,8 @@ final class SignalCommand implements Callable<Integer> {
     if (draws < 1 || draws > 10_000 || batch < 1 || batch > 100_000) {
       throw new UserError("--draws must be in 1..10000 and --batch in 1..100000");
     }
-    StudyConfig cfg = Studies.load(config, "seed-study", common.overrides());
-    Path dir = outDir.or(() -> Path.of("results", cfg.name(), "signal"));
+    StudyConfig cfg = Studies.load(config, "quick", common.overrides());
+    Path dir = outDir.or(() -> defaultDir(cfg));
     if (bornDead != 0) {
       return bornDead(out, cfg, dir);
     }

@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         run.shortName(),
         backend.name(),
         cfg.precision().key(),
-        run.net(),
+        run.net().describe(),
         cfg.training().epochs(),
         dir);
     RunResult result;

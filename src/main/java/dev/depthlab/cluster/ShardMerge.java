@@ -138,7 +138,7 @@ public final class ShardMerge {
       Path target = e.getKey().isEmpty() ? out : out.resolve(e.getKey());
       Optional<String> there = StudyLock.storedHash(target);
       if (there.isPresent() && !there.get().equals(hash)) {
-        throw StudyLock.refusal(target, there.get(), hash);
+        throw StudyLock.refusal(target, StudyLock.read(target), StudyLock.read(first));
       }
       StudyConfig cfg = StudyLock.read(first);
       outStudies.add(target);
@@ -380,8 +380,9 @@ public final class ShardMerge {
 
   /**
    * Two verified copies of a run: identical (every file the same bytes), the same but for
-   * run.json's {@code timings} (the files run.json lists have the same checksums, so the same
-   * bytes, and every other field of run.json is equal), or different.
+   * run.json's {@code timings} and {@code invocation} (the command line and source revision that
+   * made each: the files run.json lists have the same checksums, so the same bytes, and every other
+   * field of run.json is equal), or different.
    */
   static Sameness compare(Path a, Path b) {
     if (sameFiles(a, b)) {
@@ -390,8 +391,10 @@ public final class ShardMerge {
     try {
       ObjectNode ja = (ObjectNode) JSON.readTree(a.resolve(RunFolder.RUN_JSON).toFile());
       ObjectNode jb = (ObjectNode) JSON.readTree(b.resolve(RunFolder.RUN_JSON).toFile());
-      ja.remove("timings");
-      jb.remove("timings");
+      for (String provenance : List.of("timings", "invocation")) {
+        ja.remove(provenance);
+        jb.remove(provenance);
+      }
       return ja.equals(jb) ? Sameness.WALL_TIMES : Sameness.DIFFERENT;
     } catch (IOException | ClassCastException e) {
       return Sameness.DIFFERENT;

@@ -3,6 +3,7 @@ package dev.depthlab.config;
 import dev.depthlab.common.BackendOption;
 import dev.depthlab.common.BackendOptions;
 import dev.depthlab.common.UserError;
+import dev.depthlab.data.CsvSource;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.data.TestSplit;
 import dev.depthlab.model.Activation;
@@ -43,23 +44,26 @@ final class ConfigBinder {
   private final Origins origins;
   private final String derivedName;
   private final ConfigSchema schema;
+  private final java.nio.file.Path base;
   private final StudyConfig d = ConfigLoader.defaults();
 
   /**
    * {@code derivedName}: the name a config without {@code name:} gets (its file name); {@code
-   * schema}: the known keys, the backends' settings among them.
+   * schema}: the known keys, the backends' settings among them; {@code base}: the folder a CSV data
+   * set's relative path is resolved against.
    */
-  ConfigBinder(Origins origins, String derivedName, ConfigSchema schema) {
+  ConfigBinder(Origins origins, String derivedName, ConfigSchema schema, java.nio.file.Path base) {
     this.origins = origins;
     this.derivedName = derivedName;
     this.schema = schema;
+    this.base = base;
   }
 
   StudyConfig bind(MappingNode root) {
     Section top = new Section("", root);
     String name = name(top);
     DataConfig data = data(top.child("data"));
-    ModelConfig model = model(top.child("model"));
+    ModelConfig model = model(top.child("model"), data.sets());
     TrainingConfig training = training(top.child("training"));
     StudyConfig c =
         new StudyConfig(
@@ -215,6 +219,14 @@ final class ConfigBinder {
           item, path + ": expected a data set name or {kind: ...} map, got " + describe(item));
     }
     String kind = null;
+    for (NodeTuple t : map.getValue()) {
+      if (t.getKeyNode() instanceof ScalarNode k && "kind".equals(k.getValue())) {
+        kind = nonEmpty(t.getValueNode(), path + ".kind", "a data set kind");
+      }
+    }
+    if (CsvSource.KIND.equals(kind)) {
+      return DatasetSpec.of(new CsvBinding(origins, base).bind(map, path));
+    }
     Map<String, Double> params = new LinkedHashMap<>();
     for (NodeTuple t : map.getValue()) {
       String key = nonEmpty(t.getKeyNode(), path, "a parameter name");
@@ -247,7 +259,29 @@ final class ConfigBinder {
     return TestSplit.drawn(n, offset);
   }
 
-  private ModelConfig model(Section s) {
+  /** The data sets' one input width; sets of different widths cannot share a layer list. */
+  private int inputs(List<DatasetSpec> sets, Section s) {
+    int w = sets.get(0).inputs();
+    for (DatasetSpec set : sets) {
+      if (set.inputs() != w) {
+        throw origins.error(
+            s.keyNode("layers"),
+            s.path("layers")
+                + ": data sets '"
+                + sets.get(0).label()
+                + "' ("
+                + w
+                + " inputs) and '"
+                + set.label()
+                + "' ("
+                + set.inputs()
+                + ") cannot share one layer list; use model.depths");
+      }
+    }
+    return w;
+  }
+
+  private ModelConfig model(Section s, List<DatasetSpec> sets) {
     ModelConfig m = d.model();
     Activation activation = enumChoice(s, "activation", m.activation(), Activation.values());
     double slope = number(s, "leaky_slope", m.leakySlope(), v -> v >= 0, "must be >= 0");
@@ -284,7 +318,7 @@ final class ConfigBinder {
               s.path(other) + ": cannot be combined with " + s.path("layers") + " (give one)");
         }
       }
-      List<Integer> layers = layers(s.value("layers"), s.path("layers"));
+      List<Integer> layers = layers(s.value("layers"), s.path("layers"), inputs(sets, s));
       return new ModelConfig(
           List.of(), 0, layers, activation, slope, init, biasInit, sigmaW, sigmaB);
     }
@@ -297,7 +331,7 @@ final class ConfigBinder {
         depths, width, List.of(), activation, slope, init, biasInit, sigmaW, sigmaB);
   }
 
-  private List<Integer> layers(Node n, String path) {
+  private List<Integer> layers(Node n, String path, int inputs) {
     List<Integer> layers = new ArrayList<>();
     for (Node item : sequence(n, path, "a list of integers")) {
       long v = parseInteger(item, path, "a list of integers");
@@ -306,9 +340,16 @@ final class ConfigBinder {
       }
       layers.add((int) v);
     }
-    if (layers.isEmpty() || layers.get(0) != 2) {
+    if (layers.isEmpty() || layers.get(0) != inputs) {
       throw origins.error(
-          n, path + ": must start with 2 (every data set has 2 inputs), got " + layers);
+          n,
+          path
+              + ": must start with "
+              + inputs
+              + " (every data set has "
+              + inputs
+              + " inputs), got "
+              + layers);
     }
     if (layers.get(layers.size() - 1) != 1) {
       throw origins.error(n, path + ": must end with 1 (one sigmoid output), got " + layers);
@@ -743,6 +784,9 @@ final class ConfigBinder {
         if (key == null || !schema.isKnown(path, key)) {
           String shown = key == null ? describe(keyNode) : "'" + path(key) + "'";
           String hint = key == null ? "" : ConfigSchema.didYouMean(key, schema.keys(path));
+          if (key != null && hint.isEmpty()) {
+            hint = schema.suggestPath(path(key)); // a leaf name in another section: lr
+          }
           throw origins.error(keyNode, "unknown key " + shown + hint);
         }
         if (entries.put(key, t) != null) {

@@ -57,7 +57,8 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new UserError("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(text, file.toString(), overrides);
+    Path base = file.toAbsolutePath().normalize().getParent();
+    return parse(text, file.toString(), overrides, BackendCatalog.standard(), base);
   }
 
   /**
@@ -144,13 +145,26 @@ public final class ConfigLoader {
    */
   public static StudyConfig parse(
       String yamlText, String sourceName, List<String> overrides, BackendCatalog backends) {
+    return parse(yamlText, sourceName, overrides, backends, Path.of("").toAbsolutePath());
+  }
+
+  /**
+   * As above; {@code base}: the folder a data file's relative path is resolved against (the config
+   * file's folder; for text and built-in studies, the current folder).
+   */
+  private static StudyConfig parse(
+      String yamlText,
+      String sourceName,
+      List<String> overrides,
+      BackendCatalog backends,
+      Path base) {
     refuseMultirun(overrides);
     ConfigSchema schema = ConfigSchema.of(backends);
     Origins origins = new Origins(sourceName);
     MappingNode root = root(yamlText, origins);
     Overrides.apply(root, overrides, origins, schema);
     refuseTags(root, origins);
-    return new ConfigBinder(origins, baseName(sourceName), schema).bind(root);
+    return new ConfigBinder(origins, baseName(sourceName), schema, base).bind(root);
   }
 
   /** The seed protocol (nn-depth-study), which is also every missing key's value. */

@@ -151,6 +151,48 @@ final class ConfigSchema {
     return all;
   }
 
+  /**
+   * The hint for a key path the user typed that is not known: the closest full path ({@code
+   * training.lrr} -> {@code training.lr}), else the paths whose last name is the one typed ({@code
+   * lr} -> {@code training.lr}; {@code every} -> each section's), else the path whose last name is
+   * closest ({@code epoch} -> {@code training.epochs}); "" when nothing is near.
+   */
+  String suggestPath(String typed) {
+    List<String> all = allPaths();
+    String direct = didYouMean(typed, all);
+    if (!direct.isEmpty()) {
+      return direct;
+    }
+    String leaf = leaf(typed);
+    List<String> same = new ArrayList<>();
+    for (String p : all) {
+      if (leaf(p).equals(leaf) && !p.equals(typed)) {
+        same.add(p);
+      }
+    }
+    if (same.size() == 1) {
+      return " (did you mean '" + same.get(0) + "'?)";
+    }
+    if (same.size() > 1) {
+      return " (did you mean one of '" + String.join("', '", same) + "'?)";
+    }
+    Map<String, String> byLeaf = new LinkedHashMap<>();
+    for (String p : all) {
+      byLeaf.merge(leaf(p), p, (x, y) -> ""); // a leaf name of several paths suggests none
+    }
+    String near = didYouMean(leaf, byLeaf.keySet());
+    if (near.isEmpty()) {
+      return "";
+    }
+    String name = near.substring(" (did you mean '".length(), near.length() - "'?)".length());
+    String path = byLeaf.get(name);
+    return path.isEmpty() ? "" : " (did you mean '" + path + "'?)";
+  }
+
+  private static String leaf(String path) {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
+
   /** " (did you mean 'x'?)" for the closest candidate within a small edit distance, else "". */
   static String didYouMean(String word, Collection<String> candidates) {
     String best = null;

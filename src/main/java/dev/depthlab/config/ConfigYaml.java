@@ -1,5 +1,6 @@
 package dev.depthlab.config;
 
+import dev.depthlab.data.CsvSource;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.model.OutputGradient;
 import java.math.BigDecimal;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * default, {@link StudyConfig#backendOptions}): which machine runs a study is not part of its
  * protocol, so a study may be resumed or extended on another backend and its results still belong
  * together. {@code precision} is hashed: fp32 and fp64 runs are different experiments. The name is
- * hashed too.
+ * hashed too. A {@code csv} data set is hashed by its content (the SHA-256 of each file's bytes),
+ * its columns and name, not by its files' paths.
  *
  * <p>Keys added after results were first stored ({@code training.sampling}, {@code
  * training.output_gradient}, {@code diagnostics.grad_stats}, {@code diagnostics.step_weights},
@@ -56,6 +58,11 @@ public final class ConfigYaml {
     }
   }
 
+  /** The text the hash is taken of: the protocol without backend (see the class comment). */
+  public static String protocolYaml(StudyConfig c) {
+    return write(c, false);
+  }
+
   /** The first 16 hex characters of {@link #hash}: for folder names, tables and logs. */
   public static String shortHash(StudyConfig c) {
     return hash(c).substring(0, 16);
@@ -67,7 +74,7 @@ public final class ConfigYaml {
   private static String write(StudyConfig c, boolean full) {
     StringBuilder y = new StringBuilder();
     line(y, 0, "name", str(c.name()));
-    data(y, c.data());
+    data(y, c.data(), full);
     model(y, c.model());
     training(y, c.training());
     line(y, 0, "seeds", c.seeds().toString());
@@ -140,10 +147,10 @@ public final class ConfigYaml {
     }
   }
 
-  private static void data(StringBuilder y, DataConfig d) {
+  private static void data(StringBuilder y, DataConfig d, boolean full) {
     y.append("data:\n");
     List<String> sets = new ArrayList<>();
-    d.sets().forEach(s -> sets.add(dataset(s)));
+    d.sets().forEach(s -> sets.add(s.csv() != null ? csv(s.csv(), full) : dataset(s)));
     line(y, 1, "sets", "[" + String.join(", ", sets) + "]");
     line(y, 1, "n_train", Integer.toString(d.nTrain()));
     y.append("  test:\n");
@@ -154,6 +161,29 @@ public final class ConfigYaml {
       line(y, 2, "seed_offset", Long.toString(d.test().seedOffset()));
     }
     line(y, 1, "noise", num(d.noise()));
+  }
+
+  /**
+   * A csv set: its files' paths are written to study.yaml but not hashed; their content's SHA-256
+   * is (moving a file keeps a study's hash, changing a byte of it does not).
+   */
+  private static String csv(CsvSource c, boolean full) {
+    StringBuilder m = new StringBuilder("{kind: csv, name: ").append(str(c.name()));
+    if (full) {
+      m.append(", path: ").append(str(c.path()));
+    }
+    m.append(", label: ").append(str(c.labelColumn()));
+    List<String> names = new ArrayList<>();
+    c.features().forEach(f -> names.add(str(f)));
+    m.append(", features: [").append(String.join(", ", names)).append(']');
+    if (c.testPath() != null && full) {
+      m.append(", test_path: ").append(str(c.testPath()));
+    }
+    m.append(", sha256: ").append(str(c.sha256()));
+    if (c.testPath() != null) {
+      m.append(", test_sha256: ").append(str(c.testSha256()));
+    }
+    return m.append('}').toString();
   }
 
   private static String dataset(DatasetSpec s) {

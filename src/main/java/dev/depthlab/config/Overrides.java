@@ -192,11 +192,7 @@ public final class Overrides {
       String path = ConfigSchema.join(section, keys[i]);
       if (!schema.isKnown(section, keys[i]) || !last && !schema.isSection(path)) {
         throw Origins.overrideError(
-            o.raw(),
-            "unknown key '"
-                + o.path()
-                + "'"
-                + ConfigSchema.didYouMean(o.path(), schema.allPaths()));
+            o.raw(), "unknown key '" + o.path() + "'" + schema.suggestPath(o.path()));
       }
       if (last) {
         set(map, keys[i], path, compose(o), o, origins);

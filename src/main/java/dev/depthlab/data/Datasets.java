@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The built-in data set generators: every kind draws 2-D points from an {@link Rng}, so a seed
- * fixes the set on every JVM and backend.
+ * fixes the set on every JVM and backend. The one kind that is read, not drawn, is {@code csv} (a
+ * user's file, any number of features: {@link CsvData}); the methods below dispatch it there.
  *
  * <p>Kinds, their parameters (defaults) and label rules:
  *
@@ -63,18 +64,38 @@ public final class Datasets {
     return List.copyOf(DEFAULTS.keySet());
   }
 
-  /** The parameter names of a kind with their defaults; throws for an unknown kind. */
+  /**
+   * The parameter names of a kind with their defaults; throws for an unknown kind. The {@code csv}
+   * kind (a set read from a file, {@link CsvData}) has none.
+   */
   public static Map<String, Double> defaults(String kind) {
+    if (CsvSource.KIND.equals(kind)) {
+      return Map.of();
+    }
     Map<String, Double> d = DEFAULTS.get(kind);
     if (d == null) {
       throw new UserError(
-          "unknown data set kind '" + kind + "'; known kinds: " + String.join(", ", kinds()));
+          "unknown data set kind '"
+              + kind
+              + "'; known kinds: "
+              + String.join(", ", kinds())
+              + ", or csv (a file: {kind: csv, path: my.csv, label: y})");
     }
     return d;
   }
 
-  /** Checks kind, parameter names and parameter ranges; throws a one-line {@link UserError}. */
+  /**
+   * Checks kind, parameter names and parameter ranges; throws a one-line {@link UserError}. A
+   * {@code csv} set's files are read and checked (columns, finite values, 0/1 labels).
+   */
   public static void validate(DatasetSpec spec) {
+    if (spec.csv() != null) {
+      CsvData.main(spec.csv());
+      if (spec.csv().testPath() != null) {
+        CsvData.test(spec.csv());
+      }
+      return;
+    }
     Map<String, Double> known = defaults(spec.kind());
     for (Map.Entry<String, Double> e : spec.params().entrySet()) {
       if (!known.containsKey(e.getKey())) {
@@ -136,6 +157,9 @@ public final class Datasets {
    * fp32, are refused before a run instead of being reported as a divergence.
    */
   public static double largestCoordinate(DatasetSpec spec) {
+    if (spec.csv() != null) {
+      return CsvData.largestValue(spec.csv());
+    }
     return switch (spec.kind()) {
       case "quadratic_noise" -> 0.5 * GAUSS_MAX + 2;
       case "spiral" -> 1 + p(spec, "jitter") * GAUSS_MAX;
@@ -147,7 +171,15 @@ public final class Datasets {
 
   /** Checks the noise level against the kind's meaning of noise (see the class comment). */
   public static void validateNoise(DatasetSpec spec, double noise) {
-    if (isQuadratic(spec)) {
+    if (spec.csv() != null) {
+      if (noise != 0.0) {
+        throw new UserError(
+            "data set '"
+                + spec.label()
+                + "' (csv): its labels are read as given; data.noise must be 0, got "
+                + noise);
+      }
+    } else if (isQuadratic(spec)) {
       if (!(noise >= 0.0) || !Double.isFinite(noise)) {
         throw bad(spec, "noise (std added to the label) must be >= 0, got " + noise);
       }
@@ -159,6 +191,18 @@ public final class Datasets {
   /** One line for people: how the points are drawn and the label rule, with the values used. */
   public static String rule(DatasetSpec spec) {
     validate(spec);
+    if (spec.csv() != null) {
+      CsvSource c = spec.csv();
+      return "rows of "
+          + c.path()
+          + " (sha256 "
+          + c.sha256().substring(0, 12)
+          + "); features "
+          + String.join(", ", c.features())
+          + "; label "
+          + c.labelColumn()
+          + (c.testPath() == null ? "" : "; test rows from " + c.testPath());
+    }
     return switch (spec.kind()) {
       case "circle" ->
           fmt("x1, x2 uniform in [-1, 1]; label 1 where x1^2 + x2^2 < %s^2", p(spec, "radius"));
@@ -195,6 +239,9 @@ public final class Datasets {
 
   /** Draws {@code n} points; the same spec, noise and generator state give the same set. */
   public static DataSet generate(DatasetSpec spec, int n, double noise, Rng rng) {
+    if (spec.csv() != null) {
+      throw new UserError("data set '" + spec.label() + "' is read from a file, not drawn");
+    }
     validate(spec);
     validateNoise(spec, noise);
     if (n < 0) {
@@ -223,6 +270,10 @@ public final class Datasets {
    */
   public static Split forRun(
       DatasetSpec spec, int nTrain, TestSplit test, double noise, long runSeed) {
+    if (spec.csv() != null) {
+      validateNoise(spec, noise);
+      return CsvData.split(spec.csv(), test);
+    }
     if (!test.isSplit()) {
       DataSet train = generate(spec, nTrain, noise, Seeds.TRAIN_DATA.rng(runSeed));
       DataSet drawn =
@@ -253,6 +304,9 @@ public final class Datasets {
   public static double expectedPositiveFraction(DatasetSpec spec, double noise) {
     validate(spec);
     validateNoise(spec, noise);
+    if (spec.csv() != null) {
+      return CsvData.main(spec.csv()).positiveFraction(); // the file's own share
+    }
     return switch (spec.kind()) {
       case "circle" -> flipped(diskInSquareArea(p(spec, "radius")) / 4.0, noise);
       case "nested_rings" ->

@@ -104,6 +104,15 @@ public record NetworkSpec(
     return Arrays.hashCode(sizes) * 31 + activation.hashCode();
   }
 
+  /** For people: "layers 2-16-16-1, relu" (the sizes input first, the hidden activation). */
+  public String describe() {
+    StringBuilder sb = new StringBuilder("layers ");
+    for (int l = 0; l < sizes.length; l++) {
+      sb.append(l == 0 ? "" : "-").append(sizes[l]);
+    }
+    return sb.append(", ").append(activation.key()).toString();
+  }
+
   @Override
   public String toString() {
     return "NetworkSpec" + Arrays.toString(sizes) + " " + activation.key();

@@ -24,10 +24,13 @@ public final class Studies {
     for (DatasetSpec d : cfg.data().sets()) {
       Datasets.validate(d);
       Datasets.validateNoise(d, cfg.data().noise());
+      if (d.csv() != null) { // the file's rows against the test rule: enough to train on
+        Datasets.forRun(d, cfg.data().nTrain(), cfg.data().test(), cfg.data().noise(), 0);
+      }
       if (cfg.precision() == Precision.FP32 && Datasets.largestCoordinate(d) > Float.MAX_VALUE) {
         throw new UserError(
             "data set '"
-                + d.kind()
+                + (d.csv() != null ? d.label() : d.kind())
                 + "': its points may reach "
                 + String.format(java.util.Locale.ROOT, "%.2g", Datasets.largestCoordinate(d))
                 + ", beyond fp32's 3.4e38 (precision fp32); use precision fp64 or smaller"

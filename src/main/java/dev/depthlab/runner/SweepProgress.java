@@ -26,6 +26,7 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
     this.bar = bar;
     this.out = out;
     this.total = total;
+    showCurrent(); // the message's room from the first frame: the bar keeps one width
   }
 
   static SweepProgress open(int total, boolean quiet, PrintWriter out) {
@@ -38,6 +39,7 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUnit(" runs", 1)
                 .setUpdateIntervalMillis(250)
+                .setMaxRenderedLength(BarLayout.width())
                 .build()
             : null;
     return new SweepProgress(bar, out, total);
@@ -108,7 +110,9 @@ final class SweepProgress implements Sweep.Listener, AutoCloseable {
       }
       sb.append(sb.length() == 0 ? "" : "; ").append(e.getKey()).append(' ').append(e.getValue());
     }
-    bar.setExtraMessage(sb.toString());
+    // "sweep  42% [====   ]  5/12 runs (0:00:03 / 0:00:04) " takes about 50 columns
+    bar.setExtraMessage(
+        BarLayout.fit(sb.toString(), BarLayout.messageWidth(BarLayout.width(), 50)));
   }
 
   static String clock(double seconds) {

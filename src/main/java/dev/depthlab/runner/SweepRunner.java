@@ -120,15 +120,15 @@ public final class SweepRunner {
     String name = variants.get(0).config().name();
     if (multirun) {
       o.printf(
-          "sweep %s: %d runs in %s, %d variants (a study folder each)%n",
-          name, plan.total(), root, variants.size());
+          "sweep %s: %s in %s, %d variants (a study folder each)%n",
+          name, runs(plan.total()), root, variants.size());
     } else {
       o.printf(
-          "sweep %s (protocol %s): %d runs in %s%n",
-          name, ConfigYaml.shortHash(variants.get(0).config()), plan.total(), root);
+          "sweep %s (protocol %s): %s in %s%n",
+          name, ConfigYaml.shortHash(variants.get(0).config()), runs(plan.total()), root);
     }
     if (plan.skipped() > 0) {
-      o.printf("resume: %d of %d runs already finished, skipped%n", plan.skipped(), plan.total());
+      o.printf("resume: %d of %s already finished, skipped%n", plan.skipped(), runs(plan.total()));
     }
     for (Sweep.Damaged d : plan.damaged()) {
       o.printf("retrain %s: %s%n", d.job().name(), d.reason());
@@ -145,8 +145,8 @@ public final class SweepRunner {
           SweepProgress progress = SweepProgress.open(plan.todo().size(), quiet, o)) {
         // printed once a signal stops the sweep cleanly (a watcher may wait for this line)
         o.printf(
-            "training %d runs on %s (%s), %d thread%s%n",
-            plan.todo().size(),
+            "training %s on %s (%s), %d thread%s%n",
+            runs(plan.todo().size()),
             backend.name(),
             variants.get(0).config().precision().key(),
             threads,
@@ -159,8 +159,8 @@ public final class SweepRunner {
               "stopped: "
                   + (plan.skipped() + outcome.finished())
                   + " of "
-                  + plan.total()
-                  + " runs done; rerun the same command to resume",
+                  + runs(plan.total())
+                  + " done; rerun the same command to resume",
               signals.exitCode());
         }
       } catch (UserError e) {
@@ -174,8 +174,8 @@ public final class SweepRunner {
       }
       o.printf(
           Locale.ROOT,
-          "trained %d runs in %s%n",
-          outcome.finished(),
+          "trained %s in %s%n",
+          runs(outcome.finished()),
           SweepProgress.clock((System.nanoTime() - start) / 1e9));
     }
     if (shard == null) {
@@ -184,8 +184,8 @@ public final class SweepRunner {
           "stopped: "
               + done
               + " of "
-              + plan.total()
-              + " runs done; rerun the same command to resume";
+              + runs(plan.total())
+              + " done; rerun the same command to resume";
       for (Variant v : variants) {
         // a signal here stops as one during training does: the rerun writes the reports. The
         // signal analysis (diagnostics.signal) writes its files first; the report only reads them
@@ -196,7 +196,7 @@ public final class SweepRunner {
                   SignalStudy.writeInto(v.dir(), v.config());
                   return StudyReport.write(v.dir(), stop);
                 });
-        o.printf("report: %s (%d of %d runs)%n", b.report(), b.runs(), b.planned());
+        o.printf("report: %s (%d of %s)%n", b.report(), b.runs(), runs(b.planned()));
         o.printf("page: %s%n", b.html());
       }
       if (multirun) {
@@ -211,8 +211,8 @@ public final class SweepRunner {
       throw new UserError(
           outcome.failed()
               + " of "
-              + plan.todo().size()
-              + " runs failed ("
+              + runs(plan.todo().size())
+              + " failed ("
               + outcome.firstReason()
               + "); rerun the same command to retry them",
           UserError.FAILURE);
@@ -291,8 +291,8 @@ public final class SweepRunner {
         "stopped: "
             + plan.skipped()
             + " of "
-            + plan.total()
-            + " runs done; rerun the same command to resume";
+            + runs(plan.total())
+            + " done; rerun the same command to resume";
     List<Preflight.Row> rows =
         StopOnSignal.stage(
             stopped,
@@ -328,5 +328,10 @@ public final class SweepRunner {
       }
       o.println("preflight: divergence found; sweeping anyway");
     }
+  }
+
+  /** "1 run", "2 runs": a count with its noun in the right number. */
+  static String runs(long n) {
+    return n + (n == 1 ? " run" : " runs");
   }
 }

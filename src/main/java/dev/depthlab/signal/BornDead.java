@@ -12,7 +12,6 @@ import dev.depthlab.model.Initializer;
 import dev.depthlab.model.NetworkSpec;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.train.JacobianSpectrum;
-import dev.depthlab.train.RunSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ public final class BornDead {
         for (int width : widths) {
           NetworkSpec net =
               NetworkSpec.of(
-                  RunSpec.INPUTS,
+                  ds.inputs(),
                   depth,
                   width,
                   m.activation(),

@@ -1,7 +1,9 @@
 package dev.depthlab.sweep;
 
 import dev.depthlab.common.AtomicFiles;
+import dev.depthlab.common.Invocation;
 import dev.depthlab.common.UserError;
+import dev.depthlab.config.ConfigDiff;
 import dev.depthlab.config.ConfigLoader;
 import dev.depthlab.config.ConfigYaml;
 import dev.depthlab.config.StudyConfig;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,9 +37,17 @@ public final class StudyLock {
 
   /** The text of study.yaml for a config. */
   public static String text(StudyConfig cfg) {
+    Invocation.Source src = Invocation.source();
     return "# depthlab study: the resolved protocol of every run in this folder.\n"
         + "# Runs of another protocol hash never mix in (the backend is not part of the hash).\n"
         + DESIGN
+        // provenance, as comments: outside the protocol and its hash
+        + "# made by: "
+        + oneLine(Invocation.commandLine())
+        + "\n"
+        + "# source: "
+        + src.describe()
+        + "\n"
         + HASH_PREFIX
         + ConfigYaml.hash(cfg)
         + "\n"
@@ -56,8 +67,47 @@ public final class StudyLock {
     }
     String there = storedHash(dir).orElseThrow();
     if (!there.equals(wanted)) {
-      throw refusal(dir, there, wanted);
+      throw refusal(dir, read(dir), cfg);
     }
+  }
+
+  /** The most changed keys a refusal lists before "and N more". */
+  static final int SHOWN_CHANGES = 6;
+
+  /**
+   * The one-line refusal for a folder locked to {@code stored}: each changed protocol key with its
+   * old and new value, and a folder to write the new protocol into instead.
+   */
+  public static UserError refusal(Path dir, StudyConfig stored, StudyConfig wanted) {
+    List<ConfigDiff.Change> changes = ConfigDiff.changes(stored, wanted);
+    StringBuilder what = new StringBuilder();
+    for (int i = 0; i < changes.size() && i < SHOWN_CHANGES; i++) {
+      what.append(i == 0 ? "" : ", ").append(changes.get(i));
+    }
+    if (changes.size() > SHOWN_CHANGES) {
+      what.append(" and ").append(changes.size() - SHOWN_CHANGES).append(" more");
+    }
+    Path elsewhere =
+        dir.resolveSibling(
+            dir.getFileName() + "-" + shorten(ConfigYaml.hash(wanted)).substring(0, 8));
+    return new UserError(
+        oneLine(
+            dir
+                + " holds a study with protocol hash "
+                + shorten(ConfigYaml.hash(stored))
+                + "; this config (hash "
+                + shorten(ConfigYaml.hash(wanted))
+                + ") differs in "
+                + (changes.isEmpty() ? "its hash only" : what)
+                + "; write it elsewhere with --out "
+                + elsewhere
+                + ", or delete "
+                + dir
+                + " to start over"));
+  }
+
+  private static String oneLine(String s) {
+    return s.replace('\n', ' ').replace('\r', ' ');
   }
 
   /**

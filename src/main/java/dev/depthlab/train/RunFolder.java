@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.depthlab.common.AtomicFiles;
 import dev.depthlab.common.CsvFiles;
+import dev.depthlab.common.Invocation;
 import dev.depthlab.common.Seeds;
 import dev.depthlab.model.NetworkSpec;
 import java.io.IOException;
@@ -185,9 +186,24 @@ public final class RunFolder {
       root.put("passed_over", prov.passedOver()); // why auto did not use the GPU
     }
     root.putObject("versions").put("depthlab", prov.version());
+    invocation(root);
     root.put("status", RunSummary.FAILED);
     root.put("reason", reason);
     AtomicFiles.writeString(dir.resolve(RUN_JSON), root.toPrettyString() + "\n");
+  }
+
+  /**
+   * The command line and the source revision that made the run ({@link Invocation}): provenance
+   * only, outside the config hash, so a resume or a rerun after a commit still counts.
+   */
+  static void invocation(ObjectNode root) {
+    ObjectNode inv = root.putObject("invocation");
+    inv.put("command_line", Invocation.commandLine());
+    Invocation.Source src = Invocation.source();
+    inv.put("source_revision", src.revision());
+    if (src.localChanges() != null) {
+      inv.put("local_changes", src.localChanges());
+    }
   }
 
   static ObjectNode runJson(RunResult res, Provenance prov) {
@@ -219,6 +235,7 @@ public final class RunFolder {
     ObjectNode versions = root.putObject("versions");
     versions.put("depthlab", prov.version());
     versions.put("java", System.getProperty("java.version"));
+    invocation(root);
     root.put("epochs", res.epochs().size());
     root.putObject("timings").put("wall_s", res.wallSeconds());
     RunSummary s = res.summary();

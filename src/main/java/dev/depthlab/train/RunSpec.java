@@ -7,12 +7,10 @@ import java.util.List;
 
 /**
  * One run of a study: a config, the data set, the depth (number of hidden layers; for an explicit
- * layer list, the list's hidden count) and the seed.
+ * layer list, the list's hidden count) and the seed. The network's input width is the data set's
+ * ({@link DatasetSpec#inputs}: 2, or a CSV file's feature count).
  */
 public record RunSpec(StudyConfig config, DatasetSpec dataset, int depth, long seed) {
-
-  /** Every data set kind here has two input features. */
-  public static final int INPUTS = 2;
 
   public NetworkSpec net() {
     var m = config.model();
@@ -23,7 +21,13 @@ public record RunSpec(StudyConfig config, DatasetSpec dataset, int depth, long s
           sizes, m.activation(), m.leakySlope(), t.reduction(), t.clipEps(), t.outputGradient());
     }
     return NetworkSpec.of(
-            INPUTS, depth, m.width(), m.activation(), m.leakySlope(), t.reduction(), t.clipEps())
+            dataset.inputs(),
+            depth,
+            m.width(),
+            m.activation(),
+            m.leakySlope(),
+            t.reduction(),
+            t.clipEps())
         .withOutputGradient(t.outputGradient());
   }
 

@@ -80,7 +80,7 @@ class CliErrorsTest {
   @Test
   void unknownOptionAndCommand() {
     assertRefused(2, "Unknown option", "train", "config/quick.yaml", "--frobnicate");
-    assertRefused(2, "Unmatched argument", "frobnicate");
+    assertRefused(2, "unknown command 'frobnicate'; commands: train, sweep,", "frobnicate");
   }
 
   @Test

@@ -169,7 +169,7 @@ class ClusterCommandsTest {
     int n = runs.size();
     assertTrue(
         r.out().contains("resume: " + (n - 1) + " of " + n + " runs already finished"), r.out());
-    assertTrue(r.out().contains("training 1 runs"), r.out());
+    assertTrue(r.out().contains("training 1 run on"), r.out());
   }
 
   @Test

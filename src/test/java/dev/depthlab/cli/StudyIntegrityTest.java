@@ -84,7 +84,7 @@ class StudyIntegrityTest {
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("resume: 11 of 12 runs already finished"), s.out());
     assertTrue(s.out().contains("retrain " + run + ": " + reason), s.out());
-    assertTrue(s.out().contains("training 1 runs"), s.out());
+    assertTrue(s.out().contains("training 1 run on"), s.out());
     assertArrayEquals(
         Files.readAllBytes(template.resolve(RUN).resolve("epochs.csv")),
         Files.readAllBytes(study.resolve(RUN).resolve("epochs.csv")),

@@ -16,9 +16,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Compares two study folders file by file, byte for byte, wall times aside: run.json without its
- * {@code timings}, summary.csv without {@code wall_s}, report.html without its wall-time figures
- * (the only places a run's wall time appears: two local sweeps of one study differ there alone).
+ * Compares two study folders file by file, byte for byte, wall times and provenance aside: run.json
+ * without its {@code timings} and {@code invocation} (the command line and source revision),
+ * summary.csv without {@code wall_s}, study.yaml and report.html without the command line that made
+ * the study, report.html without its wall-time figures (the only places these appear: two local
+ * sweeps of one study differ there alone).
  */
 final class StudyTrees {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,6 +41,7 @@ final class StudyTrees {
         case "run.json" -> assertEquals(withoutTimings(a), withoutTimings(b), f);
         case "summary.csv" -> assertEquals(withoutWall(a), withoutWall(b), f);
         case "report.html" -> assertEquals(maskHtml(a), maskHtml(b), f);
+        case "study.yaml" -> assertEquals(madeBy(a), madeBy(b), f);
         case ".lock" -> {} // the last writer's pid and command line (WriterLock)
         default -> assertArrayEquals(a, b, f + " differs");
       }
@@ -58,7 +61,7 @@ final class StudyTrees {
 
   private static String withoutTimings(byte[] json) throws IOException {
     ObjectNode n = (ObjectNode) JSON.readTree(json);
-    if (n.remove("timings") == null) {
+    if (n.remove("timings") == null || n.remove("invocation") == null) {
       throw new AssertionError("run.json without timings: the comparison would mask nothing");
     }
     return n.toPrettyString();
@@ -79,8 +82,19 @@ final class StudyTrees {
     return String.join("\n", out);
   }
 
+  /** The text without its "# made by:" line (the command that wrote it; StudyLock). */
+  private static String madeBy(byte[] text) {
+    String s = new String(text, StandardCharsets.UTF_8);
+    if (!s.contains("# made by: ")) {
+      throw new AssertionError(
+          "study.yaml without '# made by:': the comparison would mask nothing");
+    }
+    return s.replaceAll("# made by: [^\n]*", "# made by: -");
+  }
+
   private static String maskHtml(byte[] html) {
     return new String(html, StandardCharsets.UTF_8)
+        .replaceAll("# made by: [^\n]*", "# made by: -")
         .replaceAll("(<dt>wall time[^<]*</dt><dd>)[^<]*(</dd>)", "$1-$2")
         .replaceAll("<td>[0-9.]+</td></tr>", "<td>-</td></tr>");
   }

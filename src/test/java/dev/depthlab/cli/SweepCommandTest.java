@@ -227,7 +227,7 @@ class SweepCommandTest {
     Result r = sweep(study);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("resume: 11 of 12 runs already finished, skipped"), r.out());
-    assertTrue(r.out().contains("training 1 runs"), r.out());
+    assertTrue(r.out().contains("training 1 run on"), r.out());
     assertTrue(Files.isRegularFile(broken.resolve("run.json")));
     for (Path p : others) {
       assertEquals(old, Files.getLastModifiedTime(p), p + " was rewritten");

@@ -70,7 +70,7 @@ class SweepRaceTest {
         }
       }
       assertEquals(1, runs);
-      assertTrue(winner.out().contains("(1 of 1 runs)"), winner.out());
+      assertTrue(winner.out().contains("(1 of 1 run)"), winner.out());
       System.out.println("sweep race " + t + ": " + (err.contains("pid") ? "held" : "protocol"));
     }
   }

@@ -79,7 +79,7 @@ class SweepStopTest {
                 .replace("seeds: [0, 1, 2]", "seeds: [0]"));
     Path study = tmp.resolve("long");
     SweepProcess p = SweepProcess.start(config, study, "twice");
-    p.awaitOutput("training 1 runs");
+    p.awaitOutput("training 1 run on");
     p.signal("TERM");
     // spacing, so the two signals are not merged into one by the kernel (no timing is tested)
     Thread.sleep(200);
