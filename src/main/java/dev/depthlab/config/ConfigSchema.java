@@ -155,7 +155,9 @@ final class ConfigSchema {
    * The hint for a key path the user typed that is not known: the closest full path ({@code
    * training.lrr} -> {@code training.lr}), else the paths whose last name is the one typed ({@code
    * lr} -> {@code training.lr}; {@code every} -> each section's), else the path whose last name is
-   * closest ({@code epoch} -> {@code training.epochs}); "" when nothing is near.
+   * closest ({@code epoch} -> {@code training.epochs}), else the one path whose last name has the
+   * typed one as a word ({@code training.health.limit} -> {@code training.health.grad_norm_limit});
+   * the last two within the section typed, when it is one; "" when nothing is near.
    */
   String suggestPath(String typed) {
     List<String> all = allPaths();
@@ -176,17 +178,35 @@ final class ConfigSchema {
     if (same.size() > 1) {
       return " (did you mean one of '" + String.join("', '", same) + "'?)";
     }
-    Map<String, String> byLeaf = new LinkedHashMap<>();
+    List<String> pool = new ArrayList<>();
+    int dot = typed.lastIndexOf('.');
     for (String p : all) {
+      if (dot < 0 || p.startsWith(typed.substring(0, dot + 1))) {
+        pool.add(p);
+      }
+    }
+    if (pool.isEmpty()) {
+      pool = all; // a section that does not exist either: any section
+    }
+    Map<String, String> byLeaf = new LinkedHashMap<>();
+    for (String p : pool) {
       byLeaf.merge(leaf(p), p, (x, y) -> ""); // a leaf name of several paths suggests none
     }
     String near = didYouMean(leaf, byLeaf.keySet());
-    if (near.isEmpty()) {
-      return "";
+    if (!near.isEmpty()) {
+      String name = near.substring(" (did you mean '".length(), near.length() - "'?)".length());
+      String path = byLeaf.get(name);
+      if (!path.isEmpty()) {
+        return " (did you mean '" + path + "'?)";
+      }
     }
-    String name = near.substring(" (did you mean '".length(), near.length() - "'?)".length());
-    String path = byLeaf.get(name);
-    return path.isEmpty() ? "" : " (did you mean '" + path + "'?)";
+    List<String> words = new ArrayList<>();
+    for (String p : pool) {
+      if (List.of(leaf(p).split("_")).contains(leaf)) {
+        words.add(p);
+      }
+    }
+    return words.size() == 1 ? " (did you mean '" + words.get(0) + "'?)" : "";
   }
 
   private static String leaf(String path) {

@@ -57,7 +57,8 @@ class ReliabilityConfigTest {
             + " > 0, got 0",
         "training:|  health:|    grad_norm_limit: big; 3; training.health.grad_norm_limit: expected a"
             + " number, got 'big'",
-        "training:|  health:|    limit: 3; 3; unknown key 'training.health.limit'"
+        "training:|  health:|    limit: 3; 3; unknown key 'training.health.limit' (did you mean"
+            + " 'training.health.grad_norm_limit'?)"
       })
   void badValuesAreOneLineErrors(String yaml, int line, String message) {
     ConfigErrorsTest.assertRefused(yaml, line, message);
