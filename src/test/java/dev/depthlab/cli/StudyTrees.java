@@ -59,7 +59,7 @@ final class StudyTrees {
     }
   }
 
-  private static String withoutTimings(byte[] json) throws IOException {
+  static String withoutTimings(byte[] json) throws IOException {
     ObjectNode n = (ObjectNode) JSON.readTree(json);
     if (n.remove("timings") == null || n.remove("invocation") == null) {
       throw new AssertionError("run.json without timings: the comparison would mask nothing");
@@ -83,7 +83,7 @@ final class StudyTrees {
   }
 
   /** The text without its "# made by:" line (the command that wrote it; StudyLock). */
-  private static String madeBy(byte[] text) {
+  static String madeBy(byte[] text) {
     String s = new String(text, StandardCharsets.UTF_8);
     if (!s.contains("# made by: ")) {
       throw new AssertionError(
