@@ -12,7 +12,7 @@ cd "$here"
 git ls-files results | while read -r f; do
   mkdir -p "$work/$(dirname "$f")" && cp "$f" "$work/$f"
 done
-for s in results/seed-study results/seed-study-gradnorm results/phase-example; do
+for s in results/seed-study results/seed-study-gradnorm results/phase-example results/order-chaos-example results/edge-of-stability; do
   ./depthlab report --from-summary "$work/$s" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
 done
 status=0

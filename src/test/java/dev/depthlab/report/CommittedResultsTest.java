@@ -36,7 +36,8 @@ class CommittedResultsTest {
         "results/seed-study",
         "results/seed-study-gradnorm",
         "results/phase-example/training.lr=0.001",
-        "results/phase-example/training.lr=1"
+        "results/phase-example/training.lr=1",
+        "results/edge-of-stability"
       })
   void regeneratesByteForByte(String study) throws IOException {
     Path committed = Path.of(study);
