@@ -96,7 +96,8 @@ class GradStatsConfigTest {
             + " be >= 1, got 0",
         "diagnostics:|  grad_stats:|    from_epoch: late; 3; diagnostics.grad_stats.from_epoch:"
             + " expected an integer, got 'late'",
-        "diagnostics:|  grad_stats:|    from: 3; 3; unknown key 'diagnostics.grad_stats.from'",
+        "diagnostics:|  grad_stats:|    from: 3; 3; unknown key 'diagnostics.grad_stats.from' (did"
+            + " you mean 'diagnostics.grad_stats.from_epoch'?)",
         "diagnostics:|  grad_stats: 1001; 2; diagnostics.grad_stats: expected a map of keys, got"
             + " '1001'",
         "diagnostics:|  grad_stats:|    published: nope; 3; diagnostics.grad_stats.published: no"
