@@ -141,8 +141,9 @@ public final class RPass {
       }
       if (l < layers - 1) {
         for (int j = 0; j < out; j++) {
-          a[l + 1][j] = activate(z[l][j]);
-          ra[l + 1][j] = derivative(z[l][j], a[l + 1][j]) * rz[l][j];
+          a[l + 1][j] = net.activation().value(z[l][j], net.leakySlope());
+          ra[l + 1][j] =
+              net.activation().derivative(z[l][j], a[l + 1][j], net.leakySlope()) * rz[l][j];
         }
       }
     }
@@ -176,9 +177,12 @@ public final class RPass {
           }
           double zi = z[l - 1][i];
           double act = a[l][i];
-          dz[l - 1][i] = da * derivative(zi, act);
+          dz[l - 1][i] = da * net.activation().derivative(zi, act, net.leakySlope());
           rdz[l - 1][i] =
-              Math.fma(rda, derivative(zi, act), da * secondDerivative(act) * rz[l - 1][i]);
+              Math.fma(
+                  rda,
+                  net.activation().derivative(zi, act, net.leakySlope()),
+                  da * net.activation().secondDerivative(act) * rz[l - 1][i]);
         }
       }
     }
@@ -211,39 +215,6 @@ public final class RPass {
       out = Math.fma(dd * s, s, out);
     }
     return out;
-  }
-
-  private double activate(double v) {
-    switch (net.activation()) {
-      case RELU:
-        return Math.max(v, 0.0);
-      case LEAKY_RELU:
-        return v > 0.0 ? v : net.leakySlope() * v;
-      default:
-        return StrictMath.tanh(v);
-    }
-  }
-
-  private double derivative(double v, double act) {
-    switch (net.activation()) {
-      case RELU:
-        return v > 0.0 ? 1.0 : 0.0;
-      case LEAKY_RELU:
-        return v > 0.0 ? 1.0 : net.leakySlope();
-      default:
-        return Math.fma(-act, act, 1.0);
-    }
-  }
-
-  /** The activation's second derivative, given its value {@code act}: 0 off tanh. */
-  private double secondDerivative(double act) {
-    switch (net.activation()) {
-      case RELU:
-      case LEAKY_RELU:
-        return 0.0;
-      default:
-        return -2.0 * act * Math.fma(-act, act, 1.0);
-    }
   }
 
   private double bce(double p, double label) {

@@ -23,4 +23,37 @@ public enum Activation {
   public boolean inactive(double z) {
     return this == TANH ? Math.abs(z) >= Rules.TANH_SATURATION : z <= 0.0;
   }
+
+  /**
+   * The activation at pre-activation {@code v} ({@code slope}: LeakyReLU's), as the plain scalar
+   * paths compute it (the reference network and the R-operator): tanh is StrictMath's
+   * (docs/arithmetic.md).
+   */
+  public double value(double v, double slope) {
+    switch (this) {
+      case RELU:
+        return Math.max(v, 0.0);
+      case LEAKY_RELU:
+        return v > 0.0 ? v : slope * v;
+      default:
+        return StrictMath.tanh(v);
+    }
+  }
+
+  /** The derivative at pre-activation {@code v}, whose activation is {@code act}. */
+  public double derivative(double v, double act, double slope) {
+    switch (this) {
+      case RELU:
+        return v > 0.0 ? 1.0 : 0.0;
+      case LEAKY_RELU:
+        return v > 0.0 ? 1.0 : slope;
+      default:
+        return Math.fma(-act, act, 1.0);
+    }
+  }
+
+  /** The second derivative, given the activation {@code act}: 0 off tanh (0 at ReLU's kink too). */
+  public double secondDerivative(double act) {
+    return this == TANH ? -2.0 * act * Math.fma(-act, act, 1.0) : 0.0;
+  }
 }

@@ -183,7 +183,7 @@ final class ReferenceNet {
       }
       if (l < layers - 1) {
         for (int j = 0; j < out; j++) {
-          a[l + 1][j] = activate(z[l][j]);
+          a[l + 1][j] = net.activation().value(z[l][j], net.leakySlope());
         }
       }
     }
@@ -214,32 +214,9 @@ final class ReferenceNet {
             sum = Math.fma(dz[l][j], w[l][i * out + j], sum);
           }
           // a[l] is the activation of z[l - 1]
-          dz[l - 1][i] = sum * derivative(z[l - 1][i], a[l][i]);
+          dz[l - 1][i] = sum * net.activation().derivative(z[l - 1][i], a[l][i], net.leakySlope());
         }
       }
-    }
-  }
-
-  private double activate(double v) {
-    switch (net.activation()) {
-      case RELU:
-        return Math.max(v, 0.0);
-      case LEAKY_RELU:
-        return v > 0.0 ? v : net.leakySlope() * v;
-      default:
-        return StrictMath.tanh(v);
-    }
-  }
-
-  /** The activation's derivative at pre-activation {@code v}, whose activation is {@code act}. */
-  private double derivative(double v, double act) {
-    switch (net.activation()) {
-      case RELU:
-        return v > 0.0 ? 1.0 : 0.0;
-      case LEAKY_RELU:
-        return v > 0.0 ? 1.0 : net.leakySlope();
-      default:
-        return Math.fma(-act, act, 1.0);
     }
   }
 
