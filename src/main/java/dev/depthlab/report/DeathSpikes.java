@@ -1,6 +1,7 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.CsvFiles;
+import dev.depthlab.common.Parallel;
 import dev.depthlab.plot.ChartStyle;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
@@ -172,13 +174,17 @@ final class DeathSpikes {
 
   /** The events of every finished run (diverged ones included: a spike may be their end). */
   static List<RunEvents> of(Path studyDir, List<RunRecord> runs) {
-    List<RunEvents> out = new ArrayList<>();
+    // each run's files are read and searched on their own, side by side; results in run order
+    List<Callable<RunEvents>> tasks = new ArrayList<>();
     for (RunRecord r : runs) {
-      Run run = read(BoundaryFigures.runDir(studyDir, r.dataset(), r.depth(), r.seed()));
-      List<Event> ev = events(run);
-      out.add(new RunEvents(r, ev, chance(run, ev)));
+      tasks.add(
+          () -> {
+            Run run = read(BoundaryFigures.runDir(studyDir, r.dataset(), r.depth(), r.seed()));
+            List<Event> ev = events(run);
+            return new RunEvents(r, ev, chance(run, ev));
+          });
     }
-    return out;
+    return Parallel.map(tasks, Parallel.cores());
   }
 
   static void write(Path studyDir, List<RunEvents> all) {
