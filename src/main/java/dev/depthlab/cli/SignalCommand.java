@@ -40,6 +40,8 @@ import picocli.CommandLine.Spec;
       "Writes signal.csv, signal_map.csv, signal_jacobian.csv, signal_jacobian_hist.csv and the "
           + "figures signal-forward-<data set>, signal-backward-<data set> and "
           + "signal-jacobian-<data set> (PNG, SVG). Computed on the host in fp64.",
+      "With --gaussian-vs-orthogonal: signal_jacobian_inits.csv and signal-isometry-<data set>"
+          + " only.",
       "Writes into --out DIR (default: results/<name>-signal/, beside the study folder, never into it)."
     })
 final class SignalCommand implements Callable<Integer> {
@@ -68,6 +70,15 @@ final class SignalCommand implements Callable<Integer> {
   int bornDead;
 
   @Option(
+      names = "--gaussian-vs-orthogonal",
+      description =
+          "Instead: the hidden-stack Jacobian's singular values at initialisation under "
+              + "model.init gaussian and orthogonal (the config's sigma_w, sigma_b), per data set "
+              + "and depth >= 2, on the same draws (signal_jacobian_inits.csv, "
+              + "signal-isometry-<data set>).")
+  boolean initPair;
+
+  @Option(
       names = "--widths",
       split = ",",
       paramLabel = "N",
@@ -91,6 +102,13 @@ final class SignalCommand implements Callable<Integer> {
     // the bounds of the config's diagnostics.signal (docs/config.md)
     if (draws < 1 || draws > 10_000 || batch < 1 || batch > 100_000) {
       throw new UserError("--draws must be in 1..10000 and --batch in 1..100000");
+    }
+    if (initPair && bornDead != 0) {
+      throw new UserError("--gaussian-vs-orthogonal and --born-dead are two separate analyses");
+    }
+    if (initPair) {
+      // loaded twice with model.init set, so sigma_w and sigma_b may be set under a named init
+      return SignalInitPair.run(out, config, common.overrides(), draws, outDir);
     }
     StudyConfig cfg = Studies.load(config, "quick", common.overrides());
     Path dir = outDir.or(() -> defaultDir(cfg));

@@ -69,7 +69,8 @@ public final class RunReader {
           CurveMetrics.of(column(cols, Epochs.BATCH_LOSS.key())),
           column(cols, Epochs.GRAD_NORM_MEAN.key()),
           curves(cols, depth),
-          sharpness(cols),
+          sharpness(cols, Epochs.SHARPNESS.key()),
+          sharpness(cols, Epochs.BATCH_SHARPNESS.key()),
           j.path("status_epoch").asInt(0));
     } catch (IOException e) {
       throw new UserError(
@@ -77,9 +78,12 @@ public final class RunReader {
     }
   }
 
-  /** The sharpness column (NaN on epochs without an estimate), empty when the run has none. */
-  private static double[] sharpness(Columns cols) {
-    double[] v = cols.get(Epochs.SHARPNESS.key());
+  /**
+   * A sharpness column (NaN on epochs without an estimate), empty when the run has none: {@code
+   * sharpness} or {@code batch_sharpness}.
+   */
+  private static double[] sharpness(Columns cols, String key) {
+    double[] v = cols.get(key);
     return v == null ? new double[0] : v.clone();
   }
 

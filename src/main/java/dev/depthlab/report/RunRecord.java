@@ -7,8 +7,9 @@ import dev.depthlab.train.RunSummary;
  * the run's identity, its summary, its loss-curve metrics, its per-epoch mean gradient norm ({@code
  * epochGradNorm[e - 1]} for epoch e: the series any window's gradient statistics come from) and the
  * per-epoch series the figures draw, and its sharpness estimates ({@code epochSharpness[e - 1]},
- * NaN on epochs without one; empty when the run estimated none), and the epoch its status first
- * showed ({@code statusEpoch}, 0 for ok runs and runs recorded before the field existed).
+ * NaN on epochs without one; empty when the run estimated none) with the batch sharpness of the
+ * same epochs ({@code epochBatchSharpness}, the same length), and the epoch its status first showed
+ * ({@code statusEpoch}, 0 for ok runs and runs recorded before the field existed).
  */
 public record RunRecord(
     String dataset,
@@ -32,6 +33,7 @@ public record RunRecord(
     double[] epochGradNorm,
     RunCurves curves,
     double[] epochSharpness,
+    double[] epochBatchSharpness,
     int statusEpoch) {
 
   /** Whether the run estimated its sharpness (diagnostics.sharpness on). */

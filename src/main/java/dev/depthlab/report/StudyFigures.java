@@ -11,7 +11,6 @@ import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
 import dev.depthlab.plot.HeatMap;
 import dev.depthlab.sweep.Grid;
-import dev.depthlab.train.RunFolder;
 import dev.depthlab.train.RunSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,10 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The figures of a study folder, drawn from its run files into {@code <study>/figures/}: per data
@@ -214,54 +210,9 @@ public final class StudyFigures {
                         + band
                         + n)));
     if (cfg.diagnostics().sharpness().on()) {
-      f.add(() -> writeSharpness(out, set, cov, depths, cfg.training().lr(), band + n));
+      f.add(() -> SharpnessFigure.write(out, set, cov, depths, cfg.training().lr(), band + n));
     }
     return f;
-  }
-
-  /**
-   * Sharpness per epoch, a line per depth, against the 2/lr line (dashed, grey) above which
-   * gradient descent on a quadratic of that curvature diverges (Cohen et al., 2021).
-   */
-  private static Figure writeSharpness(
-      Path out, String set, FigureCoverage cov, List<Integer> depths, double lr, String tail) {
-    List<Curve> curves = perEpoch(cov, depths, RunRecord::epochSharpness);
-    XYChart c =
-        epochChart(
-            "Sharpness per epoch, " + set,
-            "top Hessian eigenvalue of the training loss",
-            curves,
-            false);
-    int epochs = 1;
-    for (Curve cv : curves) {
-      epochs = Math.max(epochs, cv.x().length);
-    }
-    XYSeries edge =
-        c.addSeries(
-            "2/lr = " + RunFolder.num(2 / lr),
-            new double[] {0, epochs},
-            new double[] {2 / lr, 2 / lr});
-    edge.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
-    edge.setMarker(SeriesMarkers.NONE);
-    edge.setLineColor(java.awt.Color.GRAY);
-    edge.setLineStyle(
-        new java.awt.BasicStroke(
-            2.0f,
-            java.awt.BasicStroke.CAP_BUTT,
-            java.awt.BasicStroke.JOIN_ROUND,
-            10f,
-            new float[] {7f, 5f},
-            0f));
-    return write(
-        out,
-        c,
-        new Figure(
-            "sharpness-" + set,
-            "Sharpness against 2/lr (" + set + ")",
-            "Top eigenvalue of the training objective's Hessian (diagnostics.sharpness), one line per"
-                + " depth, drawn at the epochs it was estimated; dashed: 2/lr, the edge of stability"
-                + " of gradient descent. "
-                + tail));
   }
 
   private static Figure writeHeatmap(
@@ -347,7 +298,7 @@ public final class StudyFigures {
   }
 
   /** A curve per depth of {@code series} per epoch: mean and std over the depth's ok runs. */
-  private static List<Curve> perEpoch(
+  static List<Curve> perEpoch(
       FigureCoverage cov, List<Integer> depths, Function<RunRecord, double[]> series) {
     List<Curve> curves = new ArrayList<>();
     for (int d : depths) {
@@ -437,14 +388,14 @@ public final class StudyFigures {
   }
 
   /** A per-epoch band chart; the axis starts at 0 and its ticks fall on round epochs. */
-  private static XYChart epochChart(String title, String yLabel, List<Curve> curves, boolean logY) {
+  static XYChart epochChart(String title, String yLabel, List<Curve> curves, boolean logY) {
     XYChart c = BandChart.draw(title, "epoch", yLabel, curves, logY);
     c.getStyler().setXAxisMin(0.0);
     ChartStyle.roundXTicks(c);
     return c;
   }
 
-  private static Figure write(Path out, Chart<?, ?> chart, Figure figure) {
+  static Figure write(Path out, Chart<?, ?> chart, Figure figure) {
     if (chart instanceof XYChart xy && xy.getSeriesMap().isEmpty()) {
       // XChart cannot lay out an empty chart; an explicit "nothing" entry keeps the figure
       xy.addSeries("no ok runs to draw", new double[] {0}, new double[] {1});

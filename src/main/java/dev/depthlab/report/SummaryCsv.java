@@ -153,6 +153,7 @@ public final class SummaryCsv {
               new double[0],
               null,
               sharpnessLast(r),
+              new double[0],
               statusEpoch(r)));
     }
     return runs;

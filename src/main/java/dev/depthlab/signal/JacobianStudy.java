@@ -104,40 +104,49 @@ public final class JacobianStudy {
     return JacobianFigures.bin(s);
   }
 
+  /** The columns of {@value #FILE}, in order. */
+  static final List<String> HEADER =
+      List.of(
+          "dataset",
+          "depth",
+          "draws",
+          "sv_max_median",
+          "sv_max_q1",
+          "sv_max_q3",
+          "sv_min_median",
+          "sv_min_q1",
+          "sv_min_q3",
+          "ratio_median",
+          "ratio_q1",
+          "ratio_q3",
+          "sv_mean_square");
+
+  /** A row's cells under {@link #HEADER}. */
+  static List<Object> cells(Row r) {
+    return List.of(
+        r.dataset(),
+        r.depth(),
+        r.draws(),
+        CsvFiles.num(r.svMax().median()),
+        CsvFiles.num(r.svMax().q1()),
+        CsvFiles.num(r.svMax().q3()),
+        CsvFiles.num(r.svMin().median()),
+        CsvFiles.num(r.svMin().q1()),
+        CsvFiles.num(r.svMin().q3()),
+        CsvFiles.num(r.ratio().median()),
+        CsvFiles.num(r.ratio().q1()),
+        CsvFiles.num(r.ratio().q3()),
+        CsvFiles.num(r.meanSquare()));
+  }
+
   /** Writes both files into {@code dir}. */
   public static void write(Path dir, List<Row> rows) {
     CsvFiles.write(
         dir.resolve(FILE),
-        List.of(
-            "dataset",
-            "depth",
-            "draws",
-            "sv_max_median",
-            "sv_max_q1",
-            "sv_max_q3",
-            "sv_min_median",
-            "sv_min_q1",
-            "sv_min_q3",
-            "ratio_median",
-            "ratio_q1",
-            "ratio_q3",
-            "sv_mean_square"),
+        HEADER,
         p -> {
           for (Row r : rows) {
-            p.printRecord(
-                r.dataset(),
-                r.depth(),
-                r.draws(),
-                CsvFiles.num(r.svMax().median()),
-                CsvFiles.num(r.svMax().q1()),
-                CsvFiles.num(r.svMax().q3()),
-                CsvFiles.num(r.svMin().median()),
-                CsvFiles.num(r.svMin().q1()),
-                CsvFiles.num(r.svMin().q3()),
-                CsvFiles.num(r.ratio().median()),
-                CsvFiles.num(r.ratio().q1()),
-                CsvFiles.num(r.ratio().q3()),
-                CsvFiles.num(r.meanSquare()));
+            p.printRecord(cells(r));
           }
         });
     CsvFiles.write(

@@ -39,6 +39,7 @@ class ObservationsTest {
         new double[] {1},
         null,
         new double[0],
+        new double[0],
         0);
   }
 
