@@ -56,7 +56,7 @@ final class CpuGroup implements Group {
    */
   private final LaneNet[] blocks;
 
-  /** Replicas per block: the lanes of one vector in the group's precision. */
+  /** Replicas per block: the lanes of one vector in the group's precision (0 without blocks). */
   private final int width;
 
   /** Replicas {@code 0 .. inLanes} train in the blocks, the rest one by one. */
@@ -86,8 +86,9 @@ final class CpuGroup implements Group {
     traced = new int[spec.traceSlots()];
     trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
     boolean fp64 = spec.precision() == Precision.FP64;
-    width = fp64 ? LaneNet64.lanes() : LaneNet32.lanes();
     if (lanes(spec.net(), spec.precision(), nets.length)) {
+      // the lane classes name jdk.incubator.vector: touched only on the vector path
+      width = fp64 ? LaneNet64.lanes() : LaneNet32.lanes();
       int rest = nets.length % width;
       inLanes = 2 * rest >= width ? nets.length : nets.length - rest;
       blocks = new LaneNet[(inLanes + width - 1) / width];
@@ -99,6 +100,7 @@ final class CpuGroup implements Group {
                 : new LaneNet32(spec.net(), spec.maxBatch(), block);
       }
     } else {
+      width = 0;
       blocks = null;
       inLanes = 0;
     }
