@@ -2,8 +2,9 @@
 # Times the seed-style NumPy SGD step (tools/numpy_step.py) and `depthlab bench --backend cpu`
 # side by side, shape by shape (alternating, in one run), both pinned to one core, and prints a
 # markdown table with the ratio NumPy / depthlab (> 1: depthlab is faster) and the machine line.
-# depthlab runs one replica a group (--replicas 1) and, for narrow fp64 shapes, also a group of 8
-# replicas in SIMD lanes (how a sweep trains a study's seeds), reported per replica.
+# depthlab runs one replica a group (--replicas 1) and, for narrow shapes (at most 32 wide), also a
+# group of replicas in SIMD lanes (how a sweep trains a study's seeds), one vector's lanes of the
+# precision (as `depthlab backends` names them: 8 fp64, 16 fp32 on AVX-512), reported per replica.
 #
 #   tools/compare-numpy.sh [--seconds S] [--quick]
 #
@@ -53,6 +54,13 @@ python3 tools/numpy_step.py --selftest >&2
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# the lanes of one vector per precision, from the `lanes` line ("replicas in 8 fp64 / 16 fp32 lanes")
+lanes_line="$(./depthlab backends 2>/dev/null | awk '$1 == "lanes" { print; exit }')"
+declare -A lane_count=()
+if [[ "$lanes_line" =~ replicas\ in\ ([0-9]+)\ fp64\ /\ ([0-9]+)\ fp32\ lanes ]]; then
+  lane_count[fp64]="${BASH_REMATCH[1]}"
+  lane_count[fp32]="${BASH_REMATCH[2]}"
+fi
 
 shapes=()
 for d in 1 2 4 6 8; do shapes+=("$d 16 32"); done
@@ -78,13 +86,14 @@ for shape in "${shapes[@]}"; do
       exit 1
     fi
     ratio="$(awk -v a="$np_us" -v b="$dl_us" 'BEGIN { printf "%.2f", a / b }')"
-    # replicas in lanes (narrow fp64 networks, as a sweep groups a study's seeds): a group of
-    # eight, its step per replica
+    # replicas in lanes (narrow networks, as a sweep groups a study's seeds): a group of one
+    # vector's lanes, its step per replica
     lanes="-"
     lratio="-"
-    if [ "$prec" = fp64 ] && [ "$width" -le 32 ]; then
+    if [ -n "${lane_count[$prec]:-}" ] && [ "$width" -le 32 ]; then
       lanes="$("${pin[@]}" ./depthlab bench \
-        --backend cpu --depths "$depth" --widths "$width" --batches "$batch" --replicas 8 \
+        --backend cpu --depths "$depth" --widths "$width" --batches "$batch" \
+        --replicas "${lane_count[$prec]}" \
         --precision "$prec" --seconds "$seconds" --cpu-max-gflop 100 --csv "$tmp/bench.csv" |
         awk '$1 == "cpu" && $2 != "" { print $8; exit }')"
       if ! [[ "$lanes" =~ $num ]]; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes the float twins of the CPU backend's double code: Dense32.java from Dense64.java,
-# CpuNet32.java from CpuNet64.java and VectorGemm32.java from VectorGemm64.java
+# CpuNet32.java from CpuNet64.java, VectorGemm32.java from VectorGemm64.java and LaneNet32.java
+# from LaneNet64.java
 # (src/main/java/dev/depthlab/backend/cpu). Edit the fp64 files,
 # then run this from anywhere:
 #

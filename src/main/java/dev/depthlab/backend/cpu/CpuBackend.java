@@ -65,7 +65,8 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * Narrow fp64 networks on the vector path: their seeds train in SIMD lanes ({@link LaneNet64}).
+   * Narrow networks on the vector path, fp64 or fp32: their seeds train in SIMD lanes ({@link
+   * LaneNet64}, {@link LaneNet32}).
    */
   @Override
   public boolean seedsTogether(NetworkSpec net, Precision precision) {

@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * A group on the CPU: its replicas are independent {@link CpuNet}s stepped one after another, or,
  * for narrow networks on the vector path ({@link #lanes}), trained in blocks of SIMD lanes ({@link
- * LaneNet64}, the same bits per replica) whose parameters are copied back to the nets before
- * anything reads them. A step records its diagnostics (loss, batch accuracy, squared
+ * LaneNet64}, {@link LaneNet32}: the same bits per replica) whose parameters are copied back to the
+ * nets before anything reads them. A step records its diagnostics (loss, batch accuracy, squared
  * weight-gradient norms) and, on traced steps, copies the traced layer; {@link #endEpoch} hands
  * them over.
  */
@@ -54,7 +54,10 @@ final class CpuGroup implements Group {
    * over step one by one (a padded lane costs as much as a used one). While {@link #netsStale}, the
    * blocks hold the current parameters and the nets do not.
    */
-  private final LaneNet64[] blocks;
+  private final LaneNet[] blocks;
+
+  /** Replicas per block: the lanes of one vector in the group's precision (0 without blocks). */
+  private final int width;
 
   /** Replicas {@code 0 .. inLanes} train in the blocks, the rest one by one. */
   private final int inLanes;
@@ -82,20 +85,22 @@ final class CpuGroup implements Group {
     accuracy = new double[nets.length * spec.maxStepsPerEpoch()];
     traced = new int[spec.traceSlots()];
     trace = new double[nets.length * spec.traceSlots() * spec.traceSize()];
+    boolean fp64 = spec.precision() == Precision.FP64;
     if (lanes(spec.net(), spec.precision(), nets.length)) {
-      int width = LaneNet64.lanes();
+      // the lane classes name jdk.incubator.vector: touched only on the vector path
+      width = fp64 ? LaneNet64.lanes() : LaneNet32.lanes();
       int rest = nets.length % width;
       inLanes = 2 * rest >= width ? nets.length : nets.length - rest;
-      blocks = new LaneNet64[(inLanes + width - 1) / width];
+      blocks = new LaneNet[(inLanes + width - 1) / width];
       for (int k = 0; k < blocks.length; k++) {
-        int from = k * width;
+        List<ReplicaSetup> block = replicas.subList(k * width, Math.min(inLanes, (k + 1) * width));
         blocks[k] =
-            new LaneNet64(
-                spec.net(),
-                spec.maxBatch(),
-                replicas.subList(from, Math.min(inLanes, from + width)));
+            fp64
+                ? new LaneNet64(spec.net(), spec.maxBatch(), block)
+                : new LaneNet32(spec.net(), spec.maxBatch(), block);
       }
     } else {
+      width = 0;
       blocks = null;
       inLanes = 0;
     }
@@ -103,15 +108,14 @@ final class CpuGroup implements Group {
 
   /**
    * Whether a group of {@code replicas} of {@code net} in {@code precision} trains with replicas in
-   * lanes: on the vector path, in fp64, at least two replicas, every layer narrow ({@link
-   * LaneNet64#serves}). Narrow layers are where the per-replica step spends its time outside
-   * full-vector products.
+   * lanes: on the vector path, in either precision, at least two replicas, every layer narrow
+   * ({@link LaneNet64#serves}, {@link LaneNet32#serves}). Narrow layers are where the per-replica
+   * step spends its time outside full-vector products.
    */
   static boolean lanes(NetworkSpec net, Precision precision, int replicas) {
     return CpuKernels.vector()
-        && precision == Precision.FP64
         && replicas >= 2
-        && LaneNet64.serves(net);
+        && (precision == Precision.FP64 ? LaneNet64.serves(net) : LaneNet32.serves(net));
   }
 
   /** Copies the lane blocks' parameters to the nets when the blocks have moved on. */
@@ -119,7 +123,6 @@ final class CpuGroup implements Group {
     if (!netsStale) {
       return;
     }
-    int width = LaneNet64.lanes();
     Parameters p = Parameters.zeros(spec.net());
     for (int r = 0; r < inLanes; r++) {
       blocks[r / width].store(r % width, p);
@@ -136,7 +139,6 @@ final class CpuGroup implements Group {
     }
     this.order = order;
     if (blocks != null) {
-      int width = LaneNet64.lanes();
       blockOrder = new int[blocks.length][][];
       for (int k = 0; k < blocks.length; k++) {
         blockOrder[k] = Arrays.copyOfRange(order, k * width, Math.min(inLanes, (k + 1) * width));
@@ -180,7 +182,6 @@ final class CpuGroup implements Group {
   /** {@link #step}'s records of the replicas in lanes (traces aside). */
   private void stepLanes(int offset, int count, double lr) {
     int cap = spec.maxStepsPerEpoch();
-    int width = LaneNet64.lanes();
     for (int k = 0; k < blocks.length; k++) {
       int from = k * width;
       blocks[k].step(
@@ -298,7 +299,7 @@ final class CpuGroup implements Group {
       }
       nets[r].load(p);
       if (r < inLanes) {
-        blocks[r / LaneNet64.lanes()].load(r % LaneNet64.lanes(), p);
+        blocks[r / width].load(r % width, p);
       }
     }
     netsStale = false;

@@ -29,7 +29,9 @@ final class CpuKernels {
     }
     return "replicas in "
         + LaneNet64.lanes()
-        + " fp64 lanes: where every layer is at most "
+        + " fp64 / "
+        + LaneNet32.lanes()
+        + " fp32 lanes: where every layer is at most "
         + LaneNet64.MAX_WIDTH
         + " wide, a sweep trains the seeds of a data set and depth as one group (else as below)";
   }

@@ -20,12 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * of docs/arithmetic.md in their order (bias first, then one fused multiply-add per k, k
  * increasing; batch sums in batch order; the squared norm in index order), so each replica's bits
  * are those of its own {@link CpuNet64}, and {@code LaneParityTest} checks it raw bit for raw bit.
+ * {@link LaneNet32} is the float twin.
  *
  * <p>Why it wins on narrow networks: a per-replica step of width 16 spends most of its time outside
  * its products: the squared norm is one chain of dependent fused multiply-adds per layer, the
- * output layer has one column, the input layer two rows. Across lanes the chain serves eight
- * replicas, and every product is full vectors. The sigmoid and the cross-entropy run lane by lane
- * ({@code StrictMath}), as before.
+ * output layer has one column, the input layer two rows. Across lanes the chain serves a vector of
+ * replicas (eight doubles, sixteen floats on AVX-512), and every product is full vectors. The
+ * sigmoid and the cross-entropy run lane by lane ({@code StrictMath}), as before.
  *
  * <p>Only the training step runs here; the group copies the parameters back to its per-replica nets
  * for evaluation, gradients and reading ({@link #store}). Lanes without a replica (a last block of
@@ -33,7 +34,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link VectorGemm64}, this class names {@code jdk.incubator.vector} and is loaded only on the
  * vector path.
  */
-final class LaneNet64 {
+final class LaneNet64 implements LaneNet {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
 
@@ -99,7 +100,7 @@ final class LaneNet64 {
     a = new double[layers][];
     z = new double[layers][];
     dz = new double[layers][];
-    // Eight replicas' buffers are eight times one replica's; a deep step's working set would leave
+    // L replicas' buffers are L times one replica's; a deep step's working set would leave
     // the L2 cache. So buffers that die early are shared: the hidden pre-activations (the backward
     // pass reads a = act(z) instead, except LeakyReLU's) and dz, ping-pong between two layers.
     int widest = net.maxWidth() * maxBatch * L;
@@ -126,8 +127,8 @@ final class LaneNet64 {
     }
   }
 
-  /** Lane {@code lane}'s parameters become {@code p}. */
-  void load(int lane, Parameters p) {
+  @Override
+  public void load(int lane, Parameters p) {
     for (int l = 0; l < layers; l++) {
       double[] pw = p.weights()[l];
       double[] pb = p.biases()[l];
@@ -140,8 +141,8 @@ final class LaneNet64 {
     }
   }
 
-  /** Lane {@code lane}'s parameters into {@code out}. */
-  void store(int lane, Parameters out) {
+  @Override
+  public void store(int lane, Parameters out) {
     for (int l = 0; l < layers; l++) {
       double[] pw = out.weights()[l];
       double[] pb = out.biases()[l];
@@ -154,13 +155,8 @@ final class LaneNet64 {
     }
   }
 
-  /**
-   * One SGD step of every replica on its samples {@code orders[r][offset .. offset + count)}.
-   * Replica r's mean loss goes to {@code loss[lossOff + r * lossStride]}, its squared
-   * weight-gradient norm of layer l to {@code gradSq[gOff + r * gStride + l]}, as {@link
-   * CpuNet#step} returns and writes them.
-   */
-  void step(
+  @Override
+  public void step(
       int[][] orders,
       int offset,
       int count,
@@ -204,11 +200,9 @@ final class LaneNet64 {
     }
   }
 
-  /**
-   * The last step's batch accuracy of replica {@code lane}, as {@link CpuNet#batchAccuracy}: the
-   * output pre-activations of that step are still in z.
-   */
-  double batchAccuracy(int lane, int count) {
+  /** The output pre-activations of the last step are still in z. */
+  @Override
+  public double batchAccuracy(int lane, int count) {
     double[] zo = z[layers - 1];
     int correct = 0;
     for (int s = 0; s < count; s++) {

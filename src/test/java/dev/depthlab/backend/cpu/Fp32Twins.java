@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the float twins of the CPU backend's double code (Dense32 from Dense64, CpuNet32 from
- * CpuNet64, VectorGemm32 from VectorGemm64) by text substitution; {@code tools/gen-fp32-twins.sh}
- * runs it, {@link Fp32TwinsTest} checks that the committed twins are what it makes.
+ * CpuNet64, VectorGemm32 from VectorGemm64, LaneNet32 from LaneNet64) by text substitution; {@code
+ * tools/gen-fp32-twins.sh} runs it, {@link Fp32TwinsTest} checks that the committed twins are what
+ * it makes.
  *
  * <p>The twins are textual translations (types, literals, casts), so both precisions always run the
  * same algorithm; CpuGradientTest checks fp32 against fp64 numerically. A rule that matches nothing
@@ -72,6 +73,11 @@ final class Fp32Twins {
   static final Twin NET = new Twin("CpuNet64.java", "CpuNet32.java", netRules());
 
   static final Twin GEMM = new Twin("VectorGemm64.java", "VectorGemm32.java", gemmRules());
+
+  static final Twin LANES = new Twin("LaneNet64.java", "LaneNet32.java", laneRules());
+
+  /** All twins, in the order the generator writes them. */
+  static final List<Twin> ALL = List.of(DENSE, NET, GEMM, LANES);
 
   private static List<Rule> gemmRules() {
     List<Rule> r = new ArrayList<>();
@@ -175,6 +181,103 @@ final class Fp32Twins {
     return r;
   }
 
+  /**
+   * Replicas in float lanes (issue 24): the same step, sixteen replicas a vector on AVX-512. As in
+   * {@link #netRules}, the data sets and the engine's arrays (losses, squared norms, parameters)
+   * stay double, and the sigmoid and cross-entropy round to float as CpuNet32's do. The one change
+   * of structure: Dense32.sgdUpdate sums the squared norm in double, so each float vector of
+   * gradients is widened to two double vectors (D, half the lanes each) for that sum.
+   */
+  private static List<Rule> laneRules() {
+    List<Rule> r = new ArrayList<>();
+    r.add(Rule.swap("LaneNet64", "LaneNet32"));
+    r.add(Rule.literal("CpuNet64", "CpuNet32"));
+    r.add(Rule.literal("VectorGemm64", "VectorGemm32"));
+    r.add(Rule.literal("is the float twin", "is the double twin"));
+    r.add(Rule.literal("one vector of doubles", "one vector of floats"));
+    r.add(
+        Rule.literal(
+            "the squared norm in index order",
+            "the squared norm in index order, a double sum as in {@link Dense32#sgdUpdate}"));
+    r.add(Rule.literal("DoubleVector", "FloatVector"));
+    r.add(Rule.regex("Vector(Species|Mask)<Double>", "Vector$1<Float>"));
+    // every array is float but the data sets, the engine's arrays and the per-lane read-outs
+    r.add(Rule.literal("double[]", "float[]"));
+    r.add(Rule.regex("new double\\[(?!L\\])", "new float["));
+    for (String v :
+        List.of(
+            "[] trainX",
+            "[] trainY",
+            " lossSum",
+            " sqLanes",
+            " loss,",
+            " gradSq,",
+            " pw",
+            " pb",
+            " x =")) {
+      r.add(Rule.literal("float[]" + v, "double[]" + v));
+    }
+    r.add(Rule.literal("float[] labels", "double[] labels"));
+    for (String f : List.of("slope", "clipEps")) {
+      r.add(Rule.toFloat("private final ", f));
+    }
+    r.add(Rule.regex("(slope|clipEps) = net\\.(\\w+)\\(\\);", "$1 = (float) net.$2();"));
+    r.add(Rule.literal("+ lane] = pw[e];", "+ lane] = (float) pw[e];"));
+    r.add(Rule.literal("+ lane] = pb[e];", "+ lane] = (float) pb[e];"));
+    r.add(Rule.literal("broadcast(S, -lr)", "broadcast(S, (float) -lr)"));
+    r.add(Rule.literal("broadcast(S, 1.0)", "broadcast(S, 1.0f)"));
+    r.add(Rule.literal(", 0.0)", ", 0.0f)"));
+    // the data round to float as they are gathered, as CpuNet32's do
+    r.add(Rule.literal("= x[idx * f + k];", "= (float) x[idx * f + k];"));
+    r.add(Rule.literal("= labels[idx];", "= (float) labels[idx];"));
+    // the sigmoid in double, rounded to float; the output gradient and the loss as CpuNet32's
+    for (String v : List.of("p", "d", "scale", "pc")) {
+      r.add(Rule.toFloat("", v));
+    }
+    r.add(
+        Rule.regex(
+            "= 1\\.0 / \\(1\\.0 \\+ StrictMath\\.exp\\(-zo\\[([^\\]]+)\\]\\)\\);",
+            "= (float) (1.0 / (1.0 + StrictMath.exp(-zo[$1])));"));
+    r.add(Rule.literal("mean ? 1.0 / count : 1.0;", "mean ? 1.0f / count : 1.0f;"));
+    r.add(Rule.literal("? OutputGradient.chained(", "? (float) OutputGradient.chained("));
+    r.add(
+        Rule.literal(
+            "private double bce(double p, double label)",
+            "private float bce(float p, float label)"));
+    r.add(Rule.regex("label == ([01])\\.0\\)", "label == $1.0f)"));
+    r.add(Rule.literal("return -", "return (float) -"));
+    r.add(Rule.literal("1.0 - ", "1.0f - "));
+    r.add(Rule.literal("= StrictMath.tanh(in[k]);", "= (float) StrictMath.tanh(in[k]);"));
+    // the squared norms: double sums of the widened gradients, lanes 0 .. L/2 and L/2 .. L
+    r.add(
+        Rule.literal(
+            "import jdk.incubator.vector.FloatVector;",
+            "import jdk.incubator.vector.DoubleVector;\nimport jdk.incubator.vector.FloatVector;"));
+    r.add(
+        Rule.literal(
+            "private static final int L = S.length();",
+            "private static final int L = S.length();\n\n"
+                + "  /** Doubles of the same shape: half a float vector's lanes, for the squared norms. */\n"
+                + "  private static final VectorSpecies<Double> D =\n"
+                + "      VectorSpecies.of(double.class, S.vectorShape());"));
+    r.add(
+        Rule.literal(
+            "FloatVector sq = FloatVector.zero(S);",
+            "DoubleVector sq0 = DoubleVector.zero(D);\nDoubleVector sq1 = sq0;"));
+    r.add(
+        Rule.literal(
+            "sq = g.fma(g, sq);",
+            "DoubleVector g0 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 0);\n"
+                + "DoubleVector g1 = (DoubleVector) g.convertShape(VectorOperators.F2D, D, 1);\n"
+                + "sq0 = g0.fma(g0, sq0);\n"
+                + "sq1 = g1.fma(g1, sq1);"));
+    r.add(
+        Rule.literal(
+            "sq.intoArray(sqLanes, 0);",
+            "sq0.intoArray(sqLanes, 0);\nsq1.intoArray(sqLanes, D.length());"));
+    return r;
+  }
+
   /** Thrown when rules match nothing: the fp64 source changed under the generator. */
   static final class UnmatchedRules extends RuntimeException {
     UnmatchedRules(String source, List<String> rules) {
@@ -223,7 +326,7 @@ final class Fp32Twins {
    */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : ".").resolve(CPU);
-    List<Twin> twins = List.of(DENSE, NET, GEMM);
+    List<Twin> twins = ALL;
     List<String> texts = new ArrayList<>();
     try {
       for (Twin twin : twins) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class Fp32TwinsTest {
   static List<Twin> twins() {
-    return List.of(Fp32Twins.DENSE, Fp32Twins.NET, Fp32Twins.GEMM);
+    return Fp32Twins.ALL;
   }
 
   private static String read(String file) throws IOException {
@@ -92,7 +92,9 @@ class Fp32TwinsTest {
     String line =
         twin == Fp32Twins.DENSE
             ? "w[k] = Math.fma(-lr, g, w[k]);"
-            : twin == Fp32Twins.NET ? "return lossSum / count;" : "c0l = bl.fma(v0, c0l);";
+            : twin == Fp32Twins.NET
+                ? "return lossSum / count;"
+                : twin == Fp32Twins.LANES ? "c00 = a0.fma(b0, c00);" : "c0l = bl.fma(v0, c0l);";
     assertTrue(fp64.contains(line), twin.source() + " no longer has: " + line);
     String edited =
         fp64.replace(line, line.replace("-", "+").replace("/", "*").replace(".fma(", ".sub("));
@@ -110,11 +112,15 @@ class Fp32TwinsTest {
     String from =
         twin == Fp32Twins.DENSE
             ? "double v = "
-            : twin == Fp32Twins.NET ? "double pc = " : "vectors of 8 doubles";
+            : twin == Fp32Twins.NET || twin == Fp32Twins.LANES
+                ? "double pc = "
+                : "vectors of 8 doubles";
     String rule =
         twin == Fp32Twins.DENSE
             ? "double[]* v"
-            : twin == Fp32Twins.NET ? "double[]* pc" : "vectors of 8 doubles";
+            : twin == Fp32Twins.NET || twin == Fp32Twins.LANES
+                ? "double[]* pc"
+                : "vectors of 8 doubles";
     assertEquals(1, fp64.split(Pattern.quote(from), -1).length - 1, from);
     String edited = fp64.replace(from, from.replace("double", "double renamed"));
     Fp32Twins.UnmatchedRules e =
