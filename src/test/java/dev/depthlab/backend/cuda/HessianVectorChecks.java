@@ -39,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       gradients along unit vectors, times v.
  * </ul>
  *
+ * and, after an epoch on the graph path and on the fused path, RPass at the parameters read back.
  * Subclasses choose the device (emulated, or a real GPU). Errors are max-norm relative per replica:
  * {@code max_k |a_k - b_k| / max_k |b_k|}.
  */
@@ -185,6 +186,46 @@ abstract class HessianVectorChecks {
       }
       double err = relative(flat(exact, 0), hv);
       assertTrue(err <= 1e-7, "dense H v: relative error " + err);
+    }
+  }
+
+  /**
+   * On the graph path and on the fused path (which routes its products to the layered R-pass),
+   * after an epoch of two steps the products are RPass's at the parameters read back: the R-pass
+   * sees the trained parameters, whichever path trained them.
+   */
+  @org.junit.jupiter.api.Test
+  void productsAfterTrainingOnTheGraphAndFusedPaths() {
+    Setup s = setup(Precision.FP64, Activation.TANH, Reduction.SUM, OutputGradient.FUSED);
+    List<DataSet> train = s.setups().stream().map(ReplicaSetup::train).toList();
+    int[][] order = new int[R][N];
+    for (int[] o : order) {
+      for (int k = 0; k < N; k++) {
+        o[k] = N - 1 - k;
+      }
+    }
+    for (CudaBackend backend :
+        List.of(
+            new CudaBackend(device(), CudaBackend.Graphs.ON),
+            new CudaBackend(device(), CudaBackend.KernelPath.FUSED))) {
+      try (Group group = backend.createGroup(s.spec(), s.setups())) {
+        boolean onPath =
+            ((CudaGroup) group).usesGraphs() || group.epochsPerLaunch() == FusedEpochs.MAX_EPOCHS;
+        assertTrue(onPath, backend + ": the group is on neither the graph nor the fused path");
+        group.beginEpoch(order);
+        group.step(0, MAX_BATCH, 0.1);
+        group.step(MAX_BATCH, MAX_BATCH, 0.1);
+        group.endEpoch();
+        List<Parameters> trained = group.allParameters();
+        double moved = relative(flatten(trained.get(0)), flatten(s.setups().get(0).initial()));
+        assertTrue(moved > 1e-6, "the epoch moved the parameters: " + moved);
+        Gradients want = RPass.times(s.net(), trained, train, batches(), s.v());
+        Gradients got = group.hessianTimes(batches(), s.v());
+        for (int r = 0; r < R; r++) {
+          double err = relative(flat(got, r), flat(want, r));
+          assertTrue(err <= tolerance(Precision.FP64), backend + " replica " + r + ": " + err);
+        }
+      }
     }
   }
 
