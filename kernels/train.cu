@@ -161,6 +161,112 @@ __device__ void copy_layer(const T* p, int wOff, int wn, int bOff, int bn, T* ds
   dst[t] = e < wn ? p[wOff + (long)r * wn + e] : p[bOff + (long)r * bn + (e - wn)];
 }
 
+// ---- The R-operator (Pearlmutter 1994): H v of a batch along a direction v (weights V and
+// biases c, laid out as the parameters), after a gradient pass of the same batch left a, z and dz.
+// backend/RPass.java is the plain twin, operation for operation within each kernel; the products
+// R(Z) = A V + R(A) W, R(dA) = R(dZ) W^T + dZ V^T and (H v)_W = A^T R(dZ) + R(A)^T dZ are GEMMs
+// (backend/cuda/DeviceRPass.java), so their sums run in cuBLAS's order, not RPass's.
+
+// The hidden activation's second derivative given a = act(z): Activation.secondDerivative (0 off
+// tanh, and at ReLU's kink).
+template <typename T>
+__device__ __forceinline__ T dl_activate_second(T a, int act) {
+  return act == DL_TANH ? T(-2) * a * dl_fma(-a, a, T(1)) : T(0);
+}
+
+// The derivative of the output gradient rule with respect to the output pre-activation, in double
+// (RPass.outputCurvature): p (1 - p) for p - y; for the chained rule (dl_bce_chained)
+// d p (1 - p)(1 - 2p), plus ((1 - y) / (1 - pc)^2 + y / pc^2)(p (1 - p))^2 where the clip is off.
+__device__ __forceinline__ double dl_output_curvature(double p, double label, double eps,
+                                                      int chained) {
+  double s = p * (1.0 - p);
+  if (!chained) return s;
+  double hi = 1.0 - eps;
+  double pc = p < eps ? eps : (p > hi ? hi : p);
+  double d = (1.0 - label) / (1.0 - pc) - label / pc;
+  double out = d * s * (1.0 - 2.0 * p);
+  if (p > eps && p < hi) {
+    double dd = (1.0 - label) / ((1.0 - pc) * (1.0 - pc)) + label / (pc * pc);
+    out = dl_fma(dd * s, s, out);
+  }
+  return out;
+}
+
+// Forward R-pass of a hidden layer, one thread per (r, s, u): rz (holding A V + R(A) W) += c, and
+// ra = act'(z) rz, with z and a the gradient pass's (z biased, a = act(z)).
+template <typename T>
+__device__ void r_bias_act(T* rz, const T* c, const T* z, const T* a, T* ra, int rows, int units,
+                           int zStride, int cStride, int aStride, int act, double slope,
+                           int replicas) {
+  int t = dl_thread_index();
+  int perReplica = rows * units;
+  if (t >= (long)replicas * perReplica) return;
+  int r = t / perReplica;
+  int e = t % perReplica;
+  long i = (long)r * zStride + e;
+  long k = (long)r * aStride + e;
+  T v = rz[i] + c[(long)r * cStride + e % units];
+  rz[i] = v;
+  ra[k] = dl_activate_backward(v, z[i], a[k], act, (T)slope);
+}
+
+// Forward R-pass of the output layer and the start of the backward one, one thread per (r, s):
+// rz += c, then rdz = g'(z) rz scale, g the output gradient rule (chained != 0: the seed's), scale
+// 1 / rows under mean; z is the biased output pre-activation of the gradient pass.
+template <typename T>
+__device__ void r_output(T* rz, const T* c, const T* z, const T* y, T* rdz, int rows, int stride,
+                         int cStride, double clipEps, int mean, int replicas, int chained) {
+  int t = dl_thread_index();
+  if (t >= (long)replicas * rows) return;
+  int r = t / rows;
+  int s = t % rows;
+  T scale = mean ? T(1) / (T)rows : T(1);
+  long i = (long)r * stride + s;
+  T v = rz[i] + c[(long)r * cStride];
+  rz[i] = v;
+  T p = dl_sigmoid(z[i]);
+  T g = chained ? (T)dl_output_curvature((double)p, (double)y[i], (double)(T)clipEps, 1)
+                : p * (T(1) - p);
+  rdz[i] = g * v * scale;
+}
+
+// Backward R-pass through a hidden activation, one thread per (r, u), the rows in order: rdz
+// holds R(dL/da) on entry and leaves with R(dL/dz) = fma(R(dL/da), act'(z), da act''(a) rz), da
+// the layer's dL/da; db = the column sums of the result ((H v) of the layer's biases).
+template <typename T>
+__device__ void r_act_backward_db(T* rdz, const T* da, const T* z, const T* a, const T* rz, T* db,
+                                  int rows, int units, int zStride, int bStride, int act,
+                                  double slope, int replicas) {
+  int t = dl_thread_index();
+  if (t >= (long)replicas * units) return;
+  int r = t / units;
+  int u = t % units;
+  T sl = (T)slope;
+  T sum = T(0);
+  for (int s = 0; s < rows; s++) {
+    long i = (long)r * zStride + (long)s * units + u;
+    T d1 = dl_activate_backward(T(1), z[i], a[i], act, sl);
+    T g = dl_fma(rdz[i], d1, da[i] * dl_activate_second(a[i], act) * rz[i]);
+    rdz[i] = g;
+    sum += g;
+  }
+  db[(long)r * bStride + u] = sum;
+}
+
+// Column sums of a batch matrix, one thread per (r, u), the rows in order: the output layer's
+// (H v) of its biases from rdz.
+template <typename T>
+__device__ void r_column_sums(const T* m, T* out, int rows, int units, int stride, int outStride,
+                              int replicas) {
+  int t = dl_thread_index();
+  if (t >= (long)replicas * units) return;
+  int r = t / units;
+  int u = t % units;
+  T sum = T(0);
+  for (int s = 0; s < rows; s++) sum += m[(long)r * stride + (long)s * units + u];
+  out[(long)r * outStride + u] = sum;
+}
+
 DL_ENTRY(gather,
          (const T* x, const T* y, const int* order, int orderStride, int offset, int count,
           int features, int xStride, int yStride, T* a0, int aStride, T* yb, int ybStride,
@@ -191,3 +297,18 @@ DL_ENTRY(step_sums,
 DL_ENTRY(sgd_update, (T* p, const T* g, int n, double lr), (p, g, n, lr))
 DL_ENTRY(copy_layer, (const T* p, int wOff, int wn, int bOff, int bn, T* dst, int replicas),
          (p, wOff, wn, bOff, bn, dst, replicas))
+DL_ENTRY(r_bias_act,
+         (T* rz, const T* c, const T* z, const T* a, T* ra, int rows, int units, int zStride,
+          int cStride, int aStride, int act, double slope, int replicas),
+         (rz, c, z, a, ra, rows, units, zStride, cStride, aStride, act, slope, replicas))
+DL_ENTRY(r_output,
+         (T* rz, const T* c, const T* z, const T* y, T* rdz, int rows, int stride, int cStride,
+          double clipEps, int mean, int replicas, int chained),
+         (rz, c, z, y, rdz, rows, stride, cStride, clipEps, mean, replicas, chained))
+DL_ENTRY(r_act_backward_db,
+         (T* rdz, const T* da, const T* z, const T* a, const T* rz, T* db, int rows, int units,
+          int zStride, int bStride, int act, double slope, int replicas),
+         (rdz, da, z, a, rz, db, rows, units, zStride, bStride, act, slope, replicas))
+DL_ENTRY(r_column_sums,
+         (const T* m, T* out, int rows, int units, int stride, int outStride, int replicas),
+         (m, out, rows, units, stride, outStride, replicas))

@@ -27,7 +27,9 @@
 #               GpuFusedGoldenBitsTest: GoldenBitsTest's small studies on the fused path, which
 #               must give the CPU's committed bits, so CPU == fused GPU shows here;
 #               GpuMultiEpochTest: launches of several epochs on the fused path, with the
-#               evaluation inside, give the CPU's raw bits, directly and through the Trainer)
+#               evaluation inside, give the CPU's raw bits, directly and through the Trainer;
+#               GpuHessianVectorTest: the device R-pass against the host RPass, central
+#               differences and a dense Hessian)
 #   gradcheck   ./depthlab gradcheck: cuda's gradients vs finite differences and vs the cpu
 #   sweep-cuda  the seed study on cuda (default: 50 epochs; --full: 1000)
 #   sweep-cpu   default only: the same 50-epoch study on the cpu, to compare with

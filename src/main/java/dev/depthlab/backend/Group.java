@@ -80,9 +80,10 @@ public interface Group extends AutoCloseable {
    * The product {@code H v} of each replica's batch-objective Hessian (per the spec's reduction, on
    * training samples {@code indices[r]}, at the current parameters) with direction {@code
    * v.get(r)}, shaped like the network, in the layout of {@link #gradients}; {@code loss[r]} is the
-   * batch's mean loss. Exact, by Pearlmutter's R-operator in fp64 ({@link RPass}) at the group's
-   * parameters (an fp32 group's, widened); the same batch rule as {@link #gradients}. Nothing is
-   * updated.
+   * batch's mean loss. Exact, by Pearlmutter's R-operator: on the host in fp64 ({@link RPass}) at
+   * the group's parameters (an fp32 group's, widened) for the reference and CPU backends, on the
+   * device in the group's precision for CUDA (within rounding of RPass); the same batch rule as
+   * {@link #gradients}. Nothing is updated.
    */
   default Gradients hessianTimes(int[][] indices, List<Parameters> v) {
     throw new UnsupportedOperationException(

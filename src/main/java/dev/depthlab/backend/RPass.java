@@ -30,8 +30,10 @@ import java.util.List;
  *       on the side {@code z <= 0} is taken), {@code -2 a (1 - a^2)} for tanh.
  * </ul>
  *
- * Every backend offers its products through this class (backend code reads its parameters and hands
- * them here), so every path computes the same numbers; a device R-pass is future work.
+ * The reference and CPU backends offer their products through this class (they hand it their
+ * parameters), so both compute the same numbers; the CUDA backend runs the same passes on the
+ * device (backend/cuda/DeviceRPass, the elementwise steps as here, the sums as cuBLAS products) and
+ * is held to this class within rounding.
  */
 public final class RPass {
   private final NetworkSpec net;

@@ -141,6 +141,9 @@ public record ResourceEstimate(
                     + 8 * (hidden + 8))
             + PREDICT_CHUNK * (inputs + units + 1) * elem
             + 4096; // the parameter-norm table and other buffers of a few bytes
+    if (d.sharpness().on()) { // the device R-pass (DeviceRPass): v, H v, R(a), R(z), R(dz), dA
+      device += r * ((2 * params + batch * (hidden + 2 * units + widest)) * elem + 4 * batch);
+    }
 
     double stepFlops = 6 * weights * batch;
     double evalFlops = 2 * weights * (nTrain + nTest);

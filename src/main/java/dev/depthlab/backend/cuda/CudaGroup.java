@@ -5,10 +5,8 @@ import dev.depthlab.backend.Evaluation;
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
-import dev.depthlab.backend.RPass;
 import dev.depthlab.backend.ReplicaSetup;
 import dev.depthlab.backend.StepLog;
-import dev.depthlab.data.DataSet;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
 import java.util.Arrays;
@@ -54,9 +52,10 @@ import java.util.List;
  * allocations and copies), {@link GroupBuffers} (the training buffers), {@link LayeredStep} (a
  * step's kernels and GEMMs), {@link EpochGraphs} (with graphs on, {@link #step} only notes its
  * arguments and {@link #endEpoch} runs the epoch's steps as one CUDA graph, captured once), {@link
- * Evaluator}, {@link Predictor}, {@link FusedEpoch} (the fused path) and {@link FusedEpochs} (its
- * launches of several epochs); the forward pass over the layers is written once, in {@link
- * Forward}. This class holds the epoch's state and the {@link Group} contract.
+ * Evaluator}, {@link Predictor}, {@link FusedEpoch} (the fused path), {@link FusedEpochs} (its
+ * launches of several epochs) and {@link DeviceRPass} (Hessian-vector products); the forward pass
+ * over the layers is written once, in {@link Forward}. This class holds the epoch's state and the
+ * {@link Group} contract.
  */
 final class CudaGroup implements Group {
   /** Elements per chunk of the two-pass sums (see the class comment). */
@@ -66,9 +65,6 @@ final class CudaGroup implements Group {
   static final int PREDICT_CHUNK = 1024;
 
   private final GroupSpec spec;
-
-  /** Each replica's training set on the host, for the Hessian-vector products ({@link RPass}). */
-  private final List<DataSet> train;
 
   private final GroupLayout layout;
   private final int replicas;
@@ -82,6 +78,7 @@ final class CudaGroup implements Group {
   private EpochGraphs epochs;
   private Evaluator evaluator;
   private Predictor predictor;
+  private DeviceRPass rpass;
 
   /** The fused path's epoch launch (see {@link FusedEpoch}); null on the layered path. */
   private FusedEpoch fused;
@@ -119,7 +116,6 @@ final class CudaGroup implements Group {
     }
     boolean useGraphs = graphs && !fusedPath; // the fused path launches once an epoch already
     this.spec = spec;
-    this.train = setups.stream().map(ReplicaSetup::train).toList();
     this.layout = new GroupLayout(spec, setups);
     this.replicas = layout.replicas;
     this.traceSize = spec.traceSize();
@@ -312,13 +308,16 @@ final class CudaGroup implements Group {
     return layered.gradients(indices);
   }
 
-  /** On the host: the device's parameters read back, then {@link RPass} (no device R-pass yet). */
+  /** On the device, the layered path's R-operator ({@link DeviceRPass}), on either path. */
   @Override
   public Gradients hessianTimes(int[][] indices, List<Parameters> v) {
-    int[] n = new int[replicas];
-    Arrays.fill(n, layout.nTrain);
-    Group.checkBatches(indices, spec.maxBatch(), n);
-    return RPass.times(spec.net(), allParameters(), train, indices, v);
+    checkOpen();
+    enqueueNoted();
+    if (rpass == null) {
+      CudaKernelCalls calls = new CudaKernelCalls(lane, spec.precision());
+      rpass = new DeviceRPass(calls, layered, layout, buf, mem, spec.precision());
+    }
+    return rpass.times(indices, v);
   }
 
   @Override

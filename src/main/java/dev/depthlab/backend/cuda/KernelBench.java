@@ -79,6 +79,7 @@ public final class KernelBench {
     long a = alloc.apply((long) R * N * UNITS, elem);
     long z = alloc.apply((long) R * N * UNITS, elem);
     long dz = alloc.apply((long) R * N * UNITS, elem);
+    long rz = alloc.apply((long) R * N * UNITS, elem);
     long b = alloc.apply((long) R * UNITS, elem);
     long loss = alloc.apply((long) R * N, 8);
     int chunk = CudaGroup.CHUNK;
@@ -142,6 +143,17 @@ public final class KernelBench {
         });
     launches.add(new Object[] {"dead_flags", R * UNITS, alive, N, chunk, UNITS, out, UNITS, R});
     launches.add(new Object[] {"predict_output", R * N, z, b, N, N, 1, dz, N, R});
+    launches.add(
+        new Object[] {
+          "r_bias_act", R * bu, rz, b, z, a, dz, BATCH, UNITS, bu, UNITS, bu, 0, 0.01, R
+        });
+    launches.add(
+        new Object[] {"r_output", R * BATCH, rz, b, z, y, dz, BATCH, BATCH, 1, 1e-8, 0, R, 0});
+    launches.add(
+        new Object[] {
+          "r_act_backward_db", R * UNITS, dz, rz, z, a, rz, b, BATCH, UNITS, bu, UNITS, 2, 0.01, R
+        });
+    launches.add(new Object[] {"r_column_sums", R * UNITS, dz, b, BATCH, UNITS, bu, UNITS, R});
     List<Row> rows = new ArrayList<>();
     double each = seconds / launches.size();
     for (Object[] l : launches) {

@@ -1,6 +1,7 @@
 package dev.depthlab.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.depthlab.backend.Gradients;
 import dev.depthlab.backend.Group;
@@ -21,9 +22,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CUDA group's Hessian-vector products (emulated device): the parameters it reads back from the
- * device and the host R-pass give each replica the reference group's products bit for bit, after a
- * few SGD steps on the device (so the read-back parameters are the trained ones, not the initial).
+ * The CUDA group's Hessian-vector products (emulated device), computed on the device ({@link
+ * DeviceRPass}) after a few SGD steps there, equal the reference group's products at the parameters
+ * read back (the trained ones, not the initial) within {@link HessianVectorChecks#tolerance}: the
+ * R-pass reads the device's current parameters, not a copy from before the steps.
  */
 class CudaHessianVectorTest {
   @Test
@@ -66,13 +68,14 @@ class CudaHessianVectorTest {
       }
       try (Group ref = new ReferenceBackend().createGroup(spec, at)) {
         Gradients want = ref.hessianTimes(batch, dirs);
+        double tol = HessianVectorChecks.tolerance(Precision.FP64);
         for (int r = 0; r < 3; r++) {
-          for (int l = 0; l < net.layers(); l++) {
-            assertArrayEquals(want.weights()[r][l], got.weights()[r][l], 0.0, r + "/" + l + " W");
-            assertArrayEquals(want.biases()[r][l], got.biases()[r][l], 0.0, r + "/" + l + " b");
-          }
+          double err =
+              HessianVectorChecks.relative(
+                  HessianVectorChecks.flat(got, r), HessianVectorChecks.flat(want, r));
+          assertTrue(err <= tol, "replica " + r + ": relative error " + err);
         }
-        assertArrayEquals(want.loss(), got.loss(), 0.0, "batch loss");
+        assertArrayEquals(want.loss(), got.loss(), 1e-13, "batch loss");
       }
     }
   }

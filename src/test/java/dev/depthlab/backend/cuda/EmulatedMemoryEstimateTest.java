@@ -70,7 +70,10 @@ class EmulatedMemoryEstimateTest {
             + " 1]|precision: fp32",
         "depth 1 width 8, test fraction; data: {sets: [circle], n_train: 400, test: {fraction:"
             + " 0.25}}|model: {depths: [1], width: 8}|training: {epochs: 2, batch_size: 16}|seeds:"
-            + " [0, 1, 2, 3]"
+            + " [0, 1, 2, 3]",
+        "depth 3 width 32 sharpness (the device R-pass); data: {sets: [circle], n_train: 200, test:"
+            + " {n: 50}}|model: {depths: [3], width: 32}|training: {epochs: 2, batch_size:"
+            + " 64}|seeds: [0, 1]|diagnostics: {every: 1, sharpness: {every: 2, iterations: 3}}"
       })
   void theEstimateCoversWhatAGroupAllocates(String label, String yaml) {
     StudyConfig c = ConfigLoader.parse(yaml.replace('|', '\n'), "x.yaml", List.of());

@@ -27,7 +27,7 @@ class KernelBenchTest {
         want.addAll(CudaKernels.entryPoints(Map.of(e.getKey(), e.getValue())));
       }
     }
-    assertEquals(26, want.size(), "13 kernels x 2 precisions: " + want);
+    assertEquals(34, want.size(), "17 kernels x 2 precisions: " + want);
     TreeSet<String> got = new TreeSet<>();
     for (KernelBench.Row r : rows) {
       got.add(r.kernel());

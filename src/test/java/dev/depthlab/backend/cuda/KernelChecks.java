@@ -739,4 +739,204 @@ abstract class KernelChecks {
     }
     assertBits(want, get(t, out, want.length), "out");
   }
+
+  // ---- the R-operator's kernels (DeviceRPass; backend.RPass the plain twin of the whole pass)
+  // ----
+
+  /** dl_output_curvature: RPass.outputCurvature in double. */
+  static double outputCurvature(double p, double label, double eps, boolean chainedRule) {
+    double s = p * (1.0 - p);
+    if (!chainedRule) {
+      return s;
+    }
+    double hi = 1.0 - eps;
+    double pc = p < eps ? eps : (p > hi ? hi : p);
+    double d = (1.0 - label) / (1.0 - pc) - label / pc;
+    double out = d * s * (1.0 - 2.0 * p);
+    if (p > eps && p < hi) {
+      double dd = (1.0 - label) / ((1.0 - pc) * (1.0 - pc)) + label / (pc * pc);
+      out = Math.fma(dd * s, s, out);
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Real.class)
+  void rBiasAct(Real t) {
+    for (int act = 0; act < 3; act++) {
+      double slope = 0.01;
+      int zStride = ROWS * UNITS + 3;
+      int cStride = UNITS + 2;
+      int aStride = ROWS * UNITS + 1;
+      double[] rz = random(t, R * zStride, 1);
+      double[] c = random(t, R * cStride, 1);
+      double[] z = random(t, R * zStride, 2);
+      double[] a = new double[R * aStride];
+      for (int r = 0; r < R; r++) {
+        for (int e = 0; e < ROWS * UNITS; e++) {
+          a[r * aStride + e] = activate(t, z[r * zStride + e], act, slope);
+        }
+      }
+      long rzp = put(t, rz);
+      long rap = put(t, new double[R * aStride]);
+      launch(
+          t,
+          "r_bias_act",
+          R * ROWS * UNITS,
+          rzp,
+          put(t, c),
+          put(t, z),
+          put(t, a),
+          rap,
+          ROWS,
+          UNITS,
+          zStride,
+          cStride,
+          aStride,
+          act,
+          slope,
+          R);
+      double[] wantRz = rz.clone();
+      double[] wantRa = new double[R * aStride];
+      for (int r = 0; r < R; r++) {
+        for (int e = 0; e < ROWS * UNITS; e++) {
+          int i = r * zStride + e;
+          int k = r * aStride + e;
+          double v = t.r(rz[i] + c[r * cStride + e % UNITS]);
+          wantRz[i] = v;
+          wantRa[k] = activateBackward(t, v, z[i], a[k], act, slope);
+        }
+      }
+      assertBits(wantRz, get(t, rzp, wantRz.length), "rz, activation " + act);
+      assertBits(wantRa, get(t, rap, wantRa.length), "ra, activation " + act);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Real.class)
+  void rOutput(Real t) {
+    double eps = 1e-8;
+    double tEps = t.r(eps);
+    for (int mode = 0; mode < 4; mode++) {
+      int mean = mode & 1;
+      int chainedRule = mode >> 1;
+      int stride = ROWS + 4;
+      int cStride = 3;
+      double[] rz = random(t, R * stride, 1);
+      double[] c = random(t, R * cStride, 1);
+      double[] z = random(t, R * stride, 4);
+      double[] y = labels(t, R * stride);
+      long rzp = put(t, rz);
+      long rdzp = put(t, new double[R * stride]);
+      launch(
+          t,
+          "r_output",
+          R * ROWS,
+          rzp,
+          put(t, c),
+          put(t, z),
+          put(t, y),
+          rdzp,
+          ROWS,
+          stride,
+          cStride,
+          eps,
+          mean,
+          R,
+          chainedRule);
+      double[] wantRz = rz.clone();
+      double[] wantRdz = new double[R * stride];
+      double scale = mean == 1 ? t.r(1.0 / ROWS) : 1;
+      for (int r = 0; r < R; r++) {
+        for (int s = 0; s < ROWS; s++) {
+          int i = r * stride + s;
+          double v = t.r(rz[i] + c[r * cStride]);
+          wantRz[i] = v;
+          double p = sigmoid(t, z[i]);
+          double g =
+              chainedRule == 1 ? t.r(outputCurvature(p, y[i], tEps, true)) : t.r(p * t.r(1 - p));
+          wantRdz[i] = t.r(t.r(g * v) * scale);
+        }
+      }
+      String m = "mean " + mean + " chained " + chainedRule;
+      assertBits(wantRz, get(t, rzp, wantRz.length), "rz, " + m);
+      assertBits(wantRdz, get(t, rdzp, wantRdz.length), "rdz, " + m);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Real.class)
+  void rActBackwardDb(Real t) {
+    for (int act = 0; act < 3; act++) {
+      double slope = 0.01;
+      int zStride = ROWS * UNITS + 2;
+      int bStride = UNITS + 1;
+      double[] rdz = random(t, R * zStride, 1);
+      double[] da = random(t, R * zStride, 1);
+      double[] z = random(t, R * zStride, 2);
+      double[] rz = random(t, R * zStride, 1);
+      double[] a = new double[R * zStride];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = activate(t, z[i], act, slope);
+      }
+      long rdzp = put(t, rdz);
+      long dbp = put(t, new double[R * bStride]);
+      launch(
+          t,
+          "r_act_backward_db",
+          R * UNITS,
+          rdzp,
+          put(t, da),
+          put(t, z),
+          put(t, a),
+          put(t, rz),
+          dbp,
+          ROWS,
+          UNITS,
+          zStride,
+          bStride,
+          act,
+          slope,
+          R);
+      double[] wantRdz = rdz.clone();
+      double[] wantDb = new double[R * bStride];
+      for (int r = 0; r < R; r++) {
+        for (int u = 0; u < UNITS; u++) {
+          double sum = 0;
+          for (int s = 0; s < ROWS; s++) {
+            int i = r * zStride + s * UNITS + u;
+            double d1 = activateBackward(t, 1, z[i], a[i], act, slope);
+            double d2 = act == 2 ? t.r(t.r(-2 * a[i]) * t.fma(-a[i], a[i], 1)) : 0;
+            double g = t.fma(rdz[i], d1, t.r(t.r(da[i] * d2) * rz[i]));
+            wantRdz[i] = g;
+            sum = t.r(sum + g);
+          }
+          wantDb[r * bStride + u] = sum;
+        }
+      }
+      assertBits(wantRdz, get(t, rdzp, wantRdz.length), "rdz, activation " + act);
+      assertBits(wantDb, get(t, dbp, wantDb.length), "db, activation " + act);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Real.class)
+  void rColumnSums(Real t) {
+    int stride = ROWS * UNITS + 5;
+    int outStride = UNITS + 2;
+    double[] m = random(t, R * stride, 1);
+    long outp = put(t, new double[R * outStride]);
+    launch(t, "r_column_sums", R * UNITS, put(t, m), outp, ROWS, UNITS, stride, outStride, R);
+    double[] want = new double[R * outStride];
+    for (int r = 0; r < R; r++) {
+      for (int u = 0; u < UNITS; u++) {
+        double sum = 0;
+        for (int s = 0; s < ROWS; s++) {
+          sum = t.r(sum + m[r * stride + s * UNITS + u]);
+        }
+        want[r * outStride + u] = sum;
+      }
+    }
+    assertBits(want, get(t, outp, want.length), "column sums");
+  }
 }

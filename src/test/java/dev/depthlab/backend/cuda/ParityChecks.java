@@ -978,10 +978,11 @@ abstract class ParityChecks {
   // Sharpness and setParameters
 
   /**
-   * Sharpness tolerance, relative. The Hessian-vector products run on the host (RPass, fp64) at
-   * each backend's parameters, which are the same here (nothing trained), so the two agree to the
-   * rounding of the Lanczos combinations; 1e-8 and 1e-3 leave room for a GPU, while a wrong batch
-   * weight or a parameter not restored is off by percents.
+   * Sharpness tolerance, relative. The comparand's Hessian-vector products run on the host (RPass,
+   * fp64), the device's on the device (DeviceRPass, in the group's precision: fp32 rounding in
+   * fp32), at the same parameters (nothing trained), so the two agree to that rounding and the
+   * Lanczos combinations'; 1e-8 and 1e-3 leave room for a GPU, while a wrong batch weight or a
+   * parameter not restored is off by percents.
    */
   static double sharpTol(Precision p) {
     return p == Precision.FP64 ? 1e-8 : 1e-3;
