@@ -91,14 +91,7 @@ final class VectorGemm64 {
       int kb = k1 - k0;
       boolean first = k0 == 0;
       if (aPanel != null) {
-        // row block rb, k = q: aPanel[rb * 4 * kb + (q - k0) * 4 + row in block]
-        for (int r = 0; r < m4; r++) {
-          int dst = (r / 4) * 4 * kb + (r % 4);
-          int src = r * ars;
-          for (int q = k0; q < k1; q++) {
-            aPanel[dst + (q - k0) * 4] = a[src + q * acs];
-          }
-        }
+        packRows(a, ars, acs, m4, k0, k1, aPanel);
       }
       int j = 0;
       for (; j + 2 * L <= n; j += 2 * L) {
@@ -213,6 +206,9 @@ final class VectorGemm64 {
     }
   }
 
+  /** Rows of k a transposing copy handles at a time: short runs keep its lines in L1. */
+  private static final int RUN = 16;
+
   /** {@code panel[(q - k0) * width + jj] = B(q, j + jj)} for q in [k0, k1), jj below width. */
   private static void pack(
       double[] bm, int brs, int bcs, int k0, int k1, int j, int width, double[] panel) {
@@ -220,13 +216,51 @@ final class VectorGemm64 {
       for (int q = k0; q < k1; q++) {
         System.arraycopy(bm, q * brs + j, panel, (q - k0) * width, width);
       }
-    } else {
-      // B transposed: read each of its columns along its contiguous run
+      return;
+    }
+    // B transposed: read each of its columns along its contiguous run, RUN rows of k at a time,
+    // so that the panel rows written (RUN of them) and the lines read stay in L1; a column's
+    // whole block at once wrote to every line of the panel, which fills L1, for each column
+    for (int q0 = k0; q0 < k1; q0 += RUN) {
+      int q1 = Math.min(k1, q0 + RUN);
       for (int jj = 0; jj < width; jj++) {
         int src = (j + jj) * bcs;
-        for (int q = k0; q < k1; q++) {
+        for (int q = q0; q < q1; q++) {
           panel[(q - k0) * width + jj] = bm[src + q * brs];
         }
+      }
+    }
+  }
+
+  /**
+   * {@code aPanel[rb * 4 * kb + (q - k0) * 4 + i] = A(4 rb + i, q)} for rows below m4 and q in [k0,
+   * k1), kb = k1 - k0: each block of four rows with its k interleaved, as {@link #rows4x2} reads
+   * it.
+   */
+  private static void packRows(
+      double[] a, int ars, int acs, int m4, int k0, int k1, double[] aPanel) {
+    int kb = k1 - k0;
+    if (ars == 1) {
+      // A transposed (the weight gradient's a^T): A's rows lie side by side along a's rows, so
+      // RUN rows are read along one contiguous run per q; reading one row's k, a's rows apart
+      // (often a multiple of 4 KiB), touched lines that all share a few L1 sets
+      for (int r0 = 0; r0 < m4; r0 += RUN) {
+        int r1 = Math.min(m4, r0 + RUN);
+        for (int q = k0; q < k1; q++) {
+          int src = q * acs;
+          int dst = (q - k0) * 4;
+          for (int r = r0; r < r1; r++) {
+            aPanel[(r / 4) * 4 * kb + dst + (r % 4)] = a[src + r];
+          }
+        }
+      }
+      return;
+    }
+    for (int r = 0; r < m4; r++) {
+      int dst = (r / 4) * 4 * kb + (r % 4);
+      int src = r * ars;
+      for (int q = k0; q < k1; q++) {
+        aPanel[dst + (q - k0) * 4] = a[src + q * acs];
       }
     }
   }
