@@ -76,6 +76,32 @@ class CorePeakTest {
   }
 
   @Test
+  void zen5CountsTwo512BitPipes() {
+    CorePeak p = CorePeak.fromCpuinfo(ZEN4.replace("cpu family\t: 25", "cpu family\t: 26"));
+    assertEquals(2.59613 * 32, p.fp64Gflops(), 1e-9, "2 pipes x 8 lanes x 2 flops");
+    assertTrue(p.explanation().contains("Zen 5"), p.explanation());
+    CorePeak noAvx512 =
+        CorePeak.fromCpuinfo(
+            ZEN4.replace("cpu family\t: 25", "cpu family\t: 26").replace(" avx512f", ""));
+    assertEquals(2.59613 * 16, noAvx512.fp64Gflops(), 1e-9, "AVX2 only: 256-bit count");
+  }
+
+  @Test
+  void aMeasuredClockAboveCpuinfosReplacesIt() {
+    CorePeak boosted = CorePeak.fromCpuinfo(ZEN4, 4.5);
+    CorePeak slower = CorePeak.fromCpuinfo(ZEN4, 1.0);
+    assertAll(
+        () -> assertEquals(4.5 * 16, boosted.fp64Gflops(), 1e-9, "4.5 GHz x 16"),
+        () ->
+            assertTrue(boosted.explanation().contains("4.50 GHz (measured"), boosted.explanation()),
+        () -> assertTrue(boosted.explanation().contains("says 2.60"), boosted.explanation()),
+        () -> assertEquals(2.59613 * 16, slower.fp64Gflops(), 1e-9, "cpuinfo's clock is higher"),
+        () ->
+            assertEquals(
+                2.59613 * 16, CorePeak.fromCpuinfo(ZEN4, Double.NaN).fp64Gflops(), 1e-9, "none"));
+  }
+
+  @Test
   void intelTakesTheFastestCoreAndTheSameTwoPipes() {
     CorePeak p = CorePeak.fromCpuinfo(INTEL_AVX512);
     assertEquals(3.5 * 16, p.fp64Gflops(), 1e-9, "3500 MHz is the max over cores, not 1200");

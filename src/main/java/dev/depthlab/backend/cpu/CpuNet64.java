@@ -170,10 +170,15 @@ final class CpuNet64 implements CpuNet {
     while (l < layers) {
       int in = sizes[l];
       int out = sizes[l + 1];
-      if (!keepsTransposed(l)) {
+      boolean pair = l + 1 < layers && sizes[l + 2] == out && in == out;
+      if (!keepsTransposed(l) && pair && !keepsTransposed(l + 1)) {
+        // two wide hidden layers of one shape: their squared norms' chains run side by side
+        Dense64.sgdUpdatePair(w[l], dw[l], w[l + 1], dw[l + 1], in, out, lr, gradSq, gOff + l);
+        l += 2;
+      } else if (!keepsTransposed(l)) {
         gradSq[gOff + l] = Dense64.sgdUpdate(w[l], dw[l], w[l].length, lr);
         l++;
-      } else if (l + 1 < layers && sizes[l + 2] == out && in == out) {
+      } else if (pair) {
         // two hidden layers of one shape in one loop: their squared norms' chains of dependent
         // adds run side by side
         Dense64.sgdUpdateTransposedPair(

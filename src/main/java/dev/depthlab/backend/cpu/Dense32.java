@@ -254,6 +254,36 @@ final class Dense32 {
   }
 
   /**
+   * {@link #sgdUpdate} of two {@code rows x cols} weight matrices (two wide hidden layers of one
+   * shape) in one loop, their squared norms into {@code sq[off]} and {@code sq[off + 1]}: the same
+   * sums in the same order, but the two chains of dependent adds run side by side.
+   */
+  static void sgdUpdatePair(
+      float[] w1,
+      float[] dw1,
+      float[] w2,
+      float[] dw2,
+      int rows,
+      int cols,
+      float lr,
+      double[] sq,
+      int off) {
+    double sq1 = 0.0;
+    double sq2 = 0.0;
+    int n = rows * cols;
+    for (int k = 0; k < n; k++) {
+      float g1 = dw1[k];
+      float g2 = dw2[k];
+      sq1 = Math.fma(g1, g1, sq1);
+      sq2 = Math.fma(g2, g2, sq2);
+      w1[k] = Math.fma(-lr, g1, w1[k]);
+      w2[k] = Math.fma(-lr, g2, w2[k]);
+    }
+    sq[off] = sq1;
+    sq[off + 1] = sq2;
+  }
+
+  /**
    * {@link #sgdUpdate} of a {@code rows x cols} weight matrix that also writes the updated matrix
    * transposed into {@code wT} ({@code wT[j * rows + i] = w[i * cols + j]}); the same sums, in the
    * same order. The squared norm's chain of dependent adds bounds this loop, so the transposed

@@ -22,13 +22,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Dense64#multTransBMasked} (and the float twins against Dense32). The scalar kernels skip exact
  * zeros, which the vector kernels do not, so the inputs are half exact zeros. Shapes hit every
  * block and tail: rows not a multiple of four, columns below, at and between multiples of the lane
- * counts, and inner lengths over {@link VectorGemm64#KC} (blocks of k).
+ * counts, and inner lengths over {@link VectorGemm64#KC} (blocks of k); 45 inputs make the weight
+ * gradient's transposing copy of A end on a part of its 16-row run.
  */
 class VectorGemmTest {
   static Stream<Arguments> shapes() {
     List<Arguments> out = new ArrayList<>();
     for (int rows : new int[] {1, 5, 32, 300}) {
-      for (int in : new int[] {1, 2, 16, 33, 257}) {
+      for (int in : new int[] {1, 2, 16, 33, 45, 257}) {
         for (int o : new int[] {1, 3, 8, 16, 17, 40, 256}) {
           out.add(Arguments.of(rows, in, o));
         }

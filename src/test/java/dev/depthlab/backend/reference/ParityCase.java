@@ -68,6 +68,21 @@ record ParityCase(NetworkSpec net, List<ReplicaSetup> setups, long seed) {
     return make(net, salt, Init.HE_NORMAL, replicas);
   }
 
+  /**
+   * A wide case: every hidden layer 40 wide (the packed product), so that consecutive hidden layers
+   * share a shape and the CPU's SGD update runs them in pairs ({@code Dense64.sgdUpdatePair}).
+   */
+  static ParityCase wide(Activation act, Reduction red, OutputGradient rule, int depth, long salt) {
+    int[] sizes = new int[depth + 2];
+    sizes[0] = 2;
+    for (int h = 1; h <= depth; h++) {
+      sizes[h] = 40;
+    }
+    sizes[depth + 1] = 1;
+    NetworkSpec net = new NetworkSpec(sizes, act, 0.01, red, 1e-8, rule);
+    return make(net, salt, Init.HE_NORMAL, REPLICAS);
+  }
+
   /** With weights drawn by {@code init} instead of He normal. */
   static ParityCase make(
       Activation act, Reduction red, OutputGradient rule, int depth, long salt, Init init) {
