@@ -1,7 +1,6 @@
 package dev.depthlab.report;
 
 import dev.depthlab.common.CsvFiles;
-import dev.depthlab.common.Parallel;
 import dev.depthlab.plot.ChartStyle;
 import dev.depthlab.plot.Figure;
 import dev.depthlab.plot.FigureFiles;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
@@ -174,17 +172,13 @@ final class DeathSpikes {
 
   /** The events of every finished run (diverged ones included: a spike may be their end). */
   static List<RunEvents> of(Path studyDir, List<RunRecord> runs) {
-    // each run's files are read and searched on their own, side by side; results in run order
-    List<Callable<RunEvents>> tasks = new ArrayList<>();
+    List<RunEvents> out = new ArrayList<>();
     for (RunRecord r : runs) {
-      tasks.add(
-          () -> {
-            Run run = read(BoundaryFigures.runDir(studyDir, r.dataset(), r.depth(), r.seed()));
-            List<Event> ev = events(run);
-            return new RunEvents(r, ev, chance(run, ev));
-          });
+      Run run = read(BoundaryFigures.runDir(studyDir, r.dataset(), r.depth(), r.seed()));
+      List<Event> ev = events(run);
+      out.add(new RunEvents(r, ev, chance(run, ev)));
     }
-    return Parallel.map(tasks, Parallel.cores());
+    return out;
   }
 
   static void write(Path studyDir, List<RunEvents> all) {

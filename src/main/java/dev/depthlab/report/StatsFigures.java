@@ -1,6 +1,5 @@
 package dev.depthlab.report;
 
-import dev.depthlab.common.Parallel;
 import dev.depthlab.config.StudyConfig;
 import dev.depthlab.data.DatasetSpec;
 import dev.depthlab.plot.ChartStyle;
@@ -14,7 +13,6 @@ import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
@@ -36,16 +34,8 @@ final class StatsFigures {
 
   /** Every statistics figure of the study, per data set and headline metric, in page order. */
   static List<Figure> draw(Path figuresDir, StudyConfig cfg, List<RunRecord> runs) {
-    return Parallel.map(tasks(figuresDir, cfg, runs), Parallel.cores());
-  }
-
-  /**
-   * The drawing of every statistics figure as a task of its own (each writes its own files), in
-   * page order, so a caller can run them beside other figures.
-   */
-  static List<Callable<Figure>> tasks(Path figuresDir, StudyConfig cfg, List<RunRecord> runs) {
     List<Integer> depths = RunSpec.depthsOf(cfg);
-    List<Callable<Figure>> out = new ArrayList<>();
+    List<Figure> out = new ArrayList<>();
     for (DatasetSpec d : cfg.data().sets()) {
       String set = d.label();
       List<List<RunRecord>> byDepth = ReportMarkdown.byDepth(runs, set, depths);
@@ -69,10 +59,10 @@ final class StatsFigures {
           bySeed.add(ms.metric().bySeed(rs, seeds));
         }
         String name = column.replace('_', '-') + "-" + set;
-        out.add(() -> interval(figuresDir, "interval-" + name, set, ms, bySeed, uses));
-        out.add(() -> paired(figuresDir, "paired-" + name, set, ms, bySeed, seeds, uses));
+        out.add(interval(figuresDir, "interval-" + name, set, ms, bySeed, uses));
+        out.add(paired(figuresDir, "paired-" + name, set, ms, bySeed, seeds, uses));
         if (depths.size() >= 2) {
-          out.add(() -> pImprove(figuresDir, "pimprove-" + name, set, ms, uses));
+          out.add(pImprove(figuresDir, "pimprove-" + name, set, ms, uses));
         }
       }
     }

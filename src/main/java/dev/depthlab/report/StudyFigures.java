@@ -45,8 +45,8 @@ public final class StudyFigures {
   }
 
   /**
-   * The drawing of each figure of each data set as a task of its own (each writes its own files),
-   * in the order a page shows them.
+   * The drawing of each data set's figures as a task of its own (they share nothing), in the order
+   * a page shows them.
    */
   static List<Callable<List<Figure>>> perSet(Path studyDir, StudyConfig cfg, List<RunRecord> runs) {
     Path out = studyDir.resolve(DIR);
@@ -58,14 +58,12 @@ public final class StudyFigures {
     plannedBySet.forEach(
         (set, planned) -> {
           List<RunRecord> mine = runs.stream().filter(r -> r.dataset().equals(set)).toList();
-          for (Callable<Figure> figure : drawSet(out, set, planned, mine, cfg)) {
-            tasks.add(() -> List.of(figure.call()));
-          }
+          tasks.add(() -> drawSet(out, set, planned, mine, cfg));
         });
     return tasks;
   }
 
-  private static List<Callable<Figure>> drawSet(
+  private static List<Figure> drawSet(
       Path out, String set, List<RunSpec> planned, List<RunRecord> runs, StudyConfig cfg) {
     FigureCoverage cov = FigureCoverage.of(planned, runs);
     List<Integer> depths =
@@ -75,99 +73,93 @@ public final class StudyFigures {
     }
     String n = " " + cov.sentence();
     String band = "Line: mean over seeds; band: +- one std over seeds.";
-    List<Callable<Figure>> f = new ArrayList<>();
+    List<Figure> f = new ArrayList<>();
 
     List<Curve> loss = perEpoch(cov, depths, r -> r.curves().batchLoss());
     f.add(
-        () ->
-            write(
-                out,
-                epochChart("Training loss per epoch, " + set, "mean batch loss (BCE)", loss, false),
-                new Figure(
-                    "loss-" + set,
-                    "Training loss per epoch (" + set + ")",
-                    "Mean batch loss of each epoch, one line per depth. " + band + n)));
+        write(
+            out,
+            epochChart("Training loss per epoch, " + set, "mean batch loss (BCE)", loss, false),
+            new Figure(
+                "loss-" + set,
+                "Training loss per epoch (" + set + ")",
+                "Mean batch loss of each epoch, one line per depth. " + band + n)));
     f.add(
-        () ->
-            write(
-                out,
-                epochChart(
-                    "Training loss per epoch, log scale, " + set,
-                    "mean batch loss (BCE), log",
-                    loss,
-                    true),
-                new Figure(
-                    "loss-log-" + set,
-                    "Training loss per epoch, log y (" + set + ")",
-                    "As loss-"
-                        + set
-                        + " on a log y axis: late-training gains and plateaus. "
-                        + band
-                        + n)));
+        write(
+            out,
+            epochChart(
+                "Training loss per epoch, log scale, " + set,
+                "mean batch loss (BCE), log",
+                loss,
+                true),
+            new Figure(
+                "loss-log-" + set,
+                "Training loss per epoch, log y (" + set + ")",
+                "As loss-"
+                    + set
+                    + " on a log y axis: late-training gains and plateaus. "
+                    + band
+                    + n)));
     f.add(
-        () ->
-            write(
-                out,
-                epochChart(
-                    "Gradient norm per epoch, " + set,
-                    "mean weight-gradient L2 norm, log",
-                    perEpoch(cov, depths, RunRecord::epochGradNorm),
-                    true),
-                new Figure(
-                    "gradnorm-" + set,
-                    "Gradient norm per epoch (" + set + ")",
-                    "Per-epoch mean of the global weight-gradient L2 norm (biases excluded), one line per"
-                        + " depth. "
-                        + band
-                        + n)));
+        write(
+            out,
+            epochChart(
+                "Gradient norm per epoch, " + set,
+                "mean weight-gradient L2 norm, log",
+                perEpoch(cov, depths, RunRecord::epochGradNorm),
+                true),
+            new Figure(
+                "gradnorm-" + set,
+                "Gradient norm per epoch (" + set + ")",
+                "Per-epoch mean of the global weight-gradient L2 norm (biases excluded), one line per"
+                    + " depth. "
+                    + band
+                    + n)));
     f.add(
-        () ->
-            write(
-                out,
-                ErrorBarChart.draw(
-                    "Gradient-norm mean against depth, " + set,
-                    "depth (hidden layers)",
-                    "gradient-norm mean over epochs",
-                    List.of(perDepth(cov, depths, "gradient-norm mean", RunRecord::gradNormMean))),
-                new Figure(
-                    "gradnorm-vs-depth-" + set,
-                    "Gradient-norm mean against depth (" + set + ")",
-                    "Each run's mean of its per-epoch gradient norm over its statistics window; points:"
-                        + " mean over seeds, bars: +- one std over seeds. Its coefficient of variation"
-                        + " has a chart of its own (gradnorm-cv-vs-depth), not a second axis here."
-                        + n)));
+        write(
+            out,
+            ErrorBarChart.draw(
+                "Gradient-norm mean against depth, " + set,
+                "depth (hidden layers)",
+                "gradient-norm mean over epochs",
+                List.of(perDepth(cov, depths, "gradient-norm mean", RunRecord::gradNormMean))),
+            new Figure(
+                "gradnorm-vs-depth-" + set,
+                "Gradient-norm mean against depth (" + set + ")",
+                "Each run's mean of its per-epoch gradient norm over its statistics window; points:"
+                    + " mean over seeds, bars: +- one std over seeds. Its coefficient of variation"
+                    + " has a chart of its own (gradnorm-cv-vs-depth), not a second axis here."
+                    + n)));
     f.add(
-        () ->
-            write(
-                out,
-                ErrorBarChart.draw(
-                    "Gradient-norm CV against depth, " + set,
-                    "depth (hidden layers)",
-                    "CV over epochs (std / mean)",
-                    List.of(perDepth(cov, depths, "gradient-norm CV", RunRecord::gradNormCv))),
-                new Figure(
-                    "gradnorm-cv-vs-depth-" + set,
-                    "Gradient-norm CV against depth (" + set + ")",
-                    "Each run's coefficient of variation (std / mean) of its per-epoch gradient norm"
-                        + " over its statistics window; points: mean over seeds, bars: +- one std over"
-                        + " seeds."
-                        + n)));
+        write(
+            out,
+            ErrorBarChart.draw(
+                "Gradient-norm CV against depth, " + set,
+                "depth (hidden layers)",
+                "CV over epochs (std / mean)",
+                List.of(perDepth(cov, depths, "gradient-norm CV", RunRecord::gradNormCv))),
+            new Figure(
+                "gradnorm-cv-vs-depth-" + set,
+                "Gradient-norm CV against depth (" + set + ")",
+                "Each run's coefficient of variation (std / mean) of its per-epoch gradient norm"
+                    + " over its statistics window; points: mean over seeds, bars: +- one std over"
+                    + " seeds."
+                    + n)));
     f.add(
-        () ->
-            write(
-                out,
-                accuracyChart(
-                    "Accuracy against depth, " + set,
-                    List.of(
-                        perDepth(cov, depths, "train", RunRecord::trainAcc),
-                        perDepth(cov, depths, "test", RunRecord::testAcc))),
-                new Figure(
-                    "accuracy-vs-depth-" + set,
-                    "Train and test accuracy against depth (" + set + ")",
-                    "Accuracy after the last epoch (threshold 0.5); points: mean over seeds, bars: +- one"
-                        + " std over seeds. "
-                        + ACCURACY_AXIS
-                        + n)));
+        write(
+            out,
+            accuracyChart(
+                "Accuracy against depth, " + set,
+                List.of(
+                    perDepth(cov, depths, "train", RunRecord::trainAcc),
+                    perDepth(cov, depths, "test", RunRecord::testAcc))),
+            new Figure(
+                "accuracy-vs-depth-" + set,
+                "Train and test accuracy against depth (" + set + ")",
+                "Accuracy after the last epoch (threshold 0.5); points: mean over seeds, bars: +- one"
+                    + " std over seeds. "
+                    + ACCURACY_AXIS
+                    + n)));
     XYChart perLayer =
         BandChart.draw(
             "Gradient norm per layer, " + set,
@@ -177,40 +169,38 @@ public final class StudyFigures {
             true);
     ChartStyle.integerXTicks(perLayer);
     f.add(
-        () ->
-            write(
-                out,
-                perLayer,
-                new Figure(
-                    "gradnorm-per-layer-" + set,
-                    "Per-layer gradient-norm profile (" + set + ")",
-                    "Each weight layer's gradient norm averaged over every epoch, one line per depth:"
-                        + " a line falling towards layer 1 shows vanishing gradients, rising shows"
-                        + " exploding ones. "
-                        + band
-                        + n)));
+        write(
+            out,
+            perLayer,
+            new Figure(
+                "gradnorm-per-layer-" + set,
+                "Per-layer gradient-norm profile (" + set + ")",
+                "Each weight layer's gradient norm averaged over every epoch, one line per depth:"
+                    + " a line falling towards layer 1 shows vanishing gradients, rising shows"
+                    + " exploding ones. "
+                    + band
+                    + n)));
     if (depths.get(depths.size() - 1) > 0) {
       // a study of depth 0 alone (logistic regression) has no hidden layer to map
-      f.add(() -> writeHeatmap(out, set, cov, depths, n));
+      f.add(writeHeatmap(out, set, cov, depths, n));
     }
     f.add(
-        () ->
-            write(
-                out,
-                epochChart(
-                    "Dead units per epoch, " + set,
-                    "dead fraction (mean over hidden layers)",
-                    perEpoch(cov, depths, StudyFigures::meanDead),
-                    false),
-                new Figure(
-                    "dead-units-" + set,
-                    "Dead-unit fraction over epochs (" + set + ")",
-                    "Fraction of hidden units inactive on every training sample, averaged over the hidden"
-                        + " layers, one line per depth; drawn at each diagnostic epoch. "
-                        + band
-                        + n)));
+        write(
+            out,
+            epochChart(
+                "Dead units per epoch, " + set,
+                "dead fraction (mean over hidden layers)",
+                perEpoch(cov, depths, StudyFigures::meanDead),
+                false),
+            new Figure(
+                "dead-units-" + set,
+                "Dead-unit fraction over epochs (" + set + ")",
+                "Fraction of hidden units inactive on every training sample, averaged over the hidden"
+                    + " layers, one line per depth; drawn at each diagnostic epoch. "
+                    + band
+                    + n)));
     if (cfg.diagnostics().sharpness().on()) {
-      f.add(() -> SharpnessFigure.write(out, set, cov, depths, cfg.training().lr(), band + n));
+      f.add(SharpnessFigure.write(out, set, cov, depths, cfg.training().lr(), band + n));
     }
     return f;
   }

@@ -123,17 +123,8 @@ public final class StudyReport {
     stop.check();
     SummaryCsv.write(dir.resolve(SUMMARY_CSV), runs);
     StatsCsv.write(dir, cfg, runs);
-    // the long tables (a copy of every run file) are written while the deaths are searched
-    List<DeathSpikes.RunEvents> deaths =
-        Parallel.map(
-                List.<Callable<List<DeathSpikes.RunEvents>>>of(
-                    () -> {
-                      LongTables.write(dir, runs, runDirs, StudyTitle.variantLabel(dir, cfg));
-                      return List.of();
-                    },
-                    () -> DeathSpikes.of(dir, runs)),
-                2)
-            .get(1);
+    LongTables.write(dir, runs, runDirs, StudyTitle.variantLabel(dir, cfg));
+    List<DeathSpikes.RunEvents> deaths = DeathSpikes.of(dir, runs);
     DeathSpikes.write(dir, deaths);
     Path report = dir.resolve(REPORT_MD);
     String md =
@@ -153,7 +144,10 @@ public final class StudyReport {
     AtomicFiles.writeString(report, md);
     stop.holdForTest();
     // the statistics figures first: report --from-summary redraws them in that place
-    List<Figure> figures = new ArrayList<>(drawFigures(dir, cfg, runs, deaths, stop));
+    List<Figure> figures =
+        new ArrayList<>(StatsFigures.draw(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs));
+    stop.check();
+    figures.addAll(drawFigures(dir, cfg, runs, deaths, stop));
     figures.addAll(signalFigures);
     stop.check();
     Path html = ReportHtml.write(dir, hash, runDirs, figures, runs);
@@ -221,10 +215,9 @@ public final class StudyReport {
   }
 
   /**
-   * Every figure, in page order: the statistics figures, each data set's study figures, then the
-   * boundary maps. Each statistics figure and each data set's study figures are one task and every
-   * task writes files of its own, so they all run side by side on one pool; the boundary maps start
-   * first, being the largest tasks, so no core idles at the end.
+   * Every figure, in page order: each data set's study figures, then the boundary maps. Each data
+   * set's figures are drawn as one task and every task writes files of its own, so they run side by
+   * side; the boundary maps start first, being the largest tasks, so no core idles at the end.
    */
   private static List<Figure> drawFigures(
       Path dir,
@@ -251,12 +244,7 @@ public final class StudyReport {
           });
     }
     int boundaries = tasks.size();
-    List<Callable<List<Figure>>> paged = new ArrayList<>();
-    for (Callable<Figure> f : StatsFigures.tasks(dir.resolve(ReportHtml.FIGURES_DIR), cfg, runs)) {
-      paged.add(() -> List.of(f.call()));
-    }
-    paged.addAll(study);
-    for (Callable<List<Figure>> t : paged) {
+    for (Callable<List<Figure>> t : study) {
       tasks.add(
           () -> {
             stop.check();
