@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 
@@ -19,10 +20,18 @@ import org.apache.commons.csv.CSVRecord;
  */
 record CsvColumns(Map<String, double[]> columns, int rows) {
   static CsvColumns read(Path file) {
+    return read(file, name -> true);
+  }
+
+  /**
+   * As {@link #read(Path)}, the columns {@code keep} accepts only: the others are not parsed (most
+   * of a run file's reading is parsing its numbers).
+   */
+  static CsvColumns read(Path file, Predicate<String> keep) {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       var parser =
           CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build().parse(r);
-      List<String> names = parser.getHeaderNames();
+      List<String> names = parser.getHeaderNames().stream().filter(keep).toList();
       List<CSVRecord> records = parser.getRecords();
       Map<String, double[]> cols = new LinkedHashMap<>();
       for (String n : names) {

@@ -123,12 +123,24 @@ final class DeathSpikes {
 
   /** A run folder's loss series and dead fractions (steps.csv when present, else epochs.csv). */
   static Run read(Path runDir) {
-    CsvColumns ep = CsvColumns.read(runDir.resolve(RunFolder.EPOCHS_CSV));
+    CsvColumns ep =
+        CsvColumns.read(
+            runDir.resolve(RunFolder.EPOCHS_CSV),
+            n ->
+                RunSchema.Epochs.EPOCH.matches(n)
+                    || RunSchema.Epochs.BATCH_LOSS.matches(n)
+                    || RunSchema.Epochs.DEAD.matches(n));
     double[] epoch = ep.get(RunSchema.Epochs.EPOCH.key());
     Series series;
     Path steps = runDir.resolve(RunFolder.STEPS_CSV);
     if (Files.isRegularFile(steps)) {
-      CsvColumns st = CsvColumns.read(steps);
+      CsvColumns st =
+          CsvColumns.read(
+              steps,
+              n ->
+                  RunSchema.Steps.LOSS.matches(n)
+                      || RunSchema.Steps.EPOCH.matches(n)
+                      || RunSchema.Steps.STEP.matches(n));
       series =
           new Series(
               st.get(RunSchema.Steps.LOSS.key()),

@@ -49,6 +49,26 @@ public final class RunSchema {
       return key.replace("{k}", Integer.toString(n)).replace("{h}", Integer.toString(n));
     }
 
+    /**
+     * Whether {@code name} is this column's key: equal to it, or for a per-layer column its key
+     * with a layer number in place of {@code {k}} or {@code {h}}.
+     */
+    public boolean matches(String name) {
+      if (!perLayer()) {
+        return key.equals(name);
+      }
+      int at = Math.max(key.indexOf("{k}"), key.indexOf("{h}"));
+      String pre = key.substring(0, at);
+      String post = key.substring(at + 3);
+      if (!name.startsWith(pre)
+          || !name.endsWith(post)
+          || name.length() <= pre.length() + post.length()) {
+        return false;
+      }
+      String layer = name.substring(pre.length(), name.length() - post.length());
+      return layer.chars().allMatch(ch -> ch >= '0' && ch <= '9');
+    }
+
     /** The same value under the same key in another file (summary.csv copies run.json's). */
     Column in(String otherFile) {
       return new Column(otherFile, key, computedIn, unit, format, meaning);
