@@ -1,11 +1,9 @@
 package dev.depthlab.backend.cuda;
 
 import dev.depthlab.backend.Gradients;
-import dev.depthlab.backend.Group;
 import dev.depthlab.model.OutputGradient;
 import dev.depthlab.model.Parameters;
 import dev.depthlab.model.Precision;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,42 +91,40 @@ final class DeviceRPass {
    */
   Gradients times(int[][] indices, List<Parameters> dirs) {
     int replicas = layout.replicas;
-    int[] n = new int[replicas];
-    Arrays.fill(n, layout.nTrain);
-    int count = Group.checkBatches(indices, layout.maxBatch, n);
     if (dirs.size() != replicas) {
       throw new IllegalArgumentException(
           dirs.size() + " directions for a group of " + replicas + " replicas");
     }
     double[] image = new double[layout.paramCount];
-    int[] packed = new int[replicas * count];
     for (int r = 0; r < replicas; r++) {
       layout.checkShape(dirs.get(r));
       layout.pack(dirs.get(r), r, image);
-      System.arraycopy(indices[r], 0, packed, r * count, count);
     }
     mem.upload(v, image);
-    long idx = mem.alloc(4L * packed.length);
-    try {
-      lane.copyIn(idx, packed);
-      layered.batch(idx, count, 0, count, buf.scratchDiag, layout.diagWidth);
-      forward(count);
-      backward(count);
-      double[] d = new double[replicas * layout.diagWidth];
-      lane.copyOut(buf.scratchDiag, d);
-      List<Parameters> out = layout.unpack(mem.download(hv, layout.paramCount));
-      double[][][] hw = new double[replicas][][];
-      double[][][] hb = new double[replicas][][];
-      double[] loss = new double[replicas];
-      for (int r = 0; r < replicas; r++) {
-        hw[r] = out.get(r).weights();
-        hb[r] = out.get(r).biases();
-        loss[r] = d[r * layout.diagWidth];
-      }
-      return new Gradients(hw, hb, loss);
-    } finally {
-      mem.free(idx);
+    return layered.gradientPass(
+        indices,
+        count -> {
+          forward(count);
+          backward(count);
+          return readProducts();
+        });
+  }
+
+  /** The products and the batch losses read back (the read waits for the queued work). */
+  private Gradients readProducts() {
+    int replicas = layout.replicas;
+    double[] d = new double[replicas * layout.diagWidth];
+    lane.copyOut(buf.scratchDiag, d);
+    List<Parameters> out = layout.unpack(mem.download(hv, layout.paramCount));
+    double[][][] hw = new double[replicas][][];
+    double[][][] hb = new double[replicas][][];
+    double[] loss = new double[replicas];
+    for (int r = 0; r < replicas; r++) {
+      hw[r] = out.get(r).weights();
+      hb[r] = out.get(r).biases();
+      loss[r] = d[r * layout.diagWidth];
     }
+    return new Gradients(hw, hb, loss);
   }
 
   private void forward(int rows) {

@@ -5,6 +5,7 @@ import dev.depthlab.backend.Group;
 import dev.depthlab.backend.GroupSpec;
 import dev.depthlab.model.OutputGradient;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * A training step on the layered path: forward, loss and backward of one batch for all replicas
@@ -202,11 +203,13 @@ final class LayeredStep {
   }
 
   /**
-   * The gradients of one batch per replica ({@code indices[r]}, equal sizes) without an update: the
-   * indices in a buffer of their own (one copy), the batch into the scratch diagnostics row, then
-   * the gradient buffer and the row read back.
+   * The gradient pass of one batch per replica ({@code indices[r]}, equal sizes) without an update,
+   * then {@code then} given the batch size: the indices in a buffer of their own (one copy), the
+   * batch into the scratch diagnostics row, the pass's activations, pre-activations and gradients
+   * left in the group's buffers for {@code then} ({@link #gradients}, {@link DeviceRPass}). The
+   * index buffer is freed after {@code then}, whose read-back waits for the queued work.
    */
-  Gradients gradients(int[][] indices) {
+  <T> T gradientPass(int[][] indices, IntFunction<T> then) {
     int replicas = layout.replicas;
     int[] sizesTrain = new int[replicas];
     Arrays.fill(sizesTrain, layout.nTrain);
@@ -219,24 +222,37 @@ final class LayeredStep {
     try {
       mem.lane().copyIn(idx, packed);
       batch(idx, count, 0, count, buf.scratchDiag, layout.diagWidth);
-      double[] g = mem.download(buf.grads, layout.paramCount);
-      double[] d = new double[replicas * layout.diagWidth];
-      mem.lane().copyOut(buf.scratchDiag, d);
-      double[][][] gw = new double[replicas][layout.layers][];
-      double[][][] gb = new double[replicas][layout.layers][];
-      double[] loss = new double[replicas];
-      for (int r = 0; r < replicas; r++) {
-        for (int l = 0; l < layout.layers; l++) {
-          int wn = layout.sizes[l] * layout.sizes[l + 1];
-          int bn = layout.sizes[l + 1];
-          gw[r][l] = Arrays.copyOfRange(g, layout.wOff[l] + r * wn, layout.wOff[l] + (r + 1) * wn);
-          gb[r][l] = Arrays.copyOfRange(g, layout.bOff[l] + r * bn, layout.bOff[l] + (r + 1) * bn);
-        }
-        loss[r] = d[r * layout.diagWidth];
-      }
-      return new Gradients(gw, gb, loss);
+      return then.apply(count);
     } finally {
       mem.free(idx);
     }
+  }
+
+  /**
+   * The gradients of one batch per replica ({@code indices[r]}, equal sizes) without an update:
+   * {@link #gradientPass}, then the gradient buffer and the scratch diagnostics row read back.
+   */
+  Gradients gradients(int[][] indices) {
+    return gradientPass(indices, count -> readGradients());
+  }
+
+  private Gradients readGradients() {
+    int replicas = layout.replicas;
+    double[] g = mem.download(buf.grads, layout.paramCount);
+    double[] d = new double[replicas * layout.diagWidth];
+    mem.lane().copyOut(buf.scratchDiag, d);
+    double[][][] gw = new double[replicas][layout.layers][];
+    double[][][] gb = new double[replicas][layout.layers][];
+    double[] loss = new double[replicas];
+    for (int r = 0; r < replicas; r++) {
+      for (int l = 0; l < layout.layers; l++) {
+        int wn = layout.sizes[l] * layout.sizes[l + 1];
+        int bn = layout.sizes[l + 1];
+        gw[r][l] = Arrays.copyOfRange(g, layout.wOff[l] + r * wn, layout.wOff[l] + (r + 1) * wn);
+        gb[r][l] = Arrays.copyOfRange(g, layout.bOff[l] + r * bn, layout.bOff[l] + (r + 1) * bn);
+      }
+      loss[r] = d[r * layout.diagWidth];
+    }
+    return new Gradients(gw, gb, loss);
   }
 }
